@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kelseyhightower/envconfig"
+
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/natsembed"
+
+	"github.com/ccicma/platform/deploy/devstack/stack"
+)
+
+// Config is devstack's configuration (environment variables).
+type Config struct {
+	// DatabaseURL is a superuser URL; the database is created if missing.
+	DatabaseURL string `envconfig:"DATABASE_URL" default:"postgres://postgres@127.0.0.1:5432/ccicma?sslmode=disable"`
+	// NATSURL points at an external nats-server (2.11+) configured like
+	// deploy/nats; empty runs an embedded one.
+	NATSURL string `envconfig:"NATS_URL"`
+	// NATSPort of the embedded server (4222 is often taken by a system one).
+	NATSPort    int    `envconfig:"DEVSTACK_NATS_PORT" default:"4223"`
+	MonitorPort int    `envconfig:"DEVSTACK_NATS_MONITOR_PORT" default:"8222"`
+	DataDir     string `envconfig:"DEVSTACK_DATA_DIR" default:".devstack"`
+	Host        string `envconfig:"DEVSTACK_HOST" default:"127.0.0.1"`
+	// BasePort: intake on it, then creation-support, takeover-matching,
+	// difficulty-alert, advisor-desk on the next ports.
+	BasePort     int        `envconfig:"DEVSTACK_BASE_PORT" default:"8081"`
+	Departements []string   `envconfig:"DEPARTEMENTS" default:"91"`
+	LogLevel     slog.Level `envconfig:"LOG_LEVEL" default:"INFO"`
+}
+
+func run(ctx context.Context) error {
+	var cfg Config
+	if err := envconfig.Process("", &cfg); err != nil {
+		return fmt.Errorf("read config: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	if err := ensurePostgres(ctx, cfg.DatabaseURL, log); err != nil {
+		return err
+	}
+	secrets, err := loadSecrets(filepath.Join(cfg.DataDir, "secrets.env"))
+	if err != nil {
+		return err
+	}
+	natsCfg, shutdownNATS, err := startNATS(cfg, secrets)
+	if err != nil {
+		return err
+	}
+	defer shutdownNATS()
+	st, err := stack.Start(ctx, stack.Options{
+		AdminDatabaseURL: cfg.DatabaseURL,
+		RolePassword:     func(role string) string { return secrets["pg_"+role] },
+		NATS:             natsCfg,
+		Host:             cfg.Host,
+		BasePort:         cfg.BasePort,
+		Departements:     cfg.Departements,
+		Logger:           log,
+	})
+	if err != nil {
+		return err
+	}
+	printWelcome(cfg, st)
+	return st.Run(ctx)
+}
+
+// startNATS starts the embedded server, or returns the settings of the
+// external one.
+func startNATS(cfg Config, secrets map[string]string) (func(string) natsbus.Config, func(), error) {
+	if cfg.NATSURL != "" {
+		return func(service string) natsbus.Config {
+			prefix := strings.ToUpper(strings.ReplaceAll(service, "-", "_"))
+			return natsbus.Config{URL: cfg.NATSURL, User: service, Password: os.Getenv(prefix + "_NATS_PASSWORD")}
+		}, func() {}, nil
+	}
+	pw := map[string]string{natsembed.AdminUser: secrets["nats_admin"]}
+	for _, id := range natsbus.Platform() {
+		pw[id.Service] = secrets["nats_"+id.Service]
+	}
+	ns, err := natsembed.Start(natsembed.Options{
+		Host: cfg.Host, Port: cfg.NATSPort, MonitorPort: cfg.MonitorPort,
+		StoreDir: filepath.Join(cfg.DataDir, "jetstream"), Passwords: pw,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("embedded nats (port %d; set DEVSTACK_NATS_PORT if taken): %w", cfg.NATSPort, err)
+	}
+	url := ns.ClientURL()
+	return func(service string) natsbus.Config {
+			return natsbus.Config{URL: url, User: service, Password: pw[service]}
+		}, func() {
+			ns.Shutdown()
+			ns.WaitForShutdown()
+		}, nil
+}
+
+// loadSecrets reads the development passwords kept between runs, creating
+// random ones on the first run (so no password is written in the code).
+func loadSecrets(path string) (map[string]string, error) {
+	want := []string{"nats_admin"}
+	for _, id := range natsbus.Platform() {
+		want = append(want, "nats_"+id.Service, "pg_"+stack.Schema(id.Service))
+	}
+	secrets := map[string]string{}
+	if raw, err := os.ReadFile(path); err == nil {
+		for _, line := range strings.Split(string(raw), "\n") {
+			if k, v, ok := strings.Cut(line, "="); ok {
+				secrets[k] = v
+			}
+		}
+	} else if !os.IsNotExist(err) {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	changed := false
+	for _, k := range want {
+		if secrets[k] == "" {
+			b := make([]byte, 16)
+			if _, err := rand.Read(b); err != nil {
+				return nil, err
+			}
+			secrets[k] = hex.EncodeToString(b)
+			changed = true
+		}
+	}
+	if !changed {
+		return secrets, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+	}
+	var b strings.Builder
+	for _, k := range want {
+		fmt.Fprintf(&b, "%s=%s\n", k, secrets[k])
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	return secrets, nil
+}
+
+func printWelcome(cfg Config, st *stack.Stack) {
+	intake, desk := st.URL("intake"), st.URL("advisor-desk")
+	traces := "set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318 with Jaeger) to export traces"
+	if v := os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); v != "" {
+		traces = "exported over OTLP to " + v + " (Jaeger UI: http://localhost:16686)"
+	}
+	fmt.Printf(`
+Plateforme CCI-CMA démarrée (Ctrl-C pour arrêter)
+
+  intake             %s   (POST /api/v1/creation-requests)
+  creation-support   %s
+  takeover-matching  %s
+  difficulty-alert   %s
+  advisor-desk       %s   (GET /api/v1/advisors/{id}/notifications[/stream])
+  NATS monitoring    http://%s:%d
+  traces             %s
+  metrics            <service URL>/metrics
+
+Conseillers de démonstration : cci-91-camille-martin, cci-91-karim-benali,
+cma-91-lea-dubois, cma-91-thomas-petit.
+
+Essayez (une boulangerie à Évry, routée vers la CMA) :
+
+  curl -sS -X POST %s/api/v1/creation-requests \
+    -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-0001' \
+    -d '{"applicant":{"first_name":"Inès","last_name":"Moreau","email":"ines.moreau@example.fr"},"project":{"description":"Boulangerie-pâtisserie artisanale","naf_code":"10.71C","postcode":"91000","planned_headcount":3}}'
+
+  curl -sS %s/api/v1/advisors/cma-91-lea-dubois/notifications
+  curl -sSN %s/api/v1/advisors/cma-91-lea-dubois/notifications/stream
+
+`, intake, st.URL("creation-support"), st.URL("takeover-matching"), st.URL("difficulty-alert"), desk,
+		cfg.Host, cfg.MonitorPort, traces, intake, desk, desk)
+}

@@ -1,0 +1,223 @@
+// Package stack starts the whole platform in one process: the five
+// services, each with its own Postgres role and schema and its own NATS
+// user, against a database and a NATS server given by the caller. The
+// devstack command and the end-to-end tests both use it.
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/pgdb"
+	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/telemetry"
+
+	advisordesk "github.com/ccicma/platform/services/advisor-desk/service"
+	creationsupport "github.com/ccicma/platform/services/creation-support/service"
+	difficultyalert "github.com/ccicma/platform/services/difficulty-alert/service"
+	intake "github.com/ccicma/platform/services/intake/service"
+	takeovermatching "github.com/ccicma/platform/services/takeover-matching/service"
+)
+
+// Options configures a stack.
+type Options struct {
+	// AdminDatabaseURL is a superuser URL of the platform's database; the
+	// stack provisions each service's schema and role with it.
+	AdminDatabaseURL string
+	// RolePassword returns the password of a service's role.
+	RolePassword func(role string) string
+	// NATS returns how a service connects to NATS.
+	NATS func(service string) natsbus.Config
+	// Host and BasePort place the HTTP servers: intake on BasePort,
+	// creation-support +1, takeover-matching +2, difficulty-alert +3,
+	// advisor-desk +4. BasePort 0 picks free ports.
+	Host     string
+	BasePort int
+	// Departements served by the chambers.
+	Departements []string
+	// Logger is the base logger of every service.
+	Logger *slog.Logger
+	// Telemetry lets tests record spans (nil: per-service defaults).
+	Telemetry func(service string) telemetry.Options
+	// Tune adjusts the common settings (e.g. shorter timeouts in tests).
+	Tune func(*platform.Config)
+}
+
+// Runner is a started service.
+type Runner interface {
+	Addr() string
+	Run(ctx context.Context) error
+}
+
+// Stack is the running platform.
+type Stack struct {
+	Services map[string]Runner
+	order    []string
+}
+
+// Names lists the services in start order.
+var Names = []string{advisordesk.Name, creationsupport.Name, intake.Name, takeovermatching.Name, difficultyalert.Name}
+
+// schemas maps services to their schema.
+var schemas = map[string]string{
+	intake.Name: intake.Schema, creationsupport.Name: creationsupport.Schema, takeovermatching.Name: takeovermatching.Schema,
+	difficultyalert.Name: difficultyalert.Schema, advisordesk.Name: advisordesk.Schema,
+}
+
+var ports = map[string]int{
+	intake.Name: 0, creationsupport.Name: 1, takeovermatching.Name: 2, difficultyalert.Name: 3, advisordesk.Name: 4,
+}
+
+// Schema returns a service's schema (and role) name.
+func Schema(service string) string { return schemas[service] }
+
+// Start provisions the database and starts every service (their HTTP
+// servers listen; Run serves them).
+func Start(ctx context.Context, o Options) (*Stack, error) {
+	for _, name := range Names {
+		role := schemas[name]
+		if err := pgdb.Provision(ctx, o.AdminDatabaseURL, role, role, o.RolePassword(role)); err != nil {
+			return nil, fmt.Errorf("provision %s: %w", name, err)
+		}
+	}
+	st := &Stack{Services: map[string]Runner{}}
+	for _, name := range Names {
+		svc, err := st.startOne(ctx, name, o)
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("start %s: %w", name, err), st.abort())
+		}
+		st.Services[name] = svc
+		st.order = append(st.order, name)
+	}
+	return st, nil
+}
+
+func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, error) {
+	role := schemas[name]
+	dbURL, err := pgdb.RoleURL(o.AdminDatabaseURL, role, o.RolePassword(role))
+	if err != nil {
+		return nil, err
+	}
+	port := 0
+	if o.BasePort != 0 {
+		port = o.BasePort + ports[name]
+	}
+	common := func(c *platform.Config) {
+		c.DB.URL = dbURL
+		c.NATS = o.NATS(name)
+		c.HTTPAddr = net.JoinHostPort(o.Host, strconv.Itoa(port))
+		if o.Tune != nil {
+			o.Tune(c)
+		}
+	}
+	topts := telemetry.Options{Logger: o.Logger, WithRuntimeMetrics: name == intake.Name}
+	if o.Telemetry != nil {
+		topts = o.Telemetry(name)
+		topts.Logger = o.Logger
+	}
+	switch name {
+	case intake.Name:
+		cfg, err := intake.LoadConfig()
+		if err != nil {
+			return nil, err
+		}
+		common(&cfg.Config)
+		if len(o.Departements) > 0 {
+			cfg.Departements = o.Departements
+		}
+		return intake.New(ctx, cfg, topts)
+	case creationsupport.Name:
+		cfg, err := creationsupport.LoadConfig()
+		if err != nil {
+			return nil, err
+		}
+		common(&cfg.Config)
+		return creationsupport.New(ctx, cfg, topts)
+	case takeovermatching.Name:
+		cfg, err := takeovermatching.LoadConfig()
+		if err != nil {
+			return nil, err
+		}
+		common(&cfg.Config)
+		return takeovermatching.New(ctx, cfg, topts)
+	case difficultyalert.Name:
+		cfg, err := difficultyalert.LoadConfig()
+		if err != nil {
+			return nil, err
+		}
+		common(&cfg.Config)
+		return difficultyalert.New(ctx, cfg, topts)
+	case advisordesk.Name:
+		cfg, err := advisordesk.LoadConfig()
+		if err != nil {
+			return nil, err
+		}
+		common(&cfg.Config)
+		return advisordesk.New(ctx, cfg, topts)
+	}
+	return nil, fmt.Errorf("unknown service %q", name)
+}
+
+// abort shuts down services already started when a later one fails.
+func (st *Stack) abort() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var errs []error
+	for _, name := range st.order {
+		if err := st.Services[name].Run(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Run serves every service until ctx ends and returns once all have shut
+// down. A service that fails stops the others.
+func (st *Stack) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	for _, name := range st.order {
+		svc := st.Services[name]
+		wg.Go(func() {
+			if err := svc.Run(ctx); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("%s: %w", name, err))
+				mu.Unlock()
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// URL is the base URL of a service.
+func (st *Stack) URL(service string) string { return "http://" + st.Services[service].Addr() }
+
+// WaitReady polls every service's /readyz (used by tests and devstack).
+func (st *Stack) WaitReady(ctx context.Context, get func(ctx context.Context, url string) (int, error)) error {
+	for _, name := range st.order {
+		for {
+			code, err := get(ctx, st.URL(name)+"/readyz")
+			if err == nil && code == 200 {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("%s not ready: %w", name, ctx.Err())
+			case <-time.After(50 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,317 @@
+package stack_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go/jetstream"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/telemetry"
+	"github.com/ccicma/platform/pkg/testkit"
+
+	"github.com/ccicma/platform/deploy/devstack/stack"
+)
+
+// running is a started stack and what the test needs to look inside it.
+type running struct {
+	st    *stack.Stack
+	admin string
+	nats  *testkit.NATS
+	spans *tracetest.SpanRecorder
+	stop  func()
+}
+
+func startStack(t *testing.T, adminURL string, nats *testkit.NATS) *running {
+	t.Helper()
+	rec := tracetest.NewSpanRecorder()
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := stack.Start(ctx, stack.Options{
+		AdminDatabaseURL: adminURL,
+		RolePassword:     func(role string) string { return "test-" + role },
+		NATS:             nats.Config,
+		Host:             "127.0.0.1",
+		Departements:     []string{"91"},
+		Logger:           slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Telemetry:        func(string) telemetry.Options { return telemetry.Options{SpanProcessor: rec} },
+		Tune: func(c *platform.Config) {
+			c.ShutdownTimeout = 5 * time.Second
+			c.OutboxPoll = 100 * time.Millisecond
+		},
+	})
+	if err != nil {
+		cancel()
+		t.Fatalf("start stack: %v", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- st.Run(ctx) }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("stack shutdown: %v", err)
+		}
+	}
+	t.Cleanup(stop)
+	return &running{st: st, admin: adminURL, nats: nats, spans: rec, stop: stop}
+}
+
+const bakery = `{
+  "applicant": {"first_name": "Inès", "last_name": "Moreau", "email": "ines.moreau@example.fr", "phone": "06 12 34 56 78"},
+  "project": {"description": "Ouverture d'une boulangerie-pâtisserie artisanale", "naf_code": "1071C",
+              "legal_form": "SARL", "postcode": "91000", "planned_headcount": 3, "planned_start": "2027-03-01"}
+}`
+
+func post(t *testing.T, url, body, key string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Idempotency-Key", key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatalf("decode answer: %v", err)
+	}
+	return resp.StatusCode, out
+}
+
+// sse reads notification events of a live stream into a channel.
+func sse(t *testing.T, url string) <-chan map[string]any {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("open stream: %v", err)
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Fatalf("stream content type %q", ct)
+	}
+	out := make(chan map[string]any, 16)
+	go func() {
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				var n map[string]any
+				if json.Unmarshal([]byte(data), &n) == nil {
+					out <- n
+				}
+			}
+		}
+	}()
+	return out
+}
+
+func count(t *testing.T, adminURL, query string, args ...any) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), adminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return n
+}
+
+// TestCreationRequestEndToEnd follows one creation project from the POST to
+// the advisor's notification, through real Postgres and NATS: the case is
+// opened once, the notification reaches the API and the live stream, a
+// retried POST changes nothing, and the whole journey is one trace.
+func TestCreationRequestEndToEnd(t *testing.T) {
+	adminURL := testkit.Database(t)
+	nats := testkit.StartNATS(t)
+	r := startStack(t, adminURL, nats)
+	const advisor = "cma-91-lea-dubois" // CMA, creation speciality, first by id among the least loaded
+	desk := r.st.URL("advisor-desk")
+
+	// The directory reaches creation-support before the request, so the
+	// case gets an advisor rather than a chamber-wide notification.
+	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
+		return count(t, adminURL, `SELECT count(*) FROM creation_support.advisors`) == 4, nil
+	})
+	live := sse(t, desk+"/api/v1/advisors/"+advisor+"/notifications/stream")
+
+	code, out := post(t, r.st.URL("intake")+"/api/v1/creation-requests", bakery, "e2e-bakery-0001")
+	if code != http.StatusAccepted {
+		t.Fatalf("POST answered %d: %v", code, out)
+	}
+	requestID, _ := out["request_id"].(string)
+	routing, _ := out["routing"].(map[string]any)
+	if routing["lead_chamber"] != "CMA" || routing["rule_id"] != "artisanal-always-small" {
+		t.Fatalf("routing = %v, want CMA by artisanal-always-small", routing)
+	}
+
+	var got map[string]any
+	select {
+	case got = <-live:
+	case <-time.After(15 * time.Second):
+		t.Fatal("no notification on the live stream")
+	}
+	if got["advisor_id"] != advisor || got["kind"] != "creation.case.opened" {
+		t.Fatalf("live notification = %v", got)
+	}
+	resp, err := http.Get(desk + "/api/v1/advisors/" + advisor + "/notifications")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Notifications []map[string]any `json:"notifications"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(list.Notifications) != 1 || !strings.Contains(list.Notifications[0]["body"].(string), "10.71C") {
+		t.Fatalf("notifications API = %v", list.Notifications)
+	}
+
+	// A retried POST (same key, same body) returns the same request and
+	// opens nothing new.
+	code, again := post(t, r.st.URL("intake")+"/api/v1/creation-requests", bakery, "e2e-bakery-0001")
+	if code != http.StatusAccepted || again["request_id"] != requestID {
+		t.Fatalf("retry answered %d %v, want 202 with request %s", code, again, requestID)
+	}
+	if n := count(t, adminURL, `SELECT count(*) FROM intake.requests`); n != 1 {
+		t.Fatalf("%d requests stored, want 1", n)
+	}
+	if n := count(t, adminURL, `SELECT count(*) FROM creation_support.creation_cases WHERE request_id = $1`, requestID); n != 1 {
+		t.Fatalf("%d cases, want 1", n)
+	}
+	assertOneTrace(t, r.spans, requestID)
+}
+
+// assertOneTrace checks that the HTTP request, the relay's publishes and
+// both consumers' handling share one trace.
+func assertOneTrace(t *testing.T, rec *tracetest.SpanRecorder, requestID string) {
+	t.Helper()
+	var httpSpan sdktrace.ReadOnlySpan
+	testkit.Eventually(t, 5*time.Second, "spans recorded", func() (bool, error) {
+		have := map[string]bool{}
+		for _, s := range rec.Ended() {
+			if s.Name() == "POST /api/v1/creation-requests" && httpSpan == nil {
+				httpSpan = s
+			}
+			have[s.Name()] = true
+		}
+		if testing.Verbose() {
+			t.Logf("spans: %v", have)
+		}
+		return have["process intake.creation.submitted.91"] && have["process creation.case.opened.91"] && httpSpan != nil, nil
+	})
+	traceID := httpSpan.SpanContext().TraceID()
+	want := map[string]trace.SpanKind{
+		"POST /api/v1/creation-requests":       trace.SpanKindServer,
+		"send intake.creation.submitted.91":    trace.SpanKindProducer,
+		"process intake.creation.submitted.91": trace.SpanKindConsumer,
+		"send creation.case.opened.91":         trace.SpanKindProducer,
+		"process creation.case.opened.91":      trace.SpanKindConsumer,
+	}
+	services := map[string]bool{}
+	for _, s := range rec.Ended() {
+		if s.SpanContext().TraceID() != traceID {
+			continue
+		}
+		if kind, ok := want[s.Name()]; ok && kind == s.SpanKind() {
+			delete(want, s.Name())
+			for _, kv := range s.Resource().Attributes() {
+				if kv.Key == "service.name" {
+					services[kv.Value.AsString()] = true
+				}
+			}
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("trace %s lacks spans %v", traceID, keys(want))
+	}
+	for _, svc := range []string{"intake", "creation-support", "advisor-desk"} {
+		if !services[svc] {
+			t.Errorf("trace %s has no span of %s (has %v)", traceID, svc, services)
+		}
+	}
+}
+
+func keys[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// TestRelayRepublishAfterCrashOpensNoSecondCase simulates a relay that died
+// after publishing but before marking its rows sent: on restart the rows
+// go out again with the same Nats-Msg-Id, and the platform still holds one
+// event in the stream and one case.
+func TestRelayRepublishAfterCrashOpensNoSecondCase(t *testing.T) {
+	adminURL := testkit.Database(t)
+	nats := testkit.StartNATS(t)
+	r := startStack(t, adminURL, nats)
+	code, out := post(t, r.st.URL("intake")+"/api/v1/creation-requests", bakery, "")
+	if code != http.StatusAccepted {
+		t.Fatalf("POST answered %d: %v", code, out)
+	}
+	requestID := out["request_id"].(string)
+	testkit.Eventually(t, 10*time.Second, "case opened", func() (bool, error) {
+		return count(t, adminURL, `SELECT count(*) FROM creation_support.creation_cases WHERE request_id = $1`, requestID) == 1, nil
+	})
+	r.stop()
+
+	// The crash: the event went out, the mark did not.
+	if n := count(t, adminURL, `WITH u AS (UPDATE intake.outbox SET sent_at = NULL RETURNING 1) SELECT count(*) FROM u`); n != 1 {
+		t.Fatalf("reset %d outbox rows, want 1", n)
+	}
+	r = startStack(t, adminURL, nats)
+	testkit.Eventually(t, 10*time.Second, "outbox row re-sent", func() (bool, error) {
+		return count(t, adminURL, `SELECT count(*) FROM intake.outbox WHERE sent_at IS NULL`) == 0, nil
+	})
+	_, js := nats.Admin(t)
+	stream, err := js.Stream(context.Background(), "INTAKE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := stream.Info(context.Background(), jetstream.WithSubjectFilter("intake.creation.submitted.>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.State.Msgs != 1 {
+		t.Fatalf("INTAKE holds %d messages, want 1 (duplicate not dropped)", info.State.Msgs)
+	}
+	// Give creation-support the chance to (wrongly) open a second case.
+	cons, err := js.Consumer(context.Background(), "INTAKE", "creation-support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 10*time.Second, "creation-support caught up", func() (bool, error) {
+		ci, err := cons.Info(context.Background())
+		return err == nil && ci.NumPending == 0 && ci.NumAckPending == 0, err
+	})
+	if n := count(t, adminURL, `SELECT count(*) FROM creation_support.creation_cases`); n != 1 {
+		t.Fatalf("%d cases after the relay's restart, want 1", n)
+	}
+}

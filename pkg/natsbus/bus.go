@@ -1,0 +1,110 @@
+// Package natsbus is the platform's JetStream plumbing: connecting as a
+// service's own NATS user, idempotent streams and durable pull consumers,
+// publishing with de-duplication ids, and one consume loop where a handler's
+// error decides between ack, delayed nak and dead-letter.
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ccicma/platform/pkg/telemetry"
+)
+
+// Config says how a service reaches NATS.
+type Config struct {
+	URL      string `envconfig:"NATS_URL" default:"nats://127.0.0.1:4222"`
+	User     string `envconfig:"NATS_USER"`
+	Password string `envconfig:"NATS_PASSWORD"`
+}
+
+// Bus is one service's connection to NATS and JetStream.
+type Bus struct {
+	NC      *nats.Conn
+	JS      jetstream.JetStream
+	service string
+	tel     *telemetry.Telemetry
+	log     *slog.Logger
+}
+
+// Connect opens the service's connection. It retries the first connection
+// while ctx allows, and reconnects forever afterwards: JetStream consumers
+// and the outbox relay resume by themselves once the server is back.
+func Connect(ctx context.Context, cfg Config, id Identity, tel *telemetry.Telemetry) (*Bus, error) {
+	log := tel.Logger.With("component", "natsbus")
+	opts := []nats.Option{
+		nats.Name(id.Service),
+		nats.CustomInboxPrefix(id.InboxPrefix()),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(500 * time.Millisecond),
+		nats.RetryOnFailedConnect(false),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("nats disconnected", "err", err)
+			}
+		}),
+		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("nats reconnected", "url", nc.ConnectedUrlRedacted()) }),
+		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
+			subject := ""
+			if sub != nil {
+				subject = sub.Subject
+			}
+			log.Error("nats async error", "err", err, "subscription", subject)
+		}),
+	}
+	if cfg.User != "" {
+		opts = append(opts, nats.UserInfo(cfg.User, cfg.Password))
+	}
+	var nc *nats.Conn
+	var err error
+	for attempt := 0; ; attempt++ {
+		if nc, err = nats.Connect(cfg.URL, opts...); err == nil {
+			break
+		}
+		if errors.Is(err, nats.ErrAuthorization) || attempt >= 20 {
+			return nil, fmt.Errorf("connect to nats at %s as %q: %w", redact(cfg.URL), cfg.User, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("connect to nats: %w", ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("jetstream context: %w", err)
+	}
+	return &Bus{NC: nc, JS: js, service: id.Service, tel: tel, log: log}, nil
+}
+
+// Ready reports whether the connection is up (for /readyz).
+func (b *Bus) Ready(context.Context) error {
+	if s := b.NC.Status(); s != nats.CONNECTED {
+		return fmt.Errorf("nats connection %s", s)
+	}
+	return nil
+}
+
+// Close drains the connection: pending publishes are flushed and
+// subscriptions stop cleanly.
+func (b *Bus) Close() {
+	if err := b.NC.Drain(); err != nil {
+		b.NC.Close()
+	}
+}
+
+// redact hides a password embedded in a server URL.
+func redact(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return "(unparsable nats url)"
+}

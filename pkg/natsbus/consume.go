@@ -1,0 +1,228 @@
+package natsbus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// Handler reacts to one event. Its error decides the message's fate in one
+// place (settle): nil acks; an error wrapping ErrPermanent or
+// events.ErrMalformed dead-letters and terminates; any other error naks with
+// a delay, until MaxDeliver is reached, then dead-letters.
+type Handler func(ctx context.Context, ev events.Event) error
+
+// ErrPermanent marks an error that retrying cannot fix.
+var ErrPermanent = errors.New("permanent failure")
+
+// Permanent wraps err so that the consume loop dead-letters the event
+// instead of retrying it.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrPermanent, err)
+}
+
+// ConsumerSpec describes a durable pull consumer. The durable is always the
+// service's name: one durable per service and stream.
+type ConsumerSpec struct {
+	Stream  events.Stream
+	Filters []string // subject filters, e.g. "intake.creation.submitted.>"
+	// MaxDeliver bounds deliveries (default 8).
+	MaxDeliver int
+	// AckWait is how long a delivery may stay unacknowledged (default 30 s).
+	AckWait time.Duration
+	// Backoff are the nak delays by delivery number; the last one repeats
+	// (default 1 s, 2 s, 5 s, 10 s, 30 s).
+	Backoff []time.Duration
+	// MaxInFlight bounds messages buffered by the client (default 64): a
+	// large buffer lets AckWait expire on messages not yet handled.
+	MaxInFlight int
+}
+
+func (s ConsumerSpec) withDefaults() ConsumerSpec {
+	if s.MaxDeliver == 0 {
+		s.MaxDeliver = 8
+	}
+	if s.AckWait == 0 {
+		s.AckWait = 30 * time.Second
+	}
+	if len(s.Backoff) == 0 {
+		s.Backoff = []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second}
+	}
+	if s.MaxInFlight == 0 {
+		s.MaxInFlight = 64
+	}
+	return s
+}
+
+// Subscription is a running consumer.
+type Subscription struct {
+	cc jetstream.ConsumeContext
+}
+
+// Stop stops fetching, lets the handler finish the messages already
+// buffered, and waits for that (or ctx).
+func (s *Subscription) Stop(ctx context.Context) error {
+	s.cc.Drain()
+	select {
+	case <-s.cc.Closed():
+		return nil
+	case <-ctx.Done():
+		s.cc.Stop()
+		return fmt.Errorf("drain consumer: %w", ctx.Err())
+	}
+}
+
+// Consume ensures the durable consumer and starts handling its messages.
+func (b *Bus) Consume(ctx context.Context, spec ConsumerSpec, h Handler) (*Subscription, error) {
+	spec = spec.withDefaults()
+	cons, err := b.JS.CreateOrUpdateConsumer(ctx, spec.Stream.Name, jetstream.ConsumerConfig{
+		Durable:        b.service,
+		Description:    b.service + " reading " + spec.Stream.Name,
+		FilterSubjects: spec.Filters,
+		AckPolicy:      jetstream.AckExplicitPolicy,
+		AckWait:        spec.AckWait,
+		MaxDeliver:     spec.MaxDeliver,
+		DeliverPolicy:  jetstream.DeliverAllPolicy,
+		MaxAckPending:  max(1000, spec.MaxInFlight*4),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ensure consumer %s on %s: %w", b.service, spec.Stream.Name, err)
+	}
+	c := &consumer{bus: b, spec: spec, tracer: b.tel.Tracer.Tracer("github.com/ccicma/platform/pkg/natsbus")}
+	cc, err := cons.Consume(func(msg jetstream.Msg) { c.process(msg, h) },
+		jetstream.PullMaxMessages(spec.MaxInFlight),
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			b.log.Warn("consume error", "stream", spec.Stream.Name, "err", err)
+		}))
+	if err != nil {
+		return nil, fmt.Errorf("consume %s: %w", spec.Stream.Name, err)
+	}
+	return &Subscription{cc: cc}, nil
+}
+
+type consumer struct {
+	bus    *Bus
+	spec   ConsumerSpec
+	tracer trace.Tracer
+}
+
+// process runs the handler for one message and settles it.
+func (c *consumer) process(msg jetstream.Msg, h Handler) {
+	start := time.Now()
+	md, err := msg.Metadata()
+	if err != nil { // not a JetStream message: nothing to settle
+		c.bus.log.Error("message without metadata", "subject", msg.Subject(), "err", err)
+		return
+	}
+	ctx := c.bus.tel.Extract(context.Background(), msg.Headers())
+	ctx, span := c.tracer.Start(ctx, "process "+msg.Subject(), trace.WithSpanKind(trace.SpanKindConsumer),
+		trace.WithAttributes(
+			attribute.String("messaging.system", "nats"),
+			attribute.String("messaging.operation.name", "process"),
+			attribute.String("messaging.operation.type", "process"),
+			attribute.String("messaging.destination.name", msg.Subject()),
+			attribute.String("messaging.consumer.group.name", c.bus.service),
+			attribute.String("messaging.message.id", msg.Headers().Get(events.HeaderID)),
+			attribute.Int64("messaging.nats.stream_sequence", int64(md.Sequence.Stream)),
+			attribute.Int64("messaging.nats.delivered", int64(md.NumDelivered)),
+		))
+	defer span.End()
+	if md.NumDelivered > 1 {
+		c.bus.tel.Metrics.Redeliveries.WithLabelValues(c.bus.service).Inc()
+	}
+
+	ev, err := events.FromMessage(msg.Subject(), msg.Headers(), msg.Data())
+	if err == nil {
+		err = h(ctx, ev)
+	}
+	outcome := c.settle(ctx, msg, md, err)
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, outcome)
+	}
+	span.SetAttributes(attribute.String("messaging.settle", outcome))
+	c.bus.tel.Metrics.HandlerSeconds.WithLabelValues(c.bus.service, msg.Headers().Get(events.HeaderType), outcome).
+		Observe(time.Since(start).Seconds())
+}
+
+// settle is the one place where a handler's result becomes ack, nak or
+// dead-letter. It returns the outcome for metrics and traces.
+func (c *consumer) settle(ctx context.Context, msg jetstream.Msg, md *jetstream.MsgMetadata, herr error) string {
+	log := c.bus.log.With("subject", msg.Subject(), "stream_seq", md.Sequence.Stream, "delivered", md.NumDelivered)
+	if herr == nil {
+		if err := msg.Ack(); err != nil {
+			// The state change is committed; a redelivery is absorbed by the inbox.
+			log.WarnContext(ctx, "ack failed", "err", err)
+		}
+		return "ack"
+	}
+	permanent := errors.Is(herr, ErrPermanent) || errors.Is(herr, events.ErrMalformed)
+	if !permanent && int(md.NumDelivered) < c.spec.MaxDeliver {
+		delay := c.spec.Backoff[min(int(md.NumDelivered), len(c.spec.Backoff))-1]
+		log.WarnContext(ctx, "handler failed, will retry", "err", herr, "retry_in", delay)
+		if err := msg.NakWithDelay(delay); err != nil {
+			log.WarnContext(ctx, "nak failed", "err", err)
+		}
+		return "nak"
+	}
+	reason := herr.Error()
+	if !permanent {
+		reason = "max deliveries reached: " + reason
+	}
+	if err := c.deadLetter(ctx, msg, md, reason); err != nil {
+		// Never terminate what was not saved: retry later instead.
+		log.ErrorContext(ctx, "dead-letter failed, will retry", "err", err, "reason", reason)
+		if err := msg.NakWithDelay(c.spec.Backoff[len(c.spec.Backoff)-1]); err != nil {
+			log.WarnContext(ctx, "nak failed", "err", err)
+		}
+		return "nak"
+	}
+	log.ErrorContext(ctx, "event dead-lettered", "reason", reason)
+	if err := msg.TermWithReason(truncate(reason, 200)); err != nil {
+		log.WarnContext(ctx, "term failed", "err", err)
+	}
+	c.bus.tel.Metrics.DeadLetters.WithLabelValues(c.bus.service).Inc()
+	return "dead_letter"
+}
+
+// deadLetter copies the message into DEADLETTER with the reason and its
+// origin, and waits for the PubAck.
+func (c *consumer) deadLetter(ctx context.Context, msg jetstream.Msg, md *jetstream.MsgMetadata, reason string) error {
+	dl := &nats.Msg{Subject: events.DeadLetterPrefix + "." + c.bus.service + "." + msg.Subject(), Data: msg.Data(), Header: nats.Header{}}
+	for k, v := range msg.Headers() {
+		dl.Header[k] = v
+	}
+	dl.Header.Set(events.HeaderDeadReason, truncate(reason, 2000))
+	dl.Header.Set(events.HeaderDeadSubject, msg.Subject())
+	dl.Header.Set(events.HeaderDeadStream, md.Stream)
+	dl.Header.Set(events.HeaderDeadSeq, strconv.FormatUint(md.Sequence.Stream, 10))
+	dl.Header.Set(events.HeaderDeadDeliver, strconv.FormatUint(md.NumDelivered, 10))
+	dl.Header.Set(events.HeaderDeadConsume, c.bus.service)
+	id := c.bus.service + "-" + md.Stream + "-" + strconv.FormatUint(md.Sequence.Stream, 10)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := c.bus.JS.PublishMsg(pctx, dl, jetstream.WithMsgID(id)); err != nil {
+		return fmt.Errorf("publish dead letter: %w", err)
+	}
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

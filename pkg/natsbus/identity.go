@@ -1,0 +1,71 @@
+package natsbus
+
+import (
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// Identity is a service's NATS identity: its user, the stream it owns and
+// the streams it consumes. Permissions derive from it, so devstack, tests,
+// docker-compose and Kubernetes grant exactly the same rights.
+type Identity struct {
+	Service  string          // NATS user and durable consumer name
+	Owns     events.Stream   // the only stream it may publish into
+	Consumes []events.Stream // streams it reads through its durable
+}
+
+// InboxPrefix is the service's private reply subject space: with the shared
+// default (_INBOX) any user allowed to subscribe there could read others'
+// replies.
+func (id Identity) InboxPrefix() string { return "_INBOX_" + id.Service }
+
+// Permissions lists the subjects the service may publish and subscribe to:
+// its own events, its dead letters, and the JetStream API calls it needs for
+// its own stream and durables; nothing of anybody else's.
+func (id Identity) Permissions() (publish, subscribe []string) {
+	own := id.Owns.Name
+	publish = []string{
+		id.Owns.Producer + ".>",
+		events.DeadLetterPrefix + "." + id.Service + ".>",
+		"$JS.API.INFO",
+		"$JS.API.STREAM.CREATE." + own, "$JS.API.STREAM.UPDATE." + own, "$JS.API.STREAM.INFO." + own,
+		"$JS.API.STREAM.CREATE." + events.DeadLetterStream,
+		"$JS.API.STREAM.UPDATE." + events.DeadLetterStream,
+		"$JS.API.STREAM.INFO." + events.DeadLetterStream,
+	}
+	for _, s := range id.Consumes {
+		d := s.Name + "." + id.Service
+		publish = append(publish,
+			"$JS.API.STREAM.INFO."+s.Name,
+			"$JS.API.CONSUMER.CREATE."+d, "$JS.API.CONSUMER.CREATE."+d+".>",
+			"$JS.API.CONSUMER.DURABLE.CREATE."+d,
+			"$JS.API.CONSUMER.INFO."+d,
+			"$JS.API.CONSUMER.MSG.NEXT."+d,
+			"$JS.ACK."+d+".>",
+		)
+	}
+	subscribe = []string{id.InboxPrefix() + ".>"}
+	return publish, subscribe
+}
+
+// Platform lists every service's identity: who owns which stream and who
+// consumes what. It mirrors the services table of DESIGN.md.
+func Platform() []Identity {
+	domain := []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamTakeover, events.StreamDifficulty}
+	return []Identity{
+		{Service: "intake", Owns: events.StreamIntake, Consumes: []events.Stream{events.StreamCreation, events.StreamAdvisor}},
+		{Service: "creation-support", Owns: events.StreamCreation, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
+		{Service: "takeover-matching", Owns: events.StreamTakeover, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
+		{Service: "difficulty-alert", Owns: events.StreamDifficulty, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
+		{Service: "advisor-desk", Owns: events.StreamAdvisor, Consumes: domain},
+	}
+}
+
+// IdentityOf returns the identity of a service by name.
+func IdentityOf(service string) (Identity, bool) {
+	for _, id := range Platform() {
+		if id.Service == service {
+			return id, true
+		}
+	}
+	return Identity{}, false
+}

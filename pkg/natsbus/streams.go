@@ -1,0 +1,59 @@
+package natsbus
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// DuplicateWindow is how long JetStream remembers a Nats-Msg-Id. It must
+// outlast the outbox relay's longest retry gap (its backoff is capped at
+// 30 s), so a row republished after a lost PubAck is dropped as a repeat.
+const DuplicateWindow = 10 * time.Minute
+
+// EnsureStream creates or updates the service's own stream: file storage,
+// limits retention (events are kept for replay) and the dedup window.
+func (b *Bus) EnsureStream(ctx context.Context, s events.Stream, replicas int) error {
+	if replicas < 1 {
+		replicas = 1
+	}
+	_, err := b.JS.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        s.Name,
+		Description: "events published by " + s.Producer,
+		Subjects:    s.Subjects(),
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		Discard:     jetstream.DiscardOld,
+		Duplicates:  DuplicateWindow,
+		Replicas:    replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("ensure stream %s: %w", s.Name, err)
+	}
+	return nil
+}
+
+// EnsureDeadLetterStream creates or updates DEADLETTER, which holds the
+// events consumers gave up on and the server's max-delivery advisories.
+func (b *Bus) EnsureDeadLetterStream(ctx context.Context, replicas int) error {
+	if replicas < 1 {
+		replicas = 1
+	}
+	_, err := b.JS.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        events.DeadLetterStream,
+		Description: "events consumers gave up on, with the reason; max-delivery advisories",
+		Subjects:    []string{events.DeadLetterPrefix + ".>", events.MaxDeliveriesAdv + ".>"},
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		Duplicates:  DuplicateWindow,
+		Replicas:    replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("ensure stream %s: %w", events.DeadLetterStream, err)
+	}
+	return nil
+}

@@ -1,0 +1,151 @@
+// Package platform is the runtime every service shares: it opens the
+// service's pool and migrates its schema, connects to NATS as the service's
+// user and ensures its stream, runs the outbox relay, the consumers, the
+// HTTP server and housekeeping, and shuts all of it down in order. A
+// service's composition root only adds its own repositories, use cases and
+// routes.
+package platform
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ccicma/platform/pkg/httpserver"
+	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/outbox"
+	"github.com/ccicma/platform/pkg/pgdb"
+	"github.com/ccicma/platform/pkg/telemetry"
+)
+
+// Config holds the settings every service has. Services embed it in their
+// own config struct; envconfig reads SERVICE_KEY and falls back to KEY.
+type Config struct {
+	DB   pgdb.Config
+	NATS natsbus.Config
+
+	HTTPAddr        string        `envconfig:"HTTP_ADDR" default:":8080"`
+	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"15s"`
+	// StreamReplicas is 1 on a single server, 3 on a NATS cluster.
+	StreamReplicas  int           `envconfig:"STREAM_REPLICAS" default:"1"`
+	OutboxRetention time.Duration `envconfig:"OUTBOX_RETENTION" default:"24h"`
+	// InboxRetention must outlast any redelivery or replay window.
+	InboxRetention time.Duration `envconfig:"INBOX_RETENTION" default:"720h"`
+	HousekeepEvery time.Duration `envconfig:"HOUSEKEEP_EVERY" default:"1h"`
+	OutboxPoll     time.Duration `envconfig:"OUTBOX_POLL" default:"1s"`
+	LogLevel       slog.Level    `envconfig:"LOG_LEVEL" default:"INFO"`
+}
+
+// Spec is what a service declares about itself.
+type Spec struct {
+	Identity   natsbus.Identity
+	Schema     string
+	Migrations pgdb.Migrations
+}
+
+// Runtime is a started service's plumbing.
+type Runtime struct {
+	Pool  *pgxpool.Pool
+	Bus   *natsbus.Bus
+	Relay *outbox.Relay
+	Tel   *telemetry.Telemetry
+	Log   *slog.Logger
+
+	cfg       Config
+	spec      Spec
+	consumers []consumer
+	server    *httpserver.Server
+	baseCtx   context.Context
+	cancelReq context.CancelFunc
+}
+
+type consumer struct {
+	spec natsbus.ConsumerSpec
+	h    natsbus.Handler
+}
+
+// Start opens the database (and migrates it), connects to NATS and ensures
+// the service's stream and the dead-letter stream. On error, whatever was
+// opened is closed.
+func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) (rt *Runtime, err error) {
+	if topts.Logger == nil {
+		topts.Logger = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	}
+	tel, err := telemetry.New(ctx, spec.Identity.Service, topts)
+	if err != nil {
+		return nil, err
+	}
+	rt = &Runtime{Tel: tel, Log: tel.Logger, cfg: cfg, spec: spec}
+	defer func() {
+		if err != nil {
+			rt.close(context.WithoutCancel(ctx))
+		}
+	}()
+	if rt.Pool, err = pgdb.Open(ctx, cfg.DB, spec.Schema); err != nil {
+		return nil, err
+	}
+	if err = pgdb.Migrate(ctx, rt.Pool, outbox.Migrations(), inbox.Migrations(), spec.Migrations); err != nil {
+		return nil, err
+	}
+	if rt.Bus, err = natsbus.Connect(ctx, cfg.NATS, spec.Identity, tel); err != nil {
+		return nil, err
+	}
+	if err = rt.Bus.EnsureStream(ctx, spec.Identity.Owns, cfg.StreamReplicas); err != nil {
+		return nil, err
+	}
+	if err = rt.Bus.EnsureDeadLetterStream(ctx, cfg.StreamReplicas); err != nil {
+		return nil, err
+	}
+	rt.Relay = outbox.NewRelay(rt.Pool, rt.Bus.JS, tel, outbox.RelayOptions{Poll: cfg.OutboxPoll})
+	err = tel.Metrics.GaugeFunc("outbox_backlog", "Outbox rows not yet published.", func() float64 {
+		c, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		n, err := outbox.Backlog(c, rt.Pool)
+		if err != nil {
+			return -1
+		}
+		return float64(n)
+	})
+	if err != nil {
+		return nil, err
+	}
+	rt.baseCtx, rt.cancelReq = context.WithCancel(context.WithoutCancel(ctx))
+	return rt, nil
+}
+
+// Handle registers a consumer, started by Serve.
+func (rt *Runtime) Handle(spec natsbus.ConsumerSpec, h natsbus.Handler) {
+	rt.consumers = append(rt.consumers, consumer{spec: spec, h: h})
+}
+
+// Listen binds the HTTP server on cfg.HTTPAddr with the service's routes,
+// so callers learn the address (port 0 in tests) before Serve.
+func (rt *Runtime) Listen(routes http.Handler) error {
+	srv, err := httpserver.New(rt.cfg.HTTPAddr, routes, rt.Tel, map[string]httpserver.Check{
+		"postgres": rt.Pool.Ping,
+		"nats":     rt.Bus.Ready,
+	})
+	if err != nil {
+		return err
+	}
+	srv.SetBaseContext(rt.baseCtx)
+	rt.server = srv
+	return nil
+}
+
+// Addr is the HTTP address (after Listen).
+func (rt *Runtime) Addr() string {
+	if rt.server == nil {
+		return ""
+	}
+	return rt.server.Addr()
+}
+
+// RequestContext is cancelled at shutdown; long-lived responses (event
+// streams) watch it so they do not hold the server open.
+func (rt *Runtime) RequestContext() context.Context { return rt.baseCtx }

@@ -1,0 +1,127 @@
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/outbox"
+)
+
+// Serve starts the consumers, the relay, housekeeping and the HTTP server,
+// waits for ctx to end (or the server to fail), then shuts down in order:
+// stop taking work (HTTP and consumers drain together, so no writer is left),
+// flush the relay, flush telemetry, close NATS and the pool.
+func (rt *Runtime) Serve(ctx context.Context) error {
+	if rt.server == nil {
+		return errors.New("platform: Listen before Serve")
+	}
+	var subs []*natsbus.Subscription
+	for _, c := range rt.consumers {
+		sub, err := rt.Bus.Consume(ctx, c.spec, c.h)
+		if err != nil {
+			rt.stop(subs)
+			rt.close(context.WithoutCancel(ctx))
+			return err
+		}
+		subs = append(subs, sub)
+	}
+	relayCtx, stopRelay := context.WithCancel(context.WithoutCancel(ctx))
+	relayDone := make(chan error, 1)
+	go func() { relayDone <- rt.Relay.Run(relayCtx, rt.cfg.ShutdownTimeout/2) }()
+	hkCtx, stopHK := context.WithCancel(ctx)
+	go rt.housekeep(hkCtx)
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- rt.server.Serve() }()
+	rt.Log.Info("service started", "http", rt.server.Addr(), "consumers", len(subs))
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-serveErr:
+	}
+	stopHK()
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rt.cfg.ShutdownTimeout)
+	defer cancel()
+	var errs []error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		rt.cancelReq() // ends event streams so Shutdown need not wait for them
+		if e := rt.server.Shutdown(sctx); e != nil {
+			errs = append(errs, e)
+		}
+	})
+	stopErrs := rt.stop(subs)
+	wg.Wait()
+	errs = append(errs, stopErrs...)
+	stopRelay()
+	if e := <-relayDone; e != nil {
+		errs = append(errs, fmt.Errorf("final relay flush: %w", e))
+	}
+	errs = append(errs, rt.close(sctx)...)
+	rt.Log.Info("service stopped")
+	return errors.Join(append([]error{err}, errs...)...)
+}
+
+func (rt *Runtime) stop(subs []*natsbus.Subscription) []error {
+	ctx, cancel := context.WithTimeout(context.Background(), rt.cfg.ShutdownTimeout/2)
+	defer cancel()
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	for _, s := range subs {
+		wg.Go(func() {
+			if err := s.Stop(ctx); err != nil {
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return errs
+}
+
+// close releases telemetry, NATS and Postgres, in that order.
+func (rt *Runtime) close(ctx context.Context) []error {
+	var errs []error
+	if rt.Tel != nil {
+		if err := rt.Tel.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if rt.Bus != nil {
+		rt.Bus.Close()
+	}
+	if rt.Pool != nil {
+		rt.Pool.Close()
+	}
+	return errs
+}
+
+// housekeep prunes sent outbox rows and old inbox rows on a schedule.
+func (rt *Runtime) housekeep(ctx context.Context) {
+	t := time.NewTicker(rt.cfg.HousekeepEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := outbox.Prune(ctx, rt.Pool, rt.cfg.OutboxRetention); err != nil {
+			rt.Log.Warn("housekeeping", "err", err)
+		} else if n > 0 {
+			rt.Log.Info("pruned outbox", "rows", n)
+		}
+		if n, err := inbox.Prune(ctx, rt.Pool, rt.cfg.InboxRetention); err != nil {
+			rt.Log.Warn("housekeeping", "err", err)
+		} else if n > 0 {
+			rt.Log.Info("pruned inbox", "rows", n)
+		}
+	}
+}

@@ -1,0 +1,182 @@
+// Package testkit gives tests real infrastructure: a fresh Postgres database
+// on the local server (or TEST_DATABASE_URL) and an in-process nats-server
+// with JetStream on a temporary directory, configured with the platform's
+// real users and permissions. A missing Postgres fails the test with the
+// way to fix it; nothing is skipped.
+package testkit
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/natsembed"
+	"github.com/ccicma/platform/pkg/pgdb"
+)
+
+const defaultAdminURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// Database creates an empty database for the test and drops it when the
+// test ends. It returns an administrator URL of that database.
+func Database(t testing.TB) string {
+	t.Helper()
+	admin := os.Getenv("TEST_DATABASE_URL")
+	if admin == "" {
+		admin = defaultAdminURL
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatalf("integration tests need Postgres: cannot connect with TEST_DATABASE_URL=%q: %v\n"+
+			"Fix: start the local server (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), "+
+			"install it (apt-get install -y postgresql), or point TEST_DATABASE_URL at a superuser URL; "+
+			"`bash .ci/run` does all of this.", admin, err)
+	}
+	defer conn.Close(context.Background())
+	name := "t_" + sanitize(t.Name()) + "_" + randomHex(4)
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			t.Errorf("drop test database %s: %v", name, err)
+			return
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	u, err := url.Parse(admin)
+	if err != nil {
+		t.Fatalf("parse TEST_DATABASE_URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// ServiceDatabase provisions a service's schema and role in the database of
+// adminURL and returns the service's own connection settings.
+func ServiceDatabase(t testing.TB, adminURL, schema string) pgdb.Config {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	role := RoleName(schema)
+	pw := "test-" + schema
+	if err := pgdb.Provision(ctx, adminURL, schema, role, pw); err != nil {
+		t.Fatalf("provision %s: %v", schema, err)
+	}
+	u, err := pgdb.RoleURL(adminURL, role, pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pgdb.Config{URL: u, MaxConns: 8}
+}
+
+// RoleName is the login role tests use for a schema. Roles are global to
+// the server, so every test database shares them.
+func RoleName(schema string) string { return strings.ReplaceAll(schema, "-", "_") }
+
+// NATS is an in-process nats-server with the platform's users.
+type NATS struct {
+	URL       string
+	Passwords map[string]string
+}
+
+// StartNATS starts a JetStream server on a temporary directory and stops it
+// when the test ends.
+func StartNATS(t testing.TB) *NATS {
+	t.Helper()
+	pw := map[string]string{natsembed.AdminUser: "admin-" + randomHex(6)}
+	for _, id := range natsbus.Platform() {
+		pw[id.Service] = id.Service + "-" + randomHex(6)
+	}
+	ns, err := natsembed.Start(natsembed.Options{Port: -1, StoreDir: t.TempDir(), Passwords: pw})
+	if err != nil {
+		t.Fatalf("start nats-server: %v", err)
+	}
+	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
+	return &NATS{URL: ns.ClientURL(), Passwords: pw}
+}
+
+// Config is how a service connects to this server.
+func (n *NATS) Config(service string) natsbus.Config {
+	return natsbus.Config{URL: n.URL, User: service, Password: n.Passwords[service]}
+}
+
+// Admin connects as the unrestricted admin user, for inspection.
+func (n *NATS) Admin(t testing.TB) (*nats.Conn, jetstream.JetStream) {
+	t.Helper()
+	nc, err := nats.Connect(n.URL, nats.UserInfo(natsembed.AdminUser, n.Passwords[natsembed.AdminUser]))
+	if err != nil {
+		t.Fatalf("connect as admin: %v", err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nc, js
+}
+
+// Eventually polls cond until it holds or the timeout passes. It is for
+// waiting on asynchronous delivery, not for asserting speed.
+func Eventually(t testing.TB, timeout time.Duration, what string, cond func() (bool, error)) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var lastErr error
+	for {
+		ok, err := cond()
+		if ok {
+			return
+		}
+		lastErr = err
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not true after %s (last error: %v)", what, timeout, lastErr)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func sanitize(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	out := b.String()
+	if len(out) > 40 {
+		out = out[:40]
+	}
+	return out
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Context returns a context cancelled when the test ends.
+func Context(t testing.TB) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	return ctx
+}

@@ -1,0 +1,174 @@
+// Package postgres stores advisor-desk's directory and notifications. Each
+// write commits with the inbox claim of its triggering event and the outbox
+// rows of the events it emits.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/outbox"
+	"github.com/ccicma/platform/pkg/pgdb"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/directory"
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
+)
+
+// Consumer names this service in inbox rows.
+const Consumer = "advisor-desk"
+
+// Waker is told after a commit that wrote outbox rows (the relay).
+type Waker interface{ Wake() }
+
+// Store is the Postgres adapter.
+type Store struct {
+	pool  *pgxpool.Pool
+	relay Waker
+}
+
+// New returns a store over pool.
+func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
+
+// SaveAdvisor implements app.Directory.
+func (s *Store) SaveAdvisor(ctx context.Context, id string,
+	change func(directory.Advisor, bool) (directory.Advisor, []events.Event, bool, error)) error {
+	wrote := false
+	err := pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		cur, found, err := lockAdvisor(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		next, evs, ok, err := change(cur, found)
+		if err != nil || !ok {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO advisors
+			(advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+			ON CONFLICT (advisor_id) DO UPDATE SET revision = EXCLUDED.revision, chamber = EXCLUDED.chamber,
+				full_name = EXCLUDED.full_name, email = EXCLUDED.email, departements = EXCLUDED.departements,
+				specialities = EXCLUDED.specialities, capacity = EXCLUDED.capacity, active = EXCLUDED.active,
+				updated_at = now()`,
+			next.AdvisorID, next.Revision, next.Chamber, next.FullName, next.Email, next.Departements,
+			next.Specialities, next.Capacity, next.Active); err != nil {
+			return fmt.Errorf("save advisor: %w", err)
+		}
+		wrote = len(evs) > 0
+		return outbox.Add(ctx, tx, evs...)
+	})
+	if err == nil && wrote {
+		s.relay.Wake()
+	}
+	return err
+}
+
+func lockAdvisor(ctx context.Context, tx pgx.Tx, id string) (directory.Advisor, bool, error) {
+	var a directory.Advisor
+	err := tx.QueryRow(ctx, `SELECT advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active
+		FROM advisors WHERE advisor_id = $1 FOR UPDATE`, id).
+		Scan(&a.AdvisorID, &a.Revision, &a.Chamber, &a.FullName, &a.Email, &a.Departements, &a.Specialities, &a.Capacity, &a.Active)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return directory.Advisor{}, false, nil
+	}
+	if err != nil {
+		return directory.Advisor{}, false, fmt.Errorf("load advisor %s: %w", id, err)
+	}
+	return a, true, nil
+}
+
+// Advisor returns a directory entry.
+func (s *Store) Advisor(ctx context.Context, id string) (directory.Advisor, bool, error) {
+	var a directory.Advisor
+	err := s.pool.QueryRow(ctx, `SELECT advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active
+		FROM advisors WHERE advisor_id = $1`, id).
+		Scan(&a.AdvisorID, &a.Revision, &a.Chamber, &a.FullName, &a.Email, &a.Departements, &a.Specialities, &a.Capacity, &a.Active)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return directory.Advisor{}, false, nil
+	}
+	if err != nil {
+		return directory.Advisor{}, false, fmt.Errorf("load advisor %s: %w", id, err)
+	}
+	return a, true, nil
+}
+
+// Store implements app.Notifications.
+func (s *Store) Store(ctx context.Context, trigger events.Event, d notification.Draft, at time.Time) ([]string, error) {
+	var notified []string
+	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
+		ids, err := recipients(ctx, tx, d.To)
+		if err != nil {
+			return err
+		}
+		for _, advisor := range ids {
+			nid, err := uuid.NewV7()
+			if err != nil {
+				return fmt.Errorf("notification id: %w", err)
+			}
+			if _, err := tx.Exec(ctx, `INSERT INTO notifications
+				(notification_id, advisor_id, kind, title, body, link, source_event, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_event, advisor_id) DO NOTHING`,
+				nid, advisor, d.Kind, d.Title, d.Body, d.Link, trigger.ID, at); err != nil {
+				return fmt.Errorf("insert notification: %w", err)
+			}
+		}
+		notified = ids
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return notified, nil
+}
+
+// recipients resolves a draft's addressees among known advisors. An advisor
+// the directory does not know (yet) is a transient failure: the event is
+// retried rather than the notification lost.
+func recipients(ctx context.Context, tx pgx.Tx, to notification.Recipients) ([]string, error) {
+	if to.AdvisorID != "" {
+		var ok bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM advisors WHERE advisor_id = $1)`, to.AdvisorID).Scan(&ok); err != nil {
+			return nil, fmt.Errorf("look up advisor: %w", err)
+		}
+		if !ok {
+			return nil, fmt.Errorf("advisor %s unknown to the directory", to.AdvisorID)
+		}
+		return []string{to.AdvisorID}, nil
+	}
+	rows, err := tx.Query(ctx, `SELECT advisor_id FROM advisors
+		WHERE chamber = $1 AND active AND $2 = ANY(specialities) AND $3 = ANY(departements) ORDER BY advisor_id`,
+		to.Chamber, to.Speciality, to.Departement)
+	if err != nil {
+		return nil, fmt.Errorf("find chamber advisors: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("read chamber advisors: %w", err)
+	}
+	return ids, nil
+}
+
+// List implements app.Notifications.
+func (s *Store) List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, advisor_id, kind, title, body, link, created_at, read_at
+		FROM notifications WHERE advisor_id = $1 AND id > $2 ORDER BY id LIMIT $3`, advisorID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list notifications: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (notification.Notification, error) {
+		var n notification.Notification
+		err := r.Scan(&n.ID, &n.AdvisorID, &n.Kind, &n.Title, &n.Body, &n.Link, &n.CreatedAt, &n.ReadAt)
+		return n, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read notifications: %w", err)
+	}
+	return out, nil
+}

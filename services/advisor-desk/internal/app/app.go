@@ -1,0 +1,43 @@
+// Package app holds advisor-desk's use cases, one per file, and the small
+// interfaces through which they reach storage and the live inbox.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/directory"
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
+)
+
+// Source is the CloudEvents source of the events this service emits.
+const Source = "advisor-desk"
+
+// Directory stores advisors. SaveAdvisor runs change inside one
+// transaction with the current entry (found=false for a new one) locked;
+// change returns the entry to store and its events, or ok=false to leave
+// the entry as it is.
+type Directory interface {
+	SaveAdvisor(ctx context.Context, id string,
+		change func(current directory.Advisor, found bool) (next directory.Advisor, evs []events.Event, ok bool, err error)) error
+}
+
+// Notifications stores notifications.
+type Notifications interface {
+	// Store resolves the draft's recipients and stores one notification
+	// each, together with the inbox claim of trigger. It returns the
+	// advisors notified (none for a duplicate event).
+	Store(ctx context.Context, trigger events.Event, d notification.Draft, at time.Time) (advisorIDs []string, err error)
+	// List returns an advisor's notifications with id > after, oldest first.
+	List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error)
+}
+
+// Publisher wakes the live streams of advisors after a commit.
+type Publisher interface {
+	Publish(advisorIDs ...string)
+}
+
+// Clock tells the time (tests control it).
+type Clock func() time.Time

@@ -1,0 +1,38 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
+)
+
+// Notify turns domain events into notifications and wakes the live inbox
+// of each advisor notified.
+type Notify struct {
+	Rules         map[string]notification.Rule
+	Notifications Notifications
+	Live          Publisher
+	Now           Clock
+}
+
+// Handle notifies the advisors concerned by ev; an event type without a
+// rule notifies nobody.
+func (uc Notify) Handle(ctx context.Context, ev events.Event) error {
+	rule, ok := uc.Rules[ev.Type]
+	if !ok {
+		return nil
+	}
+	draft, ok, err := rule(ev)
+	if err != nil || !ok {
+		return err
+	}
+	advisors, err := uc.Notifications.Store(ctx, ev, draft, uc.Now())
+	if err != nil {
+		return fmt.Errorf("notify %s: %w", ev.Type, err)
+	}
+	uc.Live.Publish(advisors...)
+	return nil
+}

@@ -1,0 +1,32 @@
+// Package config reads advisor-desk's settings from the environment.
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kelseyhightower/envconfig"
+
+	"github.com/ccicma/platform/pkg/platform"
+)
+
+// Config is advisor-desk's whole configuration. Every key may be prefixed
+// with ADVISOR_DESK_ (e.g. ADVISOR_DESK_DATABASE_URL).
+type Config struct {
+	platform.Config
+	// AdvisorsFile seeds the directory; empty means the embedded demo file.
+	AdvisorsFile string `envconfig:"ADVISORS_FILE"`
+	// StreamPoll is how often a live stream re-reads without a wake-up.
+	StreamPoll time.Duration `envconfig:"STREAM_POLL" default:"2s"`
+	// StreamHeartbeat keeps idle streams open through proxies.
+	StreamHeartbeat time.Duration `envconfig:"STREAM_HEARTBEAT" default:"15s"`
+}
+
+// Load reads the configuration.
+func Load() (Config, error) {
+	var c Config
+	if err := envconfig.Process("ADVISOR_DESK", &c); err != nil {
+		return c, fmt.Errorf("read advisor-desk config: %w", err)
+	}
+	return c, nil
+}

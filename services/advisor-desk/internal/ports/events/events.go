@@ -1,0 +1,25 @@
+// Package events is advisor-desk's event port: every domain event it reads
+// goes to the notification use case, whose error decides ack, nak or
+// dead-letter in natsbus.
+package events
+
+import (
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/natsbus"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/app"
+)
+
+// Consumer pairs a consumer spec with its handler.
+type Consumer struct {
+	Spec   natsbus.ConsumerSpec
+	Handle natsbus.Handler
+}
+
+// Consumers lists advisor-desk's durable consumers.
+func Consumers(notify app.Notify) []Consumer {
+	return []Consumer{{
+		Spec:   natsbus.ConsumerSpec{Stream: events.StreamCreation, Filters: []string{events.CreationCaseOpened{}.EventName().Filter()}},
+		Handle: notify.Handle,
+	}}
+}

@@ -1,0 +1,7 @@
+module github.com/ccicma/platform/services/creation-support
+
+go 1.26.0
+
+require github.com/ccicma/platform/pkg v0.0.0
+
+replace github.com/ccicma/platform/pkg => ../../pkg

@@ -1,0 +1,150 @@
+// Package postgres stores creation-support's cases and its projection of
+// the advisor directory. Every write commits together with the inbox claim
+// of the event that caused it and the outbox rows of the events it emits.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/outbox"
+
+	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
+)
+
+// Consumer names this service in inbox rows.
+const Consumer = "creation-support"
+
+// Waker is told after a commit that wrote outbox rows (the relay).
+type Waker interface{ Wake() }
+
+// Store is the Postgres adapter.
+type Store struct {
+	pool  *pgxpool.Pool
+	relay Waker
+}
+
+// New returns a store over pool.
+func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
+
+// OpenCase implements app.Cases.
+func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation.Request,
+	decide func([]creation.AdvisorLoad) (creation.Case, []events.Event, error)) (bool, error) {
+	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
+		var exists bool
+		// A request replayed after its inbox row was pruned still opens one case.
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM creation_cases WHERE request_id = $1)`, req.RequestID).Scan(&exists); err != nil {
+			return fmt.Errorf("look up case of request: %w", err)
+		}
+		if exists {
+			return nil
+		}
+		candidates, err := lockCandidates(ctx, tx, req.Chamber, req.Departement)
+		if err != nil {
+			return err
+		}
+		c, evs, err := decide(candidates)
+		if err != nil {
+			return err
+		}
+		if err := insertCase(ctx, tx, c); err != nil {
+			return err
+		}
+		if c.AdvisorID != "" {
+			if _, err := tx.Exec(ctx, `UPDATE advisors SET open_cases = open_cases + 1 WHERE advisor_id = $1`, c.AdvisorID); err != nil {
+				return fmt.Errorf("count case in advisor load: %w", err)
+			}
+		}
+		return outbox.Add(ctx, tx, evs...)
+	})
+	if applied {
+		s.relay.Wake()
+	}
+	return applied, err
+}
+
+// lockCandidates loads the assignable advisors of a chamber covering the
+// département, locked so that two concurrent openings see each other's
+// assignments.
+func lockCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]creation.AdvisorLoad, error) {
+	rows, err := tx.Query(ctx, `SELECT advisor_id, open_cases, capacity FROM advisors
+		WHERE chamber = $1 AND active AND $2 = ANY(specialities) AND $3 = ANY(departements)
+		ORDER BY advisor_id FOR UPDATE`, chamber, events.SpecialityCreation, dept)
+	if err != nil {
+		return nil, fmt.Errorf("load candidate advisors: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (creation.AdvisorLoad, error) {
+		var a creation.AdvisorLoad
+		err := r.Scan(&a.AdvisorID, &a.OpenCases, &a.Capacity)
+		return a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read candidate advisors: %w", err)
+	}
+	return out, nil
+}
+
+func insertCase(ctx context.Context, tx pgx.Tx, c creation.Case) error {
+	_, err := tx.Exec(ctx, `INSERT INTO creation_cases
+		(case_id, request_id, chamber, secondary_chamber, advisor_id, stage, naf_code, commune_code, departement, routing_rule, opened_at, updated_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, NULLIF($7, ''), $8, $9, $10, $11, $11)`,
+		c.ID, c.RequestID, c.Chamber, c.SecondaryChamber, c.AdvisorID, string(c.Stage), c.NAFCode,
+		c.CommuneCode, c.Departement, c.RoutingRule, c.OpenedAt)
+	if err != nil {
+		return fmt.Errorf("insert creation case: %w", err)
+	}
+	return nil
+}
+
+// UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
+func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a creation.Advisor) error {
+	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO advisors
+			(advisor_id, revision, chamber, departements, specialities, capacity, active, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (advisor_id) DO UPDATE SET
+				revision = EXCLUDED.revision, chamber = EXCLUDED.chamber, departements = EXCLUDED.departements,
+				specialities = EXCLUDED.specialities, capacity = EXCLUDED.capacity, active = EXCLUDED.active,
+				updated_at = EXCLUDED.updated_at
+			WHERE advisors.revision < EXCLUDED.revision`,
+			a.AdvisorID, a.Revision, a.Chamber, a.Departements, a.Specialities, a.Capacity, a.Active, time.Now().UTC())
+		if err != nil {
+			return fmt.Errorf("upsert advisor %s: %w", a.AdvisorID, err)
+		}
+		return nil
+	})
+	return err
+}
+
+// CaseByRequest returns the case opened for a request (for the API).
+func (s *Store) CaseByRequest(ctx context.Context, requestID string) (creation.Case, bool, error) {
+	return s.getCase(ctx, `request_id = $1`, requestID)
+}
+
+// Case returns a case by id.
+func (s *Store) Case(ctx context.Context, caseID string) (creation.Case, bool, error) {
+	return s.getCase(ctx, `case_id = $1`, caseID)
+}
+
+func (s *Store) getCase(ctx context.Context, where string, arg string) (creation.Case, bool, error) {
+	var c creation.Case
+	var stage string
+	err := s.pool.QueryRow(ctx, `SELECT case_id, request_id, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
+		stage, coalesce(naf_code, ''), commune_code, departement, routing_rule, opened_at
+		FROM creation_cases WHERE `+where, arg).Scan(&c.ID, &c.RequestID, &c.Chamber, &c.SecondaryChamber, &c.AdvisorID,
+		&stage, &c.NAFCode, &c.CommuneCode, &c.Departement, &c.RoutingRule, &c.OpenedAt)
+	if err == pgx.ErrNoRows {
+		return creation.Case{}, false, nil
+	}
+	if err != nil {
+		return creation.Case{}, false, fmt.Errorf("get case: %w", err)
+	}
+	c.Stage = creation.Stage(stage)
+	return c, true, nil
+}

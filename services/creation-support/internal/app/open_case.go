@@ -1,0 +1,49 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
+)
+
+// OpenCase reacts to intake.creation.submitted: it opens exactly one case
+// per request and assigns the least loaded advisor of the lead chamber.
+type OpenCase struct {
+	Cases Cases
+	Now   Clock
+}
+
+// Handle opens the case of a submitted request. A request routed to no
+// chamber needs no case and is acknowledged as is.
+func (uc OpenCase) Handle(ctx context.Context, ev events.Event, p events.CreationSubmitted) error {
+	req, err := creation.RequestFrom(p)
+	if errors.Is(err, creation.ErrNoChamber) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = uc.Cases.OpenCase(ctx, ev, req, func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error) {
+		advisor, _ := creation.ChooseAdvisor(candidates)
+		id, err := uuid.NewV7()
+		if err != nil {
+			return creation.Case{}, nil, fmt.Errorf("case id: %w", err)
+		}
+		c, opened := creation.Open(req, id.String(), advisor, uc.Now())
+		out, err := events.New(Source, c.ID, c.Departement, opened, c.OpenedAt)
+		if err != nil {
+			return creation.Case{}, nil, err
+		}
+		return c, []events.Event{out}, nil
+	})
+	if err != nil {
+		return fmt.Errorf("open case for request %s: %w", req.RequestID, err)
+	}
+	return nil
+}

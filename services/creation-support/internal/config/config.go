@@ -1,0 +1,25 @@
+// Package config reads creation-support's settings from the environment.
+package config
+
+import (
+	"fmt"
+
+	"github.com/kelseyhightower/envconfig"
+
+	"github.com/ccicma/platform/pkg/platform"
+)
+
+// Config is creation-support's whole configuration. Every key may be
+// prefixed with CREATION_SUPPORT_ (e.g. CREATION_SUPPORT_DATABASE_URL).
+type Config struct {
+	platform.Config
+}
+
+// Load reads the configuration.
+func Load() (Config, error) {
+	var c Config
+	if err := envconfig.Process("CREATION_SUPPORT", &c); err != nil {
+		return c, fmt.Errorf("read creation-support config: %w", err)
+	}
+	return c, nil
+}

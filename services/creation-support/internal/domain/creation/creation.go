@@ -1,0 +1,116 @@
+// Package creation is creation-support's domain: creation cases, their
+// stages, and the rule that picks the advisor of a new case. No I/O.
+package creation
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// Stage is where a creation case stands in the entrepreneur's journey.
+type Stage string
+
+// Stages of a creation case.
+const (
+	StageOpened     Stage = "opened"      // waiting to be taken in charge
+	StageInProgress Stage = "in_progress" // an advisor works on it
+	StageClosed     Stage = "closed"
+)
+
+// ErrNoChamber reports a request routed to neither chamber: creation-support
+// has nothing to open for it (the applicant was told where to turn).
+var ErrNoChamber = errors.New("request routed to no chamber")
+
+// Request is what creation-support knows of a creation request.
+type Request struct {
+	RequestID        string
+	Chamber          string
+	SecondaryChamber string
+	NAFCode          string
+	CommuneCode      string
+	Departement      string
+	RoutingRule      string
+}
+
+// RequestFrom reads a submitted event.
+func RequestFrom(p events.CreationSubmitted) (Request, error) {
+	if p.Routing.LeadChamber == "" {
+		return Request{}, fmt.Errorf("request %s: %w", p.RequestID, ErrNoChamber)
+	}
+	return Request{
+		RequestID: p.RequestID, Chamber: p.Routing.LeadChamber, SecondaryChamber: p.Routing.SecondaryChamber,
+		NAFCode: p.NAFCode, CommuneCode: p.CommuneCode, Departement: p.Departement, RoutingRule: p.Routing.RuleID,
+	}, nil
+}
+
+// Case is a creation case.
+type Case struct {
+	ID               string
+	RequestID        string
+	Chamber          string
+	SecondaryChamber string
+	AdvisorID        string
+	Stage            Stage
+	NAFCode          string
+	CommuneCode      string
+	Departement      string
+	RoutingRule      string
+	OpenedAt         time.Time
+}
+
+// AdvisorLoad is an assignable advisor with their current load.
+type AdvisorLoad struct {
+	AdvisorID string
+	OpenCases int
+	Capacity  int
+}
+
+// ChooseAdvisor picks the advisor with the fewest open cases among those
+// below capacity, ties broken by id so the choice is deterministic. When
+// everyone is at capacity the least loaded still gets the case: a case
+// must have an owner, and the manager sees the overload. It reports false
+// when there is no candidate at all.
+func ChooseAdvisor(candidates []AdvisorLoad) (string, bool) {
+	if len(candidates) == 0 {
+		return "", false
+	}
+	sorted := slices.Clone(candidates)
+	slices.SortFunc(sorted, func(a, b AdvisorLoad) int {
+		if fa, fb := a.OpenCases < a.Capacity, b.OpenCases < b.Capacity; fa != fb {
+			if fa {
+				return -1
+			}
+			return 1
+		}
+		if a.OpenCases != b.OpenCases {
+			return a.OpenCases - b.OpenCases
+		}
+		if a.AdvisorID < b.AdvisorID {
+			return -1
+		}
+		if a.AdvisorID > b.AdvisorID {
+			return 1
+		}
+		return 0
+	})
+	return sorted[0].AdvisorID, true
+}
+
+// Open opens the case of a request, assigned to advisorID (empty when no
+// advisor is available), and returns the event to emit.
+func Open(req Request, caseID, advisorID string, now time.Time) (Case, events.CreationCaseOpened) {
+	c := Case{
+		ID: caseID, RequestID: req.RequestID, Chamber: req.Chamber, SecondaryChamber: req.SecondaryChamber,
+		AdvisorID: advisorID, Stage: StageOpened, NAFCode: req.NAFCode, CommuneCode: req.CommuneCode,
+		Departement: req.Departement, RoutingRule: req.RoutingRule, OpenedAt: now.UTC(),
+	}
+	return c, events.CreationCaseOpened{
+		CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber,
+		AdvisorID: c.AdvisorID, NAFCode: c.NAFCode, CommuneCode: c.CommuneCode, Departement: c.Departement,
+		OpenedAt: c.OpenedAt,
+	}
+}

@@ -1,0 +1,45 @@
+// Package events is creation-support's event port: it decodes incoming
+// events and hands them to the use cases. What comes back decides ack, nak
+// or dead-letter in natsbus.
+package events
+
+import (
+	"context"
+
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/natsbus"
+
+	"github.com/ccicma/platform/services/creation-support/internal/app"
+)
+
+// Consumers lists the durable consumers and their handlers.
+func Consumers(open app.OpenCase, project app.ProjectAdvisor) []Consumer {
+	return []Consumer{
+		{
+			Spec: natsbus.ConsumerSpec{Stream: events.StreamIntake, Filters: []string{events.CreationSubmitted{}.EventName().Filter()}},
+			Handle: func(ctx context.Context, ev events.Event) error {
+				p, err := events.Decode[events.CreationSubmitted](ev)
+				if err != nil {
+					return err
+				}
+				return open.Handle(ctx, ev, p)
+			},
+		},
+		{
+			Spec: natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Filters: []string{events.AdvisorUpdated{}.EventName().Filter()}},
+			Handle: func(ctx context.Context, ev events.Event) error {
+				p, err := events.Decode[events.AdvisorUpdated](ev)
+				if err != nil {
+					return err
+				}
+				return project.Handle(ctx, ev, p)
+			},
+		},
+	}
+}
+
+// Consumer pairs a consumer spec with its handler.
+type Consumer struct {
+	Spec   natsbus.ConsumerSpec
+	Handle natsbus.Handler
+}

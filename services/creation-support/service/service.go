@@ -1,0 +1,61 @@
+// Package service is creation-support's composition root: it wires the
+// runtime, the Postgres store, the use cases and the consumers. Devstack and
+// cmd/creation-support both start the service through it.
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/telemetry"
+
+	"github.com/ccicma/platform/services/creation-support/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/creation-support/internal/app"
+	"github.com/ccicma/platform/services/creation-support/internal/config"
+	evport "github.com/ccicma/platform/services/creation-support/internal/ports/events"
+	"github.com/ccicma/platform/services/creation-support/migrations"
+)
+
+// Name is the service's name: NATS user, durable consumer, event source.
+const Name = "creation-support"
+
+// Schema is the service's Postgres schema.
+const Schema = "creation_support"
+
+// Config is the service's configuration.
+type Config = config.Config
+
+// LoadConfig reads the configuration from the environment.
+func LoadConfig() (Config, error) { return config.Load() }
+
+// Service is a started creation-support.
+type Service struct {
+	rt    *platform.Runtime
+	Store *postgres.Store
+}
+
+// New connects the service's dependencies and prepares its consumers.
+func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+	id, _ := natsbus.IdentityOf(Name)
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
+	if err != nil {
+		return nil, err
+	}
+	store := postgres.New(rt.Pool, rt.Relay)
+	now := func() time.Time { return time.Now().UTC() }
+	for _, c := range evport.Consumers(app.OpenCase{Cases: store, Now: now}, app.ProjectAdvisor{Advisors: store}) {
+		rt.Handle(c.Spec, c.Handle)
+	}
+	if err := rt.Listen(nil); err != nil {
+		return nil, err
+	}
+	return &Service{rt: rt, Store: store}, nil
+}
+
+// Addr is the HTTP address (health, readiness, metrics).
+func (s *Service) Addr() string { return s.rt.Addr() }
+
+// Run serves until ctx ends, then shuts down in order.
+func (s *Service) Run(ctx context.Context) error { return s.rt.Serve(ctx) }

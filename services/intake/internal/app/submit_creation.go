@@ -1,0 +1,58 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/intake/internal/domain/request"
+	"github.com/ccicma/platform/services/intake/internal/domain/routing"
+)
+
+// SubmitCreation accepts a creation project: it validates it against the
+// reference data, routes it, and stores it with intake.creation.submitted
+// in one transaction.
+type SubmitCreation struct {
+	Requests Requests
+	Ref      request.Reference
+	Router   routing.Router
+	Now      Clock
+}
+
+// Submitted is the outcome of a submission.
+type Submitted struct {
+	RequestID string
+	Routing   events.Routing
+}
+
+// Submit validates and stores the request. Validation errors wrap
+// request.ErrInvalid and carry request.Problems.
+func (uc SubmitCreation) Submit(ctx context.Context, in request.CreationInput, idem *Idempotency) (Submitted, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return Submitted{}, fmt.Errorf("request id: %w", err)
+	}
+	c, err := request.NewCreation(id.String(), in, uc.Ref, uc.Router, uc.Now())
+	if err != nil {
+		return Submitted{}, err
+	}
+	ev, err := events.New(Source, c.ID, c.Commune.Departement, c.Submitted(), c.SubmittedAt)
+	if err != nil {
+		return Submitted{}, err
+	}
+	stored, err := uc.Requests.SaveCreation(ctx, c, idem, []events.Event{ev})
+	if err != nil {
+		return Submitted{}, fmt.Errorf("save creation request: %w", err)
+	}
+	if stored != c.ID { // an earlier submission with the same key
+		v, err := uc.Requests.Status(ctx, stored)
+		if err != nil {
+			return Submitted{}, fmt.Errorf("load earlier submission: %w", err)
+		}
+		return Submitted{RequestID: stored, Routing: v.Routing}, nil
+	}
+	return Submitted{RequestID: c.ID, Routing: c.Routing}, nil
+}

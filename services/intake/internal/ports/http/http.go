@@ -1,0 +1,159 @@
+// Package http is intake's HTTP port: the JSON API applicants (and the
+// forms, later) submit requests through, and the status of a request.
+package http
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"regexp"
+
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/httpserver"
+
+	"github.com/ccicma/platform/services/intake/internal/app"
+	"github.com/ccicma/platform/services/intake/internal/domain/request"
+)
+
+// MaxBody bounds a request body.
+const MaxBody = 64 << 10
+
+// idempotencyKey accepts the keys clients commonly send (UUIDs, ULIDs...).
+var idempotencyKey = regexp.MustCompile(`^[A-Za-z0-9_.:-]{8,128}$`)
+
+// Submitter accepts creation requests.
+type Submitter interface {
+	Submit(ctx context.Context, in request.CreationInput, idem *app.Idempotency) (app.Submitted, error)
+}
+
+// StatusReader reads the status of a request.
+type StatusReader interface {
+	Get(ctx context.Context, requestID string) (app.StatusView, error)
+}
+
+// Routes serves the intake API.
+type Routes struct {
+	Creation Submitter
+	Status   StatusReader
+	Log      *slog.Logger
+}
+
+// Handler returns the mux.
+func (rt Routes) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /api/v1/creation-requests", rt.submitCreation)
+	mux.HandleFunc("GET /api/v1/creation-requests/{id}", rt.status)
+	return mux
+}
+
+// creationBody is the JSON shape of a creation request.
+type creationBody struct {
+	Applicant struct {
+		FirstName string `json:"first_name"`
+		LastName  string `json:"last_name"`
+		Email     string `json:"email"`
+		Phone     string `json:"phone"`
+	} `json:"applicant"`
+	Project struct {
+		Description      string `json:"description"`
+		NAFCode          string `json:"naf_code"`
+		LegalForm        string `json:"legal_form"`
+		Postcode         string `json:"postcode"`
+		CommuneCode      string `json:"commune_code"`
+		PlannedStart     string `json:"planned_start"`
+		PlannedHeadcount int    `json:"planned_headcount"`
+		SIRET            string `json:"siret"`
+	} `json:"project"`
+}
+
+func (b creationBody) input() request.CreationInput {
+	return request.CreationInput{
+		FirstName: b.Applicant.FirstName, LastName: b.Applicant.LastName, Email: b.Applicant.Email, Phone: b.Applicant.Phone,
+		Description: b.Project.Description, NAFCode: b.Project.NAFCode, LegalForm: b.Project.LegalForm,
+		Postcode: b.Project.Postcode, CommuneCode: b.Project.CommuneCode, PlannedStart: b.Project.PlannedStart,
+		PlannedHeadcount: b.Project.PlannedHeadcount, SIRET: b.Project.SIRET,
+	}
+}
+
+// accepted is the 202 answer.
+type accepted struct {
+	RequestID string         `json:"request_id"`
+	Status    request.Status `json:"status"`
+	StatusURL string         `json:"status_url"`
+	Routing   events.Routing `json:"routing"`
+}
+
+func (rt Routes) submitCreation(w http.ResponseWriter, r *http.Request) {
+	var body creationBody
+	if p := httpserver.DecodeJSON(w, r, MaxBody, &body); p != nil {
+		httpserver.WriteProblem(w, r, *p)
+		return
+	}
+	idem, bad := idempotency(r, body)
+	if bad != nil {
+		httpserver.WriteProblem(w, r, *bad)
+		return
+	}
+	out, err := rt.Creation.Submit(r.Context(), body.input(), idem)
+	if err != nil {
+		rt.fail(w, r, err)
+		return
+	}
+	statusURL := "/api/v1/creation-requests/" + out.RequestID
+	w.Header().Set("Location", statusURL)
+	httpserver.WriteJSON(w, http.StatusAccepted, accepted{RequestID: out.RequestID, Status: request.StatusReceived, StatusURL: statusURL, Routing: out.Routing})
+}
+
+// idempotency reads the Idempotency-Key header; the fingerprint is the
+// hash of the decoded body, so formatting differences do not matter.
+func idempotency(r *http.Request, body any) (*app.Idempotency, *httpserver.Problem) {
+	key := r.Header.Get("Idempotency-Key")
+	if key == "" {
+		return nil, nil
+	}
+	if !idempotencyKey.MatchString(key) {
+		return nil, &httpserver.Problem{Status: http.StatusBadRequest, Title: "En-tête Idempotency-Key invalide",
+			Errors: []httpserver.FieldError{{Field: "Idempotency-Key", Code: "format", Message: "8 à 128 caractères parmi lettres, chiffres, « _ . : - »."}}}
+	}
+	canonical, err := json.Marshal(body)
+	if err != nil {
+		return nil, &httpserver.Problem{Status: http.StatusBadRequest, Title: "Requête illisible"}
+	}
+	fp := sha256.Sum256(canonical)
+	return &app.Idempotency{Key: key, Fingerprint: fp[:]}, nil
+}
+
+func (rt Routes) status(w http.ResponseWriter, r *http.Request) {
+	v, err := rt.Status.Get(r.Context(), r.PathValue("id"))
+	if err != nil {
+		rt.fail(w, r, err)
+		return
+	}
+	httpserver.WriteJSON(w, http.StatusOK, v)
+}
+
+// fail maps use case errors to problems, in one place.
+func (rt Routes) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var ps request.Problems
+	switch {
+	case errors.As(err, &ps):
+		fe := make([]httpserver.FieldError, len(ps))
+		for i, p := range ps {
+			fe[i] = httpserver.FieldError{Field: p.Field, Code: p.Code, Message: p.Message}
+		}
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusUnprocessableEntity,
+			Title: "La demande contient des erreurs", Detail: "Corrigez les champs signalés puis renvoyez la demande.", Errors: fe})
+	case errors.Is(err, app.ErrIdempotencyConflict):
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusUnprocessableEntity,
+			Title: "Clé d'idempotence déjà utilisée", Detail: "Cette clé Idempotency-Key a déjà servi pour une autre demande."})
+	case errors.Is(err, app.ErrNotFound):
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Demande introuvable"})
+	default:
+		rt.Log.ErrorContext(r.Context(), "request failed", "err", err)
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable,
+			Title: "Service momentanément indisponible", Detail: "Réessayez dans un instant."})
+	}
+}

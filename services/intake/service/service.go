@@ -1,0 +1,71 @@
+// Package service is intake's composition root: it loads the reference
+// data and wires the runtime, the store, the router, the use cases and the
+// routes. Devstack and cmd/intake both start the service through it.
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/refdata"
+	"github.com/ccicma/platform/pkg/telemetry"
+
+	"github.com/ccicma/platform/services/intake/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/intake/internal/app"
+	"github.com/ccicma/platform/services/intake/internal/config"
+	"github.com/ccicma/platform/services/intake/internal/domain/routing"
+	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
+	"github.com/ccicma/platform/services/intake/migrations"
+)
+
+// Name is the service's name: NATS user, durable consumer, event source.
+const Name = "intake"
+
+// Schema is the service's Postgres schema.
+const Schema = "intake"
+
+// Config is the service's configuration.
+type Config = config.Config
+
+// LoadConfig reads the configuration from the environment.
+func LoadConfig() (Config, error) { return config.Load() }
+
+// Service is a started intake.
+type Service struct {
+	rt *platform.Runtime
+}
+
+// New loads the reference data, connects the dependencies and prepares the
+// routes.
+func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+	ref, err := refdata.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load reference data: %w", err)
+	}
+	id, _ := natsbus.IdentityOf(Name)
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
+	if err != nil {
+		return nil, err
+	}
+	store := postgres.New(rt.Pool, rt.Relay)
+	now := func() time.Time { return time.Now().UTC() }
+	router := routing.Router{Ref: ref, Departements: cfg.Departements}
+	routes := httpport.Routes{
+		Creation: app.SubmitCreation{Requests: store, Ref: ref, Router: router, Now: now},
+		Status:   app.RequestStatus{Requests: store},
+		Log:      rt.Log,
+	}
+	if err := rt.Listen(routes.Handler()); err != nil {
+		return nil, err
+	}
+	return &Service{rt: rt}, nil
+}
+
+// Addr is the HTTP address.
+func (s *Service) Addr() string { return s.rt.Addr() }
+
+// Run serves until ctx ends, then shuts down in order.
+func (s *Service) Run(ctx context.Context) error { return s.rt.Serve(ctx) }

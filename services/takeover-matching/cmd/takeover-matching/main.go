@@ -1,0 +1,35 @@
+// Command takeover-matching runs the takeover-matching service (seller offers, buyer searches and matches).
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ccicma/platform/pkg/telemetry"
+
+	"github.com/ccicma/platform/services/takeover-matching/service"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx); err != nil {
+		fmt.Fprintln(os.Stderr, "takeover-matching:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context) error {
+	cfg, err := service.LoadConfig()
+	if err != nil {
+		return err
+	}
+	svc, err := service.New(ctx, cfg, telemetry.Options{WithRuntimeMetrics: true})
+	if err != nil {
+		return err
+	}
+	return svc.Run(ctx)
+}

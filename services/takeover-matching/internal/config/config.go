@@ -1,0 +1,25 @@
+// Package config reads takeover-matching's settings from the environment.
+package config
+
+import (
+	"fmt"
+
+	"github.com/kelseyhightower/envconfig"
+
+	"github.com/ccicma/platform/pkg/platform"
+)
+
+// Config is takeover-matching's whole configuration. Every key may be prefixed with
+// TAKEOVER_MATCHING_ (e.g. TAKEOVER_MATCHING_DATABASE_URL).
+type Config struct {
+	platform.Config
+}
+
+// Load reads the configuration.
+func Load() (Config, error) {
+	var c Config
+	if err := envconfig.Process("TAKEOVER_MATCHING", &c); err != nil {
+		return c, fmt.Errorf("read takeover-matching config: %w", err)
+	}
+	return c, nil
+}
