@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -69,25 +70,93 @@ func (s ConsumerSpec) withDefaults() ConsumerSpec {
 
 // Subscription is a running consumer.
 type Subscription struct {
-	cc jetstream.ConsumeContext
+	mu      sync.Mutex
+	cc      jetstream.ConsumeContext // nil while waiting for the stream
+	stopped bool
+	cancel  context.CancelFunc
+	waiting chan struct{} // closed when the wait for the stream ends
 }
 
 // Stop stops fetching, lets the handler finish the messages already
 // buffered, and waits for that (or ctx).
 func (s *Subscription) Stop(ctx context.Context) error {
-	s.cc.Drain()
+	s.mu.Lock()
+	s.stopped = true
+	cc := s.cc
+	s.mu.Unlock()
+	s.cancel()
+	<-s.waiting
+	if cc == nil {
+		s.mu.Lock()
+		cc = s.cc
+		s.mu.Unlock()
+	}
+	if cc == nil {
+		return nil
+	}
+	cc.Drain()
 	select {
-	case <-s.cc.Closed():
+	case <-cc.Closed():
 		return nil
 	case <-ctx.Done():
-		s.cc.Stop()
+		cc.Stop()
 		return fmt.Errorf("drain consumer: %w", ctx.Err())
 	}
 }
 
 // Consume ensures the durable consumer and starts handling its messages.
+// When the stream does not exist yet (its producer has not started), it
+// keeps trying in the background: services start in any order.
 func (b *Bus) Consume(ctx context.Context, spec ConsumerSpec, h Handler) (*Subscription, error) {
 	spec = spec.withDefaults()
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	sub := &Subscription{cancel: cancel, waiting: make(chan struct{})}
+	cc, err := b.startConsumer(ctx, spec, h)
+	switch {
+	case err == nil:
+		sub.cc = cc
+		close(sub.waiting)
+		return sub, nil
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		b.log.Warn("stream not found yet, waiting for its producer", "stream", spec.Stream.Name)
+		go sub.await(wctx, b, spec, h)
+		return sub, nil
+	default:
+		cancel()
+		return nil, err
+	}
+}
+
+// await retries the consumer's creation until the stream exists.
+func (s *Subscription) await(ctx context.Context, b *Bus, spec ConsumerSpec, h Handler) {
+	defer close(s.waiting)
+	delay := 250 * time.Millisecond
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		cc, err := b.startConsumer(ctx, spec, h)
+		if err == nil {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			if s.stopped {
+				cc.Stop()
+				return
+			}
+			s.cc = cc
+			b.log.Info("consumer started", "stream", spec.Stream.Name)
+			return
+		}
+		if !errors.Is(err, jetstream.ErrStreamNotFound) && ctx.Err() == nil {
+			b.log.Warn("consumer not started yet", "stream", spec.Stream.Name, "err", err)
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
+}
+
+func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (jetstream.ConsumeContext, error) {
 	cons, err := b.JS.CreateOrUpdateConsumer(ctx, spec.Stream.Name, jetstream.ConsumerConfig{
 		Durable:        b.service,
 		Description:    b.service + " reading " + spec.Stream.Name,
@@ -110,7 +179,7 @@ func (b *Bus) Consume(ctx context.Context, spec ConsumerSpec, h Handler) (*Subsc
 	if err != nil {
 		return nil, fmt.Errorf("consume %s: %w", spec.Stream.Name, err)
 	}
-	return &Subscription{cc: cc}, nil
+	return cc, nil
 }
 
 type consumer struct {

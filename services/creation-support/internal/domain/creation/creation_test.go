@@ -1,0 +1,60 @@
+package creation
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+func TestChooseAdvisor(t *testing.T) {
+	tests := []struct {
+		name       string
+		candidates []AdvisorLoad
+		want       string
+		ok         bool
+	}{
+		{"nobody", nil, "", false},
+		{"least loaded wins", []AdvisorLoad{{"b", 3, 10}, {"a", 5, 10}, {"c", 4, 10}}, "b", true},
+		{"tie broken by id", []AdvisorLoad{{"z", 2, 10}, {"m", 2, 10}}, "m", true},
+		{"full advisor passed over", []AdvisorLoad{{"a", 1, 1}, {"b", 7, 10}}, "b", true},
+		{"everyone full: least loaded still owns it", []AdvisorLoad{{"a", 12, 10}, {"b", 11, 10}}, "b", true},
+		{"zero capacity counts as full", []AdvisorLoad{{"a", 0, 0}, {"b", 3, 5}}, "b", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := ChooseAdvisor(tt.candidates)
+			if got != tt.want || ok != tt.ok {
+				t.Fatalf("ChooseAdvisor = %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestRequestFromAndOpen(t *testing.T) {
+	p := events.CreationSubmitted{
+		RequestID: "0190b0a4-0000-7000-8000-000000000001", NAFCode: "10.71C", CommuneCode: "91228", Departement: "91",
+		Routing: events.Routing{LeadChamber: "CMA", SecondaryChamber: "CCI", RuleID: "artisanal-partly"},
+	}
+	req, err := RequestFrom(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+	c, ev := Open(req, "case-1", "cma-91-x", now)
+	if c.Stage != StageOpened || c.Chamber != "CMA" || c.SecondaryChamber != "CCI" || c.AdvisorID != "cma-91-x" {
+		t.Fatalf("case = %+v", c)
+	}
+	if !c.OpenedAt.Equal(now) || c.OpenedAt.Location() != time.UTC {
+		t.Fatalf("opened at %v, want %v in UTC", c.OpenedAt, now)
+	}
+	if ev.CaseID != "case-1" || ev.RequestID != p.RequestID || ev.AdvisorID != "cma-91-x" || ev.Departement != "91" {
+		t.Fatalf("event = %+v", ev)
+	}
+
+	p.Routing = events.Routing{RuleID: "agriculture"}
+	if _, err := RequestFrom(p); !errors.Is(err, ErrNoChamber) {
+		t.Fatalf("request routed nowhere: err = %v, want ErrNoChamber", err)
+	}
+}
