@@ -13,7 +13,7 @@ SELECT 'CREATE DATABASE ccicma' WHERE NOT EXISTS (SELECT FROM pg_database WHERE 
 
 -- intake
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'intake') THEN CREATE ROLE "intake" LOGIN PASSWORD 'intake-dev-pw'; END IF; END $$;
-ALTER ROLE "intake" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'intake-dev-pw';
+ALTER ROLE "intake" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD 'intake-dev-pw';
 REVOKE ALL ON DATABASE "ccicma" FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT CONNECT ON DATABASE "ccicma" TO "intake";
@@ -23,7 +23,7 @@ REVOKE ALL ON SCHEMA "intake" FROM PUBLIC;
 
 -- creation-support
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'creation_support') THEN CREATE ROLE "creation_support" LOGIN PASSWORD 'creation_support-dev-pw'; END IF; END $$;
-ALTER ROLE "creation_support" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'creation_support-dev-pw';
+ALTER ROLE "creation_support" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD 'creation_support-dev-pw';
 REVOKE ALL ON DATABASE "ccicma" FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT CONNECT ON DATABASE "ccicma" TO "creation_support";
@@ -33,7 +33,7 @@ REVOKE ALL ON SCHEMA "creation_support" FROM PUBLIC;
 
 -- takeover-matching
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'takeover_matching') THEN CREATE ROLE "takeover_matching" LOGIN PASSWORD 'takeover_matching-dev-pw'; END IF; END $$;
-ALTER ROLE "takeover_matching" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'takeover_matching-dev-pw';
+ALTER ROLE "takeover_matching" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD 'takeover_matching-dev-pw';
 REVOKE ALL ON DATABASE "ccicma" FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT CONNECT ON DATABASE "ccicma" TO "takeover_matching";
@@ -43,7 +43,7 @@ REVOKE ALL ON SCHEMA "takeover_matching" FROM PUBLIC;
 
 -- difficulty-alert
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'difficulty_alert') THEN CREATE ROLE "difficulty_alert" LOGIN PASSWORD 'difficulty_alert-dev-pw'; END IF; END $$;
-ALTER ROLE "difficulty_alert" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'difficulty_alert-dev-pw';
+ALTER ROLE "difficulty_alert" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD 'difficulty_alert-dev-pw';
 REVOKE ALL ON DATABASE "ccicma" FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT CONNECT ON DATABASE "ccicma" TO "difficulty_alert";
@@ -53,7 +53,7 @@ REVOKE ALL ON SCHEMA "difficulty_alert" FROM PUBLIC;
 
 -- advisor-desk
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'advisor_desk') THEN CREATE ROLE "advisor_desk" LOGIN PASSWORD 'advisor_desk-dev-pw'; END IF; END $$;
-ALTER ROLE "advisor_desk" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'advisor_desk-dev-pw';
+ALTER ROLE "advisor_desk" WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD 'advisor_desk-dev-pw';
 REVOKE ALL ON DATABASE "ccicma" FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT CONNECT ON DATABASE "ccicma" TO "advisor_desk";

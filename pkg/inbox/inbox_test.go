@@ -3,6 +3,8 @@ package inbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,13 +17,52 @@ import (
 	"github.com/ccicma/platform/pkg/testkit"
 )
 
-// setup opens creation_support's schema with the inbox and a table the
-// handlers write to.
-func setup(t *testing.T) (context.Context, *pgxpool.Pool) {
+// TestInbox runs the inbox tests in parallel in one database, each in a
+// schema of its own owned by creation_support's role: creating a database
+// costs more than these tests.
+func TestInbox(t *testing.T) {
+	t.Parallel()
+	db := &testDB{admin: testkit.Database(t)}
+	db.cfg = testkit.ServiceDatabase(t, db.admin, "creation_support")
+	for _, tc := range []struct {
+		name string
+		run  func(*testing.T, *testDB)
+	}{
+		{"ApplyRunsOncePerConsumerAndEvent", testApplyRunsOncePerConsumerAndEvent},
+		{"ApplyFailureReleasesTheClaim", testApplyFailureReleasesTheClaim},
+		{"ClaimReportsDuplicates", testClaimReportsDuplicates},
+		{"ConcurrentAppliesOfOneEvent", testConcurrentAppliesOfOneEvent},
+		{"PruneForgetsOnlyOldEntries", testPruneForgetsOnlyOldEntries},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.run(t, db)
+		})
+	}
+}
+
+// testDB is the package's database and creation_support's role in it.
+type testDB struct {
+	admin string
+	cfg   pgdb.Config
+	n     atomic.Int64
+}
+
+// setup opens a fresh schema of creation_support's with the inbox and a
+// table the handlers write to.
+func setup(t *testing.T, db *testDB) (context.Context, *pgxpool.Pool) {
 	t.Helper()
 	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
-	pool, err := pgdb.Open(ctx, testkit.ServiceDatabase(t, admin, "creation_support"), "creation_support")
+	schema := fmt.Sprintf("creation_support_%d", db.n.Add(1))
+	conn, err := pgx.Connect(ctx, db.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema+" AUTHORIZATION "+testkit.RoleName("creation_support")); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgdb.Open(ctx, db.cfg, schema)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,9 +103,8 @@ func openCase(ctx context.Context, consumer string, ev events.Event) func(pgx.Tx
 	}
 }
 
-func TestApplyRunsOncePerConsumerAndEvent(t *testing.T) {
-	t.Parallel()
-	ctx, pool := setup(t)
+func testApplyRunsOncePerConsumerAndEvent(t *testing.T, db *testDB) {
+	ctx, pool := setup(t, db)
 	ev := event(t)
 
 	applied, err := inbox.Apply(ctx, pool, "creation-support", ev, openCase(ctx, "creation-support", ev))
@@ -96,9 +136,8 @@ func TestApplyRunsOncePerConsumerAndEvent(t *testing.T) {
 	}
 }
 
-func TestApplyFailureReleasesTheClaim(t *testing.T) {
-	t.Parallel()
-	ctx, pool := setup(t)
+func testApplyFailureReleasesTheClaim(t *testing.T, db *testDB) {
+	ctx, pool := setup(t, db)
 	ev := event(t)
 	boom := errors.New("advisor directory not loaded yet")
 
@@ -124,9 +163,8 @@ func TestApplyFailureReleasesTheClaim(t *testing.T) {
 	}
 }
 
-func TestClaimReportsDuplicates(t *testing.T) {
-	t.Parallel()
-	ctx, pool := setup(t)
+func testClaimReportsDuplicates(t *testing.T, db *testDB) {
+	ctx, pool := setup(t, db)
 	ev := event(t)
 	claim := func() error {
 		return pgdb.InTx(ctx, pool, func(tx pgx.Tx) error { return inbox.Claim(ctx, tx, "creation-support", ev.ID) })
@@ -145,9 +183,8 @@ func TestClaimReportsDuplicates(t *testing.T) {
 
 // Two deliveries of one event racing (a redelivery while the first handler
 // still runs): exactly one applies.
-func TestConcurrentAppliesOfOneEvent(t *testing.T) {
-	t.Parallel()
-	ctx, pool := setup(t)
+func testConcurrentAppliesOfOneEvent(t *testing.T, db *testDB) {
+	ctx, pool := setup(t, db)
 	ev := event(t)
 	const n = 4
 	results := make(chan error, n)
@@ -176,9 +213,8 @@ func TestConcurrentAppliesOfOneEvent(t *testing.T) {
 	}
 }
 
-func TestPruneForgetsOnlyOldEntries(t *testing.T) {
-	t.Parallel()
-	ctx, pool := setup(t)
+func testPruneForgetsOnlyOldEntries(t *testing.T, db *testDB) {
+	ctx, pool := setup(t, db)
 	old, recent := event(t), event(t)
 	for _, ev := range []events.Event{old, recent} {
 		if _, err := inbox.Apply(ctx, pool, "creation-support", ev, func(pgx.Tx) error { return nil }); err != nil {

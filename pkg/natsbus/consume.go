@@ -50,6 +50,10 @@ type ConsumerSpec struct {
 	// MaxInFlight bounds messages buffered by the client (default 64): a
 	// large buffer lets AckWait expire on messages not yet handled.
 	MaxInFlight int
+	// Workers handle messages concurrently (default 4), so that commits of
+	// different aggregates overlap; messages of one aggregate (ce-subject)
+	// always go to the same worker, in order.
+	Workers int
 }
 
 func (s ConsumerSpec) withDefaults() ConsumerSpec {
@@ -65,6 +69,9 @@ func (s ConsumerSpec) withDefaults() ConsumerSpec {
 	if s.MaxInFlight == 0 {
 		s.MaxInFlight = 64
 	}
+	if s.Workers == 0 {
+		s.Workers = 4
+	}
 	return s
 }
 
@@ -72,6 +79,7 @@ func (s ConsumerSpec) withDefaults() ConsumerSpec {
 type Subscription struct {
 	mu      sync.Mutex
 	cc      jetstream.ConsumeContext // nil while waiting for the stream
+	workers *workers                 // set with cc
 	stopped bool
 	cancel  context.CancelFunc
 	waiting chan struct{} // closed when the wait for the stream ends
@@ -82,26 +90,27 @@ type Subscription struct {
 func (s *Subscription) Stop(ctx context.Context) error {
 	s.mu.Lock()
 	s.stopped = true
-	cc := s.cc
 	s.mu.Unlock()
 	s.cancel()
 	<-s.waiting
-	if cc == nil {
-		s.mu.Lock()
-		cc = s.cc
-		s.mu.Unlock()
-	}
+	s.mu.Lock()
+	cc, w := s.cc, s.workers
+	s.mu.Unlock()
 	if cc == nil {
 		return nil
 	}
 	cc.Drain()
 	select {
 	case <-cc.Closed():
-		return nil
 	case <-ctx.Done():
 		cc.Stop()
 		return fmt.Errorf("drain consumer: %w", ctx.Err())
 	}
+	// Every message delivered is now queued to a worker: let them finish.
+	if !w.closeAndWait(ctx) {
+		return fmt.Errorf("drain consumer workers: %w", ctx.Err())
+	}
+	return nil
 }
 
 // Consume ensures the durable consumer and starts handling its messages.
@@ -111,10 +120,10 @@ func (b *Bus) Consume(ctx context.Context, spec ConsumerSpec, h Handler) (*Subsc
 	spec = spec.withDefaults()
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	sub := &Subscription{cancel: cancel, waiting: make(chan struct{})}
-	cc, err := b.startConsumer(ctx, spec, h)
+	cc, w, err := b.startConsumer(ctx, spec, h)
 	switch {
 	case err == nil:
-		sub.cc = cc
+		sub.cc, sub.workers = cc, w
 		close(sub.waiting)
 		return sub, nil
 	case errors.Is(err, jetstream.ErrStreamNotFound):
@@ -137,15 +146,16 @@ func (s *Subscription) await(ctx context.Context, b *Bus, spec ConsumerSpec, h H
 			return
 		case <-time.After(delay):
 		}
-		cc, err := b.startConsumer(ctx, spec, h)
+		cc, w, err := b.startConsumer(ctx, spec, h)
 		if err == nil {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			if s.stopped {
 				cc.Stop()
+				w.closeAndWait(ctx)
 				return
 			}
-			s.cc = cc
+			s.cc, s.workers = cc, w
 			b.log.Info("consumer started", "stream", spec.Stream.Name)
 			return
 		}
@@ -156,7 +166,7 @@ func (s *Subscription) await(ctx context.Context, b *Bus, spec ConsumerSpec, h H
 	}
 }
 
-func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (jetstream.ConsumeContext, error) {
+func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (jetstream.ConsumeContext, *workers, error) {
 	cons, err := b.JS.CreateOrUpdateConsumer(ctx, spec.Stream.Name, jetstream.ConsumerConfig{
 		Durable:        b.service,
 		Description:    b.service + " reading " + spec.Stream.Name,
@@ -168,18 +178,20 @@ func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (
 		MaxAckPending:  max(1000, spec.MaxInFlight*4),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("ensure consumer %s on %s: %w", b.service, spec.Stream.Name, err)
+		return nil, nil, fmt.Errorf("ensure consumer %s on %s: %w", b.service, spec.Stream.Name, err)
 	}
 	c := &consumer{bus: b, spec: spec, tracer: b.tel.Tracer.Tracer("github.com/ccicma/platform/pkg/natsbus")}
-	cc, err := cons.Consume(func(msg jetstream.Msg) { c.process(msg, h) },
+	w := startWorkers(spec.Workers, spec.MaxInFlight, func(msg jetstream.Msg) { c.process(msg, h) })
+	cc, err := cons.Consume(w.dispatch,
 		jetstream.PullMaxMessages(spec.MaxInFlight),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			b.log.Warn("consume error", "stream", spec.Stream.Name, "err", err)
 		}))
 	if err != nil {
-		return nil, fmt.Errorf("consume %s: %w", spec.Stream.Name, err)
+		w.closeAndWait(ctx)
+		return nil, nil, fmt.Errorf("consume %s: %w", spec.Stream.Name, err)
 	}
-	return cc, nil
+	return cc, w, nil
 }
 
 type consumer struct {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,6 +23,56 @@ import (
 	"github.com/ccicma/platform/pkg/testkit"
 )
 
+// TestOutbox runs the outbox tests in parallel in one database, each in a
+// schema of its own owned by intake's role: creating a database costs more
+// than most of these tests.
+func TestOutbox(t *testing.T) {
+	t.Parallel()
+	db := &testDB{admin: testkit.Database(t)}
+	db.cfg = testkit.ServiceDatabase(t, db.admin, "intake")
+	for _, tc := range []struct {
+		name string
+		run  func(*testing.T, *testDB)
+	}{
+		{"RelayPublishesCommittedRowsOnce", testRelayPublishesCommittedRowsOnce},
+		{"RolledBackRowsNeverLeave", testRolledBackRowsNeverLeave},
+		{"AddRejectsAnEventTwice", testAddRejectsAnEventTwice},
+		{"RelayRecoversFromACrashAfterPublish", testRelayRecoversFromACrashAfterPublish},
+		{"ConcurrentRelaysPublishEachRowOnce", testConcurrentRelaysPublishEachRowOnce},
+		{"RunWakesAndFlushesOnShutdown", testRunWakesAndFlushesOnShutdown},
+		{"RelayKeepsRowsWhenPublishFails", testRelayKeepsRowsWhenPublishFails},
+		{"PruneAndBacklog", testPruneAndBacklog},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.run(t, db)
+		})
+	}
+}
+
+// testDB is the package's database and intake's role in it.
+type testDB struct {
+	admin string
+	cfg   pgdb.Config
+	n     atomic.Int64
+}
+
+// newSchema creates an empty schema owned by intake's role.
+func (db *testDB) newSchema(t *testing.T) string {
+	t.Helper()
+	name := fmt.Sprintf("intake_%d", db.n.Add(1))
+	ctx := testkit.Context(t)
+	conn, err := pgx.Connect(ctx, db.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name+" AUTHORIZATION "+testkit.RoleName("intake")); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
 // env is intake's outbox on real Postgres and NATS, plus an admin view of
 // the server: the INTAKE stream and a core subscription that sees every
 // publish, including the ones JetStream drops as duplicates.
@@ -29,6 +80,7 @@ type env struct {
 	ctx    context.Context
 	admin  string // admin URL of the test database
 	cfg    pgdb.Config
+	schema string // this test's outbox lives here
 	pool   *pgxpool.Pool
 	ns     *testkit.NATS
 	tel    *telemetry.Telemetry
@@ -38,11 +90,9 @@ type env struct {
 	wire   chan *nats.Msg
 }
 
-func setup(t *testing.T) *env {
+func setup(t *testing.T, db *testDB) *env {
 	t.Helper()
-	e := &env{ctx: testkit.Context(t)}
-	e.admin = testkit.Database(t)
-	e.cfg = testkit.ServiceDatabase(t, e.admin, "intake")
+	e := &env{ctx: testkit.Context(t), admin: db.admin, cfg: db.cfg, schema: db.newSchema(t)}
 	e.pool = openPool(t, e)
 	if err := pgdb.Migrate(e.ctx, e.pool, outbox.Migrations()); err != nil {
 		t.Fatal(err)
@@ -76,7 +126,7 @@ func setup(t *testing.T) *env {
 
 func openPool(t *testing.T, e *env) *pgxpool.Pool {
 	t.Helper()
-	pool, err := pgdb.Open(e.ctx, e.cfg, "intake")
+	pool, err := pgdb.Open(e.ctx, e.cfg, e.schema)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,9 +246,8 @@ func (e *env) assertStreamHoldsOnce(t *testing.T, evs []events.Event) {
 	}
 }
 
-func TestRelayPublishesCommittedRowsOnce(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func testRelayPublishesCommittedRowsOnce(t *testing.T, db *testDB) {
+	e := setup(t, db)
 	evs := newEvents(t, 5)
 	e.commit(t, evs[:2]...)
 	e.commit(t, evs[2:]...)
@@ -259,9 +308,8 @@ func TestRelayPublishesCommittedRowsOnce(t *testing.T) {
 	}
 }
 
-func TestRolledBackRowsNeverLeave(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func testRolledBackRowsNeverLeave(t *testing.T, db *testDB) {
+	e := setup(t, db)
 	evs := newEvents(t, 3)
 	boom := errors.New("validation failed after the insert")
 	err := pgdb.InTx(e.ctx, e.pool, func(tx pgx.Tx) error {
@@ -288,9 +336,8 @@ func TestRolledBackRowsNeverLeave(t *testing.T) {
 	}
 }
 
-func TestAddRejectsAnEventTwice(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func testAddRejectsAnEventTwice(t *testing.T, db *testDB) {
+	e := setup(t, db)
 	evs := newEvents(t, 1)
 	e.commit(t, evs...)
 	err := pgdb.InTx(e.ctx, e.pool, func(tx pgx.Tx) error { return outbox.Add(e.ctx, tx, evs...) })
@@ -302,8 +349,7 @@ func TestAddRejectsAnEventTwice(t *testing.T) {
 // A relay that published rows but died before marking them sent leaves them
 // pending; the next relay publishes them again with the same Nats-Msg-Id,
 // which JetStream drops, and marks them sent.
-func TestRelayRecoversFromACrashAfterPublish(t *testing.T) {
-	t.Parallel()
+func testRelayRecoversFromACrashAfterPublish(t *testing.T, db *testDB) {
 	tests := []struct {
 		name  string
 		crash func(t *testing.T, e *env, evs []events.Event)
@@ -331,7 +377,7 @@ func TestRelayRecoversFromACrashAfterPublish(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := setup(t)
+			e := setup(t, db)
 			evs := newEvents(t, 6)
 			e.commit(t, evs...)
 			tc.crash(t, e, evs)
@@ -363,9 +409,8 @@ func TestRelayRecoversFromACrashAfterPublish(t *testing.T) {
 // Replicas share one outbox: FOR UPDATE SKIP LOCKED gives each row to one
 // relay, so nothing is published twice, not even a duplicate JetStream
 // would drop.
-func TestConcurrentRelaysPublishEachRowOnce(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func testConcurrentRelaysPublishEachRowOnce(t *testing.T, db *testDB) {
+	e := setup(t, db)
 	const rows = 400
 	evs := newEvents(t, rows)
 	for i := 0; i < rows; i += 50 {
@@ -427,9 +472,8 @@ func TestConcurrentRelaysPublishEachRowOnce(t *testing.T) {
 }
 
 // Run wakes on demand, and on shutdown flushes what was committed before.
-func TestRunWakesAndFlushesOnShutdown(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func testRunWakesAndFlushesOnShutdown(t *testing.T, db *testDB) {
+	e := setup(t, db)
 	evs := newEvents(t, 2)
 	// The poll is longer than the test: only Wake and the final flush can
 	// publish.
@@ -458,16 +502,15 @@ func TestRunWakesAndFlushesOnShutdown(t *testing.T) {
 
 // With the stream missing, publishes fail: rows stay pending with the error
 // recorded, and go out once the stream exists.
-func TestRelayKeepsRowsWhenPublishFails(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func testRelayKeepsRowsWhenPublishFails(t *testing.T, db *testDB) {
+	e := setup(t, db)
 	_, js := e.ns.Admin(t)
 	if err := js.DeleteStream(e.ctx, events.StreamIntake.Name); err != nil {
 		t.Fatal(err)
 	}
 	evs := newEvents(t, 3)
 	e.commit(t, evs...)
-	relay := outbox.NewRelay(e.pool, e.bus.JS, e.tel, outbox.RelayOptions{AckTimeout: 2 * time.Second})
+	relay := outbox.NewRelay(e.pool, e.bus.JS, e.tel, outbox.RelayOptions{AckTimeout: 500 * time.Millisecond})
 	if n, err := relay.Drain(e.ctx); err == nil || n != 0 {
 		t.Fatalf("Drain without a stream = %d, %v; want an error and nothing sent", n, err)
 	}
@@ -492,9 +535,8 @@ func TestRelayKeepsRowsWhenPublishFails(t *testing.T) {
 	e.assertStreamHoldsOnce(t, evs)
 }
 
-func TestPruneAndBacklog(t *testing.T) {
-	t.Parallel()
-	e := setup(t)
+func testPruneAndBacklog(t *testing.T, db *testDB) {
+	e := setup(t, db)
 	evs := newEvents(t, 5)
 	e.commit(t, evs[:3]...)
 	relay := outbox.NewRelay(e.pool, e.bus.JS, e.tel, outbox.RelayOptions{})

@@ -2,8 +2,10 @@ package pgdb_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -14,6 +16,55 @@ import (
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/testkit"
 )
+
+// TestPgdb runs the pgdb tests in parallel in one database: creating a
+// database costs more than these tests. Tests that need no particular
+// service get a schema of their own owned by intake's role.
+func TestPgdb(t *testing.T) {
+	t.Parallel()
+	db := &testDB{admin: testkit.Database(t)}
+	db.cfg = testkit.ServiceDatabase(t, db.admin, "intake")
+	for _, tc := range []struct {
+		name string
+		run  func(*testing.T, *testDB)
+	}{
+		{"ProvisionIsIdempotent", testProvisionIsIdempotent},
+		{"ProvisionToleratesConcurrentProvisioners", testProvisionToleratesConcurrentProvisioners},
+		{"ServiceRoleIsConfinedToItsSchema", testServiceRoleIsConfinedToItsSchema},
+		{"OpenSetsSearchPath", testOpenSetsSearchPath},
+		{"InTxCommitsOrRollsBack", testInTxCommitsOrRollsBack},
+		{"MigrateAppliesEachSetOnce", testMigrateAppliesEachSetOnce},
+		{"MigrateReportsABrokenMigration", testMigrateReportsABrokenMigration},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.run(t, db)
+		})
+	}
+}
+
+// testDB is the package's database and intake's role in it.
+type testDB struct {
+	admin string
+	cfg   pgdb.Config
+	n     atomic.Int64
+}
+
+// newSchema creates an empty schema owned by intake's role.
+func (db *testDB) newSchema(t *testing.T) (string, pgdb.Config) {
+	t.Helper()
+	name := fmt.Sprintf("intake_%d", db.n.Add(1))
+	ctx := testkit.Context(t)
+	conn, err := pgx.Connect(ctx, db.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name+" AUTHORIZATION "+testkit.RoleName("intake")); err != nil {
+		t.Fatal(err)
+	}
+	return name, db.cfg
+}
 
 func open(t *testing.T, cfg pgdb.Config, schema string) *pgxpool.Pool {
 	t.Helper()
@@ -33,10 +84,9 @@ func sqlState(err error) string {
 	return ""
 }
 
-func TestProvisionIsIdempotent(t *testing.T) {
-	t.Parallel()
+func testProvisionIsIdempotent(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
+	admin := db.admin
 	for i := range 2 {
 		if err := pgdb.Provision(ctx, admin, "intake", "intake", "test-intake"); err != nil {
 			t.Fatalf("provision #%d: %v", i+1, err)
@@ -67,10 +117,9 @@ func TestProvisionIsIdempotent(t *testing.T) {
 // Roles (and the database's ACL) are shared: provisioners of the same
 // service at once (replicas, parallel test packages) must not fail each
 // other with "tuple concurrently updated".
-func TestProvisionToleratesConcurrentProvisioners(t *testing.T) {
-	t.Parallel()
+func testProvisionToleratesConcurrentProvisioners(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
+	admin := db.admin
 	for round := range 3 {
 		var wg sync.WaitGroup
 		errs := make([]error, 6)
@@ -84,10 +133,9 @@ func TestProvisionToleratesConcurrentProvisioners(t *testing.T) {
 	}
 }
 
-func TestServiceRoleIsConfinedToItsSchema(t *testing.T) {
-	t.Parallel()
+func testServiceRoleIsConfinedToItsSchema(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
+	admin := db.admin
 	intake := open(t, testkit.ServiceDatabase(t, admin, "intake"), "intake")
 	cs := open(t, testkit.ServiceDatabase(t, admin, "creation_support"), "creation_support")
 
@@ -123,18 +171,17 @@ func TestServiceRoleIsConfinedToItsSchema(t *testing.T) {
 	}
 }
 
-func TestOpenSetsSearchPath(t *testing.T) {
-	t.Parallel()
+func testOpenSetsSearchPath(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
-	pool := open(t, testkit.ServiceDatabase(t, admin, "intake"), "intake")
+	schema, cfg := db.newSchema(t)
+	pool := open(t, cfg, schema)
 
 	var path, app string
 	if err := pool.QueryRow(ctx, `SELECT current_setting('search_path'), current_setting('application_name')`).Scan(&path, &app); err != nil {
 		t.Fatal(err)
 	}
-	if path != "intake" || app != "intake" {
-		t.Errorf("search_path=%q application_name=%q, want intake", path, app)
+	if path != schema || app != schema {
+		t.Errorf("search_path=%q application_name=%q, want %q", path, app, schema)
 	}
 	// Every connection of the pool, not only the first, sees the schema.
 	var wg sync.WaitGroup
@@ -149,7 +196,7 @@ func TestOpenSetsSearchPath(t *testing.T) {
 				if err := tx.QueryRow(ctx, `SHOW search_path`).Scan(&p); err != nil {
 					return err
 				}
-				if p != "intake" {
+				if p != schema {
 					return errors.New("search_path " + p)
 				}
 				return nil
@@ -163,20 +210,19 @@ func TestOpenSetsSearchPath(t *testing.T) {
 	if _, err := pool.Exec(ctx, `CREATE TABLE unqualified (id int)`); err != nil {
 		t.Fatal(err)
 	}
-	var schema string
-	if err := pool.QueryRow(ctx, `SELECT table_schema FROM information_schema.tables WHERE table_name = 'unqualified'`).Scan(&schema); err != nil {
+	var where string
+	if err := pool.QueryRow(ctx, `SELECT table_schema FROM information_schema.tables WHERE table_name = 'unqualified'`).Scan(&where); err != nil {
 		t.Fatal(err)
 	}
-	if schema != "intake" {
-		t.Errorf("unqualified table created in %q, want intake", schema)
+	if where != schema {
+		t.Errorf("unqualified table created in %q, want %q", where, schema)
 	}
 }
 
-func TestInTxCommitsOrRollsBack(t *testing.T) {
-	t.Parallel()
+func testInTxCommitsOrRollsBack(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
-	pool := open(t, testkit.ServiceDatabase(t, admin, "intake"), "intake")
+	schema, cfg := db.newSchema(t)
+	pool := open(t, cfg, schema)
 	if _, err := pool.Exec(ctx, `CREATE TABLE t (v text)`); err != nil {
 		t.Fatal(err)
 	}
@@ -207,11 +253,10 @@ func TestInTxCommitsOrRollsBack(t *testing.T) {
 	}
 }
 
-func TestMigrateAppliesEachSetOnce(t *testing.T) {
-	t.Parallel()
+func testMigrateAppliesEachSetOnce(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
-	pool := open(t, testkit.ServiceDatabase(t, admin, "intake"), "intake")
+	schema, cfg := db.newSchema(t)
+	pool := open(t, cfg, schema)
 
 	shared := pgdb.Migrations{Name: "shared", Dir: "sql", FS: fstest.MapFS{
 		"sql/001_log.sql":  {Data: []byte(`CREATE TABLE log (n int); INSERT INTO log VALUES (1);`)},
@@ -242,8 +287,8 @@ func TestMigrateAppliesEachSetOnce(t *testing.T) {
 		}
 	}
 	var where string
-	if err := pool.QueryRow(ctx, `SELECT table_schema FROM information_schema.tables WHERE table_name = 'cases'`).Scan(&where); err != nil || where != "intake" {
-		t.Errorf("migrated table in schema %q (%v), want intake", where, err)
+	if err := pool.QueryRow(ctx, `SELECT table_schema FROM information_schema.tables WHERE table_name = 'cases'`).Scan(&where); err != nil || where != schema {
+		t.Errorf("migrated table in schema %q (%v), want %q", where, err, schema)
 	}
 
 	// A later release adds a migration: only that one runs.
@@ -259,11 +304,10 @@ func TestMigrateAppliesEachSetOnce(t *testing.T) {
 	}
 }
 
-func TestMigrateReportsABrokenMigration(t *testing.T) {
-	t.Parallel()
+func testMigrateReportsABrokenMigration(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
-	pool := open(t, testkit.ServiceDatabase(t, admin, "intake"), "intake")
+	schema, cfg := db.newSchema(t)
+	pool := open(t, cfg, schema)
 	bad := pgdb.Migrations{Name: "bad", Dir: ".", FS: fstest.MapFS{
 		"001_ok.sql":     {Data: []byte(`CREATE TABLE ok (id int);`)},
 		"002_broken.sql": {Data: []byte(`CREATE TABLE broken (id nosuchtype);`)},

@@ -67,7 +67,9 @@ func ProvisionSQL(db, schema, role, password string) []string {
 		// CREATE ROLE has no IF NOT EXISTS; a concurrent creator is tolerated by alreadyExists.
 		fmt.Sprintf(`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = %s) THEN CREATE ROLE %s LOGIN PASSWORD %s; END IF; END $$`,
 			quoteLiteral(role), r, pw),
-		fmt.Sprintf(`ALTER ROLE %s WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD %s`, r, pw),
+		// No NOSUPERUSER here: only a superuser may say it, and managed
+		// Postgres admins are not; new roles are not superusers anyway.
+		fmt.Sprintf(`ALTER ROLE %s WITH LOGIN NOCREATEDB NOCREATEROLE PASSWORD %s`, r, pw),
 		fmt.Sprintf(`REVOKE ALL ON DATABASE %s FROM PUBLIC`, d),
 		`REVOKE ALL ON SCHEMA public FROM PUBLIC`,
 		fmt.Sprintf(`GRANT CONNECT ON DATABASE %s TO %s`, d, r),

@@ -16,9 +16,9 @@ import (
 const Source = "creation-support"
 
 // Cases stores creation cases. OpenCase runs decide inside one transaction
-// that also claims the triggering event (idempotency), locks the candidate
-// advisors, stores the case and its events in the outbox, and counts the
-// case in the advisor's load. It reports applied=false for a duplicate.
+// that also claims the triggering event (idempotency), reads the candidate
+// advisors with their load, stores the case and its events in the outbox,
+// and counts the case in the advisor's load. It reports applied=false for a duplicate.
 type Cases interface {
 	OpenCase(ctx context.Context, trigger events.Event, req creation.Request,
 		decide func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error)) (applied bool, err error)

@@ -45,7 +45,7 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation
 		if exists {
 			return nil
 		}
-		candidates, err := lockCandidates(ctx, tx, req.Chamber, req.Departement)
+		candidates, err := loadCandidates(ctx, tx, req.Chamber, req.Departement)
 		if err != nil {
 			return err
 		}
@@ -56,12 +56,16 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation
 		if err := insertCase(ctx, tx, c); err != nil {
 			return err
 		}
+		if err := outbox.Add(ctx, tx, evs...); err != nil {
+			return err
+		}
+		// Last, so the advisor's row stays locked only until the commit.
 		if c.AdvisorID != "" {
 			if _, err := tx.Exec(ctx, `UPDATE advisors SET open_cases = open_cases + 1 WHERE advisor_id = $1`, c.AdvisorID); err != nil {
 				return fmt.Errorf("count case in advisor load: %w", err)
 			}
 		}
-		return outbox.Add(ctx, tx, evs...)
+		return nil
 	})
 	if applied {
 		s.relay.Wake()
@@ -69,13 +73,16 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation
 	return applied, err
 }
 
-// lockCandidates loads the assignable advisors of a chamber covering the
-// département, locked so that two concurrent openings see each other's
-// assignments.
-func lockCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]creation.AdvisorLoad, error) {
+// loadCandidates reads the assignable advisors of a chamber covering the
+// département with their load. It takes no lock: openings handled
+// concurrently may see the same loads and pick the same advisor, a small
+// imbalance that the next openings correct, whereas locking every candidate
+// would serialise all openings of a chamber. The load itself is counted
+// exactly (an atomic increment).
+func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]creation.AdvisorLoad, error) {
 	rows, err := tx.Query(ctx, `SELECT advisor_id, open_cases, capacity FROM advisors
 		WHERE chamber = $1 AND active AND $2 = ANY(specialities) AND $3 = ANY(departements)
-		ORDER BY advisor_id FOR UPDATE`, chamber, events.SpecialityCreation, dept)
+		ORDER BY advisor_id`, chamber, events.SpecialityCreation, dept)
 	if err != nil {
 		return nil, fmt.Errorf("load candidate advisors: %w", err)
 	}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# make bench: a same-run Postgres baseline (pgbench -N -c 8 -j 2), then the
+# platform end to end on the same machine, so the ratio can be compared.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ADMIN_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+DURATION=${BENCH_DURATION:-15}
+DB=pgbench_baseline_$$
+
+psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
+trap 'psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
+PGURL=${ADMIN_URL/\/postgres\?/\/$DB?}
+echo "baseline: pgbench -i -s 10, then pgbench -N -c 8 -j 2 -T $DURATION"
+pgbench -q -i -s 10 "$PGURL" >/dev/null 2>&1
+out=$(pgbench -N -c 8 -j 2 -T "$DURATION" "$PGURL" 2>&1)
+tps=$(echo "$out" | sed -nE 's/^tps = ([0-9.]+) \(without initial connection time\)/\1/p')
+echo "  pgbench -N -c 8: ${tps} TPS"
+psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
+
+go run ./deploy/devstack/bench -db "$ADMIN_URL" -duration "${DURATION}s" -pgbench-tps "$tps" "$@"

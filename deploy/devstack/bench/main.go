@@ -1,0 +1,335 @@
+// Command bench measures the platform end to end on this machine: creation
+// requests POSTed to intake until the assigned advisor's notification is
+// stored by advisor-desk, through real Postgres and an embedded NATS.
+// `make bench` runs it after a same-run pgbench baseline, so that the ratio
+// (not the absolute figure) is compared from machine to machine.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/natsembed"
+	"github.com/ccicma/platform/pkg/platform"
+
+	"github.com/ccicma/platform/deploy/devstack/stack"
+)
+
+type options struct {
+	adminURL   string
+	duration   time.Duration
+	clients    int
+	rate       float64
+	pgbenchTPS float64
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.adminURL, "db", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "superuser URL of the Postgres server")
+	flag.DurationVar(&o.duration, "duration", 15*time.Second, "length of each phase")
+	flag.IntVar(&o.clients, "clients", 32, "concurrent clients of the throughput phase")
+	flag.Float64Var(&o.rate, "rate", 0, "requests/s of the latency phase (0: half the throughput target, i.e. pgbench TPS / 4, or half the measured throughput)")
+	flag.Float64Var(&o.pgbenchTPS, "pgbench-tps", 0, "same-run pgbench -N -c 8 TPS, for the ratio")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, o options) error {
+	dbURL, drop, err := freshDatabase(ctx, o.adminURL)
+	if err != nil {
+		return err
+	}
+	defer drop()
+	dir, err := os.MkdirTemp("", "bench-nats-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	pw := map[string]string{natsembed.AdminUser: "bench-admin"}
+	for _, id := range natsbus.Platform() {
+		pw[id.Service] = "bench-" + id.Service
+	}
+	ns, err := natsembed.Start(natsembed.Options{Port: -1, StoreDir: filepath.Join(dir, "js"), Passwords: pw})
+	if err != nil {
+		return err
+	}
+	defer ns.Shutdown()
+	st, err := stack.Start(ctx, stack.Options{
+		AdminDatabaseURL: dbURL,
+		RolePassword:     func(role string) string { return "bench-" + role },
+		NATS: func(s string) natsbus.Config {
+			return natsbus.Config{URL: ns.ClientURL(), User: s, Password: pw[s]}
+		},
+		Host:   "127.0.0.1",
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Tune:   func(c *platform.Config) { c.DB.MaxConns = 16 },
+	})
+	if err != nil {
+		return err
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- st.Run(runCtx) }()
+	defer func() { cancel(); <-done }()
+
+	b := &bench{url: st.URL("intake") + "/api/v1/creation-requests", db: dbURL,
+		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, Timeout: 10 * time.Second}}
+	if err := b.waitDirectory(ctx); err != nil {
+		return err
+	}
+	// Warm up connections, prepared plans and the JIT-less caches.
+	if _, err := b.closedLoop(ctx, 8, 2*time.Second); err != nil {
+		return err
+	}
+	thr, err := b.closedLoop(ctx, o.clients, o.duration)
+	if err != nil {
+		return err
+	}
+	rate := o.rate
+	if rate == 0 {
+		rate = thr.perSecond / 2
+		if o.pgbenchTPS > 0 {
+			rate = o.pgbenchTPS / 4
+		}
+	}
+	lat, err := b.openLoop(ctx, rate, o.duration)
+	if err != nil {
+		return err
+	}
+	report(o, thr, lat, rate)
+	return nil
+}
+
+func report(o options, thr, lat result, rate float64) {
+	fmt.Printf("\nend to end (POST accepted -> case opened -> notification stored), %d clients, %s:\n", o.clients, o.duration)
+	fmt.Printf("  throughput      %8.0f requests/s end to end (%d requests, %d errors)\n", thr.perSecond, thr.n, thr.errors)
+	fmt.Printf("  latency         p50 %6.1f ms  p99 %6.1f ms  (closed loop, saturated)\n", ms(thr.p50), ms(thr.p99))
+	fmt.Printf("  at %.0f req/s   p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  max %6.1f ms (%d requests, %d errors, achieved %.0f req/s)\n",
+		rate, ms(lat.p50), ms(lat.p95), ms(lat.p99), ms(lat.max), lat.n, lat.errors, lat.perSecond)
+	if o.pgbenchTPS > 0 {
+		fmt.Printf("  baseline        pgbench -N -c 8: %.0f TPS; end-to-end / pgbench = %.2f (target >= 0.50)\n",
+			o.pgbenchTPS, thr.perSecond/o.pgbenchTPS)
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// freshDatabase creates a throw-away database for the run.
+func freshDatabase(ctx context.Context, adminURL string) (string, func(), error) {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("connect to Postgres: %w", err)
+	}
+	defer conn.Close(ctx)
+	name := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", nil, err
+	}
+	u, _ := url.Parse(adminURL)
+	u.Path = "/" + name
+	return u.String(), func() {
+		c, err := pgx.Connect(context.Background(), adminURL)
+		if err == nil {
+			_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			c.Close(context.Background())
+		}
+	}, nil
+}
+
+type bench struct {
+	url    string
+	db     string
+	client *http.Client
+	seq    int64
+	mu     sync.Mutex
+}
+
+const bodyFmt = `{"applicant":{"first_name":"Inès","last_name":"Moreau","email":"ines.moreau@example.fr"},` +
+	`"project":{"description":"Boulangerie-pâtisserie artisanale n° %d","naf_code":"%s","postcode":"91000","planned_headcount":2}}`
+
+// NAF codes of both chambers, so both assignment paths are exercised.
+var nafCodes = []string{"10.71C", "47.11F", "96.02A", "62.01Z"}
+
+// post submits one request and returns its id and the time it was sent.
+func (b *bench) post(ctx context.Context) (string, time.Time, error) {
+	b.mu.Lock()
+	b.seq++
+	n := b.seq
+	b.mu.Unlock()
+	body := fmt.Sprintf(bodyFmt, n, nafCodes[n%int64(len(nafCodes))])
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, b.url, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	start := time.Now()
+	resp, err := b.client.Do(req)
+	if err != nil {
+		return "", start, err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusAccepted {
+		return "", start, fmt.Errorf("POST answered %d: %s", resp.StatusCode, raw)
+	}
+	const key = `"request_id":"`
+	i := strings.Index(string(raw), key)
+	if i < 0 {
+		return "", start, fmt.Errorf("no request_id in %s", raw)
+	}
+	id := string(raw[i+len(key) : i+len(key)+36])
+	return id, start, nil
+}
+
+type result struct {
+	n, errors          int
+	perSecond          float64
+	p50, p95, p99, max time.Duration
+}
+
+func (b *bench) closedLoop(ctx context.Context, clients int, d time.Duration) (result, error) {
+	sent := map[string]time.Time{}
+	var mu sync.Mutex
+	errs := 0
+	start := time.Now()
+	deadline := start.Add(d)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Go(func() {
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				id, at, err := b.post(ctx)
+				mu.Lock()
+				if err != nil {
+					errs++
+				} else {
+					sent[id] = at
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return b.collect(ctx, sent, errs, start)
+}
+
+func (b *bench) openLoop(ctx context.Context, rate float64, d time.Duration) (result, error) {
+	sent := map[string]time.Time{}
+	var mu sync.Mutex
+	errs := 0
+	interval := time.Duration(float64(time.Second) / rate)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for next := start; next.Before(start.Add(d)) && ctx.Err() == nil; next = next.Add(interval) {
+		time.Sleep(time.Until(next))
+		wg.Go(func() {
+			id, at, err := b.post(ctx)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs++
+				return
+			}
+			sent[id] = at
+		})
+	}
+	wg.Wait()
+	return b.collect(ctx, sent, errs, start)
+}
+
+// collect waits until every accepted request has its notification and
+// computes latencies from the POST to the notification's storage.
+func (b *bench) collect(ctx context.Context, sent map[string]time.Time, errs int, start time.Time) (result, error) {
+	conn, err := pgx.Connect(ctx, b.db)
+	if err != nil {
+		return result{}, err
+	}
+	defer conn.Close(ctx)
+	ids := make([]string, 0, len(sent))
+	for id := range sent {
+		ids = append(ids, id)
+	}
+	var stored map[string]time.Time
+	for wait := time.Now().Add(2 * time.Minute); ; {
+		stored, err = notified(ctx, conn, ids)
+		if err != nil {
+			return result{}, err
+		}
+		if len(stored) == len(ids) {
+			break
+		}
+		if time.Now().After(wait) {
+			return result{}, fmt.Errorf("%d of %d requests never notified", len(ids)-len(stored), len(ids))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	var lat []time.Duration
+	last := start
+	for id, at := range stored {
+		lat = append(lat, at.Sub(sent[id]))
+		if at.After(last) {
+			last = at
+		}
+	}
+	slices.Sort(lat)
+	r := result{n: len(lat), errors: errs}
+	if len(lat) == 0 {
+		return r, fmt.Errorf("no request succeeded (%d errors)", errs)
+	}
+	r.perSecond = float64(len(lat)) / last.Sub(start).Seconds()
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	r.p50, r.p95, r.p99, r.max = pct(0.50), pct(0.95), pct(0.99), lat[len(lat)-1]
+	return r, nil
+}
+
+func notified(ctx context.Context, conn *pgx.Conn, ids []string) (map[string]time.Time, error) {
+	rows, err := conn.Query(ctx, `SELECT c.request_id::text, min(n.created_at)
+		FROM creation_support.creation_cases c
+		JOIN advisor_desk.notifications n ON n.link = '/dossiers/creation/' || c.case_id::text
+		WHERE c.request_id = ANY($1::uuid[]) GROUP BY c.request_id`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("read notifications: %w", err)
+	}
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var id string
+		var at time.Time
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		out[id] = at
+	}
+	return out, rows.Err()
+}
+
+func (b *bench) waitDirectory(ctx context.Context) error {
+	conn, err := pgx.Connect(ctx, b.db)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	for wait := time.Now().Add(30 * time.Second); time.Now().Before(wait); time.Sleep(50 * time.Millisecond) {
+		var n int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM creation_support.advisors`).Scan(&n); err == nil && n >= 4 {
+			return nil
+		}
+	}
+	return fmt.Errorf("advisor directory never reached creation-support")
+}

@@ -1,0 +1,61 @@
+package natsbus
+
+import (
+	"context"
+	"hash/fnv"
+	"sync"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// workers run a consumer's messages concurrently while keeping the order of
+// each aggregate: a message goes to the worker its ce-subject hashes to.
+// Concurrency lets Postgres group the commits of different aggregates
+// instead of paying one commit round at a time.
+type workers struct {
+	queues []chan jetstream.Msg
+	wg     sync.WaitGroup
+	once   sync.Once
+}
+
+func startWorkers(n, buffer int, process func(jetstream.Msg)) *workers {
+	w := &workers{queues: make([]chan jetstream.Msg, n)}
+	for i := range w.queues {
+		q := make(chan jetstream.Msg, max(1, buffer/n))
+		w.queues[i] = q
+		w.wg.Go(func() {
+			for msg := range q {
+				process(msg)
+			}
+		})
+	}
+	return w
+}
+
+// dispatch queues a message to its aggregate's worker; it blocks when that
+// worker is behind, which holds back the client's fetching.
+func (w *workers) dispatch(msg jetstream.Msg) {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(msg.Headers().Get(events.HeaderSubject)))
+	w.queues[h.Sum32()%uint32(len(w.queues))] <- msg
+}
+
+// closeAndWait lets the workers finish what is queued; false if ctx ended
+// first.
+func (w *workers) closeAndWait(ctx context.Context) bool {
+	w.once.Do(func() {
+		for _, q := range w.queues {
+			close(q)
+		}
+	})
+	done := make(chan struct{})
+	go func() { w.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

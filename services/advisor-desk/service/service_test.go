@@ -1,0 +1,420 @@
+package service_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/telemetry"
+	"github.com/ccicma/platform/pkg/testkit"
+
+	"github.com/ccicma/platform/services/advisor-desk/service"
+)
+
+// desk is a running advisor-desk on a fresh database and an in-process
+// NATS, with creation-support's connection to publish case events.
+type desk struct {
+	ctx  context.Context
+	url  string
+	db   *pgxpool.Pool // administrator pool, for inspection
+	cs   *natsbus.Bus  // connected as creation-support
+	cons jetstream.Consumer
+}
+
+// wait bounds how long the tests wait for asynchronous delivery; it is a
+// guard against a hang, not a performance assertion.
+const wait = 15 * time.Second
+
+func startDesk(t *testing.T) *desk {
+	t.Helper()
+	ctx := testkit.Context(t)
+	admin := testkit.Database(t)
+	ns := testkit.StartNATS(t)
+	log := slog.New(slog.DiscardHandler)
+
+	// creation-support owns CREATION: the stream must exist before
+	// advisor-desk creates its durable on it.
+	tel, err := telemetry.New(ctx, "creation-support", telemetry.Options{Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := natsbus.IdentityOf("creation-support")
+	cs, err := natsbus.Connect(ctx, ns.Config("creation-support"), id, tel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cs.Close)
+	if err := cs.EnsureStream(ctx, events.StreamCreation, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg, err := service.LoadConfig() // the defaults
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Config.DB = testkit.ServiceDatabase(t, admin, service.Schema)
+	cfg.Config.NATS = ns.Config(service.Name)
+	cfg.HTTPAddr = "127.0.0.1:0"
+	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.OutboxPoll = 100 * time.Millisecond
+	cfg.AdvisorsFile = "testdata/advisors.json"
+	svc, err := service.New(ctx, cfg, telemetry.Options{Logger: log})
+	if err != nil {
+		t.Fatalf("start advisor-desk: %v", err)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- svc.Run(runCtx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("advisor-desk shutdown: %v", err)
+		}
+	})
+
+	db, err := pgxpool.New(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	_, js := ns.Admin(t)
+	d := &desk{ctx: ctx, url: "http://" + svc.Addr(), db: db, cs: cs}
+	testkit.Eventually(t, wait, "advisor-desk's durable on CREATION", func() (bool, error) {
+		c, err := js.Consumer(ctx, events.StreamCreation.Name, service.Name)
+		d.cons = c
+		return err == nil, err
+	})
+	return d
+}
+
+// caseOpened builds a creation.case.opened event for an advisor (or, with
+// advisor "", for a chamber).
+func caseOpened(t *testing.T, chamber, advisor, departement string) events.Event {
+	t.Helper()
+	p := events.CreationCaseOpened{
+		CaseID: uuid.Must(uuid.NewV7()).String(), RequestID: uuid.Must(uuid.NewV7()).String(),
+		Chamber: chamber, AdvisorID: advisor, NAFCode: "10.71C", CommuneCode: "91228", Departement: departement,
+		OpenedAt: time.Now().UTC(),
+	}
+	ev, err := events.New("creation-support", p.CaseID, departement, p, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// publish sends the event as creation-support does, with the given
+// Nats-Msg-Id, and returns its stream sequence.
+func (d *desk) publish(t *testing.T, ev events.Event, msgID string) uint64 {
+	t.Helper()
+	ack, err := d.cs.JS.PublishMsg(d.ctx, natsbus.Message(ev, nil), jetstream.WithMsgID(msgID))
+	if err != nil {
+		t.Fatalf("publish %s: %v", ev.Topic, err)
+	}
+	if ack.Duplicate {
+		t.Fatalf("publish %s with Nats-Msg-Id %s: dropped as a duplicate", ev.Topic, msgID)
+	}
+	return ack.Sequence
+}
+
+// caughtUp waits until advisor-desk has acknowledged every message up to
+// the stream sequence seq.
+func (d *desk) caughtUp(t *testing.T, seq uint64) {
+	t.Helper()
+	testkit.Eventually(t, wait, "advisor-desk acknowledged up to "+strconv.FormatUint(seq, 10), func() (bool, error) {
+		ci, err := d.cons.Info(d.ctx)
+		if err != nil {
+			return false, err
+		}
+		return ci.AckFloor.Stream >= seq && ci.NumAckPending == 0 && ci.NumPending == 0, nil
+	})
+}
+
+// notified lists the advisors notified of an event, by id.
+func (d *desk) notified(t *testing.T, ev events.Event) []string {
+	t.Helper()
+	rows, err := d.db.Query(d.ctx, `SELECT advisor_id FROM advisor_desk.notifications WHERE source_event = $1 ORDER BY advisor_id`, ev.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+type notification struct {
+	ID        int64  `json:"id"`
+	AdvisorID string `json:"advisor_id"`
+	Kind      string `json:"kind"`
+	Title     string `json:"title"`
+	Body      string `json:"body"`
+	Link      string `json:"link"`
+}
+
+type page struct {
+	Notifications []notification `json:"notifications"`
+	NextAfter     int64          `json:"next_after"`
+}
+
+// get fetches a path and decodes its JSON body into out.
+func (d *desk) get(t *testing.T, path string, out any) (status int, contentType string) {
+	t.Helper()
+	resp, err := http.Get(d.url + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatalf("GET %s answered %d with an undecodable body: %v", path, resp.StatusCode, err)
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type")
+}
+
+func (d *desk) list(t *testing.T, advisor string) []notification {
+	t.Helper()
+	var p page
+	if status, _ := d.get(t, "/api/v1/advisors/"+advisor+"/notifications", &p); status != http.StatusOK {
+		t.Fatalf("list notifications of %s answered %d", advisor, status)
+	}
+	return p.Notifications
+}
+
+func TestNotifications(t *testing.T) {
+	t.Parallel()
+	d := startDesk(t)
+
+	t.Run("assigned case notifies its advisor once, even when published twice", func(t *testing.T) {
+		const advisor = "cma-91-lea-dubois"
+		ev := caseOpened(t, events.ChamberCMA, advisor, "91")
+		// The same event (same ce-id) reaches the stream twice, as after a
+		// producer that lost its de-duplication window.
+		d.publish(t, ev, "first-"+ev.ID)
+		seq := d.publish(t, ev, "second-"+ev.ID)
+		d.caughtUp(t, seq)
+		if got := d.notified(t, ev); !slices.Equal(got, []string{advisor}) {
+			t.Fatalf("notified %v, want exactly [%s]", got, advisor)
+		}
+		ns := d.list(t, advisor)
+		if len(ns) != 1 {
+			t.Fatalf("%s has %d notifications, want 1: %+v", advisor, len(ns), ns)
+		}
+		n := ns[0]
+		if n.Kind != "creation.case.opened" || n.Title != "Nouveau dossier de création" || !strings.Contains(n.Body, "10.71C") ||
+			!strings.HasPrefix(n.Link, "/dossiers/creation/") || n.Link != "/dossiers/creation/"+ev.Subject {
+			t.Errorf("notification = %+v", n)
+		}
+	})
+
+	t.Run("unassigned case notifies every active creation advisor of the chamber and département", func(t *testing.T) {
+		tests := []struct {
+			chamber, departement string
+			want                 []string
+		}{
+			// Not the inactive CMA advisor, nor the takeover-only one, nor
+			// the one of another département; the advisor covering 75 and
+			// 91 is included.
+			{events.ChamberCMA, "91", []string{"cma-75-91-nina-leroy", "cma-91-lea-dubois", "cma-91-thomas-petit"}},
+			{events.ChamberCCI, "91", []string{"cci-91-camille-martin", "cci-91-karim-benali"}},
+			{events.ChamberCMA, "77", []string{"cma-77-marc-roux"}},
+			{events.ChamberCCI, "77", nil}, // nobody: stored nowhere, and not retried forever
+		}
+		var evs []events.Event
+		var last uint64
+		for _, tt := range tests {
+			ev := caseOpened(t, tt.chamber, "", tt.departement)
+			evs = append(evs, ev)
+			last = d.publish(t, ev, ev.ID)
+		}
+		d.caughtUp(t, last)
+		for i, tt := range tests {
+			if got := d.notified(t, evs[i]); !slices.Equal(got, tt.want) {
+				t.Errorf("%s %s: notified %v, want %v", tt.chamber, tt.departement, got, tt.want)
+			}
+		}
+		ns := d.list(t, "cma-91-thomas-petit")
+		if len(ns) != 1 || ns[0].Title != "Dossier de création à attribuer" {
+			t.Errorf("cma-91-thomas-petit's notifications = %+v, want one case to pick up", ns)
+		}
+	})
+
+	t.Run("live stream resumes after Last-Event-ID", func(t *testing.T) {
+		const advisor = "cci-91-karim-benali"
+		before := len(d.list(t, advisor))
+		var last uint64
+		for range 3 {
+			ev := caseOpened(t, events.ChamberCCI, advisor, "91")
+			last = d.publish(t, ev, ev.ID)
+		}
+		d.caughtUp(t, last)
+		ns := d.list(t, advisor)[before:]
+		if len(ns) != 3 || !(ns[0].ID < ns[1].ID && ns[1].ID < ns[2].ID) {
+			t.Fatalf("notifications = %+v, want 3 in id order", ns)
+		}
+
+		// Resuming after the first: the second and third, then live ones.
+		live := d.stream(t, advisor, strconv.FormatInt(ns[0].ID, 10))
+		for _, want := range ns[1:] {
+			if got := next(t, live); got.id != want.ID || got.data.ID != want.ID || got.data.AdvisorID != advisor {
+				t.Fatalf("stream sent %+v, want notification %d", got, want.ID)
+			}
+		}
+		ev := caseOpened(t, events.ChamberCCI, advisor, "91")
+		d.publish(t, ev, ev.ID)
+		got := next(t, live)
+		if got.id <= ns[2].ID || !strings.HasSuffix(got.data.Link, ev.Subject) {
+			t.Fatalf("live event %+v, want the notification of case %s after id %d", got, ev.Subject, ns[2].ID)
+		}
+
+		// Resuming after the newest sends nothing old: the next event is
+		// the next notification.
+		again := d.stream(t, advisor, strconv.FormatInt(got.id, 10))
+		ev = caseOpened(t, events.ChamberCCI, advisor, "91")
+		d.publish(t, ev, ev.ID)
+		if n := next(t, again); n.id <= got.id || !strings.HasSuffix(n.data.Link, ev.Subject) {
+			t.Fatalf("after Last-Event-ID %d the stream sent %+v, want the new notification", got.id, n)
+		}
+	})
+
+	t.Run("paging", func(t *testing.T) {
+		const advisor = "cci-91-karim-benali"
+		all := d.list(t, advisor)
+		if len(all) < 3 {
+			t.Fatalf("%s has %d notifications, want at least 3", advisor, len(all))
+		}
+		var p page
+		d.get(t, "/api/v1/advisors/"+advisor+"/notifications?limit=2&after="+strconv.FormatInt(all[0].ID, 10), &p)
+		if len(p.Notifications) != 2 || p.Notifications[0].ID != all[1].ID || p.Notifications[1].ID != all[2].ID || p.NextAfter != all[2].ID {
+			t.Errorf("page after %d, limit 2 = %+v, want notifications %d and %d", all[0].ID, p, all[1].ID, all[2].ID)
+		}
+	})
+
+	t.Run("bad requests", func(t *testing.T) {
+		tests := []struct {
+			path   string
+			status int
+			fields []string
+		}{
+			{"/api/v1/advisors/cma-91-nobody/notifications", http.StatusNotFound, nil},
+			{"/api/v1/advisors/cma-91-nobody/notifications/stream", http.StatusNotFound, nil},
+			{"/api/v1/advisors/cma-91-lea-dubois/notifications?limit=abc", http.StatusBadRequest, []string{"limit"}},
+			{"/api/v1/advisors/cma-91-lea-dubois/notifications?limit=0", http.StatusBadRequest, []string{"limit"}},
+			{"/api/v1/advisors/cma-91-lea-dubois/notifications?limit=201", http.StatusBadRequest, []string{"limit"}},
+			{"/api/v1/advisors/cma-91-lea-dubois/notifications?after=-1", http.StatusBadRequest, []string{"after"}},
+			{"/api/v1/advisors/cma-91-lea-dubois/notifications?after=x&limit=-5", http.StatusBadRequest, []string{"after", "limit"}},
+			{"/api/v1/advisors/cma-91-lea-dubois/notifications/stream?after=x", http.StatusBadRequest, []string{"after"}},
+		}
+		for _, tt := range tests {
+			var p struct {
+				Status int `json:"status"`
+				Title  string
+				Errors []struct{ Field string }
+			}
+			status, ct := d.get(t, tt.path, &p)
+			var fields []string
+			for _, e := range p.Errors {
+				fields = append(fields, e.Field)
+			}
+			if status != tt.status || ct != "application/problem+json" || p.Status != tt.status || p.Title == "" || !slices.Equal(fields, tt.fields) {
+				t.Errorf("GET %s = %d %s %+v; want a %d problem naming %v", tt.path, status, ct, p, tt.status, tt.fields)
+			}
+		}
+	})
+}
+
+type sseEvent struct {
+	id   int64
+	name string
+	data notification
+}
+
+// stream opens an advisor's live stream with a Last-Event-ID and delivers
+// its events on a channel until the test ends.
+func (d *desk) stream(t *testing.T, advisor, lastEventID string) <-chan sseEvent {
+	t.Helper()
+	ctx, cancel := context.WithCancel(d.ctx)
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.url+"/api/v1/advisors/"+advisor+"/notifications/stream", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Last-Event-ID", lastEventID)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("open stream: %v", err)
+	}
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" {
+		resp.Body.Close()
+		t.Fatalf("stream answered %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	out := make(chan sseEvent, 16)
+	go func() {
+		defer resp.Body.Close()
+		defer close(out)
+		readSSE(resp.Body, out)
+	}()
+	return out
+}
+
+// readSSE parses server-sent events: fields up to a blank line.
+func readSSE(r io.Reader, out chan<- sseEvent) {
+	sc := bufio.NewScanner(r)
+	var ev sseEvent
+	var data string
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "":
+			if data != "" {
+				_ = json.Unmarshal([]byte(data), &ev.data)
+				out <- ev
+			}
+			ev, data = sseEvent{}, ""
+		case strings.HasPrefix(line, "id: "):
+			ev.id, _ = strconv.ParseInt(strings.TrimPrefix(line, "id: "), 10, 64)
+		case strings.HasPrefix(line, "event: "):
+			ev.name = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			data = strings.TrimPrefix(line, "data: ")
+		}
+	}
+}
+
+func next(t *testing.T, ch <-chan sseEvent) sseEvent {
+	t.Helper()
+	select {
+	case ev, ok := <-ch:
+		if !ok {
+			t.Fatal("stream closed")
+		}
+		if ev.name != "notification" {
+			t.Fatalf("stream event %q, want notification", ev.name)
+		}
+		return ev
+	case <-time.After(wait):
+		t.Fatal("no event on the stream")
+	}
+	return sseEvent{}
+}
