@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -37,6 +38,7 @@ type options struct {
 	clients    int
 	rate       float64
 	pgbenchTPS float64
+	cpuProfile string
 }
 
 func main() {
@@ -46,6 +48,7 @@ func main() {
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients of the throughput phase")
 	flag.Float64Var(&o.rate, "rate", 0, "requests/s of the latency phase (0: half the throughput target, i.e. pgbench TPS / 4, or half the measured throughput)")
 	flag.Float64Var(&o.pgbenchTPS, "pgbench-tps", 0, "same-run pgbench -N -c 8 TPS, for the ratio")
+	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the throughput phase to this file")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -102,7 +105,12 @@ func run(ctx context.Context, o options) error {
 	if _, err := b.closedLoop(ctx, 8, 2*time.Second); err != nil {
 		return err
 	}
+	stopProfile, err := startProfile(o.cpuProfile)
+	if err != nil {
+		return err
+	}
 	thr, err := b.closedLoop(ctx, o.clients, o.duration)
+	stopProfile()
 	if err != nil {
 		return err
 	}
@@ -332,4 +340,19 @@ func (b *bench) waitDirectory(ctx context.Context) error {
 		}
 	}
 	return fmt.Errorf("advisor directory never reached creation-support")
+}
+
+func startProfile(path string) (func(), error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
