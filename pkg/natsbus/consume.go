@@ -54,6 +54,25 @@ type ConsumerSpec struct {
 	// different aggregates overlap; messages of one aggregate (ce-subject)
 	// always go to the same worker, in order.
 	Workers int
+	// Batch, when set, runs the messages a worker has at hand (up to
+	// MaxBatch, default 64) as one unit of work, e.g. one transaction,
+	// acknowledging them after it commits. Under light load a batch holds
+	// one message, so batching adds no latency.
+	Batch    BatchRunner
+	MaxBatch int
+}
+
+// Item is one event of a batch, with the context of its own trace span.
+type Item struct {
+	Ctx   context.Context
+	Event events.Event
+}
+
+// BatchRunner runs h over items as one unit of work and returns one error
+// per item (nil: done, to be acknowledged). An item's error must not undo
+// the others' work: the runner retries the rest without it.
+type BatchRunner interface {
+	RunBatch(items []Item, h Handler) []error
 }
 
 func (s ConsumerSpec) withDefaults() ConsumerSpec {
@@ -71,6 +90,9 @@ func (s ConsumerSpec) withDefaults() ConsumerSpec {
 	}
 	if s.Workers == 0 {
 		s.Workers = 4
+	}
+	if s.MaxBatch == 0 {
+		s.MaxBatch = 64
 	}
 	return s
 }
@@ -181,7 +203,7 @@ func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (
 		return nil, nil, fmt.Errorf("ensure consumer %s on %s: %w", b.service, spec.Stream.Name, err)
 	}
 	c := &consumer{bus: b, spec: spec, tracer: b.tel.Tracer.Tracer("github.com/ccicma/platform/pkg/natsbus")}
-	w := startWorkers(spec.Workers, spec.MaxInFlight, func(msg jetstream.Msg) { c.process(msg, h) })
+	w := startWorkers(spec.Workers, spec.MaxInFlight, spec.MaxBatch, func(msgs []jetstream.Msg) { c.process(msgs, h) })
 	cc, err := cons.Consume(w.dispatch,
 		jetstream.PullMaxMessages(spec.MaxInFlight),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
@@ -200,16 +222,29 @@ type consumer struct {
 	tracer trace.Tracer
 }
 
-// process runs the handler for one message and settles it.
-func (c *consumer) process(msg jetstream.Msg, h Handler) {
-	start := time.Now()
-	md, err := msg.Metadata()
-	if err != nil { // not a JetStream message: nothing to settle
+// delivery is one message being handled: its metadata, its span, its
+// decoded event (or the reason it could not be decoded).
+type delivery struct {
+	msg      jetstream.Msg
+	md       *jetstream.MsgMetadata
+	ctx      context.Context
+	span     trace.Span
+	ev       events.Event
+	err      error
+	received time.Time
+}
+
+// receive opens the message's CONSUMER span (child of the producer's) and
+// decodes its envelope. It returns nil for a message it cannot settle.
+func (c *consumer) receive(msg jetstream.Msg) *delivery {
+	d := &delivery{msg: msg, received: time.Now()}
+	var err error
+	if d.md, err = msg.Metadata(); err != nil { // not a JetStream message: nothing to settle
 		c.bus.log.Error("message without metadata", "subject", msg.Subject(), "err", err)
-		return
+		return nil
 	}
 	ctx := c.bus.tel.Extract(context.Background(), msg.Headers())
-	ctx, span := c.tracer.Start(ctx, "process "+msg.Subject(), trace.WithSpanKind(trace.SpanKindConsumer),
+	d.ctx, d.span = c.tracer.Start(ctx, "process "+msg.Subject(), trace.WithSpanKind(trace.SpanKindConsumer),
 		trace.WithAttributes(
 			attribute.String("messaging.system", "nats"),
 			attribute.String("messaging.operation.name", "process"),
@@ -217,26 +252,60 @@ func (c *consumer) process(msg jetstream.Msg, h Handler) {
 			attribute.String("messaging.destination.name", msg.Subject()),
 			attribute.String("messaging.consumer.group.name", c.bus.service),
 			attribute.String("messaging.message.id", msg.Headers().Get(events.HeaderID)),
-			attribute.Int64("messaging.nats.stream_sequence", int64(md.Sequence.Stream)),
-			attribute.Int64("messaging.nats.delivered", int64(md.NumDelivered)),
+			attribute.Int64("messaging.nats.stream_sequence", int64(d.md.Sequence.Stream)),
+			attribute.Int64("messaging.nats.delivered", int64(d.md.NumDelivered)),
 		))
-	defer span.End()
-	if md.NumDelivered > 1 {
+	if d.md.NumDelivered > 1 {
 		c.bus.tel.Metrics.Redeliveries.WithLabelValues(c.bus.service).Inc()
 	}
+	d.ev, d.err = events.FromMessage(msg.Subject(), msg.Headers(), msg.Data())
+	return d
+}
 
-	ev, err := events.FromMessage(msg.Subject(), msg.Headers(), msg.Data())
-	if err == nil {
-		err = h(ctx, ev)
+// finish settles a delivery with the handler's result and closes its span.
+func (c *consumer) finish(d *delivery, herr error) {
+	outcome := c.settle(d.ctx, d.msg, d.md, herr)
+	if herr != nil {
+		d.span.RecordError(herr)
+		d.span.SetStatus(codes.Error, outcome)
 	}
-	outcome := c.settle(ctx, msg, md, err)
-	if err != nil {
-		span.RecordError(err)
-		span.SetStatus(codes.Error, outcome)
+	d.span.SetAttributes(attribute.String("messaging.settle", outcome))
+	d.span.End()
+	c.bus.tel.Metrics.HandlerSeconds.WithLabelValues(c.bus.service, d.msg.Headers().Get(events.HeaderType), outcome).
+		Observe(time.Since(d.received).Seconds())
+}
+
+// process handles messages one by one, or as one batch when the consumer
+// has a BatchRunner; each message is settled after its unit of work.
+func (c *consumer) process(msgs []jetstream.Msg, h Handler) {
+	var ready []*delivery
+	for _, msg := range msgs {
+		d := c.receive(msg)
+		switch {
+		case d == nil:
+		case d.err != nil:
+			c.finish(d, d.err)
+		default:
+			ready = append(ready, d)
+		}
 	}
-	span.SetAttributes(attribute.String("messaging.settle", outcome))
-	c.bus.tel.Metrics.HandlerSeconds.WithLabelValues(c.bus.service, msg.Headers().Get(events.HeaderType), outcome).
-		Observe(time.Since(start).Seconds())
+	if len(ready) == 0 {
+		return
+	}
+	if c.spec.Batch == nil {
+		for _, d := range ready {
+			c.finish(d, h(d.ctx, d.ev))
+		}
+		return
+	}
+	items := make([]Item, len(ready))
+	for i, d := range ready {
+		items[i] = Item{Ctx: d.ctx, Event: d.ev}
+	}
+	errs := c.spec.Batch.RunBatch(items, h)
+	for i, d := range ready {
+		c.finish(d, errs[i])
+	}
 }
 
 // settle is the one place where a handler's result becomes ack, nak or

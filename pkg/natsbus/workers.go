@@ -20,14 +20,30 @@ type workers struct {
 	once   sync.Once
 }
 
-func startWorkers(n, buffer int, process func(jetstream.Msg)) *workers {
+// startWorkers starts n workers; each hands process the messages it has at
+// hand, up to batch at a time, without waiting for more.
+func startWorkers(n, buffer, batch int, process func([]jetstream.Msg)) *workers {
 	w := &workers{queues: make([]chan jetstream.Msg, n)}
 	for i := range w.queues {
 		q := make(chan jetstream.Msg, max(1, buffer/n))
 		w.queues[i] = q
 		w.wg.Go(func() {
+			msgs := make([]jetstream.Msg, 0, batch)
 			for msg := range q {
-				process(msg)
+				msgs = append(msgs[:0], msg)
+			more:
+				for len(msgs) < batch {
+					select {
+					case m, ok := <-q:
+						if !ok {
+							break more
+						}
+						msgs = append(msgs, m)
+					default:
+						break more
+					}
+				}
+				process(msgs)
 			}
 		})
 	}

@@ -78,7 +78,6 @@ func (db *testDB) newSchema(t *testing.T) string {
 // publish, including the ones JetStream drops as duplicates.
 type env struct {
 	ctx    context.Context
-	admin  string // admin URL of the test database
 	cfg    pgdb.Config
 	schema string // this test's outbox lives here
 	pool   *pgxpool.Pool
@@ -92,7 +91,7 @@ type env struct {
 
 func setup(t *testing.T, db *testDB) *env {
 	t.Helper()
-	e := &env{ctx: testkit.Context(t), admin: db.admin, cfg: db.cfg, schema: db.newSchema(t)}
+	e := &env{ctx: testkit.Context(t), cfg: db.cfg, schema: db.newSchema(t)}
 	e.pool = openPool(t, e)
 	if err := pgdb.Migrate(e.ctx, e.pool, outbox.Migrations()); err != nil {
 		t.Fatal(err)

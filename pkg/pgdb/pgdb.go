@@ -61,8 +61,13 @@ func ping(ctx context.Context, pool *pgxpool.Pool) error {
 }
 
 // InTx runs fn in a transaction, committing when it returns nil and rolling
-// back otherwise.
+// back otherwise. Within a unit of work (see Unit) fn runs in the unit's
+// transaction, and committing or rolling back is the unit owner's job: an
+// error from fn must then make the owner roll the whole unit back.
 func InTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) (err error) {
+	if u, ok := unitOf(ctx); ok {
+		return fn(u.tx)
+	}
 	tx, err := pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -85,7 +85,7 @@ func run(ctx context.Context, o options) error {
 			return natsbus.Config{URL: ns.ClientURL(), User: s, Password: pw[s]}
 		},
 		Host:   "127.0.0.1",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Tune:   func(c *platform.Config) { c.DB.MaxConns = 16 },
 	})
 	if err != nil {

@@ -10,7 +10,9 @@ import (
 	"os"
 	"time"
 
+	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
 
@@ -57,8 +59,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		return nil, err
 	}
 	hub := live.NewHub()
-	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: hub, Now: now}
-	for _, c := range evport.Consumers(notify) {
+	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: hub, Now: now, AfterCommit: pgdb.AfterCommit}
+	for _, c := range evport.Consumers(notify, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	routes := httpport.Routes{Store: store, Live: hub, Log: rt.Log, Poll: cfg.StreamPoll, Heartbeat: cfg.StreamHeartbeat}

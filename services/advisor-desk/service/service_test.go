@@ -22,17 +22,20 @@ import (
 	"github.com/ccicma/platform/pkg/telemetry"
 	"github.com/ccicma/platform/pkg/testkit"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 	"github.com/ccicma/platform/services/advisor-desk/service"
 )
 
 // desk is a running advisor-desk on a fresh database and an in-process
 // NATS, with creation-support's connection to publish case events.
 type desk struct {
-	ctx  context.Context
-	url  string
-	db   *pgxpool.Pool // administrator pool, for inspection
-	cs   *natsbus.Bus  // connected as creation-support
-	cons jetstream.Consumer
+	ctx   context.Context
+	url   string
+	db    *pgxpool.Pool // administrator pool, for inspection
+	cs    *natsbus.Bus  // connected as creation-support
+	cons  jetstream.Consumer
+	store *postgres.Store
 }
 
 // wait bounds how long the tests wait for asynchronous delivery; it is a
@@ -92,7 +95,7 @@ func startDesk(t *testing.T) *desk {
 	}
 	t.Cleanup(db.Close)
 	_, js := ns.Admin(t)
-	d := &desk{ctx: ctx, url: "http://" + svc.Addr(), db: db, cs: cs}
+	d := &desk{ctx: ctx, url: "http://" + svc.Addr(), db: db, cs: cs, store: svc.Store}
 	testkit.Eventually(t, wait, "advisor-desk's durable on CREATION", func() (bool, error) {
 		c, err := js.Consumer(ctx, events.StreamCreation.Name, service.Name)
 		d.cons = c
@@ -165,7 +168,7 @@ func (d *desk) notified(t *testing.T, ev events.Event) []string {
 	return ids
 }
 
-type notification struct {
+type notif struct {
 	ID        int64  `json:"id"`
 	AdvisorID string `json:"advisor_id"`
 	Kind      string `json:"kind"`
@@ -175,8 +178,8 @@ type notification struct {
 }
 
 type page struct {
-	Notifications []notification `json:"notifications"`
-	NextAfter     int64          `json:"next_after"`
+	Notifications []notif `json:"notifications"`
+	NextAfter     int64   `json:"next_after"`
 }
 
 // get fetches a path and decodes its JSON body into out.
@@ -193,7 +196,7 @@ func (d *desk) get(t *testing.T, path string, out any) (status int, contentType 
 	return resp.StatusCode, resp.Header.Get("Content-Type")
 }
 
-func (d *desk) list(t *testing.T, advisor string) []notification {
+func (d *desk) list(t *testing.T, advisor string) []notif {
 	t.Helper()
 	var p page
 	if status, _ := d.get(t, "/api/v1/advisors/"+advisor+"/notifications", &p); status != http.StatusOK {
@@ -298,6 +301,106 @@ func TestNotifications(t *testing.T) {
 		}
 	})
 
+	// Notifications of one advisor may be written concurrently (consumer
+	// workers, replicas). A stream resumes from the highest id it sent, so
+	// a notification must never become visible before one with a lower id
+	// of the same advisor, or that one is never streamed.
+	t.Run("a notification committed late still reaches the stream", func(t *testing.T) {
+		const advisor = "cma-91-thomas-petit"
+		var after int64
+		if ns := d.list(t, advisor); len(ns) > 0 {
+			after = ns[len(ns)-1].ID
+		}
+		live := d.stream(t, advisor, strconv.FormatInt(after, 10))
+
+		// A gate holds the transaction of notification A open after its
+		// insert, as a slow concurrent writer would.
+		if _, err := d.db.Exec(d.ctx, `CREATE FUNCTION advisor_desk.test_gate() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN IF NEW.title = 'gated' THEN PERFORM pg_advisory_xact_lock(4242); END IF; RETURN NEW; END $$`); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.db.Exec(d.ctx, `CREATE TRIGGER test_gate AFTER INSERT ON advisor_desk.notifications
+			FOR EACH ROW EXECUTE FUNCTION advisor_desk.test_gate()`); err != nil {
+			t.Fatal(err)
+		}
+		gate, err := d.db.Acquire(d.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer gate.Release()
+		if _, err := gate.Exec(d.ctx, `SELECT pg_advisory_lock(4242)`); err != nil {
+			t.Fatal(err)
+		}
+		released := false
+		release := func() {
+			if !released {
+				released = true
+				if _, err := gate.Exec(d.ctx, `SELECT pg_advisory_unlock(4242)`); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		defer release()
+
+		a := caseOpened(t, events.ChamberCMA, advisor, "91")
+		doneA := make(chan error, 1)
+		go func() {
+			_, err := d.store.Store(d.ctx, a, notification.Draft{Kind: "creation.case.opened", Title: "gated",
+				Body: "A", Link: "/dossiers/creation/" + a.Subject, To: notification.Recipients{AdvisorID: advisor}}, time.Now())
+			doneA <- err
+		}()
+		lockWaits := func() int {
+			var n int
+			if err := d.db.QueryRow(d.ctx, `SELECT count(*) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		testkit.Eventually(t, wait, "notification A inserted and held", func() (bool, error) { return lockWaits() >= 1, nil })
+
+		// B, for the same advisor, arrives through NATS meanwhile. The
+		// stream may send nothing of B while A is pending: wait until it
+		// either sends something or is held back (a second lock wait: B's
+		// writer or the stream's reader).
+		b := caseOpened(t, events.ChamberCMA, advisor, "91")
+		d.publish(t, b, b.ID)
+		var early *sseEvent
+		testkit.Eventually(t, wait, "the stream sent B or is held back", func() (bool, error) {
+			select {
+			case ev := <-live:
+				early = &ev
+				return true, nil
+			default:
+				return lockWaits() >= 2, nil
+			}
+		})
+		if early != nil {
+			t.Fatalf("the stream sent notification %d (%s) while A, whose id is lower, was not committed: A will never be streamed",
+				early.id, early.data.Link)
+		}
+		release()
+		if err := <-doneA; err != nil {
+			t.Fatalf("store A: %v", err)
+		}
+
+		// C wakes the stream once more: it must have sent A, B, C in order.
+		c := caseOpened(t, events.ChamberCMA, advisor, "91")
+		d.publish(t, c, c.ID)
+		var got []string
+		for len(got) < 3 {
+			ev := next(t, live)
+			got = append(got, ev.data.Link)
+			if strings.HasSuffix(ev.data.Link, c.Subject) {
+				break
+			}
+		}
+		want := []string{"/dossiers/creation/" + a.Subject, "/dossiers/creation/" + b.Subject, "/dossiers/creation/" + c.Subject}
+		if !slices.Equal(got, want) {
+			t.Fatalf("stream sent %v, want A, B, C: %v", got, want)
+		}
+	})
+
 	t.Run("paging", func(t *testing.T) {
 		const advisor = "cci-91-karim-benali"
 		all := d.list(t, advisor)
@@ -347,7 +450,7 @@ func TestNotifications(t *testing.T) {
 type sseEvent struct {
 	id   int64
 	name string
-	data notification
+	data notif
 }
 
 // stream opens an advisor's live stream with a Last-Event-ID and delivers

@@ -7,6 +7,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
@@ -45,7 +46,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	now := func() time.Time { return time.Now().UTC() }
-	for _, c := range evport.Consumers(app.OpenCase{Cases: store, Now: now}, app.ProjectAdvisor{Advisors: store}) {
+	for _, c := range evport.Consumers(app.OpenCase{Cases: store, Now: now}, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	if err := rt.Listen(nil); err != nil {

@@ -16,6 +16,10 @@ type Notify struct {
 	Notifications Notifications
 	Live          Publisher
 	Now           Clock
+	// AfterCommit defers an action until the handler's writes are durable
+	// (the consumer may commit several events in one transaction); nil runs
+	// it at once.
+	AfterCommit func(ctx context.Context, f func())
 }
 
 // Handle notifies the advisors concerned by ev; an event type without a
@@ -33,6 +37,14 @@ func (uc Notify) Handle(ctx context.Context, ev events.Event) error {
 	if err != nil {
 		return fmt.Errorf("notify %s: %w", ev.Type, err)
 	}
-	uc.Live.Publish(advisors...)
+	if len(advisors) == 0 {
+		return nil
+	}
+	wake := func() { uc.Live.Publish(advisors...) }
+	if uc.AfterCommit == nil {
+		wake()
+		return nil
+	}
+	uc.AfterCommit(ctx, wake)
 	return nil
 }

@@ -107,6 +107,9 @@ func (s *Store) Store(ctx context.Context, trigger events.Event, d notification.
 		if err != nil {
 			return err
 		}
+		if err := lockInboxes(ctx, tx, ids); err != nil {
+			return err
+		}
 		for _, advisor := range ids {
 			nid, err := uuid.NewV7()
 			if err != nil {
@@ -126,6 +129,29 @@ func (s *Store) Store(ctx context.Context, trigger events.Event, d notification.
 		return nil, err
 	}
 	return notified, nil
+}
+
+// inboxLockSpace is the first key of the advisory locks of advisors'
+// inboxes (the second is the hash of the advisor id).
+const inboxLockSpace = 0x61647669 // "advi"
+
+// lockInboxes is taken by writers of notifications, in shared mode, until
+// commit. Streams and pages resume after the highest id they have read, and
+// concurrent writers (consumer workers, replicas) can commit ids out of
+// order: a reader that saw a higher id before a lower one committed would
+// never send the lower one. So List takes the same lock exclusively, which
+// waits for the advisor's writers that already hold an id; later writers
+// get higher ids. Writers never wait for each other, so a transaction that
+// writes for several advisors (a batch of events) cannot deadlock.
+func lockInboxes(ctx context.Context, tx pgx.Tx, advisorIDs []string) error {
+	if len(advisorIDs) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1, hashtext(a)) FROM unnest($2::text[]) AS a`,
+		inboxLockSpace, advisorIDs); err != nil {
+		return fmt.Errorf("lock advisor inboxes: %w", err)
+	}
+	return nil
 }
 
 // recipients resolves a draft's addressees among known advisors. An advisor
@@ -155,20 +181,31 @@ func recipients(ctx context.Context, tx pgx.Tx, to notification.Recipients) ([]s
 	return ids, nil
 }
 
-// List implements app.Notifications.
+// List implements app.Notifications. It reads once the advisor's writers
+// that may hold lower ids have committed (see lockInboxes).
 func (s *Store) List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, advisor_id, kind, title, body, link, created_at, read_at
-		FROM notifications WHERE advisor_id = $1 AND id > $2 ORDER BY id LIMIT $3`, advisorID, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list notifications: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (notification.Notification, error) {
-		var n notification.Notification
-		err := r.Scan(&n.ID, &n.AdvisorID, &n.Kind, &n.Title, &n.Body, &n.Link, &n.CreatedAt, &n.ReadAt)
-		return n, err
+	var out []notification.Notification
+	err := pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, hashtext($2))`, inboxLockSpace, advisorID); err != nil {
+			return fmt.Errorf("lock advisor inbox: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT id, advisor_id, kind, title, body, link, created_at, read_at
+			FROM notifications WHERE advisor_id = $1 AND id > $2 ORDER BY id LIMIT $3`, advisorID, after, limit)
+		if err != nil {
+			return fmt.Errorf("list notifications: %w", err)
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (notification.Notification, error) {
+			var n notification.Notification
+			err := r.Scan(&n.ID, &n.AdvisorID, &n.Kind, &n.Title, &n.Body, &n.Link, &n.CreatedAt, &n.ReadAt)
+			return n, err
+		})
+		if err != nil {
+			return fmt.Errorf("read notifications: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read notifications: %w", err)
+		return nil, err
 	}
 	return out, nil
 }

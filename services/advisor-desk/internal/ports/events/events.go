@@ -16,10 +16,12 @@ type Consumer struct {
 	Handle natsbus.Handler
 }
 
-// Consumers lists advisor-desk's durable consumers.
-func Consumers(notify app.Notify) []Consumer {
+// Consumers lists advisor-desk's durable consumers; batch commits the
+// events a consumer has at hand together.
+func Consumers(notify app.Notify, batch natsbus.BatchRunner) []Consumer {
 	return []Consumer{{
-		Spec:   natsbus.ConsumerSpec{Stream: events.StreamCreation, Filters: []string{events.CreationCaseOpened{}.EventName().Filter()}},
+		Spec: natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch,
+			Filters: []string{events.CreationCaseOpened{}.EventName().Filter()}},
 		Handle: notify.Handle,
 	}}
 }

@@ -98,7 +98,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	}
 
 	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: live.NewHub(), Now: now}
-	consumers := evport.Consumers(notify)
+	consumers := evport.Consumers(notify, inbox.Batcher{Pool: pool})
 	if len(consumers) != 1 {
 		t.Fatalf("%d consumers, want 1", len(consumers))
 	}

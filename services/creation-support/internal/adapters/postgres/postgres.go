@@ -14,6 +14,7 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
+	"github.com/ccicma/platform/pkg/pgdb"
 
 	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
 )
@@ -68,7 +69,7 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation
 		return nil
 	})
 	if applied {
-		s.relay.Wake()
+		pgdb.AfterCommit(ctx, s.relay.Wake)
 	}
 	return applied, err
 }

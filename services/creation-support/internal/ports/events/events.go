@@ -12,11 +12,15 @@ import (
 	"github.com/ccicma/platform/services/creation-support/internal/app"
 )
 
-// Consumers lists the durable consumers and their handlers.
-func Consumers(open app.OpenCase, project app.ProjectAdvisor) []Consumer {
+// Consumers lists the durable consumers and their handlers; batch commits
+// the events a consumer has at hand together.
+func Consumers(open app.OpenCase, project app.ProjectAdvisor, batch natsbus.BatchRunner) []Consumer {
 	return []Consumer{
 		{
-			Spec: natsbus.ConsumerSpec{Stream: events.StreamIntake, Filters: []string{events.CreationSubmitted{}.EventName().Filter()}},
+			// One worker: openings count cases in shared advisor rows, and two
+			// concurrent batches updating them in different orders would
+			// deadlock; one batch transaction opens many cases at once instead.
+			Spec: natsbus.ConsumerSpec{Stream: events.StreamIntake, Batch: batch, Workers: 1, Filters: []string{events.CreationSubmitted{}.EventName().Filter()}},
 			Handle: func(ctx context.Context, ev events.Event) error {
 				p, err := events.Decode[events.CreationSubmitted](ev)
 				if err != nil {
@@ -26,7 +30,7 @@ func Consumers(open app.OpenCase, project app.ProjectAdvisor) []Consumer {
 			},
 		},
 		{
-			Spec: natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Filters: []string{events.AdvisorUpdated{}.EventName().Filter()}},
+			Spec: natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch, Filters: []string{events.AdvisorUpdated{}.EventName().Filter()}},
 			Handle: func(ctx context.Context, ev events.Event) error {
 				p, err := events.Decode[events.AdvisorUpdated](ev)
 				if err != nil {

@@ -1,0 +1,20 @@
+package events
+
+// Registry lists every payload type and version the platform emits, as zero
+// values. It is the one list the JSON Schemas and the AsyncAPI document in
+// schemas/ are generated from; a test fails when an exported type of this
+// package implements Payload but is missing here, so a new event cannot ship
+// without its published contract.
+//
+// Keep a type here after a newer version supersedes it, for as long as
+// producers may still emit it or streams still hold it.
+func Registry() []Payload {
+	return []Payload{
+		// intake.go
+		CreationSubmitted{},
+		// creation.go
+		CreationCaseOpened{},
+		// advisor.go
+		AdvisorUpdated{},
+	}
+}

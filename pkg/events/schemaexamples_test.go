@@ -1,0 +1,162 @@
+package events_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// payloadExample is a realistic instance of a registered payload with the
+// envelope its producer gives it. The examples feed the schema tests and the
+// AsyncAPI document; together a type's examples must set every field.
+type payloadExample struct {
+	name      string
+	payload   events.Payload
+	aggregate string // ce-subject
+	territory string
+	eventID   string    // fixed ce-id of the AsyncAPI example (a real one is random)
+	at        time.Time // ce-time
+	// decode is events.Decode for the payload's own type.
+	decode func(events.Event) (events.Payload, error)
+}
+
+func exampleOf[P events.Payload](name string, p P, aggregate, territory, eventID string, at time.Time) payloadExample {
+	return payloadExample{
+		name: name, payload: p, aggregate: aggregate, territory: territory, eventID: eventID, at: at,
+		decode: func(e events.Event) (events.Payload, error) { return events.Decode[P](e) },
+	}
+}
+
+var exampleTime = time.Date(2025, 3, 4, 9, 30, 12, 345678000, time.UTC)
+
+func payloadExamples() []payloadExample {
+	return []payloadExample{
+		exampleOf("artisan-above-headcount", events.CreationSubmitted{
+			RequestID:        "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b",
+			NAFCode:          "43.22A",
+			NAFVersion:       "NAFRev2",
+			CommuneCode:      "91228",
+			Departement:      "91",
+			LegalForm:        "SAS",
+			PlannedHeadcount: 12,
+			HasSIRET:         true,
+			Routing: events.Routing{
+				LeadChamber:      events.ChamberCCI,
+				SecondaryChamber: events.ChamberCMA,
+				RuleID:           "artisanal-always-large",
+				Reason:           "Activité artisanale (43.22A) mais 11 salariés ou plus : la CCI est compétente ; la CMA suit le dossier au titre du droit de suite éventuel.",
+			},
+			SubmittedAt: exampleTime,
+		}, "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b", "91", "0195a1b2-3c4e-7a01-9b02-0c03d04e05f6", exampleTime),
+		exampleOf("out-of-territory-unknown-activity", events.CreationSubmitted{
+			RequestID:   "0195a1b3-0000-7aaa-9bbb-cccdddeeefff",
+			CommuneCode: "75056",
+			Departement: "75",
+			Routing: events.Routing{
+				LeadChamber:      events.ChamberCCI,
+				SecondaryChamber: events.ChamberCMA,
+				RuleID:           "naf-unknown",
+				Reason:           "Activité sans code NAF : la CCI accueille la demande et la partage avec la CMA jusqu'à ce que l'activité soit précisée. La commune est hors du territoire servi : la demande sera transmise aux chambres compétentes.",
+				OutOfTerritory:   true,
+			},
+			SubmittedAt: exampleTime,
+		}, "0195a1b3-0000-7aaa-9bbb-cccdddeeefff", "75", "0195a1b3-0001-7b01-8c02-0d03e04f0516", exampleTime),
+		exampleOf("liberal-profession-no-chamber", events.CreationSubmitted{
+			RequestID:        "0195a1b4-1111-7222-8333-444455556666",
+			NAFCode:          "69.10Z",
+			NAFVersion:       "NAFRev2",
+			CommuneCode:      "91377",
+			Departement:      "91",
+			PlannedHeadcount: 0,
+			Routing: events.Routing{
+				RuleID: "liberal-profession",
+				Reason: "Profession libérale : elle ne relève ni de la CCI ni de la CMA ; adressez-vous à l'URSSAF (guichet des professions libérales) ou à l'ordre professionnel.",
+			},
+			SubmittedAt: exampleTime,
+		}, "0195a1b4-1111-7222-8333-444455556666", "91", "0195a1b4-1112-7c01-ad02-0e03f0410527", exampleTime),
+
+		exampleOf("assigned", events.CreationCaseOpened{
+			CaseID:           "0195a1b2-4000-7111-8222-333344445555",
+			RequestID:        "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b",
+			Chamber:          events.ChamberCCI,
+			SecondaryChamber: events.ChamberCMA,
+			AdvisorID:        "cci-91-0042",
+			NAFCode:          "43.22A",
+			CommuneCode:      "91228",
+			Departement:      "91",
+			OpenedAt:         exampleTime.Add(40 * time.Millisecond),
+		}, "0195a1b2-4000-7111-8222-333344445555", "91", "0195a1b2-4001-7d01-8e02-0f0301415263", exampleTime.Add(40*time.Millisecond)),
+		exampleOf("no-advisor-available", events.CreationCaseOpened{
+			CaseID:      "0195a1b3-5000-7111-8222-333344445555",
+			RequestID:   "0195a1b3-0000-7aaa-9bbb-cccdddeeefff",
+			Chamber:     events.ChamberCMA,
+			CommuneCode: "91228",
+			Departement: "91",
+			OpenedAt:    exampleTime.Add(55 * time.Millisecond),
+		}, "0195a1b3-5000-7111-8222-333344445555", "91", "0195a1b3-5001-7e01-9f02-a00301425364", exampleTime.Add(55*time.Millisecond)),
+
+		exampleOf("creation-and-takeover", events.AdvisorUpdated{
+			AdvisorID:    "cci-91-0042",
+			Revision:     3,
+			Chamber:      events.ChamberCCI,
+			Departements: []string{"91", "77"},
+			Specialities: []string{events.SpecialityCreation, events.SpecialityTakeover},
+			Capacity:     40,
+			Active:       true,
+			UpdatedAt:    exampleTime,
+		}, "cci-91-0042", "91", "0195a1b2-0000-7f01-8a02-b00301435465", exampleTime),
+		exampleOf("deactivated-no-speciality", events.AdvisorUpdated{
+			AdvisorID:    "cma-91-0007",
+			Revision:     12,
+			Chamber:      events.ChamberCMA,
+			Departements: []string{"91"},
+			Specialities: nil, // encoded as null: the schema accepts it
+			Capacity:     0,
+			Active:       false,
+			UpdatedAt:    exampleTime,
+		}, "cma-91-0007", "91", "0195a1b2-0001-7f11-9a12-b01301435466", exampleTime),
+	}
+}
+
+// examplesByType groups the examples by ce-type.
+func examplesByType() map[string][]payloadExample {
+	m := map[string][]payloadExample{}
+	for _, ex := range payloadExamples() {
+		typ := ex.payload.EventName().Type()
+		m[typ] = append(m[typ], ex)
+	}
+	return m
+}
+
+// event builds the example's event exactly as its producer would.
+func (ex payloadExample) event(service string) (events.Event, error) {
+	ev, err := events.New(service, ex.aggregate, ex.territory, ex.payload, ex.at)
+	if err != nil {
+		return events.Event{}, fmt.Errorf("example %s: %w", ex.name, err)
+	}
+	return ev, nil
+}
+
+// traceparentExample is the trace context header of the AsyncAPI examples.
+const traceparentExample = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+// asyncAPIExample renders the example as an AsyncAPI message example, with
+// its fixed id so that the document does not change at each generation.
+func (ex payloadExample) asyncAPIExample(service string) (apiMessageExample, error) {
+	ev, err := ex.event(service)
+	if err != nil {
+		return apiMessageExample{}, err
+	}
+	ev.ID = ex.eventID
+	h := map[string]string{"traceparent": traceparentExample}
+	for k, v := range ev.Headers() {
+		h[k] = v[0]
+	}
+	return apiMessageExample{
+		Name:    ex.name,
+		Summary: "On subject " + ev.Topic + ".",
+		Headers: h,
+		Payload: ev.Data,
+	}, nil
+}

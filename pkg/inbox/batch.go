@@ -1,0 +1,73 @@
+package inbox
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/pgdb"
+)
+
+// Batcher commits a batch of events in one transaction: each handler runs
+// with the batch's unit of work in its context, so its InTx (and Apply)
+// joins the shared transaction, and its AfterCommit actions wait for the
+// commit. One commit for many events is what lets a consumer keep up with
+// bursts; under light load a batch is a single event.
+//
+// A handler that fails makes the batch roll back; the batch is then run
+// again without that event, which is reported with its error (and so
+// retried or dead-lettered alone). Handlers must therefore keep their
+// effects inside the transaction or behind AfterCommit.
+type Batcher struct {
+	Pool *pgxpool.Pool
+}
+
+var _ natsbus.BatchRunner = Batcher{}
+
+// RunBatch implements natsbus.BatchRunner.
+func (b Batcher) RunBatch(items []natsbus.Item, h natsbus.Handler) []error {
+	errs := make([]error, len(items))
+	pending := make([]int, len(items))
+	for i := range pending {
+		pending[i] = i
+	}
+	for len(pending) > 0 {
+		failed, err := b.attempt(items, pending, h)
+		if failed < 0 {
+			for _, i := range pending {
+				errs[i] = err // nil when committed
+			}
+			return errs
+		}
+		errs[pending[failed]] = err
+		pending = append(pending[:failed], pending[failed+1:]...)
+	}
+	return errs
+}
+
+// attempt runs the pending items in one transaction. It returns the index
+// (in pending) of the first item that failed, with its error, or -1 with
+// the commit's outcome.
+func (b Batcher) attempt(items []natsbus.Item, pending []int, h natsbus.Handler) (int, error) {
+	ctx := items[pending[0]].Ctx
+	tx, err := b.Pool.Begin(ctx)
+	if err != nil {
+		return -1, fmt.Errorf("begin batch: %w", err)
+	}
+	unit := pgdb.NewUnit(tx)
+	for n, i := range pending {
+		if err := h(unit.Context(items[i].Ctx), items[i].Event); err != nil {
+			// A failed rollback means a broken connection, which the pool
+			// drops; the next attempt takes another.
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+			return n, err
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return -1, fmt.Errorf("commit batch: %w", err)
+	}
+	unit.Committed()
+	return -1, nil
+}

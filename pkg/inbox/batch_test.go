@@ -1,0 +1,81 @@
+package inbox_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/pgdb"
+	"github.com/ccicma/platform/pkg/testkit"
+)
+
+// TestBatcher: a batch commits in one transaction; a failing event is
+// reported alone while the others commit; after-commit actions run once,
+// for committed work only; a duplicate within a batch is applied once.
+func TestBatcher(t *testing.T) {
+	t.Parallel()
+	db := &testDB{admin: testkit.Database(t)}
+	db.cfg = testkit.ServiceDatabase(t, db.admin, "creation_support")
+	ctx, pool := setup(t, db)
+	evs := []events.Event{event(t), event(t), event(t), event(t)}
+	evs = append(evs, evs[1]) // the same event twice in one batch
+	poison := evs[2].ID
+	errPoison := natsbus.Permanent(errors.New("cannot apply"))
+
+	var woken []string
+	var txids = map[int64]bool{}
+	handler := func(ctx context.Context, ev events.Event) error {
+		_, err := inbox.Apply(ctx, pool, "creation-support", ev, func(tx pgx.Tx) error {
+			var txid int64
+			if err := tx.QueryRow(ctx, `SELECT txid_current()`).Scan(&txid); err != nil {
+				return err
+			}
+			txids[txid] = true
+			if _, err := tx.Exec(ctx, `INSERT INTO cases VALUES ($1, 'batch')`, ev.ID); err != nil {
+				return err
+			}
+			if ev.ID == poison {
+				return errPoison
+			}
+			return nil
+		})
+		if err == nil {
+			pgdb.AfterCommit(ctx, func() { woken = append(woken, ev.ID) })
+		}
+		return err
+	}
+	items := make([]natsbus.Item, len(evs))
+	for i, ev := range evs {
+		items[i] = natsbus.Item{Ctx: ctx, Event: ev}
+	}
+	errs := inbox.Batcher{Pool: pool}.RunBatch(items, handler)
+
+	for i, ev := range evs {
+		want := 1
+		if ev.ID == poison {
+			want = 0
+			if !errors.Is(errs[i], natsbus.ErrPermanent) {
+				t.Errorf("poison event: err = %v, want its permanent error", errs[i])
+			}
+		} else if errs[i] != nil {
+			t.Errorf("event %d: err = %v, want nil", i, errs[i])
+		}
+		if n := countCases(t, ctx, pool, ev); n != want {
+			t.Errorf("event %d: %d cases, want %d", i, n, want)
+		}
+	}
+	// First attempt (rolled back at the poison event), then one commit.
+	if len(txids) != 2 {
+		t.Errorf("handlers ran in %d transactions, want 2 (one rolled back, one committed)", len(txids))
+	}
+	// Wake-ups: one per applied event, none for the rolled-back attempt;
+	// the duplicate's second copy is skipped by the inbox yet still acked.
+	if len(woken) != 4 || woken[0] != evs[0].ID || woken[2] != evs[3].ID {
+		t.Errorf("after-commit actions ran for %d events (%v), want the 3 distinct applied events and the skipped copy in order", len(woken), woken)
+	}
+}

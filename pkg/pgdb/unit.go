@@ -1,0 +1,58 @@
+package pgdb
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A unit of work lets several handlers share one transaction: a consumer
+// that commits a batch of events at once puts the batch's transaction in
+// each handler's context, and InTx joins it instead of opening its own.
+// Whoever owns the unit commits or rolls it back, then runs the actions
+// registered with AfterCommit.
+type unit struct {
+	tx    pgx.Tx
+	after []func()
+}
+
+type unitKey struct{}
+
+// Unit is a shared transaction and the actions to run once it commits.
+type Unit struct{ u *unit }
+
+// NewUnit wraps tx as a unit of work.
+func NewUnit(tx pgx.Tx) Unit { return Unit{&unit{tx: tx}} }
+
+// Context returns ctx carrying the unit: InTx and AfterCommit called with
+// it join the unit.
+func (u Unit) Context(ctx context.Context) context.Context {
+	return context.WithValue(ctx, unitKey{}, u.u)
+}
+
+// Committed runs the actions registered with AfterCommit, in order. Call it
+// only after the transaction committed; after a rollback, drop the unit.
+func (u Unit) Committed() {
+	for _, f := range u.u.after {
+		f()
+	}
+	u.u.after = nil
+}
+
+// AfterCommit runs f once the work of ctx is durable: after the enclosing
+// unit commits, or at once when ctx carries no unit (the caller's own
+// transaction has already committed). Use it for in-process signals such as
+// waking the outbox relay or a live stream, which must not fire for work
+// that may still roll back.
+func AfterCommit(ctx context.Context, f func()) {
+	if u, ok := ctx.Value(unitKey{}).(*unit); ok {
+		u.after = append(u.after, f)
+		return
+	}
+	f()
+}
+
+func unitOf(ctx context.Context) (*unit, bool) {
+	u, ok := ctx.Value(unitKey{}).(*unit)
+	return u, ok
+}
