@@ -162,8 +162,8 @@ Plateforme CCI-CMA démarrée (Ctrl-C pour arrêter)
   traces             %s
   metrics            <service URL>/metrics
 
-Conseillers de démonstration : cci-91-camille-martin, cci-91-karim-benali,
-cma-91-lea-dubois, cma-91-thomas-petit.
+Conseillers de démonstration (création) : cci-91-001 Camille Martin (CCI),
+cci-91-002 Karim Benali (CCI), cma-91-001 Léa Dubois (CMA), cma-91-002 Thomas Petit (CMA).
 
 Essayez (une boulangerie à Évry, routée vers la CMA) :
 
@@ -171,8 +171,8 @@ Essayez (une boulangerie à Évry, routée vers la CMA) :
     -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-0001' \
     -d '{"applicant":{"first_name":"Inès","last_name":"Moreau","email":"ines.moreau@example.fr"},"project":{"description":"Boulangerie-pâtisserie artisanale","naf_code":"10.71C","postcode":"91000","planned_headcount":3}}'
 
-  curl -sS %s/api/v1/advisors/cma-91-lea-dubois/notifications
-  curl -sSN %s/api/v1/advisors/cma-91-lea-dubois/notifications/stream
+  curl -sS %s/api/v1/advisors/cma-91-001/notifications
+  curl -sSN %s/api/v1/advisors/cma-91-001/notifications/stream
 
 `, intake, st.URL("creation-support"), st.URL("takeover-matching"), st.URL("difficulty-alert"), desk,
 		cfg.Host, cfg.MonitorPort, traces, intake, desk, desk)

@@ -18,6 +18,7 @@ const (
 // entry with the highest Revision. Names and e-mails stay in advisor-desk.
 // Subject: the advisor id. Territory: the advisor's home département.
 type AdvisorUpdated struct {
+	// AdvisorID is the directory's opaque id of the advisor (no name in it).
 	AdvisorID string `json:"advisor_id"`
 	// Revision increases with every change of this advisor.
 	Revision int64 `json:"revision"`

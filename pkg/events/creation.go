@@ -22,9 +22,11 @@ type CreationCaseOpened struct {
 	// AdvisorID is the assigned advisor; empty when none was available, in
 	// which case the chamber's advisors must pick the case up.
 	AdvisorID string `json:"advisor_id,omitempty"`
-	// NAFCode and CommuneCode summarise the project for the notification.
-	NAFCode     string `json:"naf_code,omitempty"`
+	// NAFCode is the activity's NAF sub-class ("10.71C"), if known.
+	NAFCode string `json:"naf_code,omitempty"`
+	// CommuneCode is the INSEE code of the project's commune.
 	CommuneCode string `json:"commune_code"`
+	// Departement is the département code of the commune.
 	Departement string `json:"departement"`
 	// OpenedAt is when the case was opened.
 	OpenedAt time.Time `json:"opened_at"`

@@ -45,11 +45,7 @@ const (
 // cover it), keyed "Type.Field". It only ever shrinks:
 // TestFieldDocFallbacksStillNeeded fails once a field gets its own comment,
 // so the comment in the producer's file stays the one source of the text.
-var fieldDocFallback = map[string]string{
-	"CreationCaseOpened.CommuneCode": "CommuneCode is the INSEE code of the commune of the project; with NAFCode it summarises the project for the notification.",
-	"CreationCaseOpened.Departement": "Departement is the département code of the commune.",
-	"AdvisorUpdated.AdvisorID":       "AdvisorID is advisor-desk's id of the advisor (lowercase letters, digits and dashes).",
-}
+var fieldDocFallback = map[string]string{}
 
 // goComments returns the doc comments of package events, keyed
 // "<import path>.Type" and "<import path>.Type.Field", whitespace normalised.

@@ -78,6 +78,8 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) *P
 	var typeErr *json.UnmarshalTypeError
 	var syntaxErr *json.SyntaxError
 	switch {
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		p.Detail = "Un objet JSON est attendu."
 	case errors.As(err, &typeErr):
 		p.Errors = []FieldError{{Field: typeErr.Field, Code: "type", Message: "Type de valeur incorrect (" + typeErr.Value + ")."}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

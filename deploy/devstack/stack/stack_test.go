@@ -147,7 +147,7 @@ func TestCreationRequestEndToEnd(t *testing.T) {
 	adminURL := testkit.Database(t)
 	nats := testkit.StartNATS(t)
 	r := startStack(t, adminURL, nats)
-	const advisor = "cma-91-lea-dubois" // CMA, creation speciality, first by id among the least loaded
+	const advisor = "cma-91-001" // CMA, creation speciality, first by id among the least loaded
 	desk := r.st.URL("advisor-desk")
 
 	// The directory reaches creation-support before the request, so the

@@ -210,7 +210,7 @@ func TestNotifications(t *testing.T) {
 	d := startDesk(t)
 
 	t.Run("assigned case notifies its advisor once, even when published twice", func(t *testing.T) {
-		const advisor = "cma-91-lea-dubois"
+		const advisor = "cma-91-001"
 		ev := caseOpened(t, events.ChamberCMA, advisor, "91")
 		// The same event (same ce-id) reaches the stream twice, as after a
 		// producer that lost its de-duplication window.
@@ -239,10 +239,10 @@ func TestNotifications(t *testing.T) {
 			// Not the inactive CMA advisor, nor the takeover-only one, nor
 			// the one of another département; the advisor covering 75 and
 			// 91 is included.
-			{events.ChamberCMA, "91", []string{"cma-75-91-nina-leroy", "cma-91-lea-dubois", "cma-91-thomas-petit"}},
-			{events.ChamberCCI, "91", []string{"cci-91-camille-martin", "cci-91-karim-benali"}},
-			{events.ChamberCMA, "77", []string{"cma-77-marc-roux"}},
-			{events.ChamberCCI, "77", nil}, // nobody: stored nowhere, and not retried forever
+			{events.ChamberCMA, "91", []string{"cma-75-003", "cma-91-001", "cma-91-002"}},
+			{events.ChamberCCI, "91", []string{"cci-91-001", "cci-91-002"}},
+			{events.ChamberCMA, "77", []string{"cma-77-004"}},
+			{events.ChamberCCI, "77", nil}, // nobody: dead-lettered with the reason, not retried forever
 		}
 		var evs []events.Event
 		var last uint64
@@ -257,14 +257,23 @@ func TestNotifications(t *testing.T) {
 				t.Errorf("%s %s: notified %v, want %v", tt.chamber, tt.departement, got, tt.want)
 			}
 		}
-		ns := d.list(t, "cma-91-thomas-petit")
+		ns := d.list(t, "cma-91-002")
 		if len(ns) != 1 || ns[0].Title != "Dossier de création à attribuer" {
-			t.Errorf("cma-91-thomas-petit's notifications = %+v, want one case to pick up", ns)
+			t.Errorf("cma-91-002's notifications = %+v, want one case to pick up", ns)
+		}
+		resp, err := http.Get(d.url + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		metrics, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(metrics), `event_dead_letters_total{consumer="advisor-desk"} 1`) {
+			t.Errorf("the case nobody can receive was not dead-lettered once; metrics:\n%s", grep(string(metrics), "dead_letters"))
 		}
 	})
 
 	t.Run("live stream resumes after Last-Event-ID", func(t *testing.T) {
-		const advisor = "cci-91-karim-benali"
+		const advisor = "cci-91-002"
 		before := len(d.list(t, advisor))
 		var last uint64
 		for range 3 {
@@ -306,7 +315,7 @@ func TestNotifications(t *testing.T) {
 	// a notification must never become visible before one with a lower id
 	// of the same advisor, or that one is never streamed.
 	t.Run("a notification committed late still reaches the stream", func(t *testing.T) {
-		const advisor = "cma-91-thomas-petit"
+		const advisor = "cma-91-002"
 		var after int64
 		if ns := d.list(t, advisor); len(ns) > 0 {
 			after = ns[len(ns)-1].ID
@@ -402,7 +411,7 @@ func TestNotifications(t *testing.T) {
 	})
 
 	t.Run("paging", func(t *testing.T) {
-		const advisor = "cci-91-karim-benali"
+		const advisor = "cci-91-002"
 		all := d.list(t, advisor)
 		if len(all) < 3 {
 			t.Fatalf("%s has %d notifications, want at least 3", advisor, len(all))
@@ -422,12 +431,12 @@ func TestNotifications(t *testing.T) {
 		}{
 			{"/api/v1/advisors/cma-91-nobody/notifications", http.StatusNotFound, nil},
 			{"/api/v1/advisors/cma-91-nobody/notifications/stream", http.StatusNotFound, nil},
-			{"/api/v1/advisors/cma-91-lea-dubois/notifications?limit=abc", http.StatusBadRequest, []string{"limit"}},
-			{"/api/v1/advisors/cma-91-lea-dubois/notifications?limit=0", http.StatusBadRequest, []string{"limit"}},
-			{"/api/v1/advisors/cma-91-lea-dubois/notifications?limit=201", http.StatusBadRequest, []string{"limit"}},
-			{"/api/v1/advisors/cma-91-lea-dubois/notifications?after=-1", http.StatusBadRequest, []string{"after"}},
-			{"/api/v1/advisors/cma-91-lea-dubois/notifications?after=x&limit=-5", http.StatusBadRequest, []string{"after", "limit"}},
-			{"/api/v1/advisors/cma-91-lea-dubois/notifications/stream?after=x", http.StatusBadRequest, []string{"after"}},
+			{"/api/v1/advisors/cma-91-001/notifications?limit=abc", http.StatusBadRequest, []string{"limit"}},
+			{"/api/v1/advisors/cma-91-001/notifications?limit=0", http.StatusBadRequest, []string{"limit"}},
+			{"/api/v1/advisors/cma-91-001/notifications?limit=201", http.StatusBadRequest, []string{"limit"}},
+			{"/api/v1/advisors/cma-91-001/notifications?after=-1", http.StatusBadRequest, []string{"after"}},
+			{"/api/v1/advisors/cma-91-001/notifications?after=x&limit=-5", http.StatusBadRequest, []string{"after", "limit"}},
+			{"/api/v1/advisors/cma-91-001/notifications/stream?after=x", http.StatusBadRequest, []string{"after"}},
 		}
 		for _, tt := range tests {
 			var p struct {
@@ -520,4 +529,14 @@ func next(t *testing.T, ch <-chan sseEvent) sseEvent {
 		t.Fatal("no event on the stream")
 	}
 	return sseEvent{}
+}
+
+func grep(text, sub string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

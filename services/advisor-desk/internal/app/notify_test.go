@@ -79,8 +79,8 @@ func TestNotify(t *testing.T) {
 
 	t.Run("ignores events without a rule, rejects malformed ones", func(t *testing.T) {
 		// An event type without a rule notifies nobody and succeeds.
-		other, err := events.New("advisor-desk", "cma-91-lea-dubois", "91", events.AdvisorUpdated{
-			AdvisorID: "cma-91-lea-dubois", Revision: 9, Chamber: events.ChamberCMA, Departements: []string{"91"}}, clock)
+		other, err := events.New("advisor-desk", "cma-91-001", "91", events.AdvisorUpdated{
+			AdvisorID: "cma-91-001", Revision: 9, Chamber: events.ChamberCMA, Departements: []string{"91"}}, clock)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestNotify(t *testing.T) {
 			t.Errorf("event without a rule: %v", err)
 		}
 		// A payload breaking the contract is malformed: dead-lettered, not retried.
-		bad := newCaseOpened(t, events.CreationCaseOpened{Chamber: "CMX", AdvisorID: "cma-91-lea-dubois", CommuneCode: "91228", Departement: "91"})
+		bad := newCaseOpened(t, events.CreationCaseOpened{Chamber: "CMX", AdvisorID: "cma-91-001", CommuneCode: "91228", Departement: "91"})
 		if err := uc.Handle(e.ctx, bad); !errors.Is(err, events.ErrMalformed) {
 			t.Errorf("bad chamber: Handle = %v, want ErrMalformed", err)
 		}

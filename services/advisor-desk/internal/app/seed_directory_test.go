@@ -206,11 +206,11 @@ func TestSeedDirectoryEmitsOnlyChanges(t *testing.T) {
 func TestSeedDirectoryRejectsAnInvalidFileWhole(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	good := `{"advisor_id": "cci-91-camille-martin", "chamber": "CCI", "full_name": "Camille Martin", "email": "camille.martin@cci.example",
+	good := `{"advisor_id": "cci-91-001", "chamber": "CCI", "full_name": "Camille Martin", "email": "camille.martin@cci.example",
 	          "departements": ["91"], "specialities": ["creation"], "capacity": 40, "active": true}`
-	badChamber := `{"advisor_id": "cmx-91-lea-dubois", "chamber": "CMX", "full_name": "Léa Dubois", "email": "lea.dubois@cma.example",
+	badChamber := `{"advisor_id": "cmx-91-001", "chamber": "CMX", "full_name": "Léa Dubois", "email": "lea.dubois@cma.example",
 	          "departements": ["91"], "specialities": ["creation"], "capacity": 40, "active": true}`
-	badEmail := `{"advisor_id": "cma-91-thomas-petit", "chamber": "CMA", "full_name": "Thomas Petit", "email": "Thomas Petit <thomas@cma.example>",
+	badEmail := `{"advisor_id": "cma-91-002", "chamber": "CMA", "full_name": "Thomas Petit", "email": "Thomas Petit <thomas@cma.example>",
 	          "departements": ["91"], "specialities": ["creation"], "capacity": 30, "active": true}`
 	tests := []struct {
 		name    string
@@ -218,11 +218,11 @@ func TestSeedDirectoryRejectsAnInvalidFileWhole(t *testing.T) {
 		invalid bool     // the error wraps directory.ErrInvalid
 		mention []string // what the error names
 	}{
-		{"bad chamber", "[" + good + "," + badChamber + "]", true, []string{"cmx-91-lea-dubois", "chamber"}},
-		{"bad email", "[" + good + "," + badEmail + "]", true, []string{"cma-91-thomas-petit", "email"}},
+		{"bad chamber", "[" + good + "," + badChamber + "]", true, []string{"cmx-91-001", "chamber"}},
+		{"bad email", "[" + good + "," + badEmail + "]", true, []string{"cma-91-002", "email"}},
 		{"both, the valid entry first", "[" + good + "," + badChamber + "," + badEmail + "]", true,
-			[]string{"cmx-91-lea-dubois", "cma-91-thomas-petit"}},
-		{"bad entry first", "[" + badEmail + "," + good + "]", true, []string{"cma-91-thomas-petit"}},
+			[]string{"cmx-91-001", "cma-91-002"}},
+		{"bad entry first", "[" + badEmail + "," + good + "]", true, []string{"cma-91-002"}},
 		{"not JSON", "[" + good + ",", false, []string{"read advisor directory"}},
 	}
 	for _, tt := range tests {

@@ -178,6 +178,10 @@ func recipients(ctx context.Context, tx pgx.Tx, to notification.Recipients) ([]s
 	if err != nil {
 		return nil, fmt.Errorf("read chamber advisors: %w", err)
 	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%w: no active %s advisor with speciality %s covers département %s",
+			notification.ErrNoRecipient, to.Chamber, to.Speciality, to.Departement)
+	}
 	return ids, nil
 }
 

@@ -4,10 +4,14 @@
 package events
 
 import (
+	"context"
+	"errors"
+
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
 
 // Consumer pairs a consumer spec with its handler.
@@ -22,6 +26,12 @@ func Consumers(notify app.Notify, batch natsbus.BatchRunner) []Consumer {
 	return []Consumer{{
 		Spec: natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch,
 			Filters: []string{events.CreationCaseOpened{}.EventName().Filter()}},
-		Handle: notify.Handle,
+		Handle: func(ctx context.Context, ev events.Event) error {
+			err := notify.Handle(ctx, ev)
+			if errors.Is(err, notification.ErrNoRecipient) {
+				return natsbus.Permanent(err)
+			}
+			return err
+		},
 	}}
 }

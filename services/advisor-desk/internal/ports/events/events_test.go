@@ -81,7 +81,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	}
 	store := postgres.New(pool, nopWaker{})
 	now := func() time.Time { return time.Now().UTC() }
-	if _, err := (app.SeedDirectory{Directory: store, Now: now}).Import(ctx, []byte(`[{"advisor_id": "cma-91-lea-dubois",
+	if _, err := (app.SeedDirectory{Directory: store, Now: now}).Import(ctx, []byte(`[{"advisor_id": "cma-91-001",
 		"chamber": "CMA", "full_name": "Léa Dubois", "email": "lea.dubois@cma.example", "departements": ["91"],
 		"specialities": ["creation"], "capacity": 40, "active": true}]`)); err != nil {
 		t.Fatal(err)
@@ -122,8 +122,8 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	})
 
 	ghost := caseOpened(t, events.ChamberCMA, "cma-91-ghost")
-	malformed := caseOpened(t, "CMX", "cma-91-lea-dubois")
-	good := caseOpened(t, events.ChamberCMA, "cma-91-lea-dubois")
+	malformed := caseOpened(t, "CMX", "cma-91-001")
+	good := caseOpened(t, events.ChamberCMA, "cma-91-001")
 	var last uint64
 	for _, ev := range []events.Event{ghost, malformed, good} {
 		ack, err := cs.JS.PublishMsg(ctx, natsbus.Message(ev, nil), jetstream.WithMsgID(ev.ID))
@@ -159,7 +159,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 		}
 		notified = append(notified, s)
 	}
-	if want := []string{good.ID + " cma-91-lea-dubois"}; !slices.Equal(notified, want) {
+	if want := []string{good.ID + " cma-91-001"}; !slices.Equal(notified, want) {
 		t.Errorf("notifications %v, want %v", notified, want)
 	}
 

@@ -53,8 +53,12 @@ func rules() []rule {
 			},
 		},
 		{
-			id:      "agriculture",
-			matches: func(in Input, _ refdata.ArtisanalActivity, _ bool) bool { return division(in.NAFCode) <= "03" },
+			// Farming belongs to the chamber of agriculture, except the
+			// artisanal trades listed inside it (maréchalerie in 01.62Z).
+			id: "agriculture",
+			matches: func(in Input, _ refdata.ArtisanalActivity, art bool) bool {
+				return !art && division(in.NAFCode) <= "03"
+			},
 			decide: func(Input, refdata.ArtisanalActivity) events.Routing {
 				return events.Routing{Reason: "Activité agricole : elle relève de la chambre d'agriculture, ni de la CCI ni de la CMA."}
 			},
@@ -88,12 +92,22 @@ func rules() []rule {
 		},
 		{
 			id: "artisanal-partly",
-			matches: func(_ Input, a refdata.ArtisanalActivity, art bool) bool {
-				return art && a.Kind == refdata.ArtisanalPartly
+			matches: func(in Input, a refdata.ArtisanalActivity, art bool) bool {
+				return art && a.Kind == refdata.ArtisanalPartly && in.Headcount < ArtisanalHeadcountLimit
 			},
 			decide: func(in Input, _ refdata.ArtisanalActivity) events.Routing {
 				return events.Routing{LeadChamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI,
 					Reason: fmt.Sprintf("Le code %s n'est artisanal que pour une partie de ses activités : la CMA accueille la demande et la partage avec la CCI jusqu'à ce que l'activité exacte soit connue.", in.NAFCode)}
+			},
+		},
+		{
+			id: "artisanal-partly-large",
+			matches: func(_ Input, a refdata.ArtisanalActivity, art bool) bool {
+				return art && a.Kind == refdata.ArtisanalPartly
+			},
+			decide: func(in Input, _ refdata.ArtisanalActivity) events.Routing {
+				return events.Routing{LeadChamber: events.ChamberCCI, SecondaryChamber: events.ChamberCMA,
+					Reason: fmt.Sprintf("Le code %s n'est artisanal que pour une partie de ses activités et l'entreprise compte %d salariés ou plus : la CCI est compétente ; la CMA suit le dossier si l'activité exacte est artisanale (droit de suite).", in.NAFCode, ArtisanalHeadcountLimit)}
 			},
 		},
 	}

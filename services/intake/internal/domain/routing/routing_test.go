@@ -56,6 +56,7 @@ func TestRouteByActivityAndHeadcount(t *testing.T) {
 	small := want{cma, "", "artisanal-always-small"}
 	large := want{cci, cma, "artisanal-always-large"}
 	partly := want{cma, cci, "artisanal-partly"}
+	partlyLarge := want{cci, cma, "artisanal-partly-large"}
 	commercial := want{cci, "", "commercial"}
 	agriculture := want{"", "", "agriculture"}
 	liberal := want{"", "", "liberal-profession"}
@@ -118,6 +119,12 @@ func TestRouteByActivityAndHeadcount(t *testing.T) {
 		{"photographie", "74.20Z", partlyServ, 1, partly},
 		{"fleuriste", "47.76Z", partlyServ, 2, partly},
 		{"motocycles", "45.40Z", partlyServ, 2, partly},
+		// Partly artisanal, 11 employees or more: the CCI leads, the CMA follows.
+		{"poissonnerie 10 salariés", "47.23Z", partlyAlim, 10, partly},
+		{"poissonnerie 11 salariés", "47.23Z", partlyAlim, 11, partlyLarge},
+		{"photographie 40 salariés", "74.20Z", partlyServ, 40, partlyLarge},
+		// Maréchalerie is artisanal although its sub-class is agricultural.
+		{"maréchalerie", "01.62Z", partlyServ, 1, partly},
 		// Commerce, industry and services outside the list: the CCI.
 		{"hypermarché", "47.11F", notArtisanal, 200, commercial},
 		{"hypermarché petit", "47.11F", notArtisanal, 3, commercial},
