@@ -118,13 +118,13 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 	return rt, nil
 }
 
-// Handle registers a consumer, started by Serve.
+// Handle registers a consumer, started by Run.
 func (rt *Runtime) Handle(spec natsbus.ConsumerSpec, h natsbus.Handler) {
 	rt.consumers = append(rt.consumers, consumer{spec: spec, h: h})
 }
 
 // Listen binds the HTTP server on cfg.HTTPAddr with the service's routes,
-// so callers learn the address (port 0 in tests) before Serve.
+// so callers learn the address (port 0 in tests) before Run.
 func (rt *Runtime) Listen(routes http.Handler) error {
 	srv, err := httpserver.New(rt.cfg.HTTPAddr, routes, rt.Tel, map[string]httpserver.Check{
 		"postgres": rt.Pool.Ping,

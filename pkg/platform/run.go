@@ -12,13 +12,13 @@ import (
 	"github.com/ccicma/platform/pkg/outbox"
 )
 
-// Serve starts the consumers, the relay, housekeeping and the HTTP server,
+// Run starts the consumers, the relay, housekeeping and the HTTP server,
 // waits for ctx to end (or the server to fail), then shuts down in order:
 // stop taking work (HTTP and consumers drain together, so no writer is left),
 // flush the relay, flush telemetry, close NATS and the pool.
-func (rt *Runtime) Serve(ctx context.Context) error {
+func (rt *Runtime) Run(ctx context.Context) error {
 	if rt.server == nil {
-		return errors.New("platform: Listen before Serve")
+		return errors.New("platform: Listen before Run")
 	}
 	var subs []*natsbus.Subscription
 	for _, c := range rt.consumers {

@@ -2,10 +2,7 @@ module github.com/ccicma/platform/services/difficulty-alert
 
 go 1.26.0
 
-require (
-	github.com/ccicma/platform/pkg v0.0.0
-	github.com/kelseyhightower/envconfig v1.4.0
-)
+require github.com/ccicma/platform/pkg v0.0.0
 
 require (
 	dario.cat/mergo v1.0.1 // indirect
@@ -26,6 +23,7 @@ require (
 	github.com/jackc/pgx/v5 v5.13.0 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/jackc/tern/v2 v2.3.4 // indirect
+	github.com/kelseyhightower/envconfig v1.4.0 // indirect
 	github.com/klauspost/compress v1.20.4 // indirect
 	github.com/mitchellh/copystructure v1.2.0 // indirect
 	github.com/mitchellh/reflectwalk v1.0.2 // indirect

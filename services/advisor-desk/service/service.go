@@ -41,8 +41,8 @@ func LoadConfig() (Config, error) { return config.Load() }
 
 // Service is a started advisor-desk.
 type Service struct {
-	rt    *platform.Runtime
-	Store *postgres.Store
+	*platform.Runtime // Addr, Run
+	Store             *postgres.Store
 }
 
 // New connects the dependencies, seeds the directory (emitting its events)
@@ -67,7 +67,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}
-	return &Service{rt: rt, Store: store}, nil
+	return &Service{Runtime: rt, Store: store}, nil
 }
 
 func seedDirectory(ctx context.Context, cfg Config, uc app.SeedDirectory, rt *platform.Runtime) error {
@@ -85,9 +85,3 @@ func seedDirectory(ctx context.Context, cfg Config, uc app.SeedDirectory, rt *pl
 	rt.Log.Info("advisor directory seeded", "changed", n)
 	return nil
 }
-
-// Addr is the HTTP address.
-func (s *Service) Addr() string { return s.rt.Addr() }
-
-// Run serves until ctx ends, then shuts down in order.
-func (s *Service) Run(ctx context.Context) error { return s.rt.Serve(ctx) }

@@ -33,8 +33,8 @@ func LoadConfig() (Config, error) { return config.Load() }
 
 // Service is a started creation-support.
 type Service struct {
-	rt    *platform.Runtime
-	Store *postgres.Store
+	*platform.Runtime // Addr, Run
+	Store             *postgres.Store
 }
 
 // New connects the service's dependencies and prepares its consumers.
@@ -52,11 +52,5 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err := rt.Listen(nil); err != nil {
 		return nil, err
 	}
-	return &Service{rt: rt, Store: store}, nil
+	return &Service{Runtime: rt, Store: store}, nil
 }
-
-// Addr is the HTTP address (health, readiness, metrics).
-func (s *Service) Addr() string { return s.rt.Addr() }
-
-// Run serves until ctx ends, then shuts down in order.
-func (s *Service) Run(ctx context.Context) error { return s.rt.Serve(ctx) }

@@ -35,7 +35,7 @@ func LoadConfig() (Config, error) { return config.Load() }
 
 // Service is a started intake.
 type Service struct {
-	rt *platform.Runtime
+	*platform.Runtime // Addr, Run
 }
 
 // New loads the reference data, connects the dependencies and prepares the
@@ -61,11 +61,5 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}
-	return &Service{rt: rt}, nil
+	return &Service{Runtime: rt}, nil
 }
-
-// Addr is the HTTP address.
-func (s *Service) Addr() string { return s.rt.Addr() }
-
-// Run serves until ctx ends, then shuts down in order.
-func (s *Service) Run(ctx context.Context) error { return s.rt.Serve(ctx) }

@@ -28,7 +28,7 @@ func LoadConfig() (Config, error) { return config.Load() }
 
 // Service is a started takeover-matching.
 type Service struct {
-	rt *platform.Runtime
+	*platform.Runtime // Addr, Run
 }
 
 // New connects the service's dependencies.
@@ -41,11 +41,5 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err := rt.Listen(nil); err != nil {
 		return nil, err
 	}
-	return &Service{rt: rt}, nil
+	return &Service{Runtime: rt}, nil
 }
-
-// Addr is the HTTP address (health, readiness, metrics).
-func (s *Service) Addr() string { return s.rt.Addr() }
-
-// Run serves until ctx ends, then shuts down in order.
-func (s *Service) Run(ctx context.Context) error { return s.rt.Serve(ctx) }

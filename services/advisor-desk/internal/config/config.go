@@ -2,10 +2,7 @@
 package config
 
 import (
-	"fmt"
 	"time"
-
-	"github.com/kelseyhightower/envconfig"
 
 	"github.com/ccicma/platform/pkg/platform"
 )
@@ -23,10 +20,4 @@ type Config struct {
 }
 
 // Load reads the configuration.
-func Load() (Config, error) {
-	var c Config
-	if err := envconfig.Process("ADVISOR_DESK", &c); err != nil {
-		return c, fmt.Errorf("read advisor-desk config: %w", err)
-	}
-	return c, nil
-}
+func Load() (Config, error) { return platform.LoadConfig[Config]("ADVISOR_DESK") }

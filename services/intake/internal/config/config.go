@@ -2,10 +2,6 @@
 package config
 
 import (
-	"fmt"
-
-	"github.com/kelseyhightower/envconfig"
-
 	"github.com/ccicma/platform/pkg/platform"
 )
 
@@ -19,10 +15,4 @@ type Config struct {
 }
 
 // Load reads the configuration.
-func Load() (Config, error) {
-	var c Config
-	if err := envconfig.Process("INTAKE", &c); err != nil {
-		return c, fmt.Errorf("read intake config: %w", err)
-	}
-	return c, nil
-}
+func Load() (Config, error) { return platform.LoadConfig[Config]("INTAKE") }

@@ -3,24 +3,14 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
+	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
 
 	"github.com/ccicma/platform/services/takeover-matching/service"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "takeover-matching:", err)
-		os.Exit(1)
-	}
-}
+func main() { platform.Main(service.Name, run) }
 
 func run(ctx context.Context) error {
 	cfg, err := service.LoadConfig()
