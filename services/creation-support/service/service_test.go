@@ -196,6 +196,36 @@ func TestRedeliveredEventOpensOneCase(t *testing.T) {
 	}
 }
 
+// TestSecondEventForOneRequestOpensNoSecondCase: an event for a request
+// that already has a case, under another event id (a replay after the
+// inbox forgot the first id), opens nothing and emits nothing.
+func TestSecondEventForOneRequestOpensNoSecondCase(t *testing.T) {
+	h := start(t)
+	id := "01900000-0000-7000-8000-0000000000dd"
+	for range 2 {
+		if err := h.intake.Publish(context.Background(), h.event("intake", id, submitted(id, "CCI"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testkit.Eventually(t, 10*time.Second, "both events handled", func() (bool, error) {
+		cons, err := h.js.Consumer(context.Background(), "INTAKE", "creation-support")
+		if err != nil {
+			return false, err
+		}
+		ci, err := cons.Info(context.Background())
+		return err == nil && ci.AckFloor.Stream == 2, err
+	})
+	if n := h.count(`SELECT count(*) FROM creation_support.creation_cases WHERE request_id = $1`, id); n != 1 {
+		t.Fatalf("%d cases, want 1", n)
+	}
+	if n := h.count(`SELECT count(*) FROM creation_support.outbox`); n != 1 {
+		t.Fatalf("%d events emitted, want 1", n)
+	}
+	if n := h.count(`SELECT count(*) FROM creation_support.inbox`); n != 2 {
+		t.Fatalf("%d inbox rows, want 2 (both events were handled)", n)
+	}
+}
+
 // TestPoisonEventIsDeadLetteredAndDoesNotBlock: an event whose payload can
 // never be valid lands in DEADLETTER with its reason, and the event behind
 // it is processed.

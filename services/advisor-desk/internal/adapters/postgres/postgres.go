@@ -103,24 +103,22 @@ func (s *Store) Advisor(ctx context.Context, id string) (directory.Advisor, bool
 func (s *Store) Store(ctx context.Context, trigger events.Event, d notification.Draft, at time.Time) ([]string, error) {
 	var notified []string
 	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		ids, err := recipients(ctx, tx, d.To)
+		ids, err := lockRecipients(ctx, tx, d.To)
 		if err != nil {
 			return err
 		}
-		if err := lockInboxes(ctx, tx, ids); err != nil {
-			return err
-		}
-		for _, advisor := range ids {
-			nid, err := uuid.NewV7()
-			if err != nil {
+		nids := make([]uuid.UUID, len(ids))
+		for i := range ids {
+			if nids[i], err = uuid.NewV7(); err != nil {
 				return fmt.Errorf("notification id: %w", err)
 			}
-			if _, err := tx.Exec(ctx, `INSERT INTO notifications
-				(notification_id, advisor_id, kind, title, body, link, source_event, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (source_event, advisor_id) DO NOTHING`,
-				nid, advisor, d.Kind, d.Title, d.Body, d.Link, trigger.ID, at); err != nil {
-				return fmt.Errorf("insert notification: %w", err)
-			}
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO notifications
+			(notification_id, advisor_id, kind, title, body, link, source_event, created_at)
+			SELECT n, a, $3, $4, $5, $6, $7, $8 FROM unnest($1::uuid[], $2::text[]) AS r(n, a)
+			ON CONFLICT (source_event, advisor_id) DO NOTHING`,
+			nids, ids, d.Kind, d.Title, d.Body, d.Link, trigger.ID, at); err != nil {
+			return fmt.Errorf("insert notifications: %w", err)
 		}
 		notified = ids
 		return nil
@@ -135,7 +133,10 @@ func (s *Store) Store(ctx context.Context, trigger events.Event, d notification.
 // inboxes (the second is the hash of the advisor id).
 const inboxLockSpace = 0x61647669 // "advi"
 
-// lockInboxes is taken by writers of notifications, in shared mode, until
+// lockRecipients resolves a draft's addressees among known advisors and
+// takes their inbox locks, in one statement.
+//
+// The lock is taken by writers of notifications, in shared mode, until
 // commit. Streams and pages resume after the highest id they have read, and
 // concurrent writers (consumer workers, replicas) can commit ids out of
 // order: a reader that saw a higher id before a lower one committed would
@@ -143,46 +144,42 @@ const inboxLockSpace = 0x61647669 // "advi"
 // waits for the advisor's writers that already hold an id; later writers
 // get higher ids. Writers never wait for each other, so a transaction that
 // writes for several advisors (a batch of events) cannot deadlock.
-func lockInboxes(ctx context.Context, tx pgx.Tx, advisorIDs []string) error {
-	if len(advisorIDs) == 0 {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1, hashtext(a)) FROM unnest($2::text[]) AS a`,
-		inboxLockSpace, advisorIDs); err != nil {
-		return fmt.Errorf("lock advisor inboxes: %w", err)
-	}
-	return nil
-}
-
-// recipients resolves a draft's addressees among known advisors. An advisor
-// the directory does not know (yet) is a transient failure: the event is
-// retried rather than the notification lost.
-func recipients(ctx context.Context, tx pgx.Tx, to notification.Recipients) ([]string, error) {
+//
+// An advisor the directory does not know (yet) is a transient failure: the
+// event is retried rather than the notification lost. A chamber-wide
+// notification that nobody can receive is ErrNoRecipient.
+func lockRecipients(ctx context.Context, tx pgx.Tx, to notification.Recipients) ([]string, error) {
+	var rows pgx.Rows
+	var err error
 	if to.AdvisorID != "" {
-		var ok bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM advisors WHERE advisor_id = $1)`, to.AdvisorID).Scan(&ok); err != nil {
-			return nil, fmt.Errorf("look up advisor: %w", err)
-		}
-		if !ok {
-			return nil, fmt.Errorf("advisor %s unknown to the directory", to.AdvisorID)
-		}
-		return []string{to.AdvisorID}, nil
+		rows, err = tx.Query(ctx, `SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
+			FROM advisors WHERE advisor_id = $2`, inboxLockSpace, to.AdvisorID)
+	} else {
+		rows, err = tx.Query(ctx, `SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
+			FROM advisors WHERE chamber = $2 AND active AND $3 = ANY(specialities) AND $4 = ANY(departements)
+			ORDER BY advisor_id`, inboxLockSpace, to.Chamber, to.Speciality, to.Departement)
 	}
-	rows, err := tx.Query(ctx, `SELECT advisor_id FROM advisors
-		WHERE chamber = $1 AND active AND $2 = ANY(specialities) AND $3 = ANY(departements) ORDER BY advisor_id`,
-		to.Chamber, to.Speciality, to.Departement)
 	if err != nil {
-		return nil, fmt.Errorf("find chamber advisors: %w", err)
+		return nil, fmt.Errorf("find recipients: %w", err)
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	ids, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (string, error) {
+		var id string
+		var locked any
+		err := r.Scan(&id, &locked)
+		return id, err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("read chamber advisors: %w", err)
+		return nil, fmt.Errorf("read recipients: %w", err)
 	}
-	if len(ids) == 0 {
+	switch {
+	case len(ids) > 0:
+		return ids, nil
+	case to.AdvisorID != "":
+		return nil, fmt.Errorf("advisor %s unknown to the directory", to.AdvisorID)
+	default:
 		return nil, fmt.Errorf("%w: no active %s advisor with speciality %s covers département %s",
 			notification.ErrNoRecipient, to.Chamber, to.Speciality, to.Departement)
 	}
-	return ids, nil
 }
 
 // List implements app.Notifications. It reads once the advisor's writers

@@ -38,14 +38,6 @@ func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, rel
 func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation.Request,
 	decide func([]creation.AdvisorLoad) (creation.Case, []events.Event, error)) (bool, error) {
 	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		var exists bool
-		// A request replayed after its inbox row was pruned still opens one case.
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM creation_cases WHERE request_id = $1)`, req.RequestID).Scan(&exists); err != nil {
-			return fmt.Errorf("look up case of request: %w", err)
-		}
-		if exists {
-			return nil
-		}
 		candidates, err := loadCandidates(ctx, tx, req.Chamber, req.Departement)
 		if err != nil {
 			return err
@@ -54,7 +46,8 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation
 		if err != nil {
 			return err
 		}
-		if err := insertCase(ctx, tx, c); err != nil {
+		opened, err := insertCase(ctx, tx, c)
+		if err != nil || !opened {
 			return err
 		}
 		if err := outbox.Add(ctx, tx, evs...); err != nil {
@@ -98,16 +91,19 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]cre
 	return out, nil
 }
 
-func insertCase(ctx context.Context, tx pgx.Tx, c creation.Case) error {
-	_, err := tx.Exec(ctx, `INSERT INTO creation_cases
+// insertCase stores the case unless the request already has one: a request
+// replayed after its inbox row was pruned still opens one case only.
+func insertCase(ctx context.Context, tx pgx.Tx, c creation.Case) (opened bool, err error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO creation_cases
 		(case_id, request_id, chamber, secondary_chamber, advisor_id, stage, naf_code, commune_code, departement, routing_rule, opened_at, updated_at)
-		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, NULLIF($7, ''), $8, $9, $10, $11, $11)`,
+		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, NULLIF($7, ''), $8, $9, $10, $11, $11)
+		ON CONFLICT (request_id) DO NOTHING`,
 		c.ID, c.RequestID, c.Chamber, c.SecondaryChamber, c.AdvisorID, string(c.Stage), c.NAFCode,
 		c.CommuneCode, c.Departement, c.RoutingRule, c.OpenedAt)
 	if err != nil {
-		return fmt.Errorf("insert creation case: %w", err)
+		return false, fmt.Errorf("insert creation case: %w", err)
 	}
-	return nil
+	return tag.RowsAffected() == 1, nil
 }
 
 // UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
