@@ -12,6 +12,7 @@ import (
 
 	"github.com/kelseyhightower/envconfig"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/natsembed"
 
@@ -35,6 +36,12 @@ type Config struct {
 	BasePort     int        `envconfig:"DEVSTACK_BASE_PORT" default:"8081"`
 	Departements []string   `envconfig:"DEPARTEMENTS" default:"91"`
 	LogLevel     slog.Level `envconfig:"LOG_LEVEL" default:"INFO"`
+	// DevSignIn makes advisor-desk issue the advisors' tokens (false: an
+	// OIDC provider does, set AUTH_JWKS_URL and AUTH_ISSUER).
+	DevSignIn bool `envconfig:"ADVISOR_DESK_DEV_SIGNIN" default:"true"`
+	// SigningKeyFile is advisor-desk's token signing key; empty: one kept
+	// in DataDir, created on the first run, so tokens survive restarts.
+	SigningKeyFile string `envconfig:"AUTH_SIGNING_KEY_FILE"`
 }
 
 func run(ctx context.Context) error {
@@ -50,19 +57,27 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if cfg.DevSignIn && cfg.SigningKeyFile == "" {
+		cfg.SigningKeyFile = filepath.Join(cfg.DataDir, "dev-signing-key.pem")
+		if err := ensureSigningKey(cfg.SigningKeyFile); err != nil {
+			return err
+		}
+	}
 	natsCfg, shutdownNATS, err := startNATS(cfg, secrets)
 	if err != nil {
 		return err
 	}
 	defer shutdownNATS()
 	st, err := stack.Start(ctx, stack.Options{
-		AdminDatabaseURL: cfg.DatabaseURL,
-		RolePassword:     func(role string) string { return secrets["pg_"+role] },
-		NATS:             natsCfg,
-		Host:             cfg.Host,
-		BasePort:         cfg.BasePort,
-		Departements:     cfg.Departements,
-		Logger:           log,
+		AdminDatabaseURL:   cfg.DatabaseURL,
+		RolePassword:       func(role string) string { return secrets["pg_"+role] },
+		NATS:               natsCfg,
+		Host:               cfg.Host,
+		BasePort:           cfg.BasePort,
+		Departements:       cfg.Departements,
+		Logger:             log,
+		DisableDevSignIn:   !cfg.DevSignIn,
+		AuthSigningKeyFile: cfg.SigningKeyFile,
 	})
 	if err != nil {
 		return err
@@ -144,6 +159,27 @@ func loadSecrets(path string) (map[string]string, error) {
 	return secrets, nil
 }
 
+// ensureSigningKey creates advisor-desk's development signing key on the
+// first run (like the passwords, never written in the code).
+func ensureSigningKey(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	} else if !os.IsNotExist(err) {
+		return fmt.Errorf("signing key %s: %w", path, err)
+	}
+	key, err := auth.GenerateKeyPEM()
+	if err != nil {
+		return fmt.Errorf("generate the signing key: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+	}
+	if err := os.WriteFile(path, key, 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
 func printWelcome(cfg Config, st *stack.Stack) {
 	intake, desk := st.URL("intake"), st.URL("advisor-desk")
 	traces := "set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318 with Jaeger) to export traces"
@@ -157,13 +193,14 @@ Plateforme CCI-CMA démarrée (Ctrl-C pour arrêter)
   creation-support   %s
   takeover-matching  %s
   difficulty-alert   %s
-  advisor-desk       %s   (GET /api/v1/advisors/{id}/notifications[/stream])
+  advisor-desk       %s   (GET /api/v1/advisors/{id}/notifications[/stream], jeton requis)
   NATS monitoring    http://%s:%d
   traces             %s
   metrics            <service URL>/metrics
 
-Conseillers de démonstration (création) : cci-91-001 Camille Martin (CCI),
-cci-91-002 Karim Benali (CCI), cma-91-001 Léa Dubois (CMA), cma-91-002 Thomas Petit (CMA).
+Conseillers de démonstration : cci-91-001 Camille Martin (CCI, responsable),
+cci-91-002 Karim Benali (CCI, cellule de prévention), cma-91-001 Léa Dubois
+(CMA, responsable), cma-91-002 Thomas Petit (CMA, cellule de prévention).
 
 Essayez (une boulangerie à Évry, routée vers la CMA) :
 
@@ -171,9 +208,28 @@ Essayez (une boulangerie à Évry, routée vers la CMA) :
     -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-0001' \
     -d '{"applicant":{"first_name":"Inès","last_name":"Moreau","email":"ines.moreau@example.fr"},"project":{"description":"Boulangerie-pâtisserie artisanale","naf_code":"10.71C","postcode":"91000","planned_headcount":3}}'
 
-  curl -sS %s/api/v1/advisors/cma-91-001/notifications
-  curl -sSN %s/api/v1/advisors/cma-91-001/notifications/stream
-
+%s
 `, intake, st.URL("creation-support"), st.URL("takeover-matching"), st.URL("difficulty-alert"), desk,
-		cfg.Host, cfg.MonitorPort, traces, intake, desk, desk)
+		cfg.Host, cfg.MonitorPort, traces, intake, signInHelp(cfg, desk))
+}
+
+// signInHelp tells how to get a token and read Léa's notifications with it.
+func signInHelp(cfg Config, desk string) string {
+	if !cfg.DevSignIn {
+		return fmt.Sprintf(`Les jetons viennent du fournisseur OIDC (AUTH_JWKS_URL, AUTH_ISSUER) :
+
+  curl -sS -H "Authorization: Bearer $TOKEN" %s/api/v1/advisors/cma-91-001/notifications
+`, desk)
+	}
+	return fmt.Sprintf(`Connectez-vous comme Léa Dubois (connexion de développement, sans mot de passe),
+puis lisez ses notifications, en liste et en direct :
+
+  TOKEN=$(curl -sS -X POST %s/api/v1/dev/tokens -H 'Content-Type: application/json' \
+    -d '{"advisor_id":"cma-91-001"}' | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  curl -sS -H "Authorization: Bearer $TOKEN" %s/api/v1/advisors/cma-91-001/notifications
+  curl -sSN -H "Authorization: Bearer $TOKEN" %s/api/v1/advisors/cma-91-001/notifications/stream
+
+  (un navigateur, dont EventSource n'envoie pas d'en-têtes, passe le jeton en
+  ?access_token= sur le flux seulement ; clés publiques : %s/.well-known/jwks.json)
+`, desk, desk, desk, desk)
 }

@@ -12,6 +12,9 @@ func Registry() []Payload {
 	return []Payload{
 		// intake.go
 		CreationSubmitted{},
+		TakeoverOfferSubmitted{},
+		TakeoverSearchSubmitted{},
+		DifficultyReported{},
 		// creation.go
 		CreationCaseOpened{},
 		// advisor.go

@@ -508,8 +508,8 @@ func cloudEventsHeaders() *jsonschema.Schema {
 	id.Format, id.Pattern = "uuid", uuidV7Pattern
 	source := str("The producing service, `/` + its name, e.g. `/intake`.")
 	source.Pattern = "^/[a-z][a-z0-9-]*$"
-	typ := str("Event type: the subject without its territory token, plus the version suffix, e.g. `intake.creation.submitted.v1`.")
-	typ.Pattern = `^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9][0-9]*$`
+	typ := str("Event type: the subject without its territory token, plus the version suffix, e.g. `intake.creation.submitted.v1` or `intake.takeover.offer_submitted.v1`.")
+	typ.Pattern = `^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*\.v[1-9][0-9]*$`
 	specVersion := str("CloudEvents specification version.")
 	specVersion.Const = "1.0"
 	at := str("When the state change happened (RFC 3339, UTC, nanoseconds).")

@@ -23,11 +23,18 @@ import (
 	"github.com/ccicma/platform/pkg/telemetry"
 )
 
+// DB and NATS are embedded in Config under these names so that envconfig
+// flattens their keys (INTAKE_DATABASE_URL, not INTAKE_DB_DATABASE_URL).
+type (
+	DB   = pgdb.Config
+	NATS = natsbus.Config
+)
+
 // Config holds the settings every service has. Services embed it in their
 // own config struct; envconfig reads SERVICE_KEY and falls back to KEY.
 type Config struct {
-	DB   pgdb.Config
-	NATS natsbus.Config
+	DB
+	NATS
 
 	HTTPAddr        string        `envconfig:"HTTP_ADDR" default:":8080"`
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"15s"`

@@ -48,6 +48,15 @@ type Options struct {
 	Telemetry func(service string) telemetry.Options
 	// Tune adjusts the common settings (e.g. shorter timeouts in tests).
 	Tune func(*platform.Config)
+	// DisableDevSignIn turns off advisor-desk's development sign-in; it is
+	// on by default, and advisor-desk then issues the tokens of the
+	// platform and verifies them in process. Turned off, advisor-desk
+	// verifies tokens of the provider at AUTH_JWKS_URL (and AUTH_ISSUER).
+	DisableDevSignIn bool
+	// AuthSigningKeyFile holds advisor-desk's signing key, so that tokens
+	// survive restarts (empty: AUTH_SIGNING_KEY_FILE, or a key generated
+	// at start).
+	AuthSigningKeyFile string
 }
 
 // Runner is a started service.
@@ -160,6 +169,10 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 			return nil, err
 		}
 		common(&cfg.Config)
+		cfg.DevSignin = !o.DisableDevSignIn
+		if o.AuthSigningKeyFile != "" {
+			cfg.SigningKeyFile = o.AuthSigningKeyFile
+		}
 		return advisordesk.New(ctx, cfg, topts)
 	}
 	return nil, fmt.Errorf("unknown service %q", name)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -96,18 +97,32 @@ func post(t *testing.T, url, body, key string) (int, map[string]any) {
 	return resp.StatusCode, out
 }
 
-// sse reads notification events of a live stream into a channel.
-func sse(t *testing.T, url string) <-chan map[string]any {
+// signIn gets an advisor's token from advisor-desk's development sign-in,
+// as the welcome text tells a developer to.
+func signIn(t *testing.T, desk, advisor string) string {
+	t.Helper()
+	code, out := post(t, desk+"/api/v1/dev/tokens", `{"advisor_id":"`+advisor+`"}`, "")
+	token, _ := out["access_token"].(string)
+	if code != http.StatusOK || token == "" || out["token_type"] != "Bearer" {
+		t.Fatalf("dev sign-in of %s answered %d: %v", advisor, code, out)
+	}
+	return token
+}
+
+// sse reads notification events of a live stream into a channel. The
+// token goes in the query, as a browser's EventSource sends it.
+func sse(t *testing.T, streamURL, token string) <-chan map[string]any {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, streamURL+"?access_token="+url.QueryEscape(token), nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("open stream: %v", err)
 	}
-	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
-		t.Fatalf("stream content type %q", ct)
+	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || ct != "text/event-stream" {
+		resp.Body.Close()
+		t.Fatalf("stream answered %d %q", resp.StatusCode, ct)
 	}
 	out := make(chan map[string]any, 16)
 	go func() {
@@ -155,7 +170,8 @@ func TestCreationRequestEndToEnd(t *testing.T) {
 	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
 		return count(t, adminURL, `SELECT count(*) FROM creation_support.advisors`) == 4, nil
 	})
-	live := sse(t, desk+"/api/v1/advisors/"+advisor+"/notifications/stream")
+	token := signIn(t, desk, advisor)
+	live := sse(t, desk+"/api/v1/advisors/"+advisor+"/notifications/stream", token)
 
 	code, out := post(t, r.st.URL("intake")+"/api/v1/creation-requests", bakery, "e2e-bakery-0001")
 	if code != http.StatusAccepted {
@@ -176,9 +192,20 @@ func TestCreationRequestEndToEnd(t *testing.T) {
 	if got["advisor_id"] != advisor || got["kind"] != "creation.case.opened" {
 		t.Fatalf("live notification = %v", got)
 	}
-	resp, err := http.Get(desk + "/api/v1/advisors/" + advisor + "/notifications")
+	notifications := desk + "/api/v1/advisors/" + advisor + "/notifications"
+	if resp, err := http.Get(notifications); err != nil || resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("notifications without a token = %v, %v; want 401", resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	req, _ := http.NewRequest(http.MethodGet, notifications, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("notifications with %s's token answered %d", advisor, resp.StatusCode)
 	}
 	var list struct {
 		Notifications []map[string]any `json:"notifications"`

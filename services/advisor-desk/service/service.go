@@ -6,10 +6,14 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"os"
 	"time"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
@@ -39,15 +43,24 @@ type Config = config.Config
 // LoadConfig reads the configuration from the environment.
 func LoadConfig() (Config, error) { return config.Load() }
 
+// DevIssuer is the issuer name of development tokens when AUTH_ISSUER is
+// not set.
+const DevIssuer = "advisor-desk-dev"
+
 // Service is a started advisor-desk.
 type Service struct {
 	*platform.Runtime // Addr, Run
 	Store             *postgres.Store
+	// Issuer signs development tokens (nil unless DevSignin).
+	Issuer *auth.Issuer
 }
 
 // New connects the dependencies, seeds the directory (emitting its events)
 // and prepares consumers and routes.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+	if !cfg.DevSignin && cfg.JWKSURL == "" {
+		return nil, errNoVerifier
+	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
@@ -63,11 +76,57 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	for _, c := range evport.Consumers(notify, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
-	routes := httpport.Routes{Store: store, Live: hub, Log: rt.Log, Poll: cfg.StreamPoll, Heartbeat: cfg.StreamHeartbeat}
+	issuer, verifier, err := authentication(ctx, cfg, rt.Log)
+	if err != nil {
+		return nil, err
+	}
+	routes := httpport.Routes{Store: store, Live: hub, Auth: verifier, Log: rt.Log, Poll: cfg.StreamPoll, Heartbeat: cfg.StreamHeartbeat}
+	if issuer != nil {
+		routes.DevSignIn = app.DevSignIn{Directory: store, Issuer: issuer}
+		routes.JWKS = issuer.JWKSHandler()
+		rt.Log.Warn("development sign-in enabled: any advisor id gets a token (never in production)")
+	}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}
-	return &Service{Runtime: rt, Store: store}, nil
+	return &Service{Runtime: rt, Store: store, Issuer: issuer}, nil
+}
+
+var errNoVerifier = errors.New("no way to verify tokens: set AUTH_JWKS_URL and AUTH_ISSUER (or OIDC_ISSUER), " +
+	"or ADVISOR_DESK_DEV_SIGNIN=true in development")
+
+// authentication returns the development issuer (with DevSignin) and the
+// verifier of tokens: against AUTH_JWKS_URL when set (an OIDC provider),
+// else against the development issuer's key, in process.
+func authentication(ctx context.Context, cfg Config, log *slog.Logger) (*auth.Issuer, *auth.Verifier, error) {
+	ac := cfg.AuthConfig
+	var issuer *auth.Issuer
+	if cfg.DevSignin {
+		if ac.IssuerName() == "" {
+			ac.Issuer = DevIssuer
+		}
+		o, err := ac.IssuerOptions()
+		if err != nil {
+			return nil, nil, err
+		}
+		if issuer, err = auth.NewIssuer(o); err != nil {
+			return nil, nil, err
+		}
+	}
+	var verifier *auth.Verifier
+	var err error
+	switch {
+	case ac.JWKSURL != "":
+		verifier, err = auth.NewRemoteVerifier(ctx, ac, &http.Client{Timeout: ac.JWKSTimeout}, log)
+	case issuer != nil:
+		verifier, err = auth.NewStaticVerifier(ac, issuer.JWKS(), log)
+	default:
+		err = errNoVerifier
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("authentication: %w", err)
+	}
+	return issuer, verifier, nil
 }
 
 func seedDirectory(ctx context.Context, cfg Config, uc app.SeedDirectory, rt *platform.Runtime) error {

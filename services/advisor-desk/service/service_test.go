@@ -2,14 +2,19 @@ package service_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/telemetry"
@@ -36,13 +42,22 @@ type desk struct {
 	cs    *natsbus.Bus  // connected as creation-support
 	cons  jetstream.Consumer
 	store *postgres.Store
+	// keyFile holds the desk's signing key, so tests can forge tokens
+	// that only differ from its own by one claim.
+	keyFile string
+
+	mu     sync.Mutex
+	tokens map[string]string // advisor id -> token from the dev sign-in
 }
 
 // wait bounds how long the tests wait for asynchronous delivery; it is a
 // guard against a hang, not a performance assertion.
 const wait = 15 * time.Second
 
-func startDesk(t *testing.T) *desk {
+// startDesk starts advisor-desk as in development: it issues its own
+// tokens (dev sign-in) with a key from a file. change, if any, adjusts the
+// configuration.
+func startDesk(t *testing.T, change ...func(*service.Config)) *desk {
 	t.Helper()
 	ctx := testkit.Context(t)
 	admin := testkit.Database(t)
@@ -75,6 +90,19 @@ func startDesk(t *testing.T) *desk {
 	cfg.ShutdownTimeout = 5 * time.Second
 	cfg.OutboxPoll = 100 * time.Millisecond
 	cfg.AdvisorsFile = "testdata/advisors.json"
+	cfg.DevSignin = true
+	keyFile := filepath.Join(t.TempDir(), "signing-key.pem")
+	key, err := auth.GenerateKeyPEM()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg.SigningKeyFile = keyFile
+	for _, c := range change {
+		c(&cfg)
+	}
 	svc, err := service.New(ctx, cfg, telemetry.Options{Logger: log})
 	if err != nil {
 		t.Fatalf("start advisor-desk: %v", err)
@@ -95,7 +123,7 @@ func startDesk(t *testing.T) *desk {
 	}
 	t.Cleanup(db.Close)
 	_, js := ns.Admin(t)
-	d := &desk{ctx: ctx, url: "http://" + svc.Addr(), db: db, cs: cs, store: svc.Store}
+	d := &desk{ctx: ctx, url: "http://" + svc.Addr(), db: db, cs: cs, store: svc.Store, keyFile: keyFile, tokens: map[string]string{}}
 	testkit.Eventually(t, wait, "advisor-desk's durable on CREATION", func() (bool, error) {
 		c, err := js.Consumer(ctx, events.StreamCreation.Name, service.Name)
 		d.cons = c
@@ -182,24 +210,69 @@ type page struct {
 	NextAfter     int64   `json:"next_after"`
 }
 
-// get fetches a path and decodes its JSON body into out.
-func (d *desk) get(t *testing.T, path string, out any) (status int, contentType string) {
+// token signs the advisor in through the dev sign-in, once per test desk.
+func (d *desk) token(t *testing.T, advisor string) string {
 	t.Helper()
-	resp, err := http.Get(d.url + path)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if tok, ok := d.tokens[advisor]; ok {
+		return tok
+	}
+	var out struct {
+		AccessToken string `json:"access_token"`
+	}
+	if status, _ := d.post(t, "/api/v1/dev/tokens", `{"advisor_id":"`+advisor+`"}`, &out); status != http.StatusOK || out.AccessToken == "" {
+		t.Fatalf("dev sign-in of %s answered %d", advisor, status)
+	}
+	d.tokens[advisor] = out.AccessToken
+	return out.AccessToken
+}
+
+// post sends a JSON body and decodes the JSON answer into out.
+func (d *desk) post(t *testing.T, path, body string, out any) (status int, h http.Header) {
+	t.Helper()
+	resp, err := http.Post(d.url+path, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		t.Fatalf("POST %s answered %d with an undecodable body: %v", path, resp.StatusCode, err)
+	}
+	return resp.StatusCode, resp.Header
+}
+
+// get fetches a path with a bearer token (none if token is "") and decodes
+// its JSON body into out.
+func (d *desk) get(t *testing.T, token, path string, out any) (status int, h http.Header) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(d.ctx, http.MethodGet, d.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("GET %s: %v", path, err)
 	}
 	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		t.Fatalf("GET %s answered %d with an undecodable body: %v", path, resp.StatusCode, err)
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return resp.StatusCode, resp.Header.Get("Content-Type")
+	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(out); err != nil {
+		t.Fatalf("GET %s answered %d with an undecodable body %q: %v", path, resp.StatusCode, raw, err)
+	}
+	return resp.StatusCode, resp.Header
 }
 
+// list reads an advisor's notifications with the advisor's own token.
 func (d *desk) list(t *testing.T, advisor string) []notif {
 	t.Helper()
 	var p page
-	if status, _ := d.get(t, "/api/v1/advisors/"+advisor+"/notifications", &p); status != http.StatusOK {
+	if status, _ := d.get(t, d.token(t, advisor), "/api/v1/advisors/"+advisor+"/notifications", &p); status != http.StatusOK {
 		t.Fatalf("list notifications of %s answered %d", advisor, status)
 	}
 	return p.Notifications
@@ -417,26 +490,31 @@ func TestNotifications(t *testing.T) {
 			t.Fatalf("%s has %d notifications, want at least 3", advisor, len(all))
 		}
 		var p page
-		d.get(t, "/api/v1/advisors/"+advisor+"/notifications?limit=2&after="+strconv.FormatInt(all[0].ID, 10), &p)
+		d.get(t, d.token(t, advisor), "/api/v1/advisors/"+advisor+"/notifications?limit=2&after="+strconv.FormatInt(all[0].ID, 10), &p)
 		if len(p.Notifications) != 2 || p.Notifications[0].ID != all[1].ID || p.Notifications[1].ID != all[2].ID || p.NextAfter != all[2].ID {
 			t.Errorf("page after %d, limit 2 = %+v, want notifications %d and %d", all[0].ID, p, all[1].ID, all[2].ID)
 		}
 	})
 
 	t.Run("bad requests", func(t *testing.T) {
+		const manager = "cma-91-006" // manager of the CMA
 		tests := []struct {
+			as     string
 			path   string
 			status int
 			fields []string
 		}{
-			{"/api/v1/advisors/cma-91-nobody/notifications", http.StatusNotFound, nil},
-			{"/api/v1/advisors/cma-91-nobody/notifications/stream", http.StatusNotFound, nil},
-			{"/api/v1/advisors/cma-91-001/notifications?limit=abc", http.StatusBadRequest, []string{"limit"}},
-			{"/api/v1/advisors/cma-91-001/notifications?limit=0", http.StatusBadRequest, []string{"limit"}},
-			{"/api/v1/advisors/cma-91-001/notifications?limit=201", http.StatusBadRequest, []string{"limit"}},
-			{"/api/v1/advisors/cma-91-001/notifications?after=-1", http.StatusBadRequest, []string{"after"}},
-			{"/api/v1/advisors/cma-91-001/notifications?after=x&limit=-5", http.StatusBadRequest, []string{"after", "limit"}},
-			{"/api/v1/advisors/cma-91-001/notifications/stream?after=x", http.StatusBadRequest, []string{"after"}},
+			// An unknown advisor is a 404 for a manager of the chamber,
+			// who could read their notifications (an advisor gets a 403,
+			// see TestAccessRules).
+			{manager, "/api/v1/advisors/cma-91-nobody/notifications", http.StatusNotFound, nil},
+			{manager, "/api/v1/advisors/cma-91-nobody/notifications/stream", http.StatusNotFound, nil},
+			{"cma-91-001", "/api/v1/advisors/cma-91-001/notifications?limit=abc", http.StatusBadRequest, []string{"limit"}},
+			{"cma-91-001", "/api/v1/advisors/cma-91-001/notifications?limit=0", http.StatusBadRequest, []string{"limit"}},
+			{"cma-91-001", "/api/v1/advisors/cma-91-001/notifications?limit=201", http.StatusBadRequest, []string{"limit"}},
+			{"cma-91-001", "/api/v1/advisors/cma-91-001/notifications?after=-1", http.StatusBadRequest, []string{"after"}},
+			{"cma-91-001", "/api/v1/advisors/cma-91-001/notifications?after=x&limit=-5", http.StatusBadRequest, []string{"after", "limit"}},
+			{"cma-91-001", "/api/v1/advisors/cma-91-001/notifications/stream?after=x", http.StatusBadRequest, []string{"after"}},
 		}
 		for _, tt := range tests {
 			var p struct {
@@ -444,7 +522,8 @@ func TestNotifications(t *testing.T) {
 				Title  string
 				Errors []struct{ Field string }
 			}
-			status, ct := d.get(t, tt.path, &p)
+			status, h := d.get(t, d.token(t, tt.as), tt.path, &p)
+			ct := h.Get("Content-Type")
 			var fields []string
 			for _, e := range p.Errors {
 				fields = append(fields, e.Field)
@@ -463,12 +542,14 @@ type sseEvent struct {
 }
 
 // stream opens an advisor's live stream with a Last-Event-ID and delivers
-// its events on a channel until the test ends.
+// its events on a channel until the test ends. It sends the advisor's
+// token as a browser's EventSource does: in the query.
 func (d *desk) stream(t *testing.T, advisor, lastEventID string) <-chan sseEvent {
 	t.Helper()
 	ctx, cancel := context.WithCancel(d.ctx)
 	t.Cleanup(cancel)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.url+"/api/v1/advisors/"+advisor+"/notifications/stream", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
+		d.url+"/api/v1/advisors/"+advisor+"/notifications/stream?access_token="+url.QueryEscape(d.token(t, advisor)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

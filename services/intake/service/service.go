@@ -18,6 +18,7 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/config"
 	"github.com/ccicma/platform/services/intake/internal/domain/routing"
 	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
+	"github.com/ccicma/platform/services/intake/internal/ports/web"
 	"github.com/ccicma/platform/services/intake/migrations"
 )
 
@@ -45,6 +46,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("load reference data: %w", err)
 	}
+	rules, err := routing.LoadRules(cfg.RoutingRulesFile)
+	if err != nil {
+		return nil, err
+	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
@@ -52,13 +57,18 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	now := func() time.Time { return time.Now().UTC() }
-	router := routing.Router{Ref: ref, Departements: cfg.Departements}
+	router := routing.Router{Ref: ref, Departements: cfg.Departements, Rules: rules}
 	routes := httpport.Routes{
-		Creation: app.SubmitCreation{Requests: store, Ref: ref, Router: router, Now: now},
-		Status:   app.RequestStatus{Requests: store},
-		Log:      rt.Log,
+		Creation:      app.SubmitCreation{Requests: store, Ref: ref, Router: router, Now: now},
+		TakeoverOffer: app.SubmitTakeoverOffer{Requests: store, Ref: ref, Router: router, Now: now},
+		BuyerSearch:   app.SubmitBuyerSearch{Requests: store, Ref: ref, Router: router, Now: now},
+		Difficulty: app.SubmitDifficultyReport{Requests: store, Ref: ref, Router: router,
+			Thresholds: cfg.DifficultyThresholds(), Now: now},
+		Status: app.RequestStatus{Requests: store},
+		Log:    rt.Log,
 	}
-	if err := rt.Listen(routes.Handler()); err != nil {
+	forms := web.Routes{Creation: routes.Creation, Status: routes.Status, Ref: ref, Departements: cfg.Departements, API: routes.Handler(), Log: rt.Log}
+	if err := rt.Listen(forms.Handler()); err != nil {
 		return nil, err
 	}
 	return &Service{Runtime: rt}, nil

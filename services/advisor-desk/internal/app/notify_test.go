@@ -122,7 +122,7 @@ func TestNotify(t *testing.T) {
 		}
 
 		dir := `[{"advisor_id": "cma-91-newcomer", "chamber": "CMA", "full_name": "Nour Haddad", "email": "nour.haddad@cma.example",
-		          "departements": ["91"], "specialities": ["creation"], "capacity": 10, "active": true}]`
+		          "departements": ["91"], "specialities": ["creation"], "capacity": 10, "active": true, "roles": ["advisor"]}]`
 		if _, err := e.uc.Import(e.ctx, []byte(dir)); err != nil {
 			t.Fatal(err)
 		}

@@ -201,17 +201,40 @@ func TestSeedDirectoryEmitsOnlyChanges(t *testing.T) {
 	if others != 3 {
 		t.Errorf("%d unchanged advisors still at revision 1, want 3", others)
 	}
+
+	// A change of roles alone is a change (the roles go into tokens), and
+	// the roles are stored.
+	entries[0].Roles = []string{"advisor", "admin"}
+	raw, err = json.Marshal(entries)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.uc.Import(e.ctx, raw); err != nil || n != 1 {
+		t.Fatalf("import with new roles = %d, %v; want 1 changed", n, err)
+	}
+	var roles []string
+	if err := e.pool.QueryRow(e.ctx, `SELECT roles FROM advisors WHERE advisor_id = $1`, entries[0].AdvisorID).Scan(&roles); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(roles, ",") != "advisor,admin" {
+		t.Errorf("stored roles %v, want advisor and admin", roles)
+	}
+}
+
+// withRoles replaces the roles of a one-entry JSON object.
+func withRoles(entry, roles string) string {
+	return strings.Replace(entry, `"roles": ["advisor"]`, `"roles": `+roles, 1)
 }
 
 func TestSeedDirectoryRejectsAnInvalidFileWhole(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	good := `{"advisor_id": "cci-91-001", "chamber": "CCI", "full_name": "Camille Martin", "email": "camille.martin@cci.example",
-	          "departements": ["91"], "specialities": ["creation"], "capacity": 40, "active": true}`
+	          "departements": ["91"], "specialities": ["creation"], "capacity": 40, "active": true, "roles": ["advisor"]}`
 	badChamber := `{"advisor_id": "cmx-91-001", "chamber": "CMX", "full_name": "Léa Dubois", "email": "lea.dubois@cma.example",
-	          "departements": ["91"], "specialities": ["creation"], "capacity": 40, "active": true}`
+	          "departements": ["91"], "specialities": ["creation"], "capacity": 40, "active": true, "roles": ["advisor"]}`
 	badEmail := `{"advisor_id": "cma-91-002", "chamber": "CMA", "full_name": "Thomas Petit", "email": "Thomas Petit <thomas@cma.example>",
-	          "departements": ["91"], "specialities": ["creation"], "capacity": 30, "active": true}`
+	          "departements": ["91"], "specialities": ["creation"], "capacity": 30, "active": true, "roles": ["advisor"]}`
 	tests := []struct {
 		name    string
 		raw     string
@@ -224,6 +247,9 @@ func TestSeedDirectoryRejectsAnInvalidFileWhole(t *testing.T) {
 			[]string{"cmx-91-001", "cma-91-002"}},
 		{"bad entry first", "[" + badEmail + "," + good + "]", true, []string{"cma-91-002"}},
 		{"not JSON", "[" + good + ",", false, []string{"read advisor directory"}},
+		{"unknown role", "[" + withRoles(good, `["advisor","superuser"]`) + "]", true, []string{"cci-91-001", "superuser"}},
+		{"no role", "[" + withRoles(good, `[]`) + "]", true, []string{"cci-91-001", "roles"}},
+		{"role twice", "[" + withRoles(good, `["manager","manager"]`) + "]", true, []string{"cci-91-001", "twice"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

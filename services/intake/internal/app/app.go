@@ -5,7 +5,10 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/ccicma/platform/pkg/events"
 
@@ -34,6 +37,11 @@ type Requests interface {
 	// stores nothing and returns the earlier request's id; with another
 	// fingerprint it returns ErrIdempotencyConflict.
 	SaveCreation(ctx context.Context, c request.Creation, idem *Idempotency, evs []events.Event) (requestID string, err error)
+	// SaveTakeoverOffer, SaveBuyerSearch and SaveDifficulty do the same for
+	// the other kinds; each kind has its own idempotency keys.
+	SaveTakeoverOffer(ctx context.Context, o request.TakeoverOffer, idem *Idempotency, evs []events.Event) (requestID string, err error)
+	SaveBuyerSearch(ctx context.Context, b request.BuyerSearch, idem *Idempotency, evs []events.Event) (requestID string, err error)
+	SaveDifficulty(ctx context.Context, d request.Difficulty, idem *Idempotency, evs []events.Event) (requestID string, err error)
 	// Status returns what the applicant may see of a request.
 	Status(ctx context.Context, requestID string) (StatusView, error)
 }
@@ -50,3 +58,25 @@ type StatusView struct {
 
 // Clock tells the time (tests control it).
 type Clock func() time.Time
+
+// outcome is what a submission answers: the request just stored, or the
+// earlier one an Idempotency-Key replay refers to.
+func outcome(ctx context.Context, requests Requests, stored, id string, r events.Routing) (Submitted, error) {
+	if stored == id {
+		return Submitted{RequestID: id, Routing: r}, nil
+	}
+	v, err := requests.Status(ctx, stored)
+	if err != nil {
+		return Submitted{}, fmt.Errorf("load earlier submission: %w", err)
+	}
+	return Submitted{RequestID: stored, Routing: v.Routing}, nil
+}
+
+// newID is the id of a new request: a UUIDv7, time-ordered for the index.
+func newID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("request id: %w", err)
+	}
+	return id.String(), nil
+}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/google/uuid"
-
 	"github.com/ccicma/platform/pkg/events"
 
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
@@ -31,11 +29,11 @@ type Submitted struct {
 // Submit validates and stores the request. Validation errors wrap
 // request.ErrInvalid and carry request.Problems.
 func (uc SubmitCreation) Submit(ctx context.Context, in request.CreationInput, idem *Idempotency) (Submitted, error) {
-	id, err := uuid.NewV7()
+	id, err := newID()
 	if err != nil {
-		return Submitted{}, fmt.Errorf("request id: %w", err)
+		return Submitted{}, err
 	}
-	c, err := request.NewCreation(id.String(), in, uc.Ref, uc.Router, uc.Now())
+	c, err := request.NewCreation(id, in, uc.Ref, uc.Router, uc.Now())
 	if err != nil {
 		return Submitted{}, err
 	}
@@ -47,12 +45,5 @@ func (uc SubmitCreation) Submit(ctx context.Context, in request.CreationInput, i
 	if err != nil {
 		return Submitted{}, fmt.Errorf("save creation request: %w", err)
 	}
-	if stored != c.ID { // an earlier submission with the same key
-		v, err := uc.Requests.Status(ctx, stored)
-		if err != nil {
-			return Submitted{}, fmt.Errorf("load earlier submission: %w", err)
-		}
-		return Submitted{RequestID: stored, Routing: v.Routing}, nil
-	}
-	return Submitted{RequestID: c.ID, Routing: c.Routing}, nil
+	return outcome(ctx, uc.Requests, stored, c.ID, c.Routing)
 }

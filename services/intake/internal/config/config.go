@@ -2,7 +2,11 @@
 package config
 
 import (
+	"fmt"
+
 	"github.com/ccicma/platform/pkg/platform"
+
+	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
 
 // Config is intake's whole configuration. Every key may be prefixed with
@@ -12,7 +16,32 @@ type Config struct {
 	// Departements are the départements the chambers serve; requests from
 	// elsewhere are accepted and flagged for forwarding.
 	Departements []string `envconfig:"DEPARTEMENTS" default:"91"`
+	// RoutingRulesFile names a routing table (the JSON format of
+	// internal/domain/routing/rules.json) that replaces the embedded one;
+	// empty means the embedded table.
+	RoutingRulesFile string `envconfig:"ROUTING_RULES_FILE"`
+	// DifficultyVigilanceThreshold is the lowest self-diagnosis score of a
+	// difficulty report that calls for vigilance.
+	DifficultyVigilanceThreshold int `envconfig:"DIFFICULTY_VIGILANCE_THRESHOLD" default:"15"`
+	// DifficultyAlertThreshold is the highest score that calls for
+	// vigilance only; above it, a prevention advisor calls back.
+	DifficultyAlertThreshold int `envconfig:"DIFFICULTY_ALERT_THRESHOLD" default:"50"`
 }
 
-// Load reads the configuration.
-func Load() (Config, error) { return platform.LoadConfig[Config]("INTAKE") }
+// DifficultyThresholds are the thresholds that turn a difficulty report's
+// score into a level.
+func (c Config) DifficultyThresholds() request.Thresholds {
+	return request.Thresholds{Vigilance: c.DifficultyVigilanceThreshold, Alert: c.DifficultyAlertThreshold}
+}
+
+// Load reads the configuration and checks it.
+func Load() (Config, error) {
+	c, err := platform.LoadConfig[Config]("INTAKE")
+	if err != nil {
+		return c, err
+	}
+	if err := c.DifficultyThresholds().Validate(); err != nil {
+		return c, fmt.Errorf("read INTAKE configuration: DIFFICULTY_VIGILANCE_THRESHOLD, DIFFICULTY_ALERT_THRESHOLD: %w", err)
+	}
+	return c, nil
+}

@@ -51,14 +51,14 @@ func (s *Store) SaveAdvisor(ctx context.Context, id string,
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO advisors
-			(advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+			(advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active, roles, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
 			ON CONFLICT (advisor_id) DO UPDATE SET revision = EXCLUDED.revision, chamber = EXCLUDED.chamber,
 				full_name = EXCLUDED.full_name, email = EXCLUDED.email, departements = EXCLUDED.departements,
 				specialities = EXCLUDED.specialities, capacity = EXCLUDED.capacity, active = EXCLUDED.active,
-				updated_at = now()`,
+				roles = EXCLUDED.roles, updated_at = now()`,
 			next.AdvisorID, next.Revision, next.Chamber, next.FullName, next.Email, next.Departements,
-			next.Specialities, next.Capacity, next.Active); err != nil {
+			next.Specialities, next.Capacity, next.Active, next.Roles); err != nil {
 			return fmt.Errorf("save advisor: %w", err)
 		}
 		wrote = len(evs) > 0
@@ -72,9 +72,10 @@ func (s *Store) SaveAdvisor(ctx context.Context, id string,
 
 func lockAdvisor(ctx context.Context, tx pgx.Tx, id string) (directory.Advisor, bool, error) {
 	var a directory.Advisor
-	err := tx.QueryRow(ctx, `SELECT advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active
+	err := tx.QueryRow(ctx, `SELECT advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active, roles
 		FROM advisors WHERE advisor_id = $1 FOR UPDATE`, id).
-		Scan(&a.AdvisorID, &a.Revision, &a.Chamber, &a.FullName, &a.Email, &a.Departements, &a.Specialities, &a.Capacity, &a.Active)
+		Scan(&a.AdvisorID, &a.Revision, &a.Chamber, &a.FullName, &a.Email, &a.Departements, &a.Specialities, &a.Capacity,
+			&a.Active, &a.Roles)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return directory.Advisor{}, false, nil
 	}
@@ -87,9 +88,10 @@ func lockAdvisor(ctx context.Context, tx pgx.Tx, id string) (directory.Advisor, 
 // Advisor returns a directory entry.
 func (s *Store) Advisor(ctx context.Context, id string) (directory.Advisor, bool, error) {
 	var a directory.Advisor
-	err := s.pool.QueryRow(ctx, `SELECT advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active
+	err := s.pool.QueryRow(ctx, `SELECT advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active, roles
 		FROM advisors WHERE advisor_id = $1`, id).
-		Scan(&a.AdvisorID, &a.Revision, &a.Chamber, &a.FullName, &a.Email, &a.Departements, &a.Specialities, &a.Capacity, &a.Active)
+		Scan(&a.AdvisorID, &a.Revision, &a.Chamber, &a.FullName, &a.Email, &a.Departements, &a.Specialities, &a.Capacity,
+			&a.Active, &a.Roles)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return directory.Advisor{}, false, nil
 	}

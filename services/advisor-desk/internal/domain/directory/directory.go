@@ -1,6 +1,6 @@
 // Package directory is the advisor directory's domain: an advisor's
-// chamber, territory, specialities and capacity, the validation of an entry,
-// and the event a change emits. No I/O.
+// chamber, territory, specialities, capacity and roles, the validation of an
+// entry, and the event a change emits. No I/O.
 package directory
 
 import (
@@ -11,11 +11,19 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
 )
 
-// ErrInvalid reports a directory entry that breaks a rule.
-var ErrInvalid = errors.New("invalid advisor entry")
+// Sentinel errors of the directory.
+var (
+	// ErrInvalid reports a directory entry that breaks a rule.
+	ErrInvalid = errors.New("invalid advisor entry")
+	// ErrUnknown reports an advisor id the directory does not hold.
+	ErrUnknown = errors.New("unknown advisor")
+	// ErrInactive reports an advisor who is not active.
+	ErrInactive = errors.New("inactive advisor")
+)
 
 // Advisor is one directory entry. Name and e-mail never leave advisor-desk.
 type Advisor struct {
@@ -27,7 +35,11 @@ type Advisor struct {
 	Specialities []string `json:"specialities"`
 	Capacity     int      `json:"capacity"`
 	Active       bool     `json:"active"`
-	Revision     int64    `json:"-"`
+	// Roles: advisor, manager (of their chamber), prevention_cell (the
+	// joint prevention cell), admin. They go into the advisor's tokens, not
+	// into events.
+	Roles    []string `json:"roles"`
+	Revision int64    `json:"-"`
 }
 
 var (
@@ -66,6 +78,16 @@ func (a Advisor) Validate() error {
 	if a.Capacity < 0 {
 		errs = append(errs, errors.New("capacity: not negative"))
 	}
+	if len(a.Roles) == 0 {
+		errs = append(errs, errors.New("roles: at least one"))
+	}
+	for i, r := range a.Roles {
+		if !auth.KnownRole(r) {
+			errs = append(errs, fmt.Errorf("role %q: advisor, manager, prevention_cell or admin", r))
+		} else if slices.Contains(a.Roles[:i], r) {
+			errs = append(errs, fmt.Errorf("role %q: listed twice", r))
+		}
+	}
 	if len(errs) > 0 {
 		return fmt.Errorf("%w %s: %w", ErrInvalid, a.AdvisorID, errors.Join(errs...))
 	}
@@ -77,7 +99,16 @@ func (a Advisor) Validate() error {
 func (a Advisor) SameAs(b Advisor) bool {
 	return a.AdvisorID == b.AdvisorID && a.Chamber == b.Chamber && a.FullName == b.FullName && a.Email == b.Email &&
 		slices.Equal(a.Departements, b.Departements) && slices.Equal(a.Specialities, b.Specialities) &&
-		a.Capacity == b.Capacity && a.Active == b.Active
+		a.Capacity == b.Capacity && a.Active == b.Active && slices.Equal(a.Roles, b.Roles)
+}
+
+// Principal is who the advisor is in a token: id, chamber and roles.
+func (a Advisor) Principal() auth.Principal {
+	p := auth.Principal{Subject: a.AdvisorID, Chamber: a.Chamber}
+	for _, r := range a.Roles {
+		p.Roles = append(p.Roles, auth.Role(r))
+	}
+	return p
 }
 
 // Changed returns the event announcing this entry at its revision.

@@ -83,7 +83,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	now := func() time.Time { return time.Now().UTC() }
 	if _, err := (app.SeedDirectory{Directory: store, Now: now}).Import(ctx, []byte(`[{"advisor_id": "cma-91-001",
 		"chamber": "CMA", "full_name": "Léa Dubois", "email": "lea.dubois@cma.example", "departements": ["91"],
-		"specialities": ["creation"], "capacity": 40, "active": true}]`)); err != nil {
+		"specialities": ["creation"], "capacity": 40, "active": true, "roles": ["advisor"]}]`)); err != nil {
 		t.Fatal(err)
 	}
 

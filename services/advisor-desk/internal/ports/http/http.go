@@ -1,18 +1,23 @@
 // Package http is advisor-desk's HTTP port: an advisor's notifications as
-// JSON and as a live server-sent event stream.
+// JSON and as a live server-sent event stream, for bearers of a token that
+// the access rules let read them; in development, the sign-in that issues
+// those tokens and the public keys that verify them.
 package http
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/httpserver"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/access"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/directory"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
@@ -28,11 +33,27 @@ type Subscriber interface {
 	Subscribe(advisorID string) (<-chan struct{}, func())
 }
 
+// Authenticator guards routes with bearer tokens (auth.Verifier).
+type Authenticator interface {
+	Require(next http.Handler) http.Handler
+	RequireStream(next http.Handler) http.Handler
+}
+
+// SignIn signs an advisor in without a password (development only).
+type SignIn interface {
+	SignIn(ctx context.Context, advisorID string) (auth.Token, directory.Advisor, error)
+}
+
 // Routes serves the advisor API.
 type Routes struct {
 	Store Store
 	Live  Subscriber
-	Log   *slog.Logger
+	Auth  Authenticator
+	// DevSignIn serves POST /api/v1/dev/tokens and JWKS serves
+	// GET /.well-known/jwks.json; both nil outside development.
+	DevSignIn SignIn
+	JWKS      http.Handler
+	Log       *slog.Logger
 	// Poll is how often a stream re-reads without a wake-up, which covers
 	// notifications stored by another replica.
 	Poll time.Duration
@@ -45,34 +66,60 @@ const maxLimit = 200
 // Handler returns the mux.
 func (rt Routes) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /api/v1/advisors/{id}/notifications", rt.list)
-	mux.HandleFunc("GET /api/v1/advisors/{id}/notifications/stream", rt.stream)
+	mux.Handle("GET /api/v1/advisors/{id}/notifications", rt.Auth.Require(http.HandlerFunc(rt.list)))
+	// The stream also takes ?access_token=, as browsers' EventSource
+	// cannot send an Authorization header (see auth.RequireStream).
+	mux.Handle("GET /api/v1/advisors/{id}/notifications/stream", rt.Auth.RequireStream(http.HandlerFunc(rt.stream)))
+	if rt.JWKS != nil {
+		mux.Handle("GET /.well-known/jwks.json", rt.JWKS)
+	}
+	if rt.DevSignIn != nil {
+		mux.HandleFunc("POST /api/v1/dev/tokens", rt.devToken)
+	}
 	return mux
 }
 
-func (rt Routes) advisor(w http.ResponseWriter, r *http.Request) (string, bool) {
+// owner applies the access rules to the advisor of the path: it answers
+// 403 when the principal may not read their notifications, 404 when the
+// advisor is unknown (told only to those who could read them), and
+// returns the advisor id otherwise.
+func (rt Routes) owner(w http.ResponseWriter, r *http.Request) (string, auth.Principal, bool) {
 	id := r.PathValue("id")
-	_, found, err := rt.Store.Advisor(r.Context(), id)
-	if err != nil {
-		rt.Log.ErrorContext(r.Context(), "load advisor", "err", err)
-		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
-		return "", false
+	p, ok := auth.FromContext(r.Context())
+	if !ok { // every route here is guarded: this is a wiring bug
+		rt.Log.ErrorContext(r.Context(), "unguarded route", "route", r.Pattern)
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusInternalServerError, Title: "Erreur interne"})
+		return "", p, false
 	}
-	if !found {
-		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Conseiller inconnu"})
-		return "", false
+	var owner *directory.Advisor
+	if p.Subject == id || access.NeedsOwner(p, id) {
+		a, found, err := rt.Store.Advisor(r.Context(), id)
+		if err != nil {
+			rt.Log.ErrorContext(r.Context(), "load advisor", "err", err)
+			httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
+			return "", p, false
+		}
+		if !found {
+			httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Conseiller inconnu"})
+			return "", p, false
+		}
+		owner = &a
 	}
-	return id, true
+	if !access.ReadNotifications(p, id, owner) {
+		auth.Forbid(w, r, "Vous ne pouvez lire que vos propres notifications ; un responsable, aussi celles des conseillers de sa chambre.")
+		return "", p, false
+	}
+	return id, p, true
 }
 
 func (rt Routes) list(w http.ResponseWriter, r *http.Request) {
+	id, _, ok := rt.owner(w, r)
+	if !ok {
+		return
+	}
 	after, limit, bad := pageParams(r)
 	if bad != nil {
 		httpserver.WriteProblem(w, r, *bad)
-		return
-	}
-	id, ok := rt.advisor(w, r)
-	if !ok {
 		return
 	}
 	ns, err := rt.Store.List(r.Context(), id, after, limit)
@@ -116,8 +163,14 @@ func pageParams(r *http.Request) (after int64, limit int, bad *httpserver.Proble
 
 // stream sends the advisor's notifications as server-sent events, from the
 // Last-Event-ID (or ?after) on, then live. Each event's id is the
-// notification id, so a reconnecting browser resumes without loss.
+// notification id, so a reconnecting browser resumes without loss. The
+// stream ends when the token expires: the page then reconnects with a
+// fresh one.
 func (rt Routes) stream(w http.ResponseWriter, r *http.Request) {
+	id, p, ok := rt.owner(w, r)
+	if !ok {
+		return
+	}
 	after, _, bad := pageParams(r)
 	if bad != nil {
 		httpserver.WriteProblem(w, r, *bad)
@@ -128,10 +181,8 @@ func (rt Routes) stream(w http.ResponseWriter, r *http.Request) {
 			after = n
 		}
 	}
-	id, ok := rt.advisor(w, r)
-	if !ok {
-		return
-	}
+	expired := time.NewTimer(time.Until(p.ExpiresAt))
+	defer expired.Stop()
 	wake, release := rt.Live.Subscribe(id)
 	defer release()
 	rc := http.NewResponseController(w)
@@ -157,6 +208,8 @@ func (rt Routes) stream(w http.ResponseWriter, r *http.Request) {
 		}
 		select {
 		case <-r.Context().Done():
+			return
+		case <-expired.C:
 			return
 		case <-wake:
 		case <-poll.C:
@@ -193,4 +246,45 @@ func (rt Routes) send(ctx context.Context, w http.ResponseWriter, advisorID stri
 			return after, nil
 		}
 	}
+}
+
+// tokenResponse is an OAuth 2.0 token response, with who was signed in.
+type tokenResponse struct {
+	auth.Token
+	AdvisorID string   `json:"advisor_id"`
+	Chamber   string   `json:"chamber"`
+	Roles     []string `json:"roles"`
+}
+
+// devToken signs in a known, active advisor by id alone: development
+// only, where it stands in for the OIDC provider.
+func (rt Routes) devToken(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		AdvisorID string `json:"advisor_id"`
+	}
+	if bad := httpserver.DecodeJSON(w, r, 1<<10, &req); bad != nil {
+		httpserver.WriteProblem(w, r, *bad)
+		return
+	}
+	if req.AdvisorID == "" {
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusUnprocessableEntity, Title: "Demande invalide",
+			Errors: []httpserver.FieldError{{Field: "advisor_id", Code: "required", Message: "Identifiant du conseiller requis."}}})
+		return
+	}
+	tok, a, err := rt.DevSignIn.SignIn(r.Context(), req.AdvisorID)
+	switch {
+	case errors.Is(err, directory.ErrUnknown):
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Conseiller inconnu"})
+		return
+	case errors.Is(err, directory.ErrInactive):
+		auth.Forbid(w, r, "Ce conseiller est inactif.")
+		return
+	case err != nil:
+		rt.Log.ErrorContext(r.Context(), "dev sign-in", "err", err)
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
+		return
+	}
+	rt.Log.InfoContext(r.Context(), "dev token issued", "advisor_id", a.AdvisorID, "expires_at", tok.ExpiresAt)
+	w.Header().Set("Cache-Control", "no-store") // RFC 6749 §5.1: a token response is never cached
+	httpserver.WriteJSON(w, http.StatusOK, tokenResponse{Token: tok, AdvisorID: a.AdvisorID, Chamber: a.Chamber, Roles: a.Roles})
 }

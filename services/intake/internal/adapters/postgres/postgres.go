@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -51,30 +52,55 @@ func (s *Store) SaveCreation(ctx context.Context, c request.Creation, idem *app.
 	if c.PlannedStart != nil {
 		d.PlannedStart = c.PlannedStart.Format("2006-01-02")
 	}
-	details, err := json.Marshal(d)
+	return s.save(ctx, requestRow{
+		id: c.ID, kind: request.KindCreation, naf: c.NAFCode, commune: c.Commune.Code, departement: c.Commune.Departement,
+		routing: c.Routing, details: d, submittedAt: c.SubmittedAt,
+	}, idem, evs, nil)
+}
+
+// requestRow is a row of the requests table; details is encoded as JSON.
+type requestRow struct {
+	id, kind                  string
+	naf, commune, departement string // empty: NULL
+	routing                   events.Routing
+	details                   any
+	submittedAt               time.Time
+}
+
+// save stores a request, its idempotency key, whatever also writes and the
+// outbox rows of its events in one transaction, then wakes the relay. With
+// a key already used for the same fingerprint it stores nothing and
+// returns the earlier request's id.
+func (s *Store) save(ctx context.Context, r requestRow, idem *app.Idempotency, evs []events.Event, also func(pgx.Tx) error) (string, error) {
+	details, err := json.Marshal(r.details)
 	if err != nil {
 		return "", fmt.Errorf("encode request details: %w", err)
 	}
-	routing, err := json.Marshal(c.Routing)
+	routing, err := json.Marshal(r.routing)
 	if err != nil {
 		return "", fmt.Errorf("encode routing: %w", err)
 	}
-	stored := c.ID
+	stored := r.id
 	err = pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO requests
 			(request_id, kind, status, naf_code, commune_code, departement, routing, details, submitted_at, updated_at)
-			VALUES ($1, 'creation', $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $8)`,
-			c.ID, string(request.StatusReceived), c.NAFCode, c.Commune.Code, c.Commune.Departement, routing, details, c.SubmittedAt); err != nil {
+			VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), $7, $8, $9, $9)`,
+			r.id, r.kind, string(request.StatusReceived), r.naf, r.commune, r.departement, routing, details, r.submittedAt); err != nil {
 			return fmt.Errorf("insert request: %w", err)
 		}
 		if idem != nil {
-			earlier, err := claimKey(ctx, tx, "creation", idem, c.ID)
+			earlier, err := claimKey(ctx, tx, r.kind, idem, r.id)
 			if err != nil {
 				return err
 			}
 			if earlier != "" {
 				stored = earlier
 				return errReplay // roll back this submission
+			}
+		}
+		if also != nil {
+			if err := also(tx); err != nil {
+				return err
 			}
 		}
 		return outbox.Add(ctx, tx, evs...)

@@ -1,7 +1,6 @@
 package request
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,11 +12,10 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/domain/routing"
 )
 
-// Limits of a creation request's fields.
+// Limits of a creation request's fields (MaxNameLen and MaxHeadcount, shared
+// by every kind, are in common.go).
 const (
-	MaxNameLen        = 100
 	MaxDescriptionLen = 4000
-	MaxHeadcount      = 100000
 )
 
 // LegalForms are the legal forms a project may consider.
@@ -39,15 +37,6 @@ type CreationInput struct {
 	SIRET                             string
 }
 
-// Applicant holds the personal data of the person behind a request. It
-// stays in intake: events never carry it.
-type Applicant struct {
-	FirstName string `json:"first_name"`
-	LastName  string `json:"last_name"`
-	Email     string `json:"email"`
-	Phone     string `json:"phone,omitempty"` // E.164
-}
-
 // Creation is a validated creation request.
 type Creation struct {
 	ID               string
@@ -63,29 +52,18 @@ type Creation struct {
 	SubmittedAt      time.Time
 }
 
-// Reference is the reference data validation needs.
-type Reference interface {
-	NAF(code string) (refdata.NAFEntry, bool)
-	Commune(insee string) (refdata.Commune, bool)
-	CommunesByPostcode(pc string) []refdata.Commune
-}
-
 // NewCreation validates input and routes the request. All problems are
 // reported at once.
 func NewCreation(id string, in CreationInput, ref Reference, router routing.Router, now time.Time) (Creation, error) {
 	var ps Problems
 	c := Creation{ID: id, SubmittedAt: now.UTC(), PlannedHeadcount: in.PlannedHeadcount}
-	c.Applicant = applicant(&ps, in)
+	c.Applicant = applicant(&ps, ContactInput{FirstName: in.FirstName, LastName: in.LastName, Email: in.Email, Phone: in.Phone})
 	c.Description = strings.TrimSpace(in.Description)
 	if err := check.Text(in.Description, 10, MaxDescriptionLen); err != nil {
 		ps.add("project.description", "length", fmt.Sprintf("Décrivez le projet en 10 à %d caractères.", MaxDescriptionLen))
 	}
 	if in.NAFCode != "" {
-		if e, ok := ref.NAF(in.NAFCode); ok {
-			c.NAFCode = e.Code
-		} else {
-			ps.add("project.naf_code", "unknown", "Code NAF inconnu dans la nomenclature NAF rév. 2 (exemple : 47.11F).")
-		}
+		c.NAFCode = nafSubclass(&ps, "project.naf_code", in.NAFCode, ref)
 	}
 	if in.LegalForm != "" {
 		if _, ok := LegalForms[in.LegalForm]; !ok {
@@ -93,7 +71,7 @@ func NewCreation(id string, in CreationInput, ref Reference, router routing.Rout
 		}
 		c.LegalForm = in.LegalForm
 	}
-	c.Commune = commune(&ps, in, ref)
+	c.Commune = commune(&ps, "project", in.Postcode, in.CommuneCode, ref)
 	if in.PlannedStart != "" {
 		t, err := time.Parse(time.DateOnly, in.PlannedStart)
 		if err != nil {
@@ -102,75 +80,15 @@ func NewCreation(id string, in CreationInput, ref Reference, router routing.Rout
 			c.PlannedStart = &t
 		}
 	}
-	if in.PlannedHeadcount < 0 || in.PlannedHeadcount > MaxHeadcount {
-		ps.add("project.planned_headcount", "range", fmt.Sprintf("Nombre de salariés entre 0 et %d.", MaxHeadcount))
-	}
+	headcount(&ps, "project.planned_headcount", in.PlannedHeadcount)
 	if in.SIRET != "" {
-		s, err := check.NormalizeSIRET(in.SIRET)
-		switch {
-		case errors.Is(err, check.ErrChecksum):
-			ps.add("project.siret", "checksum", "Numéro SIRET invalide : la clé de contrôle ne correspond pas (faute de frappe ?).")
-		case err != nil:
-			ps.add("project.siret", "format", "Un SIRET compte 14 chiffres.")
-		}
-		c.SIRET = s
+		c.SIRET = siret(&ps, "project.siret", in.SIRET)
 	}
 	if err := ps.err(); err != nil {
 		return Creation{}, err
 	}
 	c.Routing = router.Route(routing.Input{NAFCode: c.NAFCode, Headcount: c.PlannedHeadcount, Departement: c.Commune.Departement})
 	return c, nil
-}
-
-func applicant(ps *Problems, in CreationInput) Applicant {
-	a := Applicant{FirstName: strings.TrimSpace(in.FirstName), LastName: strings.TrimSpace(in.LastName)}
-	if check.Text(in.FirstName, 1, MaxNameLen) != nil {
-		ps.add("applicant.first_name", "required", fmt.Sprintf("Prénom obligatoire (%d caractères au plus).", MaxNameLen))
-	}
-	if check.Text(in.LastName, 1, MaxNameLen) != nil {
-		ps.add("applicant.last_name", "required", fmt.Sprintf("Nom obligatoire (%d caractères au plus).", MaxNameLen))
-	}
-	email, err := check.NormalizeEmail(in.Email)
-	if err != nil {
-		ps.add("applicant.email", "format", "Adresse électronique invalide (exemple : prenom.nom@exemple.fr).")
-	}
-	a.Email = email
-	if in.Phone != "" {
-		phone, err := check.FrenchPhone(in.Phone)
-		if err != nil {
-			ps.add("applicant.phone", "format", "Numéro de téléphone français invalide (exemple : 06 12 34 56 78).")
-		}
-		a.Phone = phone
-	}
-	return a
-}
-
-// commune resolves the project's commune from its postcode, and from the
-// commune code when the postcode serves several communes.
-func commune(ps *Problems, in CreationInput, ref Reference) refdata.Commune {
-	if err := check.Postcode(in.Postcode); err != nil {
-		ps.add("project.postcode", "format", "Code postal à 5 chiffres attendu.")
-		return refdata.Commune{}
-	}
-	candidates := ref.CommunesByPostcode(in.Postcode)
-	if len(candidates) == 0 {
-		ps.add("project.postcode", "unknown", "Ce code postal n'existe pas.")
-		return refdata.Commune{}
-	}
-	if in.CommuneCode == "" {
-		if len(candidates) == 1 {
-			return candidates[0]
-		}
-		ps.add("project.commune_code", "ambiguous", fmt.Sprintf("Ce code postal couvre %d communes : précisez la commune (code INSEE).", len(candidates)))
-		return refdata.Commune{}
-	}
-	for _, c := range candidates {
-		if c.Code == in.CommuneCode {
-			return c
-		}
-	}
-	ps.add("project.commune_code", "mismatch", "Cette commune ne correspond pas au code postal.")
-	return refdata.Commune{}
 }
 
 // Submitted is the event announcing the request, without personal data.

@@ -1,158 +1,229 @@
 // Package routing is intake's "aiguillage": from the activity's NAF code,
-// the headcount and the commune, it decides which chamber leads a request,
-// which one follows, and says why in French. Rules are an ordered table:
-// the first that matches decides. No I/O.
+// the headcount (with the "droit de suite" of artisans) and the commune's
+// département, it decides which chamber leads a request, which one follows,
+// and says why in French.
+//
+// The rules are data, not code: a versioned table (rules.json, embedded,
+// replaceable by a file through LoadRules) of ordered rules, the first that
+// matches deciding. Apart from LoadRules reading that file at startup, the
+// package does no I/O.
 package routing
 
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/refdata"
 )
 
-// ArtisanalHeadcountLimit: an artisanal business employs fewer than eleven
-// people (Code de l'artisanat, L. 111-1).
-const ArtisanalHeadcountLimit = 11
-
 // Input is what the decision depends on.
 type Input struct {
-	NAFCode     string // canonical sub-class, empty when unknown
-	Headcount   int
+	// NAFCode is the activity's NAF sub-class, written "47.11F" or
+	// "4711F"; empty when unknown. A code that is not a sub-class of the
+	// nomenclature counts as unknown.
+	NAFCode   string
+	Headcount int
+	// Departement is the code of the commune's département; empty when
+	// the commune is unknown.
 	Departement string
+	// AlreadyRegistered: the business is already registered in the
+	// secteur des métiers (RNE), so the droit de suite keeps it artisanal
+	// below 250 employees.
+	AlreadyRegistered bool
+	// TakeoverOfArtisanFonds: the business takes over the fonds of a
+	// registered artisan, so it may register with 11 to 99 employees.
+	TakeoverOfArtisanFonds bool
 }
 
-// Reference gives the artisanal status of a NAF sub-class.
+// Reference is the reference data the router looks codes up in
+// (*refdata.Data).
 type Reference interface {
+	NAF(code string) (refdata.NAFEntry, bool)
 	Artisanat(nafCode string) (refdata.ArtisanalActivity, bool)
+	Departement(code string) (refdata.Departement, bool)
 }
 
 // Router decides routings for the served départements.
 type Router struct {
 	Ref          Reference
 	Departements []string // served départements; others are flagged for forwarding
+	// Rules is the routing table; nil means the embedded one.
+	Rules *Rules
 }
 
-type rule struct {
-	id      string
-	matches func(in Input, art refdata.ArtisanalActivity, artisanal bool) bool
-	decide  func(in Input, art refdata.ArtisanalActivity) events.Routing
-}
-
-// rules are tried in order; fallback decides when none matches.
-func rules() []rule {
-	return []rule{
-		{
-			id:      "naf-unknown",
-			matches: func(in Input, _ refdata.ArtisanalActivity, _ bool) bool { return in.NAFCode == "" },
-			decide: func(Input, refdata.ArtisanalActivity) events.Routing {
-				return events.Routing{LeadChamber: events.ChamberCCI, SecondaryChamber: events.ChamberCMA,
-					Reason: "Activité sans code NAF : la CCI accueille la demande et la partage avec la CMA jusqu'à ce que l'activité soit précisée."}
-			},
-		},
-		{
-			// Farming belongs to the chamber of agriculture, except the
-			// artisanal trades listed inside it (maréchalerie in 01.62Z).
-			id: "agriculture",
-			matches: func(in Input, _ refdata.ArtisanalActivity, art bool) bool {
-				return !art && division(in.NAFCode) <= "03"
-			},
-			decide: func(Input, refdata.ArtisanalActivity) events.Routing {
-				return events.Routing{Reason: "Activité agricole : elle relève de la chambre d'agriculture, ni de la CCI ni de la CMA."}
-			},
-		},
-		{
-			id:      "liberal-profession",
-			matches: func(in Input, _ refdata.ArtisanalActivity, art bool) bool { return !art && liberal(in.NAFCode) },
-			decide: func(Input, refdata.ArtisanalActivity) events.Routing {
-				return events.Routing{Reason: "Profession libérale : elle ne relève ni de la CCI ni de la CMA ; adressez-vous à l'URSSAF (guichet des professions libérales) ou à l'ordre professionnel."}
-			},
-		},
-		{
-			id: "artisanal-always-small",
-			matches: func(in Input, a refdata.ArtisanalActivity, art bool) bool {
-				return art && a.Kind == refdata.ArtisanalAlways && in.Headcount < ArtisanalHeadcountLimit
-			},
-			decide: func(in Input, a refdata.ArtisanalActivity) events.Routing {
-				return events.Routing{LeadChamber: events.ChamberCMA,
-					Reason: fmt.Sprintf("Activité artisanale (%s, famille %s) et moins de %d salariés : la CMA est compétente.", in.NAFCode, a.Family, ArtisanalHeadcountLimit)}
-			},
-		},
-		{
-			id: "artisanal-always-large",
-			matches: func(in Input, a refdata.ArtisanalActivity, art bool) bool {
-				return art && a.Kind == refdata.ArtisanalAlways
-			},
-			decide: func(in Input, a refdata.ArtisanalActivity) events.Routing {
-				return events.Routing{LeadChamber: events.ChamberCCI, SecondaryChamber: events.ChamberCMA,
-					Reason: fmt.Sprintf("Activité artisanale (%s) mais %d salariés ou plus : la CCI est compétente ; la CMA suit le dossier au titre du droit de suite éventuel.", in.NAFCode, ArtisanalHeadcountLimit)}
-			},
-		},
-		{
-			id: "artisanal-partly",
-			matches: func(in Input, a refdata.ArtisanalActivity, art bool) bool {
-				return art && a.Kind == refdata.ArtisanalPartly && in.Headcount < ArtisanalHeadcountLimit
-			},
-			decide: func(in Input, _ refdata.ArtisanalActivity) events.Routing {
-				return events.Routing{LeadChamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI,
-					Reason: fmt.Sprintf("Le code %s n'est artisanal que pour une partie de ses activités : la CMA accueille la demande et la partage avec la CCI jusqu'à ce que l'activité exacte soit connue.", in.NAFCode)}
-			},
-		},
-		{
-			id: "artisanal-partly-large",
-			matches: func(_ Input, a refdata.ArtisanalActivity, art bool) bool {
-				return art && a.Kind == refdata.ArtisanalPartly
-			},
-			decide: func(in Input, _ refdata.ArtisanalActivity) events.Routing {
-				return events.Routing{LeadChamber: events.ChamberCCI, SecondaryChamber: events.ChamberCMA,
-					Reason: fmt.Sprintf("Le code %s n'est artisanal que pour une partie de ses activités et l'entreprise compte %d salariés ou plus : la CCI est compétente ; la CMA suit le dossier si l'activité exacte est artisanale (droit de suite).", in.NAFCode, ArtisanalHeadcountLimit)}
-			},
-		},
-	}
-}
-
-// fallback: what is neither artisanal, agricultural nor liberal is commerce,
-// industry or services, the CCI's field.
-var fallback = rule{
-	id: "commercial",
-	decide: func(in Input, _ refdata.ArtisanalActivity) events.Routing {
-		return events.Routing{LeadChamber: events.ChamberCCI,
-			Reason: fmt.Sprintf("Activité commerciale, industrielle ou de services (%s) non artisanale : la CCI est compétente.", in.NAFCode)}
-	},
+// Decision is a routing with what it was decided on, for the record.
+type Decision struct {
+	// Routing is the decision as events carry it: chambers, rule id,
+	// French reason, territory flag and table version.
+	Routing events.Routing
+	// Input is the input as read: NAFCode in canonical form when it is a
+	// known sub-class, as given otherwise.
+	Input Input
+	// NAFKnown tells whether Input.NAFCode is a sub-class of NAFVersion.
+	NAFKnown   bool
+	NAFVersion string
+	// Artisanal is the sub-class's status in the list of artisanal
+	// activities ("" when not listed), Family its family.
+	Artisanal refdata.ArtisanalKind
+	Family    string
+	// TurnTo says where to turn when neither chamber is competent.
+	TurnTo string
+	// Region is the code of the département's région, when known.
+	Region string
 }
 
 // Route decides the routing of a request.
-func (r Router) Route(in Input) events.Routing {
-	art, isArt := r.Ref.Artisanat(in.NAFCode)
-	chosen := fallback
-	for _, ru := range rules() {
-		if ru.matches(in, art, isArt) {
-			chosen = ru
-			break
+func (r Router) Route(in Input) events.Routing { return r.Decide(in).Routing }
+
+// Decide decides the routing of a request and records what it relied on.
+func (r Router) Decide(in Input) Decision {
+	rules := r.Rules
+	if rules == nil {
+		var err error
+		if rules, err = EmbeddedRules(); err != nil {
+			return unavailable(in, err)
 		}
 	}
-	d := chosen.decide(in, art)
-	d.RuleID = chosen.id
+	f := r.facts(in)
+	d := Decision{Input: f.in, NAFKnown: f.known, NAFVersion: refdata.NAFVersion,
+		Artisanal: f.art.Kind, Family: f.art.Family, Region: f.region}
+	rule := rules.first(f)
+	d.TurnTo = rule.Then.TurnTo
+	d.Routing = events.Routing{
+		LeadChamber:      rule.Then.Lead,
+		SecondaryChamber: rule.Then.Secondary,
+		RuleID:           rule.ID,
+		Reason:           f.render(rule.Then.Reason, rule.Then.TurnTo),
+		RulesVersion:     rules.Version(),
+	}
 	if in.Departement != "" && !slices.Contains(r.Departements, in.Departement) {
-		d.OutOfTerritory = true
-		d.Reason += " La commune est hors du territoire servi : la demande sera transmise aux chambres compétentes."
+		d.Routing.OutOfTerritory = true
+		d.Routing.Reason += " " + f.render(rules.table.OutOfTerritoryReason, "")
 	}
 	return d
 }
 
-func division(naf string) string {
-	if len(naf) < 2 {
-		return ""
-	}
-	return naf[:2]
+// unavailable is the decision when the embedded table cannot be read,
+// which its test rules out: both chambers receive the request rather than
+// none.
+func unavailable(in Input, err error) Decision {
+	return Decision{Input: in, NAFVersion: refdata.NAFVersion, Routing: events.Routing{
+		LeadChamber: events.ChamberCCI, SecondaryChamber: events.ChamberCMA, RuleID: "rules-unavailable",
+		Reason: fmt.Sprintf("La table d'aiguillage est illisible (%v) : la CCI accueille la demande et la partage avec la CMA.", err),
+	}}
 }
 
-// liberalPrefixes are NAF classes of regulated liberal professions (law,
-// accounting, architecture, veterinary and health care).
-var liberalPrefixes = []string{"69.", "71.11", "75.", "86.2", "86.9"}
+// facts are the input with what the reference data says about it.
+type facts struct {
+	in          Input
+	known       bool // in.NAFCode is a canonical, existing sub-class
+	label       string
+	art         refdata.ArtisanalActivity // zero when not listed
+	departement string                    // "Essonne (91)", or the code alone
+	region      string
+}
 
-func liberal(naf string) bool {
-	return slices.ContainsFunc(liberalPrefixes, func(p string) bool { return strings.HasPrefix(naf, p) })
+func (r Router) facts(in Input) facts {
+	f := facts{in: in, departement: in.Departement}
+	if c, ok := refdata.NormalizeNAF(in.NAFCode); ok {
+		if e, ok := r.Ref.NAF(c); ok {
+			f.in.NAFCode, f.known, f.label = e.Code, true, e.Label
+			f.art, _ = r.Ref.Artisanat(e.Code)
+		}
+	}
+	if dep, ok := r.Ref.Departement(in.Departement); ok && in.Departement != "" {
+		f.departement = fmt.Sprintf("%s, %s", dep.Name, dep.Code)
+		f.region = dep.Region
+	}
+	return f
+}
+
+// first returns the first rule that holds; the validated table ends with a
+// catch-all, so there always is one.
+func (r *Rules) first(f facts) Rule {
+	for _, ru := range r.table.Rules {
+		if ru.When.hold(f) {
+			return ru
+		}
+	}
+	return r.table.Rules[len(r.table.Rules)-1]
+}
+
+func (c Conditions) hold(f facts) bool {
+	if c.NAFMissing != nil && *c.NAFMissing == f.known {
+		return false
+	}
+	if (c.NAFArtisanal != "" || c.NAFPrefixes != nil) && !f.known {
+		return false
+	}
+	if c.NAFArtisanal != "" && c.NAFArtisanal != artisanalStatus(f.art.Kind) {
+		return false
+	}
+	if c.NAFPrefixes != nil && !slices.ContainsFunc(c.NAFPrefixes, func(p string) bool { return strings.HasPrefix(f.in.NAFCode, p) }) {
+		return false
+	}
+	h := f.in.Headcount
+	return (c.HeadcountMin == nil || h >= *c.HeadcountMin) &&
+		(c.HeadcountMax == nil || h <= *c.HeadcountMax) &&
+		(c.AlreadyRegistered == nil || *c.AlreadyRegistered == f.in.AlreadyRegistered) &&
+		(c.TakeoverOfArtisanFonds == nil || *c.TakeoverOfArtisanFonds == f.in.TakeoverOfArtisanFonds)
+}
+
+func artisanalStatus(k refdata.ArtisanalKind) string {
+	if k == "" {
+		return artisanalNone
+	}
+	return string(k)
+}
+
+// render fills a reason template, validated by ParseRules.
+func (f facts) render(tmpl, turnTo string) string {
+	naf, label, family := "code non renseigné", "activité non précisée", "non artisanale"
+	if f.known {
+		naf, label = f.in.NAFCode, f.label
+	} else if c := strings.TrimSpace(f.in.NAFCode); c != "" && len(c) <= 12 {
+		naf = "code « " + c + " » non reconnu"
+	} else if c != "" {
+		naf = "code non reconnu"
+	}
+	if f.art.Family != "" {
+		family = familyNames[f.art.Family]
+	}
+	departement := f.departement
+	if departement == "" {
+		departement = "département inconnu"
+	}
+	return strings.NewReplacer(
+		"{naf}", naf,
+		"{naf_label}", label,
+		"{naf_version}", refdata.NAFVersion,
+		"{headcount}", strconv.Itoa(f.in.Headcount),
+		"{employees}", employees(f.in.Headcount),
+		"{family}", family,
+		"{turn_to}", turnTo,
+		"{departement}", departement,
+	).Replace(tmpl)
+}
+
+// familyNames spell the families of the list of artisanal activities.
+var familyNames = map[string]string{
+	refdata.FamilyAlimentation: "alimentation",
+	refdata.FamilyBatiment:     "bâtiment",
+	refdata.FamilyFabrication:  "fabrication",
+	refdata.FamilyServices:     "services",
+}
+
+// employees writes a headcount in French: "aucun salarié", "1 salarié",
+// "12 salariés".
+func employees(n int) string {
+	switch {
+	case n <= 0:
+		return "aucun salarié"
+	case n == 1:
+		return "1 salarié"
+	}
+	return strconv.Itoa(n) + " salariés"
 }

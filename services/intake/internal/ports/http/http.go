@@ -29,35 +29,82 @@ type Submitter interface {
 	Submit(ctx context.Context, in request.CreationInput, idem *app.Idempotency) (app.Submitted, error)
 }
 
+// OfferSubmitter accepts takeover offers.
+type OfferSubmitter interface {
+	Submit(ctx context.Context, in request.TakeoverOfferInput, idem *app.Idempotency) (app.Submitted, error)
+}
+
+// SearchSubmitter accepts buyer searches.
+type SearchSubmitter interface {
+	Submit(ctx context.Context, in request.BuyerSearchInput, idem *app.Idempotency) (app.Submitted, error)
+}
+
+// DifficultySubmitter accepts difficulty reports.
+type DifficultySubmitter interface {
+	Submit(ctx context.Context, in request.DifficultyInput, idem *app.Idempotency) (app.Submitted, error)
+}
+
 // StatusReader reads the status of a request.
 type StatusReader interface {
 	Get(ctx context.Context, requestID string) (app.StatusView, error)
 }
 
-// Routes serves the intake API.
+// Paths of the collections; a request's status is at <path>/{id}.
+const (
+	CreationPath      = "/api/v1/creation-requests"
+	TakeoverOfferPath = "/api/v1/takeover-offers"
+	BuyerSearchPath   = "/api/v1/buyer-searches"
+	DifficultyPath    = "/api/v1/difficulty-reports"
+)
+
+// Routes serves the intake API. A kind whose submitter is nil is not
+// served.
 type Routes struct {
-	Creation Submitter
-	Status   StatusReader
-	Log      *slog.Logger
+	Creation      Submitter
+	TakeoverOffer OfferSubmitter
+	BuyerSearch   SearchSubmitter
+	Difficulty    DifficultySubmitter
+	Status        StatusReader
+	Log           *slog.Logger
 }
 
 // Handler returns the mux.
 func (rt Routes) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/v1/creation-requests", rt.submitCreation)
-	mux.HandleFunc("GET /api/v1/creation-requests/{id}", rt.status)
+	mux.HandleFunc("POST "+CreationPath, rt.submitCreation)
+	mux.HandleFunc("GET "+CreationPath+"/{id}", rt.status(request.KindCreation))
+	if rt.TakeoverOffer != nil {
+		mux.HandleFunc("POST "+TakeoverOfferPath, rt.submitTakeoverOffer)
+		mux.HandleFunc("GET "+TakeoverOfferPath+"/{id}", rt.status(request.KindTakeoverOffer))
+	}
+	if rt.BuyerSearch != nil {
+		mux.HandleFunc("POST "+BuyerSearchPath, rt.submitBuyerSearch)
+		mux.HandleFunc("GET "+BuyerSearchPath+"/{id}", rt.status(request.KindBuyerSearch))
+	}
+	if rt.Difficulty != nil {
+		mux.HandleFunc("POST "+DifficultyPath, rt.submitDifficulty)
+		mux.HandleFunc("GET "+DifficultyPath+"/questionnaire", rt.questionnaire)
+		mux.HandleFunc("GET "+DifficultyPath+"/{id}", rt.status(request.KindDifficulty))
+	}
 	return mux
+}
+
+// applicantBody is the applicant block every kind of request starts with.
+type applicantBody struct {
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Email     string `json:"email"`
+	Phone     string `json:"phone"`
+}
+
+func (a applicantBody) input() request.ContactInput {
+	return request.ContactInput{FirstName: a.FirstName, LastName: a.LastName, Email: a.Email, Phone: a.Phone}
 }
 
 // creationBody is the JSON shape of a creation request.
 type creationBody struct {
-	Applicant struct {
-		FirstName string `json:"first_name"`
-		LastName  string `json:"last_name"`
-		Email     string `json:"email"`
-		Phone     string `json:"phone"`
-	} `json:"applicant"`
-	Project struct {
+	Applicant applicantBody `json:"applicant"`
+	Project   struct {
 		Description      string `json:"description"`
 		NAFCode          string `json:"naf_code"`
 		LegalForm        string `json:"legal_form"`
@@ -88,7 +135,16 @@ type accepted struct {
 
 func (rt Routes) submitCreation(w http.ResponseWriter, r *http.Request) {
 	var body creationBody
-	if p := httpserver.DecodeJSON(w, r, MaxBody, &body); p != nil {
+	rt.accept(w, r, CreationPath, &body, func(ctx context.Context, idem *app.Idempotency) (app.Submitted, error) {
+		return rt.Creation.Submit(ctx, body.input(), idem)
+	})
+}
+
+// accept decodes a submission into body, reads its Idempotency-Key, runs
+// submit and answers 202 with the status link, or the problem.
+func (rt Routes) accept(w http.ResponseWriter, r *http.Request, path string, body any,
+	submit func(context.Context, *app.Idempotency) (app.Submitted, error)) {
+	if p := httpserver.DecodeJSON(w, r, MaxBody, body); p != nil {
 		httpserver.WriteProblem(w, r, *p)
 		return
 	}
@@ -97,12 +153,12 @@ func (rt Routes) submitCreation(w http.ResponseWriter, r *http.Request) {
 		httpserver.WriteProblem(w, r, *bad)
 		return
 	}
-	out, err := rt.Creation.Submit(r.Context(), body.input(), idem)
+	out, err := submit(r.Context(), idem)
 	if err != nil {
 		rt.fail(w, r, err)
 		return
 	}
-	statusURL := "/api/v1/creation-requests/" + out.RequestID
+	statusURL := path + "/" + out.RequestID
 	w.Header().Set("Location", statusURL)
 	httpserver.WriteJSON(w, http.StatusAccepted, accepted{RequestID: out.RequestID, Status: request.StatusReceived, StatusURL: statusURL, Routing: out.Routing})
 }
@@ -126,13 +182,22 @@ func idempotency(r *http.Request, body any) (*app.Idempotency, *httpserver.Probl
 	return &app.Idempotency{Key: key, Fingerprint: fp[:]}, nil
 }
 
-func (rt Routes) status(w http.ResponseWriter, r *http.Request) {
-	v, err := rt.Status.Get(r.Context(), r.PathValue("id"))
-	if err != nil {
-		rt.fail(w, r, err)
-		return
+// status serves the status of the requests of one kind; the id of a
+// request of another kind is not found there, so that a link never tells
+// what kind of request an id is (a difficulty report is confidential).
+func (rt Routes) status(kind string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := rt.Status.Get(r.Context(), r.PathValue("id"))
+		if err == nil && v.Kind != kind {
+			err = app.ErrNotFound
+		}
+		if err != nil {
+			rt.fail(w, r, err)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		httpserver.WriteJSON(w, http.StatusOK, v)
 	}
-	httpserver.WriteJSON(w, http.StatusOK, v)
 }
 
 // fail maps use case errors to problems, in one place.

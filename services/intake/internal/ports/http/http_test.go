@@ -25,6 +25,7 @@ import (
 
 	"github.com/ccicma/platform/services/intake/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/intake/internal/app"
+	"github.com/ccicma/platform/services/intake/internal/domain/request"
 	"github.com/ccicma/platform/services/intake/internal/domain/routing"
 	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
 	"github.com/ccicma/platform/services/intake/migrations"
@@ -70,9 +71,14 @@ func setup(t *testing.T) *env {
 	}
 	e.pool = pool
 	store := postgres.New(pool, e.waker)
+	router := routing.Router{Ref: ref, Departements: []string{"91"}}
+	now := func() time.Time { return time.Now().UTC() }
 	routes := httpport.Routes{
-		Creation: app.SubmitCreation{Requests: store, Ref: ref, Router: routing.Router{Ref: ref, Departements: []string{"91"}},
-			Now: func() time.Time { return time.Now().UTC() }},
+		Creation:      app.SubmitCreation{Requests: store, Ref: ref, Router: router, Now: now},
+		TakeoverOffer: app.SubmitTakeoverOffer{Requests: store, Ref: ref, Router: router, Now: now},
+		BuyerSearch:   app.SubmitBuyerSearch{Requests: store, Ref: ref, Router: router, Now: now},
+		Difficulty: app.SubmitDifficultyReport{Requests: store, Ref: ref, Router: router,
+			Thresholds: request.DefaultThresholds(), Now: now},
 		Status: app.RequestStatus{Requests: store},
 		Log:    slog.New(slog.DiscardHandler),
 	}

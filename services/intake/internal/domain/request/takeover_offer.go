@@ -1,0 +1,172 @@
+package request
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/refdata"
+
+	"github.com/ccicma/platform/services/intake/internal/domain/routing"
+)
+
+// Limits of a takeover offer's fields.
+const (
+	MaxReasonDetailsLen = 1000
+	// MinAskingPrice: one euro, the symbolic price of some takeovers.
+	MinAskingPrice = 1
+)
+
+// Droit de suite: a buyer who takes over the fonds of a registered artisan
+// may register in the secteur des métiers with 11 to 99 employees (ex-art.
+// 19 I loi 96-603 as amended by loi PACTE; see shared/data/artisanat-rules.md).
+const (
+	artisanalHeadcountLimit = 11
+	droitDeSuiteTakeoverMax = 99
+)
+
+// RevenueBands are the yearly revenue bands of a business for sale.
+var RevenueBands = Choices{
+	{"lt_100k", "Moins de 100 000 €"},
+	{"100k_300k", "De 100 000 € à 300 000 €"},
+	{"300k_1m", "De 300 000 € à 1 million d'euros"},
+	{"1m_3m", "De 1 à 3 millions d'euros"},
+	{"3m_10m", "De 3 à 10 millions d'euros"},
+	{"gte_10m", "10 millions d'euros ou plus"},
+}
+
+// ProfitBands are the gross operating profit (excédent brut d'exploitation)
+// bands of a business for sale.
+var ProfitBands = Choices{
+	{"negative", "Négatif"},
+	{"lt_25k", "De 0 à 25 000 €"},
+	{"25k_75k", "De 25 000 € à 75 000 €"},
+	{"75k_150k", "De 75 000 € à 150 000 €"},
+	{"150k_300k", "De 150 000 € à 300 000 €"},
+	{"300k_1m", "De 300 000 € à 1 million d'euros"},
+	{"gte_1m", "1 million d'euros ou plus"},
+}
+
+// SaleReasons are why an owner sells. Health is folded into "personal" on
+// purpose: the code travels in events, and a health reason would be health
+// data about the seller.
+var SaleReasons = Choices{
+	{"retirement", "Départ à la retraite"},
+	{"personal", "Raisons personnelles, familiales ou de santé"},
+	{"new_project", "Nouveau projet professionnel"},
+	{"partner_departure", "Départ d'un associé"},
+	{"economic", "Difficultés économiques"},
+	{"other", "Autre raison"},
+}
+
+// TakeoverOfferInput is a business for sale as typed by its owner.
+type TakeoverOfferInput struct {
+	Contact ContactInput
+	// The business.
+	SIRET, NAFCode, Postcode, CommuneCode string
+	Headcount                             int
+	RevenueBand, ProfitBand               string
+	// The offer.
+	AskingPrice   int64
+	DealTypes     []string
+	Reason        string
+	ReasonDetails string // free text, required when Reason is "other"
+	Timeline      string
+	Confidential  bool
+}
+
+// TakeoverOffer is a validated takeover offer.
+type TakeoverOffer struct {
+	ID            string
+	Applicant     Applicant
+	SIRET         string
+	NAFCode       string
+	Commune       refdata.Commune
+	Headcount     int
+	RevenueBand   string
+	ProfitBand    string
+	AskingPrice   int64
+	DealTypes     []string // canonical order, no duplicates
+	Reason        string
+	ReasonDetails string
+	Timeline      string
+	Confidential  bool
+	Routing       events.Routing
+	SubmittedAt   time.Time
+}
+
+// TakeoverReference is the reference data a takeover offer needs.
+type TakeoverReference interface {
+	Reference
+	Artisanat(nafCode string) (refdata.ArtisanalActivity, bool)
+}
+
+// NewTakeoverOffer validates input and routes the offer by the business's
+// activity and headcount. All problems are reported at once.
+func NewTakeoverOffer(id string, in TakeoverOfferInput, ref TakeoverReference, router routing.Router, now time.Time) (TakeoverOffer, error) {
+	var ps Problems
+	o := TakeoverOffer{ID: id, SubmittedAt: now.UTC(), Headcount: in.Headcount, AskingPrice: in.AskingPrice, Confidential: in.Confidential}
+	o.Applicant = applicant(&ps, in.Contact)
+	o.SIRET = requiredSIRET(&ps, "business.siret", in.SIRET)
+	if in.NAFCode == "" {
+		ps.add("business.naf_code", "required", "Code NAF (APE) obligatoire : il figure sur l'avis de situation Sirene (exemple : 10.71C).")
+	} else {
+		o.NAFCode = nafSubclass(&ps, "business.naf_code", in.NAFCode, ref)
+	}
+	o.Commune = commune(&ps, "business", in.Postcode, in.CommuneCode, ref)
+	headcount(&ps, "business.headcount", in.Headcount)
+	o.RevenueBand = choice(&ps, "business.revenue_band", in.RevenueBand, RevenueBands)
+	o.ProfitBand = choice(&ps, "business.gross_operating_profit_band", in.ProfitBand, ProfitBands)
+	amount(&ps, "offer.asking_price", in.AskingPrice, MinAskingPrice, "Prix demandé")
+	o.DealTypes = choiceSet(&ps, "offer.deal_types", in.DealTypes, DealTypes)
+	o.Reason = choice(&ps, "offer.reason", in.Reason, SaleReasons)
+	minDetails := 0
+	if in.Reason == "other" {
+		minDetails = 1
+	}
+	o.ReasonDetails = text(&ps, "offer.reason_details", in.ReasonDetails, minDetails, MaxReasonDetailsLen,
+		fmt.Sprintf("Précisions sur la raison de la cession : %d caractères au plus, obligatoires pour « Autre raison ».", MaxReasonDetailsLen))
+	o.Timeline = choice(&ps, "offer.timeline", in.Timeline, Timelines)
+	if err := ps.err(); err != nil {
+		return TakeoverOffer{}, err
+	}
+	// TODO(routing): the router cannot yet tell a takeover from a creation;
+	// the droit de suite is added to the reason here until it can.
+	o.Routing = router.Route(routing.Input{NAFCode: o.NAFCode, Headcount: o.Headcount, Departement: o.Commune.Departement})
+	if art, ok := ref.Artisanat(o.NAFCode); ok && o.droitDeSuite() {
+		o.Routing.Reason += fmt.Sprintf(" Pour la reprise : l'activité étant %s artisanale, le repreneur du fonds pourra s'immatriculer au secteur des métiers avec %d à %d salariés (droit de suite) ; la CMA reste compétente pour l'accompagner.",
+			artisanalWord(art.Kind), artisanalHeadcountLimit, droitDeSuiteTakeoverMax)
+	}
+	return o, nil
+}
+
+// droitDeSuite: the fonds is for sale and the headcount is in the range
+// where only the droit de suite keeps the buyer in the secteur des métiers.
+func (o TakeoverOffer) droitDeSuite() bool {
+	return slices.Contains(o.DealTypes, events.DealFonds) &&
+		o.Headcount >= artisanalHeadcountLimit && o.Headcount <= droitDeSuiteTakeoverMax
+}
+
+func artisanalWord(k refdata.ArtisanalKind) string {
+	if k == refdata.ArtisanalPartly {
+		return "en partie"
+	}
+	return "entièrement"
+}
+
+// Submitted is the event announcing the offer, without personal data. A
+// confidential offer is an anonymous teaser: no SIRET and no commune, only
+// the département, until an advisor approves an introduction.
+func (o TakeoverOffer) Submitted() events.TakeoverOfferSubmitted {
+	e := events.TakeoverOfferSubmitted{
+		RequestID: o.ID, NAFCode: o.NAFCode, NAFVersion: refdata.NAFVersion, Departement: o.Commune.Departement,
+		Headcount: o.Headcount, RevenueBand: o.RevenueBand, GrossOperatingProfitBand: o.ProfitBand,
+		AskingPrice: o.AskingPrice, DealTypes: slices.Clone(o.DealTypes), Reason: o.Reason, Timeline: o.Timeline,
+		Confidential: o.Confidential, Routing: o.Routing, SubmittedAt: o.SubmittedAt,
+	}
+	if !o.Confidential {
+		e.CommuneCode, e.SIRET = o.Commune.Code, o.SIRET
+	}
+	return e
+}

@@ -1,0 +1,374 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// The browser tests drive a real headless Chromium (Debian's chromium
+// package; .ci/run installs it). Without a browser they fail: they are
+// the only tests of what an applicant actually sees and does.
+
+// browser is the Chromium process the tests share; each test opens tabs.
+var browser struct {
+	once   sync.Once
+	ctx    context.Context
+	cancel func()
+	err    error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if browser.cancel != nil {
+		browser.cancel()
+	}
+	os.Exit(code)
+}
+
+// chromiumPath finds the browser: $CHROMIUM_PATH, or a Chromium on PATH.
+func chromiumPath() (string, error) {
+	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
+		return p, nil
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("no Chromium found (looked for $CHROMIUM_PATH, chromium, chromium-browser, google-chrome, headless-shell on PATH).\n" +
+		"Fix: apt-get install -y chromium (bash .ci/run does it), or set CHROMIUM_PATH")
+}
+
+func startBrowser() (context.Context, func(), error) {
+	path, err := chromiumPath()
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := os.MkdirTemp("", "intake-web-chromium-")
+	if err != nil {
+		return nil, nil, err
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("lang", "fr-FR"),
+		chromedp.Env("LANGUAGE=fr", "LANG=fr_FR.UTF-8"),
+		chromedp.UserDataDir(dir),
+		chromedp.WindowSize(1280, 1000),
+	)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	cancel := func() {
+		cancelCtx()
+		cancelAlloc()
+		_ = os.RemoveAll(dir)
+	}
+	// The first run starts the browser, which lives as long as the context
+	// of that run: ctx, not one with a timeout.
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		return nil, nil, fmt.Errorf("start %s: %w", path, err)
+	}
+	return ctx, cancel, nil
+}
+
+// tab opens a browser tab for the test, closed when it ends.
+func tab(t *testing.T) context.Context {
+	t.Helper()
+	browser.once.Do(func() { browser.ctx, browser.cancel, browser.err = startBrowser() })
+	if browser.err != nil {
+		t.Fatalf("browser tests need Chromium: %v", browser.err)
+	}
+	ctx, cancel := chromedp.NewContext(browser.ctx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel() })
+	return ctx
+}
+
+// do runs steps in the test's tab.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// get runs an action that reads something in the test's tab.
+func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// screenshot saves a full-page PNG into $INTAKE_WEB_SCREENSHOTS, when set,
+// for a person to look at; nothing is saved otherwise.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("INTAKE_WEB_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png := get(t, ctx, chromedp.FullScreenshot(100))
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// typed is what the browser tests type into the creation form, by id.
+var typed = []struct{ id, text string }{
+	{"applicant-first-name", "Inès"},
+	{"applicant-last-name", "Moreau"},
+	{"applicant-email", "ines.moreau@example.fr"},
+	{"applicant-phone", "06 12 34 56 78"},
+	{"project-description", "Ouverture d'une boulangerie-pâtisserie artisanale à Évry."},
+	{"project-naf-code", "1071C"},
+	{"project-planned-headcount", "3"},
+}
+
+// fillCreation types a valid creation project, commune left to the caller.
+func fillCreation(postcode string) chromedp.Action[chromedp.Void] {
+	// Keys are typed one by one (slow) where a script listens; the other
+	// fields are set, with the input and change events a browser fires.
+	var steps []chromedp.Action[chromedp.Void]
+	for _, f := range typed {
+		steps = append(steps, chromedp.SetValue(chromedp.ID(f.id), f.text))
+	}
+	return chromedp.Steps(append(steps,
+		chromedp.SetValue(chromedp.ID("project-legal-form"), "SARL"),
+		chromedp.SendKeys(chromedp.ID("project-postcode"), postcode),
+	)...)
+}
+
+// clearField empties a field. (SetValue cannot set an empty value: chromedp
+// drops the empty argument.)
+func clearField(id string) chromedp.Action[chromedp.Void] {
+	return chromedp.Evaluate[chromedp.Void](`document.getElementById('` + id + `').value = ''`)
+}
+
+// send clicks the visible "Envoyer ma demande" button.
+var send = chromedp.Click(chromedp.CSS(`#creation-form button.fr-btn[value="send"]`))
+
+// pickFirstCommune chooses the first commune of the select.
+var pickFirstCommune = chromedp.Evaluate[chromedp.Void](`document.getElementById('project-commune-code').selectedIndex = 1`)
+
+func TestBrowserSubmitCreation(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := tab(t)
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/creation"),
+		fillCreation("91000"),
+		// The script names the only commune of the postcode...
+		chromedp.WaitVisible(chromedp.ID("commune-found")),
+	)
+	if found := get(t, ctx, chromedp.Text(chromedp.ID("commune-found"))); !strings.Contains(found, "Évry-Courcouronnes") {
+		t.Errorf("commune shown: %q, want Évry-Courcouronnes", found)
+	}
+	// ... and the activity of a NAF code it suggested.
+	do(t, ctx,
+		clearField("project-naf-code"),
+		chromedp.SendKeys(chromedp.ID("project-naf-code"), "boulangerie"),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#naf-options option[value="10.71C"]') !== null`, chromedp.WithPollingTimeout(10*time.Second)),
+		clearField("project-naf-code"),
+		chromedp.SendKeys(chromedp.ID("project-naf-code"), "10.71C"),
+		chromedp.WaitVisible(chromedp.ID("naf-label")),
+	)
+	if naf := get(t, ctx, chromedp.Text(chromedp.ID("naf-label"))); !strings.Contains(naf, "Boulangerie") {
+		t.Errorf("activity shown: %q, want the label of 10.71C", naf)
+	}
+	screenshot(t, ctx, "creation-form")
+
+	do(t, ctx, send, chromedp.WaitVisible(chromedp.ID("confirmation")))
+	if url := get(t, ctx, chromedp.Location()); !strings.Contains(url, "/suivi/") {
+		t.Errorf("landed on %s, want the status page", url)
+	}
+	main := get(t, ctx, chromedp.Text(chromedp.CSS("main")))
+	for _, want := range []string{"Votre demande a bien été envoyée", "Chambre de métiers et de l'artisanat", "Étape 2 sur 3"} {
+		if !strings.Contains(main, want) {
+			t.Errorf("status page lacks %q:\n%s", want, main)
+		}
+	}
+	if reason := get(t, ctx, chromedp.Text(chromedp.ID("raison"))); reason == "" {
+		t.Error("no routing reason shown")
+	}
+	screenshot(t, ctx, "status")
+	e.assertStored(t, 1)
+}
+
+func TestBrowserBadSIRETShowsFieldErrorAndKeepsInputs(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := tab(t)
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/creation"),
+		fillCreation("91000"),
+		chromedp.SendKeys(chromedp.ID("project-siret"), "732 829 320 00075"),
+		send,
+		chromedp.WaitVisible(chromedp.ID("project-siret-error")),
+	)
+	if msg := get(t, ctx, chromedp.Text(chromedp.ID("project-siret-error"))); !strings.Contains(msg, "SIRET invalide") {
+		t.Errorf("SIRET error %q", msg)
+	}
+	describedBy := get(t, ctx, chromedp.AttributeValue(chromedp.ID("project-siret"), "aria-describedby")).Value
+	inGroup := get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('project-siret').closest('.fr-input-group')
+		.contains(document.getElementById('project-siret-error'))`))
+	if describedBy != "project-siret-messages" || !inGroup {
+		t.Errorf("error not beside the field: aria-describedby %q, in the field's group %v", describedBy, inGroup)
+	}
+	focused := get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+	if title := get(t, ctx, chromedp.Title()); focused != "erreurs" || !strings.HasPrefix(title, "Erreur") {
+		t.Errorf("focus on %q, title %q: want the error summary focused and the title to say so", focused, title)
+	}
+	screenshot(t, ctx, "creation-errors")
+	for _, f := range typed {
+		if v := get(t, ctx, chromedp.Value(chromedp.ID(f.id))); v != f.text {
+			t.Errorf("#%s holds %q after the error, want %q", f.id, v, f.text)
+		}
+	}
+	siret := get(t, ctx, chromedp.Value(chromedp.ID("project-siret")))
+	if legal := get(t, ctx, chromedp.Value(chromedp.ID("project-legal-form"))); siret != "732 829 320 00075" || legal != "SARL" {
+		t.Errorf("SIRET %q, legal form %q: want them kept", siret, legal)
+	}
+	e.assertStored(t, 0)
+
+	// The summary's link takes the keyboard to the field.
+	do(t, ctx, chromedp.Click(chromedp.CSS(`#erreurs a[href="#project-siret"]`)))
+	if focused := get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); focused != "project-siret" {
+		t.Errorf("after the summary link, focus on %q, want project-siret", focused)
+	}
+	// Fixed, the same form goes through.
+	do(t, ctx,
+		clearField("project-siret"),
+		chromedp.SendKeys(chromedp.ID("project-siret"), "73282932000074"),
+		send,
+		chromedp.WaitVisible(chromedp.ID("confirmation")),
+	)
+	e.assertStored(t, 1)
+}
+
+func TestBrowserAmbiguousPostcodeShowsCommuneSelect(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := tab(t)
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/creation"),
+		fillCreation("91100"),
+		chromedp.WaitVisible(chromedp.ID("project-commune-code")),
+	)
+	if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#project-commune-code option').length`)); n < 3 {
+		t.Fatalf("commune select has %d options, want a placeholder and several communes", n)
+	}
+	screenshot(t, ctx, "creation-communes")
+	do(t, ctx, pickFirstCommune, send, chromedp.WaitVisible(chromedp.ID("confirmation")))
+	e.assertStored(t, 1)
+
+	// A postcode with one commune hides the select again.
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/creation"),
+		chromedp.SendKeys(chromedp.ID("project-postcode"), "91100"),
+		chromedp.WaitVisible(chromedp.ID("project-commune-code")),
+		chromedp.SendKeys(chromedp.ID("project-postcode"), strings.Repeat(kb.Backspace, 5)+"91000"),
+		chromedp.WaitVisible(chromedp.ID("commune-found")),
+	)
+	if !get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('project-commune-code-group').hidden`)) {
+		t.Error("the commune select stays visible for a postcode with one commune")
+	}
+}
+
+func TestBrowserWorksWithoutJavaScript(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := tab(t)
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/creation"),
+		fillCreation("91100"),
+		clearField("project-naf-code"),
+		chromedp.SendKeys(chromedp.ID("project-naf-code"), "coiffure"),
+		// Enter sends the form (the default button), not the NAF search.
+		chromedp.SendKeys(chromedp.ID("project-naf-code"), kb.Enter),
+		chromedp.WaitVisible(chromedp.ID("erreurs")),
+		chromedp.WaitVisible(chromedp.ID("project-commune-code")),
+	)
+	if msg := get(t, ctx, chromedp.Text(chromedp.ID("project-commune-code-messages"))); !strings.Contains(msg, "choisissez la vôtre") {
+		t.Errorf("commune error %q", msg)
+	}
+	// The script did not run: the page says so by lacking its class.
+	if js := get(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "class")).Value; strings.Contains(js, "ie-js") {
+		t.Fatal("the script ran: this test must run without JavaScript")
+	}
+	if picks := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name=naf_pick]').length`)); picks == 0 {
+		t.Fatal("no NAF choices for « coiffure »")
+	}
+	screenshot(t, ctx, "creation-nojs-choices")
+	do(t, ctx,
+		chromedp.Click(chromedp.CSS(`label[for="naf-pick-0"]`)),
+		chromedp.SetValue(chromedp.ID("project-commune-code"), get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#project-commune-code option:nth-child(2)`), "value")).Value),
+		send,
+		chromedp.WaitVisible(chromedp.ID("confirmation")),
+	)
+	e.assertStored(t, 1)
+}
+
+func TestBrowserHoneypotStoresNothing(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := tab(t)
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/creation"),
+		fillCreation("91000"),
+		chromedp.SetValue(chromedp.ID("website"), "https://spam.example"),
+		send,
+		chromedp.WaitVisible(chromedp.CSS(".fr-alert--success")),
+	)
+	if main := get(t, ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(main, "Votre demande a bien été envoyée") || strings.Contains(main, "lien de suivi") {
+		t.Errorf("honeypot answer:\n%s\nwant a plain confirmation without a status link", main)
+	}
+	e.assertStored(t, 0)
+}
+
+func TestBrowserHomePage(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := tab(t)
+	do(t, ctx, chromedp.Navigate(e.srv.URL+"/"))
+	links := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.fr-tile__title a')].map(a => a.getAttribute('href'))`))
+	if strings.Join(links, " ") != "/creation /reprise /cession /difficultes" {
+		t.Errorf("home links %v", links)
+	}
+	// The DSFR stylesheet and its font are applied.
+	if font := get(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).fontFamily`)); !strings.Contains(font, "Marianne") {
+		t.Errorf("body font %q: the DSFR stylesheet is not applied", font)
+	}
+	if loaded := get(t, ctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => document.fonts.check('16px Marianne'))`, chromedp.EvalAwaitPromise)); !loaded {
+		t.Error("the Marianne font did not load")
+	}
+	screenshot(t, ctx, "home")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/cession"]`)), chromedp.WaitVisible(chromedp.CSS(".fr-notice")))
+	if main := get(t, ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(main, "bientôt disponible") {
+		t.Errorf("/cession: %q", main)
+	}
+}

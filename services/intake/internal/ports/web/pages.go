@@ -1,0 +1,98 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/ccicma/platform/pkg/httpserver"
+)
+
+// requestKind is one of the four things an applicant can ask for.
+type requestKind struct {
+	Path, Title, Text string
+	Ready             bool // its form is online
+}
+
+// kinds are the home page's entries, in the order of a business's life.
+var kinds = []requestKind{
+	{Path: "/creation", Title: "Créer une entreprise", Ready: true,
+		Text: "Vous avez un projet de création : un conseiller vous aide à le préparer, du projet à l'immatriculation."},
+	{Path: "/reprise", Title: "Reprendre une entreprise",
+		Text: "Vous cherchez une entreprise à reprendre : décrivez vos critères, nous vous présentons des cédants."},
+	{Path: "/cession", Title: "Céder votre entreprise",
+		Text: "Vous préparez la vente de votre entreprise : trouvez un repreneur, en toute confidentialité."},
+	{Path: "/difficultes", Title: "Faire face à des difficultés",
+		Text: "Trésorerie, dettes, perte d'un client : parlez-en tôt, en toute confidentialité, à un conseiller."},
+}
+
+// soonKinds are the kinds whose forms are not online yet, by path.
+var soonKinds = func() map[string]requestKind {
+	m := map[string]requestKind{}
+	for _, k := range kinds {
+		if !k.Ready {
+			m[k.Path] = k
+		}
+	}
+	return m
+}()
+
+func (s *site) home(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "home", layout{Title: "Accueil", Main: kinds})
+}
+
+func (s *site) soon(w http.ResponseWriter, r *http.Request, k requestKind) {
+	s.render(w, r, http.StatusOK, "soon", layout{Title: k.Title, Main: k})
+}
+
+// communeJSON is a commune as the script shows it.
+type communeJSON struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// communesJSON lists the communes of a postcode, for the form's script.
+func (s *site) communesJSON(w http.ResponseWriter, r *http.Request) {
+	pc := strings.TrimSpace(r.URL.Query().Get("postcode"))
+	if len(pc) != 5 || strings.Trim(pc, "0123456789") != "" {
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusBadRequest, Title: "Code postal invalide",
+			Errors: []httpserver.FieldError{{Field: "postcode", Code: "format", Message: "Code postal à 5 chiffres attendu."}}})
+		return
+	}
+	out := struct {
+		Postcode string        `json:"postcode"`
+		Communes []communeJSON `json:"communes"`
+	}{Postcode: pc, Communes: []communeJSON{}}
+	for _, c := range s.Ref.CommunesByPostcode(pc) {
+		out.Communes = append(out.Communes, communeJSON{Code: c.Code, Name: c.Name})
+	}
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	httpserver.WriteJSON(w, http.StatusOK, out)
+}
+
+// nafJSON is a NAF sub-class as the script shows it.
+type nafJSON struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+// maxNAFQuery bounds a NAF search: labels are shorter than that.
+const maxNAFQuery = 100
+
+// nafJSON searches NAF sub-classes by label or code, for the form's script.
+func (s *site) nafJSON(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len(q) > maxNAFQuery {
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusBadRequest, Title: "Recherche trop longue",
+			Errors: []httpserver.FieldError{{Field: "q", Code: "length", Message: "100 caractères au plus."}}})
+		return
+	}
+	out := struct {
+		Query   string    `json:"query"`
+		Results []nafJSON `json:"results"`
+	}{Query: q, Results: []nafJSON{}}
+	for _, e := range s.Ref.SearchNAF(q, nafSuggestions) {
+		out.Results = append(out.Results, nafJSON{Code: e.Code, Label: e.Label})
+	}
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	httpserver.WriteJSON(w, http.StatusOK, out)
+}
