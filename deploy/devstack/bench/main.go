@@ -24,6 +24,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/natsembed"
@@ -46,7 +48,7 @@ func main() {
 	flag.StringVar(&o.adminURL, "db", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "superuser URL of the Postgres server")
 	flag.DurationVar(&o.duration, "duration", 15*time.Second, "length of each phase")
 	flag.IntVar(&o.clients, "clients", 32, "concurrent clients of the throughput phase")
-	flag.Float64Var(&o.rate, "rate", 0, "requests/s of the latency phase (0: half the throughput target, i.e. pgbench TPS / 4, or half the measured throughput)")
+	flag.Float64Var(&o.rate, "rate", 0, "requests/s of the latency phase (0: two phases, at pgbench TPS / 4 (half the target) and at half the measured throughput)")
 	flag.Float64Var(&o.pgbenchTPS, "pgbench-tps", 0, "same-run pgbench -N -c 8 TPS, for the ratio")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the throughput phase to this file")
 	flag.Parse()
@@ -97,6 +99,7 @@ func run(ctx context.Context, o options) error {
 	defer func() { cancel(); <-done }()
 
 	b := &bench{url: st.URL("intake") + "/api/v1/creation-requests", db: dbURL,
+		natsURL: ns.ClientURL(), natsAdminPW: pw[natsembed.AdminUser],
 		client: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256}, Timeout: 10 * time.Second}}
 	if err := b.waitDirectory(ctx); err != nil {
 		return err
@@ -114,27 +117,35 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	rate := o.rate
-	if rate == 0 {
-		rate = thr.perSecond / 2
-		if o.pgbenchTPS > 0 {
-			rate = o.pgbenchTPS / 4
+	fmt.Printf("  backlog when the clients stopped: %s\n", thr.backlog)
+	// Latency at half the DESIGN's throughput target (pgbench TPS / 4),
+	// and at half the throughput measured here.
+	rates := []float64{thr.perSecond / 2}
+	if o.rate > 0 {
+		rates = []float64{o.rate}
+	} else if o.pgbenchTPS > 0 {
+		rates = append([]float64{o.pgbenchTPS / 4}, rates...)
+	}
+	var lats []result
+	for _, rate := range rates {
+		lat, err := b.openLoop(ctx, rate, o.duration)
+		if err != nil {
+			return err
 		}
+		lats = append(lats, lat)
 	}
-	lat, err := b.openLoop(ctx, rate, o.duration)
-	if err != nil {
-		return err
-	}
-	report(o, thr, lat, rate)
+	report(o, thr, lats, rates)
 	return nil
 }
 
-func report(o options, thr, lat result, rate float64) {
+func report(o options, thr result, lats []result, rates []float64) {
 	fmt.Printf("\nend to end (POST accepted -> case opened -> notification stored), %d clients, %s:\n", o.clients, o.duration)
 	fmt.Printf("  throughput      %8.0f requests/s end to end (%d requests, %d errors)\n", thr.perSecond, thr.n, thr.errors)
 	fmt.Printf("  latency         p50 %6.1f ms  p99 %6.1f ms  (closed loop, saturated)\n", ms(thr.p50), ms(thr.p99))
-	fmt.Printf("  at %.0f req/s   p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  max %6.1f ms (%d requests, %d errors, achieved %.0f req/s)\n",
-		rate, ms(lat.p50), ms(lat.p95), ms(lat.p99), ms(lat.max), lat.n, lat.errors, lat.perSecond)
+	for i, lat := range lats {
+		fmt.Printf("  at %4.0f req/s   p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  max %6.1f ms (%d requests, %d errors, achieved %.0f req/s)\n",
+			rates[i], ms(lat.p50), ms(lat.p95), ms(lat.p99), ms(lat.max), lat.n, lat.errors, lat.perSecond)
+	}
 	if o.pgbenchTPS > 0 {
 		fmt.Printf("  baseline        pgbench -N -c 8: %.0f TPS; end-to-end / pgbench = %.2f (target >= 0.50)\n",
 			o.pgbenchTPS, thr.perSecond/o.pgbenchTPS)
@@ -166,11 +177,12 @@ func freshDatabase(ctx context.Context, adminURL string) (string, func(), error)
 }
 
 type bench struct {
-	url    string
-	db     string
-	client *http.Client
-	seq    int64
-	mu     sync.Mutex
+	natsURL, natsAdminPW string
+	url                  string
+	db                   string
+	client               *http.Client
+	seq                  int64
+	mu                   sync.Mutex
 }
 
 const bodyFmt = `{"applicant":{"first_name":"Inès","last_name":"Moreau","email":"ines.moreau@example.fr"},` +
@@ -208,6 +220,7 @@ func (b *bench) post(ctx context.Context) (string, time.Time, error) {
 }
 
 type result struct {
+	backlog            string // consumers' pending messages when the load stopped
 	n, errors          int
 	perSecond          float64
 	p50, p95, p99, max time.Duration
@@ -235,7 +248,38 @@ func (b *bench) closedLoop(ctx context.Context, clients int, d time.Duration) (r
 		})
 	}
 	wg.Wait()
-	return b.collect(ctx, sent, errs, start)
+	backlog := b.backlog(ctx)
+	r, err := b.collect(ctx, sent, errs, start)
+	r.backlog = backlog
+	return r, err
+}
+
+// backlog says where the pipeline queues: each consumer's pending count.
+func (b *bench) backlog(ctx context.Context) string {
+	nc, err := nats.Connect(b.natsURL, nats.UserInfo(natsembed.AdminUser, b.natsAdminPW))
+	if err != nil {
+		return err.Error()
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return err.Error()
+	}
+	var parts []string
+	for _, sc := range [][2]string{{"INTAKE", "creation-support"}, {"CREATION", "advisor-desk"}} {
+		c, err := js.Consumer(ctx, sc[0], sc[1])
+		if err != nil {
+			parts = append(parts, sc[1]+": "+err.Error())
+			continue
+		}
+		ci, err := c.Info(ctx)
+		if err != nil {
+			parts = append(parts, sc[1]+": "+err.Error())
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %d pending + %d unacked", sc[1], ci.NumPending, ci.NumAckPending))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func (b *bench) openLoop(ctx context.Context, rate float64, d time.Duration) (result, error) {
