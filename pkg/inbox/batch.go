@@ -16,6 +16,8 @@ import (
 // commit. One commit for many events is what lets a consumer keep up with
 // bursts; under light load a batch is a single event.
 //
+// Writes a handler deferred (pgdb.Deferred) are made once, before commit.
+//
 // A handler that fails makes the batch roll back; the batch is then run
 // again without that event, which is reported with its error (and so
 // retried or dead-lettered alone). Handlers must therefore keep their
@@ -64,6 +66,10 @@ func (b Batcher) attempt(items []natsbus.Item, pending []int, h natsbus.Handler)
 			_ = tx.Rollback(context.WithoutCancel(ctx))
 			return n, err
 		}
+	}
+	if err := unit.Flush(ctx); err != nil {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		return -1, fmt.Errorf("flush batch: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return -1, fmt.Errorf("commit batch: %w", err)

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -164,6 +165,28 @@ func TestCaseAssignment(t *testing.T) {
 	}
 	if n := h.count(`SELECT open_cases FROM creation_support.advisors WHERE advisor_id = 'cma-91-a'`); n != 2 {
 		t.Fatalf("cma-91-a carries %d open cases, want 2", n)
+	}
+
+	// A burst: openings share batches and run on several workers; every
+	// case is counted exactly once in its advisor's load.
+	const burst = 40
+	for i := range burst {
+		id := fmt.Sprintf("01900000-0000-7000-8000-%012d", 100+i)
+		if err := h.intake.Publish(context.Background(), h.event("intake", id, submitted(id, "CMA"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	testkit.Eventually(t, 20*time.Second, "burst opened", func() (bool, error) {
+		return h.count(`SELECT count(*) FROM creation_support.creation_cases`) == len(ids)+burst, nil
+	})
+	if n := h.count(`SELECT count(*) FROM creation_support.advisors a
+		WHERE open_cases <> (SELECT count(*) FROM creation_support.creation_cases c WHERE c.advisor_id = a.advisor_id)`); n != 0 {
+		t.Fatalf("%d advisors' loads differ from their case counts", n)
+	}
+	for _, a := range []string{"cma-91-a", "cma-91-b"} {
+		if n := h.count(`SELECT open_cases FROM creation_support.advisors WHERE advisor_id = $1`, a); n < burst/4 {
+			t.Errorf("%s got %d of %d burst cases: assignment is not spreading the load", a, n, burst+len(ids))
+		}
 	}
 }
 

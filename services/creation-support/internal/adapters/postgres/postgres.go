@@ -6,6 +6,8 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -38,7 +40,12 @@ func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, rel
 func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation.Request,
 	decide func([]creation.AdvisorLoad) (creation.Case, []events.Event, error)) (bool, error) {
 	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		candidates, err := loadCandidates(ctx, tx, req.Chamber, req.Departement)
+		f, batched := pgdb.Deferred(ctx, batchKey{}, func() pgdb.Flusher { return newBatchLoads() })
+		var state *batchLoads
+		if batched {
+			state = f.(*batchLoads)
+		}
+		candidates, err := state.candidates(ctx, tx, req.Chamber, req.Departement)
 		if err != nil {
 			return err
 		}
@@ -53,11 +60,12 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation
 		if err := outbox.Add(ctx, tx, evs...); err != nil {
 			return err
 		}
-		// Last, so the advisor's row stays locked only until the commit.
-		if c.AdvisorID != "" {
-			if _, err := tx.Exec(ctx, `UPDATE advisors SET open_cases = open_cases + 1 WHERE advisor_id = $1`, c.AdvisorID); err != nil {
-				return fmt.Errorf("count case in advisor load: %w", err)
-			}
+		switch {
+		case c.AdvisorID == "":
+		case batched:
+			state.assigned[c.AdvisorID]++
+		default:
+			return (&batchLoads{assigned: map[string]int{c.AdvisorID: 1}}).Flush(ctx, tx)
 		}
 		return nil
 	})
@@ -65,6 +73,61 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, req creation
 		pgdb.AfterCommit(ctx, s.relay.Wake)
 	}
 	return applied, err
+}
+
+// batchLoads is what a batch of openings shares: the candidates read once
+// per chamber and département, and the cases assigned so far, by advisor.
+// The assignments are added to the loads read, and written once before
+// commit, in advisor order: concurrent batches then lock advisor rows
+// briefly and always in the same order, so they cannot deadlock.
+type batchLoads struct {
+	read     map[[2]string][]creation.AdvisorLoad
+	assigned map[string]int
+}
+
+type batchKey struct{}
+
+func newBatchLoads() *batchLoads {
+	return &batchLoads{read: map[[2]string][]creation.AdvisorLoad{}, assigned: map[string]int{}}
+}
+
+// candidates returns the assignable advisors with their current load;
+// outside a batch (b nil) it reads them every time.
+func (b *batchLoads) candidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]creation.AdvisorLoad, error) {
+	if b == nil {
+		return loadCandidates(ctx, tx, chamber, dept)
+	}
+	key := [2]string{chamber, dept}
+	read, ok := b.read[key]
+	if !ok {
+		var err error
+		if read, err = loadCandidates(ctx, tx, chamber, dept); err != nil {
+			return nil, err
+		}
+		b.read[key] = read
+	}
+	out := slices.Clone(read)
+	for i := range out {
+		out[i].OpenCases += b.assigned[out[i].AdvisorID]
+	}
+	return out, nil
+}
+
+// Flush implements pgdb.Flusher.
+func (b *batchLoads) Flush(ctx context.Context, tx pgx.Tx) error {
+	if len(b.assigned) == 0 {
+		return nil
+	}
+	ids := slices.Sorted(maps.Keys(b.assigned))
+	counts := make([]int32, len(ids))
+	for i, id := range ids {
+		counts[i] = int32(b.assigned[id])
+	}
+	if _, err := tx.Exec(ctx, `UPDATE advisors a SET open_cases = a.open_cases + v.n
+		FROM unnest($1::text[], $2::int[]) AS v(id, n) WHERE a.advisor_id = v.id`, ids, counts); err != nil {
+		return fmt.Errorf("count cases in advisor loads: %w", err)
+	}
+	return nil
 }
 
 // loadCandidates reads the assignable advisors of a chamber covering the

@@ -17,9 +17,11 @@ import (
 func Consumers(open app.OpenCase, project app.ProjectAdvisor, batch natsbus.BatchRunner) []Consumer {
 	return []Consumer{
 		{
-			// One worker: openings count cases in shared advisor rows, and two
-			// concurrent batches updating them in different orders would
-			// deadlock; one batch transaction opens many cases at once instead.
+			// One worker: openings count cases in the same few advisor rows,
+			// which concurrent batches would lock in turn (measured: slower
+			// than one worker with large batches). The store writes those
+			// counts once a batch, in advisor order, so even several
+			// workers or replicas could not deadlock.
 			Spec: natsbus.ConsumerSpec{Stream: events.StreamIntake, Batch: batch, Workers: 1, Filters: []string{events.CreationSubmitted{}.EventName().Filter()}},
 			Handle: func(ctx context.Context, ev events.Event) error {
 				p, err := events.Decode[events.CreationSubmitted](ev)
