@@ -35,6 +35,9 @@ type (
 type Config struct {
 	DB
 	NATS
+	// RateLimit bounds the public submissions of each client, for the
+	// services that wrap their routes in httpserver.NewRateLimiter.
+	httpserver.RateLimit
 
 	HTTPAddr        string        `envconfig:"HTTP_ADDR" default:":8080"`
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"15s"`

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ccicma/platform/pkg/httpserver"
+	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/refdata"
@@ -17,6 +19,7 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/app"
 	"github.com/ccicma/platform/services/intake/internal/config"
 	"github.com/ccicma/platform/services/intake/internal/domain/routing"
+	evport "github.com/ccicma/platform/services/intake/internal/ports/events"
 	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
 	"github.com/ccicma/platform/services/intake/internal/ports/web"
 	"github.com/ccicma/platform/services/intake/migrations"
@@ -50,12 +53,21 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
+	// Every unsafe route of intake (API and forms) is a public submission:
+	// each client gets a token bucket.
+	limiter, err := httpserver.NewRateLimiter(cfg.RateLimit, httpserver.LimitOptions{Prefixes: []string{"/"}})
+	if err != nil {
+		return nil, err
+	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
 		return nil, err
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
+	for _, c := range evport.Consumers(app.TrackCase{Progress: store}, inbox.Batcher{Pool: rt.Pool}) {
+		rt.Handle(c.Spec, c.Handle)
+	}
 	now := func() time.Time { return time.Now().UTC() }
 	router := routing.Router{Ref: ref, Departements: cfg.Departements, Rules: rules}
 	routes := httpport.Routes{
@@ -67,8 +79,9 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Status: app.RequestStatus{Requests: store},
 		Log:    rt.Log,
 	}
-	forms := web.Routes{Creation: routes.Creation, Status: routes.Status, Ref: ref, Departements: cfg.Departements, API: routes.Handler(), Log: rt.Log}
-	if err := rt.Listen(forms.Handler()); err != nil {
+	forms := web.Routes{Creation: routes.Creation, TakeoverOffer: routes.TakeoverOffer, BuyerSearch: routes.BuyerSearch,
+		Difficulty: routes.Difficulty, Status: routes.Status, Ref: ref, Departements: cfg.Departements, API: routes.Handler(), Log: rt.Log}
+	if err := rt.Listen(limiter.Limit(forms.Handler())); err != nil {
 		return nil, err
 	}
 	return &Service{Runtime: rt}, nil

@@ -18,6 +18,7 @@ type Status string
 // Statuses of a request.
 const (
 	StatusReceived Status = "received" // stored and routed, waiting for a chamber
+	StatusAssigned Status = "assigned" // the chamber opened a case and assigned an advisor
 )
 
 // Problem is one invalid field, with a stable code and a French message.

@@ -1,5 +1,7 @@
 // Package http is intake's HTTP port: the JSON API applicants (and the
-// forms, later) submit requests through, and the status of a request.
+// forms, later) submit requests through, and the status of a request. The
+// API is described by an OpenAPI 3.1 document, openapi.json, served at
+// /openapi.json.
 package http
 
 import (
@@ -71,22 +73,43 @@ type Routes struct {
 // Handler returns the mux.
 func (rt Routes) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+CreationPath, rt.submitCreation)
-	mux.HandleFunc("GET "+CreationPath+"/{id}", rt.status(request.KindCreation))
-	if rt.TakeoverOffer != nil {
-		mux.HandleFunc("POST "+TakeoverOfferPath, rt.submitTakeoverOffer)
-		mux.HandleFunc("GET "+TakeoverOfferPath+"/{id}", rt.status(request.KindTakeoverOffer))
-	}
-	if rt.BuyerSearch != nil {
-		mux.HandleFunc("POST "+BuyerSearchPath, rt.submitBuyerSearch)
-		mux.HandleFunc("GET "+BuyerSearchPath+"/{id}", rt.status(request.KindBuyerSearch))
-	}
-	if rt.Difficulty != nil {
-		mux.HandleFunc("POST "+DifficultyPath, rt.submitDifficulty)
-		mux.HandleFunc("GET "+DifficultyPath+"/questionnaire", rt.questionnaire)
-		mux.HandleFunc("GET "+DifficultyPath+"/{id}", rt.status(request.KindDifficulty))
+	for _, r := range rt.routes() {
+		mux.HandleFunc(r.pattern, r.handler)
 	}
 	return mux
+}
+
+// route is one endpoint: a ServeMux pattern and its handler.
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+// routes lists the endpoints served. Each is described in openapi.json; a
+// test checks that the document's operations are exactly these.
+func (rt Routes) routes() []route {
+	rs := []route{
+		{"GET /openapi.json", serveOpenAPI},
+		{"POST " + CreationPath, rt.submitCreation},
+		{"GET " + CreationPath + "/{id}", rt.status(request.KindCreation)},
+	}
+	if rt.TakeoverOffer != nil {
+		rs = append(rs,
+			route{"POST " + TakeoverOfferPath, rt.submitTakeoverOffer},
+			route{"GET " + TakeoverOfferPath + "/{id}", rt.status(request.KindTakeoverOffer)})
+	}
+	if rt.BuyerSearch != nil {
+		rs = append(rs,
+			route{"POST " + BuyerSearchPath, rt.submitBuyerSearch},
+			route{"GET " + BuyerSearchPath + "/{id}", rt.status(request.KindBuyerSearch)})
+	}
+	if rt.Difficulty != nil {
+		rs = append(rs,
+			route{"POST " + DifficultyPath, rt.submitDifficulty},
+			route{"GET " + DifficultyPath + "/questionnaire", rt.questionnaire},
+			route{"GET " + DifficultyPath + "/{id}", rt.status(request.KindDifficulty)})
+	}
+	return rs
 }
 
 // applicantBody is the applicant block every kind of request starts with.

@@ -367,8 +367,8 @@ func TestBrowserHomePage(t *testing.T) {
 		t.Error("the Marianne font did not load")
 	}
 	screenshot(t, ctx, "home")
-	do(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/cession"]`)), chromedp.WaitVisible(chromedp.CSS(".fr-notice")))
-	if main := get(t, ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(main, "bientôt disponible") {
-		t.Errorf("/cession: %q", main)
+	do(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/cession"]`)), chromedp.WaitVisible(chromedp.ID("cession-form")))
+	if h1 := get(t, ctx, chromedp.Text(chromedp.CSS("h1"))); h1 != "Céder votre entreprise" {
+		t.Errorf("/cession: h1 %q", h1)
 	}
 }

@@ -22,6 +22,7 @@ import (
 
 	"github.com/ccicma/platform/services/intake/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/intake/internal/app"
+	"github.com/ccicma/platform/services/intake/internal/domain/request"
 	"github.com/ccicma/platform/services/intake/internal/domain/routing"
 	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
 	"github.com/ccicma/platform/services/intake/internal/ports/web"
@@ -66,11 +67,16 @@ func setup(t *testing.T) *env {
 	e.pool = pool
 	store := postgres.New(pool, nopWaker{})
 	log := slog.New(slog.DiscardHandler)
-	creation := app.SubmitCreation{Requests: store, Ref: ref, Router: routing.Router{Ref: ref, Departements: []string{"91"}},
-		Now: func() time.Time { return time.Now().UTC() }}
+	router := routing.Router{Ref: ref, Departements: []string{"91"}}
+	now := func() time.Time { return time.Now().UTC() }
+	creation := app.SubmitCreation{Requests: store, Ref: ref, Router: router, Now: now}
+	offer := app.SubmitTakeoverOffer{Requests: store, Ref: ref, Router: router, Now: now}
+	search := app.SubmitBuyerSearch{Requests: store, Ref: ref, Router: router, Now: now}
+	difficulty := app.SubmitDifficultyReport{Requests: store, Ref: ref, Router: router, Thresholds: request.DefaultThresholds(), Now: now}
 	status := app.RequestStatus{Requests: store}
-	api := httpport.Routes{Creation: creation, Status: status, Log: log}
-	pages := web.Routes{Creation: creation, Status: status, Ref: ref, Departements: []string{"91"}, API: api.Handler(), Log: log}
+	api := httpport.Routes{Creation: creation, TakeoverOffer: offer, BuyerSearch: search, Difficulty: difficulty, Status: status, Log: log}
+	pages := web.Routes{Creation: creation, TakeoverOffer: offer, BuyerSearch: search, Difficulty: difficulty, Status: status,
+		Ref: ref, Departements: []string{"91"}, API: api.Handler(), Log: log}
 	e.srv = httptest.NewServer(pages.Handler())
 	t.Cleanup(e.srv.Close)
 	return e

@@ -10,12 +10,11 @@ import (
 // requestKind is one of the four things an applicant can ask for.
 type requestKind struct {
 	Path, Title, Text string
-	Ready             bool // its form is online
 }
 
 // kinds are the home page's entries, in the order of a business's life.
 var kinds = []requestKind{
-	{Path: "/creation", Title: "Créer une entreprise", Ready: true,
+	{Path: "/creation", Title: "Créer une entreprise",
 		Text: "Vous avez un projet de création : un conseiller vous aide à le préparer, du projet à l'immatriculation."},
 	{Path: "/reprise", Title: "Reprendre une entreprise",
 		Text: "Vous cherchez une entreprise à reprendre : décrivez vos critères, nous vous présentons des cédants."},
@@ -25,23 +24,21 @@ var kinds = []requestKind{
 		Text: "Trésorerie, dettes, perte d'un client : parlez-en tôt, en toute confidentialité, à un conseiller."},
 }
 
-// soonKinds are the kinds whose forms are not online yet, by path.
-var soonKinds = func() map[string]requestKind {
-	m := map[string]requestKind{}
+// served are the kinds whose form is served: those with a submitter.
+func (rt Routes) served() []requestKind {
+	on := map[string]bool{"/creation": rt.Creation != nil, "/reprise": rt.BuyerSearch != nil,
+		"/cession": rt.TakeoverOffer != nil, "/difficultes": rt.Difficulty != nil}
+	var out []requestKind
 	for _, k := range kinds {
-		if !k.Ready {
-			m[k.Path] = k
+		if on[k.Path] {
+			out = append(out, k)
 		}
 	}
-	return m
-}()
-
-func (s *site) home(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home", layout{Title: "Accueil", Main: kinds})
+	return out
 }
 
-func (s *site) soon(w http.ResponseWriter, r *http.Request, k requestKind) {
-	s.render(w, r, http.StatusOK, "soon", layout{Title: k.Title, Main: k})
+func (s *site) home(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "home", layout{Title: "Accueil", Main: s.served()})
 }
 
 // communeJSON is a commune as the script shows it.

@@ -23,7 +23,7 @@ type pageTemplate = template.Template
 
 // pageNames are the files under templates/ that are pages; layout.html
 // and fields.html hold the shared parts.
-var pageNames = []string{"home", "creation", "status", "soon", "sent", "error"}
+var pageNames = []string{"home", "creation", "takeover", "search", "difficulty", "status", "sent", "error"}
 
 // parsePages parses every page with the layout. The templates are embedded,
 // so a parse error is a build bug, caught by every test: it panics.

@@ -29,6 +29,10 @@ type statusPage struct {
 	Second   chamber
 	Neither  bool // neither chamber handles this activity
 	Received bool // waiting for an advisor
+	Assigned bool // a case is open, in an advisor's hands
+	// Confidential: a difficulty report, of which the page shows only
+	// that it was received and where it went (app.RequestStatus).
+	Confidential bool
 }
 
 // chamber names a chamber for the applicant.
@@ -85,7 +89,9 @@ func (s *site) status(w http.ResponseWriter, r *http.Request) {
 	}
 	p := statusPage{View: v, Kind: kindNames[v.Kind], Just: r.URL.Query().Has("envoyee"),
 		Link: statusPath(v.RequestID), Lead: chamberOf(v.Routing.LeadChamber), Second: chamberOf(v.Routing.SecondaryChamber),
-		Neither: v.Routing.LeadChamber == "", Received: v.Status == request.StatusReceived}
+		Neither: v.Routing.LeadChamber == "", Received: v.Status == request.StatusReceived,
+		Assigned:     v.Status == request.StatusAssigned,
+		Confidential: v.Kind == request.KindDifficulty}
 	if p.Kind == "" {
 		p.Kind = "Demande"
 	}

@@ -35,6 +35,21 @@ type CreationSubmitter interface {
 	Submit(ctx context.Context, in request.CreationInput, idem *app.Idempotency) (app.Submitted, error)
 }
 
+// TakeoverOfferSubmitter accepts businesses for sale (app.SubmitTakeoverOffer).
+type TakeoverOfferSubmitter interface {
+	Submit(ctx context.Context, in request.TakeoverOfferInput, idem *app.Idempotency) (app.Submitted, error)
+}
+
+// BuyerSearchSubmitter accepts buyers' searches (app.SubmitBuyerSearch).
+type BuyerSearchSubmitter interface {
+	Submit(ctx context.Context, in request.BuyerSearchInput, idem *app.Idempotency) (app.Submitted, error)
+}
+
+// DifficultySubmitter accepts difficulty reports (app.SubmitDifficultyReport).
+type DifficultySubmitter interface {
+	Submit(ctx context.Context, in request.DifficultyInput, idem *app.Idempotency) (app.Submitted, error)
+}
+
 // StatusReader reads where a request stands (app.RequestStatus).
 type StatusReader interface {
 	Get(ctx context.Context, requestID string) (app.StatusView, error)
@@ -43,16 +58,23 @@ type StatusReader interface {
 // Reference is the reference data the pages look up (*refdata.Data).
 type Reference interface {
 	CommunesByPostcode(pc string) []refdata.Commune
+	Commune(insee string) (refdata.Commune, bool)
 	NAF(code string) (refdata.NAFEntry, bool)
+	NAFLabel(id string) (string, bool)
 	SearchNAF(query string, limit int) []refdata.NAFEntry
 	Departement(code string) (refdata.Departement, bool)
+	EPCI(siren string) (refdata.EPCI, bool)
 }
 
-// Routes serves the applicant's pages.
+// Routes serves the applicant's pages. A form whose submitter is nil is
+// not served, and the home page does not offer it.
 type Routes struct {
-	Creation CreationSubmitter
-	Status   StatusReader
-	Ref      Reference
+	Creation      CreationSubmitter
+	TakeoverOffer TakeoverOfferSubmitter
+	BuyerSearch   BuyerSearchSubmitter
+	Difficulty    DifficultySubmitter
+	Status        StatusReader
+	Ref           Reference
 	// Departements are the départements the chambers serve; the first one
 	// names the site ("Entreprendre en Essonne").
 	Departements []string
@@ -73,10 +95,21 @@ func (rt Routes) Handler() http.Handler {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", s.home)
-	mux.HandleFunc("GET /creation", s.creationForm)
-	mux.HandleFunc("POST /creation", s.submitCreation)
-	for path, kind := range soonKinds {
-		mux.HandleFunc("GET "+path, func(w http.ResponseWriter, r *http.Request) { s.soon(w, r, kind) })
+	if rt.Creation != nil {
+		handleForm(mux, s, formSpec[request.CreationInput]{name: "creation", path: "/creation", page: "creation",
+			title: "Projet de création d'entreprise", build: s.newCreationPage, submit: rt.Creation.Submit})
+	}
+	if rt.TakeoverOffer != nil {
+		handleForm(mux, s, formSpec[request.TakeoverOfferInput]{name: "takeover_offer", path: "/cession", page: "takeover",
+			title: "Céder votre entreprise", build: s.newTakeoverPage, submit: rt.TakeoverOffer.Submit})
+	}
+	if rt.BuyerSearch != nil {
+		handleForm(mux, s, formSpec[request.BuyerSearchInput]{name: "buyer_search", path: "/reprise", page: "search",
+			title: "Reprendre une entreprise", build: s.newSearchPage, submit: rt.BuyerSearch.Submit})
+	}
+	if rt.Difficulty != nil {
+		handleForm(mux, s, formSpec[request.DifficultyInput]{name: "difficulty", path: "/difficultes", page: "difficulty",
+			title: "Signaler des difficultés", build: s.newDifficultyPage, submit: rt.Difficulty.Submit})
 	}
 	// The status link is a capability: see status.go.
 	mux.HandleFunc("GET /suivi/{id}", s.status)

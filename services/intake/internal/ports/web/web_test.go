@@ -51,9 +51,9 @@ func TestEveryPageIsFrenchAndLabelled(t *testing.T) {
 	}{
 		{name: "home", get: "/", status: 200},
 		{name: "creation form", get: "/creation", status: 200},
-		{name: "takeover offer (soon)", get: "/cession", status: 200},
-		{name: "buyer search (soon)", get: "/reprise", status: 200},
-		{name: "difficulty (soon)", get: "/difficultes", status: 200},
+		{name: "takeover offer form", get: "/cession", status: 200},
+		{name: "buyer search form", get: "/reprise", status: 200},
+		{name: "difficulty form", get: "/difficultes", status: 200},
 		{name: "status", get: sent.header.Get("Location"), status: 200},
 		{name: "unknown status", get: "/suivi/01920000-0000-7000-8000-000000000099", status: 404},
 		{name: "form with errors", post: invalid, status: 422},
@@ -351,6 +351,15 @@ func TestStatusPage(t *testing.T) {
 	// Later visits have no confirmation.
 	if doc := parse(t, e.get(t, strings.TrimSuffix(loc, "?envoyee=1")).body); byID(doc, "confirmation") != nil {
 		t.Error("confirmation shown on a later visit")
+	}
+	// Once creation-support opened the case, the page says so.
+	id := strings.TrimSuffix(strings.TrimPrefix(loc, "/suivi/"), "?envoyee=1")
+	if _, err := e.pool.Exec(e.ctx, `UPDATE requests SET status = 'assigned' WHERE request_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if body := text(parse(t, e.get(t, "/suivi/"+id).body)); !strings.Contains(body, "Étape 3 sur 3") ||
+		!strings.Contains(body, "Confiée à un conseiller de la chambre de métiers") {
+		t.Errorf("assigned request's page:\n%s", body)
 	}
 	for _, id := range []string{"01920000-0000-7000-8000-000000000099", "not-a-uuid", "%27%20OR%201=1"} {
 		if got := e.get(t, "/suivi/"+id); got.status != http.StatusNotFound || !strings.Contains(got.body, "Demande introuvable") {

@@ -16,10 +16,10 @@ const dist = path.join(pkgDir, 'dist');
 const version = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version;
 
 // The components the templates use, in the order the DSFR's own bundle has them.
-const components = ['link', 'button', 'form', 'input', 'select', 'radio', 'alert', 'callout',
+const components = ['link', 'button', 'form', 'input', 'select', 'checkbox', 'radio', 'alert', 'callout',
   'notice', 'badge', 'tile', 'stepper', 'skiplink', 'header', 'footer'];
 // The utility icons the templates use (class fr-icon-<name>).
-const icons = ['arrow-right-line', 'arrow-left-line', 'search-line', 'lock-line'];
+const icons = ['arrow-right-line', 'arrow-left-line', 'search-line', 'lock-line', 'add-line'];
 // Marianne weights shipped, as woff2 only (every browser the DSFR supports
 // reads woff2); other @font-face rules are dropped and the browser falls
 // back to the nearest weight.

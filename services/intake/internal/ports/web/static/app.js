@@ -12,10 +12,12 @@
       .catch(function () { return null; }); // the server checks on submit anyway
   }
 
-  function communes() {
-    var pc = document.getElementById('project-postcode');
-    var group = document.getElementById('project-commune-code-group');
-    var select = document.getElementById('project-commune-code');
+  // communes serves the postcode and commune fields named <prefix>.postcode
+  // and <prefix>.commune_code (ids <prefix>-postcode...), if the page has them.
+  function communes(prefix) {
+    var pc = document.getElementById(prefix + '-postcode');
+    var group = document.getElementById(prefix + '-commune-code-group');
+    var select = document.getElementById(prefix + '-commune-code');
     var found = document.getElementById('commune-found');
     if (!pc || !group || !select || !found) return;
     var last = pc.value.trim();
@@ -39,8 +41,9 @@
     });
   }
 
-  function naf() {
-    var input = document.getElementById('project-naf-code');
+  // naf serves the NAF code field whose id is given, if the page has it.
+  function naf(id) {
+    var input = document.getElementById(id);
     var list = document.getElementById('naf-options');
     var label = document.getElementById('naf-label');
     if (!input || !list || !label) return;
@@ -78,6 +81,9 @@
     });
   }
 
-  communes();
-  naf();
+  // The creation form's fields are the project's; the others' the business's.
+  communes('project');
+  communes('business');
+  naf('project-naf-code');
+  naf('business-naf-code');
 })();
