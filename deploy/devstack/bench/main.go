@@ -115,6 +115,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	b.takeAccepts() // the warm-up's
 	thr, err := b.closedLoop(ctx, o.clients, o.duration)
 	stopProfile()
 	if err != nil {
@@ -143,6 +144,8 @@ func run(ctx context.Context, o options) error {
 
 func report(o options, thr result, lats []result, rates []float64) {
 	fmt.Printf("\nend to end (POST accepted -> case opened -> notification stored), %d clients, %s:\n", o.clients, o.duration)
+	fmt.Printf("  intake          %8.0f requests/s accepted (202), POST latency p50 %.1f ms p99 %.1f ms\n",
+		thr.acceptedPerSecond, ms(thr.acceptP50), ms(thr.acceptP99))
 	fmt.Printf("  throughput      %8.0f requests/s end to end (%d requests, %d errors)\n", thr.perSecond, thr.n, thr.errors)
 	fmt.Printf("  latency         p50 %6.1f ms  p99 %6.1f ms  (closed loop, saturated)\n", ms(thr.p50), ms(thr.p99))
 	for i, lat := range lats {
@@ -185,6 +188,7 @@ type bench struct {
 	db                   string
 	client               *http.Client
 	seq                  int64
+	accepts              []time.Duration // POST latencies of the current phase
 	mu                   sync.Mutex
 }
 
@@ -196,6 +200,26 @@ var nafCodes = []string{"10.71C", "47.11F", "96.02A", "62.01Z"}
 
 // post submits one request and returns its id and the time it was sent.
 func (b *bench) post(ctx context.Context) (string, time.Time, error) {
+	id, start, err := b.postOnce(ctx)
+	if err == nil {
+		b.mu.Lock()
+		b.accepts = append(b.accepts, time.Since(start))
+		b.mu.Unlock()
+	}
+	return id, start, err
+}
+
+// takeAccepts returns the POST latencies (request sent -> 202 read) since
+// the last call.
+func (b *bench) takeAccepts() []time.Duration {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := b.accepts
+	b.accepts = nil
+	return out
+}
+
+func (b *bench) postOnce(ctx context.Context) (string, time.Time, error) {
 	b.mu.Lock()
 	b.seq++
 	n := b.seq
@@ -224,6 +248,9 @@ func (b *bench) post(ctx context.Context) (string, time.Time, error) {
 
 type result struct {
 	backlog            string // consumers' pending messages when the load stopped
+	acceptedPerSecond  float64
+	acceptP50          time.Duration
+	acceptP99          time.Duration
 	n, errors          int
 	perSecond          float64
 	p50, p95, p99, max time.Duration
@@ -251,9 +278,17 @@ func (b *bench) closedLoop(ctx context.Context, clients int, d time.Duration) (r
 		})
 	}
 	wg.Wait()
+	accepted := b.takeAccepts()
+	loadTime := time.Since(start)
 	backlog := b.backlog(ctx)
 	r, err := b.collect(ctx, sent, errs, start)
 	r.backlog = backlog
+	r.acceptedPerSecond = float64(len(accepted)) / loadTime.Seconds()
+	slices.Sort(accepted)
+	if len(accepted) > 0 {
+		r.acceptP50 = accepted[len(accepted)/2]
+		r.acceptP99 = accepted[min(len(accepted)-1, len(accepted)*99/100)]
+	}
 	return r, err
 }
 

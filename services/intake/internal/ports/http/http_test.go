@@ -53,7 +53,7 @@ var (
 	refErr  error
 )
 
-func setup(t *testing.T) *env {
+func setup(t testing.TB) *env {
 	t.Helper()
 	refOnce.Do(func() { ref, refErr = refdata.Load() })
 	if refErr != nil {
