@@ -19,8 +19,7 @@ import (
 // for committed work only; a duplicate within a batch is applied once.
 func TestBatcher(t *testing.T) {
 	t.Parallel()
-	db := &testDB{admin: testkit.Database(t)}
-	db.cfg = testkit.ServiceDatabase(t, db.admin, "creation_support")
+	db := testkit.NewSchemas(t, "creation_support")
 	ctx, pool := setup(t, db)
 	evs := []events.Event{event(t), event(t), event(t), event(t)}
 	evs = append(evs, evs[1]) // the same event twice in one batch

@@ -3,8 +3,6 @@ package inbox_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,8 +20,7 @@ import (
 // costs more than these tests.
 func TestInbox(t *testing.T) {
 	t.Parallel()
-	db := &testDB{admin: testkit.Database(t)}
-	db.cfg = testkit.ServiceDatabase(t, db.admin, "creation_support")
+	db := testkit.NewSchemas(t, "creation_support")
 	for _, tc := range []struct {
 		name string
 		run  func(*testing.T, *testDB)
@@ -42,27 +39,14 @@ func TestInbox(t *testing.T) {
 }
 
 // testDB is the package's database and creation_support's role in it.
-type testDB struct {
-	admin string
-	cfg   pgdb.Config
-	n     atomic.Int64
-}
+type testDB = testkit.Schemas
 
 // setup opens a fresh schema of creation_support's with the inbox and a
 // table the handlers write to.
 func setup(t *testing.T, db *testDB) (context.Context, *pgxpool.Pool) {
 	t.Helper()
 	ctx := testkit.Context(t)
-	schema := fmt.Sprintf("creation_support_%d", db.n.Add(1))
-	conn, err := pgx.Connect(ctx, db.admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema+" AUTHORIZATION "+testkit.RoleName("creation_support")); err != nil {
-		t.Fatal(err)
-	}
-	pool, err := pgdb.Open(ctx, db.cfg, schema)
+	pool, err := pgdb.Open(ctx, db.Config, db.New(t))
 	if err != nil {
 		t.Fatal(err)
 	}

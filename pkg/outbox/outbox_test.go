@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,8 +27,7 @@ import (
 // than most of these tests.
 func TestOutbox(t *testing.T) {
 	t.Parallel()
-	db := &testDB{admin: testkit.Database(t)}
-	db.cfg = testkit.ServiceDatabase(t, db.admin, "intake")
+	db := testkit.NewSchemas(t, "intake")
 	for _, tc := range []struct {
 		name string
 		run  func(*testing.T, *testDB)
@@ -51,27 +49,7 @@ func TestOutbox(t *testing.T) {
 }
 
 // testDB is the package's database and intake's role in it.
-type testDB struct {
-	admin string
-	cfg   pgdb.Config
-	n     atomic.Int64
-}
-
-// newSchema creates an empty schema owned by intake's role.
-func (db *testDB) newSchema(t *testing.T) string {
-	t.Helper()
-	name := fmt.Sprintf("intake_%d", db.n.Add(1))
-	ctx := testkit.Context(t)
-	conn, err := pgx.Connect(ctx, db.admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name+" AUTHORIZATION "+testkit.RoleName("intake")); err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
+type testDB = testkit.Schemas
 
 // env is intake's outbox on real Postgres and NATS, plus an admin view of
 // the server: the INTAKE stream and a core subscription that sees every
@@ -91,7 +69,7 @@ type env struct {
 
 func setup(t *testing.T, db *testDB) *env {
 	t.Helper()
-	e := &env{ctx: testkit.Context(t), cfg: db.cfg, schema: db.newSchema(t)}
+	e := &env{ctx: testkit.Context(t), cfg: db.Config, schema: db.New(t)}
 	e.pool = openPool(t, e)
 	if err := pgdb.Migrate(e.ctx, e.pool, outbox.Migrations()); err != nil {
 		t.Fatal(err)

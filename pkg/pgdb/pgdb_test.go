@@ -2,10 +2,8 @@ package pgdb_test
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -22,8 +20,7 @@ import (
 // service get a schema of their own owned by intake's role.
 func TestPgdb(t *testing.T) {
 	t.Parallel()
-	db := &testDB{admin: testkit.Database(t)}
-	db.cfg = testkit.ServiceDatabase(t, db.admin, "intake")
+	db := testkit.NewSchemas(t, "intake")
 	for _, tc := range []struct {
 		name string
 		run  func(*testing.T, *testDB)
@@ -44,27 +41,7 @@ func TestPgdb(t *testing.T) {
 }
 
 // testDB is the package's database and intake's role in it.
-type testDB struct {
-	admin string
-	cfg   pgdb.Config
-	n     atomic.Int64
-}
-
-// newSchema creates an empty schema owned by intake's role.
-func (db *testDB) newSchema(t *testing.T) (string, pgdb.Config) {
-	t.Helper()
-	name := fmt.Sprintf("intake_%d", db.n.Add(1))
-	ctx := testkit.Context(t)
-	conn, err := pgx.Connect(ctx, db.admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name+" AUTHORIZATION "+testkit.RoleName("intake")); err != nil {
-		t.Fatal(err)
-	}
-	return name, db.cfg
-}
+type testDB = testkit.Schemas
 
 func open(t *testing.T, cfg pgdb.Config, schema string) *pgxpool.Pool {
 	t.Helper()
@@ -86,7 +63,7 @@ func sqlState(err error) string {
 
 func testProvisionIsIdempotent(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := db.admin
+	admin := db.Admin
 	for i := range 2 {
 		if err := pgdb.Provision(ctx, admin, "intake", "intake", "test-intake"); err != nil {
 			t.Fatalf("provision #%d: %v", i+1, err)
@@ -119,7 +96,7 @@ func testProvisionIsIdempotent(t *testing.T, db *testDB) {
 // other with "tuple concurrently updated".
 func testProvisionToleratesConcurrentProvisioners(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := db.admin
+	admin := db.Admin
 	for round := range 3 {
 		var wg sync.WaitGroup
 		errs := make([]error, 6)
@@ -135,7 +112,7 @@ func testProvisionToleratesConcurrentProvisioners(t *testing.T, db *testDB) {
 
 func testServiceRoleIsConfinedToItsSchema(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	admin := db.admin
+	admin := db.Admin
 	intake := open(t, testkit.ServiceDatabase(t, admin, "intake"), "intake")
 	cs := open(t, testkit.ServiceDatabase(t, admin, "creation_support"), "creation_support")
 
@@ -173,7 +150,7 @@ func testServiceRoleIsConfinedToItsSchema(t *testing.T, db *testDB) {
 
 func testOpenSetsSearchPath(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	schema, cfg := db.newSchema(t)
+	schema, cfg := db.New(t), db.Config
 	pool := open(t, cfg, schema)
 
 	var path, app string
@@ -221,7 +198,7 @@ func testOpenSetsSearchPath(t *testing.T, db *testDB) {
 
 func testInTxCommitsOrRollsBack(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	schema, cfg := db.newSchema(t)
+	schema, cfg := db.New(t), db.Config
 	pool := open(t, cfg, schema)
 	if _, err := pool.Exec(ctx, `CREATE TABLE t (v text)`); err != nil {
 		t.Fatal(err)
@@ -255,7 +232,7 @@ func testInTxCommitsOrRollsBack(t *testing.T, db *testDB) {
 
 func testMigrateAppliesEachSetOnce(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	schema, cfg := db.newSchema(t)
+	schema, cfg := db.New(t), db.Config
 	pool := open(t, cfg, schema)
 
 	shared := pgdb.Migrations{Name: "shared", Dir: "sql", FS: fstest.MapFS{
@@ -306,7 +283,7 @@ func testMigrateAppliesEachSetOnce(t *testing.T, db *testDB) {
 
 func testMigrateReportsABrokenMigration(t *testing.T, db *testDB) {
 	ctx := testkit.Context(t)
-	schema, cfg := db.newSchema(t)
+	schema, cfg := db.New(t), db.Config
 	pool := open(t, cfg, schema)
 	bad := pgdb.Migrations{Name: "bad", Dir: ".", FS: fstest.MapFS{
 		"001_ok.sql":     {Data: []byte(`CREATE TABLE ok (id int);`)},

@@ -9,9 +9,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -179,4 +181,38 @@ func Context(t testing.TB) context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// Schemas is one test database with one service's role in it, handing out
+// a fresh schema owned by that role to each test: creating a database costs
+// more than most tests, so the tests of a package share one.
+type Schemas struct {
+	Admin  string      // administrator URL of the database
+	Config pgdb.Config // the service role's connection settings
+	role   string
+	n      atomic.Int64
+}
+
+// NewSchemas creates the database and provisions the service's role.
+func NewSchemas(t testing.TB, service string) *Schemas {
+	t.Helper()
+	admin := Database(t)
+	return &Schemas{Admin: admin, Config: ServiceDatabase(t, admin, service), role: RoleName(service)}
+}
+
+// New creates an empty schema owned by the service's role and returns its
+// name.
+func (s *Schemas) New(t testing.TB) string {
+	t.Helper()
+	name := fmt.Sprintf("%s_%d", s.role, s.n.Add(1))
+	ctx := Context(t)
+	conn, err := pgx.Connect(ctx, s.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+name+" AUTHORIZATION "+pgx.Identifier{s.role}.Sanitize()); err != nil {
+		t.Fatalf("create schema %s: %v", name, err)
+	}
+	return name
 }
