@@ -189,7 +189,7 @@ func printWelcome(cfg Config, st *stack.Stack) {
 	fmt.Printf(`
 Plateforme CCI-CMA démarrée (Ctrl-C pour arrêter)
 
-  intake             %s   (POST /api/v1/creation-requests)
+  intake             %s   (formulaires : /creation /cession /reprise /difficultes ; API : /openapi.json)
   creation-support   %s
   takeover-matching  %s
   difficulty-alert   %s
