@@ -69,6 +69,7 @@ type Runtime struct {
 	cfg       Config
 	spec      Spec
 	consumers []consumer
+	jobs      []job
 	server    *httpserver.Server
 	baseCtx   context.Context
 	cancelReq context.CancelFunc
@@ -126,6 +127,21 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 	}
 	rt.baseCtx, rt.cancelReq = context.WithCancel(context.WithoutCancel(ctx))
 	return rt, nil
+}
+
+// job is a periodic task of the service (see Every).
+type job struct {
+	name  string
+	every time.Duration
+	run   func(context.Context) error
+}
+
+// Every registers a task that Run starts, runs every interval (first after
+// one interval) and stops at shutdown. Errors are logged and the task
+// runs again at the next tick. Replicas all run it: tasks must be
+// idempotent and safe to run concurrently.
+func (rt *Runtime) Every(name string, interval time.Duration, run func(context.Context) error) {
+	rt.jobs = append(rt.jobs, job{name: name, every: interval, run: run})
 }
 
 // Handle registers a consumer, started by Run.

@@ -34,7 +34,11 @@ func (rt *Runtime) Run(ctx context.Context) error {
 	relayDone := make(chan error, 1)
 	go func() { relayDone <- rt.Relay.Run(relayCtx, rt.cfg.ShutdownTimeout/2) }()
 	hkCtx, stopHK := context.WithCancel(ctx)
-	go rt.housekeep(hkCtx)
+	rt.Every("housekeeping", rt.cfg.HousekeepEvery, rt.housekeep)
+	var jobs sync.WaitGroup
+	for _, j := range rt.jobs {
+		jobs.Go(func() { rt.runJob(hkCtx, j) })
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- rt.server.Serve() }()
 	rt.Log.Info("service started", "http", rt.server.Addr(), "consumers", len(subs))
@@ -45,6 +49,7 @@ func (rt *Runtime) Run(ctx context.Context) error {
 	case err = <-serveErr:
 	}
 	stopHK()
+	jobs.Wait()
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rt.cfg.ShutdownTimeout)
 	defer cancel()
 	var errs []error
@@ -103,9 +108,9 @@ func (rt *Runtime) close(ctx context.Context) []error {
 	return errs
 }
 
-// housekeep prunes sent outbox rows and old inbox rows on a schedule.
-func (rt *Runtime) housekeep(ctx context.Context) {
-	t := time.NewTicker(rt.cfg.HousekeepEvery)
+// runJob runs a periodic task until ctx ends.
+func (rt *Runtime) runJob(ctx context.Context, j job) {
+	t := time.NewTicker(j.every)
 	defer t.Stop()
 	for {
 		select {
@@ -113,15 +118,23 @@ func (rt *Runtime) housekeep(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if n, err := outbox.Prune(ctx, rt.Pool, rt.cfg.OutboxRetention); err != nil {
-			rt.Log.Warn("housekeeping", "err", err)
-		} else if n > 0 {
-			rt.Log.Info("pruned outbox", "rows", n)
-		}
-		if n, err := inbox.Prune(ctx, rt.Pool, rt.cfg.InboxRetention); err != nil {
-			rt.Log.Warn("housekeeping", "err", err)
-		} else if n > 0 {
-			rt.Log.Info("pruned inbox", "rows", n)
+		if err := j.run(ctx); err != nil && ctx.Err() == nil {
+			rt.Log.Warn("periodic task failed", "task", j.name, "err", err)
 		}
 	}
+}
+
+// housekeep prunes sent outbox rows and old inbox rows.
+func (rt *Runtime) housekeep(ctx context.Context) error {
+	if n, err := outbox.Prune(ctx, rt.Pool, rt.cfg.OutboxRetention); err != nil {
+		return err
+	} else if n > 0 {
+		rt.Log.Info("pruned outbox", "rows", n)
+	}
+	if n, err := inbox.Prune(ctx, rt.Pool, rt.cfg.InboxRetention); err != nil {
+		return err
+	} else if n > 0 {
+		rt.Log.Info("pruned inbox", "rows", n)
+	}
+	return nil
 }

@@ -68,6 +68,14 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	for _, c := range evport.Consumers(app.TrackCase{Progress: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
+	anonymise := app.AnonymiseRequests{Requests: store, After: cfg.PersonalDataRetention, Now: func() time.Time { return time.Now().UTC() }}
+	rt.Every("anonymise requests", cfg.AnonymiseEvery, func(ctx context.Context) error {
+		n, err := anonymise.Run(ctx)
+		if n > 0 {
+			rt.Log.InfoContext(ctx, "personal data erased", "requests", n)
+		}
+		return err
+	})
 	now := func() time.Time { return time.Now().UTC() }
 	router := routing.Router{Ref: ref, Departements: cfg.Departements, Rules: rules}
 	routes := httpport.Routes{

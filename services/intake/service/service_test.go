@@ -3,6 +3,7 @@ package service_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,6 +21,8 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/telemetry"
@@ -35,6 +38,12 @@ import (
 // 10, so that no machine is slow enough for a client to earn a token back
 // during a test.
 func start(t *testing.T) string {
+	url, _ := startWithDB(t)
+	return url
+}
+
+// startWithDB starts intake and also returns its database's admin URL.
+func startWithDB(t *testing.T) (string, string) {
 	t.Helper()
 	ctx := testkit.Context(t)
 	admin := testkit.Database(t)
@@ -66,6 +75,7 @@ func start(t *testing.T) string {
 	cfg.ShutdownTimeout = 5 * time.Second
 	cfg.RateLimitPerMinute, cfg.RateLimitBurst = 1, 10
 	cfg.TrustedProxies = []string{"127.0.0.1/32"}
+	cfg.AnonymiseEvery = 50 * time.Millisecond
 	svc, err := service.New(ctx, cfg, quiet)
 	if err != nil {
 		t.Fatalf("start intake: %v", err)
@@ -79,7 +89,7 @@ func start(t *testing.T) string {
 			t.Errorf("shutdown: %v", err)
 		}
 	})
-	return "http://" + svc.Addr()
+	return "http://" + svc.Addr(), admin
 }
 
 const bakery = `{
@@ -263,4 +273,34 @@ func TestServedOperationsMatchOpenAPI(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPersonalDataErasedOnSchedule: the service runs the retention task on
+// its own: a request older than the retention period loses its personal
+// data without anyone asking.
+func TestPersonalDataErasedOnSchedule(t *testing.T) {
+	url, admin := startWithDB(t)
+	a := send(t, http.MethodPost, url+"/api/v1/creation-requests", "192.0.2.10", bakery)
+	if a.status != http.StatusAccepted {
+		t.Fatalf("POST answered %d: %s", a.status, a.body)
+	}
+	var v struct {
+		RequestID string `json:"request_id"`
+	}
+	if err := json.Unmarshal(a.body, &v); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(context.Background(), admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), `UPDATE intake.requests SET submitted_at = now() - interval '4 years' WHERE request_id = $1`, v.RequestID); err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, 10*time.Second, "request anonymised by the periodic task", func() (bool, error) {
+		var details string
+		err := conn.QueryRow(context.Background(), `SELECT details::text FROM intake.requests WHERE request_id = $1`, v.RequestID).Scan(&details)
+		return err == nil && !strings.Contains(details, "ines.moreau@example.fr"), err
+	})
 }

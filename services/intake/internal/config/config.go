@@ -3,6 +3,7 @@ package config
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/ccicma/platform/pkg/platform"
 
@@ -16,6 +17,11 @@ type Config struct {
 	// Departements are the départements the chambers serve; requests from
 	// elsewhere are accepted and flagged for forwarding.
 	Departements []string `envconfig:"DEPARTEMENTS" default:"91"`
+	// PersonalDataRetention: the applicant's personal data (contact
+	// details, free texts) is erased this long after submission (3 years).
+	PersonalDataRetention time.Duration `envconfig:"PERSONAL_DATA_RETENTION" default:"26280h"`
+	// AnonymiseEvery is how often the erasure runs.
+	AnonymiseEvery time.Duration `envconfig:"ANONYMISE_EVERY" default:"1h"`
 	// RoutingRulesFile names a routing table (the JSON format of
 	// internal/domain/routing/rules.json) that replaces the embedded one;
 	// empty means the embedded table.
