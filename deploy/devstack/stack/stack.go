@@ -12,7 +12,6 @@ import (
 	"net"
 	"strconv"
 	"sync"
-	"time"
 
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
@@ -216,21 +215,3 @@ func (st *Stack) Run(ctx context.Context) error {
 
 // URL is the base URL of a service.
 func (st *Stack) URL(service string) string { return "http://" + st.Services[service].Addr() }
-
-// WaitReady polls every service's /readyz (used by tests and devstack).
-func (st *Stack) WaitReady(ctx context.Context, get func(ctx context.Context, url string) (int, error)) error {
-	for _, name := range st.order {
-		for {
-			code, err := get(ctx, st.URL(name)+"/readyz")
-			if err == nil && code == 200 {
-				break
-			}
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("%s not ready: %w", name, ctx.Err())
-			case <-time.After(50 * time.Millisecond):
-			}
-		}
-	}
-	return nil
-}
