@@ -24,9 +24,8 @@ func (f creationFields) list() []*field {
 // creationPage is the data of creation.html.
 type creationPage struct {
 	form
-	F        creationFields
-	NAF      *nafPicker
-	Location *communePicker
+	F creationFields
+	activityAndPlace
 }
 
 // newCreationPage fills the form with the values posted (none for a new
@@ -56,24 +55,13 @@ func (s *site) newCreationPage(v url.Values, token string) requestForm[request.C
 	p.NAF = newNAFPicker(path, p.F.NAF)
 	p.fields = p.F.list()
 	p.fill(v)
-	p.NAF.fill(v, s.Ref)
-	p.Location.fill(s.Ref)
+	p.fillIn(v, s.Ref)
 	return p
 }
 
 func (p *creationPage) base() *form { return &p.form }
 
-func (p *creationPage) lookup(action string) bool {
-	switch action {
-	case actionNAF:
-		p.NAF.search(p.ref)
-	case actionCommune:
-		p.Location.Searched = true
-	default:
-		return false
-	}
-	return true
-}
+func (p *creationPage) lookup(action string) bool { return p.lookupIn(p.ref, action) }
 
 // input is the request as the use case takes it.
 func (p *creationPage) input() request.CreationInput {

@@ -32,9 +32,8 @@ func (f difficultyFields) list() []*field {
 // advisors see it.
 type difficultyPage struct {
 	form
-	F        difficultyFields
-	NAF      *nafPicker
-	Location *communePicker
+	F difficultyFields
+	activityAndPlace
 	// QuestionnaireVersion names the questions asked.
 	QuestionnaireVersion string
 }
@@ -76,24 +75,13 @@ func (s *site) newDifficultyPage(v url.Values, token string) requestForm[request
 	p.NAF = newNAFPicker(path, p.F.NAF)
 	p.fields = p.F.list()
 	p.fill(v)
-	p.NAF.fill(v, s.Ref)
-	p.Location.fill(s.Ref)
+	p.fillIn(v, s.Ref)
 	return p
 }
 
 func (p *difficultyPage) base() *form { return &p.form }
 
-func (p *difficultyPage) lookup(action string) bool {
-	switch action {
-	case actionNAF:
-		p.NAF.search(p.ref)
-	case actionCommune:
-		p.Location.Searched = true
-	default:
-		return false
-	}
-	return true
-}
+func (p *difficultyPage) lookup(action string) bool { return p.lookupIn(p.ref, action) }
 
 func (p *difficultyPage) input() request.DifficultyInput {
 	f := p.F

@@ -141,3 +141,29 @@ func (c *communePicker) message(pr request.Problem) string {
 	}
 	return ""
 }
+
+// activityAndPlace is the pair of pickers of the forms that ask what the
+// business does and where it is.
+type activityAndPlace struct {
+	NAF      *nafPicker
+	Location *communePicker
+}
+
+// fillIn looks up what the posted code and postcode refer to.
+func (a activityAndPlace) fillIn(v url.Values, ref Reference) {
+	a.NAF.fill(v, ref)
+	a.Location.fill(ref)
+}
+
+// lookupIn runs the search a button asked for; false for other actions.
+func (a activityAndPlace) lookupIn(ref Reference, action string) bool {
+	switch action {
+	case actionNAF:
+		a.NAF.search(ref)
+	case actionCommune:
+		a.Location.Searched = true
+	default:
+		return false
+	}
+	return true
+}

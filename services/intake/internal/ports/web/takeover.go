@@ -25,9 +25,8 @@ func (f takeoverFields) list() []*field {
 // takeoverPage is the data of takeover.html: a business for sale.
 type takeoverPage struct {
 	form
-	F        takeoverFields
-	NAF      *nafPicker
-	Location *communePicker
+	F takeoverFields
+	activityAndPlace
 }
 
 func (s *site) newTakeoverPage(v url.Values, token string) requestForm[request.TakeoverOfferInput] {
@@ -76,24 +75,13 @@ func (s *site) newTakeoverPage(v url.Values, token string) requestForm[request.T
 		p.F.Confidential.Value = "1" // discretion unless the seller says otherwise
 	}
 	p.fill(v)
-	p.NAF.fill(v, s.Ref)
-	p.Location.fill(s.Ref)
+	p.fillIn(v, s.Ref)
 	return p
 }
 
 func (p *takeoverPage) base() *form { return &p.form }
 
-func (p *takeoverPage) lookup(action string) bool {
-	switch action {
-	case actionNAF:
-		p.NAF.search(p.ref)
-	case actionCommune:
-		p.Location.Searched = true
-	default:
-		return false
-	}
-	return true
-}
+func (p *takeoverPage) lookup(action string) bool { return p.lookupIn(p.ref, action) }
 
 func (p *takeoverPage) input() request.TakeoverOfferInput {
 	f := p.F
