@@ -30,10 +30,28 @@ type AdvisorUpdated struct {
 	Specialities []string `json:"specialities"`
 	// Capacity is the number of open cases the advisor can carry.
 	Capacity int `json:"capacity"`
-	// Active is false for an advisor who must get no new case.
+	// Active is false for an advisor who must get no new case (left the
+	// chamber, or disabled by an admin).
 	Active bool `json:"active"`
+	// AbsentUntil, when set and in the future, is the end of an absence:
+	// until then the advisor gets no new case, and their open cases may be
+	// reassigned.
+	AbsentUntil *time.Time `json:"absent_until,omitempty"`
+	// Communes narrow the territory within Departements to these INSEE
+	// commune codes (with EPCIs); both empty means the whole départements.
+	Communes []string `json:"communes,omitempty"`
+	// EPCIs narrow the territory to these intercommunalités (SIRENs).
+	EPCIs []string `json:"epcis,omitempty"`
+	// Roles among advisor, manager, prevention_cell and admin: the joint
+	// prevention cell's members receive difficulty cases.
+	Roles []string `json:"roles,omitempty"`
 	// UpdatedAt is when the entry changed.
 	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// AvailableAt tells whether the advisor may get a new case at t.
+func (p *AdvisorUpdated) AvailableAt(t time.Time) bool {
+	return p.Active && (p.AbsentUntil == nil || !p.AbsentUntil.After(t))
 }
 
 // EventName implements Payload.

@@ -30,6 +30,9 @@ type Routing struct {
 	// RulesVersion is the version of the routing table that decided, so that
 	// a decision can be explained after the table has changed.
 	RulesVersion string `json:"rules_version,omitempty"`
+	// EPCI is the SIREN of the commune's intercommunalité, when known; with
+	// the département it places the request in an advisor's territory.
+	EPCI string `json:"epci,omitempty"`
 }
 
 // CreationSubmitted (intake.creation.submitted.v1): an entrepreneur submitted

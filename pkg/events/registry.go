@@ -17,6 +17,14 @@ func Registry() []Payload {
 		DifficultyReported{},
 		// creation.go
 		CreationCaseOpened{},
+		CreationCaseTakenInCharge{},
+		CreationCaseReassigned{},
+		// takeover.go
+		TakeoverOfferRegistered{},
+		TakeoverSearchRegistered{},
+		TakeoverMatchProposed{},
+		// difficulty.go
+		DifficultyCaseOpened{},
 		// advisor.go
 		AdvisorUpdated{},
 	}

@@ -30,6 +30,8 @@ func exampleOf[P events.Payload](name string, p P, aggregate, territory, eventID
 
 var exampleTime = time.Date(2025, 3, 4, 9, 30, 12, 345678000, time.UTC)
 
+var absentUntil = time.Date(2025, 3, 21, 0, 0, 0, 0, time.UTC)
+
 func payloadExamples() []payloadExample {
 	return []payloadExample{
 		exampleOf("artisan-above-headcount", events.CreationSubmitted{
@@ -42,6 +44,7 @@ func payloadExamples() []payloadExample {
 			PlannedHeadcount: 12,
 			HasSIRET:         true,
 			Routing: events.Routing{
+				EPCI:             "200056232",
 				LeadChamber:      events.ChamberCCI,
 				SecondaryChamber: events.ChamberCMA,
 				RuleID:           "artisanal-always-large",
@@ -93,6 +96,7 @@ func payloadExamples() []payloadExample {
 			Timeline:                 "6m_12m",
 			Confidential:             false,
 			Routing: events.Routing{
+				EPCI:             "200056232",
 				LeadChamber:      events.ChamberCCI,
 				SecondaryChamber: events.ChamberCMA,
 				RuleID:           "artisanal-always-large",
@@ -139,6 +143,7 @@ func payloadExamples() []payloadExample {
 			Timeline:                 "6m_12m",
 			Experience:               "sector",
 			Routing: events.Routing{
+				EPCI:             "200057859",
 				LeadChamber:      events.ChamberCMA,
 				SecondaryChamber: events.ChamberCCI,
 				RuleID:           "search-mixed",
@@ -178,6 +183,7 @@ func payloadExamples() []payloadExample {
 			Score:                62,
 			Level:                events.DifficultyCallBack,
 			Routing: events.Routing{
+				EPCI:         "200056232",
 				LeadChamber:  events.ChamberCCI,
 				RuleID:       "commercial",
 				Reason:       "Activité commerciale, industrielle ou de services (56.10A) non artisanale : la CCI est compétente.",
@@ -222,6 +228,68 @@ func payloadExamples() []payloadExample {
 			OpenedAt:    exampleTime.Add(55 * time.Millisecond),
 		}, "0195a1b3-5000-7111-8222-333344445555", "91", "0195a1b3-5001-7e01-9f02-a00301425364", exampleTime.Add(55*time.Millisecond)),
 
+		exampleOf("taken-in-charge", events.CreationCaseTakenInCharge{
+			CaseID:    "0195a1b2-4000-7111-8222-333344445555",
+			RequestID: "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b",
+			Chamber:   events.ChamberCCI,
+			AdvisorID: "cci-91-0042",
+			TakenAt:   exampleTime.Add(26 * time.Hour),
+		}, "0195a1b2-4000-7111-8222-333344445555", "91", "0195a1b2-4002-7d01-8e02-0f0301415264", exampleTime.Add(26*time.Hour)),
+		exampleOf("handed-back-to-the-other-chamber", events.CreationCaseReassigned{
+			CaseID:            "0195a1b2-4000-7111-8222-333344445555",
+			RequestID:         "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b",
+			Chamber:           events.ChamberCMA,
+			SecondaryChamber:  events.ChamberCCI,
+			AdvisorID:         "cma-91-0007",
+			PreviousChamber:   events.ChamberCCI,
+			PreviousAdvisorID: "cci-91-0042",
+			Reason:            events.ReassignWrongChamber,
+			ReassignedAt:      exampleTime.Add(3 * time.Hour),
+		}, "0195a1b2-4000-7111-8222-333344445555", "91", "0195a1b2-4003-7d01-8e02-0f0301415265", exampleTime.Add(3*time.Hour)),
+
+		exampleOf("confidential-bakery", events.TakeoverOfferRegistered{
+			OfferID:          "0195a1d0-1000-7aaa-8bbb-000000000001",
+			RequestID:        "0195a1c0-1000-7aaa-8bbb-000000000001",
+			Chamber:          events.ChamberCMA,
+			SecondaryChamber: events.ChamberCCI,
+			AdvisorID:        "cma-91-0007",
+			NAFCode:          "10.71C",
+			Departement:      "91",
+			Confidential:     true,
+			RegisteredAt:     exampleTime.Add(30 * time.Millisecond),
+		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1001-7b01-8c02-0d03e04f0701", exampleTime.Add(30*time.Millisecond)),
+		exampleOf("buyer-assigned", events.TakeoverSearchRegistered{
+			SearchID:         "0195a1d0-2000-7aaa-8bbb-000000000002",
+			RequestID:        "0195a1c1-2000-7aaa-8bbb-000000000004",
+			Chamber:          events.ChamberCCI,
+			SecondaryChamber: events.ChamberCMA,
+			AdvisorID:        "cci-91-0042",
+			RegisteredAt:     exampleTime.Add(30 * time.Millisecond),
+		}, "0195a1d0-2000-7aaa-8bbb-000000000002", "91", "0195a1d0-2001-7b01-8c02-0d03e04f0702", exampleTime.Add(30*time.Millisecond)),
+		exampleOf("bakery-for-a-baker", events.TakeoverMatchProposed{
+			MatchID:         "0195a1d0-3000-7aaa-8bbb-000000000003",
+			OfferID:         "0195a1d0-1000-7aaa-8bbb-000000000001",
+			SearchID:        "0195a1d0-2000-7aaa-8bbb-000000000002",
+			OfferChamber:    events.ChamberCMA,
+			SearchChamber:   events.ChamberCCI,
+			OfferAdvisorID:  "cma-91-0007",
+			SearchAdvisorID: "cci-91-0042",
+			Score:           82,
+			Criteria:        []string{"sector", "area", "budget", "deal_type"},
+			ProposedAt:      exampleTime.Add(time.Second),
+		}, "0195a1d0-3000-7aaa-8bbb-000000000003", "91", "0195a1d0-3001-7b01-8c02-0d03e04f0703", exampleTime.Add(time.Second)),
+
+		exampleOf("call-back-two-chambers", events.DifficultyCaseOpened{
+			CaseID:           "0195a1d1-1000-7aaa-8bbb-000000000001",
+			RequestID:        "0195a1c2-1000-7aaa-8bbb-000000000005",
+			Chamber:          events.ChamberCCI,
+			SecondaryChamber: events.ChamberCMA,
+			AdvisorIDs:       []string{"cci-91-0002", "cma-91-0002"},
+			Level:            events.DifficultyCallBack,
+			Departement:      "91",
+			OpenedAt:         exampleTime.Add(35 * time.Millisecond),
+		}, "0195a1d1-1000-7aaa-8bbb-000000000001", "91", "0195a1d1-1001-7b01-8c02-0d03e04f0801", exampleTime.Add(35*time.Millisecond)),
+
 		exampleOf("creation-and-takeover", events.AdvisorUpdated{
 			AdvisorID:    "cci-91-0042",
 			Revision:     3,
@@ -230,6 +298,10 @@ func payloadExamples() []payloadExample {
 			Specialities: []string{events.SpecialityCreation, events.SpecialityTakeover},
 			Capacity:     40,
 			Active:       true,
+			AbsentUntil:  &absentUntil,
+			Communes:     []string{"91228", "91174"},
+			EPCIs:        []string{"200056232"},
+			Roles:        []string{"advisor", "prevention_cell"},
 			UpdatedAt:    exampleTime,
 		}, "cci-91-0042", "91", "0195a1b2-0000-7f01-8a02-b00301435465", exampleTime),
 		exampleOf("deactivated-no-speciality", events.AdvisorUpdated{

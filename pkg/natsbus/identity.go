@@ -52,7 +52,7 @@ func (id Identity) Permissions() (publish, subscribe []string) {
 func Platform() []Identity {
 	domain := []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamTakeover, events.StreamDifficulty}
 	return []Identity{
-		{Service: "intake", Owns: events.StreamIntake, Consumes: []events.Stream{events.StreamCreation, events.StreamAdvisor}},
+		{Service: "intake", Owns: events.StreamIntake, Consumes: []events.Stream{events.StreamCreation, events.StreamTakeover, events.StreamDifficulty, events.StreamAdvisor}},
 		{Service: "creation-support", Owns: events.StreamCreation, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
 		{Service: "takeover-matching", Owns: events.StreamTakeover, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
 		{Service: "difficulty-alert", Owns: events.StreamDifficulty, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},

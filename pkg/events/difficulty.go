@@ -1,0 +1,49 @@
+package events
+
+import (
+	"errors"
+	"time"
+)
+
+// DifficultyCaseOpened (difficulty.case.opened.v1): difficulty-alert opened a
+// prevention case for a difficulty report and assigned it to prevention
+// advisors of the routed chambers. It carries no SIRET, no free text and no
+// questionnaire answers: the case is confidential, and only the assigned
+// advisors and the joint prevention cell read it, through difficulty-alert's
+// API, each read audited. Subject: the case id.
+type DifficultyCaseOpened struct {
+	// CaseID is difficulty-alert's id of the case (UUIDv7).
+	CaseID string `json:"case_id"`
+	// RequestID is the intake report the case comes from.
+	RequestID string `json:"request_id"`
+	// Chamber is the lead chamber (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the other routed chamber, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorIDs are the prevention advisors assigned, lead chamber's first;
+	// empty when none was available, in which case the prevention cell must
+	// pick the case up.
+	AdvisorIDs []string `json:"advisor_ids,omitempty"`
+	// Level is none, vigilance or call_back.
+	Level string `json:"level"`
+	// Departement is the business's département.
+	Departement string `json:"departement"`
+	// OpenedAt is when the case was opened.
+	OpenedAt time.Time `json:"opened_at"`
+}
+
+// EventName implements Payload.
+func (DifficultyCaseOpened) EventName() Name {
+	return Name{Producer: "difficulty", Aggregate: "case", Verb: "opened", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *DifficultyCaseOpened) Validate() error {
+	errs := []error{validAggregate("case_id", p.CaseID, p.RequestID, p.Chamber), required("departement", p.Departement)}
+	switch p.Level {
+	case DifficultyNone, DifficultyVigilance, DifficultyCallBack:
+	default:
+		errs = append(errs, errors.New("level must be none, vigilance or call_back"))
+	}
+	return errors.Join(errs...)
+}

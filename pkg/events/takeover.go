@@ -1,0 +1,142 @@
+package events
+
+import (
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// TakeoverOfferRegistered (takeover.offer.registered.v1): takeover-matching
+// registered a business for sale and, when one was available, assigned an
+// advisor of the lead chamber. Subject: the offer id. Territory: the
+// business's département. Like its intake event, it carries no SIRET or
+// commune for a confidential offer.
+type TakeoverOfferRegistered struct {
+	// OfferID is takeover-matching's id of the offer (UUIDv7).
+	OfferID string `json:"offer_id"`
+	// RequestID is the intake request the offer comes from.
+	RequestID string `json:"request_id"`
+	// Chamber is the lead chamber that owns the offer (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the offer is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is the assigned advisor; empty when none was available.
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// NAFCode is the business's NAF sub-class.
+	NAFCode string `json:"naf_code"`
+	// Departement is the business's département.
+	Departement string `json:"departement"`
+	// Confidential offers are shown as anonymous teasers.
+	Confidential bool `json:"confidential"`
+	// RegisteredAt is when the offer was registered.
+	RegisteredAt time.Time `json:"registered_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverOfferRegistered) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "offer", Verb: "registered", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverOfferRegistered) Validate() error {
+	return errors.Join(validAggregate("offer_id", p.OfferID, p.RequestID, p.Chamber),
+		required("naf_code", p.NAFCode), required("departement", p.Departement))
+}
+
+// TakeoverSearchRegistered (takeover.search.registered.v1): takeover-matching
+// registered a buyer's search and, when one was available, assigned an
+// advisor of the lead chamber. Subject: the search id. Territory: the
+// search's first département, or "_" when it names none.
+type TakeoverSearchRegistered struct {
+	// SearchID is takeover-matching's id of the search (UUIDv7).
+	SearchID string `json:"search_id"`
+	// RequestID is the intake request the search comes from.
+	RequestID string `json:"request_id"`
+	// Chamber is the lead chamber that owns the search (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the search is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is the assigned advisor; empty when none was available.
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// RegisteredAt is when the search was registered.
+	RegisteredAt time.Time `json:"registered_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverSearchRegistered) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "search", Verb: "registered", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverSearchRegistered) Validate() error {
+	return validAggregate("search_id", p.SearchID, p.RequestID, p.Chamber)
+}
+
+// TakeoverMatchProposed (takeover.match.proposed.v1): takeover-matching found
+// that a buyer's search fits an offer and proposes the match to both
+// advisors; an introduction waits for the offer advisor's approval. Subject:
+// the match id. Territory: the offer's département.
+type TakeoverMatchProposed struct {
+	// MatchID is takeover-matching's id of the match (UUIDv7).
+	MatchID string `json:"match_id"`
+	// OfferID is the business for sale.
+	OfferID string `json:"offer_id"`
+	// SearchID is the buyer's search.
+	SearchID string `json:"search_id"`
+	// OfferChamber owns the offer (CCI or CMA).
+	OfferChamber string `json:"offer_chamber"`
+	// SearchChamber owns the search (CCI or CMA).
+	SearchChamber string `json:"search_chamber"`
+	// OfferAdvisorID follows the offer, if assigned.
+	OfferAdvisorID string `json:"offer_advisor_id,omitempty"`
+	// SearchAdvisorID follows the search, if assigned.
+	SearchAdvisorID string `json:"search_advisor_id,omitempty"`
+	// Score is how well they fit, 0 to 100.
+	Score int `json:"score"`
+	// Criteria are the criteria that matched: sector, area, budget, size,
+	// deal_type, timeline.
+	Criteria []string `json:"criteria"`
+	// ProposedAt is when the match was found.
+	ProposedAt time.Time `json:"proposed_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverMatchProposed) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "match", Verb: "proposed", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverMatchProposed) Validate() error {
+	var errs []error
+	for field, id := range map[string]string{"match_id": p.MatchID, "offer_id": p.OfferID, "search_id": p.SearchID} {
+		if _, err := uuid.Parse(id); err != nil {
+			errs = append(errs, errors.New(field+" must be a UUID"))
+		}
+	}
+	for field, c := range map[string]string{"offer_chamber": p.OfferChamber, "search_chamber": p.SearchChamber} {
+		if c != ChamberCCI && c != ChamberCMA {
+			errs = append(errs, errors.New(field+" must be CCI or CMA"))
+		}
+	}
+	if p.Score < 0 || p.Score > 100 {
+		errs = append(errs, errors.New("score must be between 0 and 100"))
+	}
+	return errors.Join(errs...)
+}
+
+// validAggregate checks the ids and chamber of an aggregate that comes from
+// an intake request.
+func validAggregate(idField, id, requestID, chamber string) error {
+	var errs []error
+	if _, err := uuid.Parse(id); err != nil {
+		errs = append(errs, errors.New(idField+" must be a UUID"))
+	}
+	if _, err := uuid.Parse(requestID); err != nil {
+		errs = append(errs, errors.New("request_id must be a UUID"))
+	}
+	if chamber != ChamberCCI && chamber != ChamberCMA {
+		errs = append(errs, errors.New("chamber must be CCI or CMA"))
+	}
+	return errors.Join(errs...)
+}
