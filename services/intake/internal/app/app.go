@@ -48,9 +48,12 @@ type Requests interface {
 
 // StatusView is the applicant's view of a request: no personal data.
 type StatusView struct {
-	RequestID   string         `json:"request_id"`
-	Kind        string         `json:"kind"`
-	Status      request.Status `json:"status"`
+	RequestID string         `json:"request_id"`
+	Kind      string         `json:"kind"`
+	Status    request.Status `json:"status"`
+	// Chamber holds the request's case now, once a chamber opened one: it
+	// differs from the routing's lead chamber after a hand-back.
+	Chamber     string         `json:"chamber,omitempty"`
 	Routing     events.Routing `json:"routing"`
 	SubmittedAt time.Time      `json:"submitted_at"`
 	UpdatedAt   time.Time      `json:"updated_at"`

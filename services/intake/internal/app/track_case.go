@@ -3,34 +3,70 @@ package app
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
 
 // Progress records what the chambers did with a request.
 type Progress interface {
-	// MarkAssigned moves a request to StatusAssigned, once, together with
-	// the inbox claim of trigger; a request already further along, or a
-	// repeated event, changes nothing.
-	MarkAssigned(ctx context.Context, trigger events.Event, requestID string, at time.Time) error
+	// Advance applies step to its request together with the inbox claim of
+	// trigger; a repeated event, or a step older than the last one applied,
+	// changes nothing.
+	Advance(ctx context.Context, trigger events.Event, step request.Step) error
 }
 
 // TrackCase feeds the applicant's status page from the chambers' events:
-// when creation-support opens the case of a request and assigns an
-// advisor, the request shows as assigned.
+// which chamber holds the request, whether an advisor is assigned, and
+// whether they took it in charge. One method an event type; each turns the
+// event into a request.Step.
 type TrackCase struct {
 	Progress Progress
 }
 
-// CaseOpened handles creation.case.opened. A case without an advisor is
-// not yet in anybody's hands: the status stays as it is.
-func (uc TrackCase) CaseOpened(ctx context.Context, ev events.Event, p events.CreationCaseOpened) error {
-	if p.AdvisorID == "" {
-		return nil
-	}
-	if err := uc.Progress.MarkAssigned(ctx, ev, p.RequestID, p.OpenedAt); err != nil {
-		return fmt.Errorf("mark request %s assigned: %w", p.RequestID, err)
+func (uc TrackCase) advance(ctx context.Context, ev events.Event, step request.Step) error {
+	if err := uc.Progress.Advance(ctx, ev, step); err != nil {
+		return fmt.Errorf("advance request %s to %s: %w", step.RequestID, step.Status, err)
 	}
 	return nil
+}
+
+// CaseOpened handles creation.case.opened. A case without an advisor is
+// not yet in anybody's hands: the request still shows as received.
+func (uc TrackCase) CaseOpened(ctx context.Context, ev events.Event, p events.CreationCaseOpened) error {
+	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, p.AdvisorID, p.OpenedAt))
+}
+
+// CaseTakenInCharge handles creation.case.taken_in_charge.
+func (uc TrackCase) CaseTakenInCharge(ctx context.Context, ev events.Event, p events.CreationCaseTakenInCharge) error {
+	return uc.advance(ctx, ev, request.Step{RequestID: p.RequestID, Status: request.StatusInCharge, Chamber: p.Chamber, At: p.TakenAt})
+}
+
+// CaseReassigned handles creation.case.reassigned: the case may have moved
+// to the other chamber, and the new advisor has yet to take it in charge.
+func (uc TrackCase) CaseReassigned(ctx context.Context, ev events.Event, p events.CreationCaseReassigned) error {
+	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, p.AdvisorID, p.ReassignedAt))
+}
+
+// OfferRegistered handles takeover.offer.registered.
+func (uc TrackCase) OfferRegistered(ctx context.Context, ev events.Event, p events.TakeoverOfferRegistered) error {
+	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, p.AdvisorID, p.RegisteredAt))
+}
+
+// SearchRegistered handles takeover.search.registered.
+func (uc TrackCase) SearchRegistered(ctx context.Context, ev events.Event, p events.TakeoverSearchRegistered) error {
+	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, p.AdvisorID, p.RegisteredAt))
+}
+
+// DifficultyCaseOpened handles difficulty.case.opened. The status page of a
+// difficulty report stays confidential whatever this records (see
+// RequestStatus); intake keeps it so that the report's assigned prevention
+// advisors can be told apart.
+func (uc TrackCase) DifficultyCaseOpened(ctx context.Context, ev events.Event, p events.DifficultyCaseOpened) error {
+	advisor := ""
+	if len(p.AdvisorIDs) > 0 {
+		advisor = p.AdvisorIDs[0]
+	}
+	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, advisor, p.OpenedAt))
 }

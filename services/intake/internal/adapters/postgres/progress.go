@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -16,12 +15,16 @@ import (
 // Consumer names intake in inbox rows.
 const Consumer = "intake"
 
-// MarkAssigned implements app.Progress.
-func (s *Store) MarkAssigned(ctx context.Context, trigger events.Event, requestID string, at time.Time) error {
+// Advance implements app.Progress. The progress_at guard makes a step
+// older than the last one applied a no-op, so events of one request that
+// arrive from different streams in any order leave the newest state.
+func (s *Store) Advance(ctx context.Context, trigger events.Event, step request.Step) error {
 	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE requests SET status = $2, updated_at = greatest(updated_at, $3)
-			WHERE request_id = $1 AND status = $4`,
-			requestID, string(request.StatusAssigned), at, string(request.StatusReceived))
+		_, err := tx.Exec(ctx, `UPDATE requests
+			SET status = $2, case_chamber = coalesce(NULLIF($3, ''), case_chamber),
+			    progress_at = $4, updated_at = greatest(updated_at, $4)
+			WHERE request_id = $1 AND (progress_at IS NULL OR progress_at <= $4)`,
+			step.RequestID, string(step.Status), step.Chamber, step.At)
 		if err != nil {
 			return fmt.Errorf("update request status: %w", err)
 		}

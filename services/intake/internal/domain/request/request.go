@@ -7,6 +7,7 @@ package request
 import (
 	"errors"
 	"strings"
+	"time"
 )
 
 // ErrInvalid wraps a Problems list: the request breaks validation rules.
@@ -17,9 +18,34 @@ type Status string
 
 // Statuses of a request.
 const (
-	StatusReceived Status = "received" // stored and routed, waiting for a chamber
-	StatusAssigned Status = "assigned" // the chamber opened a case and assigned an advisor
+	StatusReceived Status = "received"  // stored and routed, waiting for a chamber
+	StatusAssigned Status = "assigned"  // the chamber opened a case and assigned an advisor
+	StatusInCharge Status = "in_charge" // the advisor took the case in charge
 )
+
+// Statuses lists every status, in the order a request goes through them.
+func Statuses() []Status { return []Status{StatusReceived, StatusAssigned, StatusInCharge} }
+
+// Step is what a chamber's event says about a request: where it stands,
+// which chamber holds it, as of when. Events may arrive late or twice; a
+// step older than the last one applied changes nothing.
+type Step struct {
+	RequestID string
+	Status    Status
+	// Chamber holds the request from now on; empty leaves it as it is.
+	Chamber string
+	At      time.Time
+}
+
+// AssignedOrReceived is the step of a case that went to chamber, with or
+// without an advisor: without one, the request still waits for a chamber.
+func AssignedOrReceived(requestID, chamber, advisorID string, at time.Time) Step {
+	st := StatusAssigned
+	if advisorID == "" {
+		st = StatusReceived
+	}
+	return Step{RequestID: requestID, Status: st, Chamber: chamber, At: at}
+}
 
 // Problem is one invalid field, with a stable code and a French message.
 type Problem struct {

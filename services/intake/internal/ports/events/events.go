@@ -4,32 +4,20 @@
 package events
 
 import (
-	"context"
-
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
 
 	"github.com/ccicma/platform/services/intake/internal/app"
 )
 
-// Consumer pairs a consumer spec with its handler.
-type Consumer struct {
-	Spec   natsbus.ConsumerSpec
-	Handle natsbus.Handler
-}
-
-// Consumers lists intake's durable consumers; batch commits the events a
-// consumer has at hand together.
-func Consumers(track app.TrackCase, batch natsbus.BatchRunner) []Consumer {
-	return []Consumer{{
-		Spec: natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch,
-			Filters: []string{events.CreationCaseOpened{}.EventName().Filter()}},
-		Handle: func(ctx context.Context, ev events.Event) error {
-			p, err := events.Decode[events.CreationCaseOpened](ev)
-			if err != nil {
-				return err
-			}
-			return track.CaseOpened(ctx, ev, p)
-		},
-	}}
+// Consumers lists intake's durable consumers, one a stream it follows;
+// batch commits the events a consumer has at hand together.
+func Consumers(track app.TrackCase, batch natsbus.BatchRunner) []natsbus.Consumer {
+	spec := func(s events.Stream) natsbus.ConsumerSpec { return natsbus.ConsumerSpec{Stream: s, Batch: batch} }
+	return []natsbus.Consumer{
+		natsbus.Routes(spec(events.StreamCreation), natsbus.On(track.CaseOpened),
+			natsbus.On(track.CaseTakenInCharge), natsbus.On(track.CaseReassigned)),
+		natsbus.Routes(spec(events.StreamTakeover), natsbus.On(track.OfferRegistered), natsbus.On(track.SearchRegistered)),
+		natsbus.Routes(spec(events.StreamDifficulty), natsbus.On(track.DifficultyCaseOpened)),
+	}
 }

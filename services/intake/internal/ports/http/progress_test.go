@@ -12,57 +12,117 @@ import (
 	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
 )
 
-// TestStatusFollowsTheCase: creation.case.opened with an advisor moves the
-// request to "assigned", once; a case without an advisor changes nothing;
-// a difficulty report's status stays confidential whatever happens.
+const caseID = "01900000-0000-7000-8000-00000000c0de"
+
+// progressEnv submits requests and feeds the chambers' events to
+// intake's tracking use case, then reads the status API back.
+type progressEnv struct {
+	*env
+	track app.TrackCase
+	t0    time.Time
+}
+
+func (e progressEnv) event(t *testing.T, aggregate string, p events.Payload) events.Event {
+	t.Helper()
+	ev, err := events.New("test", aggregate, "91", p, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func (e progressEnv) status(t *testing.T, path string) (status, chamber string) {
+	t.Helper()
+	r := e.do(t, http.MethodGet, path, "", "", nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, r.status)
+	}
+	return str(r.body["status"]), str(r.body["chamber"])
+}
+
+func (e progressEnv) expect(t *testing.T, path, step, wantStatus, wantChamber string) {
+	t.Helper()
+	if st, ch := e.status(t, path); st != wantStatus || ch != wantChamber {
+		t.Fatalf("after %s: status %q chamber %q, want %q %q", step, st, ch, wantStatus, wantChamber)
+	}
+}
+
+func (e progressEnv) must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStatusFollowsTheCase: a creation request goes received → assigned
+// (case opened with an advisor) → in charge; a hand-back to the other
+// chamber shows the new chamber and waits again for the new advisor; late
+// and repeated events never move it backwards.
 func TestStatusFollowsTheCase(t *testing.T) {
-	e := setup(t)
-	track := app.TrackCase{Progress: postgres.New(e.pool, e.waker)}
-	opened := func(requestID, advisor string) (events.Event, events.CreationCaseOpened) {
-		p := events.CreationCaseOpened{CaseID: "01900000-0000-7000-8000-00000000c0de", RequestID: requestID,
-			Chamber: "CMA", AdvisorID: advisor, CommuneCode: "91228", Departement: "91", OpenedAt: time.Now()}
-		ev, err := events.New("creation-support", p.CaseID, "91", p, time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ev, p
-	}
-	status := func(path string) string {
-		r := e.do(t, http.MethodGet, path, "", "", nil)
-		if r.status != http.StatusOK {
-			t.Fatalf("GET %s: %d", path, r.status)
-		}
-		return str(r.body["status"])
+	e := progressEnv{env: setup(t), t0: time.Now().UTC().Add(-time.Hour)}
+	e.track = app.TrackCase{Progress: postgres.New(e.pool, e.waker)}
+	id := str(e.post(t, bakery, "").body["request_id"])
+	path := httpport.CreationPath + "/" + id
+	opened := func(advisor string, at time.Time) events.CreationCaseOpened {
+		return events.CreationCaseOpened{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: advisor,
+			CommuneCode: "91228", Departement: "91", OpenedAt: at}
 	}
 
-	created := e.post(t, bakery, "")
-	id := str(created.body["request_id"])
-	path := "/api/v1/creation-requests/" + id
+	p := opened("", e.t0)
+	e.must(t, e.track.CaseOpened(e.ctx, e.event(t, caseID, p), p))
+	e.expect(t, path, "a case without advisor", "received", "CMA")
 
-	ev, p := opened(id, "")
-	if err := track.CaseOpened(e.ctx, ev, p); err != nil {
-		t.Fatal(err)
-	}
-	if got := status(path); got != "received" {
-		t.Fatalf("after an unassigned case: status %q, want received", got)
-	}
-	ev, p = opened(id, "cma-91-001")
+	p = opened("cma-91-001", e.t0.Add(time.Minute))
+	ev := e.event(t, caseID, p)
 	for range 2 { // a redelivery changes nothing
-		if err := track.CaseOpened(e.ctx, ev, p); err != nil {
-			t.Fatal(err)
-		}
+		e.must(t, e.track.CaseOpened(e.ctx, ev, p))
 	}
-	if got := status(path); got != "assigned" {
-		t.Fatalf("after the case opened: status %q, want assigned", got)
-	}
+	e.expect(t, path, "the case opened", "assigned", "CMA")
 
-	report := e.do(t, http.MethodPost, httpport.DifficultyPath, "application/json", "", []byte(difficultyJSON))
-	rid := str(report.body["request_id"])
-	ev, p = opened(rid, "cma-91-002")
-	if err := track.CaseOpened(e.ctx, ev, p); err != nil {
-		t.Fatal(err)
-	}
-	if got := status(httpport.DifficultyPath + "/" + rid); got != "received" {
-		t.Fatalf("difficulty report status %q, want received (confidential)", got)
+	taken := events.CreationCaseTakenInCharge{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: "cma-91-001", TakenAt: e.t0.Add(2 * time.Minute)}
+	e.must(t, e.track.CaseTakenInCharge(e.ctx, e.event(t, caseID, taken), taken))
+	e.expect(t, path, "taken in charge", "in_charge", "CMA")
+
+	late := opened("cma-91-001", e.t0.Add(90*time.Second)) // another delivery of an older state
+	e.must(t, e.track.CaseOpened(e.ctx, e.event(t, caseID, late), late))
+	e.expect(t, path, "a late event", "in_charge", "CMA")
+
+	moved := events.CreationCaseReassigned{CaseID: caseID, RequestID: id, Chamber: "CCI", SecondaryChamber: "CMA",
+		AdvisorID: "cci-91-001", PreviousChamber: "CMA", PreviousAdvisorID: "cma-91-001",
+		Reason: events.ReassignWrongChamber, ReassignedAt: e.t0.Add(3 * time.Minute)}
+	e.must(t, e.track.CaseReassigned(e.ctx, e.event(t, caseID, moved), moved))
+	e.expect(t, path, "a hand-back to the CCI", "assigned", "CCI")
+}
+
+// TestStatusFollowsTakeoverAndDifficulty: offers and searches show as
+// assigned once takeover-matching registers them with an advisor; a
+// difficulty report's status stays confidential whatever happens.
+func TestStatusFollowsTakeoverAndDifficulty(t *testing.T) {
+	e := progressEnv{env: setup(t), t0: time.Now().UTC()}
+	e.track = app.TrackCase{Progress: postgres.New(e.pool, e.waker)}
+	const offerID, searchID = "01900000-0000-7000-8000-0000000000f1", "01900000-0000-7000-8000-0000000000f2"
+
+	offer := str(e.do(t, http.MethodPost, httpport.TakeoverOfferPath, "application/json", "", []byte(offerJSON)).body["request_id"])
+	reg := events.TakeoverOfferRegistered{OfferID: offerID, RequestID: offer, Chamber: "CMA", NAFCode: "10.71C", Departement: "91", RegisteredAt: e.t0}
+	e.must(t, e.track.OfferRegistered(e.ctx, e.event(t, offerID, reg), reg))
+	e.expect(t, httpport.TakeoverOfferPath+"/"+offer, "an offer without advisor", "received", "CMA")
+	reg.AdvisorID, reg.RegisteredAt = "cma-91-001", e.t0.Add(time.Second)
+	e.must(t, e.track.OfferRegistered(e.ctx, e.event(t, offerID, reg), reg))
+	e.expect(t, httpport.TakeoverOfferPath+"/"+offer, "the offer registered", "assigned", "CMA")
+
+	search := str(e.do(t, http.MethodPost, httpport.BuyerSearchPath, "application/json", "", []byte(searchJSON)).body["request_id"])
+	sreg := events.TakeoverSearchRegistered{SearchID: searchID, RequestID: search, Chamber: "CCI", AdvisorID: "cci-91-001", RegisteredAt: e.t0}
+	e.must(t, e.track.SearchRegistered(e.ctx, e.event(t, searchID, sreg), sreg))
+	e.expect(t, httpport.BuyerSearchPath+"/"+search, "the search registered", "assigned", "CCI")
+
+	report := str(e.do(t, http.MethodPost, httpport.DifficultyPath, "application/json", "", []byte(difficultyJSON)).body["request_id"])
+	dc := events.DifficultyCaseOpened{CaseID: caseID, RequestID: report, Chamber: "CMA", AdvisorIDs: []string{"cma-91-002"},
+		Level: events.DifficultyCallBack, Departement: "91", OpenedAt: e.t0}
+	e.must(t, e.track.DifficultyCaseOpened(e.ctx, e.event(t, caseID, dc), dc))
+	e.expect(t, httpport.DifficultyPath+"/"+report, "the difficulty case opened (confidential)", "received", "")
+	var stored string
+	e.must(t, e.pool.QueryRow(e.ctx, `SELECT status FROM requests WHERE request_id = $1`, report).Scan(&stored))
+	if stored != "assigned" {
+		t.Fatalf("stored status of the report %q, want assigned (kept for the advisors, hidden from the link)", stored)
 	}
 }

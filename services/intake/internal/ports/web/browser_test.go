@@ -204,7 +204,7 @@ func TestBrowserSubmitCreation(t *testing.T) {
 		t.Errorf("landed on %s, want the status page", url)
 	}
 	main := get(t, ctx, chromedp.Text(chromedp.CSS("main")))
-	for _, want := range []string{"Votre demande a bien été envoyée", "Chambre de métiers et de l'artisanat", "Étape 2 sur 3"} {
+	for _, want := range []string{"Votre demande a bien été envoyée", "Chambre de métiers et de l'artisanat", "Étape 2 sur 4"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("status page lacks %q:\n%s", want, main)
 		}

@@ -30,6 +30,11 @@ type statusPage struct {
 	Neither  bool // neither chamber handles this activity
 	Received bool // waiting for an advisor
 	Assigned bool // a case is open, in an advisor's hands
+	InCharge bool // the advisor took it in charge
+	// Holder is the chamber that holds the case now: the lead chamber,
+	// unless an advisor handed the case over to the other one (Moved).
+	Holder chamber
+	Moved  bool
 	// Confidential: a difficulty report, of which the page shows only
 	// that it was received and where it went (app.RequestStatus).
 	Confidential bool
@@ -90,8 +95,11 @@ func (s *site) status(w http.ResponseWriter, r *http.Request) {
 	p := statusPage{View: v, Kind: kindNames[v.Kind], Just: r.URL.Query().Has("envoyee"),
 		Link: statusPath(v.RequestID), Lead: chamberOf(v.Routing.LeadChamber), Second: chamberOf(v.Routing.SecondaryChamber),
 		Neither: v.Routing.LeadChamber == "", Received: v.Status == request.StatusReceived,
-		Assigned:     v.Status == request.StatusAssigned,
-		Confidential: v.Kind == request.KindDifficulty}
+		Assigned: v.Status == request.StatusAssigned, InCharge: v.Status == request.StatusInCharge,
+		Holder: chamberOf(v.Routing.LeadChamber), Confidential: v.Kind == request.KindDifficulty}
+	if v.Chamber != "" && v.Chamber != v.Routing.LeadChamber {
+		p.Holder, p.Moved = chamberOf(v.Chamber), true
+	}
 	if p.Kind == "" {
 		p.Kind = "Demande"
 	}

@@ -331,8 +331,8 @@ func TestStatusPage(t *testing.T) {
 		t.Error("no confirmation after sending")
 	}
 	body := text(doc)
-	for _, want := range []string{"Projet de création d'entreprise", "CMA Chambre de métiers et de l'artisanat", "Étape 2 sur 3",
-		"prise en charge par un conseiller", e.srv.URL + strings.TrimSuffix(loc, "?envoyee=1")} {
+	for _, want := range []string{"Projet de création d'entreprise", "CMA Chambre de métiers et de l'artisanat", "Étape 2 sur 4",
+		"attribution à un conseiller", e.srv.URL + strings.TrimSuffix(loc, "?envoyee=1")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("status page lacks %q:\n%s", want, body)
 		}
@@ -357,9 +357,25 @@ func TestStatusPage(t *testing.T) {
 	if _, err := e.pool.Exec(e.ctx, `UPDATE requests SET status = 'assigned' WHERE request_id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
-	if body := text(parse(t, e.get(t, "/suivi/"+id).body)); !strings.Contains(body, "Étape 3 sur 3") ||
+	if body := text(parse(t, e.get(t, "/suivi/"+id).body)); !strings.Contains(body, "Étape 3 sur 4") ||
 		!strings.Contains(body, "Confiée à un conseiller de la chambre de métiers") {
 		t.Errorf("assigned request's page:\n%s", body)
+	}
+	// Taken in charge, then handed over to the CCI: the page names the
+	// chamber that holds the case now and says it was redirected.
+	if _, err := e.pool.Exec(e.ctx, `UPDATE requests SET status = 'in_charge' WHERE request_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if body := text(parse(t, e.get(t, "/suivi/"+id).body)); !strings.Contains(body, "Étape 4 sur 4") ||
+		!strings.Contains(body, "Prise en charge par un conseiller de la chambre de métiers") || strings.Contains(body, "réorientée") {
+		t.Errorf("in-charge request's page:\n%s", body)
+	}
+	if _, err := e.pool.Exec(e.ctx, `UPDATE requests SET status = 'assigned', case_chamber = 'CCI' WHERE request_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if body := text(parse(t, e.get(t, "/suivi/"+id).body)); !strings.Contains(body, "Confiée à un conseiller de la chambre de commerce") ||
+		!strings.Contains(body, "réorientée vers la chambre de commerce") {
+		t.Errorf("handed-over request's page:\n%s", body)
 	}
 	for _, id := range []string{"01920000-0000-7000-8000-000000000099", "not-a-uuid", "%27%20OR%201=1"} {
 		if got := e.get(t, "/suivi/"+id); got.status != http.StatusNotFound || !strings.Contains(got.body, "Demande introuvable") {
