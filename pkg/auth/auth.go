@@ -97,6 +97,11 @@ type Config struct {
 	// whose token names a new key).
 	JWKSTimeout time.Duration `envconfig:"AUTH_JWKS_TIMEOUT" default:"5s"`
 
+	// JWKS, when set, are the signing keys given in process (devstack
+	// hands advisor-desk's development keys to the other services): they
+	// are used as they are, nothing is fetched.
+	JWKS []byte `ignored:"true"`
+
 	// SigningKeyFile (development issuer only) holds the Ed25519 private key
 	// (PEM PKCS#8, or a base64 or hex 32-byte seed); empty: a key generated
 	// at start, so tokens do not survive a restart.

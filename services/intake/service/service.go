@@ -5,9 +5,11 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/httpserver"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
@@ -59,6 +61,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
+	verifier, err := auth.NewVerifier(ctx, cfg.AuthConfig, nil, topts.Logger)
+	if err != nil && !errors.Is(err, auth.ErrNoKeys) {
+		return nil, err
+	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
@@ -86,6 +92,11 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 			Thresholds: cfg.DifficultyThresholds(), Now: now},
 		Status: app.RequestStatus{Requests: store},
 		Log:    rt.Log,
+	}
+	if verifier == nil {
+		rt.Log.WarnContext(ctx, "advisor routes not served: no token signing keys configured (AUTH_JWKS_URL)")
+	} else {
+		routes.Auth, routes.Requests, routes.AuditLog = verifier, app.ReadRequest{Log: store, Now: now}, app.ReadAuditLog{Log: store}
 	}
 	forms := web.Routes{Creation: routes.Creation, TakeoverOffer: routes.TakeoverOffer, BuyerSearch: routes.BuyerSearch,
 		Difficulty: routes.Difficulty, Status: routes.Status, Ref: ref, Departements: cfg.Departements, API: routes.Handler(), Log: rt.Log}

@@ -35,38 +35,35 @@ func (uc TrackCase) advance(ctx context.Context, ev events.Event, step request.S
 // CaseOpened handles creation.case.opened. A case without an advisor is
 // not yet in anybody's hands: the request still shows as received.
 func (uc TrackCase) CaseOpened(ctx context.Context, ev events.Event, p events.CreationCaseOpened) error {
-	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, p.AdvisorID, p.OpenedAt))
+	return uc.advance(ctx, ev, request.AdvisorStep(p.RequestID, p.Chamber, p.AdvisorID, p.OpenedAt))
 }
 
 // CaseTakenInCharge handles creation.case.taken_in_charge.
 func (uc TrackCase) CaseTakenInCharge(ctx context.Context, ev events.Event, p events.CreationCaseTakenInCharge) error {
-	return uc.advance(ctx, ev, request.Step{RequestID: p.RequestID, Status: request.StatusInCharge, Chamber: p.Chamber, At: p.TakenAt})
+	return uc.advance(ctx, ev, request.Step{RequestID: p.RequestID, Status: request.StatusInCharge, Chamber: p.Chamber,
+		Advisors: []string{p.AdvisorID}, At: p.TakenAt})
 }
 
 // CaseReassigned handles creation.case.reassigned: the case may have moved
 // to the other chamber, and the new advisor has yet to take it in charge.
 func (uc TrackCase) CaseReassigned(ctx context.Context, ev events.Event, p events.CreationCaseReassigned) error {
-	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, p.AdvisorID, p.ReassignedAt))
+	return uc.advance(ctx, ev, request.AdvisorStep(p.RequestID, p.Chamber, p.AdvisorID, p.ReassignedAt))
 }
 
 // OfferRegistered handles takeover.offer.registered.
 func (uc TrackCase) OfferRegistered(ctx context.Context, ev events.Event, p events.TakeoverOfferRegistered) error {
-	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, p.AdvisorID, p.RegisteredAt))
+	return uc.advance(ctx, ev, request.AdvisorStep(p.RequestID, p.Chamber, p.AdvisorID, p.RegisteredAt))
 }
 
 // SearchRegistered handles takeover.search.registered.
 func (uc TrackCase) SearchRegistered(ctx context.Context, ev events.Event, p events.TakeoverSearchRegistered) error {
-	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, p.AdvisorID, p.RegisteredAt))
+	return uc.advance(ctx, ev, request.AdvisorStep(p.RequestID, p.Chamber, p.AdvisorID, p.RegisteredAt))
 }
 
 // DifficultyCaseOpened handles difficulty.case.opened. The status page of a
 // difficulty report stays confidential whatever this records (see
-// RequestStatus); intake keeps it so that the report's assigned prevention
-// advisors can be told apart.
+// RequestStatus); intake keeps the assigned prevention advisors, who may
+// read the report's contact details.
 func (uc TrackCase) DifficultyCaseOpened(ctx context.Context, ev events.Event, p events.DifficultyCaseOpened) error {
-	advisor := ""
-	if len(p.AdvisorIDs) > 0 {
-		advisor = p.AdvisorIDs[0]
-	}
-	return uc.advance(ctx, ev, request.AssignedOrReceived(p.RequestID, p.Chamber, advisor, p.OpenedAt))
+	return uc.advance(ctx, ev, request.CaseStep(p.RequestID, p.Chamber, p.AdvisorIDs, p.OpenedAt))
 }

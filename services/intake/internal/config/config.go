@@ -5,15 +5,24 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
 
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
 
+// AuthConfig is the token settings (AUTH_*): an alias, so that Config can
+// embed it beside platform.Config and its keys keep their names.
+type AuthConfig = auth.Config
+
 // Config is intake's whole configuration. Every key may be prefixed with
 // INTAKE_ (e.g. INTAKE_DATABASE_URL).
 type Config struct {
 	platform.Config
+	// AuthConfig verifies advisors' tokens (AUTH_JWKS_URL, AUTH_ISSUER or
+	// OIDC_ISSUER) on the advisor routes; without keys those routes are
+	// not served.
+	AuthConfig
 	// Departements are the départements the chambers serve; requests from
 	// elsewhere are accepted and flagged for forwarding.
 	Departements []string `envconfig:"DEPARTEMENTS" default:"91"`

@@ -21,10 +21,10 @@ const Consumer = "intake"
 func (s *Store) Advance(ctx context.Context, trigger events.Event, step request.Step) error {
 	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE requests
-			SET status = $2, case_chamber = coalesce(NULLIF($3, ''), case_chamber),
+			SET status = $2, case_chamber = coalesce(NULLIF($3, ''), case_chamber), advisor_ids = coalesce($5, advisor_ids),
 			    progress_at = $4, updated_at = greatest(updated_at, $4)
 			WHERE request_id = $1 AND (progress_at IS NULL OR progress_at <= $4)`,
-			step.RequestID, string(step.Status), step.Chamber, step.At)
+			step.RequestID, string(step.Status), step.Chamber, step.At, step.Advisors)
 		if err != nil {
 			return fmt.Errorf("update request status: %w", err)
 		}

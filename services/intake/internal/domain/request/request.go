@@ -34,17 +34,33 @@ type Step struct {
 	Status    Status
 	// Chamber holds the request from now on; empty leaves it as it is.
 	Chamber string
-	At      time.Time
+	// Advisors are the advisors the case is assigned to from now on (empty:
+	// the chamber's advisors must pick it up; nil: unchanged).
+	Advisors []string
+	At       time.Time
 }
 
-// AssignedOrReceived is the step of a case that went to chamber, with or
-// without an advisor: without one, the request still waits for a chamber.
-func AssignedOrReceived(requestID, chamber, advisorID string, at time.Time) Step {
+// CaseStep is the step of a case that went to chamber, in the hands of
+// advisors; without any, the request still waits for a chamber.
+func CaseStep(requestID, chamber string, advisors []string, at time.Time) Step {
 	st := StatusAssigned
-	if advisorID == "" {
-		st = StatusReceived
+	if len(advisors) == 0 {
+		st, advisors = StatusReceived, []string{}
 	}
-	return Step{RequestID: requestID, Status: st, Chamber: chamber, At: at}
+	return Step{RequestID: requestID, Status: st, Chamber: chamber, Advisors: advisors, At: at}
+}
+
+// one is the advisors list of a case with at most one advisor.
+func one(advisorID string) []string {
+	if advisorID == "" {
+		return nil
+	}
+	return []string{advisorID}
+}
+
+// AdvisorStep is CaseStep for a case with at most one advisor.
+func AdvisorStep(requestID, chamber, advisorID string, at time.Time) Step {
+	return CaseStep(requestID, chamber, one(advisorID), at)
 }
 
 // Problem is one invalid field, with a stable code and a French message.

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"regexp"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/httpserver"
 
@@ -67,7 +68,12 @@ type Routes struct {
 	BuyerSearch   SearchSubmitter
 	Difficulty    DifficultySubmitter
 	Status        StatusReader
-	Log           *slog.Logger
+	// Auth verifies advisors' tokens; with Requests and AuditLog it serves
+	// the advisor routes (advisor.go).
+	Auth     *auth.Verifier
+	Requests RequestReader
+	AuditLog AuditReader
+	Log      *slog.Logger
 }
 
 // Handler returns the mux.
@@ -109,7 +115,7 @@ func (rt Routes) routes() []route {
 			route{"GET " + DifficultyPath + "/questionnaire", rt.questionnaire},
 			route{"GET " + DifficultyPath + "/{id}", rt.status(request.KindDifficulty)})
 	}
-	return rs
+	return append(rs, rt.advisorRoutes()...)
 }
 
 // applicantBody is the applicant block every kind of request starts with.
@@ -237,6 +243,8 @@ func (rt Routes) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, app.ErrIdempotencyConflict):
 		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusUnprocessableEntity,
 			Title: "Clé d'idempotence déjà utilisée", Detail: "Cette clé Idempotency-Key a déjà servi pour une autre demande."})
+	case errors.Is(err, app.ErrForbidden):
+		auth.Forbid(w, r, "Vos droits ne permettent pas de consulter ceci.")
 	case errors.Is(err, app.ErrNotFound):
 		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Demande introuvable"})
 	default:

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
@@ -41,10 +42,11 @@ func (w *waker) Wake() { w.n.Add(1) }
 // env is intake's HTTP port, use cases and Postgres store on a fresh
 // database, without NATS: the outbox rows are the observable output.
 type env struct {
-	ctx   context.Context
-	pool  *pgxpool.Pool
-	waker *waker
-	srv   *httptest.Server
+	ctx    context.Context
+	pool   *pgxpool.Pool
+	waker  *waker
+	srv    *httptest.Server
+	issuer *auth.Issuer // signs advisors' tokens the routes accept
 }
 
 var (
@@ -79,8 +81,17 @@ func setup(t testing.TB) *env {
 		BuyerSearch:   app.SubmitBuyerSearch{Requests: store, Ref: ref, Router: router, Now: now},
 		Difficulty: app.SubmitDifficultyReport{Requests: store, Ref: ref, Router: router,
 			Thresholds: request.DefaultThresholds(), Now: now},
-		Status: app.RequestStatus{Requests: store},
-		Log:    slog.New(slog.DiscardHandler),
+		Status:   app.RequestStatus{Requests: store},
+		Requests: app.ReadRequest{Log: store, Now: now},
+		AuditLog: app.ReadAuditLog{Log: store},
+		Log:      slog.New(slog.DiscardHandler),
+	}
+	authCfg := auth.Config{Issuer: "intake-test"}
+	if e.issuer, err = auth.NewIssuer(auth.IssuerOptions{Issuer: authCfg.Issuer, Audience: "ccicma"}); err != nil {
+		t.Fatal(err)
+	}
+	if routes.Auth, err = auth.NewStaticVerifier(authCfg, e.issuer.JWKS(), nil); err != nil {
+		t.Fatal(err)
 	}
 	e.srv = httptest.NewServer(routes.Handler())
 	t.Cleanup(e.srv.Close)

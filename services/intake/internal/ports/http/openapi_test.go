@@ -18,6 +18,7 @@ import (
 	"github.com/pb33f/libopenapi-validator/config"
 	valerrors "github.com/pb33f/libopenapi-validator/errors"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/httpserver"
 
 	"github.com/ccicma/platform/services/intake/internal/app"
@@ -94,8 +95,12 @@ func TestOpenAPIPathsAreTheRoutes(t *testing.T) {
 	t.Parallel()
 	doc, _ := openAPI(t)
 	documented := operations(t, doc)
+	verifier, err := auth.NewStaticVerifier(auth.Config{Issuer: "test"}, []byte(`{"keys":[]}`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	full := httpport.Routes{Creation: app.SubmitCreation{}, TakeoverOffer: app.SubmitTakeoverOffer{}, BuyerSearch: app.SubmitBuyerSearch{},
-		Difficulty: app.SubmitDifficultyReport{}}
+		Difficulty: app.SubmitDifficultyReport{}, Auth: verifier, Requests: app.ReadRequest{}, AuditLog: app.ReadAuditLog{}}
 	served := append(full.Patterns(), webHelperOperations...)
 	slices.Sort(served)
 	if !slices.Equal(documented, served) {
@@ -124,6 +129,7 @@ type exchange struct {
 	contentType string // default application/json when there is a body
 	key         string // Idempotency-Key
 	client      string // X-Forwarded-For; default a fresh client per exchange
+	token       string // an advisor's bearer token
 	body        string
 	status      int
 	// valid: the request must validate against the document. Otherwise the
@@ -244,6 +250,21 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	)
 	get(httpport.DifficultyPath+"/questionnaire", exchange{name: "questionnaire", status: 200, valid: true})
 	get("/openapi.json", exchange{name: "document", status: 200, valid: true})
+	// The advisor routes, on the last creation request (routed to both
+	// chambers).
+	cmaAdvisor := e.token(t, "cma-91-005", "CMA", auth.RoleAdvisor)
+	cmaManager := e.token(t, "cma-91-001", "CMA", auth.RoleManager)
+	get(httpport.RequestPath+"/{creation}",
+		exchange{name: "advisor of the chamber", token: cmaAdvisor, status: 200, valid: true},
+		exchange{name: "admin, who reads no request", token: e.token(t, "cma-91-009", "CMA", auth.RoleAdmin), status: 403, valid: true},
+		exchange{name: "no token", status: 401, docRejects: true},
+		exchange{name: "unknown id", path: httpport.RequestPath + "/01920000-0000-7000-8000-000000000099", token: cmaAdvisor, status: 404, valid: true},
+	)
+	get(httpport.AuditLogPath,
+		exchange{name: "manager", path: httpport.AuditLogPath + "?limit=1", token: cmaManager, status: 200, valid: true},
+		exchange{name: "advisor", token: cmaAdvisor, status: 403, valid: true},
+		exchange{name: "bad parameters", path: httpport.AuditLogPath + "?limit=0", token: cmaManager, status: 400, docRejects: true},
+	)
 
 	// The 11th rapid submission of one client is refused with Retry-After;
 	// another client still gets its answer.
@@ -340,6 +361,9 @@ func roundTrip(t *testing.T, srv *httptest.Server, x exchange, path string, i in
 		}
 		if x.key != "" {
 			req.Header.Set("Idempotency-Key", x.key)
+		}
+		if x.token != "" {
+			req.Header.Set("Authorization", "Bearer "+x.token)
 		}
 		client := x.client
 		if client == "" {
