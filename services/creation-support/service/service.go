@@ -53,6 +53,14 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	for _, c := range evport.Consumers(app.OpenCase{Cases: store, Now: now}, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
+	erase := app.EraseComments{Comments: store, After: cfg.PersonalDataRetention, Now: now}
+	rt.Every("erase hand-back comments", cfg.AnonymiseEvery, func(ctx context.Context) error {
+		n, err := erase.Run(ctx)
+		if n > 0 {
+			rt.Log.InfoContext(ctx, "hand-back comments erased", "comments", n)
+		}
+		return err
+	})
 	routes := httpport.Routes{Cases: store, Log: rt.Log, Do: httpport.UseCases{
 		Take:     app.TakeInCharge{Cases: store, Now: now},
 		Back:     app.HandBack{Cases: store, Now: now},

@@ -2,6 +2,8 @@
 package config
 
 import (
+	"time"
+
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
 )
@@ -20,6 +22,11 @@ type Config struct {
 	// development) with AUTH_ISSUER. Without AUTH_JWKS_URL the advisors'
 	// API answers 503 and the event consumers still run.
 	AuthConfig
+	// PersonalDataRetention: advisors' hand-back comments (free text that
+	// may name the applicant) are erased this long after (3 years).
+	PersonalDataRetention time.Duration `envconfig:"PERSONAL_DATA_RETENTION" default:"26280h"`
+	// AnonymiseEvery is how often the erasure runs.
+	AnonymiseEvery time.Duration `envconfig:"ANONYMISE_EVERY" default:"1h"`
 }
 
 // Load reads the configuration.

@@ -225,3 +225,12 @@ func readAdvisor(ctx context.Context, q querier, id string) (creation.Advisor, b
 	}
 	return a, true, nil
 }
+
+// EraseComments implements app.Comments.
+func (s *Store) EraseComments(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE case_hand_backs SET comment = '' WHERE handed_back_at < $1 AND comment <> ''`, before)
+	if err != nil {
+		return 0, fmt.Errorf("erase comments: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}

@@ -280,3 +280,33 @@ func TestListCases(t *testing.T) {
 		})
 	}
 }
+
+// TestEraseComments: comments older than the retention period are blanked,
+// newer ones and the reasons kept.
+func TestEraseComments(t *testing.T) {
+	f := newFixture(t)
+	for _, id := range []string{"cci-a", "cci-b", "cci-c"} {
+		f.advisor(creation.Advisor{AdvisorID: id, Chamber: "CCI", Active: true})
+	}
+	old, recent := f.open(1, "CCI", ""), f.open(2, "CCI", "")
+	handBack := func(c creation.Case) {
+		t.Helper()
+		p := auth.Principal{Subject: c.AdvisorID, Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}
+		if _, err := (app.HandBack{Cases: f.store, Now: f.clock}).Do(f.ctx, p, c.ID,
+			app.HandBackInput{Reason: events.ReassignOther, Comment: "M. Dupont préfère un rendez-vous le soir."}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	handBack(old)
+	f.now = f.now.Add(3 * 365 * 24 * time.Hour)
+	handBack(recent)
+	n, err := (app.EraseComments{Comments: f.store, After: 26280 * time.Hour, Now: func() time.Time { return f.now.Add(time.Hour) }}).Run(f.ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("erased %d (%v), want 1", n, err)
+	}
+	o, _, _ := f.store.Case(f.ctx, old.ID)
+	r, _, _ := f.store.Case(f.ctx, recent.ID)
+	if o.HandBacks[0].Comment != "" || o.HandBacks[0].Reason != events.ReassignOther || r.HandBacks[0].Comment == "" {
+		t.Fatalf("old %+v, recent %+v", o.HandBacks, r.HandBacks)
+	}
+}
