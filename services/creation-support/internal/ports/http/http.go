@@ -4,6 +4,13 @@
 // problem+json (RFC 9457): 401 without a valid token, 403 when the rules
 // refuse, 404 for an unknown case, 409 when the case's state does not
 // allow the action, 422 naming each bad field.
+//
+// State rules (409): a case is taken in charge once; it can be handed back
+// only while it waits to be taken in charge (afterwards its advisor owns
+// the follow-up and only a manager moves it); a closed case changes no
+// more; reassigning to the current advisor is a no-op refused as 409.
+// Input is checked before access: a malformed body gets 400/422 whoever
+// sends it, and learns nothing about the case.
 package http
 
 import (
