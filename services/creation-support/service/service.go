@@ -5,8 +5,11 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"time"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/platform"
@@ -16,6 +19,7 @@ import (
 	"github.com/ccicma/platform/services/creation-support/internal/app"
 	"github.com/ccicma/platform/services/creation-support/internal/config"
 	evport "github.com/ccicma/platform/services/creation-support/internal/ports/events"
+	httpport "github.com/ccicma/platform/services/creation-support/internal/ports/http"
 	"github.com/ccicma/platform/services/creation-support/migrations"
 )
 
@@ -49,7 +53,29 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	for _, c := range evport.Consumers(app.OpenCase{Cases: store, Now: now}, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
-	if err := rt.Listen(nil); err != nil {
+	erase := app.EraseComments{Comments: store, After: cfg.PersonalDataRetention, Now: now}
+	rt.Every("erase hand-back comments", cfg.AnonymiseEvery, func(ctx context.Context) error {
+		n, err := erase.Run(ctx)
+		if n > 0 {
+			rt.Log.InfoContext(ctx, "hand-back comments erased", "comments", n)
+		}
+		return err
+	})
+	routes := httpport.Routes{Cases: store, Log: rt.Log, Do: httpport.UseCases{
+		Take:     app.TakeInCharge{Cases: store, Now: now},
+		Back:     app.HandBack{Cases: store, Now: now},
+		Reassign: app.Reassign{Cases: store, Now: now},
+	}}
+	if cfg.JWKSURL != "" {
+		v, err := auth.NewRemoteVerifier(ctx, cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, rt.Log)
+		if err != nil {
+			return nil, fmt.Errorf("authentication: %w", err)
+		}
+		routes.Auth = v
+	} else {
+		rt.Log.Warn("AUTH_JWKS_URL is not set: the advisors' API answers 503")
+	}
+	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}
 	return &Service{Runtime: rt, Store: store}, nil

@@ -28,9 +28,13 @@ type harness struct {
 	intake *natsbus.Bus
 	desk   *natsbus.Bus
 	js     jetstream.JetStream
+	url    string
 }
 
-func start(t *testing.T) *harness {
+func start(t *testing.T) *harness { return startWith(t, nil) }
+
+// startWith starts the service with its configuration changed by tune.
+func startWith(t *testing.T, tune func(*service.Config)) *harness {
 	t.Helper()
 	ctx := testkit.Context(t)
 	admin := testkit.Database(t)
@@ -45,6 +49,9 @@ func start(t *testing.T) *harness {
 	cfg.NATS = nats.Config(service.Name)
 	cfg.HTTPAddr = "127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
+	if tune != nil {
+		tune(&cfg)
+	}
 	svc, err := service.New(ctx, cfg, quiet)
 	if err != nil {
 		t.Fatalf("start creation-support: %v", err)
@@ -59,7 +66,7 @@ func start(t *testing.T) *harness {
 		}
 	})
 
-	h := &harness{t: t, admin: admin}
+	h := &harness{t: t, admin: admin, url: "http://" + svc.Addr()}
 	h.intake = connect(t, nats, "intake", events.StreamIntake, quiet)
 	h.desk = connect(t, nats, "advisor-desk", events.StreamAdvisor, quiet)
 	_, h.js = nats.Admin(t)

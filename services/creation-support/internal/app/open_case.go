@@ -30,12 +30,13 @@ func (uc OpenCase) Handle(ctx context.Context, ev events.Event, p events.Creatio
 		return err
 	}
 	_, err = uc.Cases.OpenCase(ctx, ev, req, func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error) {
-		advisor, _ := creation.ChooseAdvisor(candidates)
+		now := uc.Now()
+		advisor, _ := creation.ChooseAdvisor(candidates, now)
 		id, err := uuid.NewV7()
 		if err != nil {
 			return creation.Case{}, nil, fmt.Errorf("case id: %w", err)
 		}
-		c, opened := creation.Open(req, id.String(), advisor, uc.Now())
+		c, opened := creation.Open(req, id.String(), advisor, now)
 		out, err := events.New(Source, c.ID, c.Departement, opened, c.OpenedAt)
 		if err != nil {
 			return creation.Case{}, nil, err

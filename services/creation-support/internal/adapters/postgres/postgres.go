@@ -137,7 +137,7 @@ func (b *batchLoads) Flush(ctx context.Context, tx pgx.Tx) error {
 // would serialise all openings of a chamber. The load itself is counted
 // exactly (an atomic increment).
 func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]creation.AdvisorLoad, error) {
-	rows, err := tx.Query(ctx, `SELECT advisor_id, open_cases, capacity FROM advisors
+	rows, err := tx.Query(ctx, `SELECT advisor_id, open_cases, capacity, absent_until FROM advisors
 		WHERE chamber = $1 AND active AND $2 = ANY(specialities) AND $3 = ANY(departements)
 		ORDER BY advisor_id`, chamber, events.SpecialityCreation, dept)
 	if err != nil {
@@ -145,7 +145,11 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]cre
 	}
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (creation.AdvisorLoad, error) {
 		var a creation.AdvisorLoad
-		err := r.Scan(&a.AdvisorID, &a.OpenCases, &a.Capacity)
+		var absent *time.Time
+		err := r.Scan(&a.AdvisorID, &a.OpenCases, &a.Capacity, &absent)
+		if absent != nil {
+			a.AbsentUntil = absent.UTC()
+		}
 		return a, err
 	})
 	if err != nil {
@@ -173,14 +177,17 @@ func insertCase(ctx context.Context, tx pgx.Tx, c creation.Case) (opened bool, e
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a creation.Advisor) error {
 	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO advisors
-			(advisor_id, revision, chamber, departements, specialities, capacity, active, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			(advisor_id, revision, chamber, departements, specialities, capacity, active, updated_at,
+			 absent_until, roles, communes, epcis)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 			ON CONFLICT (advisor_id) DO UPDATE SET
 				revision = EXCLUDED.revision, chamber = EXCLUDED.chamber, departements = EXCLUDED.departements,
 				specialities = EXCLUDED.specialities, capacity = EXCLUDED.capacity, active = EXCLUDED.active,
-				updated_at = EXCLUDED.updated_at
+				updated_at = EXCLUDED.updated_at, absent_until = EXCLUDED.absent_until, roles = EXCLUDED.roles,
+				communes = EXCLUDED.communes, epcis = EXCLUDED.epcis
 			WHERE advisors.revision < EXCLUDED.revision`,
-			a.AdvisorID, a.Revision, a.Chamber, a.Departements, a.Specialities, a.Capacity, a.Active, time.Now().UTC())
+			a.AdvisorID, a.Revision, a.Chamber, a.Departements, a.Specialities, a.Capacity, a.Active, time.Now().UTC(),
+			nullTime(a.AbsentUntil), nonNil(a.Roles), nonNil(a.Communes), nonNil(a.EPCIs))
 		if err != nil {
 			return fmt.Errorf("upsert advisor %s: %w", a.AdvisorID, err)
 		}
@@ -189,29 +196,18 @@ func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a creat
 	return err
 }
 
-// CaseByRequest returns the case opened for a request (for the API).
-func (s *Store) CaseByRequest(ctx context.Context, requestID string) (creation.Case, bool, error) {
-	return s.getCase(ctx, `request_id = $1`, requestID)
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
-// Case returns a case by id.
-func (s *Store) Case(ctx context.Context, caseID string) (creation.Case, bool, error) {
-	return s.getCase(ctx, `case_id = $1`, caseID)
-}
-
-func (s *Store) getCase(ctx context.Context, where string, arg string) (creation.Case, bool, error) {
-	var c creation.Case
-	var stage string
-	err := s.pool.QueryRow(ctx, `SELECT case_id, request_id, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
-		stage, coalesce(naf_code, ''), commune_code, departement, routing_rule, opened_at
-		FROM creation_cases WHERE `+where, arg).Scan(&c.ID, &c.RequestID, &c.Chamber, &c.SecondaryChamber, &c.AdvisorID,
-		&stage, &c.NAFCode, &c.CommuneCode, &c.Departement, &c.RoutingRule, &c.OpenedAt)
-	if err == pgx.ErrNoRows {
-		return creation.Case{}, false, nil
+// nonNil stores a nil list as an empty array (the columns are NOT NULL).
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
 	}
-	if err != nil {
-		return creation.Case{}, false, fmt.Errorf("get case: %w", err)
-	}
-	c.Stage = creation.Stage(stage)
-	return c, true, nil
+	return v
 }

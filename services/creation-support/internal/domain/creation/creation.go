@@ -60,6 +60,14 @@ type Case struct {
 	Departement      string
 	RoutingRule      string
 	OpenedAt         time.Time
+	// TakenAt is when the assigned advisor took the case in charge (zero
+	// while the case waits).
+	TakenAt time.Time
+	// UpdatedAt is the last change.
+	UpdatedAt time.Time
+	// HandBacks are the times advisors handed the case back, oldest
+	// first; their comments stay in this service.
+	HandBacks []HandBack
 }
 
 // AdvisorLoad is an assignable advisor with their current load.
@@ -67,18 +75,24 @@ type AdvisorLoad struct {
 	AdvisorID string
 	OpenCases int
 	Capacity  int
+	// AbsentUntil is the end of the advisor's absence (zero: none).
+	AbsentUntil time.Time
 }
 
-// ChooseAdvisor picks the advisor with the fewest open cases among those
+// AvailableAt tells whether the advisor may get a new case at t.
+func (a AdvisorLoad) AvailableAt(t time.Time) bool { return !a.AbsentUntil.After(t) }
+
+// ChooseAdvisor picks, among the candidates available at now (an absent
+// advisor gets no new case), the one with the fewest open cases among those
 // below capacity, ties broken by id so the choice is deterministic. When
 // everyone is at capacity the least loaded still gets the case: a case
 // must have an owner, and the manager sees the overload. It reports false
-// when there is no candidate at all.
-func ChooseAdvisor(candidates []AdvisorLoad) (string, bool) {
-	if len(candidates) == 0 {
+// when there is no available candidate at all.
+func ChooseAdvisor(candidates []AdvisorLoad, now time.Time) (string, bool) {
+	sorted := slices.DeleteFunc(slices.Clone(candidates), func(a AdvisorLoad) bool { return !a.AvailableAt(now) })
+	if len(sorted) == 0 {
 		return "", false
 	}
-	sorted := slices.Clone(candidates)
 	slices.SortFunc(sorted, func(a, b AdvisorLoad) int {
 		if fa, fb := a.OpenCases < a.Capacity, b.OpenCases < b.Capacity; fa != fb {
 			if fa {
@@ -106,7 +120,7 @@ func Open(req Request, caseID, advisorID string, now time.Time) (Case, events.Cr
 	c := Case{
 		ID: caseID, RequestID: req.RequestID, Chamber: req.Chamber, SecondaryChamber: req.SecondaryChamber,
 		AdvisorID: advisorID, Stage: StageOpened, NAFCode: req.NAFCode, CommuneCode: req.CommuneCode,
-		Departement: req.Departement, RoutingRule: req.RoutingRule, OpenedAt: now.UTC(),
+		Departement: req.Departement, RoutingRule: req.RoutingRule, OpenedAt: now.UTC(), UpdatedAt: now.UTC(),
 	}
 	return c, events.CreationCaseOpened{
 		CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber,

@@ -9,6 +9,11 @@ import (
 )
 
 func TestChooseAdvisor(t *testing.T) {
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	l := func(id string, open, capacity int) AdvisorLoad {
+		return AdvisorLoad{AdvisorID: id, OpenCases: open, Capacity: capacity}
+	}
+	absent := func(a AdvisorLoad, until time.Time) AdvisorLoad { a.AbsentUntil = until; return a }
 	tests := []struct {
 		name       string
 		candidates []AdvisorLoad
@@ -16,15 +21,18 @@ func TestChooseAdvisor(t *testing.T) {
 		ok         bool
 	}{
 		{"nobody", nil, "", false},
-		{"least loaded wins", []AdvisorLoad{{"b", 3, 10}, {"a", 5, 10}, {"c", 4, 10}}, "b", true},
-		{"tie broken by id", []AdvisorLoad{{"z", 2, 10}, {"m", 2, 10}}, "m", true},
-		{"full advisor passed over", []AdvisorLoad{{"a", 1, 1}, {"b", 7, 10}}, "b", true},
-		{"everyone full: least loaded still owns it", []AdvisorLoad{{"a", 12, 10}, {"b", 11, 10}}, "b", true},
-		{"zero capacity counts as full", []AdvisorLoad{{"a", 0, 0}, {"b", 3, 5}}, "b", true},
+		{"least loaded wins", []AdvisorLoad{l("b", 3, 10), l("a", 5, 10), l("c", 4, 10)}, "b", true},
+		{"tie broken by id", []AdvisorLoad{l("z", 2, 10), l("m", 2, 10)}, "m", true},
+		{"full advisor passed over", []AdvisorLoad{l("a", 1, 1), l("b", 7, 10)}, "b", true},
+		{"everyone full: least loaded still owns it", []AdvisorLoad{l("a", 12, 10), l("b", 11, 10)}, "b", true},
+		{"zero capacity counts as full", []AdvisorLoad{l("a", 0, 0), l("b", 3, 5)}, "b", true},
+		{"absent advisor gets no new case", []AdvisorLoad{absent(l("a", 0, 10), now.Add(time.Hour)), l("b", 5, 10)}, "b", true},
+		{"absence ended", []AdvisorLoad{absent(l("a", 0, 10), now), l("b", 5, 10)}, "a", true},
+		{"everyone absent: nobody", []AdvisorLoad{absent(l("a", 0, 10), now.Add(time.Minute))}, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := ChooseAdvisor(tt.candidates)
+			got, ok := ChooseAdvisor(tt.candidates, now)
 			if got != tt.want || ok != tt.ok {
 				t.Fatalf("ChooseAdvisor = %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
 			}
