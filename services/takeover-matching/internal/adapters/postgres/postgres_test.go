@@ -238,8 +238,12 @@ func searchVariants() []takeover.Search {
 	add(func(s *takeover.Search) { s.DealTypes = []string{"murs"} })
 	add(func(s *takeover.Search) { s.DealTypes = []string{"murs", "fonds"} })
 	add(func(s *takeover.Search) { s.Departements, s.Regions = []string{"77"}, []string{"11"} })
-	add(func(s *takeover.Search) { s.Departements, s.Regions, s.Mobility = []string{"77"}, []string{"11"}, "regional" })
-	add(func(s *takeover.Search) { s.Departements, s.Regions, s.Mobility = []string{"69"}, []string{"84"}, "regional" })
+	add(func(s *takeover.Search) {
+		s.Departements, s.Regions, s.Mobility = []string{"77"}, []string{"11"}, "regional"
+	})
+	add(func(s *takeover.Search) {
+		s.Departements, s.Regions, s.Mobility = []string{"69"}, []string{"84"}, "regional"
+	})
 	add(func(s *takeover.Search) { s.Departements, s.Regions, s.Mobility = nil, nil, "national" })
 	add(func(s *takeover.Search) { s.Departements, s.Regions, s.EPCICodes = nil, nil, []string{"200056232"} })
 	add(func(s *takeover.Search) { s.Departements, s.Regions, s.EPCICodes = nil, nil, []string{"247800584"} })
