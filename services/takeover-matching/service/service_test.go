@@ -41,6 +41,12 @@ const testIssuer = "https://sso.test/realms/ccicma"
 
 func start(t *testing.T) *harness {
 	t.Helper()
+	return startWith(t, nil)
+}
+
+// startWith starts the service with its configuration changed by change.
+func startWith(t *testing.T, change func(*service.Config)) *harness {
+	t.Helper()
 	ctx := testkit.Context(t)
 	admin := testkit.Database(t)
 	nats := testkit.StartNATS(t)
@@ -61,6 +67,9 @@ func start(t *testing.T) *harness {
 	cfg.HTTPAddr = "127.0.0.1:0"
 	cfg.ShutdownTimeout = 5 * time.Second
 	cfg.JWKSURL, cfg.Issuer = jwks.URL, testIssuer
+	if change != nil {
+		change(&cfg)
+	}
 	svc, err := service.New(ctx, cfg, quiet)
 	if err != nil {
 		t.Fatalf("start takeover-matching: %v", err)
@@ -366,5 +375,36 @@ func TestRequestRoutedNowhereRegistersNothing(t *testing.T) {
 	h.caughtUp(2)
 	if n := h.count(`SELECT count(*) FROM takeover_matching.takeover_offers`); n != 1 {
 		t.Fatalf("%d offers, want only the routed one", n)
+	}
+}
+
+// TestWithoutKeysTheAPIIsUnavailable: a service started without
+// AUTH_JWKS_URL still consumes, and its API answers 503 rather than
+// serving anyone.
+func TestWithoutKeysTheAPIIsUnavailable(t *testing.T) {
+	h := startWith(t, func(c *service.Config) { c.JWKSURL = "" })
+	h.publish(h.intake, h.event("intake", offerReq, offer(offerReq, false)))
+	h.caughtUp(1)
+	tok, err := h.issuer.Issue(auth.Principal{Subject: "cma-91-t", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, body := h.get("/api/v1/takeover-offers", tok.AccessToken); status != 503 || strings.Contains(body, offerReq) {
+		t.Fatalf("GET without keys: %d %s, want 503", status, body)
+	}
+}
+
+// TestMatchThresholdIsChecked: a threshold outside 0-100 is refused at start.
+func TestMatchThresholdIsChecked(t *testing.T) {
+	cfg, err := service.LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.MatchThreshold != 60 {
+		t.Fatalf("default threshold %d, want 60", cfg.MatchThreshold)
+	}
+	cfg.MatchThreshold = 101
+	if _, err := service.New(testkit.Context(t), cfg, telemetry.Options{}); err == nil || !strings.Contains(err.Error(), "MATCH_THRESHOLD") {
+		t.Fatalf("threshold 101: err %v", err)
 	}
 }
