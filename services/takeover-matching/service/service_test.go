@@ -408,3 +408,35 @@ func TestMatchThresholdIsChecked(t *testing.T) {
 		t.Fatalf("threshold 101: err %v", err)
 	}
 }
+
+// TestSearchThenOfferAndLoadSpreads: searches first, then the offer that
+// fits them: one match per fitting search, proposed when the offer
+// registers; the searches go in turn to the chamber's least loaded
+// available takeover advisor, never to an absent one.
+func TestSearchThenOfferAndLoadSpreads(t *testing.T) {
+	h := start(t)
+	h.advisor("cci-91-a", "CCI", 1)
+	h.advisor("cci-91-b", "CCI", 1)
+	h.advisor("cma-91-t", "CMA", 1)
+	until := time.Now().Add(48 * time.Hour)
+	h.publish(h.desk, h.event("advisor-desk", "cci-91-c", events.AdvisorUpdated{AdvisorID: "cci-91-c", Revision: 1, Chamber: "CCI",
+		Departements: []string{"91"}, Specialities: []string{"takeover"}, Capacity: 10, Active: true, AbsentUntil: &until, UpdatedAt: time.Now()}))
+	h.advisorsProjected(4)
+	h.publish(h.intake,
+		h.event("intake", searchReq, search(searchReq, "10")),
+		h.event("intake", otherReq, search(otherReq, "10.71C")),
+	)
+	h.caughtUp(2)
+	h.publish(h.intake, h.event("intake", offerReq, offer(offerReq, false)))
+	h.caughtUp(3)
+	subjects := h.published()
+	if subjects["takeover.match.proposed.91"] != 2 || subjects["takeover.search.registered.91"] != 2 || subjects["takeover.offer.registered.91"] != 1 {
+		t.Fatalf("TAKEOVER holds %v, want two searches, one offer, two matches", subjects)
+	}
+	if n := h.count(`SELECT count(DISTINCT advisor_id) FROM takeover_matching.buyer_searches WHERE advisor_id IN ('cci-91-a', 'cci-91-b')`); n != 2 {
+		t.Fatalf("the two searches went to %d of the two available advisors", n)
+	}
+	if n := h.count(`SELECT open_cases FROM takeover_matching.advisors WHERE advisor_id = 'cci-91-c'`); n != 0 {
+		t.Fatalf("the absent advisor got %d searches", n)
+	}
+}
