@@ -1,16 +1,31 @@
-// Package service is takeover-matching's composition root. The service owns
-// seller offers, buyer searches and matches; for now it starts, migrates its schema, ensures its
-// stream and serves health and metrics, and consumes nothing yet.
+// Package service is takeover-matching's composition root: it wires the
+// runtime, the Postgres store, the use cases, the consumers and the
+// advisors' API. Devstack and cmd/takeover-matching both start the service
+// through it.
 package service
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/httpserver"
+	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/telemetry"
 
+	"github.com/ccicma/platform/services/takeover-matching/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/takeover-matching/internal/app"
 	"github.com/ccicma/platform/services/takeover-matching/internal/config"
+	evport "github.com/ccicma/platform/services/takeover-matching/internal/ports/events"
+	httpport "github.com/ccicma/platform/services/takeover-matching/internal/ports/http"
 	"github.com/ccicma/platform/services/takeover-matching/migrations"
 )
 
@@ -29,17 +44,75 @@ func LoadConfig() (Config, error) { return config.Load() }
 // Service is a started takeover-matching.
 type Service struct {
 	*platform.Runtime // Addr, Run
+	Store             *postgres.Store
 }
 
-// New connects the service's dependencies.
+// New connects the service's dependencies and prepares its consumers and
+// routes.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+	if cfg.MatchThreshold < 0 || cfg.MatchThreshold > 100 {
+		return nil, fmt.Errorf("MATCH_THRESHOLD %d: want 0 to 100", cfg.MatchThreshold)
+	}
+	ref, err := refdata.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load reference data: %w", err)
+	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
 		return nil, err
 	}
-	if err := rt.Listen(nil); err != nil {
+	store := postgres.New(rt.Pool, rt.Relay)
+	now := func() time.Time { return time.Now().UTC() }
+	regionOf := func(dept string) string {
+		d, _ := ref.Departement(dept)
+		return d.Region
+	}
+	offer := app.RegisterOffer{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
+	search := app.RegisterSearch{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
+	for _, c := range evport.Consumers(offer, search, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+		rt.Handle(c.Spec, c.Handle)
+	}
+	verifier, err := authentication(ctx, cfg.AuthConfig, rt.Log)
+	if err != nil {
 		return nil, err
 	}
-	return &Service{Runtime: rt}, nil
+	routes := httpport.Routes{Store: store, Auth: verifier, Log: rt.Log}
+	if err := rt.Listen(routes.Handler()); err != nil {
+		return nil, err
+	}
+	return &Service{Runtime: rt, Store: store}, nil
+}
+
+func newID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return id.String(), nil
+}
+
+// authentication returns the verifier of the advisors' tokens, against
+// AUTH_JWKS_URL. Without it the service still consumes and matches (a
+// platform may run it headless), and its API answers 503.
+func authentication(ctx context.Context, ac config.AuthConfig, log *slog.Logger) (httpport.Authenticator, error) {
+	if ac.JWKSURL == "" {
+		log.Warn("AUTH_JWKS_URL not set: the takeover API answers 503 until it is")
+		return unconfigured{}, nil
+	}
+	v, err := auth.NewRemoteVerifier(ctx, ac, &http.Client{Timeout: ac.JWKSTimeout}, log)
+	if err != nil {
+		return nil, fmt.Errorf("authentication: %w", err)
+	}
+	return v, nil
+}
+
+// unconfigured guards routes when no token can be verified.
+type unconfigured struct{}
+
+func (unconfigured) Require(http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable,
+			Title: "Authentification non configurée", Detail: "Le service ne peut pas vérifier les jetons (AUTH_JWKS_URL)."})
+	})
 }

@@ -1,0 +1,106 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
+)
+
+const offerColumns = `offer_id::text, request_id::text, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
+	naf_code, departement, coalesce(region, ''), coalesce(commune_code, ''), coalesce(epci, ''), coalesce(siret, ''),
+	headcount, revenue_band, profit_band, asking_price, deal_types, reason, timeline, confidential, registered_at`
+
+func scanOffer(r pgx.CollectableRow) (takeover.Offer, error) {
+	var o takeover.Offer
+	err := r.Scan(&o.ID, &o.RequestID, &o.Chamber, &o.SecondaryChamber, &o.AdvisorID, &o.NAFCode, &o.Departement,
+		&o.Region, &o.CommuneCode, &o.EPCI, &o.SIRET, &o.Headcount, &o.RevenueBand, &o.ProfitBand, &o.AskingPrice,
+		&o.DealTypes, &o.Reason, &o.Timeline, &o.Confidential, &o.RegisteredAt)
+	return o, err
+}
+
+// insertOffer stores the offer unless its request already has one: a
+// request replayed after its inbox row was pruned still registers once.
+func insertOffer(ctx context.Context, tx pgx.Tx, o takeover.Offer) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO takeover_offers (offer_id, request_id, chamber, secondary_chamber, advisor_id,
+		naf_code, naf_levels, departement, region, commune_code, epci, siret, headcount, revenue_band, profit_band,
+		asking_price, deal_types, reason, timeline, confidential, registered_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),
+		        NULLIF($12, ''), $13, $14, $15, $16, $17, $18, $19, $20, $21)
+		ON CONFLICT (request_id) DO NOTHING`,
+		o.ID, o.RequestID, o.Chamber, o.SecondaryChamber, o.AdvisorID, o.NAFCode, takeover.NAFLevels(o.NAFCode),
+		o.Departement, o.Region, o.CommuneCode, o.EPCI, o.SIRET, o.Headcount, o.RevenueBand, o.ProfitBand,
+		o.AskingPrice, arr(o.DealTypes), o.Reason, o.Timeline, o.Confidential, o.RegisteredAt)
+	if err != nil {
+		return false, fmt.Errorf("insert offer: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// offerCandidates reads the open offers that may fit a search: the indexed
+// filters apply the required criteria (sector, deal type, area), and the
+// domain scores what comes back.
+func offerCandidates(ctx context.Context, tx pgx.Tx, s takeover.Search) ([]takeover.Offer, error) {
+	rows, err := tx.Query(ctx, `SELECT `+offerColumns+` FROM takeover_offers
+		WHERE status = 'open' AND naf_levels && $1 AND deal_types && $2
+		  AND ($3 = 'national' OR departement = ANY($4) OR epci = ANY($5) OR commune_code = ANY($6)
+		       OR ($3 = 'regional' AND region = ANY($7)))
+		ORDER BY offer_id`,
+		arr(s.Sectors), arr(s.DealTypes), s.Mobility, arr(s.Departements), arr(s.EPCICodes), arr(s.CommuneCodes), arr(s.Regions))
+	if err != nil {
+		return nil, fmt.Errorf("query candidate offers: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, scanOffer)
+	if err != nil {
+		return nil, fmt.Errorf("read candidate offers: %w", err)
+	}
+	return out, nil
+}
+
+// Offer returns an offer by id.
+func (s *Store) Offer(ctx context.Context, id string) (takeover.Offer, bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+offerColumns+` FROM takeover_offers WHERE offer_id = $1`, id)
+	if err != nil {
+		return takeover.Offer{}, false, fmt.Errorf("get offer: %w", err)
+	}
+	o, err := pgx.CollectExactlyOneRow(rows, scanOffer)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return takeover.Offer{}, false, nil
+	}
+	if err != nil {
+		return takeover.Offer{}, false, fmt.Errorf("get offer: %w", err)
+	}
+	return o, true, nil
+}
+
+// OfferByRequest returns the offer registered for an intake request.
+func (s *Store) OfferByRequest(ctx context.Context, requestID string) (takeover.Offer, bool, error) {
+	var id string
+	err := s.pool.QueryRow(ctx, `SELECT offer_id::text FROM takeover_offers WHERE request_id = $1`, requestID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return takeover.Offer{}, false, nil
+	}
+	if err != nil {
+		return takeover.Offer{}, false, fmt.Errorf("get offer by request: %w", err)
+	}
+	return s.Offer(ctx, id)
+}
+
+// Offers lists the offers a chamber leads or shares, by id (registration
+// order), after the id given ("" from the start).
+func (s *Store) Offers(ctx context.Context, chamber, after string, limit int) ([]takeover.Offer, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+offerColumns+` FROM takeover_offers
+		WHERE (chamber = $1 OR secondary_chamber = $1) AND offer_id > coalesce(NULLIF($2, '')::uuid, '00000000-0000-0000-0000-000000000000')
+		ORDER BY offer_id LIMIT $3`, chamber, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list offers: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, scanOffer)
+	if err != nil {
+		return nil, fmt.Errorf("list offers: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,202 @@
+// Package postgres stores takeover-matching's offers, searches and matches
+// and its projection of the advisor directory. Every write commits together
+// with the inbox claim of the event that caused it and the outbox rows of
+// the events it emits.
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/outbox"
+	"github.com/ccicma/platform/pkg/pgdb"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/app"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
+)
+
+// Consumer names this service in inbox rows.
+const Consumer = "takeover-matching"
+
+// registerLock is the advisory lock that serialises registrations: an
+// offer and a search registered by two transactions at once would each
+// miss the other, uncommitted, and their match would never be proposed.
+// Registrations are rare next to the rest of the platform's traffic, and
+// the lock is held for one short transaction.
+const registerLock = 0x74616b656f766572 // "takeover"
+
+// Waker is told after a commit that wrote outbox rows (the relay).
+type Waker interface{ Wake() }
+
+// Store is the Postgres adapter.
+type Store struct {
+	pool  *pgxpool.Pool
+	relay Waker
+}
+
+// New returns a store over pool.
+func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
+
+var _ app.Registry = (*Store)(nil)
+
+// RegisterOffer implements app.Registry.
+func (s *Store) RegisterOffer(ctx context.Context, trigger events.Event, o takeover.Offer, place takeover.Place, now time.Time,
+	decide func([]takeover.AdvisorLoad, []takeover.Search) (app.OfferOutcome, error)) (bool, error) {
+	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
+		candidates, err := prepare(ctx, tx, o.Chamber, place, now)
+		if err != nil {
+			return err
+		}
+		searches, err := searchCandidates(ctx, tx, o)
+		if err != nil {
+			return err
+		}
+		out, err := decide(candidates, searches)
+		if err != nil {
+			return err
+		}
+		inserted, err := insertOffer(ctx, tx, out.Offer)
+		if err != nil || !inserted {
+			return err
+		}
+		return finish(ctx, tx, out.Offer.AdvisorID, out.Matches, out.Events)
+	})
+	if applied {
+		pgdb.AfterCommit(ctx, s.relay.Wake)
+	}
+	return applied, err
+}
+
+// RegisterSearch implements app.Registry.
+func (s *Store) RegisterSearch(ctx context.Context, trigger events.Event, search takeover.Search, place takeover.Place, now time.Time,
+	decide func([]takeover.AdvisorLoad, []takeover.Offer) (app.SearchOutcome, error)) (bool, error) {
+	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
+		candidates, err := prepare(ctx, tx, search.Chamber, place, now)
+		if err != nil {
+			return err
+		}
+		offers, err := offerCandidates(ctx, tx, search)
+		if err != nil {
+			return err
+		}
+		out, err := decide(candidates, offers)
+		if err != nil {
+			return err
+		}
+		inserted, err := insertSearch(ctx, tx, out.Search)
+		if err != nil || !inserted {
+			return err
+		}
+		return finish(ctx, tx, out.Search.AdvisorID, out.Matches, out.Events)
+	})
+	if applied {
+		pgdb.AfterCommit(ctx, s.relay.Wake)
+	}
+	return applied, err
+}
+
+// prepare takes the registration lock and reads the candidate advisors.
+func prepare(ctx context.Context, tx pgx.Tx, chamber string, place takeover.Place, now time.Time) ([]takeover.AdvisorLoad, error) {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(registerLock)); err != nil {
+		return nil, fmt.Errorf("take registration lock: %w", err)
+	}
+	return loadCandidates(ctx, tx, chamber, place, now)
+}
+
+// finish stores the matches and the events, and counts the new offer or
+// search in its advisor's load.
+func finish(ctx context.Context, tx pgx.Tx, advisorID string, matches []takeover.Match, evs []events.Event) error {
+	for _, m := range matches {
+		if err := insertMatch(ctx, tx, m); err != nil {
+			return err
+		}
+	}
+	if err := outbox.Add(ctx, tx, evs...); err != nil {
+		return err
+	}
+	if advisorID == "" {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `UPDATE advisors SET open_cases = open_cases + 1 WHERE advisor_id = $1`, advisorID); err != nil {
+		return fmt.Errorf("count in advisor load: %w", err)
+	}
+	return nil
+}
+
+// loadCandidates reads the available takeover advisors of a chamber whose
+// territory covers place, with their load. An advisor whose territory is
+// narrowed to communes or EPCIs covers a place whose commune and EPCI are
+// unknown (a confidential offer): the département is all there is to go by.
+func loadCandidates(ctx context.Context, tx pgx.Tx, chamber string, place takeover.Place, now time.Time) ([]takeover.AdvisorLoad, error) {
+	rows, err := tx.Query(ctx, `SELECT advisor_id, open_cases, capacity FROM advisors
+		WHERE chamber = $1 AND active AND (absent_until IS NULL OR absent_until <= $2)
+		  AND $3 = ANY(specialities)
+		  AND ($4 = '' OR $4 = ANY(departements))
+		  AND ((cardinality(communes) = 0 AND cardinality(epcis) = 0)
+		       OR ($5 <> '' AND $5 = ANY(communes)) OR ($6 <> '' AND $6 = ANY(epcis))
+		       OR ($5 = '' AND $6 = ''))
+		ORDER BY advisor_id`, chamber, now, events.SpecialityTakeover, place.Departement, place.Commune, place.EPCI)
+	if err != nil {
+		return nil, fmt.Errorf("load candidate advisors: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (takeover.AdvisorLoad, error) {
+		var a takeover.AdvisorLoad
+		err := r.Scan(&a.AdvisorID, &a.OpenCases, &a.Capacity)
+		return a, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read candidate advisors: %w", err)
+	}
+	return out, nil
+}
+
+// UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
+func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a takeover.Advisor) error {
+	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO advisors
+			(advisor_id, revision, chamber, departements, specialities, capacity, active, absent_until, communes, epcis, roles, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			ON CONFLICT (advisor_id) DO UPDATE SET
+				revision = EXCLUDED.revision, chamber = EXCLUDED.chamber, departements = EXCLUDED.departements,
+				specialities = EXCLUDED.specialities, capacity = EXCLUDED.capacity, active = EXCLUDED.active,
+				absent_until = EXCLUDED.absent_until, communes = EXCLUDED.communes, epcis = EXCLUDED.epcis,
+				roles = EXCLUDED.roles, updated_at = EXCLUDED.updated_at
+			WHERE advisors.revision < EXCLUDED.revision`,
+			a.AdvisorID, a.Revision, a.Chamber, arr(a.Departements), arr(a.Specialities), a.Capacity, a.Active,
+			a.AbsentUntil, arr(a.Communes), arr(a.EPCIs), arr(a.Roles), time.Now().UTC())
+		if err != nil {
+			return fmt.Errorf("upsert advisor %s: %w", a.AdvisorID, err)
+		}
+		return nil
+	})
+	return err
+}
+
+// Advisor returns an advisor of the projection (for tests and diagnosis).
+func (s *Store) Advisor(ctx context.Context, id string) (takeover.Advisor, bool, error) {
+	var a takeover.Advisor
+	err := s.pool.QueryRow(ctx, `SELECT advisor_id, revision, chamber, departements, specialities, capacity, active,
+		absent_until, communes, epcis, roles FROM advisors WHERE advisor_id = $1`, id).Scan(&a.AdvisorID, &a.Revision,
+		&a.Chamber, &a.Departements, &a.Specialities, &a.Capacity, &a.Active, &a.AbsentUntil, &a.Communes, &a.EPCIs, &a.Roles)
+	if err == pgx.ErrNoRows {
+		return takeover.Advisor{}, false, nil
+	}
+	if err != nil {
+		return takeover.Advisor{}, false, fmt.Errorf("get advisor: %w", err)
+	}
+	return a, true, nil
+}
+
+// arr keeps a nil slice from being written as NULL.
+func arr(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

@@ -1,0 +1,103 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
+)
+
+const searchColumns = `search_id::text, request_id::text, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
+	sectors, commune_codes, epci_codes, departements, regions, mobility, budget_band, contribution_band,
+	headcount_min, headcount_max, deal_types, timeline, experience, registered_at`
+
+func scanSearch(r pgx.CollectableRow) (takeover.Search, error) {
+	var s takeover.Search
+	err := r.Scan(&s.ID, &s.RequestID, &s.Chamber, &s.SecondaryChamber, &s.AdvisorID, &s.Sectors, &s.CommuneCodes,
+		&s.EPCICodes, &s.Departements, &s.Regions, &s.Mobility, &s.BudgetBand, &s.ContributionBand,
+		&s.HeadcountMin, &s.HeadcountMax, &s.DealTypes, &s.Timeline, &s.Experience, &s.RegisteredAt)
+	return s, err
+}
+
+// insertSearch stores the search unless its request already has one.
+func insertSearch(ctx context.Context, tx pgx.Tx, s takeover.Search) (bool, error) {
+	tag, err := tx.Exec(ctx, `INSERT INTO buyer_searches (search_id, request_id, chamber, secondary_chamber, advisor_id,
+		sectors, commune_codes, epci_codes, departements, regions, mobility, budget_band, contribution_band,
+		headcount_min, headcount_max, deal_types, timeline, experience, registered_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		ON CONFLICT (request_id) DO NOTHING`,
+		s.ID, s.RequestID, s.Chamber, s.SecondaryChamber, s.AdvisorID, arr(s.Sectors), arr(s.CommuneCodes),
+		arr(s.EPCICodes), arr(s.Departements), arr(s.Regions), s.Mobility, s.BudgetBand, s.ContributionBand,
+		s.HeadcountMin, s.HeadcountMax, arr(s.DealTypes), s.Timeline, s.Experience, s.RegisteredAt)
+	if err != nil {
+		return false, fmt.Errorf("insert search: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// searchCandidates reads the open searches that may fit an offer: the
+// indexed filters apply the required criteria, the domain scores the rest.
+func searchCandidates(ctx context.Context, tx pgx.Tx, o takeover.Offer) ([]takeover.Search, error) {
+	rows, err := tx.Query(ctx, `SELECT `+searchColumns+` FROM buyer_searches
+		WHERE status = 'open' AND sectors && $1 AND deal_types && $2
+		  AND (mobility = 'national' OR $3 = ANY(departements) OR ($4 <> '' AND $4 = ANY(epci_codes))
+		       OR ($5 <> '' AND $5 = ANY(commune_codes)) OR (mobility = 'regional' AND $6 <> '' AND $6 = ANY(regions)))
+		ORDER BY search_id`,
+		takeover.NAFLevels(o.NAFCode), arr(o.DealTypes), o.Departement, o.EPCI, o.CommuneCode, o.Region)
+	if err != nil {
+		return nil, fmt.Errorf("query candidate searches: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, scanSearch)
+	if err != nil {
+		return nil, fmt.Errorf("read candidate searches: %w", err)
+	}
+	return out, nil
+}
+
+// Search returns a search by id.
+func (s *Store) Search(ctx context.Context, id string) (takeover.Search, bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+searchColumns+` FROM buyer_searches WHERE search_id = $1`, id)
+	if err != nil {
+		return takeover.Search{}, false, fmt.Errorf("get search: %w", err)
+	}
+	out, err := pgx.CollectExactlyOneRow(rows, scanSearch)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return takeover.Search{}, false, nil
+	}
+	if err != nil {
+		return takeover.Search{}, false, fmt.Errorf("get search: %w", err)
+	}
+	return out, true, nil
+}
+
+// SearchByRequest returns the search registered for an intake request.
+func (s *Store) SearchByRequest(ctx context.Context, requestID string) (takeover.Search, bool, error) {
+	var id string
+	err := s.pool.QueryRow(ctx, `SELECT search_id::text FROM buyer_searches WHERE request_id = $1`, requestID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return takeover.Search{}, false, nil
+	}
+	if err != nil {
+		return takeover.Search{}, false, fmt.Errorf("get search by request: %w", err)
+	}
+	return s.Search(ctx, id)
+}
+
+// Searches lists the searches a chamber leads or shares, by id, after the
+// id given ("" from the start).
+func (s *Store) Searches(ctx context.Context, chamber, after string, limit int) ([]takeover.Search, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+searchColumns+` FROM buyer_searches
+		WHERE (chamber = $1 OR secondary_chamber = $1) AND search_id > coalesce(NULLIF($2, '')::uuid, '00000000-0000-0000-0000-000000000000')
+		ORDER BY search_id LIMIT $3`, chamber, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list searches: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, scanSearch)
+	if err != nil {
+		return nil, fmt.Errorf("list searches: %w", err)
+	}
+	return out, nil
+}

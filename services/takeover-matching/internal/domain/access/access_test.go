@@ -1,0 +1,107 @@
+package access
+
+import (
+	"testing"
+
+	"github.com/ccicma/platform/pkg/auth"
+)
+
+var (
+	cciAdvisor  = auth.Principal{Subject: "cci-91-002", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}
+	cmaAdvisor  = auth.Principal{Subject: "cma-91-003", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}
+	cciManager  = auth.Principal{Subject: "cci-91-001", Chamber: "CCI", Roles: []auth.Role{auth.RoleManager}}
+	cmaManager  = auth.Principal{Subject: "cma-91-001", Chamber: "CMA", Roles: []auth.Role{auth.RoleManager}}
+	cciCell     = auth.Principal{Subject: "cci-91-009", Chamber: "CCI", Roles: []auth.Role{auth.RolePreventionCell}}
+	cciAdmin    = auth.Principal{Subject: "cci-91-010", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdmin}}
+	noChamber   = auth.Principal{Subject: "x", Roles: []auth.Role{auth.RoleAdvisor}}
+	cmaOnly     = Owners{Chamber: "CMA"}
+	cmaWithCCI  = Owners{Chamber: "CMA", SecondaryChamber: "CCI"}
+	cciOnly     = Owners{Chamber: "CCI"}
+	nothingSeen []Owners
+)
+
+func TestDirect(t *testing.T) {
+	tests := []struct {
+		name   string
+		reader auth.Principal
+		owners Owners
+		want   bool
+	}{
+		{"advisor of the lead chamber", cmaAdvisor, cmaOnly, true},
+		{"advisor of the secondary chamber", cciAdvisor, cmaWithCCI, true},
+		{"manager of the lead chamber", cmaManager, cmaOnly, true},
+		{"manager of the secondary chamber", cciManager, cmaWithCCI, true},
+		{"advisor of the other chamber, not shared", cciAdvisor, cmaOnly, false},
+		{"manager of the other chamber, not shared", cciManager, cmaOnly, false},
+		{"prevention cell of the chamber", cciCell, cciOnly, false},
+		{"admin of the chamber", cciAdmin, cciOnly, false},
+		{"token without chamber", noChamber, cmaOnly, false},
+		{"token without chamber, secondary empty", noChamber, Owners{Chamber: "CMA"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Direct(tt.reader, tt.owners); got != tt.want {
+				t.Fatalf("Direct = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestOffer(t *testing.T) {
+	tests := []struct {
+		name         string
+		reader       auth.Principal
+		offer        Owners
+		confidential bool
+		matched      []Owners
+		want         View
+	}{
+		{"own chamber sees a confidential offer whole", cmaAdvisor, cmaOnly, true, nothingSeen, Full},
+		{"shared chamber sees it whole", cciAdvisor, cmaWithCCI, true, nothingSeen, Full},
+		{"other chamber without match sees nothing", cciAdvisor, cmaOnly, true, nothingSeen, None},
+		{"other chamber through a match: teaser of a confidential offer", cciAdvisor, cmaOnly, true, []Owners{cciOnly}, Teaser},
+		{"other chamber's manager through a match: teaser", cciManager, cmaOnly, true, []Owners{cmaOnly, cciOnly}, Teaser},
+		{"other chamber through a match: a public offer whole", cciAdvisor, cmaOnly, false, []Owners{cciOnly}, Full},
+		{"a match whose search the reader does not see gives nothing", cciAdvisor, cmaOnly, true, []Owners{cmaOnly}, None},
+		{"prevention cell through a match: nothing", cciCell, cmaOnly, true, []Owners{cciOnly}, None},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Offer(tt.reader, tt.offer, tt.confidential, tt.matched); got != tt.want {
+				t.Fatalf("Offer = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSearchAndMatch(t *testing.T) {
+	tests := []struct {
+		name          string
+		reader        auth.Principal
+		search, offer Owners
+		matched       bool
+		wantSearch    bool
+		wantMatch     bool
+	}{
+		{"own search, own offer", cciAdvisor, cciOnly, cciOnly, true, true, true},
+		{"other chamber's search matched with own offer", cmaAdvisor, cciOnly, cmaOnly, true, true, true},
+		{"other chamber's search, not matched", cmaAdvisor, cciOnly, cmaOnly, false, false, true},
+		{"neither side", cmaAdvisor, cciOnly, cciOnly, true, false, false},
+		{"shared search", cmaManager, Owners{Chamber: "CCI", SecondaryChamber: "CMA"}, cciOnly, false, true, true},
+		{"prevention cell", cciCell, cciOnly, cciOnly, true, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var matched []Owners
+			if tt.matched {
+				matched = []Owners{tt.offer}
+			}
+			if got := Search(tt.reader, tt.search, matched); got != tt.wantSearch {
+				t.Errorf("Search = %v, want %v", got, tt.wantSearch)
+			}
+			if got := Match(tt.reader, tt.offer, tt.search); got != tt.wantMatch {
+				t.Errorf("Match = %v, want %v", got, tt.wantMatch)
+			}
+		})
+	}
+}

@@ -1,0 +1,182 @@
+// Package takeover is takeover-matching's domain: businesses for sale
+// (offers), buyers' searches, the rule that scores a search against an offer
+// and the rule that picks the advisor of a new offer or search. No I/O.
+package takeover
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// ErrNoChamber reports a request routed to neither chamber: there is
+// nothing to register (the applicant was told where to turn).
+var ErrNoChamber = errors.New("request routed to no chamber")
+
+// Mobility of a buyer (TakeoverSearchSubmitted.Mobility).
+const (
+	MobilityLocal    = "local"
+	MobilityRegional = "regional"
+	MobilityNational = "national"
+)
+
+// RegionOf returns the région code of a département ("" when unknown). The
+// reference data answers it; the domain only asks.
+type RegionOf func(departement string) string
+
+// Offer is a business for sale. A confidential offer has no SIRET and no
+// commune: intake never sends them, and nothing here may add them.
+type Offer struct {
+	ID               string
+	RequestID        string
+	Chamber          string
+	SecondaryChamber string
+	AdvisorID        string
+	NAFCode          string // canonical sub-class, "10.71C"
+	Departement      string
+	Region           string
+	CommuneCode      string // empty when confidential
+	EPCI             string
+	SIRET            string // empty when confidential
+	Headcount        int
+	RevenueBand      string
+	ProfitBand       string
+	AskingPrice      int64
+	DealTypes        []string
+	Reason           string
+	Timeline         string
+	Confidential     bool
+	RegisteredAt     time.Time
+}
+
+// Search is a buyer's search.
+type Search struct {
+	ID               string
+	RequestID        string
+	Chamber          string
+	SecondaryChamber string
+	AdvisorID        string
+	Sectors          []string // canonical NAF ids at any level: "10", "10.7", "10.71", "10.71C"
+	CommuneCodes     []string
+	EPCICodes        []string
+	Departements     []string
+	Regions          []string // régions of Departements, for regional mobility
+	Mobility         string
+	BudgetBand       string
+	ContributionBand string
+	HeadcountMin     int
+	HeadcountMax     int
+	DealTypes        []string
+	Timeline         string
+	Experience       string
+	RegisteredAt     time.Time
+}
+
+// Territory is the département that places the search in an advisor's
+// territory and its events' subject: the first one it names, or "".
+func (s Search) Territory() string {
+	if len(s.Departements) == 0 {
+		return ""
+	}
+	return s.Departements[0]
+}
+
+// OfferFrom reads a submitted offer. The id, advisor and registration time
+// are set by Register.
+func OfferFrom(p events.TakeoverOfferSubmitted, regionOf RegionOf) (Offer, error) {
+	if p.Routing.LeadChamber == "" {
+		return Offer{}, fmt.Errorf("offer request %s: %w", p.RequestID, ErrNoChamber)
+	}
+	o := Offer{
+		RequestID: p.RequestID, Chamber: p.Routing.LeadChamber, SecondaryChamber: p.Routing.SecondaryChamber,
+		NAFCode: CanonicalNAF(p.NAFCode), Departement: p.Departement, Region: regionOf(p.Departement),
+		CommuneCode: p.CommuneCode, EPCI: p.Routing.EPCI, SIRET: p.SIRET, Headcount: p.Headcount,
+		RevenueBand: p.RevenueBand, ProfitBand: p.GrossOperatingProfitBand, AskingPrice: p.AskingPrice,
+		DealTypes: sortedSet(p.DealTypes), Reason: p.Reason, Timeline: p.Timeline, Confidential: p.Confidential,
+	}
+	if o.Confidential {
+		// Belt and braces: the event's validation already refuses these.
+		o.SIRET, o.CommuneCode = "", ""
+	}
+	return o, nil
+}
+
+// SearchFrom reads a submitted search.
+func SearchFrom(p events.TakeoverSearchSubmitted, regionOf RegionOf) (Search, error) {
+	if p.Routing.LeadChamber == "" {
+		return Search{}, fmt.Errorf("search request %s: %w", p.RequestID, ErrNoChamber)
+	}
+	s := Search{
+		RequestID: p.RequestID, Chamber: p.Routing.LeadChamber, SecondaryChamber: p.Routing.SecondaryChamber,
+		CommuneCodes: sortedSet(p.CommuneCodes), EPCICodes: sortedSet(p.EPCICodes),
+		Departements: slices.Clone(p.Departements), Mobility: p.Mobility, BudgetBand: p.BudgetBand,
+		ContributionBand: p.PersonalContributionBand, HeadcountMin: p.HeadcountMin, HeadcountMax: p.HeadcountMax,
+		DealTypes: sortedSet(p.DealTypes), Timeline: p.Timeline, Experience: p.Experience,
+	}
+	for _, sec := range p.Sectors {
+		s.Sectors = append(s.Sectors, CanonicalNAF(sec))
+	}
+	s.Sectors = sortedSet(s.Sectors)
+	var regions []string
+	for _, d := range s.Departements {
+		if r := regionOf(d); r != "" {
+			regions = append(regions, r)
+		}
+	}
+	s.Regions = sortedSet(regions)
+	return s, nil
+}
+
+// CanonicalNAF writes a NAF id of any level in the dotted, upper-case form
+// ("1071c" -> "10.71C", "107" -> "10.7"), so that ids compare as prefixes.
+func CanonicalNAF(id string) string {
+	id = strings.ToUpper(strings.TrimSpace(id))
+	if len(id) > 2 && id[2] != '.' {
+		id = id[:2] + "." + id[2:]
+	}
+	return id
+}
+
+// NAFLevels lists the ids of every level a sub-class belongs to, from the
+// division down: "10.71C" -> "10", "10.7", "10.71", "10.71C". A search
+// sector matches the sub-class when it is one of them.
+func NAFLevels(subclass string) []string {
+	c := CanonicalNAF(subclass)
+	var out []string
+	for _, n := range []int{2, 4, 5, 6} {
+		if len(c) >= n {
+			out = append(out, c[:n])
+		}
+	}
+	return out
+}
+
+// Register completes an offer: its id, the advisor chosen and the time; it
+// returns the event to emit.
+func (o Offer) Register(id, advisorID string, now time.Time) (Offer, events.TakeoverOfferRegistered) {
+	o.ID, o.AdvisorID, o.RegisteredAt = id, advisorID, now.UTC()
+	return o, events.TakeoverOfferRegistered{
+		OfferID: o.ID, RequestID: o.RequestID, Chamber: o.Chamber, SecondaryChamber: o.SecondaryChamber,
+		AdvisorID: o.AdvisorID, NAFCode: o.NAFCode, Departement: o.Departement, Confidential: o.Confidential,
+		RegisteredAt: o.RegisteredAt,
+	}
+}
+
+// Register completes a search and returns the event to emit.
+func (s Search) Register(id, advisorID string, now time.Time) (Search, events.TakeoverSearchRegistered) {
+	s.ID, s.AdvisorID, s.RegisteredAt = id, advisorID, now.UTC()
+	return s, events.TakeoverSearchRegistered{
+		SearchID: s.ID, RequestID: s.RequestID, Chamber: s.Chamber, SecondaryChamber: s.SecondaryChamber,
+		AdvisorID: s.AdvisorID, RegisteredAt: s.RegisteredAt,
+	}
+}
+
+func sortedSet(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
