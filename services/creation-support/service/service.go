@@ -66,15 +66,11 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Back:     app.HandBack{Cases: store, Now: now},
 		Reassign: app.Reassign{Cases: store, Now: now},
 	}}
-	if cfg.JWKSURL != "" {
-		v, err := auth.NewRemoteVerifier(ctx, cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, rt.Log)
-		if err != nil {
-			return nil, fmt.Errorf("authentication: %w", err)
-		}
-		routes.Auth = v
-	} else {
-		rt.Log.Warn("AUTH_JWKS_URL is not set: the advisors' API answers 503")
+	guard, err := auth.NewGuard(ctx, cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, rt.Log)
+	if err != nil {
+		return nil, fmt.Errorf("authentication: %w", err)
 	}
+	routes.Auth = guard
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

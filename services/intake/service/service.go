@@ -5,7 +5,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -61,8 +60,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
-	verifier, err := auth.NewVerifier(ctx, cfg.AuthConfig, nil, topts.Logger)
-	if err != nil && !errors.Is(err, auth.ErrNoKeys) {
+	guard, err := auth.NewGuard(ctx, cfg.AuthConfig, nil, topts.Logger)
+	if err != nil {
 		return nil, err
 	}
 	id, _ := natsbus.IdentityOf(Name)
@@ -90,13 +89,11 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		BuyerSearch:   app.SubmitBuyerSearch{Requests: store, Ref: ref, Router: router, Now: now},
 		Difficulty: app.SubmitDifficultyReport{Requests: store, Ref: ref, Router: router,
 			Thresholds: cfg.DifficultyThresholds(), Now: now},
-		Status: app.RequestStatus{Requests: store},
-		Log:    rt.Log,
-	}
-	if verifier == nil {
-		rt.Log.WarnContext(ctx, "advisor routes not served: no token signing keys configured (AUTH_JWKS_URL)")
-	} else {
-		routes.Auth, routes.Requests, routes.AuditLog = verifier, app.ReadRequest{Log: store, Now: now}, app.ReadAuditLog{Log: store}
+		Status:   app.RequestStatus{Requests: store},
+		Auth:     guard,
+		Requests: app.ReadRequest{Log: store, Now: now},
+		AuditLog: app.ReadAuditLog{Log: store},
+		Log:      rt.Log,
 	}
 	forms := web.Routes{Creation: routes.Creation, TakeoverOffer: routes.TakeoverOffer, BuyerSearch: routes.BuyerSearch,
 		Difficulty: routes.Difficulty, Status: routes.Status, Ref: ref, Departements: cfg.Departements, API: routes.Handler(), Log: rt.Log}

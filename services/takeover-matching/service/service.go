@@ -7,14 +7,12 @@ package service
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ccicma/platform/pkg/auth"
-	"github.com/ccicma/platform/pkg/httpserver"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/platform"
@@ -73,7 +71,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	for _, c := range evport.Consumers(offer, search, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
-	verifier, err := authentication(ctx, cfg.AuthConfig, rt.Log)
+	verifier, err := auth.NewGuard(ctx, cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, rt.Log)
 	if err != nil {
 		return nil, err
 	}
@@ -90,29 +88,4 @@ func newID() (string, error) {
 		return "", fmt.Errorf("new id: %w", err)
 	}
 	return id.String(), nil
-}
-
-// authentication returns the verifier of the advisors' tokens, against
-// AUTH_JWKS_URL. Without it the service still consumes and matches (a
-// platform may run it headless), and its API answers 503.
-func authentication(ctx context.Context, ac config.AuthConfig, log *slog.Logger) (httpport.Authenticator, error) {
-	if ac.JWKSURL == "" {
-		log.Warn("AUTH_JWKS_URL not set: the takeover API answers 503 until it is")
-		return unconfigured{}, nil
-	}
-	v, err := auth.NewRemoteVerifier(ctx, ac, &http.Client{Timeout: ac.JWKSTimeout}, log)
-	if err != nil {
-		return nil, fmt.Errorf("authentication: %w", err)
-	}
-	return v, nil
-}
-
-// unconfigured guards routes when no token can be verified.
-type unconfigured struct{}
-
-func (unconfigured) Require(http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable,
-			Title: "Authentification non configurée", Detail: "Le service ne peut pas vérifier les jetons (AUTH_JWKS_URL)."})
-	})
 }

@@ -31,11 +31,6 @@ import (
 	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
 )
 
-// Authenticator guards routes with bearer tokens (auth.Verifier).
-type Authenticator interface {
-	Require(next http.Handler) http.Handler
-}
-
 // UseCases are the actions the routes run.
 type UseCases struct {
 	Take     app.TakeInCharge
@@ -47,9 +42,8 @@ type UseCases struct {
 type Routes struct {
 	Cases app.CaseReader
 	Do    UseCases
-	// Auth is nil when the service has no way to verify tokens: the API
-	// then answers 503 rather than serve anything unauthenticated.
-	Auth Authenticator
+	// Auth authenticates every route (auth.NewGuard).
+	Auth auth.Guard
 	Log  *slog.Logger
 }
 
@@ -87,12 +81,6 @@ func (rt Routes) guard(h principalHandler) http.Handler {
 		}
 		h(w, r, p)
 	})
-	if rt.Auth == nil {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible",
-				Detail: "L'authentification des conseillers n'est pas configurée."})
-		})
-	}
 	return rt.Auth.Require(inner)
 }
 

@@ -68,9 +68,9 @@ type Routes struct {
 	BuyerSearch   SearchSubmitter
 	Difficulty    DifficultySubmitter
 	Status        StatusReader
-	// Auth verifies advisors' tokens; with Requests and AuditLog it serves
-	// the advisor routes (advisor.go).
-	Auth     *auth.Verifier
+	// Auth authenticates advisors (auth.NewGuard); with Requests and
+	// AuditLog it serves the advisor routes (advisor.go).
+	Auth     auth.Guard
 	Requests RequestReader
 	AuditLog AuditReader
 	Log      *slog.Logger

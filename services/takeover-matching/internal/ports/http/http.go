@@ -27,15 +27,10 @@ type Store interface {
 	MatchesOfSearch(ctx context.Context, searchID string) ([]takeover.Match, error)
 }
 
-// Authenticator guards routes with bearer tokens (auth.Verifier).
-type Authenticator interface {
-	Require(next http.Handler) http.Handler
-}
-
 // Routes serves the advisors' takeover API.
 type Routes struct {
 	Store Store
-	Auth  Authenticator
+	Auth  auth.Guard
 	Log   *slog.Logger
 }
 
