@@ -18,6 +18,7 @@ import (
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/telemetry"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/live"
@@ -68,7 +69,11 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	now := func() time.Time { return time.Now().UTC() }
-	if err := seedDirectory(ctx, cfg, app.SeedDirectory{Directory: store, Now: now}, rt); err != nil {
+	places, err := refdata.Load()
+	if err != nil {
+		return nil, err
+	}
+	if err := seedDirectory(ctx, cfg, app.SeedDirectory{Directory: store, Places: places, Now: now}, rt); err != nil {
 		return nil, err
 	}
 	hub := live.NewHub()
@@ -86,6 +91,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		routes.JWKS = issuer.JWKSHandler()
 		rt.Log.Warn("development sign-in enabled: any advisor id gets a token (never in production)")
 	}
+	routes.Directory = directoryRoutes(store, places, verifier, now, rt.Log)
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}
