@@ -30,7 +30,7 @@ var now = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 func valid() directory.Advisor {
 	return directory.Advisor{
 		AdvisorID: "cma-91-003", Chamber: "CMA", FullName: "Inès Moreau", Email: "ines.moreau@cma-idf.example",
-		Departements: []string{"91", "77"}, Communes: []string{"91228", "77288"}, EPCIs: []string{"200057859"},
+		Departements: []string{"91", "77"}, Communes: []string{"91228", "77288"}, EPCIs: []string{"200059228"},
 		Specialities: []string{"creation", "takeover"}, Capacity: 30, Active: true, Roles: []string{"advisor"},
 	}
 }
@@ -61,7 +61,7 @@ func TestValidate(t *testing.T) {
 		{"e-mail without a domain dot", func(a *directory.Advisor) { a.Email = "ines@localhost" }, []string{"email"}, []string{"invalid"}},
 		{"e-mail too long", func(a *directory.Advisor) { a.Email = strings.Repeat("a", 250) + "@cma.example" }, []string{"email"}, []string{"invalid"}},
 		{"no département", func(a *directory.Advisor) { a.Departements, a.Communes = nil, nil }, []string{"departements"}, []string{"required"}},
-		{"département that does not exist", func(a *directory.Advisor) { a.Departements = []string{"91", "96"} }, []string{"departements"}, []string{"unknown"}},
+		{"département that does not exist", func(a *directory.Advisor) { a.Departements = []string{"91", "77", "96"} }, []string{"departements"}, []string{"unknown"}},
 		{"département not canonical", func(a *directory.Advisor) { a.Departements = []string{"91", "2a"}; a.Communes = []string{"91228"} },
 			[]string{"departements"}, []string{"unknown"}},
 		{"département twice", func(a *directory.Advisor) { a.Departements = []string{"91", "77", "91"} }, []string{"departements"}, []string{"duplicate"}},
@@ -72,7 +72,7 @@ func TestValidate(t *testing.T) {
 		{"commune that does not exist", func(a *directory.Advisor) { a.Communes = []string{"91999"} }, []string{"communes"}, []string{"unknown"}},
 		{"commune outside the départements", func(a *directory.Advisor) { a.Communes = []string{"75056"} }, []string{"communes"}, []string{"outside"}},
 		{"EPCI that does not exist", func(a *directory.Advisor) { a.EPCIs = []string{"123456789"} }, []string{"epcis"}, []string{"unknown"}},
-		{"EPCI twice", func(a *directory.Advisor) { a.EPCIs = []string{"200057859", "200057859"} }, []string{"epcis"}, []string{"duplicate"}},
+		{"EPCI twice", func(a *directory.Advisor) { a.EPCIs = []string{"200059228", "200059228"} }, []string{"epcis"}, []string{"duplicate"}},
 		{"unknown speciality", func(a *directory.Advisor) { a.Specialities = []string{"creation", "export"} }, []string{"specialities"}, []string{"unknown"}},
 		{"negative capacity", func(a *directory.Advisor) { a.Capacity = -1 }, []string{"capacity"}, []string{"range"}},
 		{"capacity above the bound", func(a *directory.Advisor) { a.Capacity = directory.MaxCapacity + 1 }, []string{"capacity"}, []string{"range"}},
