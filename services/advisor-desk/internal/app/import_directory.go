@@ -31,11 +31,8 @@ type ImportResult struct {
 // *directory.ImportError naming each bad row and field.
 func (uc ImportDirectory) Import(ctx context.Context, csv []byte) (ImportResult, error) {
 	now := uc.Now()
-	rows, err := directory.ParseCSV(csv)
+	rows, err := directory.ReadImport(csv, uc.Places, now)
 	if err != nil {
-		return ImportResult{}, err
-	}
-	if err := directory.CheckImport(rows, uc.Places, now); err != nil {
 		return ImportResult{}, err
 	}
 	byID := make(map[string]directory.Advisor, len(rows))

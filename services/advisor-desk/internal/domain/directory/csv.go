@@ -72,8 +72,32 @@ type Row struct {
 	Advisor Advisor
 }
 
+// ReadImport reads and checks an import file: its rows, or an
+// *ImportError naming every bad row and field, by row.
+func ReadImport(data []byte, places Places, now time.Time) ([]Row, error) {
+	rows, err := ParseCSV(data)
+	var bad *ImportError
+	if err != nil && (!errors.As(err, &bad) || rows == nil) {
+		return nil, err
+	}
+	var invalid *ImportError
+	if errors.As(CheckImport(rows, places, now), &invalid) {
+		if bad == nil {
+			bad = &ImportError{}
+		}
+		bad.Rows = append(bad.Rows, invalid.Rows...)
+	}
+	if bad != nil {
+		slices.SortStableFunc(bad.Rows, func(a, b RowError) int { return a.Row - b.Row })
+		return nil, bad
+	}
+	return rows, nil
+}
+
 // ParseCSV reads an import file. Cells that cannot be read (a number, a
-// boolean, a time) and a bad header are reported as an *ImportError; the
+// boolean, a time) are reported as an *ImportError returned with the rows
+// (the cell left at its zero value), so that Validate can report the rest;
+// a bad header or an unreadable line as an *ImportError without rows. The
 // rules of an entry are Validate's.
 func ParseCSV(data []byte) ([]Row, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF")) // spreadsheets' byte order mark
@@ -93,6 +117,7 @@ func ParseCSV(data []byte) ([]Row, error) {
 		return nil, bad
 	}
 	var rows []Row
+	structural := false // a row could not be read at all
 	for n := 2; ; n++ {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -100,6 +125,7 @@ func ParseCSV(data []byte) ([]Row, error) {
 		}
 		if errors.Is(err, csv.ErrFieldCount) {
 			bad.add(n, "row", "columns", fmt.Sprintf("%d colonnes au lieu des %d de l'en-tête.", len(rec), len(cols)))
+			structural = true
 			continue
 		}
 		if err != nil {
@@ -112,11 +138,14 @@ func ParseCSV(data []byte) ([]Row, error) {
 		}
 		rows = append(rows, Row{Row: n, Advisor: readRow(n, rec, cols, bad)})
 	}
-	if len(rows) == 0 {
+	switch {
+	case len(rows) == 0:
 		bad.add(0, "file", "empty", "Aucun conseiller dans le fichier.")
-	}
-	if len(bad.Rows) > 0 {
 		return nil, bad
+	case structural:
+		return nil, bad
+	case len(bad.Rows) > 0:
+		return rows, bad
 	}
 	return rows, nil
 }

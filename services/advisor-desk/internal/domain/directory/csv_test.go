@@ -89,8 +89,10 @@ func TestParseCSVRefuses(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rows, err := directory.ParseCSV([]byte(tt.file))
-			if rows != nil {
-				t.Errorf("rows %+v returned with an error", rows)
+			// Unreadable cells come with the rows, so that Validate can
+			// report the rest; structural errors without.
+			if wantRows := tt.name == "cells that cannot be read"; (rows != nil) != wantRows {
+				t.Errorf("rows %+v returned with the error", rows)
 			}
 			if got := rowErrors(t, err); !slices.Equal(got, tt.want) {
 				t.Errorf("errors %v, want %v", got, tt.want)
@@ -129,5 +131,25 @@ cma-91-005,CMA,Zoé Blanc,INES@cma.example,96,75056,,creation,900,chef,true,
 		"5:capacity:range", "5:roles:unknown", "5:email:duplicate"}
 	if !slices.Equal(got, want) {
 		t.Errorf("errors %v, want %v", got, want)
+	}
+}
+
+func TestReadImportReportsUnreadableAndInvalidRowsTogether(t *testing.T) {
+	t.Parallel()
+	file := directory.CSVHeader + `
+cma-91-003,CMA,Inès Moreau,ines@cma.example,91,,,creation,30,advisor,true,
+cma-91-004,CMX,Paul Roy,paul@cma.example,91,,,creation,30,advisor,true,
+cma-91-005,CMA,Zoé Blanc,zoe@cma.example,91,,,creation,trente,advisor,true,
+`
+	rows, err := directory.ReadImport([]byte(file), places(t), now)
+	if rows != nil {
+		t.Errorf("rows returned with an error: %+v", rows)
+	}
+	if got := rowErrors(t, err); !slices.Equal(got, []string{"3:chamber:invalid", "4:capacity:invalid"}) {
+		t.Errorf("errors %v", got)
+	}
+	rows, err = directory.ReadImport([]byte(goodCSV), places(t), now)
+	if err != nil || len(rows) != 2 {
+		t.Errorf("good file: %d rows, %v", len(rows), err)
 	}
 }
