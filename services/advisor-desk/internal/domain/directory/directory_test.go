@@ -109,7 +109,9 @@ func TestValidate(t *testing.T) {
 	t.Run("valid variants", func(t *testing.T) {
 		t.Parallel()
 		for _, change := range []func(*directory.Advisor){
-			func(a *directory.Advisor) { a.Departements, a.Communes, a.EPCIs = []string{"2A", "974"}, []string{"2A004"}, nil },
+			func(a *directory.Advisor) {
+				a.Departements, a.Communes, a.EPCIs = []string{"2A", "974"}, []string{"2A004"}, nil
+			},
 			func(a *directory.Advisor) { a.Specialities, a.Capacity, a.Roles = nil, 0, []string{"admin"} },
 			func(a *directory.Advisor) { a.AbsentUntil = in(-24 * time.Hour) }, // a past absence is harmless
 			func(a *directory.Advisor) { a.AbsentUntil = in(directory.MaxAbsence) },
