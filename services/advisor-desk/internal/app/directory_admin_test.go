@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccicma/platform/pkg/events"
+
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/directory"
 )
@@ -182,5 +184,39 @@ func TestPutAndAbsence(t *testing.T) {
 	}
 	if evs[2].payload.AbsentUntil == nil || !evs[2].payload.AbsentUntil.Equal(until) || evs[3].payload.AbsentUntil != nil {
 		t.Errorf("absence events %+v, %+v", evs[2].payload, evs[3].payload)
+	}
+}
+
+// TestConcurrentCreationLoses: two writers that both found no entry must
+// not both store revision 1; the second gets ErrStale and writes nothing.
+func TestConcurrentCreationLoses(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	put := app.PutAdvisor{Directory: e.store, Places: places(t), Now: func() time.Time { return clock }}
+	a := directory.Advisor{AdvisorID: "cma-91-003", Chamber: "CMA", FullName: "Inès Moreau", Email: "ines@cma.example",
+		Departements: []string{"91"}, Specialities: []string{"creation"}, Capacity: 30, Active: true, Roles: []string{"advisor"}}
+	other := a
+	other.Capacity = 5
+	err := e.store.SaveAdvisor(e.ctx, a.AdvisorID, func(cur directory.Advisor, found bool) (directory.Advisor, []events.Event, bool, error) {
+		if found {
+			t.Fatal("the entry exists already")
+		}
+		// Another writer creates the entry meanwhile (its own transaction).
+		if _, err := put.Put(e.ctx, other, nil); err != nil {
+			t.Fatalf("concurrent create: %v", err)
+		}
+		next, _ := directory.Revise(cur, found, a)
+		ev, err := events.New(app.Source, a.AdvisorID, "91", next.Changed(clock), clock)
+		return next, []events.Event{ev}, true, err
+	})
+	if !errors.Is(err, directory.ErrStale) {
+		t.Fatalf("the second creation = %v, want ErrStale", err)
+	}
+	var capacity int
+	if err := e.pool.QueryRow(e.ctx, `SELECT capacity FROM advisors WHERE advisor_id = $1`, a.AdvisorID).Scan(&capacity); err != nil {
+		t.Fatal(err)
+	}
+	if capacity != 5 || len(e.outbox(t)) != 1 {
+		t.Errorf("capacity %d with %d events, want the first writer's 5 and its one event", capacity, len(e.outbox(t)))
 	}
 }

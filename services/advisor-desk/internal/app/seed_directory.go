@@ -49,7 +49,8 @@ func (uc SeedDirectory) Import(ctx context.Context, raw []byte) (changed int, er
 			}
 			return next, evs, ok, err
 		})
-		if err != nil {
+		// ErrStale: another replica, starting too, added it meanwhile.
+		if err != nil && !errors.Is(err, directory.ErrStale) {
 			return changed, fmt.Errorf("save advisor %s: %w", a.AdvisorID, err)
 		}
 	}

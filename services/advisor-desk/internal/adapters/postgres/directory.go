@@ -86,8 +86,14 @@ func lockAdvisors(ctx context.Context, tx pgx.Tx, ids []string) (map[string]dire
 	return out, nil
 }
 
+// upsertAdvisor writes an entry at its new revision. An existing entry is
+// locked, so the guard on the previous revision only matters for a new
+// one: two transactions that both found no entry must not both write
+// revision 1 (the second would replace the first under the same revision,
+// and projections would keep whichever they saw first). The loser gets
+// directory.ErrStale.
 func upsertAdvisor(ctx context.Context, tx pgx.Tx, a directory.Advisor) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO advisors
+	tag, err := tx.Exec(ctx, `INSERT INTO advisors
 		(advisor_id, revision, chamber, full_name, email, departements, communes, epcis, specialities, capacity, active,
 		 absent_until, roles, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, now())
@@ -95,10 +101,15 @@ func upsertAdvisor(ctx context.Context, tx pgx.Tx, a directory.Advisor) error {
 			full_name = EXCLUDED.full_name, email = EXCLUDED.email, departements = EXCLUDED.departements,
 			communes = EXCLUDED.communes, epcis = EXCLUDED.epcis, specialities = EXCLUDED.specialities,
 			capacity = EXCLUDED.capacity, active = EXCLUDED.active, absent_until = EXCLUDED.absent_until,
-			roles = EXCLUDED.roles, updated_at = now()`,
+			roles = EXCLUDED.roles, updated_at = now()
+		WHERE advisors.revision = EXCLUDED.revision - 1`,
 		a.AdvisorID, a.Revision, a.Chamber, a.FullName, a.Email, a.Departements, a.Communes, a.EPCIs, a.Specialities,
-		a.Capacity, a.Active, a.AbsentUntil, a.Roles); err != nil {
+		a.Capacity, a.Active, a.AbsentUntil, a.Roles)
+	if err != nil {
 		return fmt.Errorf("save advisor %s: %w", a.AdvisorID, err)
+	}
+	if tag.RowsAffected() != 1 {
+		return fmt.Errorf("save advisor %s at revision %d: %w", a.AdvisorID, a.Revision, directory.ErrStale)
 	}
 	return nil
 }

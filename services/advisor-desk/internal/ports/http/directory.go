@@ -262,6 +262,11 @@ func (d DirectoryRoutes) importCSV(w http.ResponseWriter, r *http.Request) {
 		writeImportProblem(w, r, bad)
 		return
 	}
+	if errors.Is(err, directory.ErrStale) {
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusConflict, Title: "Import concurrent",
+			Detail: "Un conseiller du fichier a été créé pendant l'import ; rien n'a été importé, recommencez."})
+		return
+	}
 	if err != nil {
 		d.unavailable(w, r, "import directory", err)
 		return
