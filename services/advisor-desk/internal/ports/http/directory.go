@@ -47,20 +47,29 @@ type DirectoryStore interface {
 	Advisor(ctx context.Context, id string) (directory.Advisor, bool, error)
 }
 
+// AdvisorPutter creates or replaces an entry (app.PutAdvisor).
+type AdvisorPutter interface {
+	Put(ctx context.Context, a directory.Advisor, ifMatch *int64) (app.PutResult, error)
+}
+
+// AbsenceSetter records or (until nil) ends an absence (app.SetAbsence).
+type AbsenceSetter interface {
+	Set(ctx context.Context, advisorID string, until *time.Time, ifMatch *int64) (directory.Advisor, bool, error)
+}
+
+// DirectoryImporter imports a CSV file (app.ImportDirectory).
+type DirectoryImporter interface {
+	Import(ctx context.Context, csv []byte) (app.ImportResult, error)
+}
+
 // DirectoryRoutes serves the directory admin API.
 type DirectoryRoutes struct {
-	Store DirectoryStore
-	Put   interface {
-		Put(context.Context, directory.Advisor, *int64) (app.PutResult, error)
-	}
-	Absence interface {
-		Set(context.Context, string, *time.Time, *int64) (directory.Advisor, bool, error)
-	}
-	Import interface {
-		Import(context.Context, []byte) (app.ImportResult, error)
-	}
-	Auth Authenticator
-	Log  *slog.Logger
+	Store   DirectoryStore
+	Put     AdvisorPutter
+	Absence AbsenceSetter
+	Import  DirectoryImporter
+	Auth    Authenticator
+	Log     *slog.Logger
 }
 
 func (d DirectoryRoutes) register(mux *http.ServeMux) {
