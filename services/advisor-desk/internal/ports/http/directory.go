@@ -190,6 +190,9 @@ func (d DirectoryRoutes) put(w http.ResponseWriter, r *http.Request) {
 	if d.changeFailed(w, r, "put advisor", err) {
 		return
 	}
+	if res.Changed {
+		d.changed(r, res.Advisor)
+	}
 	status := http.StatusOK
 	if res.Created {
 		status = http.StatusCreated
@@ -240,9 +243,12 @@ func (d DirectoryRoutes) mayAbsent(w http.ResponseWriter, r *http.Request) bool 
 }
 
 func (d DirectoryRoutes) absence(w http.ResponseWriter, r *http.Request, until *time.Time, want *int64) {
-	a, _, err := d.Absence.Set(r.Context(), r.PathValue("id"), until, want)
+	a, changed, err := d.Absence.Set(r.Context(), r.PathValue("id"), until, want)
 	if d.changeFailed(w, r, "set absence", err) {
 		return
+	}
+	if changed {
+		d.changed(r, a)
 	}
 	d.writeAdvisor(w, http.StatusOK, a)
 }
@@ -280,7 +286,17 @@ func (d DirectoryRoutes) importCSV(w http.ResponseWriter, r *http.Request) {
 		d.unavailable(w, r, "import directory", err)
 		return
 	}
+	p, _ := auth.FromContext(r.Context())
+	d.Log.InfoContext(r.Context(), "advisor directory imported", "created", res.Created, "updated", res.Updated,
+		"unchanged", res.Unchanged, "by", p.Subject)
 	httpserver.WriteJSON(w, http.StatusOK, res)
+}
+
+// changed records who changed an entry (ids only: no name, no e-mail).
+func (d DirectoryRoutes) changed(r *http.Request, a directory.Advisor) {
+	p, _ := auth.FromContext(r.Context())
+	d.Log.InfoContext(r.Context(), "advisor directory entry changed", "advisor_id", a.AdvisorID, "revision", a.Revision,
+		"by", p.Subject)
 }
 
 // importProblem is a 422 problem whose errors name the row of each bad
