@@ -77,12 +77,17 @@ func FromContext(ctx context.Context) (p Principal, ok bool) {
 // service's config (through an alias if the service already embeds another
 // Config): each key may then be prefixed with the service's name.
 type Config struct {
-	// JWKSURL is where the signing keys are published (an OIDC provider's
-	// jwks_uri). Keys are refreshed periodically and when a token names an
-	// unknown key id; the provider need not be up when the service starts.
+	// JWKSURL is where the signing keys are published (the development
+	// issuer's in `make run`). Keys are refreshed periodically and when a
+	// token names an unknown key id; the provider need not be up when the
+	// service starts. When it is set, no discovery takes place.
 	JWKSURL string `envconfig:"AUTH_JWKS_URL"`
 	// Issuer is the expected iss claim. OIDCIssuer is read when it is empty.
-	Issuer     string `envconfig:"AUTH_ISSUER"`
+	Issuer string `envconfig:"AUTH_ISSUER"`
+	// OIDCIssuer is an OpenID provider's issuer URL: without JWKSURL, the
+	// keys are found at the jwks_uri of its discovery document
+	// (<issuer>/.well-known/openid-configuration), whose issuer member must
+	// be this exact value.
 	OIDCIssuer string `envconfig:"OIDC_ISSUER"`
 	// Audience is the expected aud claim.
 	Audience string `envconfig:"AUTH_AUDIENCE" default:"ccicma"`

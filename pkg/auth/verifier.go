@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 
 	"github.com/MicahParks/jwkset"
 	"github.com/MicahParks/keyfunc/v3"
@@ -18,54 +17,87 @@ import (
 // ErrInvalidToken wraps every reason a token is refused.
 var ErrInvalidToken = errors.New("invalid token")
 
-// Algorithms are the signature algorithms accepted: the asymmetric ones an
-// OIDC provider may use. Symmetric (HS*) and "none" are refused, so a
-// public key can never be used as an HMAC secret.
-var Algorithms = []string{"EdDSA", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+// Algorithms returns the signature algorithms accepted: the asymmetric ones
+// an OIDC provider may use. Symmetric (HS*) and "none" are refused, so a
+// public key can never be used as an HMAC secret. A function, not a
+// variable, so that no caller can widen the list for everyone.
+func Algorithms() []string {
+	return []string{"EdDSA", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"}
+}
 
 // Verifier checks bearer tokens: signature against the JWKS, algorithm,
 // issuer, audience, expiry (required), not-before, and the advisor claims.
 // It is safe for concurrent use.
 type Verifier struct {
-	keys   keyfunc.Keyfunc
+	keys   keySource
 	parser *jwt.Parser
 	log    *slog.Logger
 }
 
-// NewRemoteVerifier verifies against the JWKS at cfg.JWKSURL. The first
-// fetch may fail (the issuer not up yet): the keys are fetched again every
-// cfg.JWKSRefresh, and as soon as a token names an unknown key id (at most
-// once per cfg.JWKSMinRefresh), which also picks up rotated keys. The
-// background refresh ends with ctx. client may be nil.
+// NewRemoteVerifier verifies against the keys of a provider: those at
+// cfg.JWKSURL when it is set (the development issuer in `make run`, or a
+// provider configured by hand), else those at the jwks_uri of the
+// discovery document of cfg.OIDCIssuer (any OIDC provider), whose issuer
+// member must be OIDCIssuer exactly.
+//
+// The provider need not be up when the service starts: until the keys (or
+// the discovery document) could be read, tokens are refused with 401, and
+// they are asked for again in the background. The keys are fetched again
+// every cfg.JWKSRefresh, and as soon as a token names an unknown key id (at
+// most once per cfg.JWKSMinRefresh), which also picks up rotated keys. The
+// background work ends with ctx. client may be nil.
 func NewRemoteVerifier(ctx context.Context, cfg Config, client *http.Client, log *slog.Logger) (*Verifier, error) {
 	cfg = cfg.withDefaults()
-	if cfg.JWKSURL == "" {
-		return nil, errors.New("auth: AUTH_JWKS_URL is required")
-	}
-	if u, err := url.Parse(cfg.JWKSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("auth: AUTH_JWKS_URL %q is not an http(s) URL", cfg.JWKSURL)
-	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	if client == nil {
 		client = http.DefaultClient
 	}
-	remote, err := jwkset.NewStorageFromHTTP(cfg.JWKSURL, jwkset.HTTPClientStorageOptions{
+	if cfg.IssuerName() == "" {
+		return nil, errors.New("auth: AUTH_ISSUER (or OIDC_ISSUER) is required")
+	}
+	var keys keySource
+	var err error
+	switch {
+	case cfg.JWKSURL != "":
+		keys, err = remoteKeys(ctx, cfg, cfg.JWKSURL, client, log)
+	case cfg.OIDCIssuer != "":
+		keys, err = discoverKeys(ctx, cfg, client, log)
+	default:
+		err = errors.New("auth: AUTH_JWKS_URL or OIDC_ISSUER is required")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return newVerifier(cfg, keys, log)
+}
+
+// Remote tells whether c names a provider to fetch keys from (AUTH_JWKS_URL
+// or OIDC_ISSUER), for NewRemoteVerifier.
+func (c Config) Remote() bool { return c.JWKSURL != "" || c.OIDCIssuer != "" }
+
+// remoteKeys returns the keys published at jwksURL, fetched in the
+// background (the first fetch may fail).
+func remoteKeys(ctx context.Context, cfg Config, jwksURL string, client *http.Client, log *slog.Logger) (keyfunc.Keyfunc, error) {
+	if err := checkHTTPURL(jwksURL); err != nil {
+		return nil, fmt.Errorf("auth: JWKS URL %q: %w", jwksURL, err)
+	}
+	remote, err := jwkset.NewStorageFromHTTP(jwksURL, jwkset.HTTPClientStorageOptions{
 		Client:                    client,
 		Ctx:                       ctx,
 		HTTPTimeout:               cfg.JWKSTimeout,
 		NoErrorReturnFirstHTTPReq: true,
 		RefreshInterval:           cfg.JWKSRefresh,
 		RefreshErrorHandler: func(ctx context.Context, err error) {
-			log.WarnContext(ctx, "fetch signing keys", "jwks_url", cfg.JWKSURL, "err", err)
+			log.WarnContext(ctx, "fetch signing keys", "jwks_url", jwksURL, "err", err)
 		},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("auth: keys from %s: %w", cfg.JWKSURL, err)
+		return nil, fmt.Errorf("auth: keys from %s: %w", jwksURL, err)
 	}
 	store, err := jwkset.NewHTTPClient(jwkset.HTTPClientOptions{
-		HTTPURLs: map[string]jwkset.Storage{cfg.JWKSURL: remote},
+		HTTPURLs: map[string]jwkset.Storage{jwksURL: remote},
 		// A request whose token names an unknown key waits for a refresh
 		// at most this long (the wait for the rate limiter and the fetch
 		// share it); when the limiter's next slot is further away, it is
@@ -76,7 +108,7 @@ func NewRemoteVerifier(ctx context.Context, cfg Config, client *http.Client, log
 	if err != nil {
 		return nil, fmt.Errorf("auth: key store: %w", err)
 	}
-	return newVerifier(ctx, cfg, store, log)
+	return keysOf(ctx, store)
 }
 
 // NewStaticVerifier verifies against a fixed JWKS document (an in-process
@@ -94,13 +126,17 @@ func NewStaticVerifier(cfg Config, jwks []byte, log *slog.Logger) (*Verifier, er
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return newVerifier(context.Background(), cfg, store, log)
-}
-
-func newVerifier(ctx context.Context, cfg Config, store jwkset.Storage, log *slog.Logger) (*Verifier, error) {
 	if cfg.IssuerName() == "" {
 		return nil, errors.New("auth: AUTH_ISSUER (or OIDC_ISSUER) is required")
 	}
+	keys, err := keysOf(context.Background(), store)
+	if err != nil {
+		return nil, err
+	}
+	return newVerifier(cfg, keys, log)
+}
+
+func keysOf(ctx context.Context, store jwkset.Storage) (keyfunc.Keyfunc, error) {
 	kf, err := keyfunc.New(keyfunc.Options{
 		Ctx:     ctx,
 		Storage: store,
@@ -110,11 +146,15 @@ func newVerifier(ctx context.Context, cfg Config, store jwkset.Storage, log *slo
 	if err != nil {
 		return nil, fmt.Errorf("auth: keyfunc: %w", err)
 	}
+	return kf, nil
+}
+
+func newVerifier(cfg Config, keys keySource, log *slog.Logger) (*Verifier, error) {
 	return &Verifier{
-		keys: kf,
+		keys: keys,
 		log:  log,
 		parser: jwt.NewParser(
-			jwt.WithValidMethods(Algorithms),
+			jwt.WithValidMethods(Algorithms()),
 			jwt.WithIssuer(cfg.IssuerName()),
 			jwt.WithAudience(cfg.Audience),
 			jwt.WithExpirationRequired(),

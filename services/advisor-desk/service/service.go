@@ -18,6 +18,7 @@ import (
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/telemetry"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/live"
@@ -58,7 +59,7 @@ type Service struct {
 // New connects the dependencies, seeds the directory (emitting its events)
 // and prepares consumers and routes.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
-	if !cfg.DevSignin && cfg.JWKSURL == "" {
+	if !cfg.DevSignin && !cfg.AuthConfig.Remote() {
 		return nil, errNoVerifier
 	}
 	id, _ := natsbus.IdentityOf(Name)
@@ -68,7 +69,11 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	now := func() time.Time { return time.Now().UTC() }
-	if err := seedDirectory(ctx, cfg, app.SeedDirectory{Directory: store, Now: now}, rt); err != nil {
+	places, err := refdata.Load()
+	if err != nil {
+		return nil, err
+	}
+	if err := seedDirectory(ctx, cfg, app.SeedDirectory{Directory: store, Places: places, Now: now}, rt); err != nil {
 		return nil, err
 	}
 	hub := live.NewHub()
@@ -86,18 +91,20 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		routes.JWKS = issuer.JWKSHandler()
 		rt.Log.Warn("development sign-in enabled: any advisor id gets a token (never in production)")
 	}
+	routes.Directory = directoryRoutes(store, places, verifier, now, rt.Log)
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}
 	return &Service{Runtime: rt, Store: store, Issuer: issuer}, nil
 }
 
-var errNoVerifier = errors.New("no way to verify tokens: set AUTH_JWKS_URL and AUTH_ISSUER (or OIDC_ISSUER), " +
+var errNoVerifier = errors.New("no way to verify tokens: set OIDC_ISSUER (or AUTH_JWKS_URL and AUTH_ISSUER), " +
 	"or ADVISOR_DESK_DEV_SIGNIN=true in development")
 
 // authentication returns the development issuer (with DevSignin) and the
-// verifier of tokens: against AUTH_JWKS_URL when set (an OIDC provider),
-// else against the development issuer's key, in process.
+// verifier of tokens: against AUTH_JWKS_URL or the OIDC_ISSUER's discovered
+// keys when set (an OIDC provider), else against the development issuer's
+// key, in process.
 func authentication(ctx context.Context, cfg Config, log *slog.Logger) (*auth.Issuer, *auth.Verifier, error) {
 	ac := cfg.AuthConfig
 	var issuer *auth.Issuer
@@ -116,7 +123,7 @@ func authentication(ctx context.Context, cfg Config, log *slog.Logger) (*auth.Is
 	var verifier *auth.Verifier
 	var err error
 	switch {
-	case ac.JWKSURL != "":
+	case ac.Remote():
 		verifier, err = auth.NewRemoteVerifier(ctx, ac, &http.Client{Timeout: ac.JWKSTimeout}, log)
 	case issuer != nil:
 		verifier, err = auth.NewStaticVerifier(ac, issuer.JWKS(), log)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
+	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
@@ -32,7 +34,20 @@ type env struct {
 	ctx   context.Context
 	pool  *pgxpool.Pool
 	waker *waker
+	store *postgres.Store
 	uc    app.SeedDirectory
+}
+
+var loadPlaces = sync.OnceValues(refdata.Load)
+
+// places is the reference data, loaded once for the package.
+func places(t *testing.T) *refdata.Data {
+	t.Helper()
+	ref, err := loadPlaces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ref
 }
 
 var clock = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
@@ -52,7 +67,8 @@ func setup(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e.pool = pool
-	e.uc = app.SeedDirectory{Directory: postgres.New(pool, e.waker), Now: func() time.Time { return clock }}
+	e.store = postgres.New(pool, e.waker)
+	e.uc = app.SeedDirectory{Directory: e.store, Places: places(t), Now: func() time.Time { return clock }}
 	return e
 }
 
@@ -163,26 +179,26 @@ func TestSeedDirectoryEmitsOnlyChanges(t *testing.T) {
 		t.Errorf("relay woken %d times after an unchanged import, want still 4", w)
 	}
 
-	// One entry changed: one event, revision 2.
+	// An entry changed in the file is left as stored: the admin API owns
+	// it once it exists, and a restart must not undo an admin's change.
 	changed := entries[2]
 	changed.Capacity = 25
-	changed.Specialities = []string{events.SpecialityCreation}
 	entries[2] = changed
+	// A new entry is added, at revision 1.
+	added := entries[0]
+	added.AdvisorID, added.Email = "cci-91-009", "nouveau@cci-essonne.example"
+	entries = append(entries, added)
 	raw, err := json.Marshal(entries)
 	if err != nil {
 		t.Fatal(err)
 	}
 	n, err = e.uc.Import(e.ctx, raw)
 	if err != nil || n != 1 {
-		t.Fatalf("import with one change = %d, %v; want 1 changed", n, err)
+		t.Fatalf("import with one change and one new entry = %d, %v; want 1 added", n, err)
 	}
 	evs = e.outbox(t)
-	if len(evs) != 5 {
-		t.Fatalf("outbox holds %d rows, want 5", len(evs))
-	}
-	last := evs[4].payload
-	if last.AdvisorID != changed.AdvisorID || last.Revision != 2 || last.Capacity != 25 || strings.Join(last.Specialities, ",") != "creation" {
-		t.Errorf("event of the change = %+v, want %s at revision 2 with capacity 25, creation only", last, changed.AdvisorID)
+	if len(evs) != 5 || evs[4].payload.AdvisorID != "cci-91-009" || evs[4].payload.Revision != 1 {
+		t.Fatalf("outbox holds %d rows (last %+v), want 5, the last of cci-91-009 at revision 1", len(evs), evs[len(evs)-1].payload)
 	}
 	var revision int64
 	var capacity int
@@ -190,34 +206,8 @@ func TestSeedDirectoryEmitsOnlyChanges(t *testing.T) {
 		Scan(&revision, &capacity); err != nil {
 		t.Fatal(err)
 	}
-	if revision != 2 || capacity != 25 {
-		t.Errorf("stored entry at revision %d with capacity %d, want 2 and 25", revision, capacity)
-	}
-	var others int
-	if err := e.pool.QueryRow(e.ctx, `SELECT count(*) FROM advisors WHERE advisor_id <> $1 AND revision = 1`, changed.AdvisorID).
-		Scan(&others); err != nil {
-		t.Fatal(err)
-	}
-	if others != 3 {
-		t.Errorf("%d unchanged advisors still at revision 1, want 3", others)
-	}
-
-	// A change of roles alone is a change (the roles go into tokens), and
-	// the roles are stored.
-	entries[0].Roles = []string{"advisor", "admin"}
-	raw, err = json.Marshal(entries)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n, err := e.uc.Import(e.ctx, raw); err != nil || n != 1 {
-		t.Fatalf("import with new roles = %d, %v; want 1 changed", n, err)
-	}
-	var roles []string
-	if err := e.pool.QueryRow(e.ctx, `SELECT roles FROM advisors WHERE advisor_id = $1`, entries[0].AdvisorID).Scan(&roles); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Join(roles, ",") != "advisor,admin" {
-		t.Errorf("stored roles %v, want advisor and admin", roles)
+	if revision != 1 || capacity == 25 {
+		t.Errorf("stored entry at revision %d with capacity %d, want the first revision untouched", revision, capacity)
 	}
 }
 
@@ -249,7 +239,7 @@ func TestSeedDirectoryRejectsAnInvalidFileWhole(t *testing.T) {
 		{"not JSON", "[" + good + ",", false, []string{"read advisor directory"}},
 		{"unknown role", "[" + withRoles(good, `["advisor","superuser"]`) + "]", true, []string{"cci-91-001", "superuser"}},
 		{"no role", "[" + withRoles(good, `[]`) + "]", true, []string{"cci-91-001", "roles"}},
-		{"role twice", "[" + withRoles(good, `["manager","manager"]`) + "]", true, []string{"cci-91-001", "twice"}},
+		{"role twice", "[" + withRoles(good, `["manager","manager"]`) + "]", true, []string{"cci-91-001", "duplicate"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -15,7 +14,6 @@ import (
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
-	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/directory"
@@ -37,68 +35,12 @@ type Store struct {
 // New returns a store over pool.
 func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
 
-// SaveAdvisor implements app.Directory.
+// SaveAdvisor implements app.Directory (see SaveAdvisors).
 func (s *Store) SaveAdvisor(ctx context.Context, id string,
 	change func(directory.Advisor, bool) (directory.Advisor, []events.Event, bool, error)) error {
-	wrote := false
-	err := pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		cur, found, err := lockAdvisor(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		next, evs, ok, err := change(cur, found)
-		if err != nil || !ok {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO advisors
-			(advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active, roles, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
-			ON CONFLICT (advisor_id) DO UPDATE SET revision = EXCLUDED.revision, chamber = EXCLUDED.chamber,
-				full_name = EXCLUDED.full_name, email = EXCLUDED.email, departements = EXCLUDED.departements,
-				specialities = EXCLUDED.specialities, capacity = EXCLUDED.capacity, active = EXCLUDED.active,
-				roles = EXCLUDED.roles, updated_at = now()`,
-			next.AdvisorID, next.Revision, next.Chamber, next.FullName, next.Email, next.Departements,
-			next.Specialities, next.Capacity, next.Active, next.Roles); err != nil {
-			return fmt.Errorf("save advisor: %w", err)
-		}
-		wrote = len(evs) > 0
-		return outbox.Add(ctx, tx, evs...)
+	return s.SaveAdvisors(ctx, []string{id}, func(_ string, cur directory.Advisor, found bool) (directory.Advisor, []events.Event, bool, error) {
+		return change(cur, found)
 	})
-	if err == nil && wrote {
-		s.relay.Wake()
-	}
-	return err
-}
-
-func lockAdvisor(ctx context.Context, tx pgx.Tx, id string) (directory.Advisor, bool, error) {
-	var a directory.Advisor
-	err := tx.QueryRow(ctx, `SELECT advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active, roles
-		FROM advisors WHERE advisor_id = $1 FOR UPDATE`, id).
-		Scan(&a.AdvisorID, &a.Revision, &a.Chamber, &a.FullName, &a.Email, &a.Departements, &a.Specialities, &a.Capacity,
-			&a.Active, &a.Roles)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return directory.Advisor{}, false, nil
-	}
-	if err != nil {
-		return directory.Advisor{}, false, fmt.Errorf("load advisor %s: %w", id, err)
-	}
-	return a, true, nil
-}
-
-// Advisor returns a directory entry.
-func (s *Store) Advisor(ctx context.Context, id string) (directory.Advisor, bool, error) {
-	var a directory.Advisor
-	err := s.pool.QueryRow(ctx, `SELECT advisor_id, revision, chamber, full_name, email, departements, specialities, capacity, active, roles
-		FROM advisors WHERE advisor_id = $1`, id).
-		Scan(&a.AdvisorID, &a.Revision, &a.Chamber, &a.FullName, &a.Email, &a.Departements, &a.Specialities, &a.Capacity,
-			&a.Active, &a.Roles)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return directory.Advisor{}, false, nil
-	}
-	if err != nil {
-		return directory.Advisor{}, false, fmt.Errorf("load advisor %s: %w", id, err)
-	}
-	return a, true, nil
 }
 
 // Store implements app.Notifications.

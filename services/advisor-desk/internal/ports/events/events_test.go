@@ -16,6 +16,7 @@ import (
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
+	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/telemetry"
 	"github.com/ccicma/platform/pkg/testkit"
 
@@ -81,7 +82,11 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	}
 	store := postgres.New(pool, nopWaker{})
 	now := func() time.Time { return time.Now().UTC() }
-	if _, err := (app.SeedDirectory{Directory: store, Now: now}).Import(ctx, []byte(`[{"advisor_id": "cma-91-001",
+	ref, err := refdata.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (app.SeedDirectory{Directory: store, Places: ref, Now: now}).Import(ctx, []byte(`[{"advisor_id": "cma-91-001",
 		"chamber": "CMA", "full_name": "Léa Dubois", "email": "lea.dubois@cma.example", "departements": ["91"],
 		"specialities": ["creation"], "capacity": 40, "active": true, "roles": ["advisor"]}]`)); err != nil {
 		t.Fatal(err)

@@ -53,6 +53,9 @@ type Routes struct {
 	// GET /.well-known/jwks.json; both nil outside development.
 	DevSignIn SignIn
 	JWKS      http.Handler
+	// Directory serves the directory admin API (directory.go); nil: not
+	// served.
+	Directory *DirectoryRoutes
 	Log       *slog.Logger
 	// Poll is how often a stream re-reads without a wake-up, which covers
 	// notifications stored by another replica.
@@ -75,6 +78,9 @@ func (rt Routes) Handler() http.Handler {
 	}
 	if rt.DevSignIn != nil {
 		mux.HandleFunc("POST /api/v1/dev/tokens", rt.devToken)
+	}
+	if rt.Directory != nil {
+		rt.Directory.register(mux)
 	}
 	return mux
 }

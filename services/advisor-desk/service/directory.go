@@ -1,0 +1,26 @@
+package service
+
+import (
+	"log/slog"
+
+	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/refdata"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/advisor-desk/internal/app"
+	httpport "github.com/ccicma/platform/services/advisor-desk/internal/ports/http"
+)
+
+// directoryRoutes wires the directory admin API: its use cases over the
+// store, checked against the reference data.
+func directoryRoutes(store *postgres.Store, places *refdata.Data, verifier *auth.Verifier, now app.Clock,
+	log *slog.Logger) *httpport.DirectoryRoutes {
+	return &httpport.DirectoryRoutes{
+		Store:   store,
+		Put:     app.PutAdvisor{Directory: store, Places: places, Now: now},
+		Absence: app.SetAbsence{Directory: store, Now: now},
+		Import:  app.ImportDirectory{Directory: store, Places: places, Now: now},
+		Auth:    verifier,
+		Log:     log,
+	}
+}
