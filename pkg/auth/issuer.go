@@ -151,6 +151,9 @@ func (i *Issuer) Issue(p Principal) (Token, error) {
 // KeyID is the kid of the signing key.
 func (i *Issuer) KeyID() string { return i.kid }
 
+// Name is the issuer name tokens carry (iss).
+func (i *Issuer) Name() string { return i.issuer }
+
 // JWKS is the public key set, as JSON.
 func (i *Issuer) JWKS() []byte { return bytes.Clone(i.jwks) }
 

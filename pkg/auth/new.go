@@ -12,12 +12,13 @@ var ErrNoKeys = errors.New("auth: no signing keys: set AUTH_JWKS_URL and AUTH_IS
 
 // NewVerifier is the verifier a service's configuration asks for: the keys
 // given in process (cfg.JWKS) when set, else those published at
-// cfg.JWKSURL. client may be nil.
+// cfg.JWKSURL or found by OIDC discovery from cfg.OIDCIssuer. client may
+// be nil.
 func NewVerifier(ctx context.Context, cfg Config, client *http.Client, log *slog.Logger) (*Verifier, error) {
 	switch {
 	case len(cfg.JWKS) > 0:
 		return NewStaticVerifier(cfg, cfg.JWKS, log)
-	case cfg.JWKSURL != "":
+	case cfg.Remote():
 		return NewRemoteVerifier(ctx, cfg, client, log)
 	}
 	return nil, ErrNoKeys

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
@@ -68,6 +69,9 @@ type Runner interface {
 type Stack struct {
 	Services map[string]Runner
 	order    []string
+	// devKeys are advisor-desk's development issuer and keys, handed to
+	// the other services in process (nil when dev sign-in is off).
+	devKeys *auth.Issuer
 }
 
 // Names lists the services in start order.
@@ -117,6 +121,13 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 	if o.BasePort != 0 {
 		port = o.BasePort + ports[name]
 	}
+	// Services that verify advisors' tokens get advisor-desk's keys in
+	// process: no fetch over HTTP from a server not yet serving.
+	keys := func(a *auth.Config) {
+		if st.devKeys != nil {
+			a.JWKS, a.Issuer = st.devKeys.JWKS(), st.devKeys.Name()
+		}
+	}
 	common := func(c *platform.Config) {
 		c.DB.URL = dbURL
 		c.NATS = o.NATS(name)
@@ -140,6 +151,7 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 		if len(o.Departements) > 0 {
 			cfg.Departements = o.Departements
 		}
+		keys(&cfg.AuthConfig)
 		return intake.New(ctx, cfg, topts)
 	case creationsupport.Name:
 		cfg, err := creationsupport.LoadConfig()
@@ -147,6 +159,7 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 			return nil, err
 		}
 		common(&cfg.Config)
+		keys(&cfg.AuthConfig)
 		return creationsupport.New(ctx, cfg, topts)
 	case takeovermatching.Name:
 		cfg, err := takeovermatching.LoadConfig()
@@ -154,6 +167,7 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 			return nil, err
 		}
 		common(&cfg.Config)
+		keys(&cfg.AuthConfig)
 		return takeovermatching.New(ctx, cfg, topts)
 	case difficultyalert.Name:
 		cfg, err := difficultyalert.LoadConfig()
@@ -172,7 +186,12 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 		if o.AuthSigningKeyFile != "" {
 			cfg.SigningKeyFile = o.AuthSigningKeyFile
 		}
-		return advisordesk.New(ctx, cfg, topts)
+		svc, err := advisordesk.New(ctx, cfg, topts)
+		if err != nil {
+			return nil, err
+		}
+		st.devKeys = svc.Issuer
+		return svc, nil
 	}
 	return nil, fmt.Errorf("unknown service %q", name)
 }
