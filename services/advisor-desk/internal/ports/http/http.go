@@ -59,6 +59,11 @@ type Routes struct {
 	Poll time.Duration
 	// Heartbeat keeps idle streams open through proxies.
 	Heartbeat time.Duration
+	// Web serves the web desk's pages on the paths the API does not;
+	// StreamSession lets the event stream take the web desk's session
+	// cookie. Both nil without the web desk.
+	Web           http.Handler
+	StreamSession func(http.Handler) http.Handler
 }
 
 const maxLimit = 200
@@ -69,12 +74,19 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/advisors/{id}/notifications", rt.Auth.Require(http.HandlerFunc(rt.list)))
 	// The stream also takes ?access_token=, as browsers' EventSource
 	// cannot send an Authorization header (see auth.RequireStream).
-	mux.Handle("GET /api/v1/advisors/{id}/notifications/stream", rt.Auth.RequireStream(http.HandlerFunc(rt.stream)))
+	stream := rt.Auth.RequireStream(http.HandlerFunc(rt.stream))
+	if rt.StreamSession != nil {
+		stream = rt.StreamSession(stream)
+	}
+	mux.Handle("GET /api/v1/advisors/{id}/notifications/stream", stream)
 	if rt.JWKS != nil {
 		mux.Handle("GET /.well-known/jwks.json", rt.JWKS)
 	}
 	if rt.DevSignIn != nil {
 		mux.HandleFunc("POST /api/v1/dev/tokens", rt.devToken)
+	}
+	if rt.Web != nil {
+		mux.Handle("/", rt.Web)
 	}
 	return mux
 }
