@@ -186,4 +186,3 @@ func queryOf(ret string) url.Values {
 	}
 	return u.Query()
 }
-
