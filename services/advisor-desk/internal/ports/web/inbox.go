@@ -8,6 +8,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/httpserver"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
 
@@ -116,9 +117,15 @@ func (s *site) markRead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-	ids, err := markForm(r)
-	if err == nil && !s.validToken("session", sessionValue(r), r.PostForm.Get(csrfField)) {
+	var ids []int64
+	err := r.ParseForm()
+	switch {
+	case err != nil:
+		err = errBadIDs
+	case !s.validToken("session", sessionValue(r), r.PostForm.Get(csrfField)):
 		err = errForged
+	default:
+		ids, err = markForm(r.PostForm)
 	}
 	if err != nil {
 		s.refuse(w, r, asJSON, err)
@@ -147,12 +154,9 @@ var (
 )
 
 // markForm reads the ids to mark; none with "tout" means all.
-func markForm(r *http.Request) ([]int64, error) {
-	if err := r.ParseForm(); err != nil {
-		return nil, errBadIDs
-	}
-	raw := r.PostForm["id"]
-	if len(raw) > 200 || (len(raw) == 0 && r.PostForm.Get("tout") == "") {
+func markForm(form url.Values) ([]int64, error) {
+	raw := form["id"]
+	if len(raw) > app.MaxMarked || (len(raw) == 0 && form.Get("tout") == "") {
 		return nil, errBadIDs
 	}
 	ids := make([]int64, 0, len(raw))
