@@ -28,6 +28,7 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 	evport "github.com/ccicma/platform/services/advisor-desk/internal/ports/events"
 	httpport "github.com/ccicma/platform/services/advisor-desk/internal/ports/http"
+	webport "github.com/ccicma/platform/services/advisor-desk/internal/ports/web"
 	"github.com/ccicma/platform/services/advisor-desk/migrations"
 	"github.com/ccicma/platform/services/advisor-desk/seed"
 )
@@ -90,6 +91,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		routes.DevSignIn = app.DevSignIn{Directory: store, Issuer: issuer}
 		routes.JWKS = issuer.JWKSHandler()
 		rt.Log.Warn("development sign-in enabled: any advisor id gets a token (never in production)")
+		if routes.Web, err = webDesk(ctx, cfg, store, issuer, verifier, rt); err != nil {
+			return nil, err
+		}
+		routes.StreamSession = webport.StreamSession
 	}
 	routes.Directory = directoryRoutes(store, places, verifier, now, rt.Log)
 	if err := rt.Listen(routes.Handler()); err != nil {

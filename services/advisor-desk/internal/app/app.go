@@ -26,10 +26,11 @@ type Directory interface {
 
 // Notifications stores notifications.
 type Notifications interface {
-	// Store resolves the draft's recipients and stores one notification
-	// each, together with the inbox claim of trigger. It returns the
-	// advisors notified (none for a duplicate event).
-	Store(ctx context.Context, trigger events.Event, d notification.Draft, at time.Time) (advisorIDs []string, err error)
+	// StoreAll resolves the drafts' recipients and stores one notification
+	// each (the first draft naming an advisor wins), together with the
+	// inbox claim of trigger. It returns the advisors notified (none for a
+	// duplicate event).
+	StoreAll(ctx context.Context, trigger events.Event, ds []notification.Draft, at time.Time) (advisorIDs []string, err error)
 	// List returns an advisor's notifications with id > after, oldest first.
 	List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error)
 }

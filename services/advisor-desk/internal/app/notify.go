@@ -23,17 +23,18 @@ type Notify struct {
 }
 
 // Handle notifies the advisors concerned by ev; an event type without a
-// rule notifies nobody.
+// rule, or whose rule gives no draft,
+// notifies nobody.
 func (uc Notify) Handle(ctx context.Context, ev events.Event) error {
 	rule, ok := uc.Rules[ev.Type]
 	if !ok {
 		return nil
 	}
-	draft, ok, err := rule(ev)
-	if err != nil || !ok {
+	drafts, err := rule(ev)
+	if err != nil || len(drafts) == 0 {
 		return err
 	}
-	advisors, err := uc.Notifications.Store(ctx, ev, draft, uc.Now())
+	advisors, err := uc.Notifications.StoreAll(ctx, ev, drafts, uc.Now())
 	if err != nil {
 		return fmt.Errorf("notify %s: %w", ev.Type, err)
 	}

@@ -138,4 +138,49 @@ func TestNotify(t *testing.T) {
 			t.Errorf("live inboxes woken %v, want [cma-91-newcomer] once", w)
 		}
 	})
+
+	// Events with several recipients: both sides of a match, and the joint
+	// prevention cell (both chambers) for an unassigned difficulty case.
+	t.Run("several recipients", func(t *testing.T) {
+		dir := `[
+		  {"advisor_id": "cci-91-010", "chamber": "CCI", "full_name": "A", "email": "a@cci.example", "departements": ["91"], "specialities": ["takeover"], "capacity": 10, "active": true, "roles": ["advisor"]},
+		  {"advisor_id": "cma-91-010", "chamber": "CMA", "full_name": "B", "email": "b@cma.example", "departements": ["91"], "specialities": ["takeover"], "capacity": 10, "active": true, "roles": ["advisor"]},
+		  {"advisor_id": "cci-91-011", "chamber": "CCI", "full_name": "C", "email": "c@cci.example", "departements": ["91"], "specialities": ["difficulty"], "capacity": 10, "active": true, "roles": ["advisor", "prevention_cell"]},
+		  {"advisor_id": "cma-91-011", "chamber": "CMA", "full_name": "D", "email": "d@cma.example", "departements": ["91"], "specialities": ["difficulty"], "capacity": 10, "active": true, "roles": ["advisor", "prevention_cell"]},
+		  {"advisor_id": "cma-77-011", "chamber": "CMA", "full_name": "E", "email": "e@cma.example", "departements": ["77"], "specialities": ["difficulty"], "capacity": 10, "active": true, "roles": ["advisor", "prevention_cell"]},
+		  {"advisor_id": "cma-91-012", "chamber": "CMA", "full_name": "F", "email": "f@cma.example", "departements": ["91"], "specialities": ["difficulty"], "capacity": 10, "active": false, "roles": ["advisor", "prevention_cell"]}]`
+		if _, err := e.uc.Import(e.ctx, []byte(dir)); err != nil {
+			t.Fatal(err)
+		}
+		id := func() string { return uuid.Must(uuid.NewV7()).String() }
+		match, err := events.New("takeover-matching", "m", "91", events.TakeoverMatchProposed{MatchID: id(), OfferID: id(), SearchID: id(),
+			OfferChamber: "CCI", SearchChamber: "CMA", OfferAdvisorID: "cci-91-010", SearchAdvisorID: "cma-91-010", Score: 70, ProposedAt: clock}, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cell, err := events.New("difficulty-alert", "d", "91", events.DifficultyCaseOpened{CaseID: id(), RequestID: id(), Chamber: "CMA",
+			Level: events.DifficultyVigilance, Departement: "91", OpenedAt: clock}, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			ev   events.Event
+			want []string
+		}{
+			{match, []string{"cci-91-010", "cma-91-010"}},
+			{cell, []string{"cci-91-011", "cma-91-011"}}, // not the 77 member nor the inactive one
+		} {
+			if err := uc.Handle(e.ctx, tc.ev); err != nil {
+				t.Fatalf("%s: %v", tc.ev.Type, err)
+			}
+			if got := e.notifications(t, tc.ev); !slices.Equal(got, tc.want) {
+				t.Errorf("%s notified %v, want %v", tc.ev.Type, got, tc.want)
+			}
+		}
+		var offerTitle string
+		if err := e.pool.QueryRow(e.ctx, `SELECT title FROM notifications WHERE source_event = $1 AND advisor_id = 'cci-91-010'`, match.ID).
+			Scan(&offerTitle); err != nil || offerTitle != "Repreneur potentiel pour une entreprise à céder" {
+			t.Errorf("offer advisor's title %q (%v): each side gets its own words", offerTitle, err)
+		}
+	})
 }

@@ -43,34 +43,68 @@ func (s *Store) SaveAdvisor(ctx context.Context, id string,
 	})
 }
 
-// Store implements app.Notifications.
+// Store stores one draft (StoreAll of one).
 func (s *Store) Store(ctx context.Context, trigger events.Event, d notification.Draft, at time.Time) ([]string, error) {
+	return s.StoreAll(ctx, trigger, []notification.Draft{d}, at)
+}
+
+// StoreAll implements app.Notifications: one statement inserts the
+// notifications of every draft, an advisor named by several drafts getting
+// the first one's.
+func (s *Store) StoreAll(ctx context.Context, trigger events.Event, ds []notification.Draft, at time.Time) ([]string, error) {
 	var notified []string
 	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		ids, err := lockRecipients(ctx, tx, d.To)
-		if err != nil {
-			return err
-		}
-		nids := make([]uuid.UUID, len(ids))
-		for i := range ids {
-			if nids[i], err = uuid.NewV7(); err != nil {
-				return fmt.Errorf("notification id: %w", err)
+		var rows rowsOf
+		seen := map[string]bool{}
+		for _, d := range ds {
+			ids, err := lockRecipients(ctx, tx, d.To)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+				if err := rows.add(id, d); err != nil {
+					return err
+				}
 			}
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO notifications
 			(notification_id, advisor_id, kind, title, body, link, source_event, created_at)
-			SELECT n, a, $3, $4, $5, $6, $7, $8 FROM unnest($1::uuid[], $2::text[]) AS r(n, a)
+			SELECT n, a, k, t, b, l, $7, $8 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS r(n, a, k, t, b, l)
 			ON CONFLICT (source_event, advisor_id) DO NOTHING`,
-			nids, ids, d.Kind, d.Title, d.Body, d.Link, trigger.ID, at); err != nil {
+			rows.nids, rows.advisors, rows.kinds, rows.titles, rows.bodies, rows.links, trigger.ID, at); err != nil {
 			return fmt.Errorf("insert notifications: %w", err)
 		}
-		notified = ids
+		notified = rows.advisors
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return notified, nil
+}
+
+// rowsOf are notifications to insert, as columns.
+type rowsOf struct {
+	nids                                   []uuid.UUID
+	advisors, kinds, titles, bodies, links []string
+}
+
+func (r *rowsOf) add(advisorID string, d notification.Draft) error {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return fmt.Errorf("notification id: %w", err)
+	}
+	r.nids = append(r.nids, id)
+	r.advisors = append(r.advisors, advisorID)
+	r.kinds = append(r.kinds, d.Kind)
+	r.titles = append(r.titles, d.Title)
+	r.bodies = append(r.bodies, d.Body)
+	r.links = append(r.links, d.Link)
+	return nil
 }
 
 // inboxLockSpace is the first key of the advisory locks of advisors'
@@ -93,15 +127,21 @@ const inboxLockSpace = 0x61647669 // "advi"
 // event is retried rather than the notification lost. A chamber-wide
 // notification that nobody can receive is ErrNoRecipient.
 func lockRecipients(ctx context.Context, tx pgx.Tx, to notification.Recipients) ([]string, error) {
+	if to.AdvisorID == "" && to.Chamber == "" && to.Role == "" {
+		return nil, fmt.Errorf("%w: a draft names neither an advisor, a chamber nor a role", notification.ErrNoRecipient)
+	}
 	var rows pgx.Rows
 	var err error
 	if to.AdvisorID != "" {
 		rows, err = tx.Query(ctx, `SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
 			FROM advisors WHERE advisor_id = $2`, inboxLockSpace, to.AdvisorID)
 	} else {
+		// A pool: by chamber and speciality, or by role in either chamber;
+		// an empty département matches any.
 		rows, err = tx.Query(ctx, `SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
-			FROM advisors WHERE chamber = $2 AND active AND $3 = ANY(specialities) AND $4 = ANY(departements)
-			ORDER BY advisor_id`, inboxLockSpace, to.Chamber, to.Speciality, to.Departement)
+			FROM advisors WHERE active AND ($2 = '' OR chamber = $2) AND ($3 = '' OR $3 = ANY(specialities))
+				AND ($4 = '' OR $4 = ANY(roles)) AND ($5 = '' OR $5 = ANY(departements))
+			ORDER BY advisor_id`, inboxLockSpace, to.Chamber, to.Speciality, to.Role, to.Departement)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("find recipients: %w", err)
@@ -121,8 +161,8 @@ func lockRecipients(ctx context.Context, tx pgx.Tx, to notification.Recipients) 
 	case to.AdvisorID != "":
 		return nil, fmt.Errorf("advisor %s unknown to the directory", to.AdvisorID)
 	default:
-		return nil, fmt.Errorf("%w: no active %s advisor with speciality %s covers département %s",
-			notification.ErrNoRecipient, to.Chamber, to.Speciality, to.Departement)
+		return nil, fmt.Errorf("%w: no active advisor (chamber %q, speciality %q, role %q) covers département %q",
+			notification.ErrNoRecipient, to.Chamber, to.Speciality, to.Role, to.Departement)
 	}
 }
 

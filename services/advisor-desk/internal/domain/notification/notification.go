@@ -5,10 +5,7 @@ package notification
 
 import (
 	"errors"
-	"fmt"
 	"time"
-
-	"github.com/ccicma/platform/pkg/events"
 )
 
 // ErrNoRecipient: nobody in the directory can receive the notification
@@ -28,13 +25,16 @@ type Notification struct {
 	ReadAt    *time.Time `json:"read_at,omitempty"`
 }
 
-// Recipients says who must hear of an event: one advisor, or, when nobody
-// is assigned, every advisor of a chamber with a speciality covering a
-// département.
+// Recipients says who must hear of an event: one advisor (AdvisorID); or,
+// when nobody is assigned, a pool: every active advisor of a chamber with a
+// speciality, or (Role) every active holder of a role whatever their chamber,
+// covering a département (any département when it is empty, for events that
+// do not carry one).
 type Recipients struct {
 	AdvisorID   string
 	Chamber     string
 	Speciality  string
+	Role        string
 	Departement string
 }
 
@@ -45,45 +45,4 @@ type Draft struct {
 	Body  string
 	Link  string
 	To    Recipients
-}
-
-// Rule maps one event type to a draft; ok=false means nobody is notified.
-type Rule func(ev events.Event) (d Draft, ok bool, err error)
-
-// Rules is the mapping from event types to notifications.
-func Rules() map[string]Rule {
-	return map[string]Rule{
-		events.CreationCaseOpened{}.EventName().Type(): caseOpened,
-	}
-}
-
-func caseOpened(ev events.Event) (Draft, bool, error) {
-	p, err := events.Decode[events.CreationCaseOpened](ev)
-	if err != nil {
-		return Draft{}, false, err
-	}
-	d := Draft{
-		Kind:  "creation.case.opened",
-		Title: "Nouveau dossier de création",
-		Body:  describeCreation(p),
-		Link:  "/dossiers/creation/" + p.CaseID,
-		To:    Recipients{AdvisorID: p.AdvisorID},
-	}
-	if p.AdvisorID == "" {
-		d.Title = "Dossier de création à attribuer"
-		d.To = Recipients{Chamber: p.Chamber, Speciality: events.SpecialityCreation, Departement: p.Departement}
-	}
-	return d, true, nil
-}
-
-func describeCreation(p events.CreationCaseOpened) string {
-	activity := "activité non précisée"
-	if p.NAFCode != "" {
-		activity = "activité NAF " + p.NAFCode
-	}
-	s := fmt.Sprintf("Projet de création (%s), commune INSEE %s, département %s, chambre %s", activity, p.CommuneCode, p.Departement, p.Chamber)
-	if p.SecondaryChamber != "" {
-		s += ", suivi partagé avec la " + p.SecondaryChamber
-	}
-	return s + "."
 }

@@ -20,18 +20,32 @@ type Consumer struct {
 	Handle natsbus.Handler
 }
 
-// Consumers lists advisor-desk's durable consumers; batch commits the
-// events a consumer has at hand together.
+// Consumers lists advisor-desk's durable consumers: one per stream that
+// the notification table (notification.Table) reads, filtered on the event
+// types it lists, so that a new entry in the table is subscribed to without
+// a change here. batch commits the events a consumer has at hand together.
 func Consumers(notify app.Notify, batch natsbus.BatchRunner) []Consumer {
-	return []Consumer{{
-		Spec: natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch,
-			Filters: []string{events.CreationCaseOpened{}.EventName().Filter()}},
-		Handle: func(ctx context.Context, ev events.Event) error {
-			err := notify.Handle(ctx, ev)
-			if errors.Is(err, notification.ErrNoRecipient) {
-				return natsbus.Permanent(err)
-			}
-			return err
-		},
-	}}
+	handle := func(ctx context.Context, ev events.Event) error {
+		err := notify.Handle(ctx, ev)
+		if errors.Is(err, notification.ErrNoRecipient) {
+			return natsbus.Permanent(err)
+		}
+		return err
+	}
+	var out []Consumer
+	at := map[string]int{} // stream name -> index in out
+	for _, e := range notification.Table() {
+		stream, ok := events.StreamFor(e.Event.Producer)
+		if !ok { // a table entry for an unknown producer is a programming error the tests catch
+			continue
+		}
+		i, seen := at[stream.Name]
+		if !seen {
+			i = len(out)
+			at[stream.Name] = i
+			out = append(out, Consumer{Spec: natsbus.ConsumerSpec{Stream: stream, Batch: batch}, Handle: handle})
+		}
+		out[i].Spec.Filters = append(out[i].Spec.Filters, e.Event.Filter())
+	}
+	return out
 }

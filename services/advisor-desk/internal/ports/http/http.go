@@ -62,6 +62,11 @@ type Routes struct {
 	Poll time.Duration
 	// Heartbeat keeps idle streams open through proxies.
 	Heartbeat time.Duration
+	// Web serves the web desk's pages on the paths the API does not;
+	// StreamSession lets the event stream take the web desk's session
+	// cookie. Both nil without the web desk.
+	Web           http.Handler
+	StreamSession func(http.Handler) http.Handler
 }
 
 const maxLimit = 200
@@ -72,7 +77,11 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/advisors/{id}/notifications", rt.Auth.Require(http.HandlerFunc(rt.list)))
 	// The stream also takes ?access_token=, as browsers' EventSource
 	// cannot send an Authorization header (see auth.RequireStream).
-	mux.Handle("GET /api/v1/advisors/{id}/notifications/stream", rt.Auth.RequireStream(http.HandlerFunc(rt.stream)))
+	stream := rt.Auth.RequireStream(http.HandlerFunc(rt.stream))
+	if rt.StreamSession != nil {
+		stream = rt.StreamSession(stream)
+	}
+	mux.Handle("GET /api/v1/advisors/{id}/notifications/stream", stream)
 	if rt.JWKS != nil {
 		mux.Handle("GET /.well-known/jwks.json", rt.JWKS)
 	}
@@ -81,6 +90,9 @@ func (rt Routes) Handler() http.Handler {
 	}
 	if rt.Directory != nil {
 		rt.Directory.register(mux)
+	}
+	if rt.Web != nil {
+		mux.Handle("/", rt.Web)
 	}
 	return mux
 }

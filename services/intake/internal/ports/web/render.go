@@ -9,14 +9,15 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // dates are shown in Paris time wherever the server runs
+
+	"github.com/ccicma/platform/pkg/dsfr"
 )
 
 //go:embed templates
 var templatesFS embed.FS
 
-// dsfrVersion is the DSFR release under static/dsfr (dsfr/package.json pins
-// it; a test checks the stylesheet's banner).
-const dsfrVersion = "1.15.3"
+// dsfrVersion is the DSFR release pkg/dsfr embeds.
+const dsfrVersion = dsfr.Version
 
 // pageTemplate is one page: the layout with that page's "content".
 type pageTemplate = template.Template

@@ -5,7 +5,7 @@
 // without JavaScript; a small script only adds conveniences (the communes
 // of a postcode and NAF suggestions as you type, from the JSON endpoints of
 // this package). They are styled with the French State design system
-// (DSFR), a subset of which is embedded under static/dsfr (see README.md),
+// (DSFR), a subset of which pkg/dsfr embeds and serves under static/dsfr/,
 // with the chambers' own names and colours rather than the State's mark.
 //
 // The forms need no cookie and no CSRF token: each rendered form carries a

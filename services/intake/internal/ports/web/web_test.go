@@ -402,7 +402,7 @@ func TestStaticFiles(t *testing.T) {
 	var pkg struct {
 		Dependencies map[string]string `json:"dependencies"`
 	}
-	raw, err := os.ReadFile("dsfr/package.json")
+	raw, err := os.ReadFile("../../../../../pkg/dsfr/build/package.json")
 	if err != nil {
 		t.Fatal(err)
 	}

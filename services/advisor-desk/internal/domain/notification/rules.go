@@ -1,0 +1,267 @@
+package notification
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// Rule maps one event to its drafts, one per group of recipients (each
+// with its own words); none means nobody is notified.
+type Rule func(ev events.Event) ([]Draft, error)
+
+// Entry is one line of the mapping: an event type and its rule.
+type Entry struct {
+	Event events.Name
+	Rule  Rule
+}
+
+// Table is the mapping from domain events to notifications: who hears of
+// each, what they read and where the link goes. A new event type is one
+// line here; the consumers subscribe to what the table lists.
+//
+// Texts name codes and bands only (events carry no personal data), and a
+// difficulty case says nothing beyond its level: its details are read in
+// difficulty-alert, where every read is audited.
+func Table() []Entry {
+	return []Entry{
+		on(creationCaseOpened),
+		on(creationCaseTakenInCharge),
+		on(creationCaseReassigned),
+		on(takeoverOfferRegistered),
+		on(takeoverSearchRegistered),
+		on(takeoverMatchProposed),
+		on(difficultyCaseOpened),
+	}
+}
+
+// Rules is Table by event type (ce-type).
+func Rules() map[string]Rule {
+	m := map[string]Rule{}
+	for _, e := range Table() {
+		m[e.Event.Type()] = e.Rule
+	}
+	return m
+}
+
+// on makes an entry of a function of the decoded payload; the payload's
+// type names the event.
+func on[P events.Payload](f func(ev events.Event, p P) []Draft) Entry {
+	var zero P
+	return Entry{Event: zero.EventName(), Rule: func(ev events.Event) ([]Draft, error) {
+		p, err := events.Decode[P](ev)
+		if err != nil {
+			return nil, err
+		}
+		return f(ev, p), nil
+	}}
+}
+
+// KindOf is the kind of the notifications of an event: its type without
+// the version ("creation.case.opened"), stable across versions.
+func KindOf(n events.Name) string { return n.Producer + "." + n.Aggregate + "." + n.Verb }
+
+// Domain is a family of notifications, by producer; the inbox filters on
+// it.
+type Domain struct {
+	Code  string // the kinds' first token: "creation"
+	Label string // French
+}
+
+// Domains lists the families of the inbox filter, in display order.
+func Domains() []Domain {
+	return []Domain{
+		{events.StreamCreation.Producer, "Création d'entreprise"},
+		{events.StreamTakeover.Producer, "Transmission et reprise"},
+		{events.StreamDifficulty.Producer, "Prévention des difficultés"},
+	}
+}
+
+// pool is a chamber's advisors of a speciality covering a département.
+func pool(chamber, speciality, departement string) Recipients {
+	return Recipients{Chamber: chamber, Speciality: speciality, Departement: departement}
+}
+
+// departementOf is the département of an event whose payload does not
+// carry it: its subject's territory, or any ("") when it has none.
+func departementOf(ev events.Event) string {
+	if t := ev.Territory(); t != events.NoTerritory {
+		return t
+	}
+	return ""
+}
+
+func creationCaseOpened(_ events.Event, p events.CreationCaseOpened) []Draft {
+	d := Draft{
+		Kind:  KindOf(p.EventName()),
+		Title: "Nouveau dossier de création",
+		Body:  describeCreation(p),
+		Link:  creationLink(p.CaseID),
+		To:    Recipients{AdvisorID: p.AdvisorID},
+	}
+	if p.AdvisorID == "" {
+		d.Title = "Dossier de création à attribuer"
+		d.To = pool(p.Chamber, events.SpecialityCreation, p.Departement)
+	}
+	return []Draft{d}
+}
+
+func describeCreation(p events.CreationCaseOpened) string {
+	activity := "activité non précisée"
+	if p.NAFCode != "" {
+		activity = "activité NAF " + p.NAFCode
+	}
+	s := fmt.Sprintf("Projet de création (%s), commune INSEE %s, département %s, chambre %s", activity, p.CommuneCode, p.Departement, p.Chamber)
+	return s + shared(p.SecondaryChamber) + "."
+}
+
+// creationCaseTakenInCharge notifies nobody: the advisor who took the case
+// in charge did it themselves. The line documents the decision (and keeps
+// the event consumed, so that a later rule needs no new subscription).
+func creationCaseTakenInCharge(events.Event, events.CreationCaseTakenInCharge) []Draft { return nil }
+
+func creationCaseReassigned(ev events.Event, p events.CreationCaseReassigned) []Draft {
+	kind, link := KindOf(p.EventName()), creationLink(p.CaseID)
+	why := "Motif : " + reassignReason(p.Reason)
+	to := Draft{Kind: kind, Title: "Dossier de création qui vous est confié", Link: link, To: Recipients{AdvisorID: p.AdvisorID},
+		Body: fmt.Sprintf("Dossier transmis par la %s à la %s%s. %s.", p.PreviousChamber, p.Chamber, shared(p.SecondaryChamber), why)}
+	if p.AdvisorID == "" {
+		to.Title = "Dossier de création à attribuer"
+		to.To = pool(p.Chamber, events.SpecialityCreation, departementOf(ev))
+	}
+	out := []Draft{to}
+	if p.PreviousAdvisorID != "" && p.PreviousAdvisorID != p.AdvisorID {
+		out = append(out, Draft{Kind: kind, Title: "Dossier de création réattribué", Link: link,
+			To:   Recipients{AdvisorID: p.PreviousAdvisorID},
+			Body: fmt.Sprintf("Ce dossier ne vous est plus confié ; il est suivi par la %s. %s.", p.Chamber, why)})
+	}
+	return out
+}
+
+func reassignReason(code string) string {
+	switch code {
+	case events.ReassignWrongChamber:
+		return "relève de l'autre chambre"
+	case events.ReassignWrongSpeciality:
+		return "relève d'une autre spécialité"
+	case events.ReassignNoCapacity:
+		return "conseiller sans disponibilité"
+	case events.ReassignAbsence:
+		return "conseiller absent"
+	case events.ReassignManager:
+		return "décision du responsable"
+	default:
+		return "autre"
+	}
+}
+
+func takeoverOfferRegistered(_ events.Event, p events.TakeoverOfferRegistered) []Draft {
+	body := fmt.Sprintf("Entreprise à céder, activité NAF %s, département %s, chambre %s%s.", p.NAFCode, p.Departement, p.Chamber, shared(p.SecondaryChamber))
+	if p.Confidential {
+		body += " Cession confidentielle : présentée anonymement aux repreneurs."
+	}
+	d := Draft{Kind: KindOf(p.EventName()), Title: "Nouvelle entreprise à céder", Body: body,
+		Link: "/dossiers/reprise/offres/" + p.OfferID, To: Recipients{AdvisorID: p.AdvisorID}}
+	if p.AdvisorID == "" {
+		d.Title = "Entreprise à céder : dossier à attribuer"
+		d.To = pool(p.Chamber, events.SpecialityTakeover, p.Departement)
+	}
+	return []Draft{d}
+}
+
+func takeoverSearchRegistered(ev events.Event, p events.TakeoverSearchRegistered) []Draft {
+	d := Draft{Kind: KindOf(p.EventName()), Title: "Nouvelle recherche de repreneur",
+		Body: fmt.Sprintf("Un repreneur cherche une entreprise ; chambre %s%s.", p.Chamber, shared(p.SecondaryChamber)),
+		Link: "/dossiers/reprise/recherches/" + p.SearchID, To: Recipients{AdvisorID: p.AdvisorID}}
+	if p.AdvisorID == "" {
+		d.Title = "Recherche de repreneur à attribuer"
+		d.To = pool(p.Chamber, events.SpecialityTakeover, departementOf(ev))
+	}
+	return []Draft{d}
+}
+
+// takeoverMatchProposed tells both sides: the offer's advisor, who approves
+// the introduction, and the search's; a side without an advisor goes to its
+// chamber's takeover advisors.
+func takeoverMatchProposed(ev events.Event, p events.TakeoverMatchProposed) []Draft {
+	kind, link := KindOf(p.EventName()), "/dossiers/reprise/mises-en-relation/"+p.MatchID
+	fit := fmt.Sprintf("Adéquation %d/100", p.Score)
+	if len(p.Criteria) > 0 {
+		fit += " (critères : " + criteria(p.Criteria) + ")"
+	}
+	offer := Draft{Kind: kind, Title: "Repreneur potentiel pour une entreprise à céder", Link: link,
+		Body: fmt.Sprintf("Une recherche suivie par la %s correspond à l'offre que vous suivez. %s. La mise en relation attend votre accord.", p.SearchChamber, fit),
+		To:   Recipients{AdvisorID: p.OfferAdvisorID}}
+	if p.OfferAdvisorID == "" {
+		offer.To = pool(p.OfferChamber, events.SpecialityTakeover, departementOf(ev))
+	}
+	search := Draft{Kind: kind, Title: "Entreprise à reprendre pour votre repreneur", Link: link,
+		Body: fmt.Sprintf("Une offre suivie par la %s correspond à la recherche que vous suivez. %s. La mise en relation attend l'accord du conseiller de l'offre.", p.OfferChamber, fit),
+		To:   Recipients{AdvisorID: p.SearchAdvisorID}}
+	if p.SearchAdvisorID == "" {
+		search.To = pool(p.SearchChamber, events.SpecialityTakeover, departementOf(ev))
+	}
+	return []Draft{offer, search}
+}
+
+var criterionLabels = map[string]string{
+	"sector": "secteur", "area": "zone", "budget": "budget", "size": "taille", "deal_type": "type de reprise", "timeline": "calendrier",
+}
+
+func criteria(codes []string) string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		if l, ok := criterionLabels[c]; ok {
+			out[i] = l
+		} else {
+			out[i] = c
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// difficultyCaseOpened tells each assigned prevention advisor, or, when
+// none was available, the joint prevention cell of the département. It
+// says the level and nothing else: the case is confidential.
+func difficultyCaseOpened(_ events.Event, p events.DifficultyCaseOpened) []Draft {
+	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
+	body := "Niveau : " + difficultyLevel(p.Level) + ". Consultez le dossier dans l'espace prévention (chaque consultation est tracée)."
+	if len(p.AdvisorIDs) == 0 {
+		return []Draft{{Kind: kind, Title: "Dossier de prévention à prendre en charge", Body: body, Link: link,
+			To: Recipients{Role: RolePreventionCell, Departement: p.Departement}}}
+	}
+	out := make([]Draft, 0, len(p.AdvisorIDs))
+	for _, id := range p.AdvisorIDs {
+		out = append(out, Draft{Kind: kind, Title: "Dossier de prévention qui vous est confié", Body: body, Link: link,
+			To: Recipients{AdvisorID: id}})
+	}
+	return out
+}
+
+// RolePreventionCell is the role of the joint prevention cell's members
+// (auth.RolePreventionCell; the directory stores roles as text).
+const RolePreventionCell = "prevention_cell"
+
+func difficultyLevel(code string) string {
+	switch code {
+	case events.DifficultyCallBack:
+		return "à rappeler"
+	case events.DifficultyVigilance:
+		return "vigilance"
+	case events.DifficultyNone:
+		return "sans alerte"
+	default:
+		return "non précisé"
+	}
+}
+
+func creationLink(caseID string) string { return "/dossiers/creation/" + caseID }
+
+// shared is ", suivi partagé avec la CMA", or nothing.
+func shared(secondary string) string {
+	if secondary == "" {
+		return ""
+	}
+	return ", suivi partagé avec la " + secondary
+}

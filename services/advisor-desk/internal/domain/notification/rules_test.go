@@ -1,0 +1,193 @@
+package notification_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
+)
+
+const (
+	caseID   = "01920000-0000-7000-8000-000000000001"
+	reqID    = "01920000-0000-7000-8000-000000000002"
+	offerID  = "01920000-0000-7000-8000-000000000003"
+	searchID = "01920000-0000-7000-8000-000000000004"
+	matchID  = "01920000-0000-7000-8000-000000000005"
+)
+
+var at = time.Date(2027, 3, 1, 9, 30, 0, 0, time.UTC)
+
+func event(t *testing.T, territory string, p events.Payload) events.Event {
+	t.Helper()
+	ev, err := events.New("test", "agg", territory, p, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// want is what one draft must be: its body must hold every string of has
+// and none of hasNot.
+type want struct {
+	kind, title, link string
+	to                notification.Recipients
+	has, hasNot       []string
+}
+
+func TestTable(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name      string
+		territory string
+		payload   events.Payload
+		want      []want
+	}{
+		{"creation case assigned", "91", events.CreationCaseOpened{CaseID: caseID, RequestID: reqID, Chamber: "CMA", SecondaryChamber: "CCI",
+			AdvisorID: "cma-91-001", NAFCode: "10.71C", CommuneCode: "91228", Departement: "91", OpenedAt: at},
+			[]want{{kind: "creation.case.opened", title: "Nouveau dossier de création", link: "/dossiers/creation/" + caseID,
+				to: notification.Recipients{AdvisorID: "cma-91-001"}, has: []string{"NAF 10.71C", "91228", "partagé avec la CCI"}}}},
+		{"creation case for the chamber", "91", events.CreationCaseOpened{CaseID: caseID, RequestID: reqID, Chamber: "CCI",
+			CommuneCode: "91228", Departement: "91", OpenedAt: at},
+			[]want{{kind: "creation.case.opened", title: "Dossier de création à attribuer", link: "/dossiers/creation/" + caseID,
+				to:  notification.Recipients{Chamber: "CCI", Speciality: "creation", Departement: "91"},
+				has: []string{"activité non précisée"}, hasNot: []string{"partagé"}}}},
+		{"taken in charge notifies nobody", "91", events.CreationCaseTakenInCharge{CaseID: caseID, RequestID: reqID, Chamber: "CCI",
+			AdvisorID: "cci-91-001", TakenAt: at}, nil},
+		{"reassigned to another chamber's advisor", "91", events.CreationCaseReassigned{CaseID: caseID, RequestID: reqID, Chamber: "CMA",
+			AdvisorID: "cma-91-001", PreviousChamber: "CCI", PreviousAdvisorID: "cci-91-001", Reason: events.ReassignWrongChamber, ReassignedAt: at},
+			[]want{
+				{kind: "creation.case.reassigned", title: "Dossier de création qui vous est confié", link: "/dossiers/creation/" + caseID,
+					to: notification.Recipients{AdvisorID: "cma-91-001"}, has: []string{"par la CCI à la CMA", "relève de l'autre chambre"}},
+				{kind: "creation.case.reassigned", title: "Dossier de création réattribué", link: "/dossiers/creation/" + caseID,
+					to: notification.Recipients{AdvisorID: "cci-91-001"}, has: []string{"ne vous est plus confié", "la CMA"}},
+			}},
+		{"reassigned to nobody goes to the chamber of the subject's département", "91", events.CreationCaseReassigned{CaseID: caseID,
+			RequestID: reqID, Chamber: "CMA", PreviousChamber: "CMA", PreviousAdvisorID: "cma-91-002", Reason: events.ReassignAbsence, ReassignedAt: at},
+			[]want{
+				{kind: "creation.case.reassigned", title: "Dossier de création à attribuer", link: "/dossiers/creation/" + caseID,
+					to: notification.Recipients{Chamber: "CMA", Speciality: "creation", Departement: "91"}, has: []string{"conseiller absent"}},
+				{kind: "creation.case.reassigned", title: "Dossier de création réattribué", link: "/dossiers/creation/" + caseID,
+					to: notification.Recipients{AdvisorID: "cma-91-002"}},
+			}},
+		{"reassigned to the same advisor tells them once", "_", events.CreationCaseReassigned{CaseID: caseID, RequestID: reqID, Chamber: "CCI",
+			AdvisorID: "cci-91-001", PreviousChamber: "CCI", PreviousAdvisorID: "cci-91-001", Reason: events.ReassignManager, ReassignedAt: at},
+			[]want{{kind: "creation.case.reassigned", title: "Dossier de création qui vous est confié", link: "/dossiers/creation/" + caseID,
+				to: notification.Recipients{AdvisorID: "cci-91-001"}, has: []string{"décision du responsable"}}}},
+		{"confidential offer", "91", events.TakeoverOfferRegistered{OfferID: offerID, RequestID: reqID, Chamber: "CCI", AdvisorID: "cci-91-001",
+			NAFCode: "56.10A", Departement: "91", Confidential: true, RegisteredAt: at},
+			[]want{{kind: "takeover.offer.registered", title: "Nouvelle entreprise à céder", link: "/dossiers/reprise/offres/" + offerID,
+				to: notification.Recipients{AdvisorID: "cci-91-001"}, has: []string{"NAF 56.10A", "confidentielle"}}}},
+		{"offer for the chamber", "91", events.TakeoverOfferRegistered{OfferID: offerID, RequestID: reqID, Chamber: "CMA",
+			NAFCode: "43.22A", Departement: "91", RegisteredAt: at},
+			[]want{{kind: "takeover.offer.registered", title: "Entreprise à céder : dossier à attribuer", link: "/dossiers/reprise/offres/" + offerID,
+				to: notification.Recipients{Chamber: "CMA", Speciality: "takeover", Departement: "91"}, hasNot: []string{"confidentielle"}}}},
+		{"search", "91", events.TakeoverSearchRegistered{SearchID: searchID, RequestID: reqID, Chamber: "CMA", AdvisorID: "cma-91-001", RegisteredAt: at},
+			[]want{{kind: "takeover.search.registered", title: "Nouvelle recherche de repreneur", link: "/dossiers/reprise/recherches/" + searchID,
+				to: notification.Recipients{AdvisorID: "cma-91-001"}}}},
+		{"search without a département for the chamber", "_", events.TakeoverSearchRegistered{SearchID: searchID, RequestID: reqID, Chamber: "CCI", RegisteredAt: at},
+			[]want{{kind: "takeover.search.registered", title: "Recherche de repreneur à attribuer", link: "/dossiers/reprise/recherches/" + searchID,
+				to: notification.Recipients{Chamber: "CCI", Speciality: "takeover"}}}},
+		{"match tells both advisors", "91", events.TakeoverMatchProposed{MatchID: matchID, OfferID: offerID, SearchID: searchID,
+			OfferChamber: "CCI", SearchChamber: "CMA", OfferAdvisorID: "cci-91-001", SearchAdvisorID: "cma-91-001", Score: 82,
+			Criteria: []string{"sector", "budget"}, ProposedAt: at},
+			[]want{
+				{kind: "takeover.match.proposed", title: "Repreneur potentiel pour une entreprise à céder", link: "/dossiers/reprise/mises-en-relation/" + matchID,
+					to: notification.Recipients{AdvisorID: "cci-91-001"}, has: []string{"82/100", "secteur, budget", "attend votre accord", "la CMA"}},
+				{kind: "takeover.match.proposed", title: "Entreprise à reprendre pour votre repreneur", link: "/dossiers/reprise/mises-en-relation/" + matchID,
+					to: notification.Recipients{AdvisorID: "cma-91-001"}, has: []string{"82/100", "conseiller de l'offre", "la CCI"}},
+			}},
+		{"match without a search advisor", "91", events.TakeoverMatchProposed{MatchID: matchID, OfferID: offerID, SearchID: searchID,
+			OfferChamber: "CMA", SearchChamber: "CMA", OfferAdvisorID: "cma-91-001", Score: 50, ProposedAt: at},
+			[]want{
+				{kind: "takeover.match.proposed", title: "Repreneur potentiel pour une entreprise à céder", link: "/dossiers/reprise/mises-en-relation/" + matchID,
+					to: notification.Recipients{AdvisorID: "cma-91-001"}, hasNot: []string{"critères"}},
+				{kind: "takeover.match.proposed", title: "Entreprise à reprendre pour votre repreneur", link: "/dossiers/reprise/mises-en-relation/" + matchID,
+					to: notification.Recipients{Chamber: "CMA", Speciality: "takeover", Departement: "91"}},
+			}},
+		{"difficulty case tells each assigned advisor its level only", "91", events.DifficultyCaseOpened{CaseID: caseID, RequestID: reqID,
+			Chamber: "CMA", SecondaryChamber: "CCI", AdvisorIDs: []string{"cma-91-002", "cci-91-002"}, Level: events.DifficultyCallBack,
+			Departement: "91", OpenedAt: at},
+			[]want{
+				{kind: "difficulty.case.opened", title: "Dossier de prévention qui vous est confié", link: "/dossiers/prevention/" + caseID,
+					to: notification.Recipients{AdvisorID: "cma-91-002"}, has: []string{"Niveau : à rappeler"}, hasNot: []string{reqID, "CCI", "91"}},
+				{kind: "difficulty.case.opened", title: "Dossier de prévention qui vous est confié", link: "/dossiers/prevention/" + caseID,
+					to: notification.Recipients{AdvisorID: "cci-91-002"}, has: []string{"Niveau : à rappeler"}, hasNot: []string{reqID, "CMA", "91"}},
+			}},
+		{"unassigned difficulty case goes to the prevention cell", "91", events.DifficultyCaseOpened{CaseID: caseID, RequestID: reqID,
+			Chamber: "CCI", Level: events.DifficultyVigilance, Departement: "91", OpenedAt: at},
+			[]want{{kind: "difficulty.case.opened", title: "Dossier de prévention à prendre en charge", link: "/dossiers/prevention/" + caseID,
+				to: notification.Recipients{Role: "prevention_cell", Departement: "91"}, has: []string{"Niveau : vigilance"}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ev := event(t, tc.territory, tc.payload)
+			rule, ok := notification.Rules()[ev.Type]
+			if !ok {
+				t.Fatalf("no rule for %s", ev.Type)
+			}
+			got, err := rule(ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("%d drafts, want %d: %+v", len(got), len(tc.want), got)
+			}
+			for i, w := range tc.want {
+				g := got[i]
+				if g.Kind != w.kind || g.Title != w.title || g.Link != w.link || g.To != w.to {
+					t.Errorf("draft %d:\n got %+v\nwant %+v", i, g, w)
+				}
+				for _, s := range w.has {
+					if !strings.Contains(g.Body, s) {
+						t.Errorf("draft %d body %q lacks %q", i, g.Body, s)
+					}
+				}
+				for _, s := range w.hasNot {
+					if strings.Contains(g.Body, s) {
+						t.Errorf("draft %d body %q holds %q", i, g.Body, s)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestTableCoversTheDomainEvents: every event the case-owning services
+// publish has a line (a deliberate "nobody" is a line too), and every line
+// names a registered event.
+func TestTableCoversTheDomainEvents(t *testing.T) {
+	t.Parallel()
+	rules := notification.Rules()
+	registered := map[string]bool{}
+	for _, p := range events.Registry() {
+		typ := p.EventName().Type()
+		registered[typ] = true
+		if slices.Contains([]string{"creation", "takeover", "difficulty"}, p.EventName().Producer) && rules[typ] == nil {
+			t.Errorf("%s has no line in notification.Table", typ)
+		}
+	}
+	for typ := range rules {
+		if !registered[typ] {
+			t.Errorf("notification.Table lists %s, which pkg/events does not register", typ)
+		}
+	}
+	for _, d := range notification.Domains() {
+		if _, ok := events.StreamFor(d.Code); !ok || d.Label == "" {
+			t.Errorf("domain %+v is no producer", d)
+		}
+	}
+}
+
+func TestRuleRefusesAnUndecodableEvent(t *testing.T) {
+	t.Parallel()
+	ev := event(t, "91", events.CreationCaseOpened{CaseID: caseID, RequestID: reqID, Chamber: "CCI"})
+	ev.Data = json.RawMessage(`{"case_id": 12}`)
+	if _, err := notification.Rules()[ev.Type](ev); err == nil {
+		t.Error("an undecodable payload gave drafts")
+	}
+}

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // dates are shown in Paris time wherever the server runs
+
+	"github.com/ccicma/platform/pkg/dsfr"
+)
+
+//go:embed templates
+var templatesFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+func newStatic() *dsfr.Static {
+	own, _ := fs.Sub(staticFS, "static") // a constant, valid path
+	return dsfr.NewStatic(own)
+}
+
+type pageTemplate = template.Template
+
+var pageNames = []string{"signin", "inbox", "error"}
+
+// parsePages parses every page with the layout. The templates are
+// embedded, so a parse error is a build bug, caught by every test: it
+// panics.
+func parsePages(static *dsfr.Static) map[string]*pageTemplate {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		paris = time.UTC
+	}
+	funcs := template.FuncMap{
+		"static":      static.URL,
+		"date":        func(t time.Time) string { return frenchDate(t.In(paris)) },
+		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"dsfrVersion": func() string { return dsfr.Version },
+		"unread":      unreadText,
+	}
+	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html"))
+	pages := make(map[string]*pageTemplate, len(pageNames))
+	for _, name := range pageNames {
+		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templatesFS, "templates/"+name+".html"))
+	}
+	return pages
+}
+
+// layout is what every page shows around its content.
+type layout struct {
+	Title string
+	// Errors prefixes the title with "Erreur", so that screen reader users
+	// learn on load that the form came back with an error.
+	Errors bool
+	// Signed shows the sign-out button, whose form carries Token.
+	Signed bool
+	Token  string
+	Main   any
+}
+
+// render writes a page, never cached: pages hold an advisor's inbox.
+func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page string, l layout) {
+	var b bytes.Buffer
+	if err := s.pages[page].ExecuteTemplate(&b, "layout.html", l); err != nil {
+		s.Log.ErrorContext(r.Context(), "render page", "page", page, "err", err)
+		http.Error(w, "Erreur interne", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(b.Bytes())
+}
+
+// errorPage is the data of error.html.
+type errorPage struct{ Heading, Text string }
+
+func (s *site) renderError(w http.ResponseWriter, r *http.Request, status int, heading, text string) {
+	s.render(w, r, status, "error", layout{Title: heading, Main: errorPage{Heading: heading, Text: text}})
+}
+
+// unreadText is "3 notifications non lues" (desk.js writes the same).
+func unreadText(n int) string {
+	switch n {
+	case 0:
+		return "Aucune notification non lue"
+	case 1:
+		return "1 notification non lue"
+	default:
+		return strconv.Itoa(n) + " notifications non lues"
+	}
+}
+
+var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+	"septembre", "octobre", "novembre", "décembre"}
+
+// frenchDate writes "3 mars 2027 à 14 h 05".
+func frenchDate(t time.Time) string {
+	var b strings.Builder
+	if t.Day() == 1 {
+		b.WriteString("1er")
+	} else {
+		b.WriteString(strconv.Itoa(t.Day()))
+	}
+	b.WriteString(" " + frenchMonths[t.Month()-1] + " " + strconv.Itoa(t.Year()) + " à " + strconv.Itoa(t.Hour()) + " h ")
+	if t.Minute() < 10 {
+		b.WriteByte('0')
+	}
+	b.WriteString(strconv.Itoa(t.Minute()))
+	return b.String()
+}
