@@ -17,6 +17,7 @@ import (
 	"github.com/ccicma/platform/pkg/natsembed"
 
 	"github.com/ccicma/platform/deploy/devstack/stack"
+	advisordesk "github.com/ccicma/platform/services/advisor-desk/service"
 )
 
 // Config is devstack's configuration (environment variables).
@@ -193,14 +194,15 @@ Plateforme CCI-CMA démarrée (Ctrl-C pour arrêter)
   creation-support   %s
   takeover-matching  %s
   difficulty-alert   %s
-  advisor-desk       %s   (GET /api/v1/advisors/{id}/notifications[/stream], jeton requis)
+  advisor-desk       %s   (bureau des conseillers : /connexion puis /boite)
   NATS monitoring    http://%s:%d
   traces             %s
   metrics            <service URL>/metrics
 
-Conseillers de démonstration : cci-91-001 Camille Martin (CCI, responsable),
-cci-91-002 Karim Benali (CCI, cellule de prévention), cma-91-001 Léa Dubois
-(CMA, responsable), cma-91-002 Thomas Petit (CMA, cellule de prévention).
+Conseillers de démonstration : cci-91-001 Camille Martin (CCI, responsable,
+administratrice de l'annuaire), cci-91-002 Karim Benali (CCI, cellule de
+prévention), cma-91-001 Léa Dubois (CMA, responsable), cma-91-002 Thomas
+Petit (CMA, cellule de prévention).%s
 
 Essayez (une boulangerie à Évry, routée vers la CMA) :
 
@@ -210,7 +212,20 @@ Essayez (une boulangerie à Évry, routée vers la CMA) :
 
 %s
 `, intake, st.URL("creation-support"), st.URL("takeover-matching"), st.URL("difficulty-alert"), desk,
-		cfg.Host, cfg.MonitorPort, traces, intake, signInHelp(cfg, desk))
+		cfg.Host, cfg.MonitorPort, traces, webDeskHelp(cfg, desk), intake, signInHelp(cfg, desk))
+}
+
+// webDeskHelp tells how to sign in to the web desk as a demo advisor.
+func webDeskHelp(cfg Config, desk string) string {
+	if !cfg.DevSignIn {
+		return ""
+	}
+	return fmt.Sprintf(`
+
+Bureau des conseillers : %s/connexion, identifiant cma-91-001 (ou tout autre
+conseiller ci-dessus, ou son e-mail), mot de passe %s. Gardez la boîte
+ouverte et envoyez une demande depuis un autre onglet : elle s'affiche en
+direct.`, desk, advisordesk.DemoPassword)
 }
 
 // signInHelp tells how to get a token and read Léa's notifications with it.

@@ -1,0 +1,119 @@
+package stack_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccicma/platform/pkg/testkit"
+)
+
+// call sends an advisor's request with their token and decodes the JSON
+// answer.
+func call(t *testing.T, method, url, token, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// text reads one text value with the admin connection.
+func text(t *testing.T, adminURL, query string, args ...any) string {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), adminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var s string
+	if err := conn.QueryRow(context.Background(), query, args...).Scan(&s); err != nil {
+		return ""
+	}
+	return s
+}
+
+// TestHandBackEndToEnd: the CMA advisor a bakery project went to hands it
+// back ("not for me: the CCI's") through creation-support's API;
+// creation-support moves the case to an available CCI advisor, that
+// advisor is notified in advisor-desk, and the applicant's status page
+// names the CCI. Tokens come from advisor-desk and are verified by
+// creation-support and intake, which got its keys in process.
+func TestHandBackEndToEnd(t *testing.T) {
+	adminURL := testkit.Database(t)
+	r := startStack(t, adminURL, testkit.StartNATS(t))
+	desk, intake, creation := r.st.URL("advisor-desk"), r.st.URL("intake"), r.st.URL("creation-support")
+	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
+		return count(t, adminURL, `SELECT count(*) FROM creation_support.advisors`) == 4, nil
+	})
+
+	code, out := post(t, intake+"/api/v1/creation-requests", bakery, "e2e-handback-0001")
+	if code != http.StatusAccepted {
+		t.Fatalf("POST answered %d: %v", code, out)
+	}
+	requestID, _ := out["request_id"].(string)
+	var caseID, first string
+	testkit.Eventually(t, 10*time.Second, "case opened with an advisor", func() (bool, error) {
+		caseID = text(t, adminURL, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
+		first = text(t, adminURL, `SELECT advisor_id FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
+		return caseID != "", nil
+	})
+	if !strings.HasPrefix(first, "cma-") {
+		t.Fatalf("the bakery's case went to %q, want a CMA advisor", first)
+	}
+	// The intake side: the CMA advisor reads the applicant's contact
+	// details; a CCI advisor may not, yet.
+	if code, v := call(t, http.MethodGet, intake+"/api/v1/requests/"+requestID, signIn(t, desk, first), ""); code != http.StatusOK ||
+		!strings.Contains(v["details"].(map[string]any)["applicant"].(map[string]any)["email"].(string), "ines.moreau") {
+		t.Fatalf("assigned advisor reads the request: %d %v", code, v)
+	}
+	if code, _ := call(t, http.MethodGet, intake+"/api/v1/requests/"+requestID, signIn(t, desk, "cci-91-002"), ""); code != http.StatusForbidden {
+		t.Fatalf("CCI advisor reads a CMA request: %d, want 403", code)
+	}
+
+	code, out = call(t, http.MethodPost, creation+"/api/v1/creation-cases/"+caseID+"/hand-back", signIn(t, desk, first),
+		`{"reason":"wrong_chamber","comment":"Projet de terminal de cuisson : plutôt commerce."}`)
+	if code != http.StatusOK {
+		t.Fatalf("hand-back answered %d: %v", code, out)
+	}
+	var next string
+	testkit.Eventually(t, 10*time.Second, "case moved to the CCI", func() (bool, error) {
+		next = text(t, adminURL, `SELECT coalesce(advisor_id, '') FROM creation_support.creation_cases WHERE case_id = $1 AND chamber = 'CCI'`, caseID)
+		return next != "", nil
+	})
+	testkit.Eventually(t, 10*time.Second, "new advisor notified", func() (bool, error) {
+		return count(t, adminURL, `SELECT count(*) FROM advisor_desk.notifications WHERE advisor_id = $1 AND kind = 'creation.case.reassigned'`, next) == 1, nil
+	})
+	testkit.Eventually(t, 10*time.Second, "status page names the CCI", func() (bool, error) {
+		_, v := call(t, http.MethodGet, intake+"/api/v1/creation-requests/"+requestID, "", "")
+		return v["chamber"] == "CCI" && v["status"] == "assigned", nil
+	})
+	// The new advisor takes it in charge; the applicant sees it.
+	if code, out := call(t, http.MethodPost, creation+"/api/v1/creation-cases/"+caseID+"/take-in-charge", signIn(t, desk, next), ""); code != http.StatusOK {
+		t.Fatalf("take in charge answered %d: %v", code, out)
+	}
+	testkit.Eventually(t, 10*time.Second, "status in charge", func() (bool, error) {
+		_, v := call(t, http.MethodGet, intake+"/api/v1/creation-requests/"+requestID, "", "")
+		return v["status"] == "in_charge", nil
+	})
+	// The CCI advisor now reads the applicant's contact details.
+	if code, _ := call(t, http.MethodGet, intake+"/api/v1/requests/"+requestID, signIn(t, desk, next), ""); code != http.StatusOK {
+		t.Fatalf("CCI advisor after the hand-back: %d, want 200", code)
+	}
+}
