@@ -1,0 +1,266 @@
+// Package audit keeps the log of who read what: every read of confidential
+// data (a difficulty case in difficulty-alert, an applicant's contact
+// details in intake) is recorded, before the data leaves the service, as an
+// append-only row that the chamber's managers can query.
+//
+// The package owns the rows' shape and the SQL that writes and reads them;
+// each service keeps the table in its own schema and creates it with its own
+// migration, copying DDL verbatim:
+//
+//	CREATE TABLE audit_log (
+//	    id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+//	    at            timestamptz NOT NULL,
+//	    actor_id      text        NOT NULL,
+//	    actor_chamber text        NOT NULL,
+//	    action        text        NOT NULL,
+//	    resource      text        NOT NULL,
+//	    resource_id   text        NOT NULL,
+//	    chambers      text[]      NOT NULL,
+//	    trace_id      text        NOT NULL
+//	);
+//	-- plus indexes on (resource_id, id), (actor_id, id), (at) and a trigger
+//	-- that refuses UPDATE, DELETE and TRUNCATE (see DDL)
+//
+// The log is append-only: a trigger refuses updates and deletions, so that
+// a bug or a compromised handler cannot rewrite history through the
+// service's ordinary statements (the schema's owner could still drop the
+// trigger: that takes a migration, which is reviewed).
+//
+// The functions take any pgx executor (a pool, a connection or a
+// transaction), so a service may record reads in the transaction that read
+// the data or on their own.
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// DDL creates the audit table in the current schema. Services paste it
+// into one of their migrations (a migration must not change once applied,
+// so it is copied rather than referenced); their tests then run Record and
+// Query against the migrated table, which catches any drift.
+const DDL = `CREATE TABLE audit_log (
+    id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at            timestamptz NOT NULL,
+    actor_id      text        NOT NULL,
+    actor_chamber text        NOT NULL,
+    action        text        NOT NULL,
+    resource      text        NOT NULL,
+    resource_id   text        NOT NULL,
+    chambers      text[]      NOT NULL,
+    trace_id      text        NOT NULL
+);
+
+CREATE INDEX audit_log_resource ON audit_log (resource_id, id);
+CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_log is append-only';
+END
+$$;
+
+CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+`
+
+// Entry is one recorded read.
+type Entry struct {
+	// ID orders entries (assigned by Record; the paging cursor of Query).
+	ID int64
+	// At is when the read happened.
+	At time.Time
+	// ActorID is who read: the advisor id (the token's subject).
+	ActorID string
+	// ActorChamber is the reader's chamber (CCI or CMA).
+	ActorChamber string
+	// Action says how the data was read, e.g. "list" or "read".
+	Action string
+	// Resource is the kind of data read, e.g. "difficulty_case".
+	Resource string
+	// ResourceID is the id of what was read.
+	ResourceID string
+	// Chambers are the chambers the resource belongs to: a manager of
+	// any of them may see this entry.
+	Chambers []string
+	// TraceID joins the entry to the request's trace (TraceID(ctx)).
+	TraceID string
+}
+
+// Limits on what an entry holds: an audit row must stay small and its
+// fields are ids and codes, never free text.
+const (
+	MaxFieldLen = 200
+	// MaxBatch is the most entries one Record call writes.
+	MaxBatch = 1000
+)
+
+// Validate checks that an entry says who read what, when.
+func (e Entry) Validate() error {
+	var errs []error
+	if e.At.IsZero() {
+		errs = append(errs, errors.New("at is required"))
+	}
+	for _, f := range []struct{ name, v string }{
+		{"actor_id", e.ActorID}, {"actor_chamber", e.ActorChamber}, {"action", e.Action},
+		{"resource", e.Resource}, {"resource_id", e.ResourceID},
+	} {
+		switch {
+		case f.v == "":
+			errs = append(errs, errors.New(f.name+" is required"))
+		case len(f.v) > MaxFieldLen:
+			errs = append(errs, fmt.Errorf("%s longer than %d bytes", f.name, MaxFieldLen))
+		}
+	}
+	if len(e.TraceID) > MaxFieldLen {
+		errs = append(errs, fmt.Errorf("trace_id longer than %d bytes", MaxFieldLen))
+	}
+	return errors.Join(errs...)
+}
+
+// Execer runs a statement: *pgxpool.Pool, *pgx.Conn and pgx.Tx are ones.
+type Execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// Querier runs a query: *pgxpool.Pool, *pgx.Conn and pgx.Tx are ones.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// Record writes entries, all or none, in one statement. Callers record
+// before they send the data read, and send nothing when Record fails: an
+// unaudited read must not happen.
+func Record(ctx context.Context, db Execer, entries ...Entry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	if len(entries) > MaxBatch {
+		return fmt.Errorf("audit: %d entries in one call, at most %d", len(entries), MaxBatch)
+	}
+	var sql strings.Builder
+	sql.WriteString(`INSERT INTO audit_log (at, actor_id, actor_chamber, action, resource, resource_id, chambers, trace_id) VALUES `)
+	const cols = 8
+	args := make([]any, 0, cols*len(entries))
+	for i, e := range entries {
+		if err := e.Validate(); err != nil {
+			return fmt.Errorf("audit: entry %d: %w", i, err)
+		}
+		if i > 0 {
+			sql.WriteString(", ")
+		}
+		n := i * cols
+		fmt.Fprintf(&sql, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8)
+		chambers := e.Chambers
+		if chambers == nil {
+			chambers = []string{}
+		}
+		args = append(args, e.At.UTC(), e.ActorID, e.ActorChamber, e.Action, e.Resource, e.ResourceID, chambers, e.TraceID)
+	}
+	if _, err := db.Exec(ctx, sql.String(), args...); err != nil {
+		return fmt.Errorf("audit: record %d entries: %w", len(entries), err)
+	}
+	return nil
+}
+
+// Filter selects entries. Every set field narrows the result.
+type Filter struct {
+	// Chamber scopes the query to one chamber: entries by its advisors,
+	// and entries about resources that belong to it. It is required
+	// unless AllChambers is set, so that forgetting it cannot show a
+	// manager the other chamber's log.
+	Chamber     string
+	AllChambers bool
+
+	Resource   string
+	ResourceID string
+	ActorID    string
+	// Since and Until bound At (Since included, Until excluded).
+	Since, Until time.Time
+	// After is the ID of the last entry of the previous page.
+	After int64
+	// Limit caps the page (DefaultLimit when 0, at most MaxLimit).
+	Limit int
+}
+
+// Page sizes of Query.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+// ErrNoScope reports a Filter with neither Chamber nor AllChambers.
+var ErrNoScope = errors.New("audit: query without a chamber scope")
+
+// Query returns the entries matching f, oldest first (by ID).
+func Query(ctx context.Context, db Querier, f Filter) ([]Entry, error) {
+	if f.Chamber == "" && !f.AllChambers {
+		return nil, ErrNoScope
+	}
+	limit := f.Limit
+	switch {
+	case limit <= 0:
+		limit = DefaultLimit
+	case limit > MaxLimit:
+		limit = MaxLimit
+	}
+	var since, until *time.Time
+	if !f.Since.IsZero() {
+		since = &f.Since
+	}
+	if !f.Until.IsZero() {
+		until = &f.Until
+	}
+	rows, err := db.Query(ctx, `SELECT id, at, actor_id, actor_chamber, action, resource, resource_id, chambers, trace_id
+		FROM audit_log
+		WHERE ($1 = '' OR actor_chamber = $1 OR $1 = ANY(chambers))
+		  AND ($2 = '' OR resource = $2)
+		  AND ($3 = '' OR resource_id = $3)
+		  AND ($4 = '' OR actor_id = $4)
+		  AND ($5::timestamptz IS NULL OR at >= $5)
+		  AND ($6::timestamptz IS NULL OR at < $6)
+		  AND id > $7
+		ORDER BY id
+		LIMIT $8`,
+		scope(f), f.Resource, f.ResourceID, f.ActorID, since, until, f.After, limit)
+	if err != nil {
+		return nil, fmt.Errorf("audit: query: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Entry, error) {
+		var e Entry
+		err := r.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorChamber, &e.Action, &e.Resource, &e.ResourceID, &e.Chambers, &e.TraceID)
+		e.At = e.At.UTC()
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("audit: read entries: %w", err)
+	}
+	return out, nil
+}
+
+func scope(f Filter) string {
+	if f.AllChambers {
+		return ""
+	}
+	return f.Chamber
+}
+
+// TraceID is the trace id of the span in ctx (the request's), or "" when
+// there is none.
+func TraceID(ctx context.Context) string {
+	if sc := trace.SpanContextFromContext(ctx); sc.HasTraceID() {
+		return sc.TraceID().String()
+	}
+	return ""
+}
