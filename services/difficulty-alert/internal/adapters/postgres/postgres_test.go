@@ -117,7 +117,7 @@ func report(n int, lead, secondary string) events.DifficultyReported {
 	return events.DifficultyReported{
 		RequestID: fmt.Sprintf("01900000-0000-7000-8000-%012d", n), NAFCode: "56.10A", NAFVersion: "NAFRev2", Departement: "91",
 		Kinds: []string{"cash_flow"}, QuestionnaireVersion: "q1", Score: 55, Level: events.DifficultyCallBack,
-		Routing: events.Routing{LeadChamber: lead, SecondaryChamber: secondary, RuleID: "test", Reason: "Règle de test", EPCI: "200056232"},
+		Routing:    events.Routing{LeadChamber: lead, SecondaryChamber: secondary, RuleID: "test", Reason: "Règle de test", EPCI: "200056232"},
 		ReportedAt: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC),
 	}
 }
