@@ -1,6 +1,11 @@
 // Package http is difficulty-alert's HTTP port: the prevention cases an
 // advisor may read, and the audit log of those reads for managers, as JSON
-// for bearers of a valid token (401 otherwise, from pkg/auth).
+// for bearers of a valid token (401 otherwise, from pkg/auth):
+//
+//	GET /api/v1/difficulty-cases?before=&limit=   the cases the caller may read, newest first
+//	GET /api/v1/difficulty-cases/{id}             one case
+//	GET /api/v1/audit-log?case_id=&advisor_id=&since=&after=&limit=
+//	                                              who read which case when (managers, their chamber)
 //
 // Answers when the access rules say no: 403. A case id that names no case
 // also gets 403, with the same body as a case the caller may not read, so
