@@ -1,16 +1,34 @@
-// Package service is difficulty-alert's composition root. The service owns
-// difficulty signals, risk scores, alerts and prevention cases; for now it starts, migrates its schema, ensures its
-// stream and serves health and metrics, and consumes nothing yet.
+// Package service is difficulty-alert's composition root: it wires the
+// runtime, the Postgres store and audit log, the use cases, the consumers
+// and the authenticated API. Devstack and cmd/difficulty-alert both start
+// the service through it.
+//
+// The service opens a prevention case for every difficulty report routed
+// to a chamber (intake.difficulty.reported), assigns it to a prevention
+// advisor of each routed chamber from its projection of the directory
+// (advisor.directory.updated), emits difficulty.case.opened, and serves the
+// cases to the advisors the access rules let read them, each read audited.
 package service
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
 
+	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
 
+	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/config"
+	evport "github.com/ccicma/platform/services/difficulty-alert/internal/ports/events"
+	httpport "github.com/ccicma/platform/services/difficulty-alert/internal/ports/http"
 	"github.com/ccicma/platform/services/difficulty-alert/migrations"
 )
 
@@ -31,14 +49,55 @@ type Service struct {
 	*platform.Runtime // Addr, Run
 }
 
-// New connects the service's dependencies.
+var errNoVerifier = errors.New("no way to verify advisors' tokens: set AUTH_JWKS_URL and AUTH_ISSUER (or OIDC_ISSUER); " +
+	"in development, advisor-desk's keys are at http://<advisor-desk>/.well-known/jwks.json with issuer advisor-desk-dev")
+
+// checkAuth refuses settings with which no token could be verified.
+func checkAuth(cfg Config) error {
+	if cfg.JWKSURL == "" {
+		return errNoVerifier
+	}
+	if u, err := url.Parse(cfg.JWKSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("authentication: AUTH_JWKS_URL %q is not an http(s) URL", cfg.JWKSURL)
+	}
+	if cfg.IssuerName() == "" {
+		return errors.New("authentication: AUTH_ISSUER (or OIDC_ISSUER) is required: tokens of any issuer would be accepted")
+	}
+	return nil
+}
+
+// New connects the service's dependencies and prepares its consumers and
+// routes.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+	// Checked before anything is opened, so that a bad setting leaves
+	// nothing to close.
+	if err := checkAuth(cfg); err != nil {
+		return nil, err
+	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
 		return nil, err
 	}
-	if err := rt.Listen(nil); err != nil {
+	// The keys are refreshed in the background until shutdown.
+	verifier, err := auth.NewRemoteVerifier(rt.RequestContext(), cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, rt.Log)
+	if err != nil {
+		return nil, fmt.Errorf("authentication: %w", err)
+	}
+	store := postgres.New(rt.Pool, rt.Relay)
+	auditLog := postgres.NewAudit(rt.Pool)
+	now := func() time.Time { return time.Now().UTC() }
+	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
+	for _, c := range evport.Consumers(open, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+		rt.Handle(c.Spec, c.Handle)
+	}
+	routes := httpport.Routes{
+		Cases: app.ReadCases{Cases: store, Audit: auditLog, Now: now},
+		Audit: app.QueryAudit{Audit: auditLog},
+		Auth:  verifier,
+		Log:   rt.Log,
+	}
+	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}
 	return &Service{Runtime: rt}, nil

@@ -2,13 +2,27 @@
 package config
 
 import (
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
 )
 
+// AuthConfig is the token settings (AUTH_*): an alias, so that Config can
+// embed it beside platform.Config and its keys keep their names.
+type AuthConfig = auth.Config
+
 // Config is difficulty-alert's whole configuration. Every key may be prefixed with
 // DIFFICULTY_ALERT_ (e.g. DIFFICULTY_ALERT_DATABASE_URL).
+//
+// The API verifies advisors' tokens against AUTH_JWKS_URL, with
+// AUTH_ISSUER (or OIDC_ISSUER) and AUTH_AUDIENCE: an OIDC provider's in
+// production, advisor-desk's development issuer
+// (http://<advisor-desk>/.well-known/jwks.json, issuer "advisor-desk-dev")
+// in development. The service refuses to start without AUTH_JWKS_URL:
+// difficulty cases are confidential, and an API nobody can authenticate to
+// is a misconfiguration to report at once.
 type Config struct {
 	platform.Config
+	AuthConfig
 }
 
 // Load reads the configuration.

@@ -1,0 +1,99 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/ccicma/platform/pkg/audit"
+
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/access"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
+)
+
+const caseColumns = `case_id, request_id, chamber, coalesce(secondary_chamber, ''), advisor_ids, status, level, score, kinds,
+	questionnaire_version, coalesce(naf_code, ''), coalesce(naf_version, ''), departement, coalesce(epci, ''),
+	routing_rule, routing_reason, coalesce(routing_rules_version, ''), out_of_territory, reported_at, opened_at`
+
+func scanCase(r pgx.Row) (prevention.Case, error) {
+	var c prevention.Case
+	var id, request uuid.UUID
+	var status string
+	err := r.Scan(&id, &request, &c.Chamber, &c.SecondaryChamber, &c.AdvisorIDs, &status, &c.Level, &c.Score, &c.Kinds,
+		&c.QuestionnaireVersion, &c.NAFCode, &c.NAFVersion, &c.Departement, &c.Routing.EPCI,
+		&c.Routing.RuleID, &c.Routing.Reason, &c.Routing.RulesVersion, &c.Routing.OutOfTerritory, &c.ReportedAt, &c.OpenedAt)
+	if err != nil {
+		return c, err
+	}
+	c.ID, c.RequestID, c.Status = id.String(), request.String(), prevention.Status(status)
+	c.Routing.LeadChamber, c.Routing.SecondaryChamber = c.Chamber, c.SecondaryChamber
+	c.ReportedAt, c.OpenedAt = c.ReportedAt.UTC(), c.OpenedAt.UTC()
+	return c, nil
+}
+
+// Case implements app.CaseReader. An id that is not a UUID names no case.
+func (s *Store) Case(ctx context.Context, id string) (prevention.Case, bool, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return prevention.Case{}, false, nil
+	}
+	c, err := scanCase(s.pool.QueryRow(ctx, `SELECT `+caseColumns+` FROM difficulty_cases WHERE case_id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return prevention.Case{}, false, nil
+	}
+	if err != nil {
+		return prevention.Case{}, false, fmt.Errorf("get difficulty case: %w", err)
+	}
+	return c, true, nil
+}
+
+// VisibleCases implements app.CaseReader: the cases assigned to
+// scope.AdvisorID, and those routed to scope.CellChamber when set, newest
+// first (case ids are UUIDv7, so their order is the opening order).
+func (s *Store) VisibleCases(ctx context.Context, scope access.Scope, before string, limit int) ([]prevention.Case, error) {
+	var cursor *uuid.UUID
+	if before != "" {
+		id, err := uuid.Parse(before)
+		if err != nil {
+			return nil, fmt.Errorf("list difficulty cases: cursor %q is not a case id", before)
+		}
+		cursor = &id
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+caseColumns+` FROM difficulty_cases
+		WHERE (advisor_ids @> ARRAY[$1::text] OR ($2 <> '' AND (chamber = $2 OR secondary_chamber = $2)))
+		  AND ($3::uuid IS NULL OR case_id < $3)
+		ORDER BY case_id DESC
+		LIMIT $4`, scope.AdvisorID, scope.CellChamber, cursor, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list difficulty cases: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (prevention.Case, error) { return scanCase(r) })
+	if err != nil {
+		return nil, fmt.Errorf("read difficulty cases: %w", err)
+	}
+	return out, nil
+}
+
+// DB is what the audit log runs on: a pool, a connection or a transaction.
+type DB interface {
+	audit.Execer
+	audit.Querier
+}
+
+// Audit is the audit log in the service's schema (pkg/audit's table).
+type Audit struct{ db DB }
+
+// NewAudit returns the audit log over db.
+func NewAudit(db DB) Audit { return Audit{db: db} }
+
+// Record implements app.AuditLog.
+func (a Audit) Record(ctx context.Context, entries ...audit.Entry) error {
+	return audit.Record(ctx, a.db, entries...)
+}
+
+// Query implements app.AuditLog.
+func (a Audit) Query(ctx context.Context, f audit.Filter) ([]audit.Entry, error) {
+	return audit.Query(ctx, a.db, f)
+}

@@ -1,0 +1,75 @@
+// Package app holds difficulty-alert's use cases, one per file: opening a
+// prevention case from a difficulty report, projecting the advisor
+// directory, reading cases (each read audited) and querying the audit log.
+// They speak the domain's language and reach storage through the small
+// interfaces declared here.
+package app
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/ccicma/platform/pkg/audit"
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/access"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
+)
+
+// Source is the CloudEvents source of the events this service emits.
+const Source = "difficulty-alert"
+
+// ResourceCase names difficulty cases in the audit log.
+const ResourceCase = "difficulty_case"
+
+// Audit actions.
+const (
+	ActionList = "list" // the case was in a list the reader received
+	ActionRead = "read" // the reader received the case itself
+)
+
+// Errors the ports map to answers.
+var (
+	// ErrForbidden: the access rules refuse the reader (403).
+	ErrForbidden = errors.New("access refused")
+	// ErrNotAudited: the read could not be recorded, so nothing was read
+	// (503): an unaudited read must not happen.
+	ErrNotAudited = errors.New("read not audited")
+)
+
+// Cases stores prevention cases. OpenCase runs decide inside one
+// transaction that also claims the triggering event (idempotency), reads
+// the candidate advisors of the report's chambers with their load, stores
+// the case and its events in the outbox, and counts the case in its
+// advisors' loads. It reports applied=false for a duplicate event. A report
+// that already has a case (replayed under another event id) opens nothing.
+type Cases interface {
+	OpenCase(ctx context.Context, trigger events.Event, r prevention.Report,
+		decide func(candidates []prevention.Candidate) (prevention.Case, []events.Event, error)) (applied bool, err error)
+}
+
+// Advisors stores the projection of the advisor directory.
+type Advisors interface {
+	// UpsertAdvisor keeps the entry with the highest revision.
+	UpsertAdvisor(ctx context.Context, trigger events.Event, a prevention.Advisor) error
+}
+
+// CaseReader reads cases for the API.
+type CaseReader interface {
+	// Case returns a case by id; found is false for an unknown id.
+	Case(ctx context.Context, id string) (c prevention.Case, found bool, err error)
+	// VisibleCases returns the cases in scope, newest first, older than
+	// the case before (all when empty), at most limit.
+	VisibleCases(ctx context.Context, scope access.Scope, before string, limit int) ([]prevention.Case, error)
+}
+
+// AuditLog records reads and queries them (pkg/audit on the service's
+// table).
+type AuditLog interface {
+	Record(ctx context.Context, entries ...audit.Entry) error
+	Query(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
+}
+
+// Clock tells the time (tests control it).
+type Clock func() time.Time

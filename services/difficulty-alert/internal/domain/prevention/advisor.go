@@ -1,0 +1,133 @@
+package prevention
+
+import (
+	"slices"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// RolePreventionCell is the directory role of the joint prevention cell's
+// members (auth.RolePreventionCell in tokens).
+const RolePreventionCell = "prevention_cell"
+
+// Advisor is the projection of a directory entry that assignment needs.
+type Advisor struct {
+	AdvisorID    string
+	Revision     int64
+	Chamber      string
+	Departements []string
+	Communes     []string
+	EPCIs        []string
+	Specialities []string
+	Roles        []string
+	Capacity     int
+	Active       bool
+	AbsentUntil  *time.Time
+}
+
+// AdvisorFrom reads a directory event.
+func AdvisorFrom(p events.AdvisorUpdated) Advisor {
+	a := Advisor{
+		AdvisorID: p.AdvisorID, Revision: p.Revision, Chamber: p.Chamber,
+		Departements: slices.Clone(p.Departements), Communes: slices.Clone(p.Communes), EPCIs: slices.Clone(p.EPCIs),
+		Specialities: slices.Clone(p.Specialities), Roles: slices.Clone(p.Roles),
+		Capacity: p.Capacity, Active: p.Active,
+	}
+	if p.AbsentUntil != nil {
+		t := p.AbsentUntil.UTC()
+		a.AbsentUntil = &t
+	}
+	return a
+}
+
+// AvailableAt tells whether the advisor may get a new case at t: active and
+// not absent (the same rule as events.AdvisorUpdated.AvailableAt).
+func (a Advisor) AvailableAt(t time.Time) bool {
+	return a.Active && (a.AbsentUntil == nil || !a.AbsentUntil.After(t))
+}
+
+// Prevention tells whether the advisor handles difficulty cases: a member
+// of the prevention cell, or an advisor with the difficulty speciality.
+func (a Advisor) Prevention() bool {
+	return slices.Contains(a.Roles, RolePreventionCell) || slices.Contains(a.Specialities, events.SpecialityDifficulty)
+}
+
+// Covers tells whether the advisor's territory holds the report's business.
+// The département must be theirs. A report carries no commune (it is
+// confidential), only the EPCI: an advisor narrowed to EPCIs alone covers
+// the report when its EPCI is one of them, or when it is unknown; an
+// advisor who also lists communes may cover it through one of them, which
+// cannot be checked, so the département decides.
+func (a Advisor) Covers(departement, epci string) bool {
+	if !slices.Contains(a.Departements, departement) {
+		return false
+	}
+	if len(a.EPCIs) == 0 || len(a.Communes) > 0 || epci == "" {
+		return true
+	}
+	return slices.Contains(a.EPCIs, epci)
+}
+
+// Candidate is an advisor with their current load of open prevention cases.
+type Candidate struct {
+	Advisor   Advisor
+	OpenCases int
+}
+
+// Eligible tells whether a candidate may be assigned the report for
+// chamber at t.
+func Eligible(c Candidate, r Report, chamber string, t time.Time) bool {
+	a := c.Advisor
+	return a.Chamber == chamber && a.AvailableAt(t) && a.Prevention() && a.Covers(r.Departement, r.Routing.EPCI)
+}
+
+// Assign picks the advisors of a new case: for each routed chamber, lead
+// first, the least loaded eligible candidate of that chamber (see
+// ChooseAdvisor). A chamber without one gets none: its prevention cell
+// sees the case and picks it up.
+func Assign(r Report, candidates []Candidate, t time.Time) []string {
+	var out []string
+	for _, chamber := range r.Chambers() {
+		var eligible []Candidate
+		for _, c := range candidates {
+			if Eligible(c, r, chamber, t) {
+				eligible = append(eligible, c)
+			}
+		}
+		if id, ok := ChooseAdvisor(eligible); ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// ChooseAdvisor picks the candidate with the fewest open cases among those
+// below capacity, ties broken by id so the choice is deterministic. When
+// everyone is at capacity the least loaded still gets the case: a
+// difficulty must not wait for an owner, and the manager sees the
+// overload. It reports false when there is no candidate at all.
+func ChooseAdvisor(candidates []Candidate) (string, bool) {
+	if len(candidates) == 0 {
+		return "", false
+	}
+	best := slices.MinFunc(candidates, func(a, b Candidate) int {
+		if fa, fb := a.OpenCases < a.Advisor.Capacity, b.OpenCases < b.Advisor.Capacity; fa != fb {
+			if fa {
+				return -1
+			}
+			return 1
+		}
+		if a.OpenCases != b.OpenCases {
+			return a.OpenCases - b.OpenCases
+		}
+		switch {
+		case a.Advisor.AdvisorID < b.Advisor.AdvisorID:
+			return -1
+		case a.Advisor.AdvisorID > b.Advisor.AdvisorID:
+			return 1
+		}
+		return 0
+	})
+	return best.Advisor.AdvisorID, true
+}

@@ -1,0 +1,196 @@
+package prevention
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+var now = time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+
+func reported(lead, secondary string) events.DifficultyReported {
+	return events.DifficultyReported{
+		RequestID: "0190b0a4-0000-7000-8000-000000000001", NAFCode: "56.10A", NAFVersion: "NAFRev2", Departement: "91",
+		Kinds: []string{"cash_flow", "unpaid_tax_debts"}, QuestionnaireVersion: "q-2026-1", Score: 62, Level: events.DifficultyCallBack,
+		Routing: events.Routing{LeadChamber: lead, SecondaryChamber: secondary, RuleID: "artisanal-partly", Reason: "Activité en partie artisanale",
+			RulesVersion: "2026-11", OutOfTerritory: true, EPCI: "200056232"},
+		ReportedAt: now.Add(-time.Minute).In(time.FixedZone("CET", 3600)),
+	}
+}
+
+func TestReportFromAndOpen(t *testing.T) {
+	p := reported("CMA", "CCI")
+	r, err := ReportFrom(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(r.Chambers(), []string{"CMA", "CCI"}) {
+		t.Fatalf("chambers = %v", r.Chambers())
+	}
+	p.Kinds[0] = "changed" // the report owns its copy
+	c, ev := Open(r, "case-1", []string{"cma-a", "cci-b"}, now.In(time.FixedZone("CET", 3600)))
+	want := Case{
+		ID: "case-1", RequestID: p.RequestID, Chamber: "CMA", SecondaryChamber: "CCI", AdvisorIDs: []string{"cma-a", "cci-b"},
+		Status: StatusOpened, Level: "call_back", Score: 62, Kinds: []string{"cash_flow", "unpaid_tax_debts"},
+		QuestionnaireVersion: "q-2026-1", NAFCode: "56.10A", NAFVersion: "NAFRev2", Departement: "91",
+		Routing: Routing{LeadChamber: "CMA", SecondaryChamber: "CCI", RuleID: "artisanal-partly", Reason: "Activité en partie artisanale",
+			RulesVersion: "2026-11", OutOfTerritory: true, EPCI: "200056232"},
+		ReportedAt: now.Add(-time.Minute), OpenedAt: now,
+	}
+	if c.OpenedAt.Location() != time.UTC || c.ReportedAt.Location() != time.UTC {
+		t.Errorf("times not in UTC: %v, %v", c.OpenedAt, c.ReportedAt)
+	}
+	if !equalCase(c, want) {
+		t.Fatalf("case = %+v\nwant   %+v", c, want)
+	}
+	wantEv := events.DifficultyCaseOpened{CaseID: "case-1", RequestID: p.RequestID, Chamber: "CMA", SecondaryChamber: "CCI",
+		AdvisorIDs: []string{"cma-a", "cci-b"}, Level: "call_back", Departement: "91", OpenedAt: now}
+	if ev.CaseID != wantEv.CaseID || ev.RequestID != wantEv.RequestID || ev.Chamber != wantEv.Chamber ||
+		ev.SecondaryChamber != wantEv.SecondaryChamber || !slices.Equal(ev.AdvisorIDs, wantEv.AdvisorIDs) ||
+		ev.Level != wantEv.Level || ev.Departement != wantEv.Departement || !ev.OpenedAt.Equal(wantEv.OpenedAt) {
+		t.Fatalf("event = %+v\nwant    %+v", ev, wantEv)
+	}
+
+	single, _ := ReportFrom(reported("CCI", ""))
+	if c, _ := Open(single, "case-2", nil, now); c.SecondaryChamber != "" || !slices.Equal(c.Chambers(), []string{"CCI"}) || len(c.AdvisorIDs) != 0 {
+		t.Fatalf("single-chamber case = %+v", c)
+	}
+
+	if _, err := ReportFrom(reported("", "")); !errors.Is(err, ErrNoChamber) {
+		t.Fatalf("report routed nowhere: err = %v, want ErrNoChamber", err)
+	}
+}
+
+func equalCase(a, b Case) bool {
+	return a.ID == b.ID && a.RequestID == b.RequestID && a.Chamber == b.Chamber && a.SecondaryChamber == b.SecondaryChamber &&
+		slices.Equal(a.AdvisorIDs, b.AdvisorIDs) && a.Status == b.Status && a.Level == b.Level && a.Score == b.Score &&
+		slices.Equal(a.Kinds, b.Kinds) && a.QuestionnaireVersion == b.QuestionnaireVersion && a.NAFCode == b.NAFCode &&
+		a.NAFVersion == b.NAFVersion && a.Departement == b.Departement && a.Routing == b.Routing &&
+		a.ReportedAt.Equal(b.ReportedAt) && a.OpenedAt.Equal(b.OpenedAt)
+}
+
+func TestAdvisorFrom(t *testing.T) {
+	back := now.Add(48 * time.Hour)
+	p := events.AdvisorUpdated{AdvisorID: "cci-1", Revision: 3, Chamber: "CCI", Departements: []string{"91"}, Communes: []string{"91228"},
+		EPCIs: []string{"200056232"}, Specialities: []string{"difficulty"}, Roles: []string{"advisor", "prevention_cell"},
+		Capacity: 12, Active: true, AbsentUntil: &back}
+	a := AdvisorFrom(p)
+	if a.AdvisorID != "cci-1" || a.Revision != 3 || a.Chamber != "CCI" || !slices.Equal(a.Communes, p.Communes) ||
+		!slices.Equal(a.EPCIs, p.EPCIs) || !slices.Equal(a.Roles, p.Roles) || a.Capacity != 12 || !a.Active ||
+		a.AbsentUntil == nil || !a.AbsentUntil.Equal(back) {
+		t.Fatalf("advisor = %+v", a)
+	}
+	// The projection agrees with the event on availability.
+	for _, at := range []time.Time{now, back, back.Add(time.Second)} {
+		if a.AvailableAt(at) != p.AvailableAt(at) {
+			t.Errorf("AvailableAt(%v) = %v, event says %v", at, a.AvailableAt(at), p.AvailableAt(at))
+		}
+	}
+}
+
+func TestEligible(t *testing.T) {
+	base := Advisor{AdvisorID: "cma-1", Chamber: "CMA", Departements: []string{"91"}, Roles: []string{"advisor", "prevention_cell"},
+		Capacity: 10, Active: true}
+	r, _ := ReportFrom(reported("CMA", "CCI")) // EPCI 200056232, département 91
+	future, past := now.Add(time.Hour), now.Add(-time.Hour)
+	tests := []struct {
+		name    string
+		change  func(*Advisor)
+		chamber string
+		want    bool
+	}{
+		{"prevention cell member of the chamber", func(*Advisor) {}, "CMA", true},
+		{"difficulty speciality without the role", func(a *Advisor) { a.Roles = []string{"advisor"}; a.Specialities = []string{"difficulty"} }, "CMA", true},
+		{"neither the role nor the speciality", func(a *Advisor) { a.Roles = []string{"advisor", "manager"}; a.Specialities = []string{"creation"} }, "CMA", false},
+		{"other chamber", func(*Advisor) {}, "CCI", false},
+		{"inactive", func(a *Advisor) { a.Active = false }, "CMA", false},
+		{"absent until later", func(a *Advisor) { a.AbsentUntil = &future }, "CMA", false},
+		{"absence over", func(a *Advisor) { a.AbsentUntil = &past }, "CMA", true},
+		{"absence ends now", func(a *Advisor) { a.AbsentUntil = &now }, "CMA", true},
+		{"other département", func(a *Advisor) { a.Departements = []string{"75", "92"} }, "CMA", false},
+		{"several départements", func(a *Advisor) { a.Departements = []string{"75", "91"} }, "CMA", true},
+		{"EPCI of the report", func(a *Advisor) { a.EPCIs = []string{"200056232"} }, "CMA", true},
+		{"other EPCIs only", func(a *Advisor) { a.EPCIs = []string{"249100157"} }, "CMA", false},
+		{"other EPCIs, but communes too", func(a *Advisor) { a.EPCIs = []string{"249100157"}; a.Communes = []string{"91228"} }, "CMA", true},
+		{"communes only", func(a *Advisor) { a.Communes = []string{"91001"} }, "CMA", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := base
+			tt.change(&a)
+			if got := Eligible(Candidate{Advisor: a}, r, tt.chamber, now); got != tt.want {
+				t.Fatalf("Eligible = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	noEPCI := r
+	noEPCI.Routing.EPCI = ""
+	other := base
+	other.EPCIs = []string{"249100157"}
+	if !Eligible(Candidate{Advisor: other}, noEPCI, "CMA", now) {
+		t.Error("a report without an EPCI is not covered by an advisor of its département narrowed to EPCIs")
+	}
+}
+
+func TestChooseAdvisor(t *testing.T) {
+	c := func(id string, open, capacity int) Candidate {
+		return Candidate{Advisor: Advisor{AdvisorID: id, Capacity: capacity}, OpenCases: open}
+	}
+	tests := []struct {
+		name       string
+		candidates []Candidate
+		want       string
+		ok         bool
+	}{
+		{"nobody", nil, "", false},
+		{"least loaded wins", []Candidate{c("b", 3, 10), c("a", 5, 10), c("c", 4, 10)}, "b", true},
+		{"tie broken by id", []Candidate{c("z", 2, 10), c("m", 2, 10)}, "m", true},
+		{"full advisor passed over", []Candidate{c("a", 1, 1), c("b", 7, 10)}, "b", true},
+		{"everyone full: least loaded still owns it", []Candidate{c("a", 12, 10), c("b", 11, 10)}, "b", true},
+		{"zero capacity counts as full", []Candidate{c("a", 0, 0), c("b", 3, 5)}, "b", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := ChooseAdvisor(tt.candidates)
+			if got != tt.want || ok != tt.ok {
+				t.Fatalf("ChooseAdvisor = %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestAssign(t *testing.T) {
+	cell := func(id, chamber string, open int) Candidate {
+		return Candidate{Advisor: Advisor{AdvisorID: id, Chamber: chamber, Departements: []string{"91"},
+			Roles: []string{"prevention_cell"}, Capacity: 10, Active: true}, OpenCases: open}
+	}
+	creationOnly := Candidate{Advisor: Advisor{AdvisorID: "cma-0", Chamber: "CMA", Departements: []string{"91"},
+		Specialities: []string{"creation"}, Capacity: 10, Active: true}}
+	pool := []Candidate{cell("cma-2", "CMA", 4), cell("cma-1", "CMA", 1), cell("cci-1", "CCI", 0), creationOnly}
+	both, _ := ReportFrom(reported("CMA", "CCI"))
+	cciLead, _ := ReportFrom(reported("CCI", "CMA"))
+	cmaOnly, _ := ReportFrom(reported("CMA", ""))
+	tests := []struct {
+		name       string
+		r          Report
+		candidates []Candidate
+		want       []string
+	}{
+		{"both chambers, lead first", both, pool, []string{"cma-1", "cci-1"}},
+		{"lead is the CCI", cciLead, pool, []string{"cci-1", "cma-1"}},
+		{"one chamber", cmaOnly, pool, []string{"cma-1"}},
+		{"secondary chamber has nobody", both, pool[:2], []string{"cma-1"}},
+		{"lead chamber has nobody: the secondary's advisor only", both, []Candidate{cell("cci-1", "CCI", 0), creationOnly}, []string{"cci-1"}},
+		{"nobody at all", both, []Candidate{creationOnly}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Assign(tt.r, tt.candidates, now); !slices.Equal(got, tt.want) {
+				t.Fatalf("Assign = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
