@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/inbox"
@@ -57,7 +56,7 @@ type Service struct {
 
 // New connects the dependencies, seeds the directory (emitting its events)
 // and prepares consumers and routes.
-func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Option) (*Service, error) {
 	if !cfg.DevSignin && cfg.JWKSURL == "" {
 		return nil, errNoVerifier
 	}
@@ -67,13 +66,18 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		return nil, err
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
-	now := func() time.Time { return time.Now().UTC() }
+	now := newOptions(opts).now
 	if err := seedDirectory(ctx, cfg, app.SeedDirectory{Directory: store, Now: now}, rt); err != nil {
 		return nil, err
 	}
 	hub := live.NewHub()
 	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: hub, Now: now, AfterCommit: pgdb.AfterCommit}
-	for _, c := range evport.Consumers(notify, inbox.Batcher{Pool: rt.Pool}) {
+	mr, err := wireMailReminders(cfg, rt, store, hub, now)
+	if err != nil {
+		return nil, err
+	}
+	batch := inbox.Batcher{Pool: rt.Pool}
+	for _, c := range evport.WithReaction(evport.Consumers(notify, batch), mr.reaction, batch) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	issuer, verifier, err := authentication(ctx, cfg, rt.Log)
@@ -86,7 +90,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		routes.JWKS = issuer.JWKSHandler()
 		rt.Log.Warn("development sign-in enabled: any advisor id gets a token (never in production)")
 	}
-	if err := rt.Listen(routes.Handler()); err != nil {
+	mr.routes.Auth = verifier
+	if err := rt.Listen(withMailPreferences(routes.Handler(), mr)); err != nil {
 		return nil, err
 	}
 	return &Service{Runtime: rt, Store: store, Issuer: issuer}, nil

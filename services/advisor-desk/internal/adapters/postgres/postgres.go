@@ -32,6 +32,7 @@ type Waker interface{ Wake() }
 type Store struct {
 	pool  *pgxpool.Pool
 	relay Waker
+	mail  *mailSettings // nil: e-mail disabled (see EnableMail)
 }
 
 // New returns a store over pool.
@@ -123,7 +124,7 @@ func (s *Store) Store(ctx context.Context, trigger events.Event, d notification.
 			return fmt.Errorf("insert notifications: %w", err)
 		}
 		notified = ids
-		return nil
+		return s.enqueueMails(ctx, tx, trigger.ID, at)
 	})
 	if err != nil {
 		return nil, err
