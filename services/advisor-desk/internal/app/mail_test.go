@@ -350,4 +350,3 @@ func TestMailDigest(t *testing.T) {
 		t.Errorf("%d e-mails queued for an advisor choosing none", n)
 	}
 }
-
