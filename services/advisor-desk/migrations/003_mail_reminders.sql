@@ -32,9 +32,10 @@ CREATE INDEX mails_due ON mails (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX mails_digests ON mails (advisor_id, covers_until) WHERE kind = 'digest';
 
 -- Which e-mail reports a notification: at most one, whatever the mode.
+-- Pruning notifications or e-mails takes their items along.
 CREATE TABLE mail_items (
-    notification_id bigint PRIMARY KEY REFERENCES notifications (id),
-    mail_id         bigint NOT NULL REFERENCES mails (id)
+    notification_id bigint PRIMARY KEY REFERENCES notifications (id) ON DELETE CASCADE,
+    mail_id         bigint NOT NULL REFERENCES mails (id) ON DELETE CASCADE
 );
 
 CREATE INDEX mail_items_mail ON mail_items (mail_id);

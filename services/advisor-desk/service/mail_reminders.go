@@ -50,30 +50,46 @@ type mailReminders struct {
 	routes   httpport.MailPreferenceRoutes
 }
 
+// mailSetup is the checked e-mail and reminder settings.
+type mailSetup struct {
+	composer    mail.Composer
+	durations   reminder.Durations
+	defaultMode mail.Mode
+	sender      *smtp.Sender // nil: e-mail disabled
+}
+
+// prepareMailReminders checks the settings before anything is started.
+func prepareMailReminders(cfg Config) (mailSetup, error) {
+	mc, d, err := checkMailReminders(cfg)
+	if err != nil {
+		return mailSetup{}, err
+	}
+	ms := mailSetup{composer: mc, durations: d}
+	ms.defaultMode, _ = mail.ParseMode(cfg.MailDefaultMode)
+	if cfg.SMTPURL != "" {
+		if ms.sender, err = smtp.New(cfg.SMTPURL, cfg.SMTPTLS, cfg.MailFrom, cfg.SMTPTimeout); err != nil {
+			return mailSetup{}, err
+		}
+	}
+	return ms, nil
+}
+
 // wireMailReminders sets e-mail and reminders up. Without SMTP_URL no
 // e-mail is queued (the store does not enable mail) and none is sent;
 // preferences can still be set.
-func wireMailReminders(cfg Config, rt *platform.Runtime, store *postgres.Store, hub *live.Hub, now func() time.Time) (mailReminders, error) {
-	mc, d, err := checkMailReminders(cfg)
-	if err != nil {
-		return mailReminders{}, err
-	}
-	defaultMode, _ := mail.ParseMode(cfg.MailDefaultMode)
+func wireMailReminders(ms mailSetup, cfg Config, rt *platform.Runtime, store *postgres.Store, hub *live.Hub, now func() time.Time) (mailReminders, error) {
+	mc, defaultMode := ms.composer, ms.defaultMode
 	mr := mailReminders{
 		reaction: evport.Reaction{Types: app.ReminderEventTypes(),
-			Handle: app.ScheduleReminders{Cases: store, Durations: d}.Handle},
+			Handle: app.ScheduleReminders{Cases: store, Durations: ms.durations}.Handle},
 		routes: httpport.MailPreferenceRoutes{Log: rt.Log,
 			Preferences: app.MailPreference{Modes: store, Default: defaultMode, Now: now}},
 	}
 	fire := app.FireReminders{Timers: store, Live: hub, Now: now, Log: rt.Log}
 	rt.Every("reminders", cfg.ReminderEvery, fire.Run)
-	if cfg.SMTPURL == "" {
+	if ms.sender == nil {
 		rt.Log.Warn("e-mail disabled: SMTP_URL is not set; notifications stay in the inbox")
 		return mr, nil
-	}
-	sender, err := smtp.New(cfg.SMTPURL, cfg.SMTPTLS, cfg.MailFrom, cfg.SMTPTimeout)
-	if err != nil {
-		return mailReminders{}, err
 	}
 	store.EnableMail(defaultMode)
 	outcomes := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mails_total",
@@ -84,7 +100,7 @@ func wireMailReminders(cfg Config, rt *platform.Runtime, store *postgres.Store, 
 	if err := rt.Tel.Metrics.GaugeFunc("mail_backlog", "E-mails queued and not yet sent.", mailBacklog(store)); err != nil {
 		return mailReminders{}, err
 	}
-	send := app.SendMails{Queue: store, Sender: sender, Composer: mc, Now: now, Rejected: smtp.ErrRejected,
+	send := app.SendMails{Queue: store, Sender: ms.sender, Composer: mc, Now: now, Rejected: smtp.ErrRejected,
 		Retry:  mail.RetryPolicy{Base: cfg.MailRetryBase, Max: cfg.MailRetryMax, MaxAttempts: cfg.MailMaxAttempts},
 		Jitter: rand.Float64, Observe: func(o string) { outcomes.WithLabelValues(o).Inc() },
 		Log: rt.Log.With("component", "mailer"), Timeout: cfg.SMTPTimeout}
@@ -92,6 +108,8 @@ func wireMailReminders(cfg Config, rt *platform.Runtime, store *postgres.Store, 
 	digests := app.QueueDigests{Queue: store, Digest: mail.Digest{Hour: cfg.MailDigestHour, Zone: mc.Zone},
 		Default: defaultMode, Now: now, Log: rt.Log}
 	rt.Every("mail-digests", cfg.MailDigestEvery, digests.Run)
+	prune := app.PruneMails{Mails: store, Retention: cfg.MailRetention, Now: now, Log: rt.Log}
+	rt.Every("mail-housekeeping", cfg.HousekeepEvery, prune.Run)
 	host := ""
 	if u, err := url.Parse(cfg.SMTPURL); err == nil {
 		host = u.Host // never the credentials
@@ -110,6 +128,9 @@ func checkMailReminders(cfg Config) (mail.Composer, reminder.Durations, error) {
 	}
 	if cfg.MailDigestHour < 0 || cfg.MailDigestHour > 23 {
 		errs = append(errs, errors.New("MAIL_DIGEST_HOUR: 0 to 23"))
+	}
+	if cfg.MailRetention < 8*24*time.Hour {
+		errs = append(errs, errors.New("MAIL_RETENTION: at least 192h (the digests look a week back)"))
 	}
 	if cfg.MailMaxAttempts < 1 || cfg.MailRetryBase <= 0 || cfg.MailRetryMax < cfg.MailRetryBase {
 		errs = append(errs, errors.New("MAIL_MAX_ATTEMPTS >= 1, 0 < MAIL_RETRY_BASE <= MAIL_RETRY_MAX"))

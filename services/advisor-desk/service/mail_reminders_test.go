@@ -290,3 +290,34 @@ func TestRemindersSurviveRestart(t *testing.T) {
 }
 
 func decodeJSON(resp *http.Response, out any) error { return json.NewDecoder(resp.Body).Decode(out) }
+
+// TestMailReminderSettingsChecked: bad settings stop the service before it
+// connects to anything, each named.
+func TestMailReminderSettingsChecked(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*service.Config)
+		want   string
+	}{
+		{"reminders out of order", func(c *service.Config) { c.ReminderLast = c.ReminderFirst }, "REMINDER_FIRST < REMINDER_LAST"},
+		{"digest hour", func(c *service.Config) { c.MailDigestHour = 24 }, "MAIL_DIGEST_HOUR"},
+		{"default mode", func(c *service.Config) { c.MailDefaultMode = "weekly" }, "MAIL_DEFAULT_MODE"},
+		{"zone", func(c *service.Config) { c.MailDigestZone = "Mars/Olympus" }, "MAIL_DIGEST_ZONE"},
+		{"SMTP URL", func(c *service.Config) { c.SMTPURL = "http://mail.example" }, "SMTP_URL"},
+		{"TLS policy", func(c *service.Config) { c.SMTPURL, c.SMTPTLS = "smtp://mail.example", "sometimes" }, "SMTP_TLS"},
+		{"sender", func(c *service.Config) { c.SMTPURL, c.MailFrom = "smtp://mail.example", "nobody" }, "MAIL_FROM"},
+	}
+	for _, tt := range tests {
+		cfg, err := service.LoadConfig()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.DevSignin = true
+		cfg.Config.DB.URL = "postgres://nobody@127.0.0.1:1/none" // never reached
+		tt.change(&cfg)
+		_, err = service.New(context.Background(), cfg, telemetry.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: New = %v, want an error naming %s", tt.name, err, tt.want)
+		}
+	}
+}

@@ -60,6 +60,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 	if !cfg.DevSignin && cfg.JWKSURL == "" {
 		return nil, errNoVerifier
 	}
+	ms, err := prepareMailReminders(cfg)
+	if err != nil {
+		return nil, err
+	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
@@ -72,7 +76,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 	}
 	hub := live.NewHub()
 	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: hub, Now: now, AfterCommit: pgdb.AfterCommit}
-	mr, err := wireMailReminders(cfg, rt, store, hub, now)
+	mr, err := wireMailReminders(ms, cfg, rt, store, hub, now)
 	if err != nil {
 		return nil, err
 	}

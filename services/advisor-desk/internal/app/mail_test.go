@@ -274,6 +274,20 @@ func TestMailRetries(t *testing.T) {
 	if e.outcomes.get("retry") != 3 || e.outcomes.get("failed") != 2 || e.outcomes.get("sent") != 1 {
 		t.Errorf("outcomes %v, want 3 retries, 2 failed, 1 sent", e.outcomes.n)
 	}
+
+	// Housekeeping forgets finished e-mails past the retention, not the
+	// pending ones nor the notifications.
+	e.smtp.Refuse(451)
+	e.opened(t, events.ChamberCMA, "cma-91-002")
+	e.sendAll(t)
+	e.clock.Advance(48 * time.Hour)
+	prune := app.PruneMails{Mails: e.store, Retention: 24 * time.Hour, Now: e.clock.Now, Log: slog.New(slog.DiscardHandler)}
+	if err := prune.Run(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m, i, n := e.count(t, "mails"), e.count(t, "mail_items"), e.count(t, "notifications"); m != 1 || i != 1 || n != 4 {
+		t.Errorf("after pruning: %d e-mails, %d items, %d notifications; want the pending one and all 4 notifications", m, i, n)
+	}
 }
 
 // TestMailDigest: advisors choosing the digest get no e-mail per

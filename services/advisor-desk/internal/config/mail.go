@@ -35,6 +35,9 @@ type Mail struct {
 	MailDigestHour  int           `envconfig:"MAIL_DIGEST_HOUR" default:"8"`
 	MailDigestZone  string        `envconfig:"MAIL_DIGEST_ZONE" default:"Europe/Paris"`
 	MailDigestEvery time.Duration `envconfig:"MAIL_DIGEST_EVERY" default:"5m"`
+	// MailRetention keeps finished e-mails (at least 8 days: the digests
+	// look a week back); they are pruned with the other housekeeping.
+	MailRetention time.Duration `envconfig:"MAIL_RETENTION" default:"2160h"`
 }
 
 // Reminders is the reminder settings: delays from the moment a case

@@ -223,3 +223,13 @@ func (s *Store) MailCount(ctx context.Context, status string) (int, error) {
 	}
 	return n, nil
 }
+
+// PruneMails forgets e-mails done with (sent, failed, skipped) created
+// before the horizon; their items go with them.
+func (s *Store) PruneMails(ctx context.Context, before time.Time) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM mails WHERE status <> 'pending' AND created_at < $1`, before)
+	if err != nil {
+		return 0, fmt.Errorf("prune e-mails: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
