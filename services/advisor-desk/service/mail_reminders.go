@@ -78,7 +78,7 @@ func prepareMailReminders(cfg Config) (mailSetup, error) {
 // e-mail is queued (the store does not enable mail) and none is sent;
 // preferences can still be set.
 func wireMailReminders(ms mailSetup, cfg Config, rt *platform.Runtime, store *postgres.Store, hub *live.Hub, now func() time.Time) (mailReminders, error) {
-	mc, defaultMode := ms.composer, ms.defaultMode
+	defaultMode := ms.defaultMode
 	mr := mailReminders{
 		reaction: evport.Reaction{Types: app.ReminderEventTypes(),
 			Handle: app.ScheduleReminders{Cases: store, Durations: ms.durations}.Handle},
@@ -92,30 +92,39 @@ func wireMailReminders(ms mailSetup, cfg Config, rt *platform.Runtime, store *po
 		return mr, nil
 	}
 	store.EnableMail(defaultMode)
-	outcomes := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mails_total",
-		Help: "E-mail attempts by outcome: sent, retry, failed (given up), skipped (nothing to report)."}, []string{"outcome"})
-	if err := rt.Tel.Registry.Register(outcomes); err != nil {
-		return mailReminders{}, fmt.Errorf("register mail metrics: %w", err)
-	}
-	if err := rt.Tel.Metrics.GaugeFunc("mail_backlog", "E-mails queued and not yet sent.", mailBacklog(store)); err != nil {
+	if err := mailJobs(ms, cfg, rt, store, now); err != nil {
 		return mailReminders{}, err
 	}
-	send := app.SendMails{Queue: store, Sender: ms.sender, Composer: mc, Now: now, Rejected: smtp.ErrRejected,
-		Retry:  mail.RetryPolicy{Base: cfg.MailRetryBase, Max: cfg.MailRetryMax, MaxAttempts: cfg.MailMaxAttempts},
-		Jitter: rand.Float64, Observe: func(o string) { outcomes.WithLabelValues(o).Inc() },
-		Log: rt.Log.With("component", "mailer"), Timeout: cfg.SMTPTimeout}
-	rt.Every("mailer", cfg.MailPoll, send.Run)
-	digests := app.QueueDigests{Queue: store, Digest: mail.Digest{Hour: cfg.MailDigestHour, Zone: mc.Zone},
-		Default: defaultMode, Now: now, Log: rt.Log}
-	rt.Every("mail-digests", cfg.MailDigestEvery, digests.Run)
-	prune := app.PruneMails{Mails: store, Retention: cfg.MailRetention, Now: now, Log: rt.Log}
-	rt.Every("mail-housekeeping", cfg.HousekeepEvery, prune.Run)
 	host := ""
 	if u, err := url.Parse(cfg.SMTPURL); err == nil {
 		host = u.Host // never the credentials
 	}
 	rt.Log.Info("e-mail enabled", "smtp", host, "tls", cfg.SMTPTLS, "default_mode", defaultMode, "digest_hour", cfg.MailDigestHour)
 	return mr, nil
+}
+
+// mailJobs registers the mailer, the digests and the e-mail housekeeping,
+// with their metrics.
+func mailJobs(ms mailSetup, cfg Config, rt *platform.Runtime, store *postgres.Store, now func() time.Time) error {
+	outcomes := prometheus.NewCounterVec(prometheus.CounterOpts{Name: "mails_total",
+		Help: "E-mail attempts by outcome: sent, retry, failed (given up), skipped (nothing to report)."}, []string{"outcome"})
+	if err := rt.Tel.Registry.Register(outcomes); err != nil {
+		return fmt.Errorf("register mail metrics: %w", err)
+	}
+	if err := rt.Tel.Metrics.GaugeFunc("mail_backlog", "E-mails queued and not yet sent.", mailBacklog(store)); err != nil {
+		return err
+	}
+	send := app.SendMails{Queue: store, Sender: ms.sender, Composer: ms.composer, Now: now, Rejected: smtp.ErrRejected,
+		Retry:  mail.RetryPolicy{Base: cfg.MailRetryBase, Max: cfg.MailRetryMax, MaxAttempts: cfg.MailMaxAttempts},
+		Jitter: rand.Float64, Observe: func(o string) { outcomes.WithLabelValues(o).Inc() },
+		Log: rt.Log.With("component", "mailer"), Timeout: cfg.SMTPTimeout}
+	rt.Every("mailer", cfg.MailPoll, send.Run)
+	digests := app.QueueDigests{Queue: store, Digest: mail.Digest{Hour: cfg.MailDigestHour, Zone: ms.composer.Zone},
+		Default: ms.defaultMode, Now: now, Log: rt.Log}
+	rt.Every("mail-digests", cfg.MailDigestEvery, digests.Run)
+	prune := app.PruneMails{Mails: store, Retention: cfg.MailRetention, Now: now, Log: rt.Log}
+	rt.Every("mail-housekeeping", cfg.HousekeepEvery, prune.Run)
+	return nil
 }
 
 // checkMailReminders validates the settings.

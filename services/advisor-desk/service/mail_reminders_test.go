@@ -3,6 +3,7 @@ package service_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -193,6 +194,17 @@ func TestMailEndToEnd(t *testing.T) {
 	}
 	if n := d.count(t, `SELECT count(*) FROM advisor_desk.mails WHERE status = 'sent'`); n != 1 {
 		t.Errorf("%d e-mails sent in the queue, want 1", n)
+	}
+	resp, err := http.Get(d.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`mails_total{outcome="sent"} 1`, "mail_backlog 0"} {
+		if !strings.Contains(string(metrics), want) {
+			t.Errorf("metrics lack %q:\n%s", want, grep(string(metrics), "mail"))
+		}
 	}
 
 	const me, path = "cma-91-001", "/api/v1/advisors/cma-91-001/mail-preference"
