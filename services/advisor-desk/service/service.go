@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/inbox"
@@ -59,9 +58,13 @@ type Service struct {
 
 // New connects the dependencies, seeds the directory (emitting its events)
 // and prepares consumers and routes.
-func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Option) (*Service, error) {
 	if !cfg.DevSignin && !cfg.AuthConfig.Remote() {
 		return nil, errNoVerifier
+	}
+	ms, err := prepareMailReminders(cfg)
+	if err != nil {
+		return nil, err
 	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
@@ -69,7 +72,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		return nil, err
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
-	now := func() time.Time { return time.Now().UTC() }
+	now := newOptions(opts).now
 	places, err := refdata.Load()
 	if err != nil {
 		return nil, err
@@ -79,7 +82,12 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	hub := live.NewHub()
 	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: hub, Now: now, AfterCommit: pgdb.AfterCommit}
-	for _, c := range evport.Consumers(notify, inbox.Batcher{Pool: rt.Pool}) {
+	mr, err := wireMailReminders(ms, cfg, rt, store, hub, now)
+	if err != nil {
+		return nil, err
+	}
+	batch := inbox.Batcher{Pool: rt.Pool}
+	for _, c := range evport.WithReaction(evport.Consumers(notify, batch), mr.reaction, batch) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	issuer, verifier, err := authentication(ctx, cfg, rt.Log)
@@ -97,7 +105,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		routes.StreamSession = webport.StreamSession
 	}
 	routes.Directory = directoryRoutes(store, places, verifier, now, rt.Log)
-	if err := rt.Listen(routes.Handler()); err != nil {
+	mr.routes.Auth = verifier
+	if err := rt.Listen(withMailPreferences(routes.Handler(), mr)); err != nil {
 		return nil, err
 	}
 	return &Service{Runtime: rt, Store: store, Issuer: issuer}, nil

@@ -17,6 +17,8 @@ type AuthConfig = auth.Config
 type Config struct {
 	platform.Config
 	AuthConfig
+	Mail
+	Reminders
 	// DevSignin makes advisor-desk the token issuer of a development
 	// platform: it signs in any known, active advisor by id alone
 	// (POST /api/v1/dev/tokens) and publishes its public key

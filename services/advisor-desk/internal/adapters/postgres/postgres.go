@@ -30,6 +30,7 @@ type Waker interface{ Wake() }
 type Store struct {
 	pool  *pgxpool.Pool
 	relay Waker
+	mail  *mailSettings // nil: e-mail disabled (see EnableMail)
 }
 
 // New returns a store over pool.
@@ -79,7 +80,7 @@ func (s *Store) StoreAll(ctx context.Context, trigger events.Event, ds []notific
 			return fmt.Errorf("insert notifications: %w", err)
 		}
 		notified = rows.advisors
-		return nil
+		return s.enqueueMails(ctx, tx, trigger.ID, at)
 	})
 	if err != nil {
 		return nil, err

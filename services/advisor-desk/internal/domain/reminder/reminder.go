@@ -1,0 +1,199 @@
+// Package reminder keeps cases from waiting unnoticed: a case not taken in
+// charge reminds its advisor (day 9), reminds them a last time (day 21)
+// and is escalated to the chamber's managers (day 45). It turns case
+// events into changes of a case's reminders, plans the timers and writes
+// the notices. No I/O.
+package reminder
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
+)
+
+// Stages of the reminders of a case, in order.
+const (
+	StageReminder     = "reminder"
+	StageLastReminder = "last_reminder"
+	StageEscalation   = "escalation"
+)
+
+// Kinds of followed cases.
+const (
+	KindCreation       = "creation"
+	KindTakeoverOffer  = "takeover_offer"
+	KindTakeoverSearch = "takeover_search"
+)
+
+// Durations are the delays of the stages from the moment a case starts
+// waiting (opened, or handed over).
+type Durations struct {
+	Reminder     time.Duration
+	LastReminder time.Duration
+	Escalation   time.Duration
+}
+
+// Ref identifies a followed case and where it belongs.
+type Ref struct {
+	Kind        string
+	ID          string
+	Chamber     string
+	Departement string
+}
+
+// Action is what a case event does to the reminders.
+type Action int
+
+// Actions.
+const (
+	Start Action = iota + 1 // the case waits for AdvisorID (or any advisor of the chamber)
+	Stop                    // the case was taken in charge
+)
+
+// Change is a case event as the reminders see it.
+type Change struct {
+	Ref       Ref
+	Action    Action
+	AdvisorID string
+	At        time.Time
+}
+
+// Case is a case's reminder state.
+type Case struct {
+	AsOf       time.Time // time of the last event applied
+	Taken      bool
+	Generation int // one per start: timers of older generations are void
+}
+
+// Timer is one planned stage.
+type Timer struct {
+	Ref        Ref
+	Generation int
+	Stage      string
+	AdvisorID  string
+	StartedAt  time.Time
+	DueAt      time.Time
+}
+
+// Plan is the effect of a change: cancel the pending timers, then add these.
+type Plan struct {
+	Cancel bool
+	Timers []Timer
+}
+
+// Apply applies ch to the case (found=false: first event of the case). A
+// change no newer than the last one applied is stale (a late or replayed
+// event): ok=false, nothing to do.
+func (c Case) Apply(ch Change, found bool, d Durations) (next Case, plan Plan, ok bool) {
+	if found && !ch.At.After(c.AsOf) {
+		return c, Plan{}, false
+	}
+	next = Case{AsOf: ch.At, Generation: c.Generation}
+	plan.Cancel = found
+	switch ch.Action {
+	case Stop:
+		next.Taken = true
+	case Start:
+		next.Generation++
+		plan.Timers = d.schedule(ch, next.Generation)
+	}
+	return next, plan, true
+}
+
+// schedule plans the stages of a start. A case nobody was assigned to has
+// no advisor to remind: it only goes to the managers.
+func (d Durations) schedule(ch Change, gen int) []Timer {
+	t := func(stage string, after time.Duration) Timer {
+		return Timer{Ref: ch.Ref, Generation: gen, Stage: stage, AdvisorID: ch.AdvisorID, StartedAt: ch.At, DueAt: ch.At.Add(after)}
+	}
+	var out []Timer
+	if ch.AdvisorID != "" {
+		out = append(out, t(StageReminder, d.Reminder), t(StageLastReminder, d.LastReminder))
+	}
+	return append(out, t(StageEscalation, d.Escalation))
+}
+
+// Notice is the notification a fired timer stores.
+type Notice struct {
+	Draft notification.Draft
+	// ToManagers sends it to the managers of the case's chamber (those
+	// covering its département, or else all of them) instead of the
+	// advisor.
+	ToManagers bool
+}
+
+// NoticeOf writes the notification of a fired timer, in French.
+func NoticeOf(t Timer, now time.Time) Notice {
+	days := int(now.Sub(t.StartedAt).Hours() / 24)
+	what, link := describe(t.Ref)
+	d := notification.Draft{Kind: "reminder." + t.Stage, Link: link, To: notification.Recipients{AdvisorID: t.AdvisorID}}
+	switch t.Stage {
+	case StageReminder:
+		d.Title = "Rappel : " + what + " en attente de prise en charge"
+		d.Body = fmt.Sprintf("Ce dossier vous est attribué depuis %d jours et n'est pas encore pris en charge.", days)
+	case StageLastReminder:
+		d.Title = "Dernier rappel : " + what + " en attente de prise en charge"
+		d.Body = fmt.Sprintf("Ce dossier vous est attribué depuis %d jours et n'est toujours pas pris en charge. "+
+			"Sans prise en charge, il sera signalé au responsable de la chambre.", days)
+	default:
+		d.Title = "Dossier non pris en charge : " + what
+		d.Body = fmt.Sprintf("Ce dossier de la %s (département %s) attend une prise en charge depuis %d jours.",
+			t.Ref.Chamber, t.Ref.Departement, days)
+		if t.AdvisorID != "" {
+			d.Body += " Conseiller attribué : " + t.AdvisorID + "."
+		}
+		d.To = notification.Recipients{Chamber: t.Ref.Chamber, Departement: t.Ref.Departement}
+		return Notice{Draft: d, ToManagers: true}
+	}
+	return Notice{Draft: d}
+}
+
+func describe(r Ref) (what, link string) {
+	switch r.Kind {
+	case KindTakeoverOffer:
+		return "offre de cession", "/dossiers/reprise/offres/" + r.ID
+	case KindTakeoverSearch:
+		return "recherche de reprise", "/dossiers/reprise/recherches/" + r.ID
+	default:
+		return "dossier de création", "/dossiers/creation/" + r.ID
+	}
+}
+
+// ChangeOf reads the reminder change of a case event; ok=false for an
+// event that does not concern reminders.
+func ChangeOf(ev events.Event) (Change, bool, error) {
+	switch ev.Type {
+	case events.CreationCaseOpened{}.EventName().Type():
+		p, err := events.Decode[events.CreationCaseOpened](ev)
+		return Change{Ref: Ref{KindCreation, p.CaseID, p.Chamber, p.Departement}, Action: Start,
+			AdvisorID: p.AdvisorID, At: when(p.OpenedAt, ev)}, err == nil, err
+	case events.CreationCaseTakenInCharge{}.EventName().Type():
+		p, err := events.Decode[events.CreationCaseTakenInCharge](ev)
+		return Change{Ref: Ref{KindCreation, p.CaseID, p.Chamber, ev.Territory()}, Action: Stop,
+			AdvisorID: p.AdvisorID, At: when(p.TakenAt, ev)}, err == nil, err
+	case events.CreationCaseReassigned{}.EventName().Type():
+		p, err := events.Decode[events.CreationCaseReassigned](ev)
+		return Change{Ref: Ref{KindCreation, p.CaseID, p.Chamber, ev.Territory()}, Action: Start,
+			AdvisorID: p.AdvisorID, At: when(p.ReassignedAt, ev)}, err == nil, err
+	case events.TakeoverOfferRegistered{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverOfferRegistered](ev)
+		return Change{Ref: Ref{KindTakeoverOffer, p.OfferID, p.Chamber, p.Departement}, Action: Start,
+			AdvisorID: p.AdvisorID, At: when(p.RegisteredAt, ev)}, err == nil, err
+	case events.TakeoverSearchRegistered{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverSearchRegistered](ev)
+		return Change{Ref: Ref{KindTakeoverSearch, p.SearchID, p.Chamber, ev.Territory()}, Action: Start,
+			AdvisorID: p.AdvisorID, At: when(p.RegisteredAt, ev)}, err == nil, err
+	}
+	return Change{}, false, nil
+}
+
+// when is the business time of a change, or the event's time if absent.
+func when(at time.Time, ev events.Event) time.Time {
+	if at.IsZero() {
+		return ev.Time.UTC()
+	}
+	return at.UTC()
+}
