@@ -175,6 +175,7 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 			return nil, err
 		}
 		common(&cfg.Config)
+		keys(&cfg.AuthConfig)
 		return difficultyalert.New(ctx, cfg, topts)
 	case advisordesk.Name:
 		cfg, err := advisordesk.LoadConfig()

@@ -12,10 +12,8 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
@@ -49,40 +47,20 @@ type Service struct {
 	*platform.Runtime // Addr, Run
 }
 
-var errNoVerifier = errors.New("no way to verify advisors' tokens: set AUTH_JWKS_URL and AUTH_ISSUER (or OIDC_ISSUER); " +
-	"in development, advisor-desk's keys are at http://<advisor-desk>/.well-known/jwks.json with issuer advisor-desk-dev")
-
-// checkAuth refuses settings with which no token could be verified.
-func checkAuth(cfg Config) error {
-	if cfg.JWKSURL == "" {
-		return errNoVerifier
-	}
-	if u, err := url.Parse(cfg.JWKSURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return fmt.Errorf("authentication: AUTH_JWKS_URL %q is not an http(s) URL", cfg.JWKSURL)
-	}
-	if cfg.IssuerName() == "" {
-		return errors.New("authentication: AUTH_ISSUER (or OIDC_ISSUER) is required: tokens of any issuer would be accepted")
-	}
-	return nil
-}
-
 // New connects the service's dependencies and prepares its consumers and
 // routes.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
 	// Checked before anything is opened, so that a bad setting leaves
-	// nothing to close.
-	if err := checkAuth(cfg); err != nil {
-		return nil, err
+	// nothing to close; the keys are refreshed in the background until ctx
+	// ends. Without keys the API answers 503.
+	guard, err := auth.NewGuard(ctx, cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, topts.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("authentication: %w", err)
 	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
 		return nil, err
-	}
-	// The keys are refreshed in the background until shutdown.
-	verifier, err := auth.NewRemoteVerifier(rt.RequestContext(), cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, rt.Log)
-	if err != nil {
-		return nil, fmt.Errorf("authentication: %w", err)
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	auditLog := postgres.NewAudit(rt.Pool)
@@ -94,7 +72,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	routes := httpport.Routes{
 		Cases: app.ReadCases{Cases: store, Audit: auditLog, Now: now},
 		Audit: app.QueryAudit{Audit: auditLog},
-		Auth:  verifier,
+		Auth:  guard,
 		Log:   rt.Log,
 	}
 	if err := rt.Listen(routes.Handler()); err != nil {

@@ -349,14 +349,15 @@ func TestReportReadThroughTheAPI(t *testing.T) {
 	if len(trace) != 32 {
 		t.Fatalf("audit trace id %q, want the request's", trace)
 	}
-	status, body = h.get(&manager, "/api/v1/audit-log?case_id="+caseID)
+	status, body = h.get(&manager, "/api/v1/audit-log?resource_id="+caseID)
 	if status != 200 || !strings.Contains(body, `"advisor_id":"cma-91-002"`) || !strings.Contains(body, trace) {
 		t.Fatalf("the manager's audit log: %d %s", status, body)
 	}
 }
 
-// TestNoWayToVerifyTokens: the service refuses to start with an API nobody
-// could authenticate to.
+// TestNoWayToVerifyTokens: the service refuses to start with settings
+// under which tokens cannot be verified safely (without any keys at all it
+// starts, and its API answers 503: auth.TestNewGuard).
 func TestNoWayToVerifyTokens(t *testing.T) {
 	t.Parallel()
 	cfg, err := service.LoadConfig()
@@ -366,8 +367,7 @@ func TestNoWayToVerifyTokens(t *testing.T) {
 	for _, tt := range []struct {
 		name, jwks, issuer, says string
 	}{
-		{"no JWKS", "", issuerName, "AUTH_JWKS_URL"},
-		{"JWKS not a URL", "jwks.json", issuerName, "AUTH_JWKS_URL"},
+		{"JWKS not a URL", "jwks.json", issuerName, "JWKS URL"},
 		{"no issuer", "https://idp.test/jwks", "", "AUTH_ISSUER"},
 	} {
 		cfg.JWKSURL, cfg.Issuer, cfg.OIDCIssuer = tt.jwks, tt.issuer, ""

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/ccicma/platform/pkg/audit"
 	"github.com/ccicma/platform/pkg/auth"
@@ -17,23 +16,15 @@ type QueryAudit struct {
 	Audit AuditLog
 }
 
-// AuditQuery narrows the log; empty fields do not.
-type AuditQuery struct {
-	CaseID    string
-	AdvisorID string
-	Since     time.Time
-	After     int64
-	Limit     int
-}
-
-// Query returns the entries p may read that match q, oldest first.
-func (uc QueryAudit) Query(ctx context.Context, p auth.Principal, q AuditQuery) ([]audit.Entry, error) {
+// Query returns the entries p may read that match f (its chamber scope
+// and resource are set here), oldest first.
+func (uc QueryAudit) Query(ctx context.Context, p auth.Principal, f audit.Filter) ([]audit.Entry, error) {
 	chamber, ok := access.ReadAuditLog(p)
 	if !ok {
 		return nil, ErrForbidden
 	}
-	es, err := uc.Audit.Query(ctx, audit.Filter{Chamber: chamber, Resource: ResourceCase, ResourceID: q.CaseID,
-		ActorID: q.AdvisorID, Since: q.Since, After: q.After, Limit: q.Limit})
+	f.Chamber, f.AllChambers, f.Resource = chamber, false, ResourceCase
+	es, err := uc.Audit.Query(ctx, f)
 	if err != nil {
 		return nil, fmt.Errorf("query audit log: %w", err)
 	}

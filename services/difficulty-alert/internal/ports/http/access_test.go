@@ -253,12 +253,12 @@ func testAuditTrail(t *testing.T, a *api) {
 		query string
 		want  []row
 	}{
-		{cmaManager, "?case_id=" + a.cases["B"], []row{{"cci-91-002", "list", "B"}, {"cma-91-010", "read", "B"}}},
+		{cmaManager, "?resource_id=" + a.cases["B"], []row{{"cci-91-002", "list", "B"}, {"cma-91-010", "read", "B"}}},
 		{cmaManager, "?advisor_id=cma-91-010", []row{{"cma-91-010", "read", "B"}}},
-		{cmaManager, "?case_id=" + a.cases["C"], nil}, // another chamber's case: out of scope
+		{cmaManager, "?resource_id=" + a.cases["C"], nil}, // another chamber's case: out of scope
 		{cmaManager, "?since=" + url.QueryEscape(a.now.Format(time.RFC3339)), cma},
 		{cmaManager, "?since=" + url.QueryEscape(a.now.Add(time.Second).Format(time.RFC3339)), nil},
-		{cciManager, "?advisor_id=cci-91-002&case_id=" + a.cases["C"], []row{{"cci-91-002", "read", "C"}, {"cci-91-002", "list", "C"}}},
+		{cciManager, "?advisor_id=cci-91-002&resource_id=" + a.cases["C"], []row{{"cci-91-002", "read", "C"}, {"cci-91-002", "list", "C"}}},
 	}
 	for _, f := range filters {
 		if got := entries(f.p, f.query); !slices.Equal(got, f.want) {
@@ -291,7 +291,7 @@ func testAuditLogRules(t *testing.T, a *api) {
 			t.Errorf("%s: %d %s, want 200", p.Subject, got.status, got.body)
 		}
 	}
-	got := a.get(t, a.token(t, cmaManager), "/api/v1/audit-log?case_id=x&advisor_id=has+space&since=yesterday&limit=501&after=-1")
+	got := a.get(t, a.token(t, cmaManager), "/api/v1/audit-log?resource_id=a+b&advisor_id=has+space&since=yesterday&limit=1001&after=-1")
 	if got.status != 400 {
 		t.Fatalf("bad parameters: %d %s", got.status, got.body)
 	}
@@ -300,12 +300,12 @@ func testAuditLogRules(t *testing.T, a *api) {
 		fields = append(fields, e.Field)
 	}
 	slices.Sort(fields)
-	if want := []string{"advisor_id", "after", "case_id", "limit", "since"}; !slices.Equal(fields, want) {
+	if want := []string{"advisor_id", "after", "limit", "resource_id", "since"}; !slices.Equal(fields, want) {
 		t.Fatalf("errors name %v, want %v", fields, want)
 	}
-	long := strings.Repeat("x", 101)
+	long := strings.Repeat("x", 201)
 	if got := a.get(t, a.token(t, cmaManager), "/api/v1/audit-log?advisor_id="+long); got.status != 400 {
-		t.Fatalf("a 101-byte advisor id: %d", got.status)
+		t.Fatalf("a 201-byte advisor id: %d", got.status)
 	}
 }
 

@@ -22,8 +22,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"time"
-	"unicode"
 
 	"github.com/google/uuid"
 
@@ -44,29 +42,21 @@ type Cases interface {
 
 // AuditLog answers managers' queries of the audit log (app.QueryAudit).
 type AuditLog interface {
-	Query(ctx context.Context, p auth.Principal, q app.AuditQuery) ([]audit.Entry, error)
-}
-
-// Authenticator guards routes with bearer tokens (auth.Verifier).
-type Authenticator interface {
-	Require(next http.Handler) http.Handler
+	Query(ctx context.Context, p auth.Principal, f audit.Filter) ([]audit.Entry, error)
 }
 
 // Routes serves the API.
 type Routes struct {
 	Cases Cases
 	Audit AuditLog
-	Auth  Authenticator
+	Auth  auth.Guard
 	Log   *slog.Logger
 }
 
 // Page sizes.
 const (
-	defaultCaseLimit  = 50
-	maxCaseLimit      = 100
-	defaultAuditLimit = 100
-	maxAuditLimit     = 500
-	maxAdvisorIDLen   = 100
+	defaultCaseLimit = 50
+	maxCaseLimit     = 100
 )
 
 // Handler returns the mux.
@@ -170,65 +160,17 @@ func (rt Routes) auditLog(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	aq, limit, errs := auditParams(r)
+	f, errs := audit.QueryParams(r.URL.Query())
 	if len(errs) > 0 {
 		badRequest(w, r, errs)
 		return
 	}
-	es, err := rt.Audit.Query(r.Context(), p, aq)
+	es, err := rt.Audit.Query(r.Context(), p, f)
 	if err != nil {
 		rt.fail(w, r, p, err, forbiddenAudit)
 		return
 	}
-	out := auditList{Entries: make([]auditJSON, len(es))}
-	for i, e := range es {
-		out.Entries[i] = auditJSON{ID: e.ID, At: e.At, AdvisorID: e.ActorID, AdvisorChamber: e.ActorChamber, Action: e.Action,
-			CaseID: e.ResourceID, Chambers: e.Chambers, TraceID: e.TraceID}
-	}
-	if len(es) == limit {
-		out.NextAfter = es[len(es)-1].ID
-	}
-	writeConfidential(w, out)
-}
-
-func auditParams(r *http.Request) (app.AuditQuery, int, []httpserver.FieldError) {
-	q := r.URL.Query()
-	var aq app.AuditQuery
-	var errs []httpserver.FieldError
-	if aq.CaseID = q.Get("case_id"); aq.CaseID != "" {
-		if _, err := uuid.Parse(aq.CaseID); err != nil {
-			errs = append(errs, httpserver.FieldError{Field: "case_id", Code: "invalid", Message: "Identifiant de dossier (UUID) attendu."})
-		}
-	}
-	if aq.AdvisorID = q.Get("advisor_id"); aq.AdvisorID != "" && !validAdvisorID(aq.AdvisorID) {
-		errs = append(errs, httpserver.FieldError{Field: "advisor_id", Code: "invalid",
-			Message: "Identifiant de conseiller attendu (au plus 100 caractères, sans espace)."})
-	}
-	if v := q.Get("since"); v != "" {
-		t, err := time.Parse(time.RFC3339, v)
-		if err != nil {
-			errs = append(errs, httpserver.FieldError{Field: "since", Code: "invalid", Message: "Date et heure RFC 3339 attendues, par exemple 2026-11-26T09:00:00Z."})
-		}
-		aq.Since = t
-	}
-	after, fe := intParam(q.Get("after"), "after", 0, 0, 1<<62)
-	errs = append(errs, fe...)
-	aq.After = int64(after)
-	aq.Limit, fe = intParam(q.Get("limit"), "limit", defaultAuditLimit, 1, maxAuditLimit)
-	errs = append(errs, fe...)
-	return aq, aq.Limit, errs
-}
-
-func validAdvisorID(s string) bool {
-	if len(s) > maxAdvisorIDLen {
-		return false
-	}
-	for _, c := range s {
-		if unicode.IsSpace(c) || !unicode.IsPrint(c) {
-			return false
-		}
-	}
-	return true
+	writeConfidential(w, audit.NewPage(es, f.Limit))
 }
 
 // intParam reads an optional integer parameter within [lo, hi].

@@ -222,7 +222,8 @@ type auditList struct {
 		AdvisorID      string    `json:"advisor_id"`
 		AdvisorChamber string    `json:"advisor_chamber"`
 		Action         string    `json:"action"`
-		CaseID         string    `json:"case_id"`
+		Resource       string    `json:"resource"`
+		CaseID         string    `json:"resource_id"`
 		Chambers       []string  `json:"chambers"`
 	} `json:"entries"`
 	NextAfter int64 `json:"next_after"`

@@ -57,22 +57,3 @@ type caseList struct {
 	Cases      []caseJSON `json:"difficulty_cases"`
 	NextBefore string     `json:"next_before,omitempty"`
 }
-
-// auditJSON is one read in the audit log.
-type auditJSON struct {
-	ID             int64     `json:"id"`
-	At             time.Time `json:"at"`
-	AdvisorID      string    `json:"advisor_id"`
-	AdvisorChamber string    `json:"advisor_chamber"`
-	Action         string    `json:"action"`
-	CaseID         string    `json:"case_id"`
-	Chambers       []string  `json:"chambers"`
-	TraceID        string    `json:"trace_id,omitempty"`
-}
-
-// auditList is a page of the audit log, oldest first; NextAfter, when set,
-// asks for the next page (?after=).
-type auditList struct {
-	Entries   []auditJSON `json:"entries"`
-	NextAfter int64       `json:"next_after,omitempty"`
-}
