@@ -64,6 +64,7 @@ type Data struct {
 	pcStart   []int32
 	pcIndex   []int32
 	postcodes int // distinct postcodes
+	names     communeNames
 
 	departements []Departement // sorted by Code
 	regions      []Region      // sorted by Code
