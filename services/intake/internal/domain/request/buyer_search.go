@@ -104,6 +104,9 @@ type BuyerSearch struct {
 	// names only EPCI or no area (national). It is the events' territory
 	// token and the département the router checks.
 	Territory string
+	// EPCI is the search's home intercommunalité: that of the first
+	// commune listed, else the first EPCI listed; the routing carries it.
+	EPCI string
 	// Covered are the départements listed and those of the listed
 	// communes, sorted.
 	Covered     []string
@@ -151,6 +154,7 @@ func NewBuyerSearch(id string, in BuyerSearchInput, ref SearchReference, router 
 		return BuyerSearch{}, err
 	}
 	b.Routing = routeSearch(router, ref, b.Sectors, b.HeadcountMin, b.Territory)
+	b.Routing.EPCI = b.EPCI
 	return b, nil
 }
 
@@ -232,7 +236,7 @@ func areas(ps *Problems, b *BuyerSearch, in BuyerSearchInput, ref SearchReferenc
 		}
 		covered[c.Departement] = true
 		if b.Territory == "" {
-			b.Territory = c.Departement
+			b.Territory, b.EPCI = c.Departement, c.EPCI
 		}
 	}
 	for i, code := range in.EPCIs {
@@ -244,6 +248,9 @@ func areas(ps *Problems, b *BuyerSearch, in BuyerSearchInput, ref SearchReferenc
 		if !slices.Contains(b.EPCIs, e.Code) {
 			b.EPCIs = append(b.EPCIs, e.Code)
 		}
+	}
+	if b.EPCI == "" && len(b.EPCIs) > 0 {
+		b.EPCI = b.EPCIs[0]
 	}
 	var firstDept string
 	for i, code := range in.Departements {

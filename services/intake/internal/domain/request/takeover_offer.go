@@ -133,7 +133,7 @@ func NewTakeoverOffer(id string, in TakeoverOfferInput, ref TakeoverReference, r
 	}
 	// TODO(routing): the router cannot yet tell a takeover from a creation;
 	// the droit de suite is added to the reason here until it can.
-	o.Routing = router.Route(routing.Input{NAFCode: o.NAFCode, Headcount: o.Headcount, Departement: o.Commune.Departement})
+	o.Routing = router.Route(routing.Input{NAFCode: o.NAFCode, Headcount: o.Headcount, Departement: o.Commune.Departement, EPCI: o.Commune.EPCI})
 	if art, ok := ref.Artisanat(o.NAFCode); ok && o.droitDeSuite() {
 		o.Routing.Reason += fmt.Sprintf(" Pour la reprise : l'activité étant %s artisanale, le repreneur du fonds pourra s'immatriculer au secteur des métiers avec %d à %d salariés (droit de suite) ; la CMA reste compétente pour l'accompagner.",
 			artisanalWord(art.Kind), artisanalHeadcountLimit, droitDeSuiteTakeoverMax)

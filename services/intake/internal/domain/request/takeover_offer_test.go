@@ -37,7 +37,7 @@ func TestNewTakeoverOfferAcceptsAndNormalisesAValidOffer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewTakeoverOffer: %v", err)
 	}
-	want := router.Route(routing.Input{NAFCode: "10.71C", Headcount: 4, Departement: "91"})
+	want := router.Route(routing.Input{NAFCode: "10.71C", Headcount: 4, Departement: "91", EPCI: "200059228"})
 	checks := []struct {
 		what      string
 		got, want any

@@ -29,6 +29,10 @@ type Input struct {
 	// Departement is the code of the commune's département; empty when
 	// the commune is unknown.
 	Departement string
+	// EPCI is the SIREN of the commune's intercommunalité, when known. It
+	// decides nothing: the decision carries it, with the département, to
+	// place the request in an advisor's territory.
+	EPCI string
 	// AlreadyRegistered: the business is already registered in the
 	// secteur des métiers (RNE), so the droit de suite keeps it artisanal
 	// below 250 employees.
@@ -98,6 +102,7 @@ func (r Router) Decide(in Input) Decision {
 		RuleID:           rule.ID,
 		Reason:           f.render(rule.Then.Reason, rule.Then.TurnTo),
 		RulesVersion:     rules.Version(),
+		EPCI:             in.EPCI,
 	}
 	if in.Departement != "" && !slices.Contains(r.Departements, in.Departement) {
 		d.Routing.OutOfTerritory = true
