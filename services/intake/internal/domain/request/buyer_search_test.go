@@ -50,7 +50,7 @@ func TestNewBuyerSearchAcceptsAndNormalisesAValidSearch(t *testing.T) {
 		{"lead chamber", b.Routing.LeadChamber, events.ChamberCMA},
 		// 10.71 includes the terminaux de cuisson (10.71B), commercial.
 		{"secondary chamber", b.Routing.SecondaryChamber, events.ChamberCCI},
-		{"rule", b.Routing.RuleID, "search-mixed"},
+		{"rule", b.Routing.RuleID, "search-mixed-cma-first"},
 		{"out of territory", b.Routing.OutOfTerritory, false},
 		{"submitted at", b.SubmittedAt, now.UTC()},
 	}
@@ -74,10 +74,10 @@ func TestNewBuyerSearchRoutesBySectors(t *testing.T) {
 	}{
 		{"bakery and hairdresser: artisanal", []string{"10.71C", "96.02A"}, 0, "CMA", "", "search-artisanal"},
 		{"supermarket and wholesale: commercial", []string{"47.11F", "46"}, 0, "CCI", "", "search-commercial"},
-		{"bakery first, then supermarket", []string{"10.71C", "47.11F"}, 0, "CMA", "CCI", "search-mixed"},
-		{"supermarket first, then bakery", []string{"47.11F", "10.71C"}, 3, "CCI", "CMA", "search-mixed"},
-		{"food retail group: butchers and grocers", []string{"47.2"}, 0, "CCI", "CMA", "search-mixed"},
-		{"bakery with 12 employees or more", []string{"10.71C"}, 12, "CCI", "CMA", "search-mixed"},
+		{"bakery first, then supermarket", []string{"10.71C", "47.11F"}, 0, "CMA", "CCI", "search-mixed-cma-first"},
+		{"supermarket first, then bakery", []string{"47.11F", "10.71C"}, 3, "CCI", "CMA", "search-mixed-cci-first"},
+		{"food retail group: butchers and grocers", []string{"47.2"}, 0, "CCI", "CMA", "search-mixed-cci-first"},
+		{"bakery with 12 employees or more", []string{"10.71C"}, 12, "CMA", "CCI", "search-mixed-cma-first"},
 		{"law firm: neither chamber", []string{"69.10Z"}, 0, "", "", "search-no-chamber"},
 		{"law firm and supermarket", []string{"69.10Z", "47.11F"}, 0, "CCI", "", "search-commercial"},
 	}
