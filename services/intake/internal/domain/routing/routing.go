@@ -1,7 +1,8 @@
-// Package routing is intake's "aiguillage": from the activity's NAF code,
-// the headcount (with the "droit de suite" of artisans) and the commune's
+// Package routing is intake's "aiguillage": from the kind of request, the
+// activity's NAF code (a buyer search's sectors), the headcount (with the
+// "droit de suite" of artisans, at takeover too) and the commune's
 // département, it decides which chamber leads a request, which one follows,
-// and says why in French.
+// and says why in French. The decision carries the commune's EPCI.
 //
 // The rules are data, not code: a versioned table (rules.json, embedded,
 // replaceable by a file through LoadRules) of ordered rules, the first that
