@@ -82,6 +82,10 @@ func TestCommuneByUniqueNameOrUnknown(t *testing.T) {
 	}
 	assertFieldErrors(t, parse(t, got.body), map[string]string{"project.postcode": "Aucune commune ne porte ce nom"}, []string{"#project-postcode"})
 
+	form.Set("project.postcode", "")
+	got = e.postForm(t, "/creation", form)
+	assertFieldErrors(t, parse(t, got.body), map[string]string{"project.postcode": "code postal (5 chiffres) ou le nom"}, []string{"#project-postcode"})
+
 	form.Set("action", "commune")
 	form.Set("project.postcode", "evry courcouronnes")
 	doc := parse(t, e.postForm(t, "/creation", form).body)

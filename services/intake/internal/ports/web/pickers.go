@@ -243,6 +243,8 @@ func (c *communePicker) message(pr request.Problem) string {
 	switch {
 	case pr.Field == c.Commune.Name && pr.Code == "ambiguous":
 		return fmt.Sprintf("Ce code postal couvre %d communes : choisissez la vôtre dans la liste.", len(c.candidates))
+	case pr.Field == c.Postcode.Name && c.Postcode.trimmed() == "":
+		return "Indiquez le code postal (5 chiffres) ou le nom de la commune."
 	case pr.Field != c.Postcode.Name || !c.ByName:
 		return ""
 	case len(c.candidates) == 0:
