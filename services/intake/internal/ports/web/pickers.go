@@ -121,43 +121,51 @@ func newCommunePicker(path, prefix, legend, hint string) *communePicker {
 }
 
 // fill offers the communes of what was typed: a select when there are
-// several, the commune's name when there is one.
+// several to choose from, the commune's name when it is known.
 func (c *communePicker) fill(ref Reference) {
 	typed := c.Postcode.trimmed()
 	c.ByName = typed != "" && strings.Trim(typed, "0123456789 ") != ""
-	var cs []refdata.Commune
 	if c.ByName {
-		cs = withPostcode(ref.SearchCommunes(typed, communeSuggestions))
+		c.candidates = withPostcode(ref.SearchCommunes(typed, communeSuggestions))
 	} else {
-		cs = ref.CommunesByPostcode(typed)
+		c.candidates = ref.CommunesByPostcode(typed)
 	}
-	c.candidates = cs
 	f := c.Commune
 	f.Options = []option{{Value: "", Label: "Sélectionner votre commune"}}
-	var picked *refdata.Commune
-	for i, cm := range cs {
+	for _, cm := range c.candidates {
 		f.Options = append(f.Options, option{Value: cm.Code, Label: c.optionLabel(cm)})
-		if cm.Code == f.Value {
-			picked = &cs[i]
-		}
 	}
-	if len(cs) == 1 {
-		picked = &cs[0]
-	}
-	if c.ByName && picked == nil {
-		picked = onlyExact(typed, cs)
-	}
-	c.resolved = picked
-	// A commune of another postcode (the postcode changed since) or the
-	// only commune: the applicant has nothing to choose.
-	if picked == nil || len(cs) < 2 {
+	c.resolved = c.pick(typed)
+	// A commune of another postcode or name (what was typed changed
+	// since) or the only commune: the applicant has nothing to choose.
+	if c.resolved == nil || len(c.candidates) < 2 {
 		f.Value = ""
 	}
-	f.Hidden = len(cs) < 2 || c.ByName && picked != nil && picked.Code != f.Value
+	// The select shows while there is a choice to make or one was made;
+	// otherwise the commune found is named.
+	f.Hidden = len(c.candidates) < 2 || c.resolved != nil && f.Value == ""
 	c.Name = ""
-	if picked != nil {
-		c.Name = picked.Name
+	if c.resolved != nil && f.Hidden {
+		c.Name = c.resolved.Name
 	}
+}
+
+// pick is the commune meant: the one chosen in the select among the
+// candidates, the only candidate, or the only one named exactly as typed.
+func (c *communePicker) pick(typed string) *refdata.Commune {
+	cs := c.candidates
+	if len(cs) == 1 {
+		return &cs[0]
+	}
+	for i := range cs {
+		if cs[i].Code == c.Commune.Value {
+			return &cs[i]
+		}
+	}
+	if c.ByName {
+		return onlyExact(typed, cs)
+	}
+	return nil
 }
 
 // optionLabel names a commune in the select: by name alone for the
