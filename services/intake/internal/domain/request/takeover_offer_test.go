@@ -247,9 +247,14 @@ func TestTakeoverOfferSubmitted(t *testing.T) {
 		if err := sub.Validate(); err != nil {
 			t.Errorf("confidential %v: Submitted() breaks the event contract: %v", confidential, err)
 		}
+		// The EPCI is territory, kept even for a confidential offer; the
+		// commune is not, nor its name.
+		if sub.Routing.EPCI != "200059228" {
+			t.Errorf("confidential %v: routing EPCI %q, want Grand Paris Sud's", confidential, sub.Routing.EPCI)
+		}
 		personal := []string{"Marc", "Lefèvre", "marc.lefevre", "xemple", "+33123456789", "01 23 45 67 89", "Lyon"}
 		if confidential {
-			personal = append(personal, "44306184100047", "443061841", "91228")
+			personal = append(personal, "44306184100047", "443061841", "91228", "Évry", "Courcouronnes", "91000")
 		}
 		for _, s := range personal {
 			if strings.Contains(string(got), s) {
