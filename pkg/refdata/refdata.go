@@ -64,6 +64,7 @@ type Data struct {
 	pcStart   []int32
 	pcIndex   []int32
 	postcodes int // distinct postcodes
+	names     communeNames
 
 	departements []Departement // sorted by Code
 	regions      []Region      // sorted by Code
@@ -79,6 +80,12 @@ type Commune struct {
 	Departement string   // code, e.g. "91", "2A", "974"
 	Region      string   // code, e.g. "11"
 	Postcodes   []string // sorted; empty for the uninhabited TAAF districts
+	// EPCI is the SIREN of the commune's intercommunalité; empty for the
+	// 98 communes in none (islands such as Ouessant, overseas collectivities).
+	EPCI string
+	// Population is the municipal population rounded to the hundred; it
+	// ranks search results and is no statistic.
+	Population int
 }
 
 // Departement is a département or an overseas collectivity with its own code.
@@ -95,7 +102,8 @@ type Region struct {
 }
 
 // EPCI is an intercommunalité (établissement public de coopération
-// intercommunale). The source data lists no member communes.
+// intercommunale). Its members are the communes whose Commune.EPCI is its
+// Code.
 type EPCI struct {
 	Code string // SIREN, 9 digits
 	Name string
@@ -193,13 +201,13 @@ func (d *Data) CommunesByPostcode(pc string) []Commune {
 
 // commune builds the i-th commune from its line, which Load checked.
 func (d *Data) commune(i int) Commune {
-	code, name, pcs := communeFields(d.communeLine(i))
-	c := Commune{Code: code, Name: name, Departement: departementOf(code)}
+	l := communeFields(d.communeLine(i))
+	c := Commune{Code: l.code, Name: l.name, Departement: departementOf(l.code), EPCI: l.epci, Population: l.population()}
 	if dep, ok := d.Departement(c.Departement); ok {
 		c.Region = dep.Region
 	}
-	if pcs != "" {
-		c.Postcodes = strings.Split(pcs, ",")
+	if l.postcodes != "" {
+		c.Postcodes = strings.Split(l.postcodes, ",")
 	}
 	return c
 }
@@ -209,11 +217,40 @@ func (d *Data) communeLine(i int) string {
 	return line[:strings.IndexByte(line, '\n')]
 }
 
-// communeFields splits a line "insee<TAB>name<TAB>postcodes".
-func communeFields(line string) (code, name, postcodes string) {
-	code, rest, _ := strings.Cut(line, "\t")
-	name, postcodes, _ = strings.Cut(rest, "\t")
-	return code, name, postcodes
+// communeLine is a line of the communes table, split.
+type communeLine struct {
+	code, name, postcodes, epci, hundreds string
+	extra                                 bool // more fields than five
+}
+
+// communeFields splits a line
+// "insee<TAB>name<TAB>postcodes<TAB>epci<TAB>population in hundreds".
+func communeFields(line string) communeLine {
+	var l communeLine
+	l.code, line, _ = strings.Cut(line, "\t")
+	l.name, line, _ = strings.Cut(line, "\t")
+	l.postcodes, line, _ = strings.Cut(line, "\t")
+	l.epci, line, _ = strings.Cut(line, "\t")
+	l.hundreds, _, l.extra = strings.Cut(line, "\t")
+	return l
+}
+
+// population reads the hundreds column, which Load checked.
+func (l communeLine) population() int {
+	n := 0
+	for i := range len(l.hundreds) {
+		n = n*10 + int(l.hundreds[i]-'0')
+	}
+	return n * 100
+}
+
+// valid checks a line's shape: the lookups then read it without checks.
+func (l communeLine) valid() bool {
+	if len(l.code) != 5 || l.name == "" || l.extra || (l.epci != "" && len(l.epci) != 9) ||
+		l.hundreds == "" || len(l.hundreds) > 6 || strings.Trim(l.hundreds, "0123456789") != "" {
+		return false
+	}
+	return strings.Trim(l.epci, "0123456789") == ""
 }
 
 // departementOf reads the département from an INSEE code: its first two
@@ -337,10 +374,11 @@ func (d *Data) loadCommunes() error {
 		if l == "" || l[0] == '#' {
 			continue
 		}
-		code, name, pcs := communeFields(l)
-		if len(code) != 5 || name == "" || strings.IndexByte(pcs, '\t') >= 0 {
-			return fmt.Errorf("line %d: want insee<TAB>name<TAB>postcodes", line)
+		cl := communeFields(l)
+		if !cl.valid() {
+			return fmt.Errorf("line %d: want insee<TAB>name<TAB>postcodes<TAB>epci<TAB>population in hundreds", line)
 		}
+		code, pcs := cl.code, cl.postcodes
 		if n := len(d.communeAt); n > 0 && text[d.communeAt[n-1]:d.communeAt[n-1]+5] >= code {
 			return fmt.Errorf("line %d: %s not sorted or duplicated", line, code)
 		}

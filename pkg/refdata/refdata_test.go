@@ -186,13 +186,15 @@ func TestCommune(t *testing.T) {
 		want  Commune
 		ok    bool
 	}{
-		{"91228", Commune{"91228", "Évry-Courcouronnes", "91", "11", []string{"91000", "91080"}}, true},
-		{" 91228 ", Commune{"91228", "Évry-Courcouronnes", "91", "11", []string{"91000", "91080"}}, true},
-		{"2A004", Commune{"2A004", "Ajaccio", "2A", "94", []string{"20000", "20090", "20167"}}, true},
-		{"2a004", Commune{"2A004", "Ajaccio", "2A", "94", []string{"20000", "20090", "20167"}}, true},
-		{"97411", Commune{"97411", "Saint-Denis", "974", "04", []string{"97400", "97417", "97490"}}, true},
-		{"01001", Commune{"01001", "L'Abergement-Clémenciat", "01", "84", []string{"01400"}}, true},
-		{"98412", Commune{"98412", "Archipel des Kerguelen", "984", "984", nil}, true},
+		{"91228", Commune{"91228", "Évry-Courcouronnes", "91", "11", []string{"91000", "91080"}, "200059228", 66900}, true},
+		{" 91228 ", Commune{"91228", "Évry-Courcouronnes", "91", "11", []string{"91000", "91080"}, "200059228", 66900}, true},
+		{"2A004", Commune{"2A004", "Ajaccio", "2A", "94", []string{"20000", "20090", "20167"}, "242010056", 76300}, true},
+		{"2a004", Commune{"2A004", "Ajaccio", "2A", "94", []string{"20000", "20090", "20167"}, "242010056", 76300}, true},
+		{"97411", Commune{"97411", "Saint-Denis", "974", "04", []string{"97400", "97417", "97490"}, "249740119", 155600}, true},
+		{"01001", Commune{"01001", "L'Abergement-Clémenciat", "01", "84", []string{"01400"}, "200069193", 900}, true},
+		{"98412", Commune{"98412", "Archipel des Kerguelen", "984", "984", nil, "", 0}, true},
+		// An island commune of no intercommunalité.
+		{"29155", Commune{"29155", "Ouessant", "29", "53", []string{"29242"}, "", 900}, true},
 		{"99999", Commune{}, false},
 		{"91", Commune{}, false},
 		{"", Commune{}, false},
@@ -207,7 +209,7 @@ func TestCommune(t *testing.T) {
 
 func equalCommune(a, b Commune) bool {
 	return a.Code == b.Code && a.Name == b.Name && a.Departement == b.Departement &&
-		a.Region == b.Region && slices.Equal(a.Postcodes, b.Postcodes)
+		a.Region == b.Region && slices.Equal(a.Postcodes, b.Postcodes) && a.EPCI == b.EPCI && a.Population == b.Population
 }
 
 // Every commune resolves to a département and a région that exist, and can be
@@ -221,6 +223,9 @@ func TestCommunesConsistent(t *testing.T) {
 		}
 		if _, ok := d.Region(c.Region); !ok {
 			t.Errorf("%s: région %q unknown", c.Code, c.Region)
+		}
+		if _, ok := d.EPCI(c.EPCI); c.EPCI != "" && !ok {
+			t.Errorf("%s: EPCI %q unknown", c.Code, c.EPCI)
 		}
 		if got, ok := d.Commune(c.Code); !ok || got.Code != c.Code {
 			t.Errorf("Commune(%q) = %+v, %v", c.Code, got, ok)
@@ -428,5 +433,44 @@ func BenchmarkSearchNAF(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		d.SearchNAF("boulangerie pâtisserie", 10)
+	}
+}
+
+// The membership comes from the npm package's epci.json: every EPCI has
+// members, all but the 98 communes outside any EPCI belong to one, and the
+// known cases hold.
+func TestEPCIMembership(t *testing.T) {
+	d := data(t)
+	members := map[string]int{}
+	without := 0
+	for i := range d.communeAt {
+		c := d.commune(i)
+		if c.EPCI == "" {
+			without++
+			continue
+		}
+		members[c.EPCI]++
+	}
+	if without != 98 {
+		t.Errorf("%d communes in no EPCI, want 98", without)
+	}
+	if len(members) != d.Stats().EPCIs {
+		t.Errorf("%d EPCI have members, want all %d", len(members), d.Stats().EPCIs)
+	}
+	tests := []struct{ insee, epci, name string }{
+		{"91228", "200059228", "CA Grand Paris Sud Seine Essonne Sénart"}, // Évry-Courcouronnes
+		{"91174", "200059228", "CA Grand Paris Sud Seine Essonne Sénart"}, // Corbeil-Essonnes
+		{"75056", "200054781", "Métropole du Grand Paris"},
+		{"2A004", "242010056", "CA du Pays Ajaccien"},
+	}
+	for _, tt := range tests {
+		c, ok := d.Commune(tt.insee)
+		if !ok || c.EPCI != tt.epci {
+			t.Errorf("Commune(%s).EPCI = %q, %v; want %s", tt.insee, c.EPCI, ok, tt.epci)
+			continue
+		}
+		if e, ok := d.EPCI(c.EPCI); !ok || e.Name != tt.name {
+			t.Errorf("EPCI(%s) = %+v, %v; want %q", c.EPCI, e, ok, tt.name)
+		}
 	}
 }

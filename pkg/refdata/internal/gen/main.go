@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -38,8 +39,15 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
 	src := fs.String("src", "../../../shared/data", "directory holding the source reference data")
 	out := fs.String("out", "data", "directory to write the embedded files to")
+	members := fs.String("members", "internal/gen/source/epci-membres.tsv", "EPCI membership extract (see -decoupage)")
+	decoupage := fs.String("decoupage", "", "if set, the data directory of the unpacked npm package @etalab/decoupage-administratif@6.0.0: -members is rewritten from its epci.json first")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *decoupage != "" {
+		if err := extractMembers(*decoupage, *src, *members); err != nil {
+			return fmt.Errorf("members: %w", err)
+		}
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
@@ -49,7 +57,7 @@ func run(args []string) error {
 		fn   func(src, out string) error
 	}{
 		{"naf", genNAF},
-		{"communes", genCommunes},
+		{"communes", func(src, out string) error { return genCommunes(src, *members, out) }},
 		{"departements", genDepartements},
 		{"regions", genRegions},
 		{"epci", genEPCI},
@@ -159,12 +167,17 @@ func departementOf(insee string) string {
 	return insee[:2]
 }
 
-func genCommunes(src, out string) error {
+func genCommunes(src, membersPath, out string) error {
 	var in []struct {
 		Code, Nom, Departement, Region string
 		CodesPostaux                   []string
+		Population                     int
 	}
 	if err := readJSON(filepath.Join(src, "communes.json"), &in); err != nil {
+		return err
+	}
+	epciOf, err := readMembers(membersPath)
+	if err != nil {
 		return err
 	}
 	var deps []struct{ Code, Region string }
@@ -175,7 +188,8 @@ func genCommunes(src, out string) error {
 	for _, d := range deps {
 		regionOf[d.Code] = d.Region
 	}
-	t := &table{header: "insee\tname\tpostcodes (comma-separated); département = insee[:2], insee[:3] for 97x/98x; région from departements.tsv"}
+	t := &table{header: "insee\tname\tpostcodes (comma-separated)\tEPCI SIREN (empty: none)\tpopulation in hundreds, rounded; département = insee[:2], insee[:3] for 97x/98x; région from departements.tsv"}
+	known := make(map[string]bool, len(in))
 	for _, c := range in {
 		if len(c.Code) != 5 {
 			return fmt.Errorf("commune code %q", c.Code)
@@ -194,8 +208,17 @@ func genCommunes(src, out string) error {
 				return fmt.Errorf("commune %s: postcode %q", c.Code, pc)
 			}
 		}
-		if err := t.add(c.Code, c.Nom, strings.Join(pcs, ",")); err != nil {
+		// The population only ranks name search results, so hundreds are
+		// enough and cost a third of the digits in the compressed table.
+		pop := strconv.Itoa((c.Population + 50) / 100)
+		if err := t.add(c.Code, c.Nom, strings.Join(pcs, ","), epciOf[c.Code], pop); err != nil {
 			return err
+		}
+		known[c.Code] = true
+	}
+	for code := range epciOf {
+		if !known[code] {
+			return fmt.Errorf("EPCI member %s is not a current commune", code)
 		}
 	}
 	// Gzipped because the plain table is about 850 kB, most of the embedded size;
@@ -327,11 +350,18 @@ change the sources or the generator and regenerate. The files are sorted and rep
 | file | content | from |
 | --- | --- | --- |
 | naf.tsv | id, label for every NAF rév. 2 level (division, group, class, sub-class) | naf-rev2.json |
-| communes.tsv.gz | INSEE code, name, postcodes (comma-joined); the département is read from the code and the région from departements.tsv (the generator checks both against the source); population dropped; no EPCI: the shared communes.json has no EPCI field, despite its description below | communes.json |
+| communes.tsv.gz | INSEE code, name, postcodes (comma-joined), EPCI SIREN (empty for the 98 communes in none), population in hundreds (rounded, only to rank name searches); the département is read from the code and the région from departements.tsv (the generator checks both against the source) | communes.json; EPCI from internal/gen/source/epci-membres.tsv |
 | departements.tsv | code, name, région | departements.json |
 | regions.tsv | code, name | regions.json |
 | epci.tsv | SIREN, type, name | epci.json |
 | artisanat.tsv | NAF sub-class, always or partly, family, note (label and source dropped: naf.tsv has the label, the sources are listed below) | artisanat-naf.csv |
+
+The shared communes.json has no EPCI field, despite its description below. The membership
+comes from data/epci.json (each EPCI's ` + "`membres`" + `) of the npm package
+@etalab/decoupage-administratif 6.0.0 (licence MIT, the release the shared extracts come from),
+kept as internal/gen/source/epci-membres.tsv (one line per EPCI: SIREN, member INSEE codes). To
+refresh it: ` + "`npm pack @etalab/decoupage-administratif@6.0.0`" + `, untar, and run the generator with
+` + "`-decoupage <package>/data`" + `.
 
 artisanat-rules.md is not embedded: it holds rules, which belong to the services that apply
 them, not lookups.

@@ -104,6 +104,9 @@ type BuyerSearch struct {
 	// names only EPCI or no area (national). It is the events' territory
 	// token and the département the router checks.
 	Territory string
+	// EPCI is the search's home intercommunalité: that of the first
+	// commune listed, else the first EPCI listed; the routing carries it.
+	EPCI string
 	// Covered are the départements listed and those of the listed
 	// communes, sorted.
 	Covered     []string
@@ -150,7 +153,11 @@ func NewBuyerSearch(id string, in BuyerSearchInput, ref SearchReference, router 
 	if err := ps.err(); err != nil {
 		return BuyerSearch{}, err
 	}
-	b.Routing = routeSearch(router, ref, b.Sectors, b.HeadcountMin, b.Territory)
+	// The routing table decides from the chambers the sectors involve, for
+	// the smallest business sought, with the droit de suite when a fonds
+	// is sought.
+	b.Routing = router.Route(routing.Input{Request: routing.RequestBuyerSearch, Sectors: b.Sectors, Headcount: b.HeadcountMin,
+		Departement: b.Territory, EPCI: b.EPCI, TakeoverOfArtisanFonds: slices.Contains(b.DealTypes, events.DealFonds)})
 	return b, nil
 }
 
@@ -232,7 +239,7 @@ func areas(ps *Problems, b *BuyerSearch, in BuyerSearchInput, ref SearchReferenc
 		}
 		covered[c.Departement] = true
 		if b.Territory == "" {
-			b.Territory = c.Departement
+			b.Territory, b.EPCI = c.Departement, c.EPCI
 		}
 	}
 	for i, code := range in.EPCIs {
@@ -244,6 +251,9 @@ func areas(ps *Problems, b *BuyerSearch, in BuyerSearchInput, ref SearchReferenc
 		if !slices.Contains(b.EPCIs, e.Code) {
 			b.EPCIs = append(b.EPCIs, e.Code)
 		}
+	}
+	if b.EPCI == "" && len(b.EPCIs) > 0 {
+		b.EPCI = b.EPCIs[0]
 	}
 	var firstDept string
 	for i, code := range in.Departements {
@@ -267,73 +277,6 @@ func areas(ps *Problems, b *BuyerSearch, in BuyerSearchInput, ref SearchReferenc
 		b.Covered = append(b.Covered, d)
 	}
 	slices.Sort(b.Covered)
-}
-
-// routeSearch decides the chambers of a search from every NAF sub-class its
-// sectors cover, routed as a business of the smallest size sought: all
-// artisanal (CMA alone) -> CMA; all commercial (CCI alone) -> CCI; a mix ->
-// both, the chamber of the first sector leading; neither chamber for any
-// (farming, liberal professions) -> neither, with the router's advice.
-//
-// TODO(routing): these "search-*" rules belong in the routing table; the
-// router would need a list of NAF ids at any level and a takeover flag (the
-// droit de suite keeps a buyer of an artisan's fonds with 11 to 99
-// employees in the secteur des métiers).
-func routeSearch(router routing.Router, ref SearchReference, sectors []string, headcount int, territory string) events.Routing {
-	var first events.Routing // the first decision that names a chamber
-	var none events.Routing  // the first decision that names none
-	involved := map[string]bool{}
-	for _, s := range sectors {
-		for _, e := range ref.SearchNAF(s, 1000) {
-			d := router.Route(routing.Input{NAFCode: e.Code, Headcount: headcount})
-			switch {
-			case d.LeadChamber == "" && none.RuleID == "":
-				none = d
-			case d.LeadChamber != "" && first.LeadChamber == "":
-				first = d
-			}
-			for _, c := range []string{d.LeadChamber, d.SecondaryChamber} {
-				if c != "" {
-					involved[c] = true
-				}
-			}
-		}
-	}
-	// The territory decision carries what the router adds beyond the
-	// chambers (out of territory, rules version...); its chambers and
-	// reason are replaced below.
-	var base events.Routing
-	if sub := ref.SearchNAF(sectors[0], 1); len(sub) > 0 {
-		base = router.Route(routing.Input{NAFCode: sub[0].Code, Headcount: headcount, Departement: territory})
-	}
-	r := base
-	r.LeadChamber, r.SecondaryChamber = "", ""
-	switch {
-	case len(involved) == 0:
-		r.RuleID = "search-no-chamber"
-		r.Reason = "Aucun des secteurs recherchés ne relève de la CCI ou de la CMA. " + none.Reason
-	case len(involved) == 1 && involved[events.ChamberCMA]:
-		r.LeadChamber, r.RuleID = events.ChamberCMA, "search-artisanal"
-		r.Reason = fmt.Sprintf("Tous les secteurs recherchés sont artisanaux pour une entreprise de moins de %d salariés : la CMA accompagne le repreneur.", artisanalHeadcountLimit)
-	case len(involved) == 1:
-		r.LeadChamber, r.RuleID = events.ChamberCCI, "search-commercial"
-		r.Reason = "Les secteurs recherchés ne sont pas artisanaux : la CCI accompagne le repreneur."
-	default:
-		r.LeadChamber, r.SecondaryChamber, r.RuleID = first.LeadChamber, other(first.LeadChamber), "search-mixed"
-		r.Reason = fmt.Sprintf("Les secteurs recherchés relèvent des deux chambres (activités artisanales et commerciales) : la %s, compétente pour le premier secteur indiqué, accompagne le repreneur ; la %s suit la recherche.",
-			r.LeadChamber, r.SecondaryChamber)
-	}
-	if r.OutOfTerritory {
-		r.Reason += " La zone recherchée est hors du territoire servi : la recherche sera transmise aux chambres compétentes."
-	}
-	return r
-}
-
-func other(chamber string) string {
-	if chamber == events.ChamberCMA {
-		return events.ChamberCCI
-	}
-	return events.ChamberCMA
 }
 
 // Submitted is the event announcing the search, without personal data:

@@ -50,7 +50,7 @@ func TestNewBuyerSearchAcceptsAndNormalisesAValidSearch(t *testing.T) {
 		{"lead chamber", b.Routing.LeadChamber, events.ChamberCMA},
 		// 10.71 includes the terminaux de cuisson (10.71B), commercial.
 		{"secondary chamber", b.Routing.SecondaryChamber, events.ChamberCCI},
-		{"rule", b.Routing.RuleID, "search-mixed"},
+		{"rule", b.Routing.RuleID, "search-mixed-cma-first"},
 		{"out of territory", b.Routing.OutOfTerritory, false},
 		{"submitted at", b.SubmittedAt, now.UTC()},
 	}
@@ -74,10 +74,10 @@ func TestNewBuyerSearchRoutesBySectors(t *testing.T) {
 	}{
 		{"bakery and hairdresser: artisanal", []string{"10.71C", "96.02A"}, 0, "CMA", "", "search-artisanal"},
 		{"supermarket and wholesale: commercial", []string{"47.11F", "46"}, 0, "CCI", "", "search-commercial"},
-		{"bakery first, then supermarket", []string{"10.71C", "47.11F"}, 0, "CMA", "CCI", "search-mixed"},
-		{"supermarket first, then bakery", []string{"47.11F", "10.71C"}, 3, "CCI", "CMA", "search-mixed"},
-		{"food retail group: butchers and grocers", []string{"47.2"}, 0, "CCI", "CMA", "search-mixed"},
-		{"bakery with 12 employees or more", []string{"10.71C"}, 12, "CCI", "CMA", "search-mixed"},
+		{"bakery first, then supermarket", []string{"10.71C", "47.11F"}, 0, "CMA", "CCI", "search-mixed-cma-first"},
+		{"supermarket first, then bakery", []string{"47.11F", "10.71C"}, 3, "CCI", "CMA", "search-mixed-cci-first"},
+		{"food retail group: butchers and grocers", []string{"47.2"}, 0, "CCI", "CMA", "search-mixed-cci-first"},
+		{"bakery with 12 employees or more", []string{"10.71C"}, 12, "CMA", "CCI", "search-mixed-cma-first"},
 		{"law firm: neither chamber", []string{"69.10Z"}, 0, "", "", "search-no-chamber"},
 		{"law firm and supermarket", []string{"69.10Z", "47.11F"}, 0, "CCI", "", "search-commercial"},
 	}
@@ -108,12 +108,14 @@ func TestNewBuyerSearchTerritory(t *testing.T) {
 		mobility               string
 		territory, covered     string
 		outOfTerritory         bool
+		epci                   string
 	}{
-		{"first commune decides", []string{"75056", "91228"}, nil, []string{"91"}, "local", "75", "75,91", true},
-		{"département when no commune", nil, nil, []string{"2a", "91"}, "local", "2A", "2A,91", true},
-		{"served département", nil, nil, []string{"91"}, "local", "91", "91", false},
-		{"EPCI only: no territory", nil, []string{"200059228"}, nil, "local", "", "", false},
-		{"nationwide without areas", nil, nil, nil, "national", "", "", false},
+		{"first commune decides", []string{"75056", "91228"}, []string{"200059228"}, []string{"91"}, "local", "75", "75,91", true, "200054781"},
+		{"département when no commune", nil, nil, []string{"2a", "91"}, "local", "2A", "2A,91", true, ""},
+		{"served département", nil, nil, []string{"91"}, "local", "91", "91", false, ""},
+		{"EPCI only: no territory", nil, []string{"200059228", "200054781"}, nil, "local", "", "", false, "200059228"},
+		{"commune without EPCI, then an EPCI", []string{"29155"}, []string{"200059228"}, nil, "local", "29", "29", true, "200059228"},
+		{"nationwide without areas", nil, nil, nil, "national", "", "", false, ""},
 	}
 	for _, tt := range tests {
 		in := validSearch()
@@ -125,6 +127,9 @@ func TestNewBuyerSearchTerritory(t *testing.T) {
 		if b.Territory != tt.territory || strings.Join(b.Covered, ",") != tt.covered || b.Routing.OutOfTerritory != tt.outOfTerritory {
 			t.Errorf("%s: territory %q, covered %v, out of territory %v; want %q, %s, %v", tt.name,
 				b.Territory, b.Covered, b.Routing.OutOfTerritory, tt.territory, tt.covered, tt.outOfTerritory)
+		}
+		if b.EPCI != tt.epci || b.Routing.EPCI != tt.epci {
+			t.Errorf("%s: EPCI %q, routing EPCI %q; want %q", tt.name, b.EPCI, b.Routing.EPCI, tt.epci)
 		}
 	}
 }

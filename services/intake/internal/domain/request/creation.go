@@ -87,7 +87,8 @@ func NewCreation(id string, in CreationInput, ref Reference, router routing.Rout
 	if err := ps.err(); err != nil {
 		return Creation{}, err
 	}
-	c.Routing = router.Route(routing.Input{NAFCode: c.NAFCode, Headcount: c.PlannedHeadcount, Departement: c.Commune.Departement})
+	c.Routing = router.Route(routing.Input{Request: routing.RequestCreation, NAFCode: c.NAFCode, Headcount: c.PlannedHeadcount,
+		Departement: c.Commune.Departement, EPCI: c.Commune.EPCI})
 	return c, nil
 }
 

@@ -67,6 +67,7 @@ func TestNewCreationAcceptsAndNormalisesAValidRequest(t *testing.T) {
 		{"lead chamber", c.Routing.LeadChamber, events.ChamberCMA},
 		{"rule", c.Routing.RuleID, "artisanal-always-small"},
 		{"out of territory", c.Routing.OutOfTerritory, false},
+		{"EPCI", c.Routing.EPCI, "200059228"}, // Grand Paris Sud, Évry-Courcouronnes's
 	}
 	for _, ck := range checks {
 		if ck.got != ck.want {

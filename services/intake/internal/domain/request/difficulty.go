@@ -87,7 +87,8 @@ func NewDifficulty(id string, in DifficultyInput, ref Reference, router routing.
 	d.Answers = maps.Clone(in.Answers)
 	d.Score = Score(d.Answers)
 	d.Level = th.Level(d.Score)
-	d.Routing = router.Route(routing.Input{NAFCode: d.NAFCode, Headcount: d.Headcount, Departement: d.Commune.Departement})
+	d.Routing = router.Route(routing.Input{Request: routing.RequestDifficulty, NAFCode: d.NAFCode, Headcount: d.Headcount,
+		Departement: d.Commune.Departement, EPCI: d.Commune.EPCI})
 	return d, nil
 }
 

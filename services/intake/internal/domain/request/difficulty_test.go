@@ -71,7 +71,7 @@ func TestNewDifficultyAcceptsScoresAndRoutesAValidReport(t *testing.T) {
 		{"score", d.Score, 51},
 		{"level", d.Level, request.LevelCallBack},
 		{"thresholds", d.Thresholds, request.DefaultThresholds()},
-		{"routing", d.Routing, router.Route(routing.Input{NAFCode: "56.10A", Headcount: 6, Departement: "91"})},
+		{"routing", d.Routing, router.Route(routing.Input{NAFCode: "56.10A", Headcount: 6, Departement: "91", EPCI: "200059228"})},
 		{"submitted at", d.SubmittedAt, now.UTC()},
 	}
 	for _, ck := range checks {
@@ -93,7 +93,7 @@ func TestNewDifficultyWithoutNAF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.NAFCode != "" || d.Routing != router.Route(routing.Input{Headcount: 6, Departement: "91"}) {
+	if d.NAFCode != "" || d.Routing != router.Route(routing.Input{Headcount: 6, Departement: "91", EPCI: "200059228"}) {
 		t.Errorf("NAF %q, routing %+v: want no NAF and the router's decision for an unknown activity", d.NAFCode, d.Routing)
 	}
 	if ev := d.Reported(); ev.NAFCode != "" || ev.NAFVersion != "" {

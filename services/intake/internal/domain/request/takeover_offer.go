@@ -18,14 +18,6 @@ const (
 	MinAskingPrice = 1
 )
 
-// Droit de suite: a buyer who takes over the fonds of a registered artisan
-// may register in the secteur des métiers with 11 to 99 employees (ex-art.
-// 19 I loi 96-603 as amended by loi PACTE; see shared/data/artisanat-rules.md).
-const (
-	artisanalHeadcountLimit = 11
-	droitDeSuiteTakeoverMax = 99
-)
-
 // RevenueBands are the yearly revenue bands of a business for sale.
 var RevenueBands = Choices{
 	{"lt_100k", "Moins de 100 000 €"},
@@ -103,7 +95,7 @@ type TakeoverReference interface {
 }
 
 // NewTakeoverOffer validates input and routes the offer by the business's
-// activity and headcount. All problems are reported at once.
+// activity, headcount and whether its fonds is for sale. All problems are reported at once.
 func NewTakeoverOffer(id string, in TakeoverOfferInput, ref TakeoverReference, router routing.Router, now time.Time) (TakeoverOffer, error) {
 	var ps Problems
 	o := TakeoverOffer{ID: id, SubmittedAt: now.UTC(), Headcount: in.Headcount, AskingPrice: in.AskingPrice, Confidential: in.Confidential}
@@ -131,28 +123,12 @@ func NewTakeoverOffer(id string, in TakeoverOfferInput, ref TakeoverReference, r
 	if err := ps.err(); err != nil {
 		return TakeoverOffer{}, err
 	}
-	// TODO(routing): the router cannot yet tell a takeover from a creation;
-	// the droit de suite is added to the reason here until it can.
-	o.Routing = router.Route(routing.Input{NAFCode: o.NAFCode, Headcount: o.Headcount, Departement: o.Commune.Departement})
-	if art, ok := ref.Artisanat(o.NAFCode); ok && o.droitDeSuite() {
-		o.Routing.Reason += fmt.Sprintf(" Pour la reprise : l'activité étant %s artisanale, le repreneur du fonds pourra s'immatriculer au secteur des métiers avec %d à %d salariés (droit de suite) ; la CMA reste compétente pour l'accompagner.",
-			artisanalWord(art.Kind), artisanalHeadcountLimit, droitDeSuiteTakeoverMax)
-	}
+	// A fonds for sale is the case of the droit de suite at takeover: its
+	// buyer may register in the secteur des métiers with 11 to 99
+	// employees. The routing table decides what follows.
+	o.Routing = router.Route(routing.Input{Request: routing.RequestTakeoverOffer, NAFCode: o.NAFCode, Headcount: o.Headcount,
+		Departement: o.Commune.Departement, EPCI: o.Commune.EPCI, TakeoverOfArtisanFonds: slices.Contains(o.DealTypes, events.DealFonds)})
 	return o, nil
-}
-
-// droitDeSuite: the fonds is for sale and the headcount is in the range
-// where only the droit de suite keeps the buyer in the secteur des métiers.
-func (o TakeoverOffer) droitDeSuite() bool {
-	return slices.Contains(o.DealTypes, events.DealFonds) &&
-		o.Headcount >= artisanalHeadcountLimit && o.Headcount <= droitDeSuiteTakeoverMax
-}
-
-func artisanalWord(k refdata.ArtisanalKind) string {
-	if k == refdata.ArtisanalPartly {
-		return "en partie"
-	}
-	return "entièrement"
 }
 
 // Submitted is the event announcing the offer, without personal data. A

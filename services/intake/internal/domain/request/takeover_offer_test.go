@@ -37,7 +37,7 @@ func TestNewTakeoverOfferAcceptsAndNormalisesAValidOffer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("NewTakeoverOffer: %v", err)
 	}
-	want := router.Route(routing.Input{NAFCode: "10.71C", Headcount: 4, Departement: "91"})
+	want := router.Route(routing.Input{NAFCode: "10.71C", Headcount: 4, Departement: "91", EPCI: "200059228"})
 	checks := []struct {
 		what      string
 		got, want any
@@ -178,23 +178,26 @@ func TestNewTakeoverOfferAcceptsLimits(t *testing.T) {
 // The reason notes the droit de suite when the fonds of an artisanal
 // business with 11 to 99 employees is for sale: its buyer may register in
 // the secteur des métiers.
-func TestNewTakeoverOfferNotesTheDroitDeSuite(t *testing.T) {
+// The routing table applies the droit de suite to a fonds for sale: its
+// buyer may register at the CMA with 11 to 99 employees.
+func TestNewTakeoverOfferRoutesTheDroitDeSuite(t *testing.T) {
 	t.Parallel()
 	ref, router := setup(t)
 	tests := []struct {
-		name      string
-		naf       string
-		headcount int
-		deals     []string
-		note      bool
+		name            string
+		naf             string
+		headcount       int
+		deals           []string
+		rule            string
+		lead, secondary string
 	}{
-		{"bakery, 11 employees, fonds", "10.71C", 11, []string{"fonds"}, true},
-		{"bakery, 99 employees, fonds and premises", "10.71C", 99, []string{"fonds", "murs"}, true},
-		{"fishmonger (partly artisanal), 20 employees, fonds", "47.23Z", 20, []string{"fonds"}, true},
-		{"bakery, 10 employees: artisanal anyway", "10.71C", 10, []string{"fonds"}, false},
-		{"bakery, 100 employees: beyond the droit de suite", "10.71C", 100, []string{"fonds"}, false},
-		{"bakery, 14 employees, shares only", "10.71C", 14, []string{"titres"}, false},
-		{"supermarket, 14 employees, fonds", "47.11F", 14, []string{"fonds"}, false},
+		{"bakery, 11 employees, fonds", "10.71C", 11, []string{"fonds"}, "takeover-offer-fonds-droit-de-suite", "CMA", "CCI"},
+		{"bakery, 99 employees, fonds and premises", "10.71C", 99, []string{"fonds", "murs"}, "takeover-offer-fonds-droit-de-suite", "CMA", "CCI"},
+		{"fishmonger (partly artisanal), 20 employees, fonds", "47.23Z", 20, []string{"fonds"}, "takeover-offer-fonds-droit-de-suite-partly", "CMA", "CCI"},
+		{"bakery, 10 employees: artisanal anyway", "10.71C", 10, []string{"fonds"}, "artisanal-always-small", "CMA", ""},
+		{"bakery, 100 employees: beyond the droit de suite", "10.71C", 100, []string{"fonds"}, "artisanal-always-large", "CCI", "CMA"},
+		{"bakery, 14 employees, shares only", "10.71C", 14, []string{"titres"}, "artisanal-always-large", "CCI", "CMA"},
+		{"supermarket, 14 employees, fonds", "47.11F", 14, []string{"fonds"}, "commercial", "CCI", ""},
 	}
 	for _, tt := range tests {
 		in := validOffer()
@@ -203,13 +206,12 @@ func TestNewTakeoverOfferNotesTheDroitDeSuite(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
-		plain := router.Route(routing.Input{NAFCode: tt.naf, Headcount: tt.headcount, Departement: "91"})
-		if o.Routing.RuleID != plain.RuleID || o.Routing.LeadChamber != plain.LeadChamber || o.Routing.SecondaryChamber != plain.SecondaryChamber {
-			t.Errorf("%s: routing %+v, want the router's %+v", tt.name, o.Routing, plain)
+		r := o.Routing
+		if r.RuleID != tt.rule || r.LeadChamber != tt.lead || r.SecondaryChamber != tt.secondary || r.EPCI != "200059228" {
+			t.Errorf("%s: routing %+v, want %s/%s by %s with the EPCI", tt.name, r, tt.lead, tt.secondary, tt.rule)
 		}
-		if note := strings.Contains(o.Routing.Reason, "Pour la reprise : ") && strings.Contains(o.Routing.Reason, "11 à 99 salariés (droit de suite)"); note != tt.note ||
-			!strings.HasPrefix(o.Routing.Reason, plain.Reason) {
-			t.Errorf("%s: reason %q, want the router's %q with droit de suite note %v", tt.name, o.Routing.Reason, plain.Reason, tt.note)
+		if droit := strings.Contains(r.Reason, "11 à 99 salariés (droit de suite)"); droit != strings.HasPrefix(tt.rule, "takeover-offer-") {
+			t.Errorf("%s: reason %q mentions the droit de suite: %v", tt.name, r.Reason, droit)
 		}
 	}
 }
@@ -245,9 +247,14 @@ func TestTakeoverOfferSubmitted(t *testing.T) {
 		if err := sub.Validate(); err != nil {
 			t.Errorf("confidential %v: Submitted() breaks the event contract: %v", confidential, err)
 		}
+		// The EPCI is territory, kept even for a confidential offer; the
+		// commune is not, nor its name.
+		if sub.Routing.EPCI != "200059228" {
+			t.Errorf("confidential %v: routing EPCI %q, want Grand Paris Sud's", confidential, sub.Routing.EPCI)
+		}
 		personal := []string{"Marc", "Lefèvre", "marc.lefevre", "xemple", "+33123456789", "01 23 45 67 89", "Lyon"}
 		if confidential {
-			personal = append(personal, "44306184100047", "443061841", "91228")
+			personal = append(personal, "44306184100047", "443061841", "91228", "Évry", "Courcouronnes", "91000")
 		}
 		for _, s := range personal {
 			if strings.Contains(string(got), s) {

@@ -23,6 +23,11 @@ func FuzzParseRules(f *testing.F) {
 		{NAFCode: "69.10Z", Headcount: -1, Departement: "2A"},
 		{NAFCode: "01.62Z", Headcount: 1 << 40},
 		{NAFCode: "not a code {naf}", Departement: "{departement}"},
+		{Request: routing.RequestTakeoverOffer, NAFCode: "10.71C", Headcount: 20, TakeoverOfArtisanFonds: true},
+		{Request: routing.RequestBuyerSearch, Sectors: []string{"10.71C", "47", "69.10Z"}, Headcount: 12, EPCI: "200059228"},
+		{Request: routing.RequestBuyerSearch, Sectors: []string{"01.1", "{sectors}"}},
+		{Request: routing.RequestBuyerSearch},
+		{Request: "unknown kind", NAFCode: "96.02A"},
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := routing.ParseRules(data)

@@ -1,7 +1,8 @@
-// Package routing is intake's "aiguillage": from the activity's NAF code,
-// the headcount (with the "droit de suite" of artisans) and the commune's
+// Package routing is intake's "aiguillage": from the kind of request, the
+// activity's NAF code (a buyer search's sectors), the headcount (with the
+// "droit de suite" of artisans, at takeover too) and the commune's
 // département, it decides which chamber leads a request, which one follows,
-// and says why in French.
+// and says why in French. The decision carries the commune's EPCI.
 //
 // The rules are data, not code: a versioned table (rules.json, embedded,
 // replaceable by a file through LoadRules) of ordered rules, the first that
@@ -19,8 +20,28 @@ import (
 	"github.com/ccicma/platform/pkg/refdata"
 )
 
+// The kinds of request the table's "request" condition names.
+const (
+	RequestCreation      = "creation"
+	RequestTakeoverOffer = "takeover_offer"
+	RequestBuyerSearch   = "buyer_search"
+	RequestDifficulty    = "difficulty"
+)
+
+// maxSearchSubclasses bounds the sub-classes a search's sectors may cover
+// (the whole nomenclature has 732).
+const maxSearchSubclasses = 1000
+
 // Input is what the decision depends on.
 type Input struct {
+	// Request is the kind of request (Request*); empty reads as a creation.
+	Request string
+	// Sectors are the NAF ids a buyer search names, at any level ("47",
+	// "47.1", "47.11", "47.11F"), canonical and checked, the main one
+	// first. Only buyer searches use them: each sub-class they cover is
+	// routed as a business of Headcount employees, and the table's
+	// "sectors" rules decide from the chambers involved.
+	Sectors []string
 	// NAFCode is the activity's NAF sub-class, written "47.11F" or
 	// "4711F"; empty when unknown. A code that is not a sub-class of the
 	// nomenclature counts as unknown.
@@ -29,12 +50,18 @@ type Input struct {
 	// Departement is the code of the commune's département; empty when
 	// the commune is unknown.
 	Departement string
+	// EPCI is the SIREN of the commune's intercommunalité, when known. It
+	// decides nothing: the decision carries it, with the département, to
+	// place the request in an advisor's territory.
+	EPCI string
 	// AlreadyRegistered: the business is already registered in the
 	// secteur des métiers (RNE), so the droit de suite keeps it artisanal
 	// below 250 employees.
 	AlreadyRegistered bool
 	// TakeoverOfArtisanFonds: the business takes over the fonds of a
-	// registered artisan, so it may register with 11 to 99 employees.
+	// registered artisan, so it may register with 11 to 99 employees. For
+	// a takeover offer: its fonds is for sale; for a buyer search: a fonds
+	// is sought.
 	TakeoverOfArtisanFonds bool
 }
 
@@ -44,6 +71,8 @@ type Reference interface {
 	NAF(code string) (refdata.NAFEntry, bool)
 	Artisanat(nafCode string) (refdata.ArtisanalActivity, bool)
 	Departement(code string) (refdata.Departement, bool)
+	// SearchNAF lists the sub-classes under a NAF id, for buyer searches.
+	SearchNAF(query string, limit int) []refdata.NAFEntry
 }
 
 // Router decides routings for the served départements.
@@ -88,6 +117,9 @@ func (r Router) Decide(in Input) Decision {
 		}
 	}
 	f := r.facts(in)
+	if f.in.Request == RequestBuyerSearch {
+		r.sectorFacts(rules, &f)
+	}
 	d := Decision{Input: f.in, NAFKnown: f.known, NAFVersion: refdata.NAFVersion,
 		Artisanal: f.art.Kind, Family: f.art.Family, Region: f.region}
 	rule := rules.first(f)
@@ -98,6 +130,7 @@ func (r Router) Decide(in Input) Decision {
 		RuleID:           rule.ID,
 		Reason:           f.render(rule.Then.Reason, rule.Then.TurnTo),
 		RulesVersion:     rules.Version(),
+		EPCI:             in.EPCI,
 	}
 	if in.Departement != "" && !slices.Contains(r.Departements, in.Departement) {
 		d.Routing.OutOfTerritory = true
@@ -124,9 +157,65 @@ type facts struct {
 	art         refdata.ArtisanalActivity // zero when not listed
 	departement string                    // "Essonne (91)", or the code alone
 	region      string
+	// For a buyer search: which chambers its sectors involve (sectors*),
+	// and the lead of the first sub-class that names one.
+	sectors   string
+	firstLead string
+}
+
+// The values of the "sectors" condition.
+const (
+	sectorsArtisanal  = "artisanal"  // the CMA alone
+	sectorsCommercial = "commercial" // the CCI alone
+	sectorsMixed      = "mixed"      // both chambers
+	sectorsNone       = "none"       // neither
+)
+
+// sectorFacts routes each sub-class a search's sectors cover, as a
+// business of the headcount sought, with the rules that are not about
+// sectors, and sums up the chambers involved. The search's own NAF code,
+// for the rules and reasons about one activity, is its first sub-class.
+func (r Router) sectorFacts(rules *Rules, f *facts) {
+	involved := map[string]bool{}
+	var first string
+	for _, s := range f.in.Sectors {
+		for _, e := range r.Ref.SearchNAF(s, maxSearchSubclasses) {
+			if first == "" {
+				first = e.Code
+			}
+			sub := r.facts(Input{Request: f.in.Request, NAFCode: e.Code, Headcount: f.in.Headcount,
+				AlreadyRegistered: f.in.AlreadyRegistered, TakeoverOfArtisanFonds: f.in.TakeoverOfArtisanFonds})
+			o := rules.first(sub).Then
+			if f.firstLead == "" {
+				f.firstLead = o.Lead
+			}
+			for _, c := range []string{o.Lead, o.Secondary} {
+				if c != "" {
+					involved[c] = true
+				}
+			}
+		}
+	}
+	switch {
+	case len(involved) == 2:
+		f.sectors = sectorsMixed
+	case involved[events.ChamberCMA]:
+		f.sectors = sectorsArtisanal
+	case involved[events.ChamberCCI]:
+		f.sectors = sectorsCommercial
+	default:
+		f.sectors = sectorsNone
+	}
+	if f.in.NAFCode == "" && first != "" {
+		one := r.facts(Input{NAFCode: first})
+		f.in.NAFCode, f.known, f.label, f.art = one.in.NAFCode, one.known, one.label, one.art
+	}
 }
 
 func (r Router) facts(in Input) facts {
+	if in.Request == "" {
+		in.Request = RequestCreation
+	}
 	f := facts{in: in, departement: in.Departement}
 	if c, ok := refdata.NormalizeNAF(in.NAFCode); ok {
 		if e, ok := r.Ref.NAF(c); ok {
@@ -153,6 +242,12 @@ func (r *Rules) first(f facts) Rule {
 }
 
 func (c Conditions) hold(f facts) bool {
+	if c.Request != nil && !slices.Contains(c.Request, f.in.Request) {
+		return false
+	}
+	if c.Sectors != "" && c.Sectors != f.sectors || c.FirstSectorLead != "" && c.FirstSectorLead != f.firstLead {
+		return false
+	}
 	if c.NAFMissing != nil && *c.NAFMissing == f.known {
 		return false
 	}
@@ -205,6 +300,7 @@ func (f facts) render(tmpl, turnTo string) string {
 		"{family}", family,
 		"{turn_to}", turnTo,
 		"{departement}", departement,
+		"{sectors}", strings.Join(f.in.Sectors, ", "),
 	).Replace(tmpl)
 }
 

@@ -1,6 +1,7 @@
 package routing_test
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -392,8 +393,8 @@ func TestDecisionRecordsItsGrounds(t *testing.T) {
 		t.Errorf("avocat: %+v, turn to %q; want neither chamber and where to turn", d.Routing, d.TurnTo)
 	}
 	want := in
-	want.NAFCode = "69.10Z"
-	if d.Input != want || d.Region != "11" {
+	want.NAFCode, want.Request = "69.10Z", routing.RequestCreation // an unnamed request is a creation
+	if !reflect.DeepEqual(d.Input, want) || d.Region != "11" {
 		t.Errorf("recorded input %+v, région %q; want %+v, 11", d.Input, d.Region, want)
 	}
 	if !d.Routing.OutOfTerritory || !strings.Contains(d.Routing.Reason, "Paris, 75") {

@@ -62,6 +62,16 @@ type Rule struct {
 
 // Conditions are tests on the Input. An absent (nil) condition always holds.
 type Conditions struct {
+	// Request lists the kinds of request the rule is for (Request*).
+	Request []string `json:"request,omitempty"`
+	// Sectors holds for a buyer search whose sectors involve the CMA alone
+	// ("artisanal"), the CCI alone ("commercial"), both ("mixed") or
+	// neither ("none"), each sub-class routed by the rules without a
+	// sectors condition. It needs request ["buyer_search"].
+	Sectors string `json:"sectors,omitempty"`
+	// FirstSectorLead is the chamber leading for the first sub-class of the
+	// search's sectors that names one; it needs a sectors condition.
+	FirstSectorLead string `json:"first_sector_lead,omitempty"`
 	// NAFMissing: true holds when the request has no known NAF sub-class,
 	// false when it has one.
 	NAFMissing *bool `json:"naf_missing,omitempty"`
@@ -93,7 +103,8 @@ type Outcome struct {
 	TurnTo string `json:"turn_to,omitempty"`
 	// Reason is the French sentence an advisor reads. Placeholders:
 	// {naf}, {naf_label}, {naf_version}, {headcount}, {employees} ("3
-	// salariés"), {family}, {turn_to}, {departement}.
+	// salariés"), {family}, {turn_to}, {departement}, {sectors} (a buyer
+	// search's NAF ids).
 	Reason string `json:"reason"`
 }
 
@@ -105,7 +116,7 @@ const (
 )
 
 // placeholders are the names a reason template may use.
-var placeholders = []string{"naf", "naf_label", "naf_version", "headcount", "employees", "family", "turn_to", "departement"}
+var placeholders = []string{"naf", "naf_label", "naf_version", "headcount", "employees", "family", "turn_to", "departement", "sectors"}
 
 var (
 	ruleIDPattern     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
@@ -133,6 +144,7 @@ func (r *Rules) Table() Table {
 	t.Rules = slices.Clone(t.Rules)
 	for i := range t.Rules {
 		t.Rules[i].When.NAFPrefixes = slices.Clone(t.Rules[i].When.NAFPrefixes)
+		t.Rules[i].When.Request = slices.Clone(t.Rules[i].When.Request)
 	}
 	return t
 }
@@ -354,11 +366,12 @@ func (r Rule) validate() error {
 
 func (c Conditions) isZero() bool {
 	return c.NAFMissing == nil && c.NAFArtisanal == "" && c.NAFPrefixes == nil && c.HeadcountMin == nil &&
-		c.HeadcountMax == nil && c.AlreadyRegistered == nil && c.TakeoverOfArtisanFonds == nil
+		c.HeadcountMax == nil && c.AlreadyRegistered == nil && c.TakeoverOfArtisanFonds == nil &&
+		c.Request == nil && c.Sectors == "" && c.FirstSectorLead == ""
 }
 
 func (c Conditions) validate() []error {
-	var errs []error
+	errs := c.validateRequest()
 	switch c.NAFArtisanal {
 	case "", artisanalAlways, artisanalPartly, artisanalNone:
 	default:
@@ -389,6 +402,41 @@ func (c Conditions) validate() []error {
 	}
 	return errs
 }
+
+// validateRequest checks the conditions on the kind of request and on a
+// search's sectors.
+func (c Conditions) validateRequest() []error {
+	var errs []error
+	if c.Request != nil && len(c.Request) == 0 {
+		errs = append(errs, errors.New("request is empty: leave it out to match every kind"))
+	}
+	for i, k := range c.Request {
+		if !slices.Contains(requestKinds, k) {
+			errs = append(errs, fmt.Errorf("request %q: want one of %s", k, strings.Join(requestKinds, ", ")))
+		}
+		if slices.Contains(c.Request[:i], k) {
+			errs = append(errs, fmt.Errorf("request %q given twice", k))
+		}
+	}
+	switch c.Sectors {
+	case "", sectorsArtisanal, sectorsCommercial, sectorsMixed, sectorsNone:
+	default:
+		errs = append(errs, fmt.Errorf("sectors %q: want artisanal, commercial, mixed or none", c.Sectors))
+	}
+	if c.Sectors != "" && !slices.Equal(c.Request, []string{RequestBuyerSearch}) {
+		errs = append(errs, fmt.Errorf("sectors needs request [%q]: only buyer searches have sectors", RequestBuyerSearch))
+	}
+	switch {
+	case c.FirstSectorLead != "" && c.Sectors == "":
+		errs = append(errs, errors.New("first_sector_lead needs a sectors condition"))
+	case c.FirstSectorLead != "" && c.FirstSectorLead != events.ChamberCCI && c.FirstSectorLead != events.ChamberCMA:
+		errs = append(errs, fmt.Errorf("first_sector_lead %q: want %s or %s", c.FirstSectorLead, events.ChamberCCI, events.ChamberCMA))
+	}
+	return errs
+}
+
+// requestKinds are the values of the request condition.
+var requestKinds = []string{RequestCreation, RequestTakeoverOffer, RequestBuyerSearch, RequestDifficulty}
 
 func (o Outcome) validate() []error {
 	var errs []error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -199,4 +200,34 @@ func TestBrowserSubmitDifficultyReport(t *testing.T) {
 	}
 	screenshot(t, ctx, "difficultes-status")
 	e.assertStored(t, 1)
+}
+
+// The commune typed by name: the script lists the communes of that name
+// as it is typed, the applicant picks one, and the request is routed with
+// that commune and its EPCI.
+func TestBrowserPickCommuneByName(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := tab(t)
+	do(t, ctx,
+		chromedp.Navigate(e.srv.URL+"/creation"),
+		fillCreation("Saint-Denis"),
+		chromedp.WaitVisible(chromedp.ID("project-commune-code")),
+		chromedp.Poll[chromedp.Void](`document.querySelector('#project-commune-code option[value="93066"]') !== null`,
+			chromedp.WithPollingTimeout(10*time.Second)),
+	)
+	label := get(t, ctx, chromedp.Evaluate[string](`document.querySelector('#project-commune-code option[value="93066"]').textContent`))
+	if label != "Saint-Denis (93)" {
+		t.Errorf("option of 93066 reads %q, want the name and département", label)
+	}
+	screenshot(t, ctx, "commune-by-name")
+	do(t, ctx,
+		chromedp.SetValue(chromedp.ID("project-commune-code"), "93066"),
+		send,
+		chromedp.WaitVisible(chromedp.ID("confirmation")),
+	)
+	e.assertStored(t, 1)
+	if commune, epci := e.storedCommune(t); commune != "93066" || epci != "200054781" {
+		t.Errorf("stored commune %s, routing EPCI %q; want 93066 in the Métropole du Grand Paris (200054781)", commune, epci)
+	}
 }

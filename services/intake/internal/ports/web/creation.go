@@ -34,7 +34,7 @@ func (s *site) newCreationPage(v url.Values, token string) requestForm[request.C
 	const path = "/creation"
 	p := &creationPage{form: form{ID: "creation-form", Path: path, Token: token, ref: s.Ref}}
 	p.Location = newCommunePicker(path, "project", "Où sera installée votre entreprise ?",
-		"Code postal de la commune où l'entreprise sera installée, 5 chiffres.")
+		"Code postal (5 chiffres) ou nom de la commune où l'entreprise sera installée, par exemple 91000 ou Évry-Courcouronnes.")
 	p.F = creationFields{contactFields: newContactFields(),
 		Description: &field{Name: "project.description", Label: "Votre projet en quelques lignes", Type: "textarea",
 			Hint:      fmt.Sprintf("Activité, clientèle, lieu, où vous en êtes (10 à %d caractères).", request.MaxDescriptionLen),
@@ -69,7 +69,7 @@ func (p *creationPage) input() request.CreationInput {
 	return request.CreationInput{
 		FirstName: f.FirstName.trimmed(), LastName: f.LastName.trimmed(), Email: f.Email.trimmed(), Phone: f.Phone.trimmed(),
 		Description: f.Description.trimmed(), NAFCode: f.NAF.trimmed(), LegalForm: f.LegalForm.trimmed(),
-		Postcode: f.Postcode.trimmed(), CommuneCode: f.Commune.trimmed(), PlannedStart: isoDate(f.PlannedStart.trimmed()),
+		Postcode: p.Location.postcode(), CommuneCode: p.Location.communeCode(), PlannedStart: isoDate(f.PlannedStart.trimmed()),
 		PlannedHeadcount: int(intValue(f.Headcount, true)), SIRET: f.SIRET.trimmed(),
 	}
 }
@@ -80,7 +80,7 @@ func (p *creationPage) invalid(ps request.Problems) {
 		switch f {
 		case p.F.NAF:
 			return p.NAF.message(pr)
-		case p.F.Commune:
+		case p.F.Commune, p.F.Postcode:
 			return p.Location.message(pr)
 		case p.F.PlannedStart:
 			if pr.Code == "format" {

@@ -43,7 +43,7 @@ func (s *site) newDifficultyPage(v url.Values, token string) requestForm[request
 	p := &difficultyPage{form: form{ID: "difficultes-form", Path: path, Token: token, ref: s.Ref},
 		QuestionnaireVersion: request.QuestionnaireVersion}
 	p.Location = newCommunePicker(path, "business", "Où est installée votre entreprise ?",
-		"Code postal de l'établissement principal, 5 chiffres.")
+		"Code postal (5 chiffres) ou nom de la commune de l'établissement principal, par exemple 91000 ou Évry-Courcouronnes.")
 	p.F = difficultyFields{contactFields: newContactFields(),
 		SIRET: &field{Name: "business.siret", Label: "Numéro SIRET de l'entreprise", Type: "text", Inputmode: "numeric",
 			Hint: "14 chiffres, sur l'extrait Kbis ou l'avis de situation Sirene.", MaxLength: 20},
@@ -99,7 +99,7 @@ func (p *difficultyPage) input() request.DifficultyInput {
 	}
 	return request.DifficultyInput{
 		Contact: f.contactFields.input(),
-		SIRET:   f.SIRET.trimmed(), NAFCode: f.NAF.trimmed(), Postcode: f.Postcode.trimmed(), CommuneCode: f.Commune.trimmed(),
+		SIRET:   f.SIRET.trimmed(), NAFCode: f.NAF.trimmed(), Postcode: p.Location.postcode(), CommuneCode: p.Location.communeCode(),
 		Headcount: int(intValue(f.Headcount, false)),
 		Situation: f.Situation.trimmed(), Kinds: f.Kinds.Values, Answers: answers,
 	}
@@ -111,7 +111,7 @@ func (p *difficultyPage) invalid(ps request.Problems) {
 		switch {
 		case f == p.F.NAF:
 			return p.NAF.message(pr)
-		case f == p.F.Commune:
+		case f == p.F.Commune || f == p.F.Postcode:
 			return p.Location.message(pr)
 		case f.Group() && pr.Code == "range":
 			return "Choisissez une des réponses proposées." // a tampered value

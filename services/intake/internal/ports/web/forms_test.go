@@ -418,6 +418,12 @@ func TestBuyerSearchLookupsWithoutScript(t *testing.T) {
 		t.Fatalf("communes of 91100 offered: %v", communes)
 	}
 	checkAccessible(t, "commune search", got.body)
+	// ... or by name.
+	form.Set("area_postcode", "corbeil essonnes")
+	doc = parse(t, e.postForm(t, "/reprise", form).body)
+	if picks := controls(doc, "commune_pick"); len(picks) != 1 || attr(picks[0], "value") != "91174" {
+		t.Errorf("communes named corbeil essonnes offered: %d, want Corbeil-Essonnes (91174) alone", len(picks))
+	}
 
 	// Ticked, they join the lists, without sending anything.
 	form.Add("sector_pick", "10.71C")

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/ccicma/platform/pkg/httpserver"
+	"github.com/ccicma/platform/pkg/refdata"
 )
 
 // requestKind is one of the four things an applicant can ask for.
@@ -43,13 +45,20 @@ func (s *site) home(w http.ResponseWriter, r *http.Request) {
 
 // communeJSON is a commune as the script shows it.
 type communeJSON struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
+	Code        string `json:"code"`
+	Name        string `json:"name"`
+	Departement string `json:"departement"`
 }
 
-// communesJSON lists the communes of a postcode, for the form's script.
+// communesJSON lists the communes of a postcode (?postcode=) or those
+// matching a name (?q=, the picker's search), for the form's script.
 func (s *site) communesJSON(w http.ResponseWriter, r *http.Request) {
-	pc := strings.TrimSpace(r.URL.Query().Get("postcode"))
+	query := r.URL.Query()
+	if query.Has("q") && !query.Has("postcode") {
+		s.searchCommunesJSON(w, r, strings.TrimSpace(query.Get("q")))
+		return
+	}
+	pc := strings.TrimSpace(query.Get("postcode"))
 	if len(pc) != 5 || strings.Trim(pc, "0123456789") != "" {
 		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusBadRequest, Title: "Code postal invalide",
 			Errors: []httpserver.FieldError{{Field: "postcode", Code: "format", Message: "Code postal à 5 chiffres attendu."}}})
@@ -58,12 +67,33 @@ func (s *site) communesJSON(w http.ResponseWriter, r *http.Request) {
 	out := struct {
 		Postcode string        `json:"postcode"`
 		Communes []communeJSON `json:"communes"`
-	}{Postcode: pc, Communes: []communeJSON{}}
-	for _, c := range s.Ref.CommunesByPostcode(pc) {
-		out.Communes = append(out.Communes, communeJSON{Code: c.Code, Name: c.Name})
-	}
+	}{Postcode: pc, Communes: communesOut(s.Ref.CommunesByPostcode(pc))}
 	w.Header().Set("Cache-Control", "public, max-age=86400")
 	httpserver.WriteJSON(w, http.StatusOK, out)
+}
+
+// searchCommunesJSON offers the communes the form's picker would: the same
+// search, the same number.
+func (s *site) searchCommunesJSON(w http.ResponseWriter, r *http.Request, q string) {
+	if len(q) > refdata.MaxCommuneQuery {
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusBadRequest, Title: "Recherche trop longue",
+			Errors: []httpserver.FieldError{{Field: "q", Code: "length", Message: fmt.Sprintf("%d caractères au plus.", refdata.MaxCommuneQuery)}}})
+		return
+	}
+	out := struct {
+		Query    string        `json:"query"`
+		Communes []communeJSON `json:"communes"`
+	}{Query: q, Communes: communesOut(withPostcode(s.Ref.SearchCommunes(q, communeSuggestions)))}
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	httpserver.WriteJSON(w, http.StatusOK, out)
+}
+
+func communesOut(cs []refdata.Commune) []communeJSON {
+	out := make([]communeJSON, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, communeJSON{Code: c.Code, Name: c.Name, Departement: c.Departement})
+	}
+	return out
 }
 
 // nafJSON is a NAF sub-class as the script shows it.

@@ -3,6 +3,9 @@ package web
 import (
 	"fmt"
 	"net/url"
+	"slices"
+	"strings"
+	"unicode"
 
 	"github.com/ccicma/platform/pkg/refdata"
 
@@ -81,65 +84,181 @@ func (n *nafPicker) message(pr request.Problem) string {
 	return "Aucune activité ne correspond à ces mots : essayez-en d'autres, ou saisissez un code NAF (exemple : 10.71C)."
 }
 
-// communePicker is a postcode and, when it serves several communes, a
-// select of them; without JavaScript "Trouver la commune" fills the select.
+// communeSuggestions is how many communes a search by name offers; the
+// JSON endpoint offers the same, so that the script's list and the
+// server's agree.
+const communeSuggestions = 10
+
+// communePicker is one field taking a postcode or a commune's name and,
+// when it matches several communes, a select of them; without JavaScript
+// "Trouver la commune" fills the select, and so does sending the form.
+// The field keeps the name <prefix>.postcode, which the JSON API and the
+// domain's problems use.
 type communePicker struct {
 	Postcode, Commune *field
 	Path              string // the form's path, for the look-up button
 	Legend            string // the fieldset's question
-	// Name is the only commune of the postcode, when there is one.
+	// Name is the commune found, when there is exactly one.
 	Name string
-	// Searched: the applicant asked for the communes of the postcode.
+	// Searched: the applicant asked for the communes of what they typed.
 	Searched bool
+	// ByName: what was typed is a name, not a postcode.
+	ByName bool
 
 	candidates []refdata.Commune
+	resolved   *refdata.Commune
 }
 
 // newCommunePicker makes the fields <prefix>.postcode and
 // <prefix>.commune_code; hint says which commune is meant.
 func newCommunePicker(path, prefix, legend, hint string) *communePicker {
 	return &communePicker{Path: path, Legend: legend,
-		Postcode: &field{Name: prefix + ".postcode", Label: "Code postal", Type: "text", Inputmode: "numeric", Autocomplete: "postal-code",
-			Hint: hint, MaxLength: 5},
+		Postcode: &field{Name: prefix + ".postcode", Label: "Code postal ou nom de la commune", Type: "text", Autocomplete: "off",
+			Hint: hint, MaxLength: refdata.MaxCommuneQuery},
 		Commune: &field{Name: prefix + ".commune_code", Label: "Commune", Type: "select",
-			Hint: "Ce code postal couvre plusieurs communes : choisissez la vôtre."},
+			Hint: "Plusieurs communes correspondent : choisissez la vôtre."},
 	}
 }
 
-// fill offers the communes of the postcode typed: a select when there are
-// several, the commune's name when there is one.
+// fill offers the communes of what was typed: a select when there are
+// several to choose from, the commune's name when it is known.
 func (c *communePicker) fill(ref Reference) {
-	cs := ref.CommunesByPostcode(c.Postcode.trimmed())
-	c.candidates = cs
+	typed := c.Postcode.trimmed()
+	c.ByName = typed != "" && strings.Trim(typed, "0123456789 ") != ""
+	if c.ByName {
+		c.candidates = withPostcode(ref.SearchCommunes(typed, communeSuggestions))
+	} else {
+		c.candidates = ref.CommunesByPostcode(typed)
+	}
 	f := c.Commune
 	f.Options = []option{{Value: "", Label: "Sélectionner votre commune"}}
-	known := false
-	for _, cm := range cs {
-		f.Options = append(f.Options, option{Value: cm.Code, Label: cm.Name})
-		known = known || cm.Code == f.Value
+	for _, cm := range c.candidates {
+		f.Options = append(f.Options, option{Value: cm.Code, Label: c.optionLabel(cm)})
 	}
-	// A commune of another postcode (the postcode changed since) or the
-	// only commune of this one: the applicant has nothing to choose.
-	if !known || len(cs) < 2 {
+	c.resolved = c.pick(typed)
+	// A commune of another postcode or name (what was typed changed
+	// since) or the only commune: the applicant has nothing to choose.
+	if c.resolved == nil || len(c.candidates) < 2 {
 		f.Value = ""
 	}
-	f.Hidden = len(cs) < 2
+	// The select shows while there is a choice to make or one was made;
+	// otherwise the commune found is named.
+	f.Hidden = len(c.candidates) < 2 || c.resolved != nil && f.Value == ""
 	c.Name = ""
-	if len(cs) == 1 {
-		c.Name = cs[0].Name
+	if c.resolved != nil && f.Hidden {
+		c.Name = c.resolved.Name
 	}
 }
 
-// NotFound: the applicant asked for the communes of a postcode that has
-// none.
+// pick is the commune meant: the one chosen in the select among the
+// candidates, the only candidate, or the only one named exactly as typed.
+func (c *communePicker) pick(typed string) *refdata.Commune {
+	cs := c.candidates
+	if len(cs) == 1 {
+		return &cs[0]
+	}
+	for i := range cs {
+		if cs[i].Code == c.Commune.Value {
+			return &cs[i]
+		}
+	}
+	if c.ByName {
+		return onlyExact(typed, cs)
+	}
+	return nil
+}
+
+// optionLabel names a commune in the select: by name alone for the
+// communes of one postcode, with its département when found by name.
+func (c *communePicker) optionLabel(cm refdata.Commune) string {
+	if !c.ByName {
+		return cm.Name
+	}
+	return fmt.Sprintf("%s (%s)", cm.Name, cm.Departement)
+}
+
+// withPostcode drops the communes without a postcode (uninhabited
+// districts), where no business can be.
+func withPostcode(cs []refdata.Commune) []refdata.Commune {
+	return slices.DeleteFunc(cs, func(c refdata.Commune) bool { return len(c.Postcodes) == 0 })
+}
+
+// onlyExact returns the one candidate whose name is exactly what was
+// typed, ignoring case and accents ("paris" is Paris, not
+// Paris-l'Hôpital); nil when none or several are.
+func onlyExact(typed string, cs []refdata.Commune) *refdata.Commune {
+	var found *refdata.Commune
+	for i, c := range cs {
+		if foldName(c.Name) == withoutCodes(foldName(typed)) {
+			if found != nil {
+				return nil
+			}
+			found = &cs[i]
+		}
+	}
+	return found
+}
+
+// foldName compares names the way people type them: without accents,
+// hyphens or apostrophes.
+func foldName(s string) string {
+	return strings.Join(strings.FieldsFunc(strings.ToLower(norm(s)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
+}
+
+// withoutCodes drops the département numbers and postcodes typed after a
+// name ("saint denis 93"): SearchCommunes has narrowed on them already.
+func withoutCodes(folded string) string {
+	words := strings.Fields(folded)
+	words = slices.DeleteFunc(words, func(w string) bool {
+		return strings.Trim(w, "0123456789ab") == "" && strings.ContainsAny(w, "0123456789")
+	})
+	return strings.Join(words, " ")
+}
+
+// norm strips the accents of French letters.
+func norm(s string) string { return accents.Replace(s) }
+
+var accents = strings.NewReplacer("à", "a", "â", "a", "ä", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
+	"î", "i", "ï", "i", "ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "ÿ", "y", "œ", "oe", "æ", "ae",
+	"À", "A", "Â", "A", "Ç", "C", "É", "E", "È", "E", "Ê", "E", "Î", "I", "Ô", "O", "Û", "U", "Œ", "OE")
+
+// postcode and communeCode are the commune as the use case takes it: the
+// commune found by name travels as one of its postcodes and its code, so
+// that the domain checks it as it checks a postcode; otherwise what was
+// typed and picked.
+func (c *communePicker) postcode() string {
+	if c.ByName && c.resolved != nil {
+		return c.resolved.Postcodes[0]
+	}
+	return c.Postcode.trimmed()
+}
+
+func (c *communePicker) communeCode() string {
+	if c.ByName && c.resolved != nil {
+		return c.resolved.Code
+	}
+	return c.Commune.trimmed()
+}
+
+// NotFound: the applicant asked for the communes of what they typed, and
+// nothing matches.
 func (c *communePicker) NotFound() bool { return c.Searched && len(c.candidates) == 0 }
 
 // message words a commune problem for a person.
 func (c *communePicker) message(pr request.Problem) string {
-	if pr.Field == c.Commune.Name && pr.Code == "ambiguous" {
+	switch {
+	case pr.Field == c.Commune.Name && pr.Code == "ambiguous":
 		return fmt.Sprintf("Ce code postal couvre %d communes : choisissez la vôtre dans la liste.", len(c.candidates))
+	case pr.Field == c.Postcode.Name && c.Postcode.trimmed() == "":
+		return "Indiquez le code postal (5 chiffres) ou le nom de la commune."
+	case pr.Field != c.Postcode.Name || !c.ByName:
+		return ""
+	case len(c.candidates) == 0:
+		return "Aucune commune ne porte ce nom : vérifiez-le, ou saisissez le code postal (5 chiffres)."
 	}
-	return ""
+	return "Plusieurs communes correspondent à ce nom : choisissez la vôtre dans la liste sous ce champ."
 }
 
 // activityAndPlace is the pair of pickers of the forms that ask what the

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ccicma/platform/pkg/refdata"
+
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
 
@@ -105,8 +107,8 @@ func (s *site) newSearchPage(v url.Values, token string) requestForm[request.Buy
 	}
 	p.SectorQuery = &field{Name: sectorQueryField, Label: "Chercher un secteur par mots-clés", Type: "text", Unmarked: true, MaxLength: maxNAFQuery,
 		Hint: "Exemple : boulangerie, plomberie, restaurant."}
-	p.AreaPostcode = &field{Name: areaPostcodeField, Label: "Trouver une commune par son code postal", Type: "text", Unmarked: true,
-		Inputmode: "numeric", MaxLength: 5, Hint: "5 chiffres (exemple : 91100)."}
+	p.AreaPostcode = &field{Name: areaPostcodeField, Label: "Trouver une commune par son code postal ou son nom", Type: "text", Unmarked: true,
+		MaxLength: refdata.MaxCommuneQuery, Hint: "5 chiffres (exemple : 91100) ou le nom de la commune (exemple : Évry)."}
 	p.fields = p.F.list()
 	p.fill(v)
 	if v != nil {
@@ -158,7 +160,12 @@ func (p *searchPage) lookup(action string) bool {
 		}
 	case actionAreaCommune:
 		p.CommuneSearched = true
-		for _, c := range p.ref.CommunesByPostcode(p.AreaPostcode.trimmed()) {
+		q := p.AreaPostcode.trimmed()
+		cs := p.ref.CommunesByPostcode(q)
+		if len(cs) == 0 {
+			cs = p.ref.SearchCommunes(q, communeSuggestions)
+		}
+		for _, c := range cs {
 			p.CommuneChoices = append(p.CommuneChoices, option{Value: c.Code, Label: c.Name + " (" + c.Code + ")"})
 		}
 	case actionAdd:

@@ -33,7 +33,7 @@ func (s *site) newTakeoverPage(v url.Values, token string) requestForm[request.T
 	const path = "/cession"
 	p := &takeoverPage{form: form{ID: "cession-form", Path: path, Token: token, ref: s.Ref}}
 	p.Location = newCommunePicker(path, "business", "Où est installée votre entreprise ?",
-		"Code postal de l'établissement principal, 5 chiffres.")
+		"Code postal (5 chiffres) ou nom de la commune de l'établissement principal, par exemple 91000 ou Évry-Courcouronnes.")
 	p.F = takeoverFields{contactFields: newContactFields(),
 		SIRET: &field{Name: "business.siret", Label: "Numéro SIRET de l'entreprise", Type: "text", Inputmode: "numeric",
 			Hint: "14 chiffres, sur l'extrait Kbis ou l'avis de situation Sirene.", MaxLength: 20},
@@ -87,7 +87,7 @@ func (p *takeoverPage) input() request.TakeoverOfferInput {
 	f := p.F
 	return request.TakeoverOfferInput{
 		Contact: f.contactFields.input(),
-		SIRET:   f.SIRET.trimmed(), NAFCode: f.NAF.trimmed(), Postcode: f.Postcode.trimmed(), CommuneCode: f.Commune.trimmed(),
+		SIRET:   f.SIRET.trimmed(), NAFCode: f.NAF.trimmed(), Postcode: p.Location.postcode(), CommuneCode: p.Location.communeCode(),
 		Headcount: int(intValue(f.Headcount, false)), RevenueBand: f.RevenueBand.Value, ProfitBand: f.ProfitBand.Value,
 		AskingPrice: intValue(f.AskingPrice, false), DealTypes: f.DealTypes.Values, Reason: f.Reason.Value,
 		ReasonDetails: f.ReasonDetails.trimmed(), Timeline: f.Timeline.Value, Confidential: f.Confidential.Value != "",
@@ -100,7 +100,7 @@ func (p *takeoverPage) invalid(ps request.Problems) {
 		switch f {
 		case p.F.NAF:
 			return p.NAF.message(pr)
-		case p.F.Commune:
+		case p.F.Commune, p.F.Postcode:
 			return p.Location.message(pr)
 		case p.F.ReasonDetails:
 			if pr.Code == "length" {

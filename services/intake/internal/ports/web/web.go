@@ -59,6 +59,7 @@ type StatusReader interface {
 type Reference interface {
 	CommunesByPostcode(pc string) []refdata.Commune
 	Commune(insee string) (refdata.Commune, bool)
+	SearchCommunes(query string, limit int) []refdata.Commune
 	NAF(code string) (refdata.NAFEntry, bool)
 	NAFLabel(id string) (string, bool)
 	SearchNAF(query string, limit int) []refdata.NAFEntry

@@ -1,6 +1,6 @@
 // Progressive enhancement of intake's forms. Every page works without this
-// script; it only saves round trips: the communes of a postcode appear as
-// it is typed, and NAF codes are suggested from words of their labels.
+// script; it only saves round trips: the communes of a postcode or a name appear
+// as it is typed, and NAF codes are suggested from words of their labels.
 (function () {
   'use strict';
   document.documentElement.classList.add('ie-js');
@@ -12,8 +12,9 @@
       .catch(function () { return null; }); // the server checks on submit anyway
   }
 
-  // communes serves the postcode and commune fields named <prefix>.postcode
-  // and <prefix>.commune_code (ids <prefix>-postcode...), if the page has them.
+  // communes serves the commune picker: one field <prefix>.postcode taking a
+  // postcode or a name, and the select <prefix>.commune_code of the communes
+  // it matches (ids <prefix>-postcode...), if the page has them.
   function communes(prefix) {
     var pc = document.getElementById(prefix + '-postcode');
     var group = document.getElementById(prefix + '-commune-code-group');
@@ -21,10 +22,14 @@
     var found = document.getElementById('commune-found');
     if (!pc || !group || !select || !found) return;
     var last = pc.value.trim();
-    function show(list) {
+    var timer;
+    function show(list, byName) {
       var keep = select.value;
       while (select.options.length > 1) select.remove(1);
-      list.forEach(function (c) { select.add(new Option(c.name, c.code, false, c.code === keep)); });
+      list.forEach(function (c) {
+        var label = byName ? c.name + ' (' + c.departement + ')' : c.name;
+        select.add(new Option(label, c.code, false, c.code === keep));
+      });
       if (list.length < 2) select.value = '';
       group.hidden = list.length < 2;
       found.hidden = list.length !== 1;
@@ -34,10 +39,17 @@
       var v = pc.value.trim();
       if (v === last) return;
       last = v;
-      if (!/^\d{5}$/.test(v)) { show([]); return; }
-      getJSON('/api/v1/communes?postcode=' + encodeURIComponent(v)).then(function (d) {
-        if (d && pc.value.trim() === v) show(d.communes || []);
-      });
+      clearTimeout(timer);
+      var byName = /[^\d\s]/.test(v);
+      var url;
+      if (/^\d{5}$/.test(v)) url = '/api/v1/communes?postcode=' + encodeURIComponent(v);
+      else if (byName && v.length >= 2) url = '/api/v1/communes?q=' + encodeURIComponent(v);
+      if (!url) { show([], false); return; }
+      timer = setTimeout(function () {
+        getJSON(url).then(function (d) {
+          if (d && pc.value.trim() === v) show(d.communes || [], byName);
+        });
+      }, byName ? 200 : 0);
     });
   }
 
