@@ -25,11 +25,14 @@ type AdvisorView struct {
 	Kind      string         `json:"kind"`
 	Status    request.Status `json:"status"`
 	// Chamber holds the case now, once a chamber opened one.
-	Chamber     string         `json:"chamber,omitempty"`
-	AdvisorIDs  []string       `json:"advisor_ids"`
-	Routing     events.Routing `json:"routing"`
-	SubmittedAt time.Time      `json:"submitted_at"`
-	UpdatedAt   time.Time      `json:"updated_at"`
+	Chamber    string         `json:"chamber,omitempty"`
+	AdvisorIDs []string       `json:"advisor_ids"`
+	Routing    events.Routing `json:"routing"`
+	// RoutingBasis is what the routing relied on (routing.Basis): the
+	// inputs as read and what the reference data said of them.
+	RoutingBasis json.RawMessage `json:"routing_basis"`
+	SubmittedAt  time.Time       `json:"submitted_at"`
+	UpdatedAt    time.Time       `json:"updated_at"`
 	// Details is the request as submitted, with the applicant; after the
 	// retention period it holds only {"anonymised": true}.
 	Details json.RawMessage `json:"details"`

@@ -39,7 +39,7 @@ func (s *Store) SaveDifficulty(ctx context.Context, d request.Difficulty, idem *
 	}
 	return s.save(ctx, requestRow{
 		id: d.ID, kind: request.KindDifficulty, naf: d.NAFCode, commune: d.Commune.Code, departement: d.Commune.Departement,
-		routing: d.Routing, submittedAt: d.SubmittedAt,
+		routing: d.Routing, basis: d.RoutingBasis, submittedAt: d.SubmittedAt,
 		details: difficultyDetails{
 			Applicant: d.Applicant, SIRET: d.SIRET, NAFCode: d.NAFCode, CommuneCode: d.Commune.Code, Headcount: d.Headcount,
 			Situation: d.Situation, Kinds: d.Kinds, Answers: d.Answers,

@@ -20,6 +20,7 @@ import (
 
 	"github.com/ccicma/platform/services/intake/internal/app"
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
+	"github.com/ccicma/platform/services/intake/internal/domain/routing"
 )
 
 // Waker is told after a commit that wrote outbox rows (the relay).
@@ -54,7 +55,7 @@ func (s *Store) SaveCreation(ctx context.Context, c request.Creation, idem *app.
 	}
 	return s.save(ctx, requestRow{
 		id: c.ID, kind: request.KindCreation, naf: c.NAFCode, commune: c.Commune.Code, departement: c.Commune.Departement,
-		routing: c.Routing, details: d, submittedAt: c.SubmittedAt,
+		routing: c.Routing, basis: c.RoutingBasis, details: d, submittedAt: c.SubmittedAt,
 	}, idem, evs, nil)
 }
 
@@ -63,6 +64,7 @@ type requestRow struct {
 	id, kind                  string
 	naf, commune, departement string // empty: NULL
 	routing                   events.Routing
+	basis                     routing.Basis
 	details                   any
 	submittedAt               time.Time
 }
@@ -80,12 +82,16 @@ func (s *Store) save(ctx context.Context, r requestRow, idem *app.Idempotency, e
 	if err != nil {
 		return "", fmt.Errorf("encode routing: %w", err)
 	}
+	basis, err := json.Marshal(r.basis)
+	if err != nil {
+		return "", fmt.Errorf("encode routing basis: %w", err)
+	}
 	stored := r.id
 	err = pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `INSERT INTO requests
-			(request_id, kind, status, naf_code, commune_code, departement, routing, details, submitted_at, updated_at)
-			VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), $7, $8, $9, $9)`,
-			r.id, r.kind, string(request.StatusReceived), r.naf, r.commune, r.departement, routing, details, r.submittedAt); err != nil {
+			(request_id, kind, status, naf_code, commune_code, departement, routing, routing_basis, details, submitted_at, updated_at)
+			VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), $7, $8, $9, $10, $10)`,
+			r.id, r.kind, string(request.StatusReceived), r.naf, r.commune, r.departement, routing, basis, details, r.submittedAt); err != nil {
 			return fmt.Errorf("insert request: %w", err)
 		}
 		if idem != nil {

@@ -24,9 +24,9 @@ func (s *Store) AdvisorView(ctx context.Context, requestID string) (app.AdvisorV
 	var status string
 	var routing []byte
 	err := s.pool.QueryRow(ctx, `SELECT request_id, kind, status, coalesce(case_chamber, ''), advisor_ids, routing,
-			details, submitted_at, updated_at
+			routing_basis, details, submitted_at, updated_at
 		FROM requests WHERE request_id = $1`, requestID).
-		Scan(&v.RequestID, &v.Kind, &status, &v.Chamber, &v.AdvisorIDs, &routing, &v.Details, &v.SubmittedAt, &v.UpdatedAt)
+		Scan(&v.RequestID, &v.Kind, &status, &v.Chamber, &v.AdvisorIDs, &routing, &v.RoutingBasis, &v.Details, &v.SubmittedAt, &v.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return app.AdvisorView{}, app.ErrNotFound
 	}

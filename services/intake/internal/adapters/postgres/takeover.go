@@ -31,7 +31,7 @@ type takeoverOfferDetails struct {
 func (s *Store) SaveTakeoverOffer(ctx context.Context, o request.TakeoverOffer, idem *app.Idempotency, evs []events.Event) (string, error) {
 	return s.save(ctx, requestRow{
 		id: o.ID, kind: request.KindTakeoverOffer, naf: o.NAFCode, commune: o.Commune.Code, departement: o.Commune.Departement,
-		routing: o.Routing, submittedAt: o.SubmittedAt,
+		routing: o.Routing, basis: o.RoutingBasis, submittedAt: o.SubmittedAt,
 		details: takeoverOfferDetails{
 			Applicant: o.Applicant, SIRET: o.SIRET, NAFCode: o.NAFCode, CommuneCode: o.Commune.Code, Headcount: o.Headcount,
 			RevenueBand: o.RevenueBand, ProfitBand: o.ProfitBand, AskingPrice: o.AskingPrice, DealTypes: o.DealTypes,
@@ -65,7 +65,7 @@ type buyerSearchDetails struct {
 func (s *Store) SaveBuyerSearch(ctx context.Context, b request.BuyerSearch, idem *app.Idempotency, evs []events.Event) (string, error) {
 	return s.save(ctx, requestRow{
 		id: b.ID, kind: request.KindBuyerSearch, departement: b.Territory,
-		routing: b.Routing, submittedAt: b.SubmittedAt,
+		routing: b.Routing, basis: b.RoutingBasis, submittedAt: b.SubmittedAt,
 		details: buyerSearchDetails{
 			Applicant: b.Applicant, Sectors: b.Sectors, Communes: b.Communes, EPCIs: b.EPCIs, Departements: b.Departements,
 			Mobility: b.Mobility, Budget: b.Budget, PersonalContribution: b.PersonalContribution,

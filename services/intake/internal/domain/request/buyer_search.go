@@ -109,9 +109,11 @@ type BuyerSearch struct {
 	EPCI string
 	// Covered are the départements listed and those of the listed
 	// communes, sorted.
-	Covered     []string
-	Routing     events.Routing
-	SubmittedAt time.Time
+	Covered []string
+	Routing events.Routing
+	// RoutingBasis is what the routing relied on, kept for advisors.
+	RoutingBasis routing.Basis
+	SubmittedAt  time.Time
 }
 
 // SearchReference is the reference data a buyer search needs.
@@ -156,8 +158,9 @@ func NewBuyerSearch(id string, in BuyerSearchInput, ref SearchReference, router 
 	// The routing table decides from the chambers the sectors involve, for
 	// the smallest business sought, with the droit de suite when a fonds
 	// is sought.
-	b.Routing = router.Route(routing.Input{Request: routing.RequestBuyerSearch, Sectors: b.Sectors, Headcount: b.HeadcountMin,
+	decision := router.Decide(routing.Input{Request: routing.RequestBuyerSearch, Sectors: b.Sectors, Headcount: b.HeadcountMin,
 		Departement: b.Territory, EPCI: b.EPCI, TakeoverOfArtisanFonds: slices.Contains(b.DealTypes, events.DealFonds)})
+	b.Routing, b.RoutingBasis = decision.Routing, decision.Basis()
 	return b, nil
 }
 

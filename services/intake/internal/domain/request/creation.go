@@ -49,7 +49,9 @@ type Creation struct {
 	PlannedHeadcount int
 	SIRET            string
 	Routing          events.Routing
-	SubmittedAt      time.Time
+	// RoutingBasis is what the routing relied on, kept for advisors.
+	RoutingBasis routing.Basis
+	SubmittedAt  time.Time
 }
 
 // NewCreation validates input and routes the request. All problems are
@@ -87,8 +89,9 @@ func NewCreation(id string, in CreationInput, ref Reference, router routing.Rout
 	if err := ps.err(); err != nil {
 		return Creation{}, err
 	}
-	c.Routing = router.Route(routing.Input{Request: routing.RequestCreation, NAFCode: c.NAFCode, Headcount: c.PlannedHeadcount,
+	decision := router.Decide(routing.Input{Request: routing.RequestCreation, NAFCode: c.NAFCode, Headcount: c.PlannedHeadcount,
 		Departement: c.Commune.Departement, EPCI: c.Commune.EPCI})
+	c.Routing, c.RoutingBasis = decision.Routing, decision.Basis()
 	return c, nil
 }
 

@@ -48,20 +48,22 @@ type DifficultyInput struct {
 // and the SIRET, never leaves intake; only the routed chambers' prevention
 // advisors may see the report.
 type Difficulty struct {
-	ID          string
-	Applicant   Applicant
-	SIRET       string
-	NAFCode     string // canonical, empty if not given
-	Commune     refdata.Commune
-	Headcount   int
-	Situation   string
-	Kinds       []string // canonical order, no duplicates
-	Answers     map[string]int
-	Score       int // 0-100, see Score
-	Level       Level
-	Thresholds  Thresholds // those that set Level
-	Routing     events.Routing
-	SubmittedAt time.Time
+	ID         string
+	Applicant  Applicant
+	SIRET      string
+	NAFCode    string // canonical, empty if not given
+	Commune    refdata.Commune
+	Headcount  int
+	Situation  string
+	Kinds      []string // canonical order, no duplicates
+	Answers    map[string]int
+	Score      int // 0-100, see Score
+	Level      Level
+	Thresholds Thresholds // those that set Level
+	Routing    events.Routing
+	// RoutingBasis is what the routing relied on, kept for advisors.
+	RoutingBasis routing.Basis
+	SubmittedAt  time.Time
 }
 
 // NewDifficulty validates input, scores the questionnaire against the
@@ -87,8 +89,9 @@ func NewDifficulty(id string, in DifficultyInput, ref Reference, router routing.
 	d.Answers = maps.Clone(in.Answers)
 	d.Score = Score(d.Answers)
 	d.Level = th.Level(d.Score)
-	d.Routing = router.Route(routing.Input{Request: routing.RequestDifficulty, NAFCode: d.NAFCode, Headcount: d.Headcount,
+	decision := router.Decide(routing.Input{Request: routing.RequestDifficulty, NAFCode: d.NAFCode, Headcount: d.Headcount,
 		Departement: d.Commune.Departement, EPCI: d.Commune.EPCI})
+	d.Routing, d.RoutingBasis = decision.Routing, decision.Basis()
 	return d, nil
 }
 

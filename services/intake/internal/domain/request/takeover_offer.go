@@ -85,7 +85,9 @@ type TakeoverOffer struct {
 	Timeline      string
 	Confidential  bool
 	Routing       events.Routing
-	SubmittedAt   time.Time
+	// RoutingBasis is what the routing relied on, kept for advisors.
+	RoutingBasis routing.Basis
+	SubmittedAt  time.Time
 }
 
 // TakeoverReference is the reference data a takeover offer needs.
@@ -126,8 +128,9 @@ func NewTakeoverOffer(id string, in TakeoverOfferInput, ref TakeoverReference, r
 	// A fonds for sale is the case of the droit de suite at takeover: its
 	// buyer may register in the secteur des métiers with 11 to 99
 	// employees. The routing table decides what follows.
-	o.Routing = router.Route(routing.Input{Request: routing.RequestTakeoverOffer, NAFCode: o.NAFCode, Headcount: o.Headcount,
+	decision := router.Decide(routing.Input{Request: routing.RequestTakeoverOffer, NAFCode: o.NAFCode, Headcount: o.Headcount,
 		Departement: o.Commune.Departement, EPCI: o.Commune.EPCI, TakeoverOfArtisanFonds: slices.Contains(o.DealTypes, events.DealFonds)})
+	o.Routing, o.RoutingBasis = decision.Routing, decision.Basis()
 	return o, nil
 }
 

@@ -75,6 +75,12 @@ func TestAdvisorReadsRequest(t *testing.T) {
 	if applicant["email"] != "ines.moreau@example.fr" || body["kind"] != "creation" {
 		t.Errorf("the advisor does not get the contact details: %v", body)
 	}
+	// The routing comes with what it relied on.
+	basis, _ := body["routing_basis"].(map[string]any)
+	if basis["naf_code"] != "10.71C" || basis["artisanal"] != "always" || basis["family"] != "alimentation" ||
+		basis["headcount"] != 3.0 || basis["departement"] != "91" || basis["naf_known"] != true || basis["request"] != "creation" {
+		t.Errorf("routing basis %v", basis)
+	}
 	if status, _ := e.advisorGet(t, path, e.token(t, "cma-91-001", "CMA", auth.RoleManager)); status != http.StatusOK {
 		t.Errorf("manager of the routed chamber: %d, want 200", status)
 	}
