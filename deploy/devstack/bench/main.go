@@ -151,6 +151,8 @@ func report(o options, thr result, lats []result, rates []float64) {
 	for i, lat := range lats {
 		fmt.Printf("  at %4.0f req/s   p50 %6.1f ms  p95 %6.1f ms  p99 %6.1f ms  max %6.1f ms (%d requests, %d errors, achieved %.0f req/s)\n",
 			rates[i], ms(lat.p50), ms(lat.p95), ms(lat.p99), ms(lat.max), lat.n, lat.errors, lat.perSecond)
+		fmt.Printf("    notification  p50 %6.1f ms  p99 %6.1f ms  (creation.case.opened -> notification in the advisor's inbox)\n",
+			ms(lat.notifyP50), ms(lat.notifyP99))
 	}
 	if o.pgbenchTPS > 0 {
 		fmt.Printf("  baseline        pgbench -N -c 8: %.0f TPS; end-to-end / pgbench = %.2f (target >= 0.50)\n",
@@ -254,6 +256,9 @@ type result struct {
 	n, errors          int
 	perSecond          float64
 	p50, p95, p99, max time.Duration
+	// notifyP50 and notifyP99: from the case opened (creation.case.opened's
+	// time) to its notification stored in the advisor's inbox.
+	notifyP50, notifyP99 time.Duration
 }
 
 func (b *bench) closedLoop(ctx context.Context, clients int, d time.Duration) (result, error) {
@@ -356,7 +361,7 @@ func (b *bench) collect(ctx context.Context, sent map[string]time.Time, errs int
 	for id := range sent {
 		ids = append(ids, id)
 	}
-	var stored map[string]time.Time
+	var stored map[string]notice
 	for wait := time.Now().Add(2 * time.Minute); ; {
 		stored, err = notified(ctx, conn, ids)
 		if err != nil {
@@ -370,15 +375,17 @@ func (b *bench) collect(ctx context.Context, sent map[string]time.Time, errs int
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	var lat []time.Duration
+	var lat, notify []time.Duration
 	last := start
-	for id, at := range stored {
-		lat = append(lat, at.Sub(sent[id]))
-		if at.After(last) {
-			last = at
+	for id, n := range stored {
+		lat = append(lat, n.stored.Sub(sent[id]))
+		notify = append(notify, n.stored.Sub(n.opened))
+		if n.stored.After(last) {
+			last = n.stored
 		}
 	}
 	slices.Sort(lat)
+	slices.Sort(notify)
 	r := result{n: len(lat), errors: errs}
 	if len(lat) == 0 {
 		return r, fmt.Errorf("no request succeeded (%d errors)", errs)
@@ -386,25 +393,30 @@ func (b *bench) collect(ctx context.Context, sent map[string]time.Time, errs int
 	r.perSecond = float64(len(lat)) / last.Sub(start).Seconds()
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 	r.p50, r.p95, r.p99, r.max = pct(0.50), pct(0.95), pct(0.99), lat[len(lat)-1]
+	r.notifyP50, r.notifyP99 = notify[min(len(notify)-1, len(notify)/2)], notify[min(len(notify)-1, int(0.99*float64(len(notify))))]
 	return r, nil
 }
 
-func notified(ctx context.Context, conn *pgx.Conn, ids []string) (map[string]time.Time, error) {
-	rows, err := conn.Query(ctx, `SELECT c.request_id::text, min(n.created_at)
+// notice is when a request's case opened and when its first notification
+// was stored.
+type notice struct{ opened, stored time.Time }
+
+func notified(ctx context.Context, conn *pgx.Conn, ids []string) (map[string]notice, error) {
+	rows, err := conn.Query(ctx, `SELECT c.request_id::text, c.opened_at, min(n.created_at)
 		FROM creation_support.creation_cases c
 		JOIN advisor_desk.notifications n ON n.link = '/dossiers/creation/' || c.case_id::text
-		WHERE c.request_id = ANY($1::uuid[]) GROUP BY c.request_id`, ids)
+		WHERE c.request_id = ANY($1::uuid[]) GROUP BY c.request_id, c.opened_at`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read notifications: %w", err)
 	}
-	out := map[string]time.Time{}
+	out := map[string]notice{}
 	for rows.Next() {
 		var id string
-		var at time.Time
-		if err := rows.Scan(&id, &at); err != nil {
+		var n notice
+		if err := rows.Scan(&id, &n.opened, &n.stored); err != nil {
 			return nil, err
 		}
-		out[id] = at
+		out[id] = n
 	}
 	return out, rows.Err()
 }
