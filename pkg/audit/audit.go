@@ -3,23 +3,9 @@
 // details in intake) is recorded, before the data leaves the service, as an
 // append-only row that the chamber's managers can query.
 //
-// The package owns the rows' shape and the SQL that writes and reads them;
-// each service keeps the table in its own schema and creates it with its own
-// migration, copying DDL verbatim:
-//
-//	CREATE TABLE audit_log (
-//	    id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-//	    at            timestamptz NOT NULL,
-//	    actor_id      text        NOT NULL,
-//	    actor_chamber text        NOT NULL,
-//	    action        text        NOT NULL,
-//	    resource      text        NOT NULL,
-//	    resource_id   text        NOT NULL,
-//	    chambers      text[]      NOT NULL,
-//	    trace_id      text        NOT NULL
-//	);
-//	-- plus indexes on (resource_id, id), (actor_id, id), (at) and a trigger
-//	-- that refuses UPDATE, DELETE and TRUNCATE (see DDL)
+// The package owns the rows' shape, the SQL that writes and reads them, and
+// the table's migrations (Migrations), which each service applies in its
+// own schema.
 //
 // The log is append-only: a trigger refuses updates and deletions, so that
 // a bug or a compromised handler cannot rewrite history through the
@@ -33,6 +19,7 @@ package audit
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"strings"
@@ -41,39 +28,19 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/ccicma/platform/pkg/pgdb"
 )
 
-// DDL creates the audit table in the current schema. Services paste it
-// into one of their migrations (a migration must not change once applied,
-// so it is copied rather than referenced); their tests then run Record and
-// Query against the migrated table, which catches any drift.
-const DDL = `CREATE TABLE audit_log (
-    id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    at            timestamptz NOT NULL,
-    actor_id      text        NOT NULL,
-    actor_chamber text        NOT NULL,
-    action        text        NOT NULL,
-    resource      text        NOT NULL,
-    resource_id   text        NOT NULL,
-    chambers      text[]      NOT NULL,
-    trace_id      text        NOT NULL
-);
+// Migrations creates the audit table in the service's schema: a service
+// that audits applies this set before its own (platform.Spec.Shared), so
+// every service keeps the same table, migrated in one place.
+func Migrations() pgdb.Migrations {
+	return pgdb.Migrations{Name: "audit", FS: migrationFiles, Dir: "migrations"}
+}
 
-CREATE INDEX audit_log_resource ON audit_log (resource_id, id);
-CREATE INDEX audit_log_actor ON audit_log (actor_id, id);
-CREATE INDEX audit_log_at ON audit_log (at);
-
-CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit_log is append-only';
-END
-$$;
-
-CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log
-    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
-CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
-    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
-`
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
 
 // Entry is one recorded read.
 type Entry struct {

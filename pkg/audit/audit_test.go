@@ -17,7 +17,7 @@ import (
 )
 
 // TestAudit runs the tests in parallel in one database, each in a schema
-// of its own owned by difficulty_alert's role, with the table made by DDL.
+// of its own owned by difficulty_alert's role, with the table made by the migrations.
 func TestAudit(t *testing.T) {
 	t.Parallel()
 	db := testkit.NewSchemas(t, "difficulty_alert")
@@ -41,8 +41,8 @@ func TestAudit(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Cleanup(pool.Close)
-			if _, err := pool.Exec(ctx, audit.DDL); err != nil {
-				t.Fatalf("create the table with DDL: %v", err)
+			if err := pgdb.Migrate(ctx, pool, audit.Migrations()); err != nil {
+				t.Fatalf("create the table with the migrations: %v", err)
 			}
 			tc.run(t, pool)
 		})

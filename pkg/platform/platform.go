@@ -56,6 +56,9 @@ type Spec struct {
 	Identity   natsbus.Identity
 	Schema     string
 	Migrations pgdb.Migrations
+	// Shared are pkg's migration sets the service's own build on, such as
+	// audit.Migrations(), applied after the outbox's and the inbox's.
+	Shared []pgdb.Migrations
 }
 
 // Runtime is a started service's plumbing.
@@ -100,7 +103,8 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 	if rt.Pool, err = pgdb.Open(ctx, cfg.DB, spec.Schema); err != nil {
 		return nil, err
 	}
-	if err = pgdb.Migrate(ctx, rt.Pool, outbox.Migrations(), inbox.Migrations(), spec.Migrations); err != nil {
+	sets := append([]pgdb.Migrations{outbox.Migrations(), inbox.Migrations()}, spec.Shared...)
+	if err = pgdb.Migrate(ctx, rt.Pool, append(sets, spec.Migrations)...); err != nil {
 		return nil, err
 	}
 	if rt.Bus, err = natsbus.Connect(ctx, cfg.NATS, spec.Identity, tel); err != nil {

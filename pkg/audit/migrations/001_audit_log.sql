@@ -1,6 +1,7 @@
--- Every read of a difficulty case, recorded before the case is sent, for
--- the managers of the chambers concerned. The table is pkg/audit's (DDL,
--- copied verbatim: a migration never changes once applied).
+-- Every read of confidential data (a difficulty case, an applicant's
+-- contact details), recorded before the data leaves the service, for the
+-- managers of the chambers concerned. Append-only: a trigger refuses
+-- updates, deletions and truncation.
 CREATE TABLE audit_log (
     id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at            timestamptz NOT NULL,
