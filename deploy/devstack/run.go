@@ -222,10 +222,11 @@ func webDeskHelp(cfg Config, desk string) string {
 	}
 	return fmt.Sprintf(`
 
-Bureau des conseillers : %s/connexion, identifiant cma-91-001 (ou tout autre
-conseiller ci-dessus, ou son e-mail), mot de passe %s. Gardez la boîte
-ouverte et envoyez une demande depuis un autre onglet : elle s'affiche en
-direct.`, desk, advisordesk.DemoPassword)
+Bureau des conseillers : %s/connexion
+  identifiant cma-91-001 (ou un autre conseiller ci-dessus, ou son e-mail)
+  mot de passe %s
+Gardez la boîte ouverte et envoyez une demande depuis un autre onglet (les
+formulaires ci-dessus) : elle s'y affiche en direct.`, desk, advisordesk.DemoPassword)
 }
 
 // signInHelp tells how to get a token and read Léa's notifications with it.
