@@ -168,7 +168,9 @@ func TestNotify(t *testing.T) {
 			want []string
 		}{
 			{match, []string{"cci-91-010", "cma-91-010"}},
-			{cell, []string{"cci-91-011", "cma-91-011"}}, // not the 77 member nor the inactive one
+			// The CMA's cell only: not the CCI's (the case is not theirs),
+			// nor the 77 member, nor the inactive one.
+			{cell, []string{"cma-91-011"}},
 		} {
 			if err := uc.Handle(e.ctx, tc.ev); err != nil {
 				t.Fatalf("%s: %v", tc.ev.Type, err)

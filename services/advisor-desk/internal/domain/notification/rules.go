@@ -222,14 +222,21 @@ func criteria(codes []string) string {
 }
 
 // difficultyCaseOpened tells each assigned prevention advisor, or, when
-// none was available, the joint prevention cell of the département. It
-// says the level and nothing else: the case is confidential.
+// none was available, the prevention cell members of the routed chambers
+// in the département, never the other chamber's: the case is theirs
+// alone. It says the level and nothing else: the case is confidential.
 func difficultyCaseOpened(_ events.Event, p events.DifficultyCaseOpened) []Draft {
 	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
 	body := "Niveau : " + difficultyLevel(p.Level) + ". Consultez le dossier dans l'espace prévention (chaque consultation est tracée)."
 	if len(p.AdvisorIDs) == 0 {
-		return []Draft{{Kind: kind, Title: "Dossier de prévention à prendre en charge", Body: body, Link: link,
-			To: Recipients{Role: RolePreventionCell, Departement: p.Departement}}}
+		var out []Draft
+		for _, chamber := range []string{p.Chamber, p.SecondaryChamber} {
+			if chamber != "" {
+				out = append(out, Draft{Kind: kind, Title: "Dossier de prévention à prendre en charge", Body: body, Link: link,
+					To: Recipients{Chamber: chamber, Role: RolePreventionCell, Departement: p.Departement}})
+			}
+		}
+		return out
 	}
 	out := make([]Draft, 0, len(p.AdvisorIDs))
 	for _, id := range p.AdvisorIDs {

@@ -118,10 +118,18 @@ func TestTable(t *testing.T) {
 				{kind: "difficulty.case.opened", title: "Dossier de prévention qui vous est confié", link: "/dossiers/prevention/" + caseID,
 					to: notification.Recipients{AdvisorID: "cci-91-002"}, has: []string{"Niveau : à rappeler"}, hasNot: []string{reqID, "CMA", "91"}},
 			}},
-		{"unassigned difficulty case goes to the prevention cell", "91", events.DifficultyCaseOpened{CaseID: caseID, RequestID: reqID,
+		{"unassigned difficulty case goes to the routed chamber's prevention cell", "91", events.DifficultyCaseOpened{CaseID: caseID, RequestID: reqID,
 			Chamber: "CCI", Level: events.DifficultyVigilance, Departement: "91", OpenedAt: at},
 			[]want{{kind: "difficulty.case.opened", title: "Dossier de prévention à prendre en charge", link: "/dossiers/prevention/" + caseID,
-				to: notification.Recipients{Role: "prevention_cell", Departement: "91"}, has: []string{"Niveau : vigilance"}}}},
+				to: notification.Recipients{Chamber: "CCI", Role: "prevention_cell", Departement: "91"}, has: []string{"Niveau : vigilance"}}}},
+		{"unassigned difficulty case of two chambers goes to both cells", "91", events.DifficultyCaseOpened{CaseID: caseID, RequestID: reqID,
+			Chamber: "CMA", SecondaryChamber: "CCI", Level: events.DifficultyCallBack, Departement: "91", OpenedAt: at},
+			[]want{
+				{kind: "difficulty.case.opened", title: "Dossier de prévention à prendre en charge", link: "/dossiers/prevention/" + caseID,
+					to: notification.Recipients{Chamber: "CMA", Role: "prevention_cell", Departement: "91"}, has: []string{"Niveau : à rappeler"}},
+				{kind: "difficulty.case.opened", title: "Dossier de prévention à prendre en charge", link: "/dossiers/prevention/" + caseID,
+					to: notification.Recipients{Chamber: "CCI", Role: "prevention_cell", Departement: "91"}, has: []string{"Niveau : à rappeler"}},
+			}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
