@@ -12,6 +12,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/audit"
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
@@ -73,7 +74,7 @@ func setup(t *testing.T, db *testkit.Schemas) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), migrations.Set()); err != nil {
+	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), projection.Migrations(), migrations.Set()); err != nil {
 		t.Fatal(err)
 	}
 	f := &fixture{ctx: ctx, pool: pool, wakes: &wakeCounter{}, now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
@@ -66,7 +67,7 @@ func setup(t *testing.T, db *testkit.Schemas) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
+	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set()); err != nil {
 		t.Fatal(err)
 	}
 	w := &wakes{}

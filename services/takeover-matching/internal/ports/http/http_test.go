@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
@@ -52,7 +53,7 @@ func setup(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
+	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set()); err != nil {
 		t.Fatal(err)
 	}
 	store := postgres.New(pool, noWake{})
