@@ -1,7 +1,8 @@
 // Package projection keeps a service's copy of the advisor directory in
 // Postgres: the advisors table (Migrations), the upsert that keeps the
 // highest revision of each entry (Upsert, Apply), and the reads that
-// assignment shares (Get, Loads, AddCases).
+// assignment shares (Get, Loads, AddCases, and Counter for a batch of
+// assignments).
 //
 // Every service that assigns work (creation-support, takeover-matching,
 // difficulty-alert) applies Migrations before its own set

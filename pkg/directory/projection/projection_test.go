@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/directory"
@@ -31,6 +32,8 @@ func TestProjection(t *testing.T) {
 		{"ApplyOncePerEvent", testApplyOnce},
 		{"LoadsOfAChamberAndDepartement", testLoads},
 		{"AddCases", testAddCases},
+		{"CounterInABatch", testCounterBatched},
+		{"CounterAlone", testCounterAlone},
 		{"MigrationsAdoptAServiceTable", testAdopt},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -279,4 +282,86 @@ func testAdopt(t *testing.T, ctx context.Context, pool *pgxpool.Pool) {
 	if want := "(chamber, open_cases) WHERE active"; !strings.Contains(def, want) {
 		t.Fatalf("index %q, want %q", def, want)
 	}
+}
+
+// testCounterBatched: within a unit of work the loads are read once, the
+// cases assigned so far are added to them, and the counts are written at
+// the unit's flush only.
+func testCounterBatched(t *testing.T, ctx context.Context, pool *pgxpool.Pool) {
+	migrate(t, ctx, pool)
+	for _, id := range []string{"a", "b"} {
+		if err := projection.Upsert(ctx, pool, directory.Advisor{AdvisorID: id, Revision: 1, Chamber: "CCI", Active: true,
+			Departements: []string{"91"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := pgdb.InTx(ctx, pool, func(tx pgx.Tx) error {
+		unit := pgdb.NewUnit(tx)
+		uctx := unit.Context(ctx)
+		c := projection.CounterOf(uctx)
+		if projection.CounterOf(uctx) != c {
+			t.Fatal("two counters in one unit of work")
+		}
+		if _, err := c.Loads(uctx, tx, "CCI", "91"); err != nil {
+			return err
+		}
+		// Read once: a row added now is not seen within the batch.
+		if err := projection.Upsert(ctx, tx, directory.Advisor{AdvisorID: "c", Revision: 1, Chamber: "CCI", Active: true,
+			Departements: []string{"91"}}); err != nil {
+			return err
+		}
+		if err := c.Assign(uctx, tx, "a", "a", "b"); err != nil {
+			return err
+		}
+		got, err := c.Loads(uctx, tx, "CCI", "91")
+		if err != nil {
+			return err
+		}
+		if len(got) != 2 || got[0].OpenCases != 2 || got[1].OpenCases != 1 {
+			t.Errorf("loads within the batch %+v, want a 2, b 1 and no c", got)
+		}
+		if stored := openCases(t, ctx, tx, "a"); stored != 0 {
+			t.Errorf("count written before the flush: %d", stored)
+		}
+		if err := unit.Flush(uctx); err != nil {
+			return err
+		}
+		if a, b := openCases(t, ctx, tx, "a"), openCases(t, ctx, tx, "b"); a != 2 || b != 1 {
+			t.Errorf("after the flush a %d, b %d; want 2 and 1", a, b)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testCounterAlone: outside a unit of work a case is counted at once.
+func testCounterAlone(t *testing.T, ctx context.Context, pool *pgxpool.Pool) {
+	migrate(t, ctx, pool)
+	if err := projection.Upsert(ctx, pool, directory.Advisor{AdvisorID: "a", Revision: 1, Chamber: "CCI", Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	err := pgdb.InTx(ctx, pool, func(tx pgx.Tx) error {
+		return projection.CounterOf(ctx).Assign(ctx, tx, "a")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := openCases(t, ctx, pool, "a"); n != 1 {
+		t.Fatalf("open cases %d, want 1", n)
+	}
+}
+
+func openCases(t *testing.T, ctx context.Context, db projection.DB, id string) int {
+	t.Helper()
+	rows, err := db.Query(ctx, `SELECT open_cases FROM advisors WHERE advisor_id = $1`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := pgx.CollectExactlyOneRow(rows, pgx.RowTo[int])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -7,7 +7,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -36,18 +35,15 @@ type Store struct {
 // New returns a store over pool.
 func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
 
-// OpenCase implements app.Cases.
+// OpenCase implements app.Cases. Within a batch the candidates' loads are
+// read once and counted once (projection.Counter).
 func (s *Store) OpenCase(ctx context.Context, trigger events.Event, r prevention.Report,
 	decide func([]prevention.Candidate) (prevention.Case, []events.Event, error)) (bool, error) {
 	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		f, batched := pgdb.Deferred(ctx, batchKey{}, func() pgdb.Flusher { return newBatchLoads() })
-		var state *batchLoads
-		if batched {
-			state = f.(*batchLoads)
-		}
+		loads := projection.CounterOf(ctx)
 		var candidates []prevention.Candidate
 		for _, chamber := range r.Chambers() {
-			cs, err := state.candidates(ctx, tx, chamber, r.Departement)
+			cs, err := loads.Loads(ctx, tx, chamber, r.Departement)
 			if err != nil {
 				return err
 			}
@@ -64,65 +60,12 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, r prevention
 		if err := outbox.Add(ctx, tx, evs...); err != nil {
 			return err
 		}
-		if !batched {
-			state = newBatchLoads()
-		}
-		for _, id := range c.AdvisorIDs {
-			state.assigned[id]++
-		}
-		if !batched {
-			return state.Flush(ctx, tx)
-		}
-		return nil
+		return loads.Assign(ctx, tx, c.AdvisorIDs...)
 	})
 	if applied {
 		pgdb.AfterCommit(ctx, s.relay.Wake)
 	}
 	return applied, err
-}
-
-// batchLoads is what a batch of openings shares: the candidates read once
-// per chamber and département, and the cases assigned so far, by advisor.
-// The assignments are added to the loads read, and written once before
-// commit, in advisor order: concurrent batches then lock advisor rows
-// briefly and always in the same order, so they cannot deadlock.
-type batchLoads struct {
-	read     map[[2]string][]prevention.Candidate
-	assigned map[string]int
-}
-
-type batchKey struct{}
-
-func newBatchLoads() *batchLoads {
-	return &batchLoads{read: map[[2]string][]prevention.Candidate{}, assigned: map[string]int{}}
-}
-
-// candidates returns the chamber's active advisors covering the
-// département with their current load; outside a batch (b nil) it reads
-// them every time.
-func (b *batchLoads) candidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]prevention.Candidate, error) {
-	if b == nil {
-		return projection.Loads(ctx, tx, chamber, dept)
-	}
-	key := [2]string{chamber, dept}
-	read, ok := b.read[key]
-	if !ok {
-		var err error
-		if read, err = projection.Loads(ctx, tx, chamber, dept); err != nil {
-			return nil, err
-		}
-		b.read[key] = read
-	}
-	out := slices.Clone(read)
-	for i := range out {
-		out[i].OpenCases += b.assigned[out[i].Advisor.AdvisorID]
-	}
-	return out, nil
-}
-
-// Flush implements pgdb.Flusher.
-func (b *batchLoads) Flush(ctx context.Context, tx pgx.Tx) error {
-	return projection.AddCases(ctx, tx, b.assigned)
 }
 
 // insertCase stores the case unless the report already has one: a report
