@@ -38,13 +38,7 @@ func TestProjection(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ctx := testkit.Context(t)
-			pool, err := pgdb.Open(ctx, db.Config, db.New(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(pool.Close)
-			tc.run(t, ctx, pool)
+			tc.run(t, testkit.Context(t), db.Pool(t))
 		})
 	}
 }
