@@ -35,16 +35,7 @@ func TestAudit(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ctx := testkit.Context(t)
-			pool, err := pgdb.Open(ctx, db.Config, db.New(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(pool.Close)
-			if err := pgdb.Migrate(ctx, pool, audit.Migrations()); err != nil {
-				t.Fatalf("create the table with the migrations: %v", err)
-			}
-			tc.run(t, pool)
+			tc.run(t, db.Pool(t, audit.Migrations()))
 		})
 	}
 }

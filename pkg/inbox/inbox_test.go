@@ -45,15 +45,7 @@ type testDB = testkit.Schemas
 // table the handlers write to.
 func setup(t *testing.T, db *testDB) (context.Context, *pgxpool.Pool) {
 	t.Helper()
-	ctx := testkit.Context(t)
-	pool, err := pgdb.Open(ctx, db.Config, db.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, inbox.Migrations()); err != nil {
-		t.Fatal(err)
-	}
+	ctx, pool := testkit.Context(t), db.Pool(t, inbox.Migrations())
 	if _, err := pool.Exec(ctx, `CREATE TABLE cases (event_id uuid, opened_by text)`); err != nil {
 		t.Fatal(err)
 	}

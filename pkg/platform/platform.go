@@ -95,9 +95,10 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 		return nil, err
 	}
 	rt = &Runtime{Tel: tel, Log: tel.Logger, cfg: cfg, spec: spec}
+	opened := rt // the returns below set rt to nil
 	defer func() {
 		if err != nil {
-			rt.close(context.WithoutCancel(ctx))
+			opened.close(context.WithoutCancel(ctx))
 		}
 	}()
 	if rt.Pool, err = pgdb.Open(ctx, cfg.DB, spec.Schema); err != nil {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -215,4 +216,20 @@ func (s *Schemas) New(t testing.TB) string {
 		t.Fatalf("create schema %s: %v", name, err)
 	}
 	return name
+}
+
+// Pool opens a pool as the service's role on a fresh schema (New), closed
+// when the test ends, with the migration sets applied in order.
+func (s *Schemas) Pool(t testing.TB, sets ...pgdb.Migrations) *pgxpool.Pool {
+	t.Helper()
+	ctx := Context(t)
+	pool, err := pgdb.Open(ctx, s.Config, s.New(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if err := pgdb.Migrate(ctx, pool, sets...); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return pool
 }

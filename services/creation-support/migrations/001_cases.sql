@@ -16,18 +16,6 @@ CREATE TABLE creation_cases (
 
 CREATE INDEX creation_cases_advisor ON creation_cases (advisor_id) WHERE advisor_id IS NOT NULL;
 
--- Projection of advisor-desk's directory (advisor.directory.updated events):
--- what assignment needs, plus the open case count this service maintains.
-CREATE TABLE advisors (
-    advisor_id   text        PRIMARY KEY,
-    revision     bigint      NOT NULL,
-    chamber      text        NOT NULL,
-    departements text[]      NOT NULL,
-    specialities text[]      NOT NULL,
-    capacity     integer     NOT NULL,
-    active       boolean     NOT NULL,
-    open_cases   integer     NOT NULL DEFAULT 0,
-    updated_at   timestamptz NOT NULL
-);
-
-CREATE INDEX advisors_assignable ON advisors (chamber, open_cases) WHERE active;
+-- (The projection of advisor-desk's directory, the advisors table with the
+-- open case count this service maintains, was created here; it comes now
+-- from pkg/directory/projection's migration set, applied before this one.)

@@ -1,10 +1,5 @@
--- Directory fields for assignment: absence (an absent advisor gets no new
--- case), roles and the narrower territory.
-ALTER TABLE advisors
-    ADD COLUMN absent_until timestamptz,
-    ADD COLUMN roles        text[] NOT NULL DEFAULT '{}',
-    ADD COLUMN communes     text[] NOT NULL DEFAULT '{}',
-    ADD COLUMN epcis        text[] NOT NULL DEFAULT '{}';
+-- (The advisors table's absence, roles and territory, added here before,
+-- come with pkg/directory/projection's migration set.)
 
 -- When the assigned advisor took the case in charge.
 ALTER TABLE creation_cases ADD COLUMN taken_at timestamptz;

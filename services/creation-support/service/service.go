@@ -10,8 +10,10 @@ import (
 	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
 
@@ -44,7 +46,8 @@ type Service struct {
 // New connects the service's dependencies and prepares its consumers.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
 	id, _ := natsbus.IdentityOf(Name)
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
+		Shared: []pgdb.Migrations{projection.Migrations()}}, topts)
 	if err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/audit"
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
@@ -61,7 +62,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
-		Shared: []pgdb.Migrations{audit.Migrations()}}, topts)
+		Shared: []pgdb.Migrations{audit.Migrations(), projection.Migrations()}}, topts)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -44,7 +43,6 @@ func start(t *testing.T) *harness {
 	ctx := testkit.Context(t)
 	admin := testkit.Database(t)
 	nats := testkit.StartNATS(t)
-	quiet := telemetry.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	idp, err := auth.NewIssuer(auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma"})
 	if err != nil {
 		t.Fatal(err)
@@ -56,48 +54,18 @@ func start(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.DB = testkit.ServiceDatabase(t, admin, service.Schema)
-	cfg.NATS = nats.Config(service.Name)
-	cfg.HTTPAddr = "127.0.0.1:0"
-	cfg.ShutdownTimeout = 5 * time.Second
+	testkit.Platform(t, &cfg.Config, admin, nats, service.Name, service.Schema)
 	cfg.JWKSURL, cfg.Issuer = jwks.URL, issuerName
-	svc, err := service.New(ctx, cfg, quiet)
+	svc, err := service.New(ctx, cfg, testkit.Quiet())
 	if err != nil {
 		t.Fatalf("start difficulty-alert: %v", err)
 	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- svc.Run(runCtx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
+	testkit.Run(t, ctx, svc.Run)
 
 	h := &harness{t: t, admin: admin, url: "http://" + svc.Addr(), idp: idp}
-	h.intake = connect(t, nats, "intake", events.StreamIntake, quiet)
-	h.desk = connect(t, nats, "advisor-desk", events.StreamAdvisor, quiet)
+	h.intake, h.desk = nats.Bus(t, "intake"), nats.Bus(t, "advisor-desk")
 	_, h.js = nats.Admin(t)
 	return h
-}
-
-func connect(t *testing.T, nats *testkit.NATS, user string, owns events.Stream, topts telemetry.Options) *natsbus.Bus {
-	t.Helper()
-	tel, err := telemetry.New(context.Background(), user, topts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _ := natsbus.IdentityOf(user)
-	bus, err := natsbus.Connect(context.Background(), nats.Config(user), id, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(bus.Close)
-	if err := bus.EnsureStream(context.Background(), owns, 1); err != nil {
-		t.Fatal(err)
-	}
-	return bus
 }
 
 func (h *harness) event(source, aggregate string, p events.Payload) events.Event {

@@ -1,12 +1,5 @@
--- The directory projection gains what assignment now reads: absences,
--- territory narrowed to communes or EPCIs, and roles.
-ALTER TABLE advisors
-    ADD COLUMN absent_until timestamptz,
-    ADD COLUMN communes     text[] NOT NULL DEFAULT '{}',
-    ADD COLUMN epcis        text[] NOT NULL DEFAULT '{}',
-    ADD COLUMN roles        text[] NOT NULL DEFAULT '{}';
-
-CREATE INDEX advisors_assignable ON advisors (chamber, open_cases) WHERE active;
+-- (The advisors table's absences, territory and roles, added here before,
+-- come with pkg/directory/projection's migration set.)
 
 -- Businesses for sale: one per intake request. A confidential offer has
 -- no SIRET and no commune, and the table refuses them.

@@ -13,8 +13,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/telemetry"
@@ -56,7 +58,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		return nil, fmt.Errorf("load reference data: %w", err)
 	}
 	id, _ := natsbus.IdentityOf(Name)
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
+		Shared: []pgdb.Migrations{projection.Migrations()}}, topts)
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ccicma/platform/pkg/directory"
 	"github.com/ccicma/platform/pkg/events"
-
-	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
 )
 
 // ProjectAdvisor keeps the local projection of the advisor directory.
@@ -16,7 +15,7 @@ type ProjectAdvisor struct {
 
 // Handle applies a directory change.
 func (uc ProjectAdvisor) Handle(ctx context.Context, ev events.Event, p events.AdvisorUpdated) error {
-	if err := uc.Advisors.UpsertAdvisor(ctx, ev, creation.AdvisorFrom(p)); err != nil {
+	if err := uc.Advisors.UpsertAdvisor(ctx, ev, directory.FromEvent(p)); err != nil {
 		return fmt.Errorf("project advisor %s: %w", p.AdvisorID, err)
 	}
 	return nil

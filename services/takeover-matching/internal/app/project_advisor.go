@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ccicma/platform/pkg/directory"
 	"github.com/ccicma/platform/pkg/events"
-
-	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
 
 // ProjectAdvisor keeps the local projection of the advisor directory.
@@ -16,7 +15,7 @@ type ProjectAdvisor struct {
 
 // Handle applies a directory change; a stale revision changes nothing.
 func (uc ProjectAdvisor) Handle(ctx context.Context, ev events.Event, p events.AdvisorUpdated) error {
-	if err := uc.Advisors.UpsertAdvisor(ctx, ev, takeover.AdvisorFrom(p)); err != nil {
+	if err := uc.Advisors.UpsertAdvisor(ctx, ev, directory.FromEvent(p)); err != nil {
 		return fmt.Errorf("project advisor %s: %w", p.AdvisorID, err)
 	}
 	return nil

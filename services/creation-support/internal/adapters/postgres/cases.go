@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
@@ -199,31 +200,12 @@ func (d txDirectory) Candidates(ctx context.Context, chamber, dept string) ([]cr
 
 // Advisor implements app.Directory.
 func (d txDirectory) Advisor(ctx context.Context, id string) (creation.Advisor, bool, error) {
-	return readAdvisor(ctx, d.tx, id)
+	return projection.Get(ctx, d.tx, id)
 }
 
 // Advisor returns an advisor of the projection.
 func (s *Store) Advisor(ctx context.Context, id string) (creation.Advisor, bool, error) {
-	return readAdvisor(ctx, s.pool, id)
-}
-
-func readAdvisor(ctx context.Context, q querier, id string) (creation.Advisor, bool, error) {
-	var a creation.Advisor
-	var absent *time.Time
-	err := q.QueryRow(ctx, `SELECT advisor_id, revision, chamber, departements, specialities, capacity, active,
-		absent_until, roles, communes, epcis FROM advisors WHERE advisor_id = $1`, id).Scan(
-		&a.AdvisorID, &a.Revision, &a.Chamber, &a.Departements, &a.Specialities, &a.Capacity, &a.Active,
-		&absent, &a.Roles, &a.Communes, &a.EPCIs)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return creation.Advisor{}, false, nil
-	}
-	if err != nil {
-		return creation.Advisor{}, false, fmt.Errorf("get advisor %s: %w", id, err)
-	}
-	if absent != nil {
-		a.AbsentUntil = absent.UTC()
-	}
-	return a, true, nil
+	return projection.Get(ctx, s.pool, id)
 }
 
 // EraseComments implements app.Comments.

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
@@ -175,25 +176,7 @@ func insertCase(ctx context.Context, tx pgx.Tx, c creation.Case) (opened bool, e
 
 // UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a creation.Advisor) error {
-	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO advisors
-			(advisor_id, revision, chamber, departements, specialities, capacity, active, updated_at,
-			 absent_until, roles, communes, epcis)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT (advisor_id) DO UPDATE SET
-				revision = EXCLUDED.revision, chamber = EXCLUDED.chamber, departements = EXCLUDED.departements,
-				specialities = EXCLUDED.specialities, capacity = EXCLUDED.capacity, active = EXCLUDED.active,
-				updated_at = EXCLUDED.updated_at, absent_until = EXCLUDED.absent_until, roles = EXCLUDED.roles,
-				communes = EXCLUDED.communes, epcis = EXCLUDED.epcis
-			WHERE advisors.revision < EXCLUDED.revision`,
-			a.AdvisorID, a.Revision, a.Chamber, a.Departements, a.Specialities, a.Capacity, a.Active, time.Now().UTC(),
-			nullTime(a.AbsentUntil), nonNil(a.Roles), nonNil(a.Communes), nonNil(a.EPCIs))
-		if err != nil {
-			return fmt.Errorf("upsert advisor %s: %w", a.AdvisorID, err)
-		}
-		return nil
-	})
-	return err
+	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
 }
 
 // nullTime stores the zero time as NULL.
@@ -202,12 +185,4 @@ func nullTime(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
-}
-
-// nonNil stores a nil list as an empty array (the columns are NOT NULL).
-func nonNil(v []string) []string {
-	if v == nil {
-		return []string{}
-	}
-	return v
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
@@ -46,7 +47,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
+	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set()); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{t: t, ctx: ctx, pool: pool, store: postgres.New(pool, noWake{}), now: time.Now().UTC().Truncate(time.Microsecond)}
@@ -107,18 +108,18 @@ func (f *fixture) load(advisorID string) int {
 func TestAdvisorProjection(t *testing.T) {
 	f := newFixture(t)
 	until := f.now.Add(48 * time.Hour)
-	f.advisor(creation.Advisor{AdvisorID: "cci-a", Revision: 2, Chamber: "CCI", Active: true, AbsentUntil: until,
+	f.advisor(creation.Advisor{AdvisorID: "cci-a", Revision: 2, Chamber: "CCI", Active: true, AbsentUntil: &until,
 		Roles: []string{"advisor", "manager"}, Communes: []string{"91228"}, EPCIs: []string{"200056232"}})
 	a, found, err := f.store.Advisor(f.ctx, "cci-a")
 	if err != nil || !found {
 		t.Fatalf("advisor: %v, %v", found, err)
 	}
-	if !a.AbsentUntil.Equal(until) || len(a.Roles) != 2 || a.Communes[0] != "91228" || a.EPCIs[0] != "200056232" || a.AvailableAt(f.now) {
+	if a.AbsentUntil == nil || !a.AbsentUntil.Equal(until) || len(a.Roles) != 2 || a.Communes[0] != "91228" || a.EPCIs[0] != "200056232" || a.AvailableAt(f.now) {
 		t.Fatalf("projected %+v", a)
 	}
 	f.advisor(creation.Advisor{AdvisorID: "cci-a", Revision: 1, Chamber: "CCI", Active: true}) // stale
 	f.advisor(creation.Advisor{AdvisorID: "cci-a", Revision: 3, Chamber: "CCI", Active: true})
-	if a, _, _ = f.store.Advisor(f.ctx, "cci-a"); !a.AbsentUntil.IsZero() || len(a.Roles) != 0 || !a.AvailableAt(f.now) || a.Revision != 3 {
+	if a, _, _ = f.store.Advisor(f.ctx, "cci-a"); a.AbsentUntil != nil || len(a.Roles) != 0 || !a.AvailableAt(f.now) || a.Revision != 3 {
 		t.Fatalf("after revision 3: %+v", a)
 	}
 }
@@ -127,7 +128,8 @@ func TestAdvisorProjection(t *testing.T) {
 // however light their load, and pick them again once back.
 func TestAbsentAdvisorGetsNoNewCase(t *testing.T) {
 	f := newFixture(t)
-	f.advisor(creation.Advisor{AdvisorID: "cci-a", Chamber: "CCI", Active: true, AbsentUntil: f.now.Add(time.Hour)})
+	back := f.now.Add(time.Hour)
+	f.advisor(creation.Advisor{AdvisorID: "cci-a", Chamber: "CCI", Active: true, AbsentUntil: &back})
 	f.advisor(creation.Advisor{AdvisorID: "cci-b", Chamber: "CCI", Active: true})
 	for n := range 3 {
 		if c := f.open(n+1, "CCI", ""); c.AdvisorID != "cci-b" {

@@ -177,7 +177,11 @@ func TestHandBackNeverReturnsToEarlierAdvisors(t *testing.T) {
 
 func TestReassign(t *testing.T) {
 	adv := func(id, chamber string, active bool, absentUntil time.Time) Advisor {
-		return Advisor{AdvisorID: id, Chamber: chamber, Active: active, AbsentUntil: absentUntil}
+		a := Advisor{AdvisorID: id, Chamber: chamber, Active: active}
+		if !absentUntil.IsZero() {
+			a.AbsentUntil = &absentUntil
+		}
+		return a
 	}
 	inProgress := waiting("CCI", "CMA", "cci-a")
 	inProgress.Stage, inProgress.TakenAt = StageInProgress, t0.Add(-time.Minute)

@@ -31,21 +31,10 @@ func Consumers(open app.OpenCase, project app.ProjectAdvisor, batch natsbus.Batc
 				return open.Handle(ctx, ev, p)
 			},
 		},
-		{
-			Spec: natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch, Filters: []string{events.AdvisorUpdated{}.EventName().Filter()}},
-			Handle: func(ctx context.Context, ev events.Event) error {
-				p, err := events.Decode[events.AdvisorUpdated](ev)
-				if err != nil {
-					return err
-				}
-				return project.Handle(ctx, ev, p)
-			},
-		},
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch}, natsbus.On(project.Handle)),
 	}
 }
 
-// Consumer pairs a consumer spec with its handler.
-type Consumer struct {
-	Spec   natsbus.ConsumerSpec
-	Handle natsbus.Handler
-}
+// Consumer pairs a consumer spec with its handler (natsbus.Consumer, which
+// the advisor consumer gets from natsbus.Routes).
+type Consumer = natsbus.Consumer

@@ -7,13 +7,11 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
@@ -37,18 +35,15 @@ type Store struct {
 // New returns a store over pool.
 func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
 
-// OpenCase implements app.Cases.
+// OpenCase implements app.Cases. Within a batch the candidates' loads are
+// read once and counted once (projection.Counter).
 func (s *Store) OpenCase(ctx context.Context, trigger events.Event, r prevention.Report,
 	decide func([]prevention.Candidate) (prevention.Case, []events.Event, error)) (bool, error) {
 	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		f, batched := pgdb.Deferred(ctx, batchKey{}, func() pgdb.Flusher { return newBatchLoads() })
-		var state *batchLoads
-		if batched {
-			state = f.(*batchLoads)
-		}
+		loads := projection.CounterOf(ctx)
 		var candidates []prevention.Candidate
 		for _, chamber := range r.Chambers() {
-			cs, err := state.candidates(ctx, tx, chamber, r.Departement)
+			cs, err := loads.Loads(ctx, tx, chamber, r.Departement)
 			if err != nil {
 				return err
 			}
@@ -65,105 +60,12 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, r prevention
 		if err := outbox.Add(ctx, tx, evs...); err != nil {
 			return err
 		}
-		if !batched {
-			state = newBatchLoads()
-		}
-		for _, id := range c.AdvisorIDs {
-			state.assigned[id]++
-		}
-		if !batched {
-			return state.Flush(ctx, tx)
-		}
-		return nil
+		return loads.Assign(ctx, tx, c.AdvisorIDs...)
 	})
 	if applied {
 		pgdb.AfterCommit(ctx, s.relay.Wake)
 	}
 	return applied, err
-}
-
-// batchLoads is what a batch of openings shares: the candidates read once
-// per chamber and département, and the cases assigned so far, by advisor.
-// The assignments are added to the loads read, and written once before
-// commit, in advisor order: concurrent batches then lock advisor rows
-// briefly and always in the same order, so they cannot deadlock.
-type batchLoads struct {
-	read     map[[2]string][]prevention.Candidate
-	assigned map[string]int
-}
-
-type batchKey struct{}
-
-func newBatchLoads() *batchLoads {
-	return &batchLoads{read: map[[2]string][]prevention.Candidate{}, assigned: map[string]int{}}
-}
-
-// candidates returns the chamber's active advisors covering the
-// département with their current load; outside a batch (b nil) it reads
-// them every time.
-func (b *batchLoads) candidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]prevention.Candidate, error) {
-	if b == nil {
-		return loadCandidates(ctx, tx, chamber, dept)
-	}
-	key := [2]string{chamber, dept}
-	read, ok := b.read[key]
-	if !ok {
-		var err error
-		if read, err = loadCandidates(ctx, tx, chamber, dept); err != nil {
-			return nil, err
-		}
-		b.read[key] = read
-	}
-	out := slices.Clone(read)
-	for i := range out {
-		out[i].OpenCases += b.assigned[out[i].Advisor.AdvisorID]
-	}
-	return out, nil
-}
-
-// Flush implements pgdb.Flusher.
-func (b *batchLoads) Flush(ctx context.Context, tx pgx.Tx) error {
-	if len(b.assigned) == 0 {
-		return nil
-	}
-	ids := slices.Sorted(maps.Keys(b.assigned))
-	counts := make([]int32, len(ids))
-	for i, id := range ids {
-		counts[i] = int32(b.assigned[id])
-	}
-	if _, err := tx.Exec(ctx, `UPDATE advisors a SET open_cases = a.open_cases + v.n
-		FROM unnest($1::text[], $2::int[]) AS v(id, n) WHERE a.advisor_id = v.id`, ids, counts); err != nil {
-		return fmt.Errorf("count cases in advisor loads: %w", err)
-	}
-	return nil
-}
-
-// loadCandidates reads the active advisors of a chamber covering the
-// département, with their load; the domain decides who is eligible (role,
-// speciality, absence, EPCI). It takes no lock: openings handled
-// concurrently may see the same loads and pick the same advisor, a small
-// imbalance that the next openings correct, whereas locking every
-// candidate would serialise all openings of a chamber. The load itself is
-// counted exactly (an atomic increment).
-func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]prevention.Candidate, error) {
-	rows, err := tx.Query(ctx, `SELECT advisor_id, revision, chamber, departements, communes, epcis, specialities, roles,
-		capacity, active, absent_until, open_cases
-		FROM advisors WHERE chamber = $1 AND active AND $2 = ANY(departements)
-		ORDER BY advisor_id`, chamber, dept)
-	if err != nil {
-		return nil, fmt.Errorf("load candidate advisors: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (prevention.Candidate, error) {
-		var c prevention.Candidate
-		a := &c.Advisor
-		err := r.Scan(&a.AdvisorID, &a.Revision, &a.Chamber, &a.Departements, &a.Communes, &a.EPCIs, &a.Specialities,
-			&a.Roles, &a.Capacity, &a.Active, &a.AbsentUntil, &c.OpenCases)
-		return c, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read candidate advisors: %w", err)
-	}
-	return out, nil
 }
 
 // insertCase stores the case unless the report already has one: a report
@@ -192,32 +94,5 @@ func insertCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (opened bool,
 
 // UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a prevention.Advisor) error {
-	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO advisors
-			(advisor_id, revision, chamber, departements, communes, epcis, specialities, roles, capacity, active,
-			 absent_until, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT (advisor_id) DO UPDATE SET
-				revision = EXCLUDED.revision, chamber = EXCLUDED.chamber, departements = EXCLUDED.departements,
-				communes = EXCLUDED.communes, epcis = EXCLUDED.epcis, specialities = EXCLUDED.specialities,
-				roles = EXCLUDED.roles, capacity = EXCLUDED.capacity, active = EXCLUDED.active,
-				absent_until = EXCLUDED.absent_until, updated_at = EXCLUDED.updated_at
-			WHERE advisors.revision < EXCLUDED.revision`,
-			a.AdvisorID, a.Revision, a.Chamber, orEmpty(a.Departements), orEmpty(a.Communes), orEmpty(a.EPCIs),
-			orEmpty(a.Specialities), orEmpty(a.Roles), a.Capacity, a.Active, a.AbsentUntil, time.Now().UTC())
-		if err != nil {
-			return fmt.Errorf("upsert advisor %s: %w", a.AdvisorID, err)
-		}
-		return nil
-	})
-	return err
-}
-
-// orEmpty stores a missing list as an empty array: the columns are NOT
-// NULL, and "no roles" is not "unknown roles".
-func orEmpty(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
 }

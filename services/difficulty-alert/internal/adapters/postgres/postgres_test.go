@@ -12,11 +12,11 @@ import (
 
 	"github.com/ccicma/platform/pkg/audit"
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
@@ -68,14 +68,7 @@ func (w *wakeCounter) Wake() { w.n.Add(1) }
 func setup(t *testing.T, db *testkit.Schemas) *fixture {
 	t.Helper()
 	ctx := testkit.Context(t)
-	pool, err := pgdb.Open(ctx, db.Config, db.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	pool := db.Pool(t, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), projection.Migrations(), migrations.Set())
 	f := &fixture{ctx: ctx, pool: pool, wakes: &wakeCounter{}, now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
 	f.store = postgres.New(pool, f.wakes)
 	f.open = app.OpenCase{Cases: f.store, Now: func() time.Time { return f.now }}

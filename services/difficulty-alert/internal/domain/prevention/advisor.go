@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ccicma/platform/pkg/directory"
 	"github.com/ccicma/platform/pkg/events"
 )
 
@@ -11,75 +12,37 @@ import (
 // members (auth.RolePreventionCell in tokens).
 const RolePreventionCell = "prevention_cell"
 
-// Advisor is the projection of a directory entry that assignment needs.
-type Advisor struct {
-	AdvisorID    string
-	Revision     int64
-	Chamber      string
-	Departements []string
-	Communes     []string
-	EPCIs        []string
-	Specialities []string
-	Roles        []string
-	Capacity     int
-	Active       bool
-	AbsentUntil  *time.Time
-}
-
-// AdvisorFrom reads a directory event.
-func AdvisorFrom(p events.AdvisorUpdated) Advisor {
-	a := Advisor{
-		AdvisorID: p.AdvisorID, Revision: p.Revision, Chamber: p.Chamber,
-		Departements: slices.Clone(p.Departements), Communes: slices.Clone(p.Communes), EPCIs: slices.Clone(p.EPCIs),
-		Specialities: slices.Clone(p.Specialities), Roles: slices.Clone(p.Roles),
-		Capacity: p.Capacity, Active: p.Active,
-	}
-	if p.AbsentUntil != nil {
-		t := p.AbsentUntil.UTC()
-		a.AbsentUntil = &t
-	}
-	return a
-}
-
-// AvailableAt tells whether the advisor may get a new case at t: active and
-// not absent (the same rule as events.AdvisorUpdated.AvailableAt).
-func (a Advisor) AvailableAt(t time.Time) bool {
-	return a.Active && (a.AbsentUntil == nil || !a.AbsentUntil.After(t))
-}
+// Advisor is the projection of a directory entry that assignment needs
+// (pkg/directory, shared with the other assigning services).
+type Advisor = directory.Advisor
 
 // Prevention tells whether the advisor handles difficulty cases: a member
 // of the prevention cell, or an advisor with the difficulty speciality.
-func (a Advisor) Prevention() bool {
-	return slices.Contains(a.Roles, RolePreventionCell) || slices.Contains(a.Specialities, events.SpecialityDifficulty)
+func Prevention(a Advisor) bool {
+	return a.HasRole(RolePreventionCell) || a.HasSpeciality(events.SpecialityDifficulty)
 }
 
 // Covers tells whether the advisor's territory holds the report's business.
 // The département must be theirs. A report carries no commune (it is
 // confidential), only the EPCI: an advisor narrowed to EPCIs alone covers
-// the report when its EPCI is one of them, or when it is unknown; an
-// advisor who also lists communes may cover it through one of them, which
-// cannot be checked, so the département decides.
-func (a Advisor) Covers(departement, epci string) bool {
+// the report when its EPCI is one of them, or when it is unknown (the
+// directory's rule); an advisor who also lists communes may cover it
+// through one of them, which cannot be checked, so the département decides.
+func Covers(a Advisor, departement, epci string) bool {
 	if !slices.Contains(a.Departements, departement) {
 		return false
 	}
-	if len(a.EPCIs) == 0 || len(a.Communes) > 0 || epci == "" {
-		return true
-	}
-	return slices.Contains(a.EPCIs, epci)
+	return len(a.Communes) > 0 || a.Covers(directory.Place{Departement: departement, EPCI: epci})
 }
 
 // Candidate is an advisor with their current load of open prevention cases.
-type Candidate struct {
-	Advisor   Advisor
-	OpenCases int
-}
+type Candidate = directory.Load
 
 // Eligible tells whether a candidate may be assigned the report for
 // chamber at t.
 func Eligible(c Candidate, r Report, chamber string, t time.Time) bool {
 	a := c.Advisor
-	return a.Chamber == chamber && a.AvailableAt(t) && a.Prevention() && a.Covers(r.Departement, r.Routing.EPCI)
+	return a.Chamber == chamber && a.AvailableAt(t) && Prevention(a) && Covers(a, r.Departement, r.Routing.EPCI)
 }
 
 // Assign picks the advisors of a new case: for each routed chamber, lead

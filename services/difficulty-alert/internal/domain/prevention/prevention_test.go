@@ -72,25 +72,6 @@ func equalCase(a, b Case) bool {
 		a.ReportedAt.Equal(b.ReportedAt) && a.OpenedAt.Equal(b.OpenedAt)
 }
 
-func TestAdvisorFrom(t *testing.T) {
-	back := now.Add(48 * time.Hour)
-	p := events.AdvisorUpdated{AdvisorID: "cci-1", Revision: 3, Chamber: "CCI", Departements: []string{"91"}, Communes: []string{"91228"},
-		EPCIs: []string{"200056232"}, Specialities: []string{"difficulty"}, Roles: []string{"advisor", "prevention_cell"},
-		Capacity: 12, Active: true, AbsentUntil: &back}
-	a := AdvisorFrom(p)
-	if a.AdvisorID != "cci-1" || a.Revision != 3 || a.Chamber != "CCI" || !slices.Equal(a.Communes, p.Communes) ||
-		!slices.Equal(a.EPCIs, p.EPCIs) || !slices.Equal(a.Roles, p.Roles) || a.Capacity != 12 || !a.Active ||
-		a.AbsentUntil == nil || !a.AbsentUntil.Equal(back) {
-		t.Fatalf("advisor = %+v", a)
-	}
-	// The projection agrees with the event on availability.
-	for _, at := range []time.Time{now, back, back.Add(time.Second)} {
-		if a.AvailableAt(at) != p.AvailableAt(at) {
-			t.Errorf("AvailableAt(%v) = %v, event says %v", at, a.AvailableAt(at), p.AvailableAt(at))
-		}
-	}
-}
-
 func TestEligible(t *testing.T) {
 	base := Advisor{AdvisorID: "cma-1", Chamber: "CMA", Departements: []string{"91"}, Roles: []string{"advisor", "prevention_cell"},
 		Capacity: 10, Active: true}

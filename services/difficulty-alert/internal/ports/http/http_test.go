@@ -19,6 +19,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/audit"
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
@@ -66,7 +67,7 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 		t.Fatal(err)
 	}
 	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), migrations.Set()); err != nil {
+	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), projection.Migrations(), migrations.Set()); err != nil {
 		t.Fatal(err)
 	}
 	store := postgres.New(pool, nopWaker{})

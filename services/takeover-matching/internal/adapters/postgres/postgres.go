@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
@@ -123,74 +124,34 @@ func finish(ctx context.Context, tx pgx.Tx, advisorID string, matches []takeover
 	if advisorID == "" {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `UPDATE advisors SET open_cases = open_cases + 1 WHERE advisor_id = $1`, advisorID); err != nil {
-		return fmt.Errorf("count in advisor load: %w", err)
-	}
-	return nil
+	return projection.AddCases(ctx, tx, map[string]int{advisorID: 1})
 }
 
-// loadCandidates reads the available takeover advisors of a chamber whose
-// territory covers place, with their load. An advisor whose territory is
-// narrowed to communes or EPCIs covers a place whose commune and EPCI are
-// unknown (a confidential offer): the département is all there is to go by.
+// loadCandidates reads the takeover advisors of a chamber whose territory
+// covers place and who are available at now (takeover.Assignable), with
+// their load, by id.
 func loadCandidates(ctx context.Context, tx pgx.Tx, chamber string, place takeover.Place, now time.Time) ([]takeover.AdvisorLoad, error) {
-	rows, err := tx.Query(ctx, `SELECT advisor_id, open_cases, capacity FROM advisors
-		WHERE chamber = $1 AND active AND (absent_until IS NULL OR absent_until <= $2)
-		  AND $3 = ANY(specialities)
-		  AND ($4 = '' OR $4 = ANY(departements))
-		  AND ((cardinality(communes) = 0 AND cardinality(epcis) = 0)
-		       OR ($5 <> '' AND $5 = ANY(communes)) OR ($6 <> '' AND $6 = ANY(epcis))
-		       OR ($5 = '' AND $6 = ''))
-		ORDER BY advisor_id`, chamber, now, events.SpecialityTakeover, place.Departement, place.Commune, place.EPCI)
+	loads, err := projection.Loads(ctx, tx, chamber, place.Departement)
 	if err != nil {
-		return nil, fmt.Errorf("load candidate advisors: %w", err)
+		return nil, err
 	}
-	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (takeover.AdvisorLoad, error) {
-		var a takeover.AdvisorLoad
-		err := r.Scan(&a.AdvisorID, &a.OpenCases, &a.Capacity)
-		return a, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read candidate advisors: %w", err)
+	var out []takeover.AdvisorLoad
+	for _, l := range loads {
+		if takeover.Assignable(l.Advisor, place, now) {
+			out = append(out, takeover.AdvisorLoad{AdvisorID: l.Advisor.AdvisorID, OpenCases: l.OpenCases, Capacity: l.Advisor.Capacity})
+		}
 	}
 	return out, nil
 }
 
 // UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a takeover.Advisor) error {
-	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO advisors
-			(advisor_id, revision, chamber, departements, specialities, capacity, active, absent_until, communes, epcis, roles, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-			ON CONFLICT (advisor_id) DO UPDATE SET
-				revision = EXCLUDED.revision, chamber = EXCLUDED.chamber, departements = EXCLUDED.departements,
-				specialities = EXCLUDED.specialities, capacity = EXCLUDED.capacity, active = EXCLUDED.active,
-				absent_until = EXCLUDED.absent_until, communes = EXCLUDED.communes, epcis = EXCLUDED.epcis,
-				roles = EXCLUDED.roles, updated_at = EXCLUDED.updated_at
-			WHERE advisors.revision < EXCLUDED.revision`,
-			a.AdvisorID, a.Revision, a.Chamber, arr(a.Departements), arr(a.Specialities), a.Capacity, a.Active,
-			a.AbsentUntil, arr(a.Communes), arr(a.EPCIs), arr(a.Roles), time.Now().UTC())
-		if err != nil {
-			return fmt.Errorf("upsert advisor %s: %w", a.AdvisorID, err)
-		}
-		return nil
-	})
-	return err
+	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
 }
 
 // Advisor returns an advisor of the projection (for tests and diagnosis).
 func (s *Store) Advisor(ctx context.Context, id string) (takeover.Advisor, bool, error) {
-	var a takeover.Advisor
-	err := s.pool.QueryRow(ctx, `SELECT advisor_id, revision, chamber, departements, specialities, capacity, active,
-		absent_until, communes, epcis, roles FROM advisors WHERE advisor_id = $1`, id).Scan(&a.AdvisorID, &a.Revision,
-		&a.Chamber, &a.Departements, &a.Specialities, &a.Capacity, &a.Active, &a.AbsentUntil, &a.Communes, &a.EPCIs, &a.Roles)
-	if err == pgx.ErrNoRows {
-		return takeover.Advisor{}, false, nil
-	}
-	if err != nil {
-		return takeover.Advisor{}, false, fmt.Errorf("get advisor: %w", err)
-	}
-	return a, true, nil
+	return projection.Get(ctx, s.pool, id)
 }
 
 // arr keeps a nil slice from being written as NULL.

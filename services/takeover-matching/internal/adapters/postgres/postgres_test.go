@@ -11,10 +11,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/takeover-matching/internal/adapters/postgres"
@@ -61,14 +61,7 @@ type env struct {
 func setup(t *testing.T, db *testkit.Schemas) *env {
 	t.Helper()
 	ctx := testkit.Context(t)
-	pool, err := pgdb.Open(ctx, db.Config, db.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	pool := db.Pool(t, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set())
 	w := &wakes{}
 	return &env{ctx: ctx, pool: pool, store: postgres.New(pool, w), wakes: w}
 }

@@ -1,47 +1,26 @@
 package takeover
 
 import (
-	"slices"
 	"time"
 
+	"github.com/ccicma/platform/pkg/directory"
 	"github.com/ccicma/platform/pkg/events"
 )
 
-// Advisor is the projection of a directory entry that assignment needs.
-type Advisor struct {
-	AdvisorID    string
-	Revision     int64
-	Chamber      string
-	Departements []string
-	Communes     []string
-	EPCIs        []string
-	Specialities []string
-	Roles        []string
-	Capacity     int
-	Active       bool
-	AbsentUntil  *time.Time
-}
-
-// AdvisorFrom reads a directory event.
-func AdvisorFrom(p events.AdvisorUpdated) Advisor {
-	a := Advisor{
-		AdvisorID: p.AdvisorID, Revision: p.Revision, Chamber: p.Chamber,
-		Departements: slices.Clone(p.Departements), Communes: slices.Clone(p.Communes), EPCIs: slices.Clone(p.EPCIs),
-		Specialities: slices.Clone(p.Specialities), Roles: slices.Clone(p.Roles), Capacity: p.Capacity, Active: p.Active,
-	}
-	if p.AbsentUntil != nil {
-		t := p.AbsentUntil.UTC()
-		a.AbsentUntil = &t
-	}
-	return a
-}
+// Advisor is the projection of a directory entry that assignment needs
+// (pkg/directory, shared with the other assigning services).
+type Advisor = directory.Advisor
 
 // Place is where a new offer or search lies, for assignment: a
-// département, and when known a commune and an EPCI.
-type Place struct {
-	Departement string
-	Commune     string
-	EPCI        string
+// département, and when known a commune and an EPCI (directory.Advisor
+// Covers decides whose territory holds it).
+type Place = directory.Place
+
+// Assignable tells whether the advisor may be given a new offer or search
+// lying at place at t: available, a takeover advisor, and with a territory
+// that covers place.
+func Assignable(a Advisor, place Place, t time.Time) bool {
+	return a.AvailableAt(t) && a.HasSpeciality(events.SpecialityTakeover) && a.Covers(place)
 }
 
 // AdvisorLoad is an assignable advisor with their current load.

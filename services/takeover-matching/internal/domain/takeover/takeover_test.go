@@ -115,19 +115,6 @@ func TestSearchFrom(t *testing.T) {
 	}
 }
 
-func TestAdvisorFrom(t *testing.T) {
-	until := time.Date(2026, 12, 1, 0, 0, 0, 0, time.FixedZone("CET", 3600))
-	a := AdvisorFrom(events.AdvisorUpdated{AdvisorID: "a", Revision: 3, Chamber: "CCI", Departements: []string{"91"},
-		Specialities: []string{"takeover"}, Capacity: 5, Active: true, AbsentUntil: &until, Communes: []string{"91228"},
-		EPCIs: []string{"200056232"}, Roles: []string{"advisor"}})
-	if a.AbsentUntil == nil || !a.AbsentUntil.Equal(until) || a.AbsentUntil.Location() != time.UTC {
-		t.Fatalf("absent until %v", a.AbsentUntil)
-	}
-	if !slices.Equal(a.Communes, []string{"91228"}) || !slices.Equal(a.EPCIs, []string{"200056232"}) || !slices.Equal(a.Roles, []string{"advisor"}) {
-		t.Fatalf("advisor = %+v", a)
-	}
-}
-
 func TestPropose(t *testing.T) {
 	o, s := bakery(), buyer()
 	o.SecondaryChamber, s.Chamber, s.AdvisorID, o.AdvisorID = "CCI", "CCI", "cci-1", "cma-1"

@@ -16,10 +16,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/takeover-matching/internal/adapters/postgres"
@@ -46,19 +46,13 @@ const issuerName = "https://sso.test/realms/ccicma"
 func setup(t *testing.T) *fixture {
 	t.Helper()
 	ctx := testkit.Context(t)
-	db := testkit.NewSchemas(t, "takeover_matching")
-	pool, err := pgdb.Open(ctx, db.Config, db.New(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	pool := testkit.NewSchemas(t, "takeover_matching").Pool(t, outbox.Migrations(), inbox.Migrations(),
+		projection.Migrations(), migrations.Set())
 	store := postgres.New(pool, noWake{})
 	f := &fixture{ids: map[string]string{}}
 	f.register(t, ctx, store)
 
+	var err error
 	if _, f.key, err = ed25519.GenerateKey(rand.Reader); err != nil {
 		t.Fatal(err)
 	}

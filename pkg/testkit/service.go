@@ -1,0 +1,70 @@
+package testkit
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/telemetry"
+)
+
+// Quiet is telemetry that discards logs, so that a service under test
+// keeps the test's output readable.
+func Quiet() telemetry.Options {
+	return telemetry.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+// Platform sets what every service's settings need under test: the
+// service's own role and schema in the database at admin, its NATS user on
+// n, an ephemeral HTTP port and a short shutdown timeout. The rest keeps
+// the service's defaults (its LoadConfig).
+func Platform(t testing.TB, cfg *platform.Config, admin string, n *NATS, service, schema string) {
+	t.Helper()
+	cfg.DB = ServiceDatabase(t, admin, schema)
+	cfg.NATS = n.Config(service)
+	cfg.HTTPAddr = "127.0.0.1:0"
+	cfg.ShutdownTimeout = 5 * time.Second
+}
+
+// Run runs a service (its Run method) until the test ends; the cleanup
+// stops it and fails the test if it does not shut down cleanly.
+func Run(t testing.TB, ctx context.Context, run func(context.Context) error) {
+	t.Helper()
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- run(runCtx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+	})
+}
+
+// Bus connects to n as a platform service, with its permissions, and
+// ensures the stream it owns: how a test publishes what that service
+// would (intake's submissions, advisor-desk's directory).
+func (n *NATS) Bus(t testing.TB, service string) *natsbus.Bus {
+	t.Helper()
+	id, ok := natsbus.IdentityOf(service)
+	if !ok {
+		t.Fatalf("no platform service %q", service)
+	}
+	tel, err := telemetry.New(context.Background(), service, Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bus, err := natsbus.Connect(context.Background(), n.Config(service), id, tel)
+	if err != nil {
+		t.Fatalf("connect as %s: %v", service, err)
+	}
+	t.Cleanup(bus.Close)
+	if err := bus.EnsureStream(context.Background(), id.Owns, 1); err != nil {
+		t.Fatalf("ensure %s's stream: %v", service, err)
+	}
+	return bus
+}
