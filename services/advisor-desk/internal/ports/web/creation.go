@@ -86,7 +86,9 @@ func (s *site) showCreation(w http.ResponseWriter, r *http.Request, c caseReques
 	v.Reasons, v.MaxComment, v.Token = casefile.HandBackReasons(), casefile.MaxComment, c.formToken
 	base := "/dossiers/creation/" + url.PathEscape(cs.ID)
 	v.TakeURL, v.HandBackURL = base+"/prise-en-charge", base+"/pas-pour-moi"
-	s.renderCase(w, r, c, status, "creation", "Dossier de création", v)
+	// Errors titles the page "Erreur — …", so that a screen reader says at
+	// once that the action was refused.
+	s.render(w, r, status, "creation", layout{Title: "Dossier de création", Errors: v.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
 // caseForm checks the session, the id and the form token of a case
