@@ -2,42 +2,49 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
 )
 
-// readView is the data of the read-only pages: offer.html, search.html,
-// match.html (the match and its offer) and prevention.html.
-type readView struct {
-	Offer            casefile.Offer
-	NAF, Commune     string
-	Advisor          string
-	AskingPrice      string
-	DealTypes        []string
-	OfferURL         string
-	SearchURL        string
-	Match            *casefile.Match
-	MatchOfferAdv    string
-	MatchSearchAdv   string
-	MatchCriteria    []string
-	Search           *casefile.Search
-	SearchSectors    []string
-	SearchCommunes   []string
-	SearchDealTypes  []string
-	SearchAdvisor    string
-	PreventionCase   *casefile.PreventionCase
-	PreventionKinds  []string
-	PreventionAdvs   []string
-	PreventionNAF    string
-	PreventionStatus string
-	Contact          contact
+// offerView is the data of offer.html, and of the "offer" part of
+// match.html.
+type offerView struct {
+	Offer                 casefile.Offer
+	NAF, Commune, Advisor string
+	AskingPrice           string
+	DealTypes             []string
 }
 
-func (s *site) offerData(r *http.Request, o casefile.Offer) readView {
-	v := readView{Offer: o, NAF: s.nafText(o.NAFCode), Commune: s.communeText(o.CommuneCode),
-		Advisor: s.advisorName(r.Context(), o.AdvisorID), DealTypes: labelsOf("deal", o.DealTypes),
-		OfferURL: "/dossiers/reprise/offres/" + o.OfferID}
+// searchView is the data of search.html.
+type searchView struct {
+	Search                       casefile.Search
+	Advisor                      string
+	Sectors, Communes, DealTypes []string
+}
+
+// matchView is the data of match.html: the match, its offer as the
+// reader may see it, and the links to both sides.
+type matchView struct {
+	offerView
+	Match                       casefile.Match
+	OfferAdvisor, SearchAdvisor string
+	Criteria                    []string
+	OfferURL, SearchURL         string
+}
+
+// preventionView is the data of prevention.html.
+type preventionView struct {
+	Case            casefile.PreventionCase
+	Kinds, Advisors []string
+	NAF, Status     string
+	Contact         contact
+}
+
+func (s *site) offerData(r *http.Request, o casefile.Offer) offerView {
+	v := offerView{Offer: o, NAF: s.nafText(o.NAFCode), Commune: s.communeText(o.CommuneCode),
+		Advisor: s.advisorName(r.Context(), o.AdvisorID), DealTypes: labelsOf("deal", o.DealTypes)}
 	if o.AskingPrice > 0 {
 		v.AskingPrice = euros(o.AskingPrice)
 	}
@@ -67,10 +74,10 @@ func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
 		s.caseError(w, r, c, err)
 		return
 	}
-	v := readView{Search: &sr, SearchSectors: s.sectors(sr.Sectors), SearchDealTypes: labelsOf("deal", sr.DealTypes),
-		SearchAdvisor: s.advisorName(r.Context(), sr.AdvisorID)}
+	v := searchView{Search: sr, Sectors: s.sectors(sr.Sectors), DealTypes: labelsOf("deal", sr.DealTypes),
+		Advisor: s.advisorName(r.Context(), sr.AdvisorID)}
 	for _, code := range sr.CommuneCodes {
-		v.SearchCommunes = append(v.SearchCommunes, s.communeText(code))
+		v.Communes = append(v.Communes, s.communeText(code))
 	}
 	s.renderCase(w, r, c, http.StatusOK, "search", "Recherche de repreneur", v)
 }
@@ -85,10 +92,9 @@ func (s *site) matchPage(w http.ResponseWriter, r *http.Request) {
 		s.caseError(w, r, c, err)
 		return
 	}
-	v := s.offerData(r, m.Offer)
-	v.Match, v.MatchCriteria = &m, labelsOf("criterion", m.Criteria)
-	v.MatchOfferAdv, v.MatchSearchAdv = s.advisorName(r.Context(), m.OfferAdvisorID), s.advisorName(r.Context(), m.SearchAdvisorID)
-	v.OfferURL, v.SearchURL = "/dossiers/reprise/offres/"+m.OfferID, "/dossiers/reprise/recherches/"+m.SearchID
+	v := matchView{offerView: s.offerData(r, m.Offer), Match: m, Criteria: labelsOf("criterion", m.Criteria),
+		OfferAdvisor: s.advisorName(r.Context(), m.OfferAdvisorID), SearchAdvisor: s.advisorName(r.Context(), m.SearchAdvisorID),
+		OfferURL: "/dossiers/reprise/offres/" + url.PathEscape(m.OfferID), SearchURL: "/dossiers/reprise/recherches/" + url.PathEscape(m.SearchID)}
 	s.renderCase(w, r, c, http.StatusOK, "match", "Mise en relation", v)
 }
 
@@ -105,10 +111,9 @@ func (s *site) preventionPage(w http.ResponseWriter, r *http.Request) {
 		s.caseError(w, r, c, err)
 		return
 	}
-	v := readView{PreventionCase: &pc, PreventionKinds: labelsOf("kind", pc.Kinds), PreventionNAF: s.nafText(pc.NAFCode),
-		PreventionStatus: preventionStatus(pc.Status)}
+	v := preventionView{Case: pc, Kinds: labelsOf("kind", pc.Kinds), NAF: s.nafText(pc.NAFCode), Status: preventionStatus(pc.Status)}
 	for _, id := range pc.AdvisorIDs {
-		v.PreventionAdvs = append(v.PreventionAdvs, s.advisorName(r.Context(), id))
+		v.Advisors = append(v.Advisors, s.advisorName(r.Context(), id))
 	}
 	v.Contact = s.contactOf(r.Context(), c, pc.RequestID)
 	s.renderCase(w, r, c, http.StatusOK, "prevention", "Dossier de prévention", v)
