@@ -187,7 +187,17 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 		if o.AuthSigningKeyFile != "" {
 			cfg.SigningKeyFile = o.AuthSigningKeyFile
 		}
-		svc, err := advisordesk.New(ctx, cfg, topts)
+		// The case pages call the other services, which start after
+		// advisor-desk (on free ports when BasePort is 0): they are looked
+		// up at each call, which comes only once Run serves, after Start
+		// has filled st.Services.
+		peers := advisordesk.WithPeers(func(service string) string {
+			if svc, ok := st.Services[service]; ok {
+				return "http://" + svc.Addr()
+			}
+			return ""
+		})
+		svc, err := advisordesk.New(ctx, cfg, topts, peers)
 		if err != nil {
 			return nil, err
 		}

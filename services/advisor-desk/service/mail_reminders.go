@@ -27,7 +27,8 @@ import (
 type Option func(*options)
 
 type options struct {
-	now func() time.Time
+	now   func() time.Time
+	peers func(service string) string // WithPeers
 }
 
 // WithClock makes the service read the time from now: reminders, digests

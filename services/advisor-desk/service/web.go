@@ -8,6 +8,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/refdata"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
@@ -19,11 +20,19 @@ import (
 // demo advisors sign in at /connexion with their id (or e-mail) and it.
 const DemoPassword = "Demo-Conseil-91"
 
+// deskExtras is what the case pages need beyond the inbox: the reference
+// data that names codes, and the resolver of WithPeers (nil: the
+// configured URLs).
+type deskExtras struct {
+	places *refdata.Data
+	peers  func(string) string
+}
+
 // webDesk seeds the demo passwords and returns the web desk: sign-in at
 // /connexion, the inbox at /boite. It runs only with the development
 // issuer, which signs the sessions' tokens.
 func webDesk(ctx context.Context, cfg Config, store *postgres.Store, issuer *auth.Issuer, verifier *auth.Verifier,
-	rt *platform.Runtime) (http.Handler, error) {
+	rt *platform.Runtime, x deskExtras) (http.Handler, error) {
 	now := func() time.Time { return time.Now().UTC() }
 	n, err := app.SeedDemoPasswords{Passwords: store, Now: now}.Seed(ctx, DemoPassword)
 	if err != nil {
@@ -36,6 +45,8 @@ func webDesk(ctx context.Context, cfg Config, store *postgres.Store, issuer *aut
 		Inbox:     app.ReadInbox{Inboxes: store},
 		MarkRead:  app.MarkRead{Inboxes: store, Now: now},
 		Directory: store,
+		Cases:     caseFiles(cfg, rt, x.peers),
+		Places:    x.places,
 		Limits:    webport.Limits{PerClient: cfg.RateLimit},
 		Log:       rt.Log,
 	}

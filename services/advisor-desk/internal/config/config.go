@@ -19,6 +19,7 @@ type Config struct {
 	AuthConfig
 	Mail
 	Reminders
+	Peers
 	// DevSignin makes advisor-desk the token issuer of a development
 	// platform: it signs in any known, active advisor by id alone
 	// (POST /api/v1/dev/tokens) and publishes its public key

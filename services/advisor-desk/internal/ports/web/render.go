@@ -12,6 +12,8 @@ import (
 	_ "time/tzdata" // dates are shown in Paris time wherever the server runs
 
 	"github.com/ccicma/platform/pkg/dsfr"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
 )
 
 //go:embed templates
@@ -27,7 +29,7 @@ func newStatic() *dsfr.Static {
 
 type pageTemplate = template.Template
 
-var pageNames = []string{"signin", "inbox", "error"}
+var pageNames = []string{"signin", "inbox", "error", "creation", "offer", "search", "match", "prevention"}
 
 // parsePages parses every page with the layout. The templates are
 // embedded, so a parse error is a build bug, caught by every test: it
@@ -43,8 +45,9 @@ func parsePages(static *dsfr.Static) map[string]*pageTemplate {
 		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"dsfrVersion": func() string { return dsfr.Version },
 		"unread":      unreadText,
+		"label":       casefile.Label,
 	}
-	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html"))
+	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", "templates/case_parts.html"))
 	pages := make(map[string]*pageTemplate, len(pageNames))
 	for _, name := range pageNames {
 		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templatesFS, "templates/"+name+".html"))

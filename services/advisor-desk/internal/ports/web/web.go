@@ -58,6 +58,10 @@ type Routes struct {
 	Inbox     InboxReader
 	MarkRead  Marker
 	Directory Directory
+	// Cases reads the case pages' cases from their owning services (nil:
+	// no case pages); Places names codes on them (nil: codes alone).
+	Cases  CaseFiles
+	Places Places
 	// Limits bound sign-in attempts.
 	Limits Limits
 	// Key signs form tokens; empty: a random key (form tokens then do not
@@ -89,6 +93,7 @@ func (rt Routes) Handler() (http.Handler, error) {
 	mux.HandleFunc("GET /boite", s.inbox)
 	mux.HandleFunc("POST /boite/lu", s.markRead)
 	mux.Handle("GET /static/{path...}", static)
+	s.caseRoutes(mux)
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux)), nil
 }
 

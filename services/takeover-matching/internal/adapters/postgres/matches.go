@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -61,4 +62,20 @@ func (s *Store) matches(ctx context.Context, where, id string) ([]takeover.Match
 		return nil, fmt.Errorf("list matches: %w", err)
 	}
 	return out, nil
+}
+
+// Match reads one match.
+func (s *Store) Match(ctx context.Context, id string) (takeover.Match, bool, error) {
+	rows, err := s.pool.Query(ctx, `SELECT `+matchColumns+` FROM takeover_matches WHERE match_id = $1`, id)
+	if err != nil {
+		return takeover.Match{}, false, fmt.Errorf("read match: %w", err)
+	}
+	m, err := pgx.CollectExactlyOneRow(rows, scanMatch)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return takeover.Match{}, false, nil
+	case err != nil:
+		return takeover.Match{}, false, fmt.Errorf("read match: %w", err)
+	}
+	return m, true, nil
 }

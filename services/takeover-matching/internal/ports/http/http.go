@@ -25,6 +25,7 @@ type Store interface {
 	Searches(ctx context.Context, chamber, after string, limit int) ([]takeover.Search, error)
 	MatchesOfOffer(ctx context.Context, offerID string) ([]takeover.Match, error)
 	MatchesOfSearch(ctx context.Context, searchID string) ([]takeover.Match, error)
+	Match(ctx context.Context, id string) (takeover.Match, bool, error)
 }
 
 // Routes serves the advisors' takeover API.
@@ -43,6 +44,7 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/buyer-searches", guard(rt.listSearches))
 	mux.Handle("GET /api/v1/buyer-searches/{id}", guard(rt.getSearch))
 	mux.Handle("GET /api/v1/matches", guard(rt.listMatches))
+	mux.Handle("GET /api/v1/matches/{id}", guard(rt.getMatch))
 	return mux
 }
 

@@ -121,6 +121,13 @@ func (f *fixture) register(t *testing.T, ctx context.Context, store *postgres.St
 	offer("lone", "CCI", "", "56.10A", false)
 	search("buyer", "CCI", "10.71")
 	search("farmer", "CMA", "01")
+	for _, name := range []string{"conf", "public"} {
+		ms, err := store.MatchesOfOffer(ctx, f.ids[name])
+		if err != nil || len(ms) != 1 {
+			t.Fatalf("matches of %s: %v %v", name, ms, err)
+		}
+		f.ids["match-"+name] = ms[0].ID
+	}
 }
 
 func trigger(t *testing.T) events.Event {
@@ -355,6 +362,21 @@ func TestAccessRules(t *testing.T) {
 				t.Errorf("matches %v", v["matches"])
 			}
 		}},
+		{"one match by id: the offer's chamber, with the whole offer", "cma advisor", "/api/v1/matches/{match-conf}", 200, func(t *testing.T, v map[string]any) {
+			if v["match_id"] != f.ids["match-conf"] || v["search_id"] != f.ids["buyer"] || v["offer_id"] != f.ids["conf"] {
+				t.Fatalf("match %v", v)
+			}
+			full(t, v["offer"].(map[string]any))
+		}},
+		{"one match by id: the buyer's chamber, with a teaser", "cci advisor", "/api/v1/matches/{match-conf}", 200, func(t *testing.T, v map[string]any) {
+			teaser(t, v["offer"].(map[string]any))
+		}},
+		{"one match by id: a public offer whole to the buyer's chamber", "cci manager", "/api/v1/matches/{match-public}", 200, func(t *testing.T, v map[string]any) {
+			full(t, v["offer"].(map[string]any))
+		}},
+		{"one match by id: the prevention cell", "cci cell", "/api/v1/matches/{match-conf}", 403, nil},
+		{"one match by id: unknown", "cma advisor", "/api/v1/matches/" + uuid.Must(uuid.NewV7()).String(), 404, nil},
+		{"one match by id: not an id", "cma advisor", "/api/v1/matches/42", 404, nil},
 		{"a side not seen and no match seen", "cma advisor", "/api/v1/matches?offer_id={lone}", 403, nil},
 		{"the prevention cell", "cci cell", "/api/v1/matches?search_id={buyer}", 403, nil},
 		{"neither side named", "cma advisor", "/api/v1/matches", 400, func(t *testing.T, v map[string]any) {

@@ -1,0 +1,40 @@
+package casefile_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
+)
+
+// The form offers exactly the reasons creation-support takes from an
+// advisor: every reassignment reason but those of the platform (absence)
+// and of a manager; each is labelled, in the history too.
+func TestHandBackReasons(t *testing.T) {
+	var want []string
+	for _, r := range events.ReassignReasons() {
+		if r != events.ReassignAbsence && r != events.ReassignManager {
+			want = append(want, r)
+		}
+	}
+	var got []string
+	for _, r := range casefile.HandBackReasons() {
+		got = append(got, r.Code)
+		if r.Label == "" || !casefile.ValidHandBackReason(r.Code) {
+			t.Errorf("reason %q: label %q", r.Code, r.Label)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("form reasons %v, want %v", got, want)
+	}
+	for _, r := range events.ReassignReasons() {
+		if casefile.Label("reason", r) == r {
+			t.Errorf("reason %q has no label for the history", r)
+		}
+	}
+	if casefile.ValidHandBackReason(events.ReassignManager) || casefile.Label("band", "unknown_band") != "unknown_band" {
+		t.Error("a manager's reason is offered, or an unknown code is not shown as is")
+	}
+}

@@ -1,0 +1,157 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
+)
+
+// offerView is the data of offer.html, and of the "offer" part of
+// match.html.
+type offerView struct {
+	Offer                 casefile.Offer
+	NAF, Commune, Advisor string
+	AskingPrice           string
+	DealTypes             []string
+}
+
+// searchView is the data of search.html.
+type searchView struct {
+	Search                       casefile.Search
+	Advisor                      string
+	Sectors, Communes, DealTypes []string
+}
+
+// matchView is the data of match.html: the match, its offer as the
+// reader may see it, and the links to both sides.
+type matchView struct {
+	offerView
+	Match                       casefile.Match
+	OfferAdvisor, SearchAdvisor string
+	Criteria                    []string
+	OfferURL, SearchURL         string
+}
+
+// preventionView is the data of prevention.html.
+type preventionView struct {
+	Case            casefile.PreventionCase
+	Kinds, Advisors []string
+	NAF, Status     string
+	Contact         contact
+}
+
+func (s *site) offerData(r *http.Request, o casefile.Offer) offerView {
+	v := offerView{Offer: o, NAF: s.nafText(o.NAFCode), Commune: s.communeText(o.CommuneCode),
+		Advisor: s.advisorName(r.Context(), o.AdvisorID), DealTypes: labelsOf("deal", o.DealTypes)}
+	if o.AskingPrice > 0 {
+		v.AskingPrice = euros(o.AskingPrice)
+	}
+	return v
+}
+
+func (s *site) offerPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.caseStart(w, r)
+	if !ok {
+		return
+	}
+	o, err := s.Cases.Offer(r.Context(), c.bearer, c.id)
+	if err != nil {
+		s.caseError(w, r, c, err)
+		return
+	}
+	s.renderCase(w, r, c, http.StatusOK, "offer", "Entreprise à céder", s.offerData(r, o))
+}
+
+func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.caseStart(w, r)
+	if !ok {
+		return
+	}
+	sr, err := s.Cases.Search(r.Context(), c.bearer, c.id)
+	if err != nil {
+		s.caseError(w, r, c, err)
+		return
+	}
+	v := searchView{Search: sr, Sectors: s.sectors(sr.Sectors), DealTypes: labelsOf("deal", sr.DealTypes),
+		Advisor: s.advisorName(r.Context(), sr.AdvisorID)}
+	for _, code := range sr.CommuneCodes {
+		v.Communes = append(v.Communes, s.communeText(code))
+	}
+	s.renderCase(w, r, c, http.StatusOK, "search", "Recherche de repreneur", v)
+}
+
+func (s *site) matchPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.caseStart(w, r)
+	if !ok {
+		return
+	}
+	m, err := s.Cases.Match(r.Context(), c.bearer, c.id)
+	if err != nil {
+		s.caseError(w, r, c, err)
+		return
+	}
+	v := matchView{offerView: s.offerData(r, m.Offer), Match: m, Criteria: labelsOf("criterion", m.Criteria),
+		OfferAdvisor: s.advisorName(r.Context(), m.OfferAdvisorID), SearchAdvisor: s.advisorName(r.Context(), m.SearchAdvisorID),
+		OfferURL: "/dossiers/reprise/offres/" + url.PathEscape(m.OfferID), SearchURL: "/dossiers/reprise/recherches/" + url.PathEscape(m.SearchID)}
+	s.renderCase(w, r, c, http.StatusOK, "match", "Mise en relation", v)
+}
+
+// preventionPage shows a confidential difficulty case: difficulty-alert
+// logs the read, intake logs the read of the contact details, and the
+// page is never cached (render sends no-store).
+func (s *site) preventionPage(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.caseStart(w, r)
+	if !ok {
+		return
+	}
+	pc, err := s.Cases.PreventionCase(r.Context(), c.bearer, c.id)
+	if err != nil {
+		s.caseError(w, r, c, err)
+		return
+	}
+	v := preventionView{Case: pc, Kinds: labelsOf("kind", pc.Kinds), NAF: s.nafText(pc.NAFCode), Status: preventionStatus(pc.Status)}
+	for _, id := range pc.AdvisorIDs {
+		v.Advisors = append(v.Advisors, s.advisorName(r.Context(), id))
+	}
+	v.Contact = s.contactOf(r.Context(), c, pc.RequestID)
+	s.renderCase(w, r, c, http.StatusOK, "prevention", "Dossier de prévention", v)
+}
+
+func preventionStatus(code string) string {
+	if code == "opened" {
+		return "Ouvert : en attente du rappel d'un conseiller"
+	}
+	return code
+}
+
+// sectors names the NAF codes or prefixes of a search.
+func (s *site) sectors(codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = s.nafText(c)
+	}
+	return out
+}
+
+func labelsOf(family string, codes []string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = casefile.Label(family, c)
+	}
+	return out
+}
+
+// euros writes 250000 as "250 000 €" (narrow no-break spaces).
+func euros(n int64) string {
+	s := []byte{}
+	digits := []byte(strconv.FormatInt(n, 10))
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			s = append(s, "\u202f"...)
+		}
+		s = append(s, d)
+	}
+	return string(s) + "\u00a0€"
+}
