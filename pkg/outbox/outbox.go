@@ -54,21 +54,52 @@ func AddEntries(ctx context.Context, tx pgx.Tx, entries []Entry) error {
 	if len(entries) == 0 {
 		return nil
 	}
+	args, err := rowsOf(entries)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, insertSQL, args...); err != nil {
+		return fmt.Errorf("insert %d events into outbox: %w", len(entries), err)
+	}
+	return nil
+}
+
+// Queue queues the insert of evs, with the trace context of ctx, in batch,
+// which the caller sends in its transaction: a write and its events then
+// reach Postgres in one round trip. The caller wakes the relay after
+// commit.
+func Queue(ctx context.Context, batch *pgx.Batch, evs ...events.Event) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	entries := make([]Entry, len(evs))
+	for i, ev := range evs {
+		entries[i] = Entry{Ctx: ctx, Event: ev}
+	}
+	args, err := rowsOf(entries)
+	if err != nil {
+		return err
+	}
+	batch.Queue(insertSQL, args...)
+	return nil
+}
+
+const insertSQL = `INSERT INTO outbox (event_id, topic, headers, payload)
+	SELECT i, t, h, p FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::bytea[]) WITH ORDINALITY AS r(i, t, h, p, n)
+	ORDER BY n`
+
+// rowsOf returns the arguments of insertSQL for entries.
+func rowsOf(entries []Entry) ([]any, error) {
 	ids, topics := make([]string, len(entries)), make([]string, len(entries))
 	headers, payloads := make([][]byte, len(entries)), make([][]byte, len(entries))
 	for i, e := range entries {
 		h, err := traced(e.Ctx, e.Event)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ids[i], topics[i], headers[i], payloads[i] = e.Event.ID, e.Event.Topic, h, []byte(e.Event.Data)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO outbox (event_id, topic, headers, payload)
-		SELECT i, t, h, p FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::bytea[]) WITH ORDINALITY AS r(i, t, h, p, n)
-		ORDER BY n`, ids, topics, headers, payloads); err != nil {
-		return fmt.Errorf("insert %d events into outbox: %w", len(entries), err)
-	}
-	return nil
+	return []any{ids, topics, headers, payloads}, nil
 }
 
 // traced encodes the headers of ev with the trace context of ctx.
