@@ -87,15 +87,28 @@ func (s *Store) save(ctx context.Context, r requestRow, idem *app.Idempotency, e
 	if err != nil {
 		return "", fmt.Errorf("encode routing basis: %w", err)
 	}
+	batch := &pgx.Batch{}
+	batch.Queue(`INSERT INTO requests
+		(request_id, kind, status, naf_code, commune_code, departement, routing, routing_basis, details, submitted_at, updated_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), $7, $8, $9, $10, $10)`,
+		r.id, r.kind, string(request.StatusReceived), r.naf, r.commune, r.departement, routing, basis, details, r.submittedAt)
+	if idem == nil && also == nil {
+		// Nothing to decide halfway: the request and its events go in one
+		// round trip, as one implicit transaction (a pipeline with a single
+		// Sync commits all or nothing).
+		if err := outbox.Queue(ctx, batch, evs...); err != nil {
+			return "", err
+		}
+		if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+			return "", fmt.Errorf("insert request: %w", err)
+		}
+		s.relay.Wake()
+		return r.id, nil
+	}
 	stored := r.id
 	err = pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		// The request, its key and (unless also writes first) its events
 		// go in one round trip; a key used before rolls it all back.
-		batch := &pgx.Batch{}
-		batch.Queue(`INSERT INTO requests
-			(request_id, kind, status, naf_code, commune_code, departement, routing, routing_basis, details, submitted_at, updated_at)
-			VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), $7, $8, $9, $10, $10)`,
-			r.id, r.kind, string(request.StatusReceived), r.naf, r.commune, r.departement, routing, basis, details, r.submittedAt)
 		claimed := true
 		if idem != nil {
 			batch.Queue(`INSERT INTO idempotency_keys (scope, key, fingerprint, request_id)
