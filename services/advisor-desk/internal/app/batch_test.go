@@ -22,7 +22,7 @@ func (e *reminderEnv) items(evs ...events.Event) []natsbus.Item {
 
 func (e *reminderEnv) event(t *testing.T, p events.Payload, subject string) events.Event {
 	t.Helper()
-	ev, err := events.New("creation-support", subject, "91", p, e.clock.Now())
+	ev, err := events.New(p.EventName().Producer, subject, "91", p, e.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,8 @@ func (e *reminderEnv) count(t *testing.T, query string, args ...any) int {
 
 // TestNotificationsInOneBatch: a batch stores one notification per event
 // and advisor, with its e-mail, and wakes live inboxes after commit only;
-// a copy of an event in the batch stores nothing more; an event for an
+// a copy of an event in the batch stores nothing more, whether its
+// drafts name advisors or a pool (the prevention cell); an event for an
 // advisor the directory does not know fails alone.
 func TestNotificationsInOneBatch(t *testing.T) {
 	t.Parallel()
@@ -51,7 +52,9 @@ func TestNotificationsInOneBatch(t *testing.T) {
 			CommuneCode: "91228", Departement: "91", OpenedAt: e.clock.Now()})
 	}
 	a, b, unknown, d := opened("CMA", "cma-91-002"), opened("CCI", "cci-91-002"), opened("CMA", "cma-91-999"), opened("CMA", "cma-91-002")
-	errs := inbox.Batcher{Pool: e.pool}.RunBatch(e.items(a, b, a, unknown, d), e.notify.Handle)
+	cell := e.event(t, events.DifficultyCaseOpened{CaseID: uuid.Must(uuid.NewV7()).String(), RequestID: uuid.Must(uuid.NewV7()).String(),
+		Chamber: "CMA", Level: events.DifficultyCallBack, Departement: "91", OpenedAt: e.clock.Now()}, "case")
+	errs := inbox.Batcher{Pool: e.pool}.RunBatch(e.items(a, b, a, unknown, cell, d, cell), e.notify.Handle)
 
 	for i, err := range errs {
 		if (i == 3) != (err != nil) {
@@ -61,15 +64,15 @@ func TestNotificationsInOneBatch(t *testing.T) {
 	for _, c := range []struct {
 		ev   events.Event
 		want int
-	}{{a, 1}, {b, 1}, {unknown, 0}, {d, 1}} {
+	}{{a, 1}, {b, 1}, {unknown, 0}, {d, 1}, {cell, 2}} { // the cell: cci-91-002 and cma-91-002
 		if got := len(e.notifications(t, c.ev)); got != c.want {
 			t.Errorf("event %s: %d notifications, want %d", c.ev.ID, got, c.want)
 		}
 	}
-	if n := e.count(t, `SELECT count(*) FROM mail_items`); n != 3 {
-		t.Errorf("%d e-mails queued, want 3", n)
+	if n := e.count(t, `SELECT count(*) FROM mail_items`); n != 5 {
+		t.Errorf("%d e-mails queued, want 5", n)
 	}
-	if woken := e.live.get(); len(woken) != 3 {
+	if woken := e.live.get(); len(woken) != 5 {
 		t.Errorf("live inboxes woken %v, want one wake-up per notification", woken)
 	}
 }

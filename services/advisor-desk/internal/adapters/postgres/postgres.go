@@ -6,12 +6,10 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/events"
@@ -43,112 +41,6 @@ func (s *Store) SaveAdvisor(ctx context.Context, id string,
 	return s.SaveAdvisors(ctx, []string{id}, func(_ string, cur directory.Advisor, found bool) (directory.Advisor, []events.Event, bool, error) {
 		return change(cur, found)
 	})
-}
-
-// Store stores one draft (StoreAll of one).
-func (s *Store) Store(ctx context.Context, trigger events.Event, d notification.Draft, at time.Time) ([]string, error) {
-	return s.StoreAll(ctx, trigger, []notification.Draft{d}, at)
-}
-
-// StoreAll implements app.Notifications. One round trip claims the
-// trigger and resolves (and locks) the recipients of every draft; the
-// notifications are then inserted, with their e-mails, in one statement
-// each: within a unit of work (a consumer's batch) once for all the
-// unit's events, when it flushes, else at once. An advisor named by
-// several drafts gets the first one's.
-func (s *Store) StoreAll(ctx context.Context, trigger events.Event, ds []notification.Draft, at time.Time) ([]string, error) {
-	var notified []string
-	err := pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		claimed, recipients, err := claimRecipients(ctx, tx, trigger, ds)
-		if err != nil || !claimed {
-			return err
-		}
-		var rows rowsOf
-		seen := map[string]bool{}
-		for i, d := range ds {
-			for _, id := range recipients[i] {
-				if seen[id] {
-					continue
-				}
-				seen[id] = true
-				if err := rows.add(id, d, trigger.ID, at); err != nil {
-					return err
-				}
-			}
-		}
-		notified = rows.advisors
-		f, batched := pgdb.Deferred(ctx, notificationsKey{}, func() pgdb.Flusher { return &pendingNotifications{store: s} })
-		if batched {
-			f.(*pendingNotifications).rows.append(rows)
-			return nil
-		}
-		return (&pendingNotifications{store: s, rows: rows}).Flush(ctx, tx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return notified, nil
-}
-
-// claimRecipients claims trigger (claimed=false: a duplicate, to skip) and
-// resolves the recipients of each draft, in one round trip.
-func claimRecipients(ctx context.Context, tx pgx.Tx, trigger events.Event, ds []notification.Draft) (bool, [][]string, error) {
-	for _, d := range ds {
-		if to := d.To; to.AdvisorID == "" && to.Chamber == "" && to.Role == "" {
-			return false, nil, fmt.Errorf("%w: a draft names neither an advisor, a chamber nor a role", notification.ErrNoRecipient)
-		}
-	}
-	var claimed bool
-	batch := &pgx.Batch{}
-	batch.Queue(`INSERT INTO inbox (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, Consumer, trigger.ID).
-		Exec(func(ct pgconn.CommandTag) error {
-			claimed = ct.RowsAffected() == 1
-			return nil
-		})
-	recipients := make([][]string, len(ds))
-	for i, d := range ds {
-		queueRecipients(batch, d.To, &recipients[i])
-	}
-	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return false, nil, fmt.Errorf("claim event %s: %w", trigger.ID, err)
-	}
-	if !claimed {
-		return false, nil, nil
-	}
-	for i, d := range ds {
-		if err := noRecipient(d.To, recipients[i]); err != nil {
-			return false, nil, err
-		}
-	}
-	return true, recipients, nil
-}
-
-type notificationsKey struct{}
-
-// pendingNotifications are the notifications of a unit of work, inserted
-// with their e-mails when it flushes. Their recipients' inbox locks were
-// taken when each event was handled (see queueRecipients), before any of
-// them got an id.
-type pendingNotifications struct {
-	store *Store
-	rows  rowsOf
-}
-
-// Flush implements pgdb.Flusher.
-func (p *pendingNotifications) Flush(ctx context.Context, tx pgx.Tx) error {
-	r := p.rows
-	if len(r.nids) == 0 {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO notifications
-		(notification_id, advisor_id, kind, title, body, link, source_event, created_at)
-		SELECT n, a, k, t, b, l, s, c FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-			$7::uuid[], $8::timestamptz[]) WITH ORDINALITY AS r(n, a, k, t, b, l, s, c, o)
-		ORDER BY o ON CONFLICT (source_event, advisor_id) DO NOTHING`,
-		r.nids, r.advisors, r.kinds, r.titles, r.bodies, r.links, r.sources, r.times); err != nil {
-		return fmt.Errorf("insert %d notifications: %w", len(r.nids), err)
-	}
-	return p.store.enqueueMails(ctx, tx, slices.Compact(slices.Clone(r.sources)))
 }
 
 // rowsOf are notifications to insert, as columns.
