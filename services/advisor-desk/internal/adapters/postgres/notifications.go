@@ -148,9 +148,17 @@ func (p *pendingNotifications) claim(ctx context.Context, tx pgx.Tx) (claimed, k
 	batch := &pgx.Batch{}
 	batch.Queue(`INSERT INTO inbox (consumer, event_id) SELECT $1, unnest($2::uuid[])
 		ON CONFLICT DO NOTHING RETURNING event_id::text`, Consumer, ids).Query(collectInto(claimed))
-	batch.Queue(`SELECT advisor_id FROM (SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
-		FROM advisors WHERE advisor_id = ANY($2) ORDER BY advisor_id) AS locked`, inboxLockSpace, slices.Compact(advisors)).
-		Query(collectInto(known))
+	batch.Queue(`SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
+		FROM advisors WHERE advisor_id = ANY($2) ORDER BY advisor_id`, inboxLockSpace, slices.Compact(advisors)).
+		Query(func(rows pgx.Rows) error {
+			var id string
+			var locked any
+			_, err := pgx.ForEachRow(rows, []any{&id, &locked}, func() error {
+				known[id] = true
+				return nil
+			})
+			return err
+		})
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, nil, fmt.Errorf("claim %d events: %w", len(ids), err)
 	}
