@@ -50,13 +50,6 @@ type rowsOf struct {
 	times                                           []time.Time
 }
 
-// append adds o's rows after r's.
-func (r *rowsOf) append(o rowsOf) {
-	r.nids, r.advisors, r.kinds = append(r.nids, o.nids...), append(r.advisors, o.advisors...), append(r.kinds, o.kinds...)
-	r.titles, r.bodies, r.links = append(r.titles, o.titles...), append(r.bodies, o.bodies...), append(r.links, o.links...)
-	r.sources, r.times = append(r.sources, o.sources...), append(r.times, o.times...)
-}
-
 func (r *rowsOf) add(advisorID string, d notification.Draft, source string, at time.Time) error {
 	id, err := uuid.NewV7()
 	if err != nil {
