@@ -2,6 +2,7 @@ package inbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,6 +23,11 @@ import (
 // again without that event, which is reported with its error (and so
 // retried or dead-lettered alone). Handlers must therefore keep their
 // effects inside the transaction or behind AfterCommit.
+//
+// A deferred write that fails names no event: the batch is then split in
+// halves run apart, down to the one event whose write fails, which alone
+// gets the error. A handler may so defer per-event work to one set-based
+// write per batch and still have a poison event isolated.
 type Batcher struct {
 	Pool *pgxpool.Pool
 }
@@ -35,19 +41,39 @@ func (b Batcher) RunBatch(items []natsbus.Item, h natsbus.Handler) []error {
 	for i := range pending {
 		pending[i] = i
 	}
+	b.run(items, pending, h, errs)
+	return errs
+}
+
+// run commits the pending items, leaving out those whose handler fails and
+// splitting the batch when a deferred write fails.
+func (b Batcher) run(items []natsbus.Item, pending []int, h natsbus.Handler, errs []error) {
 	for len(pending) > 0 {
 		failed, err := b.attempt(items, pending, h)
-		if failed < 0 {
+		var flushErr flushError
+		switch {
+		case failed >= 0:
+			errs[pending[failed]] = err
+			pending = append(pending[:failed:failed], pending[failed+1:]...)
+			continue
+		case errors.As(err, &flushErr) && len(pending) > 1:
+			half := len(pending) / 2
+			b.run(items, pending[:half:half], h, errs)
+			b.run(items, pending[half:], h, errs)
+		default:
 			for _, i := range pending {
 				errs[i] = err // nil when committed
 			}
-			return errs
 		}
-		errs[pending[failed]] = err
-		pending = append(pending[:failed], pending[failed+1:]...)
+		return
 	}
-	return errs
 }
+
+// flushError is the failure of a batch's deferred writes.
+type flushError struct{ err error }
+
+func (e flushError) Error() string { return "flush batch: " + e.err.Error() }
+func (e flushError) Unwrap() error { return e.err }
 
 // attempt runs the pending items in one transaction. It returns the index
 // (in pending) of the first item that failed, with its error, or -1 with
@@ -69,7 +95,7 @@ func (b Batcher) attempt(items []natsbus.Item, pending []int, h natsbus.Handler)
 	}
 	if err := unit.Flush(ctx); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
-		return -1, fmt.Errorf("flush batch: %w", err)
+		return -1, flushError{err}
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return -1, fmt.Errorf("commit batch: %w", err)

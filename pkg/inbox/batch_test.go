@@ -3,6 +3,7 @@ package inbox_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -76,5 +77,70 @@ func TestBatcher(t *testing.T) {
 	// the duplicate's second copy is skipped by the inbox yet still acked.
 	if len(woken) != 4 || woken[0] != evs[0].ID || woken[2] != evs[3].ID {
 		t.Errorf("after-commit actions ran for %d events (%v), want the 3 distinct applied events and the skipped copy in order", len(woken), woken)
+	}
+}
+
+// deferredCases inserts the cases of a batch in one statement when the
+// unit flushes; the poison id makes that statement fail.
+type deferredCases struct {
+	ids    []string
+	poison string
+}
+
+func (d *deferredCases) Flush(ctx context.Context, tx pgx.Tx) error {
+	if slices.Contains(d.ids, d.poison) {
+		return errors.New("cannot store the poison case")
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO cases SELECT unnest($1::uuid[]), 'deferred'`, d.ids)
+	return err
+}
+
+type deferredKey struct{}
+
+// TestBatcherIsolatesAFailingDeferredWrite: when the batch's deferred
+// write fails, which names no event, the batch is split until the event
+// that makes it fail is alone: that event gets the error, every other
+// commits once, and after-commit actions run for committed work only.
+func TestBatcherIsolatesAFailingDeferredWrite(t *testing.T) {
+	t.Parallel()
+	db := testkit.NewSchemas(t, "creation_support")
+	ctx, pool := setup(t, db)
+	var evs []events.Event
+	for range 7 {
+		evs = append(evs, event(t))
+	}
+	poison := evs[4].ID
+	var woken []string
+	handler := func(ctx context.Context, ev events.Event) error {
+		f, ok := pgdb.Deferred(ctx, deferredKey{}, func() pgdb.Flusher { return &deferredCases{poison: poison} })
+		if !ok {
+			return errors.New("no unit of work")
+		}
+		f.(*deferredCases).ids = append(f.(*deferredCases).ids, ev.ID)
+		pgdb.AfterCommit(ctx, func() { woken = append(woken, ev.ID) })
+		return nil
+	}
+	items := make([]natsbus.Item, len(evs))
+	for i, ev := range evs {
+		items[i] = natsbus.Item{Ctx: ctx, Event: ev}
+	}
+	errs := inbox.Batcher{Pool: pool}.RunBatch(items, handler)
+
+	for i, ev := range evs {
+		want := 1
+		if ev.ID == poison {
+			want = 0
+			if errs[i] == nil {
+				t.Errorf("poison event: no error")
+			}
+		} else if errs[i] != nil {
+			t.Errorf("event %d: err = %v, want nil", i, errs[i])
+		}
+		if n := countCases(t, ctx, pool, ev); n != want {
+			t.Errorf("event %d: %d cases, want %d", i, n, want)
+		}
+	}
+	if len(woken) != len(evs)-1 || slices.Contains(woken, poison) {
+		t.Errorf("after-commit actions ran for %v, want every event but the poison one once", woken)
 	}
 }

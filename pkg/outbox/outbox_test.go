@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
@@ -35,6 +36,7 @@ func TestOutbox(t *testing.T) {
 		{"RelayPublishesCommittedRowsOnce", testRelayPublishesCommittedRowsOnce},
 		{"RolledBackRowsNeverLeave", testRolledBackRowsNeverLeave},
 		{"AddRejectsAnEventTwice", testAddRejectsAnEventTwice},
+		{"AddEntriesKeepsOrderAndEachTrace", testAddEntriesKeepsOrderAndEachTrace},
 		{"RelayRecoversFromACrashAfterPublish", testRelayRecoversFromACrashAfterPublish},
 		{"ConcurrentRelaysPublishEachRowOnce", testConcurrentRelaysPublishEachRowOnce},
 		{"RunWakesAndFlushesOnShutdown", testRunWakesAndFlushesOnShutdown},
@@ -320,6 +322,54 @@ func testAddRejectsAnEventTwice(t *testing.T, db *testDB) {
 	err := pgdb.InTx(e.ctx, e.pool, func(tx pgx.Tx) error { return outbox.Add(e.ctx, tx, evs...) })
 	if err == nil {
 		t.Fatal("adding the same event id twice succeeded")
+	}
+}
+
+// Rows added together, by AddEntries or queued in a pgx batch, keep their
+// order (the relay publishes by id) and each carries its own entry's trace.
+func testAddEntriesKeepsOrderAndEachTrace(t *testing.T, db *testDB) {
+	e := setup(t, db)
+	evs := newEvents(t, 5)
+	traced := func(n byte) context.Context {
+		return trace.ContextWithSpanContext(e.ctx, trace.NewSpanContext(trace.SpanContextConfig{
+			TraceID: trace.TraceID{0xbb, n}, SpanID: trace.SpanID{1}, TraceFlags: trace.FlagsSampled}))
+	}
+	entries := make([]outbox.Entry, 4)
+	for i := range entries {
+		entries[i] = outbox.Entry{Ctx: traced(byte(i)), Event: evs[i]}
+	}
+	err := pgdb.InTx(e.ctx, e.pool, func(tx pgx.Tx) error {
+		if err := outbox.AddEntries(e.ctx, tx, entries); err != nil {
+			return err
+		}
+		batch := &pgx.Batch{}
+		if err := outbox.Queue(traced(4), batch, evs[4]); err != nil {
+			return err
+		}
+		return tx.SendBatch(e.ctx, batch).Close()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.pool.Query(e.ctx, `SELECT event_id::text, headers->'traceparent'->>0 FROM outbox ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([2]string, error) {
+		var v [2]string
+		return v, r.Scan(&v[0], &v[1])
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(evs) {
+		t.Fatalf("%d rows, want %d", len(got), len(evs))
+	}
+	for i, row := range got {
+		want := trace.TraceID{0xbb, byte(i)}.String()
+		if row[0] != evs[i].ID || len(row[1]) < 35 || row[1][3:35] != want {
+			t.Errorf("row %d: event %s traceparent %q; want event %s in trace %s", i, row[0], row[1], evs[i].ID, want)
+		}
 	}
 }
 

@@ -28,9 +28,12 @@ type Directory interface {
 type Notifications interface {
 	// StoreAll resolves the drafts' recipients and stores one notification
 	// each (the first draft naming an advisor wins), together with the
-	// inbox claim of trigger. It returns the advisors notified (none for a
-	// duplicate event).
-	StoreAll(ctx context.Context, trigger events.Event, ds []notification.Draft, at time.Time) (advisorIDs []string, err error)
+	// inbox claim of trigger. It calls notified with the advisors notified
+	// once the notifications are written (never for a duplicate event):
+	// alone, after commit; within a unit of work (pgdb.Unit), when the
+	// unit flushes, before it commits.
+	StoreAll(ctx context.Context, trigger events.Event, ds []notification.Draft, at time.Time,
+		notified func(advisorIDs []string)) error
 	// List returns an advisor's notifications with id > after, oldest first.
 	List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error)
 }

@@ -18,7 +18,7 @@ type Notify struct {
 	Now           Clock
 	// AfterCommit defers an action until the handler's writes are durable
 	// (the consumer may commit several events in one transaction); nil runs
-	// it at once.
+	// it at once, which within a unit of work is before the commit.
 	AfterCommit func(ctx context.Context, f func())
 }
 
@@ -34,18 +34,16 @@ func (uc Notify) Handle(ctx context.Context, ev events.Event) error {
 	if err != nil || len(drafts) == 0 {
 		return err
 	}
-	advisors, err := uc.Notifications.StoreAll(ctx, ev, drafts, uc.Now())
+	err = uc.Notifications.StoreAll(ctx, ev, drafts, uc.Now(), func(advisors []string) {
+		wake := func() { uc.Live.Publish(advisors...) }
+		if uc.AfterCommit == nil {
+			wake()
+			return
+		}
+		uc.AfterCommit(ctx, wake)
+	})
 	if err != nil {
 		return fmt.Errorf("notify %s: %w", ev.Type, err)
 	}
-	if len(advisors) == 0 {
-		return nil
-	}
-	wake := func() { uc.Live.Publish(advisors...) }
-	if uc.AfterCommit == nil {
-		wake()
-		return nil
-	}
-	uc.AfterCommit(ctx, wake)
 	return nil
 }

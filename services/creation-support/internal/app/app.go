@@ -19,10 +19,14 @@ const Source = "creation-support"
 // Cases stores creation cases. OpenCase runs decide inside one transaction
 // that also claims the triggering event (idempotency), reads the candidate
 // advisors with their load, stores the case and its events in the outbox,
-// and counts the case in the advisor's load. It reports applied=false for a duplicate.
+// and counts the case in the advisor's load. A duplicate trigger, or a
+// request that already has a case, opens nothing. Within a unit of work
+// (pgdb.Unit) the opening may be made when the unit flushes, with the
+// unit's other openings: decide then runs later, and must be safe to run
+// then (it sees the loads with the cases decided before it).
 type Cases interface {
 	OpenCase(ctx context.Context, trigger events.Event, req creation.Request,
-		decide func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error)) (applied bool, err error)
+		decide func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error)) error
 }
 
 // Advisors stores the projection of the advisor directory.

@@ -29,7 +29,7 @@ func (uc OpenCase) Handle(ctx context.Context, ev events.Event, p events.Creatio
 	if err != nil {
 		return err
 	}
-	_, err = uc.Cases.OpenCase(ctx, ev, req, func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error) {
+	err = uc.Cases.OpenCase(ctx, ev, req, func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error) {
 		now := uc.Now()
 		advisor, _ := creation.ChooseAdvisor(candidates, now)
 		id, err := uuid.NewV7()

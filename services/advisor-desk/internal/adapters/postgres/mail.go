@@ -25,27 +25,28 @@ type mailSettings struct {
 // is queued: with no SMTP server, e-mails go nowhere rather than pile up.
 func (s *Store) EnableMail(defaultMode mail.Mode) { s.mail = &mailSettings{defaultMode: defaultMode} }
 
-// enqueueMails queues one e-mail per notification stored for sourceEvent
-// whose advisor wants them one by one. The notification's id is the
+// enqueueMails queues one e-mail per notification stored for the source
+// events whose advisor wants them one by one. The notification's id is the
 // e-mail's key: a redelivered event, or a retried transaction, never
-// queues a second one.
-func (s *Store) enqueueMails(ctx context.Context, tx pgx.Tx, sourceEvent string, at time.Time) error {
+// queues a second one. An e-mail is queued as of its notification's
+// creation.
+func (s *Store) enqueueMails(ctx context.Context, tx pgx.Tx, sourceEvents []string) error {
 	if s.mail == nil {
 		return nil
 	}
 	_, err := tx.Exec(ctx, `WITH fresh AS (
-			SELECT n.id, n.notification_id, n.advisor_id FROM notifications n
+			SELECT n.id, n.notification_id, n.advisor_id, n.created_at FROM notifications n
 			LEFT JOIN mail_preferences p ON p.advisor_id = n.advisor_id
-			WHERE n.source_event = $1 AND coalesce(p.mode, $2) = 'each'
+			WHERE n.source_event = ANY($1::uuid[]) AND coalesce(p.mode, $2) = 'each'
 		), queued AS (
 			INSERT INTO mails (dedup_key, advisor_id, kind, next_attempt_at, created_at)
-			SELECT 'n:' || notification_id, advisor_id, 'each', $3, $3 FROM fresh
+			SELECT 'n:' || notification_id, advisor_id, 'each', created_at, created_at FROM fresh ORDER BY id
 			ON CONFLICT (dedup_key) DO NOTHING
 			RETURNING id, dedup_key
 		)
 		INSERT INTO mail_items (notification_id, mail_id)
 		SELECT f.id, q.id FROM queued q JOIN fresh f ON q.dedup_key = 'n:' || f.notification_id
-		ON CONFLICT (notification_id) DO NOTHING`, sourceEvent, string(s.mail.defaultMode), at)
+		ON CONFLICT (notification_id) DO NOTHING`, sourceEvents, string(s.mail.defaultMode))
 	if err != nil {
 		return fmt.Errorf("queue e-mails: %w", err)
 	}

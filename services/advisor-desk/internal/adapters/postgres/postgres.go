@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/events"
-	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/pgdb"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/directory"
@@ -44,57 +43,14 @@ func (s *Store) SaveAdvisor(ctx context.Context, id string,
 	})
 }
 
-// Store stores one draft (StoreAll of one).
-func (s *Store) Store(ctx context.Context, trigger events.Event, d notification.Draft, at time.Time) ([]string, error) {
-	return s.StoreAll(ctx, trigger, []notification.Draft{d}, at)
-}
-
-// StoreAll implements app.Notifications: one statement inserts the
-// notifications of every draft, an advisor named by several drafts getting
-// the first one's.
-func (s *Store) StoreAll(ctx context.Context, trigger events.Event, ds []notification.Draft, at time.Time) ([]string, error) {
-	var notified []string
-	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		var rows rowsOf
-		seen := map[string]bool{}
-		for _, d := range ds {
-			ids, err := lockRecipients(ctx, tx, d.To)
-			if err != nil {
-				return err
-			}
-			for _, id := range ids {
-				if seen[id] {
-					continue
-				}
-				seen[id] = true
-				if err := rows.add(id, d); err != nil {
-					return err
-				}
-			}
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO notifications
-			(notification_id, advisor_id, kind, title, body, link, source_event, created_at)
-			SELECT n, a, k, t, b, l, $7, $8 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS r(n, a, k, t, b, l)
-			ON CONFLICT (source_event, advisor_id) DO NOTHING`,
-			rows.nids, rows.advisors, rows.kinds, rows.titles, rows.bodies, rows.links, trigger.ID, at); err != nil {
-			return fmt.Errorf("insert notifications: %w", err)
-		}
-		notified = rows.advisors
-		return s.enqueueMails(ctx, tx, trigger.ID, at)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return notified, nil
-}
-
 // rowsOf are notifications to insert, as columns.
 type rowsOf struct {
-	nids                                   []uuid.UUID
-	advisors, kinds, titles, bodies, links []string
+	nids                                            []uuid.UUID
+	advisors, kinds, titles, bodies, links, sources []string
+	times                                           []time.Time
 }
 
-func (r *rowsOf) add(advisorID string, d notification.Draft) error {
+func (r *rowsOf) add(advisorID string, d notification.Draft, source string, at time.Time) error {
 	id, err := uuid.NewV7()
 	if err != nil {
 		return fmt.Errorf("notification id: %w", err)
@@ -105,6 +61,7 @@ func (r *rowsOf) add(advisorID string, d notification.Draft) error {
 	r.titles = append(r.titles, d.Title)
 	r.bodies = append(r.bodies, d.Body)
 	r.links = append(r.links, d.Link)
+	r.sources, r.times = append(r.sources, source), append(r.times, at)
 	return nil
 }
 
@@ -112,8 +69,8 @@ func (r *rowsOf) add(advisorID string, d notification.Draft) error {
 // inboxes (the second is the hash of the advisor id).
 const inboxLockSpace = 0x61647669 // "advi"
 
-// lockRecipients resolves a draft's addressees among known advisors and
-// takes their inbox locks, in one statement.
+// queueRecipients resolves a draft's addressees among known advisors and
+// takes their inbox locks, in one statement queued in batch.
 //
 // The lock is taken by writers of notifications, in shared mode, until
 // commit. Streams and pages resume after the highest id they have read, and
@@ -127,42 +84,43 @@ const inboxLockSpace = 0x61647669 // "advi"
 // An advisor the directory does not know (yet) is a transient failure: the
 // event is retried rather than the notification lost. A chamber-wide
 // notification that nobody can receive is ErrNoRecipient.
-func lockRecipients(ctx context.Context, tx pgx.Tx, to notification.Recipients) ([]string, error) {
-	if to.AdvisorID == "" && to.Chamber == "" && to.Role == "" {
-		return nil, fmt.Errorf("%w: a draft names neither an advisor, a chamber nor a role", notification.ErrNoRecipient)
-	}
-	var rows pgx.Rows
-	var err error
+func queueRecipients(batch *pgx.Batch, to notification.Recipients, into *[]string) {
+	var q *pgx.QueuedQuery
 	if to.AdvisorID != "" {
-		rows, err = tx.Query(ctx, `SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
+		q = batch.Queue(`SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
 			FROM advisors WHERE advisor_id = $2`, inboxLockSpace, to.AdvisorID)
 	} else {
 		// A pool: by chamber and speciality, or by role in either chamber;
 		// an empty département matches any.
-		rows, err = tx.Query(ctx, `SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
+		q = batch.Queue(`SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
 			FROM advisors WHERE active AND ($2 = '' OR chamber = $2) AND ($3 = '' OR $3 = ANY(specialities))
 				AND ($4 = '' OR $4 = ANY(roles)) AND ($5 = '' OR $5 = ANY(departements))
 			ORDER BY advisor_id`, inboxLockSpace, to.Chamber, to.Speciality, to.Role, to.Departement)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("find recipients: %w", err)
-	}
-	ids, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (string, error) {
-		var id string
-		var locked any
-		err := r.Scan(&id, &locked)
-		return id, err
+	q.Query(func(rows pgx.Rows) error {
+		ids, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (string, error) {
+			var id string
+			var locked any
+			err := r.Scan(&id, &locked)
+			return id, err
+		})
+		if err != nil {
+			return fmt.Errorf("find recipients: %w", err)
+		}
+		*into = ids
+		return nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("read recipients: %w", err)
-	}
+}
+
+// noRecipient reports a draft that found nobody.
+func noRecipient(to notification.Recipients, ids []string) error {
 	switch {
 	case len(ids) > 0:
-		return ids, nil
+		return nil
 	case to.AdvisorID != "":
-		return nil, fmt.Errorf("advisor %s unknown to the directory", to.AdvisorID)
+		return fmt.Errorf("advisor %s unknown to the directory", to.AdvisorID)
 	default:
-		return nil, fmt.Errorf("%w: no active advisor (chamber %q, speciality %q, role %q) covers département %q",
+		return fmt.Errorf("%w: no active advisor (chamber %q, speciality %q, role %q) covers département %q",
 			notification.ErrNoRecipient, to.Chamber, to.Speciality, to.Role, to.Departement)
 	}
 }

@@ -9,8 +9,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
-	"github.com/ccicma/platform/pkg/events"
-	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/pgdb"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
@@ -25,71 +23,6 @@ const ReminderConsumer = "advisor-desk/reminders"
 // from the timer's id, so a timer can never notify twice even if it were
 // claimed twice (the notifications' unique key).
 var reminderSpace = uuid.MustParse("5b0a8f52-4c1e-4a43-9d55-8a3c1f3e7b21")
-
-// ApplyReminderChange applies a case event to the case's reminders, once
-// per event: it cancels the pending timers and plans new ones as the
-// domain decides, with the case row locked.
-func (s *Store) ApplyReminderChange(ctx context.Context, trigger events.Event, ch reminder.Change, d reminder.Durations) error {
-	_, err := inbox.Apply(ctx, s.pool, ReminderConsumer, trigger, func(tx pgx.Tx) error {
-		cur, found, err := lockReminderCase(ctx, tx, ch.Ref)
-		if err != nil {
-			return err
-		}
-		next, plan, ok := cur.Apply(ch, found, d)
-		if !ok {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `UPDATE reminder_cases SET as_of = $3, taken = $4, generation = $5
-			WHERE case_kind = $1 AND case_id = $2`, ch.Ref.Kind, ch.Ref.ID, next.AsOf, next.Taken, next.Generation); err != nil {
-			return fmt.Errorf("save reminder case: %w", err)
-		}
-		if plan.Cancel {
-			if _, err := tx.Exec(ctx, `UPDATE reminder_timers SET status = 'cancelled'
-				WHERE case_kind = $1 AND case_id = $2 AND status = 'pending'`, ch.Ref.Kind, ch.Ref.ID); err != nil {
-				return fmt.Errorf("cancel reminders: %w", err)
-			}
-		}
-		return insertTimers(ctx, tx, plan.Timers)
-	})
-	if err != nil {
-		return fmt.Errorf("reminders of %s %s: %w", ch.Ref.Kind, ch.Ref.ID, err)
-	}
-	return nil
-}
-
-// lockReminderCase locks the case's row, creating an empty one first so
-// that two first events of a case (on two replicas) queue on the lock.
-func lockReminderCase(ctx context.Context, tx pgx.Tx, ref reminder.Ref) (reminder.Case, bool, error) {
-	if _, err := tx.Exec(ctx, `INSERT INTO reminder_cases (case_kind, case_id, taken, generation) VALUES ($1, $2, false, 0)
-		ON CONFLICT DO NOTHING`, ref.Kind, ref.ID); err != nil {
-		return reminder.Case{}, false, fmt.Errorf("create reminder case: %w", err)
-	}
-	var c reminder.Case
-	var asOf *time.Time
-	err := tx.QueryRow(ctx, `SELECT as_of, taken, generation FROM reminder_cases
-		WHERE case_kind = $1 AND case_id = $2 FOR UPDATE`, ref.Kind, ref.ID).Scan(&asOf, &c.Taken, &c.Generation)
-	if err != nil {
-		return c, false, fmt.Errorf("lock reminder case: %w", err)
-	}
-	if asOf == nil {
-		return c, false, nil
-	}
-	c.AsOf = *asOf
-	return c, true, nil
-}
-
-func insertTimers(ctx context.Context, tx pgx.Tx, ts []reminder.Timer) error {
-	for _, t := range ts {
-		if _, err := tx.Exec(ctx, `INSERT INTO reminder_timers
-			(case_kind, case_id, generation, stage, chamber, departement, advisor_id, started_at, due_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING`,
-			t.Ref.Kind, t.Ref.ID, t.Generation, t.Stage, t.Ref.Chamber, t.Ref.Departement, t.AdvisorID,
-			t.StartedAt, t.DueAt); err != nil {
-			return fmt.Errorf("plan reminder: %w", err)
-		}
-	}
-	return nil
-}
 
 // FireDueReminders claims up to limit timers due at now (SKIP LOCKED:
 // replicas share them, each timer held by one), stores the notification
@@ -151,7 +84,7 @@ func (s *Store) fireTimer(ctx context.Context, tx pgx.Tx, id int64, n reminder.N
 	if err := insertNotifications(ctx, tx, to, n.Draft, source, now); err != nil {
 		return nil, err
 	}
-	if err := s.enqueueMails(ctx, tx, source, now); err != nil {
+	if err := s.enqueueMails(ctx, tx, []string{source}); err != nil {
 		return nil, err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE reminder_timers SET status = 'fired', fired_at = $2, recipients = $3 WHERE id = $1`,
@@ -162,7 +95,7 @@ func (s *Store) fireTimer(ctx context.Context, tx pgx.Tx, id int64, n reminder.N
 }
 
 // reminderRecipients resolves who hears of a fired timer and takes their
-// inbox locks (see lockRecipients): the advisor, or the active managers of
+// inbox locks (see queueRecipients): the advisor, or the active managers of
 // the chamber covering the case's département, or else all of the
 // chamber's managers. Nobody (an advisor gone from the directory, a
 // chamber without manager) leaves the timer fired with no notification.

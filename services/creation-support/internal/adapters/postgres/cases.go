@@ -180,14 +180,14 @@ func moveLoad(ctx context.Context, tx pgx.Tx, from, to string) error {
 	if from == to {
 		return nil
 	}
-	b := &batchLoads{assigned: map[string]int{}}
+	counts := map[string]int{}
 	if from != "" {
-		b.assigned[from]--
+		counts[from]--
 	}
 	if to != "" {
-		b.assigned[to]++
+		counts[to]++
 	}
-	return b.Flush(ctx, tx)
+	return addLoads(ctx, tx, counts)
 }
 
 // txDirectory reads the advisor projection within a change's transaction.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/events"
@@ -86,28 +87,58 @@ func (s *Store) save(ctx context.Context, r requestRow, idem *app.Idempotency, e
 	if err != nil {
 		return "", fmt.Errorf("encode routing basis: %w", err)
 	}
+	batch := &pgx.Batch{}
+	batch.Queue(`INSERT INTO requests
+		(request_id, kind, status, naf_code, commune_code, departement, routing, routing_basis, details, submitted_at, updated_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), $7, $8, $9, $10, $10)`,
+		r.id, r.kind, string(request.StatusReceived), r.naf, r.commune, r.departement, routing, basis, details, r.submittedAt)
+	if idem == nil && also == nil {
+		// Nothing to decide halfway: the request and its events go in one
+		// round trip, as one implicit transaction (a pipeline with a single
+		// Sync commits all or nothing).
+		if err := outbox.Queue(ctx, batch, evs...); err != nil {
+			return "", err
+		}
+		if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+			return "", fmt.Errorf("insert request: %w", err)
+		}
+		s.relay.Wake()
+		return r.id, nil
+	}
 	stored := r.id
 	err = pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `INSERT INTO requests
-			(request_id, kind, status, naf_code, commune_code, departement, routing, routing_basis, details, submitted_at, updated_at)
-			VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), $7, $8, $9, $10, $10)`,
-			r.id, r.kind, string(request.StatusReceived), r.naf, r.commune, r.departement, routing, basis, details, r.submittedAt); err != nil {
+		// The request, its key and (unless also writes first) its events
+		// go in one round trip; a key used before rolls it all back.
+		claimed := true
+		if idem != nil {
+			batch.Queue(`INSERT INTO idempotency_keys (scope, key, fingerprint, request_id)
+				VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, r.kind, idem.Key, idem.Fingerprint, r.id).
+				Exec(func(tag pgconn.CommandTag) error {
+					claimed = tag.RowsAffected() == 1
+					return nil
+				})
+		}
+		if also == nil {
+			if err := outbox.Queue(ctx, batch, evs...); err != nil {
+				return err
+			}
+		}
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 			return fmt.Errorf("insert request: %w", err)
 		}
-		if idem != nil {
-			earlier, err := claimKey(ctx, tx, r.kind, idem, r.id)
+		if !claimed {
+			earlier, err := earlierUse(ctx, tx, r.kind, idem)
 			if err != nil {
 				return err
 			}
-			if earlier != "" {
-				stored = earlier
-				return errReplay // roll back this submission
-			}
+			stored = earlier
+			return errReplay // roll back this submission
 		}
-		if also != nil {
-			if err := also(tx); err != nil {
-				return err
-			}
+		if also == nil {
+			return nil
+		}
+		if err := also(tx); err != nil {
+			return err
 		}
 		return outbox.Add(ctx, tx, evs...)
 	})
@@ -123,18 +154,11 @@ func (s *Store) save(ctx context.Context, r requestRow, idem *app.Idempotency, e
 
 var errReplay = errors.New("idempotent replay")
 
-// claimKey records the key for requestID, or returns the request an
-// earlier use of the key produced. Two concurrent uses serialise on the
-// primary key: the second waits for the first to commit, then sees it.
-func claimKey(ctx context.Context, tx pgx.Tx, scope string, idem *app.Idempotency, requestID string) (string, error) {
-	tag, err := tx.Exec(ctx, `INSERT INTO idempotency_keys (scope, key, fingerprint, request_id)
-		VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, scope, idem.Key, idem.Fingerprint, requestID)
-	if err != nil {
-		return "", fmt.Errorf("record idempotency key: %w", err)
-	}
-	if tag.RowsAffected() == 1 {
-		return "", nil
-	}
+// earlierUse returns the request an earlier use of the key produced, or
+// app.ErrIdempotencyConflict when that use had another fingerprint. Two
+// concurrent uses serialise on the key's primary key: the second waits for
+// the first to commit, then sees it.
+func earlierUse(ctx context.Context, tx pgx.Tx, scope string, idem *app.Idempotency) (string, error) {
 	var fp []byte
 	var earlier uuid.UUID
 	if err := tx.QueryRow(ctx, `SELECT fingerprint, request_id FROM idempotency_keys WHERE scope = $1 AND key = $2`,

@@ -7,7 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccicma/platform/pkg/events"
-	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/pgdb"
 
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
@@ -17,18 +17,45 @@ const Consumer = "intake"
 
 // Advance implements app.Progress. The progress_at guard makes a step
 // older than the last one applied a no-op, so events of one request that
-// arrive from different streams in any order leave the newest state.
+// arrive from different streams in any order leave the newest state. One
+// statement claims the event (inbox) and, only if the claim is new,
+// applies the step: a duplicate changes nothing. Within a unit of work (a
+// consumer's batch) the statements of the unit's steps are sent together,
+// in order, in one round trip when the unit flushes.
 func (s *Store) Advance(ctx context.Context, trigger events.Event, step request.Step) error {
-	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `UPDATE requests
-			SET status = $2, case_chamber = coalesce(NULLIF($3, ''), case_chamber), advisor_ids = coalesce($5, advisor_ids),
-			    progress_at = $4, updated_at = greatest(updated_at, $4)
-			WHERE request_id = $1 AND (progress_at IS NULL OR progress_at <= $4)`,
-			step.RequestID, string(step.Status), step.Chamber, step.At, step.Advisors)
-		if err != nil {
+	args := []any{step.RequestID, string(step.Status), step.Chamber, step.At, step.Advisors, Consumer, trigger.ID}
+	if f, batched := pgdb.Deferred(ctx, stepsKey{}, func() pgdb.Flusher { return &steps{} }); batched {
+		f.(*steps).batch.Queue(advanceSQL, args...)
+		return nil
+	}
+	return pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, advanceSQL, args...); err != nil {
 			return fmt.Errorf("update request status: %w", err)
 		}
 		return nil
 	})
-	return err
+}
+
+const advanceSQL = `WITH claim AS (
+		INSERT INTO inbox (consumer, event_id) VALUES ($6, $7) ON CONFLICT DO NOTHING RETURNING event_id
+	)
+	UPDATE requests
+	SET status = $2, case_chamber = coalesce(NULLIF($3, ''), case_chamber), advisor_ids = coalesce($5, advisor_ids),
+	    progress_at = $4, updated_at = greatest(updated_at, $4)
+	WHERE request_id = $1 AND (progress_at IS NULL OR progress_at <= $4) AND EXISTS (SELECT 1 FROM claim)`
+
+type stepsKey struct{}
+
+// steps are the step statements of a unit of work, in event order.
+type steps struct{ batch pgx.Batch }
+
+// Flush implements pgdb.Flusher.
+func (s *steps) Flush(ctx context.Context, tx pgx.Tx) error {
+	if s.batch.Len() == 0 {
+		return nil
+	}
+	if err := tx.SendBatch(ctx, &s.batch).Close(); err != nil {
+		return fmt.Errorf("update %d request statuses: %w", s.batch.Len(), err)
+	}
+	return nil
 }

@@ -126,3 +126,25 @@ func TestStatusFollowsTakeoverAndDifficulty(t *testing.T) {
 		t.Fatalf("stored status of the report %q, want assigned (kept for the advisors, hidden from the link)", stored)
 	}
 }
+
+// TestRedeliveredStepIsSkippedByTheInbox: the inbox claim, not only the
+// time guard, keeps a step from being applied twice: a redelivery finds
+// the event claimed and leaves the request as it is, even where the guard
+// alone would let the step through again.
+func TestRedeliveredStepIsSkippedByTheInbox(t *testing.T) {
+	e := progressEnv{env: setup(t), t0: time.Now().UTC().Add(-time.Hour)}
+	e.track = app.TrackCase{Progress: postgres.New(e.pool, e.waker)}
+	id := str(e.post(t, bakery, "").body["request_id"])
+	path := httpport.CreationPath + "/" + id
+	p := events.CreationCaseOpened{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: "cma-91-001",
+		CommuneCode: "91228", Departement: "91", OpenedAt: e.t0}
+	ev := e.event(t, caseID, p)
+	e.must(t, e.track.CaseOpened(e.ctx, ev, p))
+	e.expect(t, path, "the case opened", "assigned", "CMA")
+	// Forget the progress, as if the step had never been applied to the row.
+	if _, err := e.pool.Exec(e.ctx, `UPDATE requests SET status = 'received', progress_at = NULL WHERE request_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	e.must(t, e.track.CaseOpened(e.ctx, ev, p))
+	e.expect(t, path, "a redelivery", "received", "CMA")
+}
