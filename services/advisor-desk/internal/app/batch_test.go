@@ -53,7 +53,7 @@ func TestNotificationsInOneBatch(t *testing.T) {
 	}
 	a, b, unknown, d := opened("CMA", "cma-91-002"), opened("CCI", "cci-91-002"), opened("CMA", "cma-91-999"), opened("CMA", "cma-91-002")
 	cell := e.event(t, events.DifficultyCaseOpened{CaseID: uuid.Must(uuid.NewV7()).String(), RequestID: uuid.Must(uuid.NewV7()).String(),
-		Chamber: "CMA", Level: events.DifficultyCallBack, Departement: "91", OpenedAt: e.clock.Now()}, "case")
+		Chamber: "CMA", SecondaryChamber: "CCI", Level: events.DifficultyCallBack, Departement: "91", OpenedAt: e.clock.Now()}, "case")
 	errs := inbox.Batcher{Pool: e.pool}.RunBatch(e.items(a, b, a, unknown, cell, d, cell), e.notify.Handle)
 
 	for i, err := range errs {
@@ -64,7 +64,7 @@ func TestNotificationsInOneBatch(t *testing.T) {
 	for _, c := range []struct {
 		ev   events.Event
 		want int
-	}{{a, 1}, {b, 1}, {unknown, 0}, {d, 1}, {cell, 2}} { // the cell: cci-91-002 and cma-91-002
+	}{{a, 1}, {b, 1}, {unknown, 0}, {d, 1}, {cell, 2}} { // the cells of both routed chambers: cci-91-002 and cma-91-002
 		if got := len(e.notifications(t, c.ev)); got != c.want {
 			t.Errorf("event %s: %d notifications, want %d", c.ev.ID, got, c.want)
 		}

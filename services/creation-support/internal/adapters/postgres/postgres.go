@@ -13,7 +13,6 @@ import (
 
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
-	"github.com/ccicma/platform/pkg/inbox"
 
 	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
 )
