@@ -31,7 +31,7 @@ func (uc OpenCase) Handle(ctx context.Context, ev events.Event, p events.Creatio
 	}
 	err = uc.Cases.OpenCase(ctx, ev, req, func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error) {
 		now := uc.Now()
-		advisor, _ := creation.ChooseAdvisor(candidates, now)
+		advisor, _ := creation.ChooseAdvisor(creation.Covering(candidates, req.Place()), now)
 		id, err := uuid.NewV7()
 		if err != nil {
 			return creation.Case{}, nil, fmt.Errorf("case id: %w", err)

@@ -134,7 +134,7 @@ func queueCandidates(batch *pgx.Batch, keys [][2]string, into map[[2]string][]cr
 	for i, k := range keys {
 		chambers[i], depts[i] = k[0], k[1]
 	}
-	batch.Queue(`SELECT k.chamber, k.dept, a.advisor_id, a.open_cases, a.capacity, a.absent_until
+	batch.Queue(`SELECT k.chamber, k.dept, a.advisor_id, a.open_cases, a.capacity, a.absent_until, a.communes, a.epcis
 		FROM unnest($1::text[], $2::text[]) AS k(chamber, dept)
 		JOIN advisors a ON a.chamber = k.chamber AND $3 = ANY(a.specialities) AND k.dept = ANY(a.departements)
 		WHERE a.active ORDER BY k.chamber, k.dept, a.advisor_id`, chambers, depts, events.SpecialityCreation).
@@ -142,12 +142,13 @@ func queueCandidates(batch *pgx.Batch, keys [][2]string, into map[[2]string][]cr
 			var key [2]string
 			var a creation.AdvisorLoad
 			var absent *time.Time
-			_, err := pgx.ForEachRow(rows, []any{&key[0], &key[1], &a.AdvisorID, &a.OpenCases, &a.Capacity, &absent}, func() error {
+			_, err := pgx.ForEachRow(rows, []any{&key[0], &key[1], &a.AdvisorID, &a.OpenCases, &a.Capacity, &absent, &a.Communes, &a.EPCIs}, func() error {
 				a.AbsentUntil = time.Time{}
 				if absent != nil {
 					a.AbsentUntil = absent.UTC()
 				}
 				into[key] = append(into[key], a)
+				a.Communes, a.EPCIs = nil, nil // the next row's arrays get their own
 				return nil
 			})
 			if err != nil {

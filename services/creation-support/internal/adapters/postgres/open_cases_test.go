@@ -137,3 +137,38 @@ func TestBatchWithOnlyDuplicatesOpensNothing(t *testing.T) {
 		t.Errorf("%d cases, load %d; want 2 and 2", n, load)
 	}
 }
+
+// TestOpeningsHonourTerritories: an advisor narrowed to Étampes gets no
+// project in Évry, opened alone or in a batch, however light their load;
+// an Étampes project may go to them.
+func TestOpeningsHonourTerritories(t *testing.T) {
+	f := newFixture(t)
+	f.advisor(creation.Advisor{AdvisorID: "cci-a-etampes", Chamber: "CCI", Active: true, Communes: []string{"91223"}})
+	f.advisor(creation.Advisor{AdvisorID: "cci-b-whole", Chamber: "CCI", Active: true})
+	for n := 1; n <= 2; n++ { // alone, Évry (91228): never the Étampes advisor
+		if c := f.open(n, "CCI", ""); c.AdvisorID != "cci-b-whole" {
+			t.Fatalf("Évry project %d went to %q", n, c.AdvisorID)
+		}
+	}
+	items := []natsbus.Item{f.submitted(3, "CCI"), f.submitted(4, "CCI")} // Évry, in a batch
+	etampes := f.submitted(5, "CCI")
+	p, err := events.Decode[events.CreationSubmitted](etampes.Event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.CommuneCode = "91223"
+	if etampes.Event, err = events.New("intake", p.RequestID, "91", p, f.now); err != nil {
+		t.Fatal(err)
+	}
+	for i, err := range (inbox.Batcher{Pool: f.pool}).RunBatch(append(items, etampes), f.handler()) {
+		if err != nil {
+			t.Fatalf("item %d: %v", i, err)
+		}
+	}
+	for n, want := range map[int]string{3: "cci-b-whole", 4: "cci-b-whole", 5: "cci-a-etampes"} {
+		c, _, err := f.store.CaseByRequest(f.ctx, fmt.Sprintf("01900000-0000-7000-8000-%012d", n))
+		if err != nil || c.AdvisorID != want {
+			t.Errorf("request %d went to %q (%v), want %s", n, c.AdvisorID, err, want)
+		}
+	}
+}

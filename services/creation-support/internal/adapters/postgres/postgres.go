@@ -39,7 +39,7 @@ func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, rel
 // would serialise all openings of a chamber. The load itself is counted
 // exactly (an atomic increment).
 func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]creation.AdvisorLoad, error) {
-	rows, err := tx.Query(ctx, `SELECT advisor_id, open_cases, capacity, absent_until FROM advisors
+	rows, err := tx.Query(ctx, `SELECT advisor_id, open_cases, capacity, absent_until, communes, epcis FROM advisors
 		WHERE chamber = $1 AND active AND $2 = ANY(specialities) AND $3 = ANY(departements)
 		ORDER BY advisor_id`, chamber, events.SpecialityCreation, dept)
 	if err != nil {
@@ -48,7 +48,7 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]cre
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (creation.AdvisorLoad, error) {
 		var a creation.AdvisorLoad
 		var absent *time.Time
-		err := r.Scan(&a.AdvisorID, &a.OpenCases, &a.Capacity, &absent)
+		err := r.Scan(&a.AdvisorID, &a.OpenCases, &a.Capacity, &absent, &a.Communes, &a.EPCIs)
 		if absent != nil {
 			a.AbsentUntil = absent.UTC()
 		}

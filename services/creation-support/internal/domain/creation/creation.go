@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ccicma/platform/pkg/directory"
 	"github.com/ccicma/platform/pkg/events"
 )
 
@@ -33,7 +34,14 @@ type Request struct {
 	NAFCode          string
 	CommuneCode      string
 	Departement      string
-	RoutingRule      string
+	// EPCI is the commune's intercommunalité (the routing's), if known.
+	EPCI        string
+	RoutingRule string
+}
+
+// Place is where the request's project is, as advisors' territories say.
+func (r Request) Place() directory.Place {
+	return directory.Place{Departement: r.Departement, Commune: r.CommuneCode, EPCI: r.EPCI}
 }
 
 // RequestFrom reads a submitted event.
@@ -43,7 +51,8 @@ func RequestFrom(p events.CreationSubmitted) (Request, error) {
 	}
 	return Request{
 		RequestID: p.RequestID, Chamber: p.Routing.LeadChamber, SecondaryChamber: p.Routing.SecondaryChamber,
-		NAFCode: p.NAFCode, CommuneCode: p.CommuneCode, Departement: p.Departement, RoutingRule: p.Routing.RuleID,
+		NAFCode: p.NAFCode, CommuneCode: p.CommuneCode, Departement: p.Departement, EPCI: p.Routing.EPCI,
+		RoutingRule: p.Routing.RuleID,
 	}, nil
 }
 
@@ -77,6 +86,21 @@ type AdvisorLoad struct {
 	Capacity  int
 	// AbsentUntil is the end of the advisor's absence (zero: none).
 	AbsentUntil time.Time
+	// Communes and EPCIs narrow the advisor's territory within their
+	// départements (both empty: the whole départements).
+	Communes, EPCIs []string
+}
+
+// Covers tells whether the advisor's territory holds place. Candidates are
+// read by département, so only the narrowing to communes or EPCIs is left
+// to check (directory.Advisor.Covers).
+func (a AdvisorLoad) Covers(place directory.Place) bool {
+	return directory.Advisor{Departements: []string{place.Departement}, Communes: a.Communes, EPCIs: a.EPCIs}.Covers(place)
+}
+
+// Covering keeps the candidates whose territory holds place.
+func Covering(candidates []AdvisorLoad, place directory.Place) []AdvisorLoad {
+	return slices.DeleteFunc(slices.Clone(candidates), func(a AdvisorLoad) bool { return !a.Covers(place) })
 }
 
 // AvailableAt tells whether the advisor may get a new case at t.

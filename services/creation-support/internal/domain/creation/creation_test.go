@@ -2,6 +2,7 @@ package creation
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -64,5 +65,41 @@ func TestRequestFromAndOpen(t *testing.T) {
 	p.Routing = events.Routing{RuleID: "agriculture"}
 	if _, err := RequestFrom(p); !errors.Is(err, ErrNoChamber) {
 		t.Fatalf("request routed nowhere: err = %v, want ErrNoChamber", err)
+	}
+}
+
+// TestCovering: an advisor whose territory is narrowed to communes or
+// EPCIs gets only the projects there; one without narrowing, the whole
+// département; a project whose commune and EPCI are unknown goes by the
+// département alone.
+func TestCovering(t *testing.T) {
+	const evry, evryEPCI, etampes, etampesEPCI = "91228", "200059228", "91223", "200017846"
+	all := []AdvisorLoad{
+		{AdvisorID: "whole"},
+		{AdvisorID: "evry-commune", Communes: []string{evry}},
+		{AdvisorID: "evry-epci", EPCIs: []string{evryEPCI}},
+		{AdvisorID: "etampes", Communes: []string{etampes}, EPCIs: []string{etampesEPCI}},
+	}
+	ids := func(as []AdvisorLoad) []string {
+		var out []string
+		for _, a := range as {
+			out = append(out, a.AdvisorID)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		req  Request
+		want []string
+	}{
+		{"Évry, commune and EPCI known", Request{Departement: "91", CommuneCode: evry, EPCI: evryEPCI}, []string{"whole", "evry-commune", "evry-epci"}},
+		{"Étampes", Request{Departement: "91", CommuneCode: etampes, EPCI: etampesEPCI}, []string{"whole", "etampes"}},
+		{"Évry, EPCI unknown", Request{Departement: "91", CommuneCode: evry}, []string{"whole", "evry-commune"}},
+		{"place unknown", Request{Departement: "91"}, []string{"whole", "evry-commune", "evry-epci", "etampes"}},
+	}
+	for _, tt := range tests {
+		if got := ids(Covering(all, tt.req.Place())); !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
