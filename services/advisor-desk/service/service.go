@@ -100,7 +100,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 		routes.DevSignIn = app.DevSignIn{Directory: store, Issuer: issuer}
 		routes.JWKS = issuer.JWKSHandler()
 		rt.Log.Warn("development sign-in enabled: any advisor id gets a token (never in production)")
-		if routes.Web, err = webDesk(ctx, cfg, store, issuer, verifier, rt, deskExtras{places: places, peers: o.peers}); err != nil {
+		if routes.Web, err = webDesk(ctx, cfg, store, issuer, verifier, rt, deskExtras{places: places, peers: o.peers, mail: mr.routes.Preferences}); err != nil {
 			return nil, err
 		}
 		routes.StreamSession = webport.StreamSession

@@ -26,6 +26,8 @@ const DemoPassword = "Demo-Conseil-91"
 type deskExtras struct {
 	places *refdata.Data
 	peers  func(string) string
+	// mail sets the advisor's e-mail preference from the inbox.
+	mail webport.MailPreferences
 }
 
 // webDesk seeds the demo passwords and returns the web desk: sign-in at
@@ -47,6 +49,7 @@ func webDesk(ctx context.Context, cfg Config, store *postgres.Store, issuer *aut
 		Directory: store,
 		Cases:     caseFiles(cfg, rt, x.peers),
 		Places:    x.places,
+		Mail:      x.mail,
 		Limits:    webport.Limits{PerClient: cfg.RateLimit},
 		Log:       rt.Log,
 	}

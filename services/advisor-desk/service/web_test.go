@@ -374,3 +374,50 @@ func TestWebInbox(t *testing.T) {
 		}
 	})
 }
+
+// TestWebMailPreference: the inbox offers the advisor their e-mail choice,
+// the current one checked; a choice posted with the session's form token
+// is stored (the API reads it back), a forged post or an unknown choice
+// changes nothing.
+func TestWebMailPreference(t *testing.T) {
+	t.Parallel()
+	d := startDesk(t)
+	b := d.browser(t)
+	if got := b.signIn("cma-91-002", service.DemoPassword); got.status != http.StatusSeeOther {
+		t.Fatalf("sign-in: %d", got.status)
+	}
+	checked := regexp.MustCompile(`value="(each|digest|none)" checked`)
+	inbox := b.get("/boite")
+	if m := checked.FindStringSubmatch(inbox.body); m == nil || m[1] != "each" {
+		t.Fatalf("the inbox's e-mail choice: %v, want each (the default) checked", m)
+	}
+	tok := jetonField.FindStringSubmatch(inbox.body)[1]
+	mode := func() string {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(d.ctx, http.MethodGet, d.url+"/api/v1/advisors/cma-91-002/mail-preference", nil)
+		req.Header.Set("Authorization", "Bearer "+b.session())
+		got := b.do(req)
+		m := regexp.MustCompile(`"mode":"(\w+)"`).FindStringSubmatch(got.body)
+		if got.status != http.StatusOK || m == nil {
+			t.Fatalf("mail preference API: %d %s", got.status, got.body)
+		}
+		return m[1]
+	}
+	if got := b.post("/boite/courriels", url.Values{"courriels": {"digest"}, "jeton": {"forged"}}); got.status != http.StatusForbidden || mode() != "each" {
+		t.Errorf("forged post: %d, mode %s; want 403 and nothing stored", got.status, mode())
+	}
+	if got := b.post("/boite/courriels", url.Values{"courriels": {"sms"}, "jeton": {tok}}); got.status != http.StatusUnprocessableEntity || mode() != "each" {
+		t.Errorf("unknown choice: %d, mode %s; want 422 and nothing stored", got.status, mode())
+	}
+	got := b.post("/boite/courriels", url.Values{"courriels": {"digest"}, "jeton": {tok}})
+	if got.status != http.StatusSeeOther || got.header.Get("Location") != "/boite?courriels=enregistre" {
+		t.Fatalf("choice: %d to %q", got.status, got.header.Get("Location"))
+	}
+	if mode() != "digest" {
+		t.Fatalf("stored mode %s, want digest", mode())
+	}
+	page := b.get("/boite?courriels=enregistre")
+	if m := checked.FindStringSubmatch(page.body); m == nil || m[1] != "digest" || !strings.Contains(page.body, "Votre choix est enregistré.") {
+		t.Errorf("inbox after the choice: %v checked\n%s", m, page.body)
+	}
+}

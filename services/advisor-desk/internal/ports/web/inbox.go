@@ -30,6 +30,10 @@ type inboxPage struct {
 	Token         string
 	Return        string // this page's URL, where a form sends the advisor back
 	Stream        string // the API's event stream of the advisor
+	// Mail are the e-mail choices, the advisor's checked (none: no form);
+	// MailSaved confirms a choice just made.
+	Mail      []mailChoice
+	MailSaved bool
 }
 
 // item is one notification on the page.
@@ -90,6 +94,11 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request) {
 		Stream: "/api/v1/advisors/" + url.PathEscape(p.Subject) + "/notifications/stream"}
 	if a, found, err := s.Directory.Advisor(r.Context(), p.Subject); err == nil && found {
 		page.Name = a.FullName
+	}
+	if s.Mail != nil {
+		if mode, _, err := s.Mail.Get(r.Context(), p.Subject); err == nil {
+			page.Mail, page.MailSaved = mailChoices(mode), r.URL.Query().Get("courriels") == "enregistre"
+		}
 	}
 	labels := map[string]string{}
 	for _, d := range page.Domains {

@@ -62,6 +62,9 @@ type Routes struct {
 	// no case pages); Places names codes on them (nil: codes alone).
 	Cases  CaseFiles
 	Places Places
+	// Mail reads and sets the advisor's e-mail preference from the inbox
+	// (nil: the inbox offers no choice).
+	Mail MailPreferences
 	// Limits bound sign-in attempts.
 	Limits Limits
 	// Key signs form tokens; empty: a random key (form tokens then do not
@@ -92,6 +95,9 @@ func (rt Routes) Handler() (http.Handler, error) {
 	mux.HandleFunc("POST /deconnexion", s.signOut)
 	mux.HandleFunc("GET /boite", s.inbox)
 	mux.HandleFunc("POST /boite/lu", s.markRead)
+	if rt.Mail != nil {
+		mux.HandleFunc("POST /boite/courriels", s.setMail)
+	}
 	mux.Handle("GET /static/{path...}", static)
 	s.caseRoutes(mux)
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux)), nil
