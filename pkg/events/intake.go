@@ -102,8 +102,8 @@ const (
 // TakeoverOfferSubmitted (intake.takeover.offer_submitted.v1): an owner put
 // a business up for sale. Subject: the request id. A confidential offer is an
 // anonymous teaser until an advisor approves an introduction: its event
-// carries neither the SIRET nor the commune, only the département, the
-// activity and the bands. Contact details and the free-text reason never
+// carries neither the SIRET nor the commune (nor its EPCI), only the
+// département, the activity and the bands. Contact details and the free-text reason never
 // leave intake.
 type TakeoverOfferSubmitted struct {
 	// RequestID is intake's id of the submission (UUIDv7).
@@ -162,8 +162,8 @@ func (p *TakeoverOfferSubmitted) Validate() error {
 	if p.NAFCode == "" || p.Departement == "" {
 		errs = append(errs, errors.New("naf_code and departement are required"))
 	}
-	if p.Confidential && (p.SIRET != "" || p.CommuneCode != "") {
-		errs = append(errs, errors.New("a confidential offer carries neither siret nor commune_code"))
+	if p.Confidential && (p.SIRET != "" || p.CommuneCode != "" || p.Routing.EPCI != "") {
+		errs = append(errs, errors.New("a confidential offer carries neither siret, commune_code nor routing.epci"))
 	}
 	if len(p.DealTypes) == 0 {
 		errs = append(errs, errors.New("deal_types must not be empty"))

@@ -125,17 +125,27 @@ func Loads(ctx context.Context, db DB, chamber, departement string) ([]directory
 	return out, nil
 }
 
-// AddCases adds n cases to each advisor's load, in advisor order:
-// concurrent transactions then lock advisor rows always in the same
-// order, so they cannot deadlock.
+// AddCases adds n cases to each advisor's load (zero counts are skipped).
+// It first locks the advisors' rows in advisor order, then updates them:
+// an UPDATE ... FROM locks rows in whatever order its plan reads them, so
+// without the ordered lock two transactions counting the same advisors
+// could deadlock.
 func AddCases(ctx context.Context, db DB, n map[string]int) error {
-	if len(n) == 0 {
+	ids := make([]string, 0, len(n))
+	for _, id := range slices.Sorted(maps.Keys(n)) {
+		if n[id] != 0 {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
 		return nil
 	}
-	ids := slices.Sorted(maps.Keys(n))
 	counts := make([]int32, len(ids))
 	for i, id := range ids {
 		counts[i] = int32(n[id])
+	}
+	if _, err := db.Exec(ctx, `SELECT 1 FROM advisors WHERE advisor_id = ANY($1) ORDER BY advisor_id FOR UPDATE`, ids); err != nil {
+		return fmt.Errorf("lock advisor loads: %w", err)
 	}
 	if _, err := db.Exec(ctx, `UPDATE advisors a SET open_cases = a.open_cases + v.n
 		FROM unnest($1::text[], $2::int[]) AS v(id, n) WHERE a.advisor_id = v.id`, ids, counts); err != nil {

@@ -45,6 +45,12 @@ type Service struct {
 
 // New connects the service's dependencies and prepares its consumers.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+	// Checked before anything is opened, so that a bad setting leaves
+	// nothing to close.
+	guard, err := auth.NewGuard(ctx, cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, topts.Logger)
+	if err != nil {
+		return nil, fmt.Errorf("authentication: %w", err)
+	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{projection.Migrations()}}, topts)
@@ -69,10 +75,6 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Back:     app.HandBack{Cases: store, Now: now},
 		Reassign: app.Reassign{Cases: store, Now: now},
 	}}
-	guard, err := auth.NewGuard(ctx, cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, rt.Log)
-	if err != nil {
-		return nil, fmt.Errorf("authentication: %w", err)
-	}
 	routes.Auth = guard
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err

@@ -57,6 +57,12 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("load reference data: %w", err)
 	}
+	// Checked before anything is opened, so that a bad setting leaves
+	// nothing to close.
+	verifier, err := auth.NewGuard(ctx, cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, topts.Logger)
+	if err != nil {
+		return nil, err
+	}
 	id, _ := natsbus.IdentityOf(Name)
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{projection.Migrations()}}, topts)
@@ -73,10 +79,6 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	search := app.RegisterSearch{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
 	for _, c := range evport.Consumers(offer, search, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
-	}
-	verifier, err := auth.NewGuard(ctx, cfg.AuthConfig, &http.Client{Timeout: cfg.JWKSTimeout}, rt.Log)
-	if err != nil {
-		return nil, err
 	}
 	routes := httpport.Routes{Store: store, Auth: verifier, Log: rt.Log}
 	if err := rt.Listen(routes.Handler()); err != nil {

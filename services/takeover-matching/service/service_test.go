@@ -175,7 +175,7 @@ func offer(requestID string, confidential bool) events.TakeoverOfferSubmitted {
 		AskingPrice: 250_000, DealTypes: []string{"fonds"}, Reason: "retirement", Timeline: "6m_12m", SubmittedAt: time.Now(),
 		Routing: events.Routing{LeadChamber: "CMA", RuleID: "artisanal-always", Reason: "test", EPCI: "200056232"}}
 	if confidential {
-		p.Confidential, p.CommuneCode, p.SIRET = true, "", ""
+		p.Confidential, p.CommuneCode, p.SIRET, p.Routing.EPCI = true, "", "", ""
 	}
 	return p
 }

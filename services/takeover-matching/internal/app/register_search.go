@@ -33,14 +33,7 @@ func (uc RegisterSearch) Handle(ctx context.Context, ev events.Event, p events.T
 		return err
 	}
 	now := uc.Now()
-	place := takeover.Place{Departement: s.Territory()}
-	if len(s.CommuneCodes) > 0 {
-		place.Commune = s.CommuneCodes[0]
-	}
-	if len(s.EPCICodes) > 0 {
-		place.EPCI = s.EPCICodes[0]
-	}
-	_, err = uc.Registry.RegisterSearch(ctx, ev, s, place, now, func(candidates []takeover.AdvisorLoad, offers []takeover.Offer) (SearchOutcome, error) {
+	_, err = uc.Registry.RegisterSearch(ctx, ev, s, s.Place(), now, func(candidates []takeover.AdvisorLoad, offers []takeover.Offer) (SearchOutcome, error) {
 		advisor, _ := takeover.ChooseAdvisor(candidates)
 		id, err := uc.NewID()
 		if err != nil {

@@ -187,7 +187,7 @@ func moveLoad(ctx context.Context, tx pgx.Tx, from, to string) error {
 	if to != "" {
 		counts[to]++
 	}
-	return addLoads(ctx, tx, counts)
+	return projection.AddCases(ctx, tx, counts)
 }
 
 // txDirectory reads the advisor projection within a change's transaction.

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
@@ -215,7 +216,7 @@ func writeOpenings(ctx context.Context, tx pgx.Tx, decided []decision) error {
 	if err := outbox.AddEntries(ctx, tx, entries); err != nil {
 		return err
 	}
-	return addLoads(ctx, tx, assigned)
+	return projection.AddCases(ctx, tx, assigned)
 }
 
 // insertCases stores the cases in one statement, skipping a request that
@@ -246,29 +247,6 @@ func insertCases(ctx context.Context, tx pgx.Tx, decided []decision) (map[string
 		return nil, fmt.Errorf("insert %d creation cases: %w", n, err)
 	}
 	return stored, nil
-}
-
-// addLoads adds the counts to the advisors' loads in one statement, in
-// advisor order.
-func addLoads(ctx context.Context, tx pgx.Tx, counts map[string]int) error {
-	ids := make([]string, 0, len(counts))
-	for _, id := range slices.Sorted(maps.Keys(counts)) {
-		if counts[id] != 0 {
-			ids = append(ids, id)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	ns := make([]int32, len(ids))
-	for i, id := range ids {
-		ns[i] = int32(counts[id])
-	}
-	if _, err := tx.Exec(ctx, `UPDATE advisors a SET open_cases = a.open_cases + v.n
-		FROM unnest($1::text[], $2::int[]) AS v(id, n) WHERE a.advisor_id = v.id`, ids, ns); err != nil {
-		return fmt.Errorf("count cases in advisor loads: %w", err)
-	}
-	return nil
 }
 
 // canonical spells a UUID as Postgres returns it, so that ids read back

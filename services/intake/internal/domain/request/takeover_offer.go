@@ -144,7 +144,11 @@ func (o TakeoverOffer) Submitted() events.TakeoverOfferSubmitted {
 		AskingPrice: o.AskingPrice, DealTypes: slices.Clone(o.DealTypes), Reason: o.Reason, Timeline: o.Timeline,
 		Confidential: o.Confidential, Routing: o.Routing, SubmittedAt: o.SubmittedAt,
 	}
-	if !o.Confidential {
+	if o.Confidential {
+		// Only the département leaves intake: a small EPCI, with the
+		// activity and the bands, could point to the business.
+		e.Routing.EPCI = ""
+	} else {
 		e.CommuneCode, e.SIRET = o.Commune.Code, o.SIRET
 	}
 	return e

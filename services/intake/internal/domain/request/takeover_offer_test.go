@@ -236,7 +236,9 @@ func TestTakeoverOfferSubmitted(t *testing.T) {
 			DealTypes: []string{"fonds", "murs"}, Reason: "other", Timeline: "6m_12m", Confidential: confidential,
 			Routing: o.Routing, SubmittedAt: now.UTC(),
 		}
-		if !confidential {
+		if confidential {
+			want.Routing.EPCI = ""
+		} else {
 			want.SIRET, want.CommuneCode = "44306184100047", "91228"
 		}
 		got, _ := json.Marshal(sub)
@@ -247,10 +249,14 @@ func TestTakeoverOfferSubmitted(t *testing.T) {
 		if err := sub.Validate(); err != nil {
 			t.Errorf("confidential %v: Submitted() breaks the event contract: %v", confidential, err)
 		}
-		// The EPCI is territory, kept even for a confidential offer; the
-		// commune is not, nor its name.
-		if sub.Routing.EPCI != "200059228" {
-			t.Errorf("confidential %v: routing EPCI %q, want Grand Paris Sud's", confidential, sub.Routing.EPCI)
+		// A confidential offer names neither its commune nor its EPCI, which
+		// with the activity and bands could point to the business; intake
+		// keeps the EPCI in its own decision.
+		if wantEPCI := map[bool]string{false: "200059228", true: ""}[confidential]; sub.Routing.EPCI != wantEPCI {
+			t.Errorf("confidential %v: routing EPCI %q, want %q", confidential, sub.Routing.EPCI, wantEPCI)
+		}
+		if o.Routing.EPCI != "200059228" {
+			t.Errorf("confidential %v: intake's own decision lost the EPCI: %q", confidential, o.Routing.EPCI)
 		}
 		personal := []string{"Marc", "Lefèvre", "marc.lefevre", "xemple", "+33123456789", "01 23 45 67 89", "Lyon"}
 		if confidential {

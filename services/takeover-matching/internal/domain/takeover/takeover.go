@@ -85,6 +85,36 @@ func (s Search) Territory() string {
 	return s.Departements[0]
 }
 
+// Place is where the search's advisor should be: one consistent location,
+// the first commune sought with its own département, else the first
+// département sought. A search naming only EPCIs has no département (the
+// event carries none for it): its place is its first EPCI alone, and the
+// chamber's advisors of every département are candidates, those narrowed
+// to that EPCI included.
+func (s Search) Place() Place {
+	switch {
+	case len(s.CommuneCodes) > 0:
+		return Place{Departement: departementOf(s.CommuneCodes[0]), Commune: s.CommuneCodes[0]}
+	case len(s.Departements) > 0:
+		return Place{Departement: s.Departements[0]}
+	case len(s.EPCICodes) > 0:
+		return Place{EPCI: s.EPCICodes[0]}
+	}
+	return Place{}
+}
+
+// departementOf is the département of an INSEE commune code: its first
+// two characters, three overseas (97x, 98x).
+func departementOf(insee string) string {
+	if len(insee) >= 3 && insee[:2] == "97" || len(insee) >= 3 && insee[:2] == "98" {
+		return insee[:3]
+	}
+	if len(insee) >= 2 {
+		return insee[:2]
+	}
+	return ""
+}
+
 // OfferFrom reads a submitted offer. The id, advisor and registration time
 // are set by Register.
 func OfferFrom(p events.TakeoverOfferSubmitted, regionOf RegionOf) (Offer, error) {

@@ -127,3 +127,24 @@ func TestPropose(t *testing.T) {
 		t.Fatalf("event = %+v", ev)
 	}
 }
+
+// TestSearchPlace: a search's place is one consistent location, never a
+// commune of one département with another département.
+func TestSearchPlace(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		s    Search
+		want Place
+	}{
+		{"commune with its own département", Search{CommuneCodes: []string{"91228"}, Departements: []string{"75", "91"}, EPCICodes: []string{"200054781"}},
+			Place{Departement: "91", Commune: "91228"}},
+		{"overseas commune", Search{CommuneCodes: []string{"97411"}, Departements: []string{"974"}}, Place{Departement: "974", Commune: "97411"}},
+		{"départements only", Search{Departements: []string{"77", "91"}}, Place{Departement: "77"}},
+		{"EPCIs only", Search{EPCICodes: []string{"200059228"}}, Place{EPCI: "200059228"}},
+		{"nationwide", Search{}, Place{}},
+	} {
+		if got := tt.s.Place(); got != tt.want {
+			t.Errorf("%s: %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
