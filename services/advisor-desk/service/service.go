@@ -88,7 +88,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 		return nil, err
 	}
 	batch := inbox.Batcher{Pool: rt.Pool}
-	for _, c := range evport.WithReaction(evport.Consumers(notify, batch), mr.reaction, batch) {
+	for _, c := range evport.WithReaction(evport.Consumers(notify, batch, rt.Log), mr.reaction, batch) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	issuer, verifier, err := authentication(ctx, cfg, rt.Log)

@@ -315,7 +315,7 @@ func TestNotifications(t *testing.T) {
 			{events.ChamberCMA, "91", []string{"cma-75-003", "cma-91-001", "cma-91-002"}},
 			{events.ChamberCCI, "91", []string{"cci-91-001", "cci-91-002"}},
 			{events.ChamberCMA, "77", []string{"cma-77-004"}},
-			{events.ChamberCCI, "77", nil}, // nobody: dead-lettered with the reason, not retried forever
+			{events.ChamberCCI, "77", nil}, // nobody: logged and acknowledged, its escalation still planned
 		}
 		var evs []events.Event
 		var last uint64
@@ -340,8 +340,28 @@ func TestNotifications(t *testing.T) {
 		}
 		metrics, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if !strings.Contains(string(metrics), `event_dead_letters_total{consumer="advisor-desk"} 1`) {
-			t.Errorf("the case nobody can receive was not dead-lettered once; metrics:\n%s", grep(string(metrics), "dead_letters"))
+		if strings.Contains(string(metrics), `event_dead_letters_total{consumer="advisor-desk"}`) {
+			t.Errorf("the case nobody can receive was dead-lettered; metrics:\n%s", grep(string(metrics), "dead_letters"))
+		}
+		// Its escalation to the CCI's managers is planned all the same.
+		var p events.CreationCaseOpened
+		if err := json.Unmarshal(evs[3].Data, &p); err != nil {
+			t.Fatal(err)
+		}
+		var stages []string
+		rows, err := d.db.Query(d.ctx, `SELECT stage FROM advisor_desk.reminder_timers WHERE case_id = $1 ORDER BY stage`, p.CaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var st string
+			if err := rows.Scan(&st); err != nil {
+				t.Fatal(err)
+			}
+			stages = append(stages, st)
+		}
+		if len(stages) != 1 {
+			t.Errorf("timers of the case nobody can receive: %v, want its escalation", stages)
 		}
 	})
 

@@ -163,11 +163,19 @@ func TestNotify(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// In the 77, no CCI takeover advisor covers the offer's side: the
+		// search's named advisor is told all the same.
+		halfEmpty, err := events.New("takeover-matching", "m2", "77", events.TakeoverMatchProposed{MatchID: id(), OfferID: id(), SearchID: id(),
+			OfferChamber: "CCI", SearchChamber: "CMA", SearchAdvisorID: "cma-91-010", Score: 65, ProposedAt: clock}, clock)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, tc := range []struct {
 			ev   events.Event
 			want []string
 		}{
 			{match, []string{"cci-91-010", "cma-91-010"}},
+			{halfEmpty, []string{"cma-91-010"}},
 			// The CMA's cell only: not the CCI's (the case is not theirs),
 			// nor the 77 member, nor the inactive one.
 			{cell, []string{"cma-91-011"}},

@@ -37,8 +37,10 @@ func (uc ScheduleReminders) Handle(ctx context.Context, ev events.Event) error {
 	return nil
 }
 
-// ReminderEventTypes lists the event types ScheduleReminders reacts to.
+// ReminderEventTypes lists the event types ScheduleReminders reacts to:
+// creation cases, which have a "taken in charge" that stops the timers.
+// Takeover offers and searches have none yet, so they are not reminded
+// (their timers could never be stopped).
 func ReminderEventTypes() []events.Payload {
-	return []events.Payload{events.CreationCaseOpened{}, events.CreationCaseTakenInCharge{}, events.CreationCaseReassigned{},
-		events.TakeoverOfferRegistered{}, events.TakeoverSearchRegistered{}}
+	return []events.Payload{events.CreationCaseOpened{}, events.CreationCaseTakenInCharge{}, events.CreationCaseReassigned{}}
 }

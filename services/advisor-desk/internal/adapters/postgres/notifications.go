@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -246,10 +247,21 @@ func claimRecipients(ctx context.Context, tx pgx.Tx, trigger events.Event, ds []
 	if !claimed {
 		return false, nil, nil
 	}
+	// A pool nobody covers does not deprive the other drafts' advisors of
+	// their notification; only an event nobody at all can receive is
+	// ErrNoRecipient. An unknown named advisor is transient (retried).
+	var empty []error
 	for i, d := range ds {
-		if err := noRecipient(d.To, recipients[i]); err != nil {
+		err := noRecipient(d.To, recipients[i])
+		switch {
+		case errors.Is(err, notification.ErrNoRecipient):
+			empty = append(empty, err)
+		case err != nil:
 			return false, nil, err
 		}
+	}
+	if len(empty) == len(ds) {
+		return false, nil, errors.Join(empty...)
 	}
 	return true, recipients, nil
 }

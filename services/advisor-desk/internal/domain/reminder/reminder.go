@@ -88,7 +88,11 @@ type Plan struct {
 // change no newer than the last one applied is stale (a late or replayed
 // event): ok=false, nothing to do.
 func (c Case) Apply(ch Change, found bool, d Durations) (next Case, plan Plan, ok bool) {
-	if found && !ch.At.After(c.AsOf) {
+	// A change older than the last applied changes nothing; at the same
+	// instant only a taking in charge still applies (a case opened and
+	// taken in charge within one clock tick must not be reminded).
+	stale := ch.At.Before(c.AsOf) || ch.At.Equal(c.AsOf) && (ch.Action != Stop || c.Taken)
+	if found && stale {
 		return c, Plan{}, false
 	}
 	next = Case{AsOf: ch.At, Generation: c.Generation}
@@ -178,14 +182,6 @@ func ChangeOf(ev events.Event) (Change, bool, error) {
 		p, err := events.Decode[events.CreationCaseReassigned](ev)
 		return Change{Ref: Ref{KindCreation, p.CaseID, p.Chamber, ev.Territory()}, Action: Start,
 			AdvisorID: p.AdvisorID, At: when(p.ReassignedAt, ev)}, err == nil, err
-	case events.TakeoverOfferRegistered{}.EventName().Type():
-		p, err := events.Decode[events.TakeoverOfferRegistered](ev)
-		return Change{Ref: Ref{KindTakeoverOffer, p.OfferID, p.Chamber, p.Departement}, Action: Start,
-			AdvisorID: p.AdvisorID, At: when(p.RegisteredAt, ev)}, err == nil, err
-	case events.TakeoverSearchRegistered{}.EventName().Type():
-		p, err := events.Decode[events.TakeoverSearchRegistered](ev)
-		return Change{Ref: Ref{KindTakeoverSearch, p.SearchID, p.Chamber, ev.Territory()}, Action: Start,
-			AdvisorID: p.AdvisorID, At: when(p.RegisteredAt, ev)}, err == nil, err
 	}
 	return Change{}, false, nil
 }

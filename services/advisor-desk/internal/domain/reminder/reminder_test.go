@@ -52,6 +52,12 @@ func TestApply(t *testing.T) {
 			reminder.Case{AsOf: t0.Add(day), Taken: true}, false, nil, nil},
 		{"a replayed opening is stale", reminder.Case{AsOf: t0, Generation: 1}, true, start, false,
 			reminder.Case{AsOf: t0, Generation: 1}, false, nil, nil},
+		{"taken in charge in the opening's clock tick still stops", reminder.Case{AsOf: t0, Generation: 1}, true,
+			reminder.Change{Ref: ref, Action: reminder.Stop, At: t0}, true,
+			reminder.Case{AsOf: t0, Taken: true, Generation: 1}, true, nil, nil},
+		{"a repeated taking in charge is stale", reminder.Case{AsOf: t0, Taken: true, Generation: 1}, true,
+			reminder.Change{Ref: ref, Action: reminder.Stop, At: t0}, false,
+			reminder.Case{AsOf: t0, Taken: true, Generation: 1}, false, nil, nil},
 	}
 	for _, tt := range tests {
 		next, plan, ok := tt.cur.Apply(tt.ch, tt.found, durs)
@@ -108,10 +114,6 @@ func TestChangeOf(t *testing.T) {
 		{mk(events.CreationCaseReassigned{CaseID: id, RequestID: req, Chamber: "CCI", AdvisorID: "b2", PreviousChamber: "CMA",
 			Reason: events.ReassignWrongChamber}, "91"), // no time: the event's
 			reminder.Change{Ref: reminder.Ref{reminder.KindCreation, id, "CCI", "91"}, Action: reminder.Start, AdvisorID: "b2", At: t0.Add(time.Hour)}},
-		{mk(events.TakeoverOfferRegistered{OfferID: id, RequestID: req, Chamber: "CCI", AdvisorID: "c3", NAFCode: "56.10A", Departement: "91", RegisteredAt: t0}, "91"),
-			reminder.Change{Ref: reminder.Ref{reminder.KindTakeoverOffer, id, "CCI", "91"}, Action: reminder.Start, AdvisorID: "c3", At: t0}},
-		{mk(events.TakeoverSearchRegistered{SearchID: id, RequestID: req, Chamber: "CCI", RegisteredAt: t0}, "_"),
-			reminder.Change{Ref: reminder.Ref{reminder.KindTakeoverSearch, id, "CCI", "_"}, Action: reminder.Start, At: t0}},
 	}
 	for _, tt := range tests {
 		got, ok, err := reminder.ChangeOf(tt.ev)
@@ -119,9 +121,14 @@ func TestChangeOf(t *testing.T) {
 			t.Errorf("%s: %+v, %v, %v; want %+v", tt.ev.Type, got, ok, err, tt.want)
 		}
 	}
-	other := mk(events.AdvisorUpdated{AdvisorID: "a1", Revision: 1, Chamber: "CMA", Departements: []string{"91"}}, "91")
-	if _, ok, err := reminder.ChangeOf(other); ok || err != nil {
-		t.Errorf("advisor update: ok %v, err %v; want ignored", ok, err)
+	for _, other := range []events.Event{
+		mk(events.AdvisorUpdated{AdvisorID: "a1", Revision: 1, Chamber: "CMA", Departements: []string{"91"}}, "91"),
+		// Takeover offers have no "taken in charge" yet: not reminded.
+		mk(events.TakeoverOfferRegistered{OfferID: id, RequestID: req, Chamber: "CCI", AdvisorID: "c3", NAFCode: "56.10A", Departement: "91", RegisteredAt: t0}, "91"),
+	} {
+		if _, ok, err := reminder.ChangeOf(other); ok || err != nil {
+			t.Errorf("%s: ok %v, err %v; want ignored", other.Type, ok, err)
+		}
 	}
 	bad := mk(events.CreationCaseOpened{CaseID: "nope", RequestID: req, Chamber: "CMA", CommuneCode: "91228", Departement: "91"}, "91")
 	if _, _, err := reminder.ChangeOf(bad); err == nil {

@@ -6,6 +6,7 @@ package events
 import (
 	"context"
 	"errors"
+	"log/slog"
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
@@ -24,11 +25,18 @@ type Consumer struct {
 // the notification table (notification.Table) reads, filtered on the event
 // types it lists, so that a new entry in the table is subscribed to without
 // a change here. batch commits the events a consumer has at hand together.
-func Consumers(notify app.Notify, batch natsbus.BatchRunner) []Consumer {
+//
+// An event whose notification nobody in the directory can receive (a
+// chamber or cell with no active advisor covering the département) is
+// logged as an error and acknowledged: dead-lettering it would also undo
+// what the stream's other reactions do with it, such as the escalation
+// timer that brings the case to the managers.
+func Consumers(notify app.Notify, batch natsbus.BatchRunner, log *slog.Logger) []Consumer {
 	handle := func(ctx context.Context, ev events.Event) error {
 		err := notify.Handle(ctx, ev)
 		if errors.Is(err, notification.ErrNoRecipient) {
-			return natsbus.Permanent(err)
+			log.ErrorContext(ctx, "notification without recipient", "event_id", ev.ID, "event_type", ev.Type, "err", err)
+			return nil
 		}
 		return err
 	}

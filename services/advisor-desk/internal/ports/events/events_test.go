@@ -103,7 +103,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	}
 
 	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: live.NewHub(), Now: now}
-	consumers := evport.Consumers(notify, inbox.Batcher{Pool: pool})
+	consumers := evport.Consumers(notify, inbox.Batcher{Pool: pool}, slog.New(slog.DiscardHandler))
 	// One consumer per stream the notification table reads, filtered on
 	// its event types.
 	byStream := map[string][]string{}
@@ -144,9 +144,10 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 
 	ghost := caseOpened(t, events.ChamberCMA, "cma-91-ghost")
 	malformed := caseOpened(t, "CMX", "cma-91-001")
+	nobody := caseOpened(t, events.ChamberCCI, "") // no CCI advisor in the directory
 	good := caseOpened(t, events.ChamberCMA, "cma-91-001")
 	var last uint64
-	for _, ev := range []events.Event{ghost, malformed, good} {
+	for _, ev := range []events.Event{ghost, malformed, nobody, good} {
 		ack, err := cs.JS.PublishMsg(ctx, natsbus.Message(ev, nil), jetstream.WithMsgID(ev.ID))
 		if err != nil {
 			t.Fatal(err)
@@ -193,7 +194,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	}
 	type dead struct{ reason, deliveries, subject string }
 	got := map[string]dead{}
-	batch, err := dl.Fetch(2, jetstream.FetchMaxWait(wait))
+	batch, err := dl.Fetch(3, jetstream.FetchMaxWait(2*time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(got) != 2 {
-		t.Fatalf("dead letters %v, want the two bad events", got)
+		t.Fatalf("dead letters %v, want the two bad events (not the one nobody can receive)", got)
 	}
 	g := got[ghost.ID]
 	if g.deliveries != "3" || !strings.Contains(g.reason, "max deliveries reached") || !strings.Contains(g.reason, "cma-91-ghost") ||
@@ -222,5 +223,10 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	}
 	if claimed != 0 {
 		t.Errorf("%d inbox claims for dead-lettered events, want 0", claimed)
+	}
+	// The event nobody can receive was acknowledged, claimed, and
+	// notified no one: the stream's other reactions still saw it.
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE event_id = $1`, nobody.ID).Scan(&claimed); err != nil || claimed != 1 {
+		t.Errorf("inbox claim of the event nobody can receive: %d (%v), want 1", claimed, err)
 	}
 }
