@@ -170,7 +170,11 @@ const (
 // ErrNoScope reports a Filter with neither Chamber nor AllChambers.
 var ErrNoScope = errors.New("audit: query without a chamber scope")
 
-// Query returns the entries matching f, oldest first (by ID).
+// Query returns the entries matching f, oldest first (by ID). Ids are
+// handed out before commit, so a read still committing may get an id lower
+// than one already visible: a reader paging forward (After) right at the
+// head of the log could pass over it. Pages whose Until is a few seconds in
+// the past are complete.
 func Query(ctx context.Context, db Querier, f Filter) ([]Entry, error) {
 	if f.Chamber == "" && !f.AllChambers {
 		return nil, ErrNoScope

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -49,12 +50,12 @@ func DiscoveryURL(issuer string) string {
 
 // Discover fetches and checks the discovery document of issuer: its issuer
 // member must equal issuer exactly (Discovery §4.3, which stops a document
-// served elsewhere from redirecting the keys), and its jwks_uri must be an
-// http(s) URL. Those failures wrap ErrDiscoveryMismatch; others (network,
+// served elsewhere from redirecting the keys), and both must be https
+// (plain http on the loopback interface only). Those failures wrap ErrDiscoveryMismatch; others (network,
 // status, unreadable body) may pass. client may be nil.
 func Discover(ctx context.Context, client *http.Client, issuer string) (ProviderMetadata, error) {
 	var m ProviderMetadata
-	if err := checkHTTPURL(issuer); err != nil {
+	if err := checkDiscoveryURL(issuer); err != nil {
 		return m, fmt.Errorf("auth: OIDC_ISSUER %q: %w: %w", issuer, ErrDiscoveryMismatch, err)
 	}
 	if client == nil {
@@ -86,10 +87,29 @@ func Discover(ctx context.Context, client *http.Client, issuer string) (Provider
 	if m.Issuer != issuer {
 		return m, fmt.Errorf("auth: %w: it names issuer %q, want %q", ErrDiscoveryMismatch, m.Issuer, issuer)
 	}
-	if err := checkHTTPURL(m.JWKSURI); err != nil {
+	if err := checkDiscoveryURL(m.JWKSURI); err != nil {
 		return m, fmt.Errorf("auth: %w: jwks_uri %q: %w", ErrDiscoveryMismatch, m.JWKSURI, err)
 	}
 	return m, nil
+}
+
+// checkDiscoveryURL accepts what OIDC Discovery requires, https, and
+// plain http on the loopback interface only (a provider on the developer's
+// machine): over a network, whoever answers a plain http request could
+// serve their own signing keys. A fixed AUTH_JWKS_URL is the operator's
+// explicit choice and only needs to be http(s) (checkHTTPURL).
+func checkDiscoveryURL(s string) error {
+	if err := checkHTTPURL(s); err != nil {
+		return err
+	}
+	u, _ := url.Parse(s)
+	if u.Scheme == "https" {
+		return nil
+	}
+	if ip := net.ParseIP(u.Hostname()); u.Hostname() == "localhost" || ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return errors.New("not https (plain http is accepted on the loopback interface only)")
 }
 
 func checkHTTPURL(s string) error {
@@ -165,10 +185,17 @@ func retryDiscovery(ctx context.Context, cfg Config, attempt func() error, log *
 		case <-t.C:
 		}
 		err := attempt()
-		if err == nil {
+		switch {
+		case err == nil:
+			return
+		case errors.Is(err, ErrDiscoveryMismatch):
+			// The provider answers with a document that is not its own:
+			// retrying will not help; tokens stay refused until an
+			// operator looks.
+			log.ErrorContext(ctx, "OIDC discovery refused; advisors' tokens will be refused", "issuer", cfg.OIDCIssuer, "err", err)
 			return
 		}
-		log.WarnContext(ctx, "OIDC discovery failed", "issuer", cfg.OIDCIssuer, "err", err, "retry_in", wait)
 		wait = min(2*wait, cfg.JWKSRefresh)
+		log.WarnContext(ctx, "OIDC discovery failed", "issuer", cfg.OIDCIssuer, "err", err, "retry_in", wait)
 	}
 }

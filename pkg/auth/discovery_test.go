@@ -195,3 +195,15 @@ func TestAlgorithmsCannotBeWidened(t *testing.T) {
 		}
 	}
 }
+
+// TestDiscoveryRefusesPlainHTTPOverTheNetwork: an issuer (or a jwks_uri)
+// in plain http is refused unless it is on the loopback interface, before
+// anything is fetched.
+func TestDiscoveryRefusesPlainHTTPOverTheNetwork(t *testing.T) {
+	t.Parallel()
+	for _, issuer := range []string{"http://idp.example", "http://10.0.0.7:8080/realms/ccicma"} {
+		if _, err := auth.Discover(context.Background(), nil, issuer); !errors.Is(err, auth.ErrDiscoveryMismatch) {
+			t.Errorf("Discover(%q) = %v, want ErrDiscoveryMismatch", issuer, err)
+		}
+	}
+}
