@@ -19,7 +19,7 @@ import (
 )
 
 const caseColumns = `case_id, request_id, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
-	stage, coalesce(naf_code, ''), commune_code, departement, routing_rule, opened_at, taken_at, updated_at`
+	stage, coalesce(naf_code, ''), commune_code, departement, coalesce(epci, ''), routing_rule, opened_at, taken_at, updated_at`
 
 // querier is what reads need of a pool or a transaction.
 type querier interface {
@@ -32,7 +32,7 @@ func scanCase(r pgx.Row) (creation.Case, error) {
 	var stage string
 	var taken *time.Time
 	err := r.Scan(&c.ID, &c.RequestID, &c.Chamber, &c.SecondaryChamber, &c.AdvisorID, &stage, &c.NAFCode,
-		&c.CommuneCode, &c.Departement, &c.RoutingRule, &c.OpenedAt, &taken, &c.UpdatedAt)
+		&c.CommuneCode, &c.Departement, &c.EPCI, &c.RoutingRule, &c.OpenedAt, &taken, &c.UpdatedAt)
 	if err != nil {
 		return c, err
 	}

@@ -9,6 +9,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
@@ -170,5 +171,38 @@ func TestOpeningsHonourTerritories(t *testing.T) {
 		if err != nil || c.AdvisorID != want {
 			t.Errorf("request %d went to %q (%v), want %s", n, c.AdvisorID, err, want)
 		}
+	}
+}
+
+// TestHandBackHonoursTerritories: a project in Évry handed back goes to
+// an advisor whose territory holds it (here through Évry's EPCI, which
+// the case keeps from the routing), never to one narrowed to Étampes,
+// who would win the tie otherwise (ids in order, same load).
+func TestHandBackHonoursTerritories(t *testing.T) {
+	f := newFixture(t)
+	f.advisor(creation.Advisor{AdvisorID: "cci-a-whole", Chamber: "CCI", Active: true})
+	id := "01900000-0000-7000-8000-000000000001"
+	p := events.CreationSubmitted{RequestID: id, NAFCode: "47.71Z", CommuneCode: "91228", Departement: "91",
+		Routing: events.Routing{LeadChamber: "CCI", RuleID: "test", EPCI: "200059228"}}
+	ev, err := events.New("intake", id, "91", p, f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := (app.OpenCase{Cases: f.store, Now: f.clock}).Handle(f.ctx, ev, p); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := f.store.CaseByRequest(f.ctx, id)
+	if err != nil || c.AdvisorID != "cci-a-whole" || c.EPCI != "200059228" {
+		t.Fatalf("case %+v (%v), want cci-a-whole's with Évry's EPCI", c, err)
+	}
+	f.advisor(creation.Advisor{AdvisorID: "cci-b-etampes", Chamber: "CCI", Active: true, Communes: []string{"91223"}})
+	f.advisor(creation.Advisor{AdvisorID: "cci-c-gps", Chamber: "CCI", Active: true, EPCIs: []string{"200059228"}})
+	who := auth.Principal{Subject: "cci-a-whole", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}
+	got, err := app.HandBack{Cases: f.store, Now: f.clock}.Do(f.ctx, who, c.ID, app.HandBackInput{Reason: events.ReassignNoCapacity})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.AdvisorID != "cci-c-gps" {
+		t.Fatalf("handed back to %q, want cci-c-gps (Évry's EPCI), not the Étampes advisor", got.AdvisorID)
 	}
 }

@@ -44,6 +44,11 @@ func (r Request) Place() directory.Place {
 	return directory.Place{Departement: r.Departement, Commune: r.CommuneCode, EPCI: r.EPCI}
 }
 
+// Place is where the case's project is, as advisors' territories say.
+func (c Case) Place() directory.Place {
+	return directory.Place{Departement: c.Departement, Commune: c.CommuneCode, EPCI: c.EPCI}
+}
+
 // RequestFrom reads a submitted event.
 func RequestFrom(p events.CreationSubmitted) (Request, error) {
 	if p.Routing.LeadChamber == "" {
@@ -67,8 +72,10 @@ type Case struct {
 	NAFCode          string
 	CommuneCode      string
 	Departement      string
-	RoutingRule      string
-	OpenedAt         time.Time
+	// EPCI is the commune's intercommunalité, when known.
+	EPCI        string
+	RoutingRule string
+	OpenedAt    time.Time
 	// TakenAt is when the assigned advisor took the case in charge (zero
 	// while the case waits).
 	TakenAt time.Time
@@ -144,7 +151,7 @@ func Open(req Request, caseID, advisorID string, now time.Time) (Case, events.Cr
 	c := Case{
 		ID: caseID, RequestID: req.RequestID, Chamber: req.Chamber, SecondaryChamber: req.SecondaryChamber,
 		AdvisorID: advisorID, Stage: StageOpened, NAFCode: req.NAFCode, CommuneCode: req.CommuneCode,
-		Departement: req.Departement, RoutingRule: req.RoutingRule, OpenedAt: now.UTC(), UpdatedAt: now.UTC(),
+		Departement: req.Departement, EPCI: req.EPCI, RoutingRule: req.RoutingRule, OpenedAt: now.UTC(), UpdatedAt: now.UTC(),
 	}
 	return c, events.CreationCaseOpened{
 		CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber,

@@ -152,7 +152,7 @@ func (c *Case) HandBack(h HandBack, candidates []AdvisorLoad) (events.CreationCa
 	}
 	h.Chamber = c.Chamber
 	c.HandBacks = append(c.HandBacks, h)
-	others := slices.DeleteFunc(slices.Clone(candidates), func(a AdvisorLoad) bool { return c.handedBackBy(a.AdvisorID) })
+	others := slices.DeleteFunc(Covering(candidates, c.Place()), func(a AdvisorLoad) bool { return c.handedBackBy(a.AdvisorID) })
 	advisor, _ := ChooseAdvisor(others, h.At)
 	return c.moveTo(chamber, advisor, h.Reason, h.At), nil
 }
