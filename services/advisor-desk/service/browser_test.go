@@ -2,102 +2,38 @@ package service_test
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/testkit/browsertest"
 
 	"github.com/ccicma/platform/services/advisor-desk/service"
 )
 
-// The browser test drives a real headless Chromium (Debian's chromium
-// package; .ci/run installs it). Without a browser it fails: it is the
-// only test of what an advisor actually sees.
+// The browser test drives a real headless Chromium (pkg/testkit/browsertest);
+// without one it fails and says how to get it.
 
-func chromiumPath() (string, error) {
-	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
-		return p, nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("no Chromium found (looked for $CHROMIUM_PATH, chromium, chromium-browser, google-chrome, headless-shell on PATH).\n" +
-		"Fix: apt-get install -y chromium (bash .ci/run does it), or set CHROMIUM_PATH")
-}
+func TestMain(m *testing.M) { browsertest.Main(m) }
 
-// tab starts a headless Chromium for the test and returns a tab of it; both
-// end with the test.
-func tab(t *testing.T) context.Context {
-	t.Helper()
-	path, err := chromiumPath()
-	if err != nil {
-		t.Fatalf("the browser test needs Chromium: %v", err)
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "fr-FR"),
-		chromedp.Env("LANGUAGE=fr", "LANG=fr_FR.UTF-8"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 1000),
-	)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	// The first run starts the browser, which lives as long as ctx.
-	if err := chromedp.Do(ctx); err != nil {
-		cancelCtx()
-		cancelAlloc()
-		t.Fatalf("start %s: %v", path, err)
-	}
-	tctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
-	return tctx
-}
+func tab(t *testing.T) context.Context { return browsertest.Tab(t) }
 
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Do(t, ctx, steps...)
 }
 
 func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return browsertest.Get(t, ctx, a)
 }
 
-// screenshot saves a full-page PNG into $ADVISOR_DESK_WEB_SCREENSHOTS,
-// when set, for a person to look at; nothing is saved otherwise.
+// screenshot saves a PNG into $ADVISOR_DESK_WEB_SCREENSHOTS, when set.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	dir := os.Getenv("ADVISOR_DESK_WEB_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	png := get(t, ctx, chromedp.FullScreenshot(100))
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Screenshot(t, ctx, "ADVISOR_DESK_WEB_SCREENSHOTS", name)
 }
 
 // waitFor polls a JavaScript condition in the page (a guard against a

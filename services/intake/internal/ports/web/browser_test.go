@@ -2,137 +2,38 @@ package web_test
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/ccicma/platform/pkg/testkit/browsertest"
 )
 
-// The browser tests drive a real headless Chromium (Debian's chromium
-// package; .ci/run installs it). Without a browser they fail: they are
-// the only tests of what an applicant actually sees and does.
+// The browser tests drive a real headless Chromium (pkg/testkit/browsertest);
+// without one they fail and say how to get it.
 
-// browser is the Chromium process the tests share; each test opens tabs.
-var browser struct {
-	once   sync.Once
-	ctx    context.Context
-	cancel func()
-	err    error
-}
+func TestMain(m *testing.M) { browsertest.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if browser.cancel != nil {
-		browser.cancel()
-	}
-	os.Exit(code)
-}
+func tab(t *testing.T) context.Context { return browsertest.Tab(t) }
 
-// chromiumPath finds the browser: $CHROMIUM_PATH, or a Chromium on PATH.
-func chromiumPath() (string, error) {
-	if p := os.Getenv("CHROMIUM_PATH"); p != "" {
-		return p, nil
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("no Chromium found (looked for $CHROMIUM_PATH, chromium, chromium-browser, google-chrome, headless-shell on PATH).\n" +
-		"Fix: apt-get install -y chromium (bash .ci/run does it), or set CHROMIUM_PATH")
-}
-
-func startBrowser() (context.Context, func(), error) {
-	path, err := chromiumPath()
-	if err != nil {
-		return nil, nil, err
-	}
-	dir, err := os.MkdirTemp("", "intake-web-chromium-")
-	if err != nil {
-		return nil, nil, err
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("lang", "fr-FR"),
-		chromedp.Env("LANGUAGE=fr", "LANG=fr_FR.UTF-8"),
-		chromedp.UserDataDir(dir),
-		chromedp.WindowSize(1280, 1000),
-	)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	cancel := func() {
-		cancelCtx()
-		cancelAlloc()
-		_ = os.RemoveAll(dir)
-	}
-	// The first run starts the browser, which lives as long as the context
-	// of that run: ctx, not one with a timeout.
-	if err := chromedp.Do(ctx); err != nil {
-		cancel()
-		return nil, nil, fmt.Errorf("start %s: %w", path, err)
-	}
-	return ctx, cancel, nil
-}
-
-// tab opens a browser tab for the test, closed when it ends.
-func tab(t *testing.T) context.Context {
-	t.Helper()
-	browser.once.Do(func() { browser.ctx, browser.cancel, browser.err = startBrowser() })
-	if browser.err != nil {
-		t.Fatalf("browser tests need Chromium: %v", browser.err)
-	}
-	ctx, cancel := chromedp.NewContext(browser.ctx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancel() })
-	return ctx
-}
-
-// do runs steps in the test's tab.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Do(t, ctx, steps...)
 }
 
-// get runs an action that reads something in the test's tab.
 func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 	t.Helper()
-	v, err := chromedp.Run(ctx, a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return v
+	return browsertest.Get(t, ctx, a)
 }
 
-// screenshot saves a full-page PNG into $INTAKE_WEB_SCREENSHOTS, when set,
-// for a person to look at; nothing is saved otherwise.
+// screenshot saves a PNG into $INTAKE_WEB_SCREENSHOTS, when set.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	dir := os.Getenv("INTAKE_WEB_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	png := get(t, ctx, chromedp.FullScreenshot(100))
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Screenshot(t, ctx, "INTAKE_WEB_SCREENSHOTS", name)
 }
 
 // typed is what the browser tests type into the creation form, by id.
