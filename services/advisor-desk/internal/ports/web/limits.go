@@ -33,8 +33,11 @@ func orDefault(v, d int) int {
 	return v
 }
 
-// maxLogins bounds the memory of failures: past it, the table restarts
-// empty (a guesser gains a few tries, the process keeps its memory).
+// maxLogins bounds the memory of failures: past it, logins whose
+// failures have all come back are forgotten first (they are as good as
+// new); only when every tracked login is still short of tries does the
+// table restart empty (a guesser then gains a few tries, the process keeps
+// its memory).
 const maxLogins = 10_000
 
 // attempts counts failed sign-ins per login.
@@ -59,36 +62,47 @@ func newAttempts(l Limits) *attempts {
 
 func key(login string) string { return strings.ToLower(strings.TrimSpace(login)) }
 
-// blocked tells whether the login has no failure left, and for how long.
-func (a *attempts) blocked(login string) (bool, time.Duration) {
+// take reserves one try of the login before its password is checked, so
+// that simultaneous attempts cannot all slip under the limit. ok=false
+// says how long until the next try; otherwise succeeded gives the try back
+// (a successful sign-in is no failure).
+func (a *attempts) take(login string) (ok bool, wait time.Duration, succeeded func()) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	l, ok := a.by[key(login)]
-	if !ok {
-		return false, 0
-	}
 	now := a.now()
-	if l.TokensAt(now) >= 1 {
-		return false, 0
-	}
-	r := l.ReserveN(now, 1)
-	wait := r.DelayFrom(now)
-	r.CancelAt(now)
-	return true, wait
-}
-
-// failed records a failure of the login.
-func (a *attempts) failed(login string) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	k := key(login)
-	l, ok := a.by[k]
-	if !ok {
-		if len(a.by) >= maxLogins {
-			a.by = map[string]*rate.Limiter{}
-		}
-		l = rate.NewLimiter(rate.Every(a.every), a.burst)
+	l, found := a.by[k]
+	if !found {
+		a.evict(now)
+		l = a.limiter()
 		a.by[k] = l
 	}
-	l.AllowN(a.now(), 1)
+	r := l.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d, nil
+	}
+	return true, 0, func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		r.CancelAt(a.now())
+	}
+}
+
+// limiter is a new login's: all its tries left.
+func (a *attempts) limiter() *rate.Limiter { return rate.NewLimiter(rate.Every(a.every), a.burst) }
+
+// evict makes room for a new login when the table is full.
+func (a *attempts) evict(now time.Time) {
+	if len(a.by) < maxLogins {
+		return
+	}
+	for k, l := range a.by {
+		if l.TokensAt(now) >= float64(a.burst) {
+			delete(a.by, k)
+		}
+	}
+	if len(a.by) >= maxLogins {
+		a.by = map[string]*rate.Limiter{}
+	}
 }

@@ -49,7 +49,8 @@ func (s *site) signIn(w http.ResponseWriter, r *http.Request) {
 			Error: "Le formulaire a expiré ou ne vient pas de ce site : saisissez à nouveau votre mot de passe."})
 		return
 	}
-	if blocked, wait := s.attempts.blocked(login); blocked {
+	ok, wait, succeeded := s.attempts.take(login)
+	if !ok {
 		mins := max(int(math.Ceil(wait.Minutes())), 1)
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
 		s.renderSignIn(w, r, http.StatusTooManyRequests, signInPage{Login: login,
@@ -59,14 +60,15 @@ func (s *site) signIn(w http.ResponseWriter, r *http.Request) {
 	tok, a, err := s.SignIn.SignIn(r.Context(), login, r.PostForm.Get("mot_de_passe"))
 	switch {
 	case errors.Is(err, credential.ErrBadCredentials):
-		s.attempts.failed(login)
 		s.renderSignIn(w, r, http.StatusUnauthorized, signInPage{Login: login, Error: "Identifiant ou mot de passe incorrect."})
 		return
 	case err != nil:
+		succeeded() // the service failed, not the advisor
 		s.Log.ErrorContext(r.Context(), "web sign-in", "err", err)
 		s.renderError(w, r, http.StatusServiceUnavailable, "Service momentanément indisponible", "Réessayez dans quelques instants.")
 		return
 	}
+	succeeded()
 	s.Log.InfoContext(r.Context(), "advisor signed in to the web desk", "advisor_id", a.AdvisorID, "expires_at", tok.ExpiresAt)
 	clearCookie(w, r, loginCookie, "/connexion")
 	setSession(w, r, tok)
