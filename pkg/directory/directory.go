@@ -8,6 +8,7 @@
 package directory
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -101,4 +102,33 @@ func (a Advisor) Covers(p Place) bool {
 type Load struct {
 	Advisor   Advisor
 	OpenCases int
+}
+
+// ChooseAdvisor picks the candidate with the fewest open cases among those
+// below capacity (a zero capacity counts as full), ties broken by id so the
+// choice is deterministic. When everyone is at capacity the least loaded
+// still gets the work: it must have an owner, and the manager sees the
+// overload. It reports false when there is no candidate at all. Callers
+// filter the candidates first (availability, speciality, territory): every
+// assigning service reads the load the same way, not who may take the work.
+func ChooseAdvisor(candidates []Load) (string, bool) {
+	if len(candidates) == 0 {
+		return "", false
+	}
+	return slices.MinFunc(candidates, compareLoads).Advisor.AdvisorID, true
+}
+
+// compareLoads orders candidates for ChooseAdvisor: below capacity first,
+// then fewest open cases, then id.
+func compareLoads(a, b Load) int {
+	if fa, fb := a.OpenCases < a.Advisor.Capacity, b.OpenCases < b.Advisor.Capacity; fa != fb {
+		if fa {
+			return -1
+		}
+		return 1
+	}
+	if c := cmp.Compare(a.OpenCases, b.OpenCases); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.Advisor.AdvisorID, b.Advisor.AdvisorID)
 }

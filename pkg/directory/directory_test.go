@@ -122,3 +122,34 @@ func TestCovers(t *testing.T) {
 		})
 	}
 }
+
+func TestChooseAdvisor(t *testing.T) {
+	l := func(id string, open, capacity int) directory.Load {
+		return directory.Load{Advisor: directory.Advisor{AdvisorID: id, Capacity: capacity}, OpenCases: open}
+	}
+	tests := []struct {
+		name       string
+		candidates []directory.Load
+		want       string
+		ok         bool
+	}{
+		{"no candidate", nil, "", false},
+		{"single candidate", []directory.Load{l("a", 3, 10)}, "a", true},
+		{"least loaded wins", []directory.Load{l("b", 3, 10), l("a", 5, 10), l("c", 4, 10)}, "b", true},
+		{"tie broken by id", []directory.Load{l("z", 2, 10), l("m", 2, 10)}, "m", true},
+		{"tie broken by id whatever the order", []directory.Load{l("m", 2, 10), l("z", 2, 10)}, "m", true},
+		{"full advisor passed over", []directory.Load{l("a", 1, 1), l("b", 7, 10)}, "b", true},
+		{"over capacity passed over", []directory.Load{l("a", 2, 1), l("b", 7, 10)}, "b", true},
+		{"zero capacity counts as full", []directory.Load{l("a", 0, 0), l("b", 3, 5)}, "b", true},
+		{"everyone full: least loaded still owns it", []directory.Load{l("a", 12, 10), l("b", 11, 10)}, "b", true},
+		{"everyone full, tie: by id", []directory.Load{l("b", 10, 10), l("a", 10, 10)}, "a", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := directory.ChooseAdvisor(tt.candidates)
+			if got != tt.want || ok != tt.ok {
+				t.Fatalf("ChooseAdvisor = %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}

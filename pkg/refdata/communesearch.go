@@ -65,6 +65,34 @@ func (d *Data) SearchCommunes(query string, limit int) []Commune {
 	return d.rankCommunes(q, limit)
 }
 
+// NamedExactly returns the one commune among cs that query names exactly,
+// read as SearchCommunes reads it: ignoring case, accents, hyphens and
+// apostrophes, "st" and "ste" for "saint" and "sainte", and a département
+// number or postcode among the words narrowing rather than naming
+// ("st denis 93" names Saint-Denis, 93066). It reports false when none or
+// several do ("paris" is Paris, not Paris-l'Hôpital; "saint-denis" alone
+// is two communes), so a form asks which one is meant.
+func (d *Data) NamedExactly(query string, cs []Commune) (Commune, bool) {
+	query = strings.TrimSpace(query)
+	if len(query) > MaxCommuneQuery {
+		return Commune{}, false
+	}
+	q := d.parseCommuneQuery(query)
+	if len(q.words) == 0 {
+		return Commune{}, false
+	}
+	var found []Commune
+	for _, c := range cs {
+		if fold(c.Name) == q.exact && q.narrows(c) {
+			found = append(found, c)
+		}
+	}
+	if len(found) != 1 {
+		return Commune{}, false
+	}
+	return found[0], true
+}
+
 // communeQuery is a name query split into name words and filters.
 type communeQuery struct {
 	words       []string
@@ -98,6 +126,13 @@ func (d *Data) parseCommuneQuery(query string) communeQuery {
 	return q
 }
 
+// narrows tells whether c passes the query's département and postcode
+// filters, if any.
+func (q communeQuery) narrows(c Commune) bool {
+	return (q.departement == "" || c.Departement == q.departement) &&
+		(q.postcode == "" || slices.Contains(c.Postcodes, q.postcode))
+}
+
 func (d *Data) rankCommunes(q communeQuery, limit int) []Commune {
 	type hit struct {
 		i, tier, population int
@@ -112,7 +147,7 @@ func (d *Data) rankCommunes(q communeQuery, limit int) []Commune {
 			continue
 		}
 		c := d.commune(i)
-		if q.departement != "" && c.Departement != q.departement || q.postcode != "" && !slices.Contains(c.Postcodes, q.postcode) {
+		if !q.narrows(c) {
 			continue
 		}
 		tier := 2

@@ -1,6 +1,7 @@
 package refdata
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"testing"
@@ -74,6 +75,41 @@ func TestSearchCommunesRanking(t *testing.T) {
 	}
 	if got[0].Code != "42218" {
 		t.Errorf("SearchCommunes(saint)[0] = %s %s, want Saint-Étienne, the largest", got[0].Code, got[0].Name)
+	}
+}
+
+// NamedExactly settles on a commune only when the query names one and
+// only one of the candidates, however it was typed.
+func TestNamedExactly(t *testing.T) {
+	d := data(t)
+	tests := []struct {
+		name, query string
+		among       string // the query the candidates come from (empty: query)
+		want        string // the INSEE code named, empty when none
+	}{
+		{"st reads saint, département narrows", "st denis 93", "", "93066"},
+		{"saint and département", "saint denis 93", "", "93066"},
+		{"ste reads sainte", "ste genevieve des bois 91", "", "91549"},
+		{"postcode narrows", "ste genevieve des bois 91700", "", "91549"},
+		{"accents and apostrophe loose", "l'hay les roses", "", "94038"},
+		{"accents and capitals typed", "ÉVRY-COURCOURONNES", "", "91228"},
+		{"exact beside longer names", "paris", "", "75056"},
+		{"shared name", "Saint-Denis", "", ""},
+		{"shared name, st", "ste genevieve des bois", "", ""},
+		{"département picks among the candidates", "saint denis 93", "saint-denis", "93066"},
+		{"département excludes every candidate", "saint denis 91", "saint-denis", ""},
+		{"prefix only", "courcour", "", ""},
+		{"codes only", "93", "saint-denis", ""},
+		{"too long", strings.Repeat("a", MaxCommuneQuery+1), "paris", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			among := cmp.Or(tt.among, tt.query)
+			got, ok := d.NamedExactly(tt.query, d.SearchCommunes(among, 10))
+			if ok != (tt.want != "") || got.Code != tt.want {
+				t.Errorf("NamedExactly(%q) among %q = %s %q, %v; want %q", tt.query, among, got.Code, got.Name, ok, tt.want)
+			}
+		})
 	}
 }
 

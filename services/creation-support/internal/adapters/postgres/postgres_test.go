@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/auth"
@@ -194,31 +195,58 @@ func TestHandBackInOneTransaction(t *testing.T) {
 	}
 }
 
-// TestRefusedChangeWritesNothing: a change that fails after modifying the
-// case leaves the case, the loads and the outbox as they were.
+// TestRefusedChangeWritesNothing: a change whose last step fails, after
+// the case row, its hand-back and the advisors' loads are written, leaves
+// the case, the hand-backs, the loads and the outbox as they were. The
+// outbox refuses the change's event because its id is the opening event's
+// (event_id is unique), so the failure comes from Postgres after every
+// other write of the change.
 func TestRefusedChangeWritesNothing(t *testing.T) {
 	f := newFixture(t)
 	f.advisor(creation.Advisor{AdvisorID: "cci-a", Chamber: "CCI", Active: true})
 	f.advisor(creation.Advisor{AdvisorID: "cci-b", Chamber: "CCI", Active: true})
 	c := f.open(1, "CCI", "")
-	boom := errors.New("boom")
-	_, err := f.store.Update(f.ctx, c.ID, func(c *creation.Case, _ app.Directory) ([]events.Event, error) {
-		c.AdvisorID, c.Stage = "cci-b", creation.StageInProgress
-		c.HandBacks = append(c.HandBacks, creation.HandBack{AdvisorID: "cci-a", Chamber: "CCI", Reason: "other", At: f.now})
-		return nil, boom
+	var openingID string
+	if err := f.pool.QueryRow(f.ctx, `SELECT event_id::text FROM outbox`).Scan(&openingID); err != nil {
+		t.Fatal(err)
+	}
+	h, err := creation.NewHandBack(c.AdvisorID, events.ReassignOther, "pas pour moi", "", f.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var handedTo string
+	_, err = f.store.Update(f.ctx, c.ID, func(c *creation.Case, dir app.Directory) ([]events.Event, error) {
+		cands, err := dir.Candidates(f.ctx, c.Chamber, c.Departement)
+		if err != nil {
+			return nil, err
+		}
+		moved, err := c.HandBack(h, cands)
+		if err != nil {
+			return nil, err
+		}
+		handedTo = c.AdvisorID
+		ev, err := events.New(app.Source, c.ID, c.Departement, moved, f.now)
+		ev.ID = openingID
+		return []events.Event{ev}, err
 	})
-	if !errors.Is(err, boom) {
-		t.Fatalf("err = %v", err)
+	if pgErr := (*pgconn.PgError)(nil); !errors.As(err, &pgErr) || pgErr.Code != "23505" {
+		t.Fatalf("err = %v, want the outbox's unique violation", err)
+	}
+	if handedTo != "cci-b" {
+		t.Fatalf("the change handed the case to %q, want cci-b (else no load would move)", handedTo)
 	}
 	stored, _, _ := f.store.Case(f.ctx, c.ID)
-	if stored.AdvisorID != c.AdvisorID || stored.Stage != creation.StageOpened || len(stored.HandBacks) != 0 {
-		t.Fatalf("refused change stored: %+v", stored)
+	if stored.AdvisorID != c.AdvisorID || stored.Stage != c.Stage || !stored.UpdatedAt.Equal(c.UpdatedAt) || len(stored.HandBacks) != 0 {
+		t.Errorf("refused change stored: %+v, want %+v", stored, c)
 	}
-	if n := f.count(`SELECT count(*) FROM outbox`); n != 1 {
-		t.Fatalf("%d outbox rows, want the opening only", n)
+	if n := f.count(`SELECT count(*) FROM case_hand_backs`); n != 0 {
+		t.Errorf("%d hand-back rows, want none", n)
 	}
-	if f.load(c.AdvisorID) != 1 {
-		t.Fatal("load changed")
+	if a, b := f.load("cci-a"), f.load("cci-b"); a != 1 || b != 0 {
+		t.Errorf("loads cci-a %d, cci-b %d; want 1 and 0", a, b)
+	}
+	if n := f.count(`SELECT count(*) FROM outbox WHERE event_id::text = $1`, openingID); n != 1 || f.count(`SELECT count(*) FROM outbox`) != 1 {
+		t.Errorf("outbox changed: want the opening only")
 	}
 	for _, id := range []string{"not-a-uuid", "01900000-0000-7000-8000-0000000fffff"} {
 		if _, err := f.store.Update(f.ctx, id, nil); !errors.Is(err, creation.ErrCaseNotFound) {

@@ -114,35 +114,17 @@ func Covering(candidates []AdvisorLoad, place directory.Place) []AdvisorLoad {
 func (a AdvisorLoad) AvailableAt(t time.Time) bool { return !a.AbsentUntil.After(t) }
 
 // ChooseAdvisor picks, among the candidates available at now (an absent
-// advisor gets no new case), the one with the fewest open cases among those
-// below capacity, ties broken by id so the choice is deterministic. When
-// everyone is at capacity the least loaded still gets the case: a case
-// must have an owner, and the manager sees the overload. It reports false
-// when there is no available candidate at all.
+// advisor gets no new case), the least loaded one (directory.ChooseAdvisor:
+// below capacity first, ties by id). It reports false when there is no
+// available candidate at all.
 func ChooseAdvisor(candidates []AdvisorLoad, now time.Time) (string, bool) {
-	sorted := slices.DeleteFunc(slices.Clone(candidates), func(a AdvisorLoad) bool { return !a.AvailableAt(now) })
-	if len(sorted) == 0 {
-		return "", false
+	loads := make([]directory.Load, 0, len(candidates))
+	for _, a := range candidates {
+		if a.AvailableAt(now) {
+			loads = append(loads, directory.Load{Advisor: directory.Advisor{AdvisorID: a.AdvisorID, Capacity: a.Capacity}, OpenCases: a.OpenCases})
+		}
 	}
-	slices.SortFunc(sorted, func(a, b AdvisorLoad) int {
-		if fa, fb := a.OpenCases < a.Capacity, b.OpenCases < b.Capacity; fa != fb {
-			if fa {
-				return -1
-			}
-			return 1
-		}
-		if a.OpenCases != b.OpenCases {
-			return a.OpenCases - b.OpenCases
-		}
-		if a.AdvisorID < b.AdvisorID {
-			return -1
-		}
-		if a.AdvisorID > b.AdvisorID {
-			return 1
-		}
-		return 0
-	})
-	return sorted[0].AdvisorID, true
+	return directory.ChooseAdvisor(loads)
 }
 
 // Open opens the case of a request, assigned to advisorID (empty when no

@@ -47,8 +47,8 @@ func Eligible(c Candidate, r Report, chamber string, t time.Time) bool {
 
 // Assign picks the advisors of a new case: for each routed chamber, lead
 // first, the least loaded eligible candidate of that chamber (see
-// ChooseAdvisor). A chamber without one gets none: its prevention cell
-// sees the case and picks it up.
+// directory.ChooseAdvisor). A chamber without one gets none: its
+// prevention cell sees the case and picks it up.
 func Assign(r Report, candidates []Candidate, t time.Time) []string {
 	var out []string
 	for _, chamber := range r.Chambers() {
@@ -58,39 +58,9 @@ func Assign(r Report, candidates []Candidate, t time.Time) []string {
 				eligible = append(eligible, c)
 			}
 		}
-		if id, ok := ChooseAdvisor(eligible); ok {
+		if id, ok := directory.ChooseAdvisor(eligible); ok {
 			out = append(out, id)
 		}
 	}
 	return out
-}
-
-// ChooseAdvisor picks the candidate with the fewest open cases among those
-// below capacity, ties broken by id so the choice is deterministic. When
-// everyone is at capacity the least loaded still gets the case: a
-// difficulty must not wait for an owner, and the manager sees the
-// overload. It reports false when there is no candidate at all.
-func ChooseAdvisor(candidates []Candidate) (string, bool) {
-	if len(candidates) == 0 {
-		return "", false
-	}
-	best := slices.MinFunc(candidates, func(a, b Candidate) int {
-		if fa, fb := a.OpenCases < a.Advisor.Capacity, b.OpenCases < b.Advisor.Capacity; fa != fb {
-			if fa {
-				return -1
-			}
-			return 1
-		}
-		if a.OpenCases != b.OpenCases {
-			return a.OpenCases - b.OpenCases
-		}
-		switch {
-		case a.Advisor.AdvisorID < b.Advisor.AdvisorID:
-			return -1
-		case a.Advisor.AdvisorID > b.Advisor.AdvisorID:
-			return 1
-		}
-		return 0
-	})
-	return best.Advisor.AdvisorID, true
 }

@@ -116,33 +116,6 @@ func TestEligible(t *testing.T) {
 	}
 }
 
-func TestChooseAdvisor(t *testing.T) {
-	c := func(id string, open, capacity int) Candidate {
-		return Candidate{Advisor: Advisor{AdvisorID: id, Capacity: capacity}, OpenCases: open}
-	}
-	tests := []struct {
-		name       string
-		candidates []Candidate
-		want       string
-		ok         bool
-	}{
-		{"nobody", nil, "", false},
-		{"least loaded wins", []Candidate{c("b", 3, 10), c("a", 5, 10), c("c", 4, 10)}, "b", true},
-		{"tie broken by id", []Candidate{c("z", 2, 10), c("m", 2, 10)}, "m", true},
-		{"full advisor passed over", []Candidate{c("a", 1, 1), c("b", 7, 10)}, "b", true},
-		{"everyone full: least loaded still owns it", []Candidate{c("a", 12, 10), c("b", 11, 10)}, "b", true},
-		{"zero capacity counts as full", []Candidate{c("a", 0, 0), c("b", 3, 5)}, "b", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, ok := ChooseAdvisor(tt.candidates)
-			if got != tt.want || ok != tt.ok {
-				t.Fatalf("ChooseAdvisor = %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
-			}
-		})
-	}
-}
-
 func TestAssign(t *testing.T) {
 	cell := func(id, chamber string, open int) Candidate {
 		return Candidate{Advisor: Advisor{AdvisorID: id, Chamber: chamber, Departements: []string{"91"},

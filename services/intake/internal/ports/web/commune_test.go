@@ -101,6 +101,31 @@ func TestCommuneByUniqueNameOrUnknown(t *testing.T) {
 	}
 }
 
+// A name typed as people abbreviate it, with its département, names one
+// commune: "st denis 93" is Saint-Denis (93066), not L'Île-Saint-Denis
+// beside it, so there is nothing to choose and the request is sent.
+func TestCommuneByAbbreviatedNameAndDepartement(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	form := bakery()
+	form.Set("action", "commune")
+	form.Set("project.postcode", "st denis 93")
+	doc := parse(t, e.postForm(t, "/creation", form).body)
+	if found := byID(doc, "commune-found"); hasAttr(found, "hidden") || !strings.Contains(text(found), "Saint-Denis") {
+		t.Errorf("look-up shows %q (hidden %v), want Saint-Denis named", text(found), hasAttr(found, "hidden"))
+	}
+	if !hasAttr(byID(doc, "project-commune-code-group"), "hidden") {
+		t.Error("the commune select shows, but the name and département designate one commune")
+	}
+	form.Set("action", "send")
+	if got := e.postForm(t, "/creation", form); got.status != http.StatusSeeOther {
+		t.Fatalf("st denis 93: %d, want 303:\n%s", got.status, got.body)
+	}
+	if commune, epci := e.storedCommune(t); commune != "93066" || epci != "200054781" {
+		t.Errorf("stored commune %s, routing EPCI %q; want Saint-Denis 93066 in the Métropole du Grand Paris (200054781)", commune, epci)
+	}
+}
+
 // The picker's search endpoint answers as the OpenAPI document says, with
 // the communes the form would offer.
 func TestCommuneSearchEndpoint(t *testing.T) {

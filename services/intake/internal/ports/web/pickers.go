@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/ccicma/platform/pkg/refdata"
 
@@ -135,7 +134,7 @@ func (c *communePicker) fill(ref Reference) {
 	for _, cm := range c.candidates {
 		f.Options = append(f.Options, option{Value: cm.Code, Label: c.optionLabel(cm)})
 	}
-	c.resolved = c.pick(typed)
+	c.resolved = c.pick(ref, typed)
 	// A commune of another postcode or name (what was typed changed
 	// since) or the only commune: the applicant has nothing to choose.
 	if c.resolved == nil || len(c.candidates) < 2 {
@@ -151,8 +150,9 @@ func (c *communePicker) fill(ref Reference) {
 }
 
 // pick is the commune meant: the one chosen in the select among the
-// candidates, the only candidate, or the only one named exactly as typed.
-func (c *communePicker) pick(typed string) *refdata.Commune {
+// candidates, the only candidate, or the only one named exactly as typed
+// (refdata's reading of a name: "st denis 93" is Saint-Denis, 93066).
+func (c *communePicker) pick(ref Reference, typed string) *refdata.Commune {
 	cs := c.candidates
 	if len(cs) == 1 {
 		return &cs[0]
@@ -162,8 +162,11 @@ func (c *communePicker) pick(typed string) *refdata.Commune {
 			return &cs[i]
 		}
 	}
-	if c.ByName {
-		return onlyExact(typed, cs)
+	if !c.ByName {
+		return nil
+	}
+	if cm, ok := ref.NamedExactly(typed, cs); ok {
+		return &cm
 	}
 	return nil
 }
@@ -182,47 +185,6 @@ func (c *communePicker) optionLabel(cm refdata.Commune) string {
 func withPostcode(cs []refdata.Commune) []refdata.Commune {
 	return slices.DeleteFunc(cs, func(c refdata.Commune) bool { return len(c.Postcodes) == 0 })
 }
-
-// onlyExact returns the one candidate whose name is exactly what was
-// typed, ignoring case and accents ("paris" is Paris, not
-// Paris-l'Hôpital); nil when none or several are.
-func onlyExact(typed string, cs []refdata.Commune) *refdata.Commune {
-	var found *refdata.Commune
-	for i, c := range cs {
-		if foldName(c.Name) == withoutCodes(foldName(typed)) {
-			if found != nil {
-				return nil
-			}
-			found = &cs[i]
-		}
-	}
-	return found
-}
-
-// foldName compares names the way people type them: without accents,
-// hyphens or apostrophes.
-func foldName(s string) string {
-	return strings.Join(strings.FieldsFunc(strings.ToLower(norm(s)), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}), " ")
-}
-
-// withoutCodes drops the département numbers and postcodes typed after a
-// name ("saint denis 93"): SearchCommunes has narrowed on them already.
-func withoutCodes(folded string) string {
-	words := strings.Fields(folded)
-	words = slices.DeleteFunc(words, func(w string) bool {
-		return strings.Trim(w, "0123456789ab") == "" && strings.ContainsAny(w, "0123456789")
-	})
-	return strings.Join(words, " ")
-}
-
-// norm strips the accents of French letters.
-func norm(s string) string { return accents.Replace(s) }
-
-var accents = strings.NewReplacer("à", "a", "â", "a", "ä", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
-	"î", "i", "ï", "i", "ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "ÿ", "y", "œ", "oe", "æ", "ae",
-	"À", "A", "Â", "A", "Ç", "C", "É", "E", "È", "E", "Ê", "E", "Î", "I", "Ô", "O", "Û", "U", "Œ", "OE")
 
 // postcode and communeCode are the commune as the use case takes it: the
 // commune found by name travels as one of its postcodes and its code, so

@@ -60,6 +60,7 @@ type Reference interface {
 	CommunesByPostcode(pc string) []refdata.Commune
 	Commune(insee string) (refdata.Commune, bool)
 	SearchCommunes(query string, limit int) []refdata.Commune
+	NamedExactly(query string, cs []refdata.Commune) (refdata.Commune, bool)
 	NAF(code string) (refdata.NAFEntry, bool)
 	NAFLabel(id string) (string, bool)
 	SearchNAF(query string, limit int) []refdata.NAFEntry

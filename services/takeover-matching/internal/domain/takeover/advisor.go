@@ -30,30 +30,14 @@ type AdvisorLoad struct {
 	Capacity  int
 }
 
-// ChooseAdvisor picks the advisor with the fewest open offers and searches
-// among those below capacity, ties broken by id so the choice is
-// deterministic. When everyone is at capacity the least loaded still gets
-// it: a request must have an owner, and the manager sees the overload. It
-// reports false when there is no candidate at all.
+// ChooseAdvisor picks the least loaded candidate (directory.ChooseAdvisor:
+// below capacity first, ties by id; when everyone is at capacity the least
+// loaded still gets it, as a request must have an owner). It reports false
+// when there is no candidate at all.
 func ChooseAdvisor(candidates []AdvisorLoad) (string, bool) {
-	if len(candidates) == 0 {
-		return "", false
+	loads := make([]directory.Load, len(candidates))
+	for i, c := range candidates {
+		loads[i] = directory.Load{Advisor: directory.Advisor{AdvisorID: c.AdvisorID, Capacity: c.Capacity}, OpenCases: c.OpenCases}
 	}
-	best := candidates[0]
-	for _, c := range candidates[1:] {
-		if better(c, best) {
-			best = c
-		}
-	}
-	return best.AdvisorID, true
-}
-
-func better(a, b AdvisorLoad) bool {
-	if fa, fb := a.OpenCases < a.Capacity, b.OpenCases < b.Capacity; fa != fb {
-		return fa
-	}
-	if a.OpenCases != b.OpenCases {
-		return a.OpenCases < b.OpenCases
-	}
-	return a.AdvisorID < b.AdvisorID
+	return directory.ChooseAdvisor(loads)
 }
