@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
@@ -142,5 +143,48 @@ func TestBatcherIsolatesAFailingDeferredWrite(t *testing.T) {
 	}
 	if len(woken) != len(evs)-1 || slices.Contains(woken, poison) {
 		t.Errorf("after-commit actions ran for %v, want every event but the poison one once", woken)
+	}
+}
+
+// TestBatcherPlansForEachBatch: a batch's statements are planned for its
+// own arrays (custom plans), not with a generic plan cached while the
+// tables were small; the setting ends with the batch's transaction.
+func TestBatcherPlansForEachBatch(t *testing.T) {
+	t.Parallel()
+	db := testkit.NewSchemas(t, "creation_support")
+	ctx, pool := setup(t, db)
+	var inBatch string
+	handler := func(ctx context.Context, ev events.Event) error {
+		return pgdb.InTx(ctx, pool, func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&inBatch)
+		})
+	}
+	errs := inbox.Batcher{Pool: pool}.RunBatch([]natsbus.Item{{Ctx: ctx, Event: event(t)}}, handler)
+	if errs[0] != nil {
+		t.Fatal(errs[0])
+	}
+	if inBatch != "force_custom_plan" {
+		t.Errorf("plan_cache_mode in a batch = %q, want force_custom_plan", inBatch)
+	}
+	// Every connection of the pool is back to the server's default.
+	conns := make([]*pgxpool.Conn, 0, pool.Config().MaxConns)
+	defer func() {
+		for _, c := range conns {
+			c.Release()
+		}
+	}()
+	for range pool.Config().MaxConns {
+		c, err := pool.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		var after string
+		if err := c.QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&after); err != nil {
+			t.Fatal(err)
+		}
+		if after == "force_custom_plan" {
+			t.Errorf("plan_cache_mode = %q after the batch, want the default back", after)
+		}
 	}
 }
