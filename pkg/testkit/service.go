@@ -4,9 +4,11 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
@@ -16,6 +18,20 @@ import (
 // keeps the test's output readable.
 func Quiet() telemetry.Options {
 	return telemetry.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+}
+
+// IdP is an identity provider for a service under test: an issuer of
+// advisors' tokens named issuer (audience "ccicma"), and the URL of its
+// JWKS, served until the test ends.
+func IdP(t testing.TB, issuer string) (*auth.Issuer, string) {
+	t.Helper()
+	idp, err := auth.NewIssuer(auth.IssuerOptions{Issuer: issuer, Audience: "ccicma"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jwks := httptest.NewServer(idp.JWKSHandler())
+	t.Cleanup(jwks.Close)
+	return idp, jwks.URL
 }
 
 // Platform sets what every service's settings need under test: the

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/telemetry"
+	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/service"
 )
@@ -337,15 +337,10 @@ func jwtPart(t *testing.T, token string, i int) map[string]any {
 func TestExternalIssuer(t *testing.T) {
 	t.Parallel()
 	const issuer = "https://idp.test/realms/ccicma"
-	idp, err := auth.NewIssuer(auth.IssuerOptions{Issuer: issuer, Audience: "ccicma"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jwks := httptest.NewServer(idp.JWKSHandler())
-	t.Cleanup(jwks.Close)
+	idp, jwks := testkit.IdP(t, issuer)
 	d := startDesk(t, func(c *service.Config) {
 		c.DevSignin = false
-		c.JWKSURL = jwks.URL
+		c.JWKSURL = jwks
 		c.Issuer = ""
 		c.OIDCIssuer = issuer
 	})

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -43,14 +42,9 @@ func (h *harness) post(path, token, body string) (int, string) {
 // against the issuer's JWKS URL, and a hand-back over HTTP publishes one
 // creation.case.reassigned on NATS naming a different, available advisor.
 func TestHandBackEndToEnd(t *testing.T) {
-	iss, err := auth.NewIssuer(auth.IssuerOptions{Issuer: "advisor-desk-dev", Audience: "ccicma"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jwks := httptest.NewServer(iss.JWKSHandler())
-	t.Cleanup(jwks.Close)
+	iss, jwks := testkit.IdP(t, "advisor-desk-dev")
 	h := startWith(t, func(c *service.Config) {
-		c.JWKSURL, c.Issuer = jwks.URL, "advisor-desk-dev"
+		c.JWKSURL, c.Issuer = jwks, "advisor-desk-dev"
 	})
 	h.advisor("cci-91-a", "CCI", 1, true)
 	until := time.Now().Add(72 * time.Hour)

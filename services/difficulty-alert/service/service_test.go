@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -43,19 +42,14 @@ func start(t *testing.T) *harness {
 	ctx := testkit.Context(t)
 	admin := testkit.Database(t)
 	nats := testkit.StartNATS(t)
-	idp, err := auth.NewIssuer(auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jwks := httptest.NewServer(idp.JWKSHandler())
-	t.Cleanup(jwks.Close)
+	idp, jwks := testkit.IdP(t, issuerName)
 
 	cfg, err := service.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
 	testkit.Platform(t, &cfg.Config, admin, nats, service.Name, service.Schema)
-	cfg.JWKSURL, cfg.Issuer = jwks.URL, issuerName
+	cfg.JWKSURL, cfg.Issuer = jwks, issuerName
 	svc, err := service.New(ctx, cfg, testkit.Quiet())
 	if err != nil {
 		t.Fatalf("start difficulty-alert: %v", err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -49,19 +48,14 @@ func startWith(t *testing.T, change func(*service.Config)) *harness {
 	ctx := testkit.Context(t)
 	admin := testkit.Database(t)
 	nats := testkit.StartNATS(t)
-	issuer, err := auth.NewIssuer(auth.IssuerOptions{Issuer: testIssuer, Audience: "ccicma"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	jwks := httptest.NewServer(issuer.JWKSHandler())
-	t.Cleanup(jwks.Close)
+	issuer, jwks := testkit.IdP(t, testIssuer)
 
 	cfg, err := service.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
 	testkit.Platform(t, &cfg.Config, admin, nats, service.Name, service.Schema)
-	cfg.JWKSURL, cfg.Issuer = jwks.URL, testIssuer
+	cfg.JWKSURL, cfg.Issuer = jwks, testIssuer
 	if change != nil {
 		change(&cfg)
 	}
