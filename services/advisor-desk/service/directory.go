@@ -8,14 +8,14 @@ import (
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
-	httpport "github.com/ccicma/platform/services/advisor-desk/internal/ports/http"
+	"github.com/ccicma/platform/services/advisor-desk/internal/ports/httpapi"
 )
 
 // directoryRoutes wires the directory admin API: its use cases over the
 // store, checked against the reference data.
 func directoryRoutes(store *postgres.Store, places *refdata.Data, verifier *auth.Verifier, now app.Clock,
-	log *slog.Logger) *httpport.DirectoryRoutes {
-	return &httpport.DirectoryRoutes{
+	log *slog.Logger) *httpapi.DirectoryRoutes {
+	return &httpapi.DirectoryRoutes{
 		Store:   store,
 		Put:     app.PutAdvisor{Directory: store, Places: places, Now: now},
 		Absence: app.SetAbsence{Directory: store, Now: now},

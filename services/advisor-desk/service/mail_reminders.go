@@ -19,8 +19,8 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/mail"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/reminder"
-	evport "github.com/ccicma/platform/services/advisor-desk/internal/ports/events"
-	httpport "github.com/ccicma/platform/services/advisor-desk/internal/ports/http"
+	"github.com/ccicma/platform/services/advisor-desk/internal/ports/consumers"
+	"github.com/ccicma/platform/services/advisor-desk/internal/ports/httpapi"
 )
 
 // Option adjusts a service beyond its configuration (tests).
@@ -47,8 +47,8 @@ func newOptions(opts []Option) options {
 // reaction that keeps reminder timers, the preference routes, and the
 // periodic jobs (registered on the runtime).
 type mailReminders struct {
-	reaction evport.Reaction
-	routes   httpport.MailPreferenceRoutes
+	reaction consumers.Reaction
+	routes   httpapi.MailPreferenceRoutes
 }
 
 // mailSetup is the checked e-mail and reminder settings.
@@ -81,9 +81,9 @@ func prepareMailReminders(cfg Config) (mailSetup, error) {
 func wireMailReminders(ms mailSetup, cfg Config, rt *platform.Runtime, store *postgres.Store, hub *live.Hub, now func() time.Time) (mailReminders, error) {
 	defaultMode := ms.defaultMode
 	mr := mailReminders{
-		reaction: evport.Reaction{Types: app.ReminderEventTypes(),
+		reaction: consumers.Reaction{Types: app.ReminderEventTypes(),
 			Handle: app.ScheduleReminders{Cases: store, Durations: ms.durations}.Handle},
-		routes: httpport.MailPreferenceRoutes{Log: rt.Log,
+		routes: httpapi.MailPreferenceRoutes{Log: rt.Log,
 			Preferences: app.MailPreference{Modes: store, Default: defaultMode, Now: now}},
 	}
 	fire := app.FireReminders{Timers: store, Live: hub, Now: now, Log: rt.Log}

@@ -25,8 +25,8 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/config"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
-	evport "github.com/ccicma/platform/services/advisor-desk/internal/ports/events"
-	httpport "github.com/ccicma/platform/services/advisor-desk/internal/ports/http"
+	"github.com/ccicma/platform/services/advisor-desk/internal/ports/consumers"
+	"github.com/ccicma/platform/services/advisor-desk/internal/ports/httpapi"
 	webport "github.com/ccicma/platform/services/advisor-desk/internal/ports/web"
 	"github.com/ccicma/platform/services/advisor-desk/migrations"
 	"github.com/ccicma/platform/services/advisor-desk/seed"
@@ -88,14 +88,14 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 		return nil, err
 	}
 	batch := inbox.Batcher{Pool: rt.Pool}
-	for _, c := range evport.WithReaction(evport.Consumers(notify, batch, rt.Log), mr.reaction, batch) {
+	for _, c := range consumers.WithReaction(consumers.Consumers(notify, batch, rt.Log), mr.reaction, batch) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	issuer, verifier, err := authentication(ctx, cfg, rt.Log)
 	if err != nil {
 		return nil, err
 	}
-	routes := httpport.Routes{Store: store, Live: hub, Auth: verifier, Log: rt.Log, Poll: cfg.StreamPoll, Heartbeat: cfg.StreamHeartbeat}
+	routes := httpapi.Routes{Store: store, Live: hub, Auth: verifier, Log: rt.Log, Poll: cfg.StreamPoll, Heartbeat: cfg.StreamHeartbeat}
 	if issuer != nil {
 		routes.DevSignIn = app.DevSignIn{Directory: store, Issuer: issuer}
 		routes.JWKS = issuer.JWKSHandler()

@@ -20,8 +20,8 @@ import (
 	"github.com/ccicma/platform/services/creation-support/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/creation-support/internal/app"
 	"github.com/ccicma/platform/services/creation-support/internal/config"
-	evport "github.com/ccicma/platform/services/creation-support/internal/ports/events"
-	httpport "github.com/ccicma/platform/services/creation-support/internal/ports/http"
+	"github.com/ccicma/platform/services/creation-support/internal/ports/consumers"
+	"github.com/ccicma/platform/services/creation-support/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/creation-support/migrations"
 )
 
@@ -59,7 +59,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	now := func() time.Time { return time.Now().UTC() }
-	for _, c := range evport.Consumers(app.OpenCase{Cases: store, Now: now}, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(app.OpenCase{Cases: store, Now: now}, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	erase := app.EraseComments{Comments: store, After: cfg.PersonalDataRetention, Now: now}
@@ -70,7 +70,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		}
 		return err
 	})
-	routes := httpport.Routes{Cases: store, Log: rt.Log, Do: httpport.UseCases{
+	routes := httpapi.Routes{Cases: store, Log: rt.Log, Do: httpapi.UseCases{
 		Take:     app.TakeInCharge{Cases: store, Now: now},
 		Back:     app.HandBack{Cases: store, Now: now},
 		Reassign: app.Reassign{Cases: store, Now: now},

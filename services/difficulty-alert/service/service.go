@@ -28,8 +28,8 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/config"
-	evport "github.com/ccicma/platform/services/difficulty-alert/internal/ports/events"
-	httpport "github.com/ccicma/platform/services/difficulty-alert/internal/ports/http"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/consumers"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/difficulty-alert/migrations"
 )
 
@@ -70,10 +70,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	auditLog := postgres.NewAudit(rt.Pool)
 	now := func() time.Time { return time.Now().UTC() }
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
-	for _, c := range evport.Consumers(open, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(open, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
-	routes := httpport.Routes{
+	routes := httpapi.Routes{
 		Cases: app.ReadCases{Cases: store, Audit: auditLog, Now: now},
 		Audit: app.QueryAudit{Audit: auditLog},
 		Auth:  guard,

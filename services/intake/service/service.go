@@ -22,8 +22,8 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/app"
 	"github.com/ccicma/platform/services/intake/internal/config"
 	"github.com/ccicma/platform/services/intake/internal/domain/routing"
-	evport "github.com/ccicma/platform/services/intake/internal/ports/events"
-	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
+	"github.com/ccicma/platform/services/intake/internal/ports/consumers"
+	"github.com/ccicma/platform/services/intake/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/intake/internal/ports/web"
 	"github.com/ccicma/platform/services/intake/migrations"
 )
@@ -73,7 +73,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		return nil, err
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
-	for _, c := range evport.Consumers(app.TrackCase{Progress: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(app.TrackCase{Progress: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	anonymise := app.AnonymiseRequests{Requests: store, After: cfg.PersonalDataRetention, Now: func() time.Time { return time.Now().UTC() }}
@@ -86,7 +86,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	})
 	now := func() time.Time { return time.Now().UTC() }
 	router := routing.Router{Ref: ref, Departements: cfg.Departements, Rules: rules}
-	routes := httpport.Routes{
+	routes := httpapi.Routes{
 		Creation:      app.SubmitCreation{Requests: store, Ref: ref, Router: router, Now: now},
 		TakeoverOffer: app.SubmitTakeoverOffer{Requests: store, Ref: ref, Router: router, Now: now},
 		BuyerSearch:   app.SubmitBuyerSearch{Requests: store, Ref: ref, Router: router, Now: now},

@@ -28,7 +28,7 @@ import (
 	"github.com/ccicma/platform/pkg/telemetry"
 	"github.com/ccicma/platform/pkg/testkit"
 
-	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
+	"github.com/ccicma/platform/services/intake/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/intake/service"
 )
 
@@ -148,7 +148,7 @@ func send(t *testing.T, method, url, client, body string) answer {
 func TestSubmissionsAreRateLimitedPerClient(t *testing.T) {
 	t.Parallel()
 	base := start(t)
-	api := base + httpport.CreationPath
+	api := base + httpapi.CreationPath
 	const a, b = "203.0.113.7", "198.51.100.9"
 
 	var accepted string
@@ -166,8 +166,8 @@ func TestSubmissionsAreRateLimitedPerClient(t *testing.T) {
 		}
 	}
 	for _, c := range []struct{ method, path, body string }{
-		{http.MethodPost, httpport.CreationPath, bakery},
-		{http.MethodPost, httpport.DifficultyPath, `{}`},
+		{http.MethodPost, httpapi.CreationPath, bakery},
+		{http.MethodPost, httpapi.DifficultyPath, `{}`},
 		{http.MethodPost, "/creation", "prenom=Ines"}, // the forms share the bucket
 	} {
 		r := send(t, c.method, base+c.path, a, c.body)
@@ -201,7 +201,7 @@ func TestSubmissionsAreRateLimitedPerClient(t *testing.T) {
 func TestServedOperationsMatchOpenAPI(t *testing.T) {
 	t.Parallel()
 	base := start(t)
-	doc, err := libopenapi.NewDocument(httpport.OpenAPI())
+	doc, err := libopenapi.NewDocument(httpapi.OpenAPI())
 	if err != nil {
 		t.Fatal(err)
 	}

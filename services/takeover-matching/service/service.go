@@ -24,8 +24,8 @@ import (
 	"github.com/ccicma/platform/services/takeover-matching/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/takeover-matching/internal/app"
 	"github.com/ccicma/platform/services/takeover-matching/internal/config"
-	evport "github.com/ccicma/platform/services/takeover-matching/internal/ports/events"
-	httpport "github.com/ccicma/platform/services/takeover-matching/internal/ports/http"
+	"github.com/ccicma/platform/services/takeover-matching/internal/ports/consumers"
+	"github.com/ccicma/platform/services/takeover-matching/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/takeover-matching/migrations"
 )
 
@@ -77,10 +77,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	offer := app.RegisterOffer{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
 	search := app.RegisterSearch{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
-	for _, c := range evport.Consumers(offer, search, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(offer, search, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
-	routes := httpport.Routes{Store: store, Auth: verifier, Log: rt.Log}
+	routes := httpapi.Routes{Store: store, Auth: verifier, Log: rt.Log}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ import (
 	"github.com/pb33f/libopenapi-validator/config"
 	"golang.org/x/net/html/atom"
 
-	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
+	"github.com/ccicma/platform/services/intake/internal/ports/httpapi"
 )
 
 // storedCommune reads the commune and the routing's EPCI of the only
@@ -131,7 +131,7 @@ func TestCommuneByAbbreviatedNameAndDepartement(t *testing.T) {
 func TestCommuneSearchEndpoint(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	doc, err := libopenapi.NewDocument(httpport.OpenAPI())
+	doc, err := libopenapi.NewDocument(httpapi.OpenAPI())
 	if err != nil {
 		t.Fatal(err)
 	}

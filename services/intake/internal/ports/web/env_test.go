@@ -24,7 +24,7 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/app"
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 	"github.com/ccicma/platform/services/intake/internal/domain/routing"
-	httpport "github.com/ccicma/platform/services/intake/internal/ports/http"
+	"github.com/ccicma/platform/services/intake/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/intake/internal/ports/web"
 	"github.com/ccicma/platform/services/intake/migrations"
 )
@@ -74,7 +74,7 @@ func setup(t *testing.T) *env {
 	search := app.SubmitBuyerSearch{Requests: store, Ref: ref, Router: router, Now: now}
 	difficulty := app.SubmitDifficultyReport{Requests: store, Ref: ref, Router: router, Thresholds: request.DefaultThresholds(), Now: now}
 	status := app.RequestStatus{Requests: store}
-	api := httpport.Routes{Creation: creation, TakeoverOffer: offer, BuyerSearch: search, Difficulty: difficulty, Status: status, Log: log}
+	api := httpapi.Routes{Creation: creation, TakeoverOffer: offer, BuyerSearch: search, Difficulty: difficulty, Status: status, Log: log}
 	pages := web.Routes{Creation: creation, TakeoverOffer: offer, BuyerSearch: search, Difficulty: difficulty, Status: status,
 		Ref: ref, Departements: []string{"91"}, API: api.Handler(), Log: log}
 	e.srv = httptest.NewServer(pages.Handler())

@@ -1,0 +1,232 @@
+package consumers_test
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/outbox"
+	"github.com/ccicma/platform/pkg/pgdb"
+	"github.com/ccicma/platform/pkg/refdata"
+	"github.com/ccicma/platform/pkg/telemetry"
+	"github.com/ccicma/platform/pkg/testkit"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/live"
+	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/advisor-desk/internal/app"
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
+	"github.com/ccicma/platform/services/advisor-desk/internal/ports/consumers"
+	"github.com/ccicma/platform/services/advisor-desk/migrations"
+)
+
+type nopWaker struct{}
+
+func (nopWaker) Wake() {}
+
+const wait = 15 * time.Second
+
+func connect(t *testing.T, ctx context.Context, ns *testkit.NATS, service string) *natsbus.Bus {
+	t.Helper()
+	tel, err := telemetry.New(ctx, service, telemetry.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := natsbus.IdentityOf(service)
+	bus, err := natsbus.Connect(ctx, ns.Config(service), id, tel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(bus.Close)
+	return bus
+}
+
+func caseOpened(t *testing.T, chamber, advisor string) events.Event {
+	t.Helper()
+	p := events.CreationCaseOpened{
+		CaseID: uuid.Must(uuid.NewV7()).String(), RequestID: uuid.Must(uuid.NewV7()).String(),
+		Chamber: chamber, AdvisorID: advisor, CommuneCode: "91228", Departement: "91", OpenedAt: time.Now().UTC(),
+	}
+	ev, err := events.New("creation-support", p.CaseID, "91", p, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+// TestConsumerRetriesThenDeadLetters runs advisor-desk's consumer, as the
+// port declares it, on real NATS and Postgres. Only the retry schedule is
+// shortened (the defaults wait minutes before giving up): an event for an
+// advisor the directory never learns of is retried up to MaxDeliver, then
+// dead-lettered with the reason; a malformed event is dead-lettered at
+// once; neither blocks the events behind it.
+func TestConsumerRetriesThenDeadLetters(t *testing.T) {
+	t.Parallel()
+	ctx := testkit.Context(t)
+	admin := testkit.Database(t)
+	pool, err := pgdb.Open(ctx, testkit.ServiceDatabase(t, admin, "advisor_desk"), "advisor_desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.New(pool, nopWaker{})
+	now := func() time.Time { return time.Now().UTC() }
+	ref, err := refdata.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (app.SeedDirectory{Directory: store, Places: ref, Now: now}).Import(ctx, []byte(`[{"advisor_id": "cma-91-001",
+		"chamber": "CMA", "full_name": "Léa Dubois", "email": "lea.dubois@cma.example", "departements": ["91"],
+		"specialities": ["creation"], "capacity": 40, "active": true, "roles": ["advisor"]}]`)); err != nil {
+		t.Fatal(err)
+	}
+
+	ns := testkit.StartNATS(t)
+	cs := connect(t, ctx, ns, "creation-support")
+	if err := cs.EnsureStream(ctx, events.StreamCreation, 1); err != nil {
+		t.Fatal(err)
+	}
+	desk := connect(t, ctx, ns, "advisor-desk")
+	if err := desk.EnsureDeadLetterStream(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+
+	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: live.NewHub(), Now: now}
+	cons := consumers.Consumers(notify, inbox.Batcher{Pool: pool}, slog.New(slog.DiscardHandler))
+	// One consumer per stream the notification table reads, filtered on
+	// its event types.
+	byStream := map[string][]string{}
+	for _, c := range cons {
+		byStream[c.Spec.Stream.Name] = c.Spec.Filters
+	}
+	want := map[string][]string{
+		"CREATION":   {"creation.case.opened.>", "creation.case.taken_in_charge.>", "creation.case.reassigned.>"},
+		"TAKEOVER":   {"takeover.offer.registered.>", "takeover.search.registered.>", "takeover.match.proposed.>"},
+		"DIFFICULTY": {"difficulty.case.opened.>"},
+	}
+	if len(byStream) != len(want) || len(cons) != len(want) {
+		t.Fatalf("consumers %v, want %v", byStream, want)
+	}
+	for s, f := range want {
+		if !slices.Equal(byStream[s], f) {
+			t.Errorf("%s consumer filters %v, want %v", s, byStream[s], f)
+		}
+	}
+	c := cons[0]
+	if c.Spec.Stream != events.StreamCreation {
+		t.Fatalf("first consumer on %s, want CREATION", c.Spec.Stream.Name)
+	}
+	spec := c.Spec
+	spec.MaxDeliver = 3
+	spec.Backoff = []time.Duration{20 * time.Millisecond}
+	sub, err := desk.Consume(ctx, spec, c.Handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := sub.Stop(sctx); err != nil {
+			t.Errorf("stop consumer: %v", err)
+		}
+	})
+
+	ghost := caseOpened(t, events.ChamberCMA, "cma-91-ghost")
+	malformed := caseOpened(t, "CMX", "cma-91-001")
+	nobody := caseOpened(t, events.ChamberCCI, "") // no CCI advisor in the directory
+	good := caseOpened(t, events.ChamberCMA, "cma-91-001")
+	var last uint64
+	for _, ev := range []events.Event{ghost, malformed, nobody, good} {
+		ack, err := cs.JS.PublishMsg(ctx, natsbus.Message(ev, nil), jetstream.WithMsgID(ev.ID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = ack.Sequence
+	}
+
+	_, js := ns.Admin(t)
+	jc, err := js.Consumer(ctx, events.StreamCreation.Name, "advisor-desk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Eventually(t, wait, "every event settled", func() (bool, error) {
+		ci, err := jc.Info(ctx)
+		if err != nil {
+			return false, err
+		}
+		return ci.AckFloor.Stream >= last && ci.NumAckPending == 0 && ci.NumPending == 0, nil
+	})
+
+	// The good event behind the two bad ones was handled.
+	var notified []string
+	rows, err := pool.Query(ctx, `SELECT source_event::text || ' ' || advisor_id FROM notifications ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		notified = append(notified, s)
+	}
+	if want := []string{good.ID + " cma-91-001"}; !slices.Equal(notified, want) {
+		t.Errorf("notifications %v, want %v", notified, want)
+	}
+
+	// Both bad events are in DEADLETTER, with their reason and deliveries.
+	dl, err := js.OrderedConsumer(ctx, events.DeadLetterStream, jetstream.OrderedConsumerConfig{
+		FilterSubjects: []string{"deadletter.advisor-desk.>"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type dead struct{ reason, deliveries, subject string }
+	got := map[string]dead{}
+	batch, err := dl.Fetch(3, jetstream.FetchMaxWait(2*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for m := range batch.Messages() {
+		h := m.Headers()
+		got[h.Get(events.HeaderID)] = dead{h.Get(events.HeaderDeadReason), h.Get(events.HeaderDeadDeliver), m.Subject()}
+	}
+	if err := batch.Error(); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 {
+		t.Fatalf("dead letters %v, want the two bad events (not the one nobody can receive)", got)
+	}
+	g := got[ghost.ID]
+	if g.deliveries != "3" || !strings.Contains(g.reason, "max deliveries reached") || !strings.Contains(g.reason, "cma-91-ghost") ||
+		g.subject != "deadletter.advisor-desk."+ghost.Topic {
+		t.Errorf("dead letter of the unknown advisor's event = %+v, want 3 deliveries, max deliveries reached, naming cma-91-ghost", g)
+	}
+	m := got[malformed.ID]
+	if m.deliveries != "1" || !strings.Contains(m.reason, "malformed") {
+		t.Errorf("dead letter of the malformed event = %+v, want 1 delivery and a malformed reason", m)
+	}
+	var claimed int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE event_id IN ($1, $2)`, ghost.ID, malformed.ID).Scan(&claimed); err != nil {
+		t.Fatal(err)
+	}
+	if claimed != 0 {
+		t.Errorf("%d inbox claims for dead-lettered events, want 0", claimed)
+	}
+	// The event nobody can receive was acknowledged, claimed, and
+	// notified no one: the stream's other reactions still saw it.
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE event_id = $1`, nobody.ID).Scan(&claimed); err != nil || claimed != 1 {
+		t.Errorf("inbox claim of the event nobody can receive: %d (%v), want 1", claimed, err)
+	}
+}

@@ -1,0 +1,327 @@
+// Package httpapi is creation-support's HTTP port: the advisors' JSON API on
+// creation cases (list, read, take in charge, hand back, reassign), for
+// bearers of a verified token that the access rules let act. Errors are
+// problem+json (RFC 9457): 401 without a valid token, 403 when the rules
+// refuse, 404 for an unknown case, 409 when the case's state does not
+// allow the action, 422 naming each bad field.
+//
+// State rules (409): a case is taken in charge once; it can be handed back
+// only while it waits to be taken in charge (afterwards its advisor owns
+// the follow-up and only a manager moves it); a closed case changes no
+// more; reassigning to the current advisor is a no-op refused as 409.
+// Input is checked before access: a malformed body gets 400/422 whoever
+// sends it, and learns nothing about the case.
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/httpserver"
+
+	"github.com/ccicma/platform/services/creation-support/internal/app"
+	"github.com/ccicma/platform/services/creation-support/internal/domain/access"
+	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
+)
+
+// UseCases are the actions the routes run.
+type UseCases struct {
+	Take     app.TakeInCharge
+	Back     app.HandBack
+	Reassign app.Reassign
+}
+
+// Routes serves the advisors' API.
+type Routes struct {
+	Cases app.CaseReader
+	Do    UseCases
+	// Auth authenticates every route (auth.NewGuard).
+	Auth auth.Guard
+	Log  *slog.Logger
+}
+
+const (
+	defaultLimit = 50
+	maxLimit     = 200
+	// maxBody bounds the action bodies: a reason, a 500-character comment
+	// (up to 4 bytes a character, escaped) and an id fit easily.
+	maxBody = 8 << 10
+	// maxAdvisorID bounds advisor ids in inputs.
+	maxAdvisorID = 100
+)
+
+// Handler returns the mux.
+func (rt Routes) Handler() http.Handler {
+	mux := http.NewServeMux()
+	guard := rt.guard
+	mux.Handle("GET /api/v1/creation-cases", guard(rt.list))
+	mux.Handle("GET /api/v1/creation-cases/{id}", guard(rt.get))
+	mux.Handle("POST /api/v1/creation-cases/{id}/take-in-charge", guard(rt.takeInCharge))
+	mux.Handle("POST /api/v1/creation-cases/{id}/hand-back", guard(rt.handBack))
+	mux.Handle("POST /api/v1/creation-cases/{id}/reassign", guard(rt.reassign))
+	return mux
+}
+
+type principalHandler func(w http.ResponseWriter, r *http.Request, p auth.Principal)
+
+func (rt Routes) guard(h principalHandler) http.Handler {
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, ok := auth.FromContext(r.Context())
+		if !ok { // every route is guarded: this is a wiring bug
+			rt.Log.ErrorContext(r.Context(), "unguarded route", "route", r.Pattern)
+			httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusInternalServerError, Title: "Erreur interne"})
+			return
+		}
+		h(w, r, p)
+	})
+	return rt.Auth.Require(inner)
+}
+
+func (rt Routes) list(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	scope, ok := access.ScopeOf(p)
+	if !ok {
+		auth.Forbid(w, r, "Seuls les conseillers et les responsables consultent les dossiers de création.")
+		return
+	}
+	q, bad := listQuery(r)
+	if bad != nil {
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusBadRequest, Title: "Paramètres invalides", Errors: bad})
+		return
+	}
+	q.Scope = scope
+	cs, err := rt.Cases.ListCases(r.Context(), q)
+	if err != nil {
+		rt.unavailable(w, r, "list cases", err)
+		return
+	}
+	page := listPage{Cases: make([]caseView, len(cs))}
+	for i, c := range cs {
+		page.Cases[i] = viewOf(c, false)
+	}
+	if len(cs) == q.Limit {
+		page.NextAfter = cs[len(cs)-1].ID
+	}
+	httpserver.WriteJSON(w, http.StatusOK, page)
+}
+
+// listQuery reads the filters and the page.
+func listQuery(r *http.Request) (app.CaseQuery, []httpserver.FieldError) {
+	v := r.URL.Query()
+	q := app.CaseQuery{Limit: defaultLimit}
+	var bad []httpserver.FieldError
+	for name, vals := range v {
+		if len(vals) > 1 {
+			bad = append(bad, httpserver.FieldError{Field: name, Code: "repeated", Message: "Paramètre donné plusieurs fois."})
+		}
+		switch name {
+		case "status", "advisor", "after", "limit":
+		default:
+			bad = append(bad, httpserver.FieldError{Field: name, Code: "unknown", Message: "Paramètre inconnu."})
+		}
+	}
+	if s := v.Get("status"); s != "" {
+		switch st := creation.Stage(s); st {
+		case creation.StageOpened, creation.StageInProgress, creation.StageClosed:
+			q.Stage = st
+		default:
+			bad = append(bad, httpserver.FieldError{Field: "status", Code: "invalid", Message: "Valeur attendue : opened, in_progress ou closed."})
+		}
+	}
+	if a := v.Get("advisor"); len(a) > maxAdvisorID {
+		bad = append(bad, httpserver.FieldError{Field: "advisor", Code: "too_long", Message: fmt.Sprintf("%d caractères au plus.", maxAdvisorID)})
+	} else {
+		q.AdvisorID = a
+	}
+	if a := v.Get("after"); a != "" {
+		if _, err := uuid.Parse(a); err != nil {
+			bad = append(bad, httpserver.FieldError{Field: "after", Code: "invalid", Message: "Identifiant de dossier attendu."})
+		}
+		q.After = a
+	}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > maxLimit {
+			bad = append(bad, httpserver.FieldError{Field: "limit", Code: "invalid", Message: fmt.Sprintf("Entier entre 1 et %d attendu.", maxLimit)})
+		}
+		q.Limit = n
+	}
+	return q, bad
+}
+
+func (rt Routes) get(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	c, found, err := rt.Cases.Case(r.Context(), r.PathValue("id"))
+	switch {
+	case err != nil:
+		rt.unavailable(w, r, "get case", err)
+	case !found:
+		notFound(w, r)
+	case access.See(p, c) != nil:
+		auth.Forbid(w, r, "Ce dossier ne relève pas de votre chambre.")
+	default:
+		httpserver.WriteJSON(w, http.StatusOK, viewOf(c, true))
+	}
+}
+
+func (rt Routes) takeInCharge(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	if !emptyBody(w, r) {
+		return
+	}
+	c, err := rt.Do.Take.Do(r.Context(), p, r.PathValue("id"))
+	rt.answer(w, r, c, err)
+}
+
+// handBackRequest is the body of a hand-back.
+type handBackRequest struct {
+	Reason    string `json:"reason"`
+	Comment   string `json:"comment"`
+	ToChamber string `json:"to_chamber"`
+}
+
+func (rt Routes) handBack(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	var req handBackRequest
+	if bad := httpserver.DecodeJSON(w, r, maxBody, &req); bad != nil {
+		httpserver.WriteProblem(w, r, *bad)
+		return
+	}
+	c, err := rt.Do.Back.Do(r.Context(), p, r.PathValue("id"), app.HandBackInput{Reason: req.Reason, Comment: req.Comment, ToChamber: req.ToChamber})
+	rt.answer(w, r, c, err)
+}
+
+func (rt Routes) reassign(w http.ResponseWriter, r *http.Request, p auth.Principal) {
+	var req struct {
+		AdvisorID string `json:"advisor_id"`
+	}
+	if bad := httpserver.DecodeJSON(w, r, maxBody, &req); bad != nil {
+		httpserver.WriteProblem(w, r, *bad)
+		return
+	}
+	switch {
+	case req.AdvisorID == "":
+		invalid(w, r, []httpserver.FieldError{{Field: "advisor_id", Code: "required", Message: "Identifiant du conseiller requis."}})
+		return
+	case len(req.AdvisorID) > maxAdvisorID:
+		invalid(w, r, []httpserver.FieldError{{Field: "advisor_id", Code: "too_long", Message: fmt.Sprintf("%d caractères au plus.", maxAdvisorID)}})
+		return
+	}
+	c, err := rt.Do.Reassign.Do(r.Context(), p, r.PathValue("id"), req.AdvisorID)
+	rt.answer(w, r, c, err)
+}
+
+// emptyBody refuses a body on an action that takes none (strict input).
+func emptyBody(w http.ResponseWriter, r *http.Request) bool {
+	if r.ContentLength == 0 {
+		return true
+	}
+	var none struct{}
+	if bad := httpserver.DecodeJSON(w, r, 64, &none); bad != nil {
+		httpserver.WriteProblem(w, r, *bad)
+		return false
+	}
+	return true
+}
+
+// answer maps an action's outcome to the response: the errors are mapped
+// here, and only here.
+func (rt Routes) answer(w http.ResponseWriter, r *http.Request, c creation.Case, err error) {
+	var in *creation.InvalidInput
+	switch {
+	case err == nil:
+		httpserver.WriteJSON(w, http.StatusOK, viewOf(c, true))
+	case errors.As(err, &in):
+		bad := make([]httpserver.FieldError, len(in.Fields))
+		for i, f := range in.Fields {
+			bad[i] = httpserver.FieldError{Field: f.Field, Code: f.Code, Message: f.Message}
+		}
+		invalid(w, r, bad)
+	case errors.Is(err, creation.ErrCaseNotFound):
+		notFound(w, r)
+	case errors.Is(err, access.ErrNotVisible):
+		auth.Forbid(w, r, "Ce dossier ne relève pas de votre chambre.")
+	case errors.Is(err, access.ErrNotAssignee):
+		auth.Forbid(w, r, "Seul le conseiller à qui le dossier est attribué peut le faire.")
+	case errors.Is(err, access.ErrNotManager):
+		auth.Forbid(w, r, "Seul un responsable de la chambre du dossier peut le réattribuer.")
+	case errors.Is(err, creation.ErrTakenInCharge):
+		conflict(w, r, "Le dossier est déjà pris en charge ; un responsable peut le réattribuer.")
+	case errors.Is(err, creation.ErrClosed):
+		conflict(w, r, "Le dossier est clos.")
+	case errors.Is(err, creation.ErrNotReassigned):
+		conflict(w, r, "Le dossier est déjà attribué à ce conseiller.")
+	default:
+		rt.unavailable(w, r, "case action", err)
+	}
+}
+
+func (rt Routes) unavailable(w http.ResponseWriter, r *http.Request, what string, err error) {
+	rt.Log.ErrorContext(r.Context(), what, "err", err)
+	httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Dossier inconnu"})
+}
+
+func conflict(w http.ResponseWriter, r *http.Request, detail string) {
+	httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusConflict, Title: "Action impossible dans l'état du dossier", Detail: detail})
+}
+
+func invalid(w http.ResponseWriter, r *http.Request, bad []httpserver.FieldError) {
+	httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusUnprocessableEntity, Title: "Demande invalide", Errors: bad})
+}
+
+// listPage is a page of cases; NextAfter, when set, asks for the next.
+type listPage struct {
+	Cases     []caseView `json:"cases"`
+	NextAfter string     `json:"next_after,omitempty"`
+}
+
+// caseView is a case as the API shows it.
+type caseView struct {
+	ID               string         `json:"id"`
+	RequestID        string         `json:"request_id"`
+	Chamber          string         `json:"chamber"`
+	SecondaryChamber string         `json:"secondary_chamber,omitempty"`
+	AdvisorID        string         `json:"advisor_id,omitempty"`
+	Status           string         `json:"status"`
+	NAFCode          string         `json:"naf_code,omitempty"`
+	CommuneCode      string         `json:"commune_code"`
+	Departement      string         `json:"departement"`
+	RoutingRule      string         `json:"routing_rule"`
+	OpenedAt         time.Time      `json:"opened_at"`
+	TakenAt          *time.Time     `json:"taken_at,omitempty"`
+	UpdatedAt        time.Time      `json:"updated_at"`
+	HandBacks        []handBackView `json:"hand_backs,omitempty"`
+}
+
+type handBackView struct {
+	AdvisorID string    `json:"advisor_id"`
+	Chamber   string    `json:"chamber"`
+	Reason    string    `json:"reason"`
+	Comment   string    `json:"comment,omitempty"`
+	ToOther   bool      `json:"to_other_chamber"`
+	At        time.Time `json:"at"`
+}
+
+func viewOf(c creation.Case, detail bool) caseView {
+	v := caseView{ID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber,
+		AdvisorID: c.AdvisorID, Status: string(c.Stage), NAFCode: c.NAFCode, CommuneCode: c.CommuneCode,
+		Departement: c.Departement, RoutingRule: c.RoutingRule, OpenedAt: c.OpenedAt, UpdatedAt: c.UpdatedAt}
+	if !c.TakenAt.IsZero() {
+		t := c.TakenAt
+		v.TakenAt = &t
+	}
+	if detail {
+		for _, h := range c.HandBacks {
+			v.HandBacks = append(v.HandBacks, handBackView{AdvisorID: h.AdvisorID, Chamber: h.Chamber, Reason: h.Reason,
+				Comment: h.Comment, ToOther: h.ToOtherChamber, At: h.At})
+		}
+	}
+	return v
+}

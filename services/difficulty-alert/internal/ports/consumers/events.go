@@ -1,0 +1,25 @@
+// Package consumers is difficulty-alert's event port: it routes incoming
+// events, decoded, to the use cases (natsbus.Routes). What comes back
+// decides ack, nak or dead-letter in natsbus (an undecodable or invalid
+// event is dead-lettered at once).
+package consumers
+
+import (
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/natsbus"
+
+	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
+)
+
+// Consumers lists the durable consumers and their handlers; batch commits
+// the events a consumer has at hand together.
+func Consumers(open app.OpenCase, project app.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
+	return []natsbus.Consumer{
+		// One worker: openings count cases in the same few advisor rows,
+		// which concurrent batches would lock in turn. The store writes
+		// those counts once a batch, in advisor order, so even several
+		// replicas cannot deadlock.
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamIntake, Batch: batch, Workers: 1}, natsbus.On(open.Handle)),
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch}, natsbus.On(project.Handle)),
+	}
+}

@@ -1,0 +1,196 @@
+// Package httpapi is difficulty-alert's HTTP port: the prevention cases an
+// advisor may read, and the audit log of those reads for managers, as JSON
+// for bearers of a valid token (401 otherwise, from pkg/auth):
+//
+//	GET /api/v1/difficulty-cases?before=&limit=   the cases the caller may read, newest first
+//	GET /api/v1/difficulty-cases/{id}             one case
+//	GET /api/v1/audit-log?case_id=&advisor_id=&since=&after=&limit=
+//	                                              who read which case when (managers, their chamber)
+//
+// Answers when the access rules say no: 403. A case id that names no case
+// also gets 403, with the same body as a case the caller may not read, so
+// that nobody learns whether a case they may not see exists; 404 is kept
+// for ids that cannot name a case at all (not a UUID), which reveals
+// nothing. Every case sent (listed or read) is in the audit log before the
+// response is written; if the log cannot be written, the answer is 503 and
+// no case is sent.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/google/uuid"
+
+	"github.com/ccicma/platform/pkg/audit"
+	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/httpserver"
+
+	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
+)
+
+// Cases reads cases under the access rules, auditing each read
+// (app.ReadCases).
+type Cases interface {
+	Get(ctx context.Context, p auth.Principal, id string) (prevention.Case, error)
+	List(ctx context.Context, p auth.Principal, before string, limit int) ([]prevention.Case, error)
+}
+
+// AuditLog answers managers' queries of the audit log (app.QueryAudit).
+type AuditLog interface {
+	Query(ctx context.Context, p auth.Principal, f audit.Filter) ([]audit.Entry, error)
+}
+
+// Routes serves the API.
+type Routes struct {
+	Cases Cases
+	Audit AuditLog
+	Auth  auth.Guard
+	Log   *slog.Logger
+}
+
+// Page sizes.
+const (
+	defaultCaseLimit = 50
+	maxCaseLimit     = 100
+)
+
+// Handler returns the mux.
+func (rt Routes) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /api/v1/difficulty-cases", rt.Auth.Require(http.HandlerFunc(rt.list)))
+	mux.Handle("GET /api/v1/difficulty-cases/{id}", rt.Auth.Require(http.HandlerFunc(rt.get)))
+	mux.Handle("GET /api/v1/audit-log", rt.Auth.Require(http.HandlerFunc(rt.auditLog)))
+	return mux
+}
+
+// principal returns the caller; every route is guarded, so its absence is
+// a wiring bug.
+func (rt Routes) principal(w http.ResponseWriter, r *http.Request) (auth.Principal, bool) {
+	p, ok := auth.FromContext(r.Context())
+	if !ok {
+		rt.Log.ErrorContext(r.Context(), "unguarded route", "route", r.Pattern)
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusInternalServerError, Title: "Erreur interne"})
+	}
+	return p, ok
+}
+
+const forbiddenAudit = "Le journal des consultations n'est ouvert qu'aux responsables, pour leur chambre."
+
+const forbiddenCase = "Ce dossier n'existe pas ou vous n'y avez pas accès : un dossier de difficulté n'est lu que par " +
+	"les conseillers qui en sont chargés et par la cellule de prévention des chambres concernées."
+
+// fail answers an error of a use case.
+// forbidden says why, in French, for a 403.
+func (rt Routes) fail(w http.ResponseWriter, r *http.Request, p auth.Principal, err error, forbidden string) {
+	switch {
+	case errors.Is(err, app.ErrForbidden):
+		// Who was refused what is worth a line for ops; ids only.
+		rt.Log.InfoContext(r.Context(), "access refused", "route", r.Pattern, "advisor_id", p.Subject)
+		auth.Forbid(w, r, forbidden)
+	case errors.Is(err, app.ErrNotAudited):
+		rt.Log.ErrorContext(r.Context(), "read refused: audit log unavailable", "err", err)
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible",
+			Detail: "La consultation n'a pas pu être enregistrée au journal ; réessayez plus tard."})
+	default:
+		rt.Log.ErrorContext(r.Context(), "difficulty-alert request", "route", r.Pattern, "err", err)
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
+	}
+}
+
+func (rt Routes) get(w http.ResponseWriter, r *http.Request) {
+	p, ok := rt.principal(w, r)
+	if !ok {
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := uuid.Parse(id); err != nil {
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Dossier inconnu",
+			Detail: "L'identifiant d'un dossier est un UUID."})
+		return
+	}
+	c, err := rt.Cases.Get(r.Context(), p, id)
+	if err != nil {
+		rt.fail(w, r, p, err, forbiddenCase)
+		return
+	}
+	writeConfidential(w, caseJSONOf(c))
+}
+
+func (rt Routes) list(w http.ResponseWriter, r *http.Request) {
+	p, ok := rt.principal(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	var errs []httpserver.FieldError
+	before := q.Get("before")
+	if before != "" {
+		if _, err := uuid.Parse(before); err != nil {
+			errs = append(errs, httpserver.FieldError{Field: "before", Code: "invalid", Message: "Identifiant de dossier (UUID) attendu."})
+		}
+	}
+	limit, fe := intParam(q.Get("limit"), "limit", defaultCaseLimit, 1, maxCaseLimit)
+	errs = append(errs, fe...)
+	if len(errs) > 0 {
+		badRequest(w, r, errs)
+		return
+	}
+	cs, err := rt.Cases.List(r.Context(), p, before, limit)
+	if err != nil {
+		rt.fail(w, r, p, err, forbiddenCase)
+		return
+	}
+	out := caseList{Cases: make([]caseJSON, len(cs))}
+	for i, c := range cs {
+		out.Cases[i] = caseJSONOf(c)
+	}
+	if len(cs) == limit {
+		out.NextBefore = cs[len(cs)-1].ID
+	}
+	writeConfidential(w, out)
+}
+
+func (rt Routes) auditLog(w http.ResponseWriter, r *http.Request) {
+	p, ok := rt.principal(w, r)
+	if !ok {
+		return
+	}
+	f, errs := audit.QueryParams(r.URL.Query())
+	if len(errs) > 0 {
+		badRequest(w, r, errs)
+		return
+	}
+	es, err := rt.Audit.Query(r.Context(), p, f)
+	if err != nil {
+		rt.fail(w, r, p, err, forbiddenAudit)
+		return
+	}
+	writeConfidential(w, audit.NewPage(es, f.Limit))
+}
+
+// intParam reads an optional integer parameter within [lo, hi].
+func intParam(v, field string, def, lo, hi int) (int, []httpserver.FieldError) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		return def, []httpserver.FieldError{{Field: field, Code: "invalid", Message: "Entier entre " + strconv.Itoa(lo) + " et " + strconv.Itoa(hi) + " attendu."}}
+	}
+	return n, nil
+}
+
+func badRequest(w http.ResponseWriter, r *http.Request, errs []httpserver.FieldError) {
+	httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusBadRequest, Title: "Paramètres invalides", Errors: errs})
+}
+
+// writeConfidential sends a confidential document: no cache may keep it.
+func writeConfidential(w http.ResponseWriter, v any) {
+	w.Header().Set("Cache-Control", "no-store")
+	httpserver.WriteJSON(w, http.StatusOK, v)
+}

@@ -1,0 +1,279 @@
+package httpapi_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ccicma/platform/pkg/audit"
+	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/directory/projection"
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/outbox"
+	"github.com/ccicma/platform/pkg/pgdb"
+	"github.com/ccicma/platform/pkg/testkit"
+
+	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/httpapi"
+	"github.com/ccicma/platform/services/difficulty-alert/migrations"
+)
+
+const issuerName = "https://idp.test/realms/ccicma"
+
+// api is the HTTP port over a real store, with tokens from a real issuer.
+type api struct {
+	url    string
+	issuer *auth.Issuer
+	key    ed25519.PrivateKey // the issuer's, for forged tokens
+	admin  string
+	schema string
+	now    time.Time
+	// cases by name: A routed to the CMA, B to the CMA and the CCI, C to
+	// the CCI.
+	cases map[string]string
+}
+
+// The advisors of the tests, as their tokens say.
+var (
+	cmaCell    = auth.Principal{Subject: "cma-91-002", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor, auth.RolePreventionCell}}
+	cmaSpec    = auth.Principal{Subject: "cma-91-010", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}
+	cciCell    = auth.Principal{Subject: "cci-91-002", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor, auth.RolePreventionCell}}
+	cmaAdvisor = auth.Principal{Subject: "cma-91-003", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}
+	cmaManager = auth.Principal{Subject: "cma-91-001", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor, auth.RoleManager}}
+	cciManager = auth.Principal{Subject: "cci-91-001", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor, auth.RoleManager}}
+	cmaAdmin   = auth.Principal{Subject: "cma-91-009", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor, auth.RoleAdmin}}
+)
+
+func start(t *testing.T, db *testkit.Schemas) *api {
+	t.Helper()
+	ctx := testkit.Context(t)
+	a := &api{admin: db.Admin, schema: db.New(t), now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC), cases: map[string]string{}}
+	pool, err := pgdb.Open(ctx, db.Config, a.schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), projection.Migrations(), migrations.Set()); err != nil {
+		t.Fatal(err)
+	}
+	store := postgres.New(pool, nopWaker{})
+	clock := func() time.Time { return a.now }
+	a.seed(t, ctx, pool, store, clock)
+
+	if _, a.key, err = ed25519.GenerateKey(rand.Reader); err != nil {
+		t.Fatal(err)
+	}
+	if a.issuer, err = auth.NewIssuer(auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: a.key}); err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := auth.NewStaticVerifier(auth.Config{Issuer: issuerName}, a.issuer.JWKS(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := postgres.NewAudit(pool)
+	routes := httpapi.Routes{
+		Cases: app.ReadCases{Cases: store, Audit: log, Now: clock},
+		Audit: app.QueryAudit{Audit: log},
+		Auth:  verifier,
+		Log:   slog.New(slog.NewTextHandler(t.Output(), nil)),
+	}
+	srv := httptest.NewServer(routes.Handler())
+	t.Cleanup(srv.Close)
+	a.url = srv.URL
+	return a
+}
+
+type nopWaker struct{}
+
+func (nopWaker) Wake() {}
+
+// seed projects the directory and opens cases A, B and C; assignment is
+// the service's own (least loaded, ties by id): A to cma-91-002, B to
+// cma-91-010 and cci-91-002, C to cci-91-002.
+func (a *api) seed(t *testing.T, ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, clock app.Clock) {
+	t.Helper()
+	project := app.ProjectAdvisor{Advisors: store}
+	for _, p := range []events.AdvisorUpdated{
+		{AdvisorID: "cma-91-002", Chamber: "CMA", Roles: []string{"advisor", "prevention_cell"}},
+		{AdvisorID: "cma-91-010", Chamber: "CMA", Roles: []string{"advisor"}, Specialities: []string{"difficulty"}},
+		{AdvisorID: "cci-91-002", Chamber: "CCI", Roles: []string{"advisor", "prevention_cell"}},
+		{AdvisorID: "cma-91-001", Chamber: "CMA", Roles: []string{"advisor", "manager"}},
+	} {
+		p.Revision, p.Departements, p.Capacity, p.Active = 1, []string{"91"}, 10, true
+		if err := project.Handle(ctx, event(t, p.AdvisorID, p), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	open := app.OpenCase{Cases: store, Now: clock}
+	for i, r := range []struct{ name, lead, secondary string }{{"A", "CMA", ""}, {"B", "CMA", "CCI"}, {"C", "CCI", ""}} {
+		p := events.DifficultyReported{RequestID: fmt.Sprintf("01900000-0000-7000-8000-%012d", i+1), Departement: "91",
+			Kinds: []string{"cash_flow"}, QuestionnaireVersion: "q1", Score: 40, Level: events.DifficultyVigilance,
+			Routing: events.Routing{LeadChamber: r.lead, SecondaryChamber: r.secondary, RuleID: "test", Reason: "Test"}, ReportedAt: a.now}
+		if err := open.Handle(ctx, event(t, p.RequestID, p), p); err != nil {
+			t.Fatal(err)
+		}
+		var id string
+		if err := pool.QueryRow(ctx, `SELECT case_id::text FROM difficulty_cases WHERE request_id = $1`, p.RequestID).Scan(&id); err != nil {
+			t.Fatalf("case %s: %v", r.name, err)
+		}
+		a.cases[r.name] = id
+		a.now = a.now.Add(time.Minute)
+	}
+}
+
+func event(t *testing.T, aggregate string, p events.Payload) events.Event {
+	t.Helper()
+	ev, err := events.New("test", aggregate, "91", p, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func (a *api) token(t *testing.T, p auth.Principal) string {
+	t.Helper()
+	return a.forge(t, p, nil)
+}
+
+// forge issues a token for p with the test issuer's options changed by
+// change: it differs from a genuine token only where the test says.
+func (a *api) forge(t *testing.T, p auth.Principal, change func(*auth.IssuerOptions)) string {
+	t.Helper()
+	iss := a.issuer
+	if change != nil {
+		o := auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: a.key, KeyID: a.issuer.KeyID()}
+		change(&o)
+		var err error
+		if iss, err = auth.NewIssuer(o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok, err := iss.Issue(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok.AccessToken
+}
+
+// answer is what the API answered.
+type answer struct {
+	status    int
+	challenge string
+	cache     string
+	body      string
+}
+
+func (a *api) get(t *testing.T, token, path string) answer {
+	t.Helper()
+	req, err := http.NewRequestWithContext(testkit.Context(t), http.MethodGet, a.url+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answer{status: resp.StatusCode, challenge: resp.Header.Get("WWW-Authenticate"), cache: resp.Header.Get("Cache-Control"), body: string(b)}
+}
+
+func decode[T any](t *testing.T, a answer) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal([]byte(a.body), &v); err != nil {
+		t.Fatalf("decode %q: %v", a.body, err)
+	}
+	return v
+}
+
+type caseList struct {
+	Cases []struct {
+		CaseID     string   `json:"case_id"`
+		AdvisorIDs []string `json:"advisor_ids"`
+		Level      string   `json:"level"`
+		Score      int      `json:"score"`
+	} `json:"difficulty_cases"`
+	NextBefore string `json:"next_before"`
+}
+
+type auditList struct {
+	Entries []struct {
+		ID             int64     `json:"id"`
+		At             time.Time `json:"at"`
+		AdvisorID      string    `json:"advisor_id"`
+		AdvisorChamber string    `json:"advisor_chamber"`
+		Action         string    `json:"action"`
+		Resource       string    `json:"resource"`
+		CaseID         string    `json:"resource_id"`
+		Chambers       []string  `json:"chambers"`
+	} `json:"entries"`
+	NextAfter int64 `json:"next_after"`
+}
+
+type problem struct {
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Field string `json:"field"`
+	} `json:"errors"`
+}
+
+func (a *api) names(ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		for name, cid := range a.cases {
+			if cid == id {
+				out = append(out, name)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (a *api) auditCount(t *testing.T) int {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), a.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM `+a.schema+`.audit_log`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (a *api) adminExec(t *testing.T, sql string) {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), a.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(context.Background(), sql); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}

@@ -1,0 +1,23 @@
+// Package consumers is intake's event port: the chambers' events that move an
+// applicant's request along. What a handler returns decides ack, nak or
+// dead-letter in natsbus.
+package consumers
+
+import (
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/natsbus"
+
+	"github.com/ccicma/platform/services/intake/internal/app"
+)
+
+// Consumers lists intake's durable consumers, one a stream it follows;
+// batch commits the events a consumer has at hand together.
+func Consumers(track app.TrackCase, batch natsbus.BatchRunner) []natsbus.Consumer {
+	spec := func(s events.Stream) natsbus.ConsumerSpec { return natsbus.ConsumerSpec{Stream: s, Batch: batch} }
+	return []natsbus.Consumer{
+		natsbus.Routes(spec(events.StreamCreation), natsbus.On(track.CaseOpened),
+			natsbus.On(track.CaseTakenInCharge), natsbus.On(track.CaseReassigned)),
+		natsbus.Routes(spec(events.StreamTakeover), natsbus.On(track.OfferRegistered), natsbus.On(track.SearchRegistered)),
+		natsbus.Routes(spec(events.StreamDifficulty), natsbus.On(track.DifficultyCaseOpened)),
+	}
+}

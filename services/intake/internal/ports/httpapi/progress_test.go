@@ -1,0 +1,150 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/intake/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/intake/internal/app"
+	"github.com/ccicma/platform/services/intake/internal/ports/httpapi"
+)
+
+const caseID = "01900000-0000-7000-8000-00000000c0de"
+
+// progressEnv submits requests and feeds the chambers' events to
+// intake's tracking use case, then reads the status API back.
+type progressEnv struct {
+	*env
+	track app.TrackCase
+	t0    time.Time
+}
+
+func (e progressEnv) event(t *testing.T, aggregate string, p events.Payload) events.Event {
+	t.Helper()
+	ev, err := events.New("test", aggregate, "91", p, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ev
+}
+
+func (e progressEnv) status(t *testing.T, path string) (status, chamber string) {
+	t.Helper()
+	r := e.do(t, http.MethodGet, path, "", "", nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, r.status)
+	}
+	return str(r.body["status"]), str(r.body["chamber"])
+}
+
+func (e progressEnv) expect(t *testing.T, path, step, wantStatus, wantChamber string) {
+	t.Helper()
+	if st, ch := e.status(t, path); st != wantStatus || ch != wantChamber {
+		t.Fatalf("after %s: status %q chamber %q, want %q %q", step, st, ch, wantStatus, wantChamber)
+	}
+}
+
+func (e progressEnv) must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestStatusFollowsTheCase: a creation request goes received → assigned
+// (case opened with an advisor) → in charge; a hand-back to the other
+// chamber shows the new chamber and waits again for the new advisor; late
+// and repeated events never move it backwards.
+func TestStatusFollowsTheCase(t *testing.T) {
+	e := progressEnv{env: setup(t), t0: time.Now().UTC().Add(-time.Hour)}
+	e.track = app.TrackCase{Progress: postgres.New(e.pool, e.waker)}
+	id := str(e.post(t, bakery, "").body["request_id"])
+	path := httpapi.CreationPath + "/" + id
+	opened := func(advisor string, at time.Time) events.CreationCaseOpened {
+		return events.CreationCaseOpened{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: advisor,
+			CommuneCode: "91228", Departement: "91", OpenedAt: at}
+	}
+
+	p := opened("", e.t0)
+	e.must(t, e.track.CaseOpened(e.ctx, e.event(t, caseID, p), p))
+	e.expect(t, path, "a case without advisor", "received", "CMA")
+
+	p = opened("cma-91-001", e.t0.Add(time.Minute))
+	ev := e.event(t, caseID, p)
+	for range 2 { // a redelivery changes nothing
+		e.must(t, e.track.CaseOpened(e.ctx, ev, p))
+	}
+	e.expect(t, path, "the case opened", "assigned", "CMA")
+
+	taken := events.CreationCaseTakenInCharge{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: "cma-91-001", TakenAt: e.t0.Add(2 * time.Minute)}
+	e.must(t, e.track.CaseTakenInCharge(e.ctx, e.event(t, caseID, taken), taken))
+	e.expect(t, path, "taken in charge", "in_charge", "CMA")
+
+	late := opened("cma-91-001", e.t0.Add(90*time.Second)) // another delivery of an older state
+	e.must(t, e.track.CaseOpened(e.ctx, e.event(t, caseID, late), late))
+	e.expect(t, path, "a late event", "in_charge", "CMA")
+
+	moved := events.CreationCaseReassigned{CaseID: caseID, RequestID: id, Chamber: "CCI", SecondaryChamber: "CMA",
+		AdvisorID: "cci-91-001", PreviousChamber: "CMA", PreviousAdvisorID: "cma-91-001",
+		Reason: events.ReassignWrongChamber, ReassignedAt: e.t0.Add(3 * time.Minute)}
+	e.must(t, e.track.CaseReassigned(e.ctx, e.event(t, caseID, moved), moved))
+	e.expect(t, path, "a hand-back to the CCI", "assigned", "CCI")
+}
+
+// TestStatusFollowsTakeoverAndDifficulty: offers and searches show as
+// assigned once takeover-matching registers them with an advisor; a
+// difficulty report's status stays confidential whatever happens.
+func TestStatusFollowsTakeoverAndDifficulty(t *testing.T) {
+	e := progressEnv{env: setup(t), t0: time.Now().UTC()}
+	e.track = app.TrackCase{Progress: postgres.New(e.pool, e.waker)}
+	const offerID, searchID = "01900000-0000-7000-8000-0000000000f1", "01900000-0000-7000-8000-0000000000f2"
+
+	offer := str(e.do(t, http.MethodPost, httpapi.TakeoverOfferPath, "application/json", "", []byte(offerJSON)).body["request_id"])
+	reg := events.TakeoverOfferRegistered{OfferID: offerID, RequestID: offer, Chamber: "CMA", NAFCode: "10.71C", Departement: "91", RegisteredAt: e.t0}
+	e.must(t, e.track.OfferRegistered(e.ctx, e.event(t, offerID, reg), reg))
+	e.expect(t, httpapi.TakeoverOfferPath+"/"+offer, "an offer without advisor", "received", "CMA")
+	reg.AdvisorID, reg.RegisteredAt = "cma-91-001", e.t0.Add(time.Second)
+	e.must(t, e.track.OfferRegistered(e.ctx, e.event(t, offerID, reg), reg))
+	e.expect(t, httpapi.TakeoverOfferPath+"/"+offer, "the offer registered", "assigned", "CMA")
+
+	search := str(e.do(t, http.MethodPost, httpapi.BuyerSearchPath, "application/json", "", []byte(searchJSON)).body["request_id"])
+	sreg := events.TakeoverSearchRegistered{SearchID: searchID, RequestID: search, Chamber: "CCI", AdvisorID: "cci-91-001", RegisteredAt: e.t0}
+	e.must(t, e.track.SearchRegistered(e.ctx, e.event(t, searchID, sreg), sreg))
+	e.expect(t, httpapi.BuyerSearchPath+"/"+search, "the search registered", "assigned", "CCI")
+
+	report := str(e.do(t, http.MethodPost, httpapi.DifficultyPath, "application/json", "", []byte(difficultyJSON)).body["request_id"])
+	dc := events.DifficultyCaseOpened{CaseID: caseID, RequestID: report, Chamber: "CMA", AdvisorIDs: []string{"cma-91-002"},
+		Level: events.DifficultyCallBack, Departement: "91", OpenedAt: e.t0}
+	e.must(t, e.track.DifficultyCaseOpened(e.ctx, e.event(t, caseID, dc), dc))
+	e.expect(t, httpapi.DifficultyPath+"/"+report, "the difficulty case opened (confidential)", "received", "")
+	var stored string
+	e.must(t, e.pool.QueryRow(e.ctx, `SELECT status FROM requests WHERE request_id = $1`, report).Scan(&stored))
+	if stored != "assigned" {
+		t.Fatalf("stored status of the report %q, want assigned (kept for the advisors, hidden from the link)", stored)
+	}
+}
+
+// TestRedeliveredStepIsSkippedByTheInbox: the inbox claim, not only the
+// time guard, keeps a step from being applied twice: a redelivery finds
+// the event claimed and leaves the request as it is, even where the guard
+// alone would let the step through again.
+func TestRedeliveredStepIsSkippedByTheInbox(t *testing.T) {
+	e := progressEnv{env: setup(t), t0: time.Now().UTC().Add(-time.Hour)}
+	e.track = app.TrackCase{Progress: postgres.New(e.pool, e.waker)}
+	id := str(e.post(t, bakery, "").body["request_id"])
+	path := httpapi.CreationPath + "/" + id
+	p := events.CreationCaseOpened{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: "cma-91-001",
+		CommuneCode: "91228", Departement: "91", OpenedAt: e.t0}
+	ev := e.event(t, caseID, p)
+	e.must(t, e.track.CaseOpened(e.ctx, ev, p))
+	e.expect(t, path, "the case opened", "assigned", "CMA")
+	// Forget the progress, as if the step had never been applied to the row.
+	if _, err := e.pool.Exec(e.ctx, `UPDATE requests SET status = 'received', progress_at = NULL WHERE request_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	e.must(t, e.track.CaseOpened(e.ctx, ev, p))
+	e.expect(t, path, "a redelivery", "received", "CMA")
+}

@@ -1,0 +1,25 @@
+// Package consumers is takeover-matching's event port: it routes incoming
+// events, decoded, to the use cases (natsbus.Routes). What comes back
+// decides ack, nak or dead-letter in natsbus.
+package consumers
+
+import (
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/natsbus"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/app"
+)
+
+// Consumers lists the durable consumers and their handlers; batch commits
+// the events a consumer has at hand together.
+func Consumers(offer app.RegisterOffer, search app.RegisterSearch, project app.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
+	return []natsbus.Consumer{
+		// One durable per service and stream, so offers and searches share
+		// it; one worker, because every registration takes the same lock
+		// (see the store) and concurrent workers would only wait for each
+		// other.
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamIntake, Batch: batch, Workers: 1},
+			natsbus.On(offer.Handle), natsbus.On(search.Handle)),
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch}, natsbus.On(project.Handle)),
+	}
+}

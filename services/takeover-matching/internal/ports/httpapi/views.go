@@ -1,0 +1,121 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
+)
+
+// offerJSON is an offer as its chamber's advisors see it. SIRET and
+// commune are absent for a confidential offer: the service never had them.
+type offerJSON struct {
+	View             string    `json:"view"` // "full"
+	OfferID          string    `json:"offer_id"`
+	RequestID        string    `json:"request_id"`
+	Chamber          string    `json:"chamber"`
+	SecondaryChamber string    `json:"secondary_chamber,omitempty"`
+	AdvisorID        string    `json:"advisor_id,omitempty"`
+	NAFCode          string    `json:"naf_code"`
+	Departement      string    `json:"departement"`
+	CommuneCode      string    `json:"commune_code,omitempty"`
+	EPCI             string    `json:"epci,omitempty"`
+	SIRET            string    `json:"siret,omitempty"`
+	Headcount        int       `json:"headcount"`
+	RevenueBand      string    `json:"revenue_band"`
+	ProfitBand       string    `json:"gross_operating_profit_band"`
+	AskingPrice      int64     `json:"asking_price"`
+	DealTypes        []string  `json:"deal_types"`
+	Reason           string    `json:"reason"`
+	Timeline         string    `json:"timeline"`
+	Confidential     bool      `json:"confidential"`
+	RegisteredAt     time.Time `json:"registered_at"`
+}
+
+// teaserJSON is the anonymous teaser of a confidential offer. It is a
+// type of its own, without the fields that could identify the business,
+// so that no code path can fill them in.
+type teaserJSON struct {
+	View         string   `json:"view"` // "teaser"
+	OfferID      string   `json:"offer_id"`
+	NAFCode      string   `json:"naf_code"`
+	Departement  string   `json:"departement"`
+	RevenueBand  string   `json:"revenue_band"`
+	ProfitBand   string   `json:"gross_operating_profit_band"`
+	DealTypes    []string `json:"deal_types"`
+	Confidential bool     `json:"confidential"`
+}
+
+// offerView renders an offer as much as v allows (v is never None here).
+func offerView(o takeover.Offer, v access.View) any {
+	if v == access.Teaser {
+		return teaserJSON{View: "teaser", OfferID: o.ID, NAFCode: o.NAFCode, Departement: o.Departement,
+			RevenueBand: o.RevenueBand, ProfitBand: o.ProfitBand, DealTypes: o.DealTypes, Confidential: true}
+	}
+	return offerJSON{View: "full", OfferID: o.ID, RequestID: o.RequestID, Chamber: o.Chamber,
+		SecondaryChamber: o.SecondaryChamber, AdvisorID: o.AdvisorID, NAFCode: o.NAFCode, Departement: o.Departement,
+		CommuneCode: o.CommuneCode, EPCI: o.EPCI, SIRET: o.SIRET, Headcount: o.Headcount, RevenueBand: o.RevenueBand,
+		ProfitBand: o.ProfitBand, AskingPrice: o.AskingPrice, DealTypes: o.DealTypes, Reason: o.Reason,
+		Timeline: o.Timeline, Confidential: o.Confidential, RegisteredAt: o.RegisteredAt}
+}
+
+// searchJSON is a buyer's search: codes and bands only.
+type searchJSON struct {
+	SearchID         string    `json:"search_id"`
+	RequestID        string    `json:"request_id"`
+	Chamber          string    `json:"chamber"`
+	SecondaryChamber string    `json:"secondary_chamber,omitempty"`
+	AdvisorID        string    `json:"advisor_id,omitempty"`
+	Sectors          []string  `json:"sectors"`
+	CommuneCodes     []string  `json:"commune_codes"`
+	EPCICodes        []string  `json:"epci_codes"`
+	Departements     []string  `json:"departements"`
+	Mobility         string    `json:"mobility"`
+	BudgetBand       string    `json:"budget_band"`
+	ContributionBand string    `json:"personal_contribution_band"`
+	HeadcountMin     int       `json:"headcount_min"`
+	HeadcountMax     int       `json:"headcount_max"`
+	DealTypes        []string  `json:"deal_types"`
+	Timeline         string    `json:"timeline"`
+	Experience       string    `json:"experience"`
+	RegisteredAt     time.Time `json:"registered_at"`
+}
+
+func searchView(s takeover.Search) searchJSON {
+	return searchJSON{SearchID: s.ID, RequestID: s.RequestID, Chamber: s.Chamber, SecondaryChamber: s.SecondaryChamber,
+		AdvisorID: s.AdvisorID, Sectors: s.Sectors, CommuneCodes: s.CommuneCodes, EPCICodes: s.EPCICodes,
+		Departements: s.Departements, Mobility: s.Mobility, BudgetBand: s.BudgetBand, ContributionBand: s.ContributionBand,
+		HeadcountMin: s.HeadcountMin, HeadcountMax: s.HeadcountMax, DealTypes: s.DealTypes, Timeline: s.Timeline,
+		Experience: s.Experience, RegisteredAt: s.RegisteredAt}
+}
+
+// matchJSON is a proposed match with its offer as the reader may see it.
+type matchJSON struct {
+	MatchID         string    `json:"match_id"`
+	OfferID         string    `json:"offer_id"`
+	SearchID        string    `json:"search_id"`
+	OfferChamber    string    `json:"offer_chamber"`
+	SearchChamber   string    `json:"search_chamber"`
+	OfferAdvisorID  string    `json:"offer_advisor_id,omitempty"`
+	SearchAdvisorID string    `json:"search_advisor_id,omitempty"`
+	Score           int       `json:"score"`
+	Criteria        []string  `json:"criteria"`
+	ProposedAt      time.Time `json:"proposed_at"`
+	Offer           any       `json:"offer"`
+}
+
+func offerOwners(o takeover.Offer) access.Owners {
+	return access.Owners{Chamber: o.Chamber, SecondaryChamber: o.SecondaryChamber}
+}
+
+func searchOwners(s takeover.Search) access.Owners {
+	return access.Owners{Chamber: s.Chamber, SecondaryChamber: s.SecondaryChamber}
+}
+
+func matchOfferOwners(m takeover.Match) access.Owners {
+	return access.Owners{Chamber: m.OfferChamber, SecondaryChamber: m.OfferSecondaryChamber}
+}
+
+func matchSearchOwners(m takeover.Match) access.Owners {
+	return access.Owners{Chamber: m.SearchChamber, SecondaryChamber: m.SearchSecondaryChamber}
+}
