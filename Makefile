@@ -1,5 +1,6 @@
-# The two commands: `make run` starts the whole platform, `make test` runs
-# every module's tests against a real Postgres and an in-process NATS.
+# The two commands: `make run` starts the whole platform, `make test` runs the
+# gates and every module's tests (race detector on) against a real Postgres and
+# an in-process NATS. CONTRIBUTING.md says how to run one piece of it.
 SHELL := /bin/bash
 GO ?= go
 # Every module of go.work (go test ./... does not cross module borders).
@@ -9,15 +10,25 @@ PACKAGES := ./pkg/... \
 	./deploy/devstack/...
 # Test binaries run two at a time: each starts its own NATS and databases.
 TEST_FLAGS ?= -count=1 -p 2 -timeout 10m
+GATES := deploy/gates/gates.sh
 
-.PHONY: run test bench vet fmt tidy
+.PHONY: run test gates lint bench vet fmt tidy generate
 
 run:
 	$(GO) run ./deploy/devstack
 
-test:
-	$(GO) vet $(PACKAGES)
+# The gates come first: they fail in seconds where the tests take minutes.
+test: gates vet
 	$(GO) test $(TEST_FLAGS) $(PACKAGES)
+
+gates:
+	$(GATES) fmt && $(GATES) tidy && $(GATES) generate
+
+lint:
+	$(GATES) lint
+
+vet:
+	$(GO) vet $(PACKAGES)
 
 bench:
 	./deploy/bench/run.sh
@@ -26,4 +37,13 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 tidy:
-	for m in pkg services/* deploy/devstack; do (cd $$m && GOWORK=off $(GO) mod tidy) || exit 1; done
+	for m in pkg services/* deploy/devstack deploy/tools; do (cd $$m && GOWORK=off $(GO) mod tidy) || exit 1; done
+
+# Every generated file, from its source: the reference data (from ../shared/data,
+# when it is beside the repository), the events' JSON Schemas and AsyncAPI
+# document, and the deployment files that repeat the code's users and roles.
+generate:
+	@if [ -d ../shared/data ]; then (cd pkg/refdata && $(GO) generate ./...); \
+	else echo "generate: ../shared/data is not beside the repository: pkg/refdata/data kept as committed"; fi
+	$(GO) test -count=1 -run 'TestGeneratedFilesUpToDate' ./pkg/events -args -update >/dev/null
+	$(GO) test -count=1 -run Deploy ./deploy/devstack -args -update-deploy >/dev/null
