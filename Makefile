@@ -13,9 +13,11 @@ TEST_FLAGS ?= -count=1 -p 2 -timeout 10m
 .PHONY: run test bench vet fmt tidy
 
 run:
+	./deploy/devstack/ensure-deps.sh run
 	$(GO) run ./deploy/devstack
 
 test:
+	./deploy/devstack/ensure-deps.sh test
 	$(GO) vet $(PACKAGES)
 	$(GO) test $(TEST_FLAGS) $(PACKAGES)
 
