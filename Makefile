@@ -15,10 +15,15 @@ GATES := deploy/gates/gates.sh
 .PHONY: run test gates lint bench vet fmt tidy generate
 
 run:
+	./deploy/devstack/ensure-deps.sh run
 	$(GO) run ./deploy/devstack
 
-# The gates come first: they fail in seconds where the tests take minutes.
-test: gates vet
+# What the tests need first (Postgres, Chromium), then the gates, which fail
+# in seconds where the tests take minutes.
+test:
+	./deploy/devstack/ensure-deps.sh test
+	$(GATES) fmt && $(GATES) tidy && $(GATES) generate
+	$(GO) vet $(PACKAGES)
 	$(GO) test $(TEST_FLAGS) $(PACKAGES)
 
 gates:

@@ -1,8 +1,8 @@
 // Command devstack runs the whole platform on one machine: an embedded
-// nats-server with JetStream (unless NATS_URL is set), the local Postgres
-// (started if it is installed but down), every service in one process with
-// its own role, schema and NATS user, and the demo advisors. `make run`
-// starts it.
+// nats-server with JetStream (unless NATS_URL is set), the Postgres of
+// DATABASE_URL (the local one by default, which ensure-deps.sh installs and
+// starts), every service in one process with its own role, schema and NATS
+// user, and the demo advisors. `make run` runs ensure-deps.sh, then it.
 package main
 
 import (

@@ -4,21 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// ensurePostgres makes sure the server of dbURL answers (starting the local
-// cluster when it is installed but down) and that the database exists.
-func ensurePostgres(ctx context.Context, dbURL string, log *slog.Logger) error {
+// ensurePostgres makes sure the server of dbURL answers and that the
+// database exists. It installs and starts nothing: that takes root, so it is
+// ensure-deps.sh's job, which `make run` runs first; run directly (go run
+// ./deploy/devstack), devstack says so when no server answers.
+func ensurePostgres(ctx context.Context, dbURL string) error {
 	u, err := url.Parse(dbURL)
 	if err != nil {
 		return fmt.Errorf("parse DATABASE_URL: %w", err)
@@ -28,45 +25,16 @@ func ensurePostgres(ctx context.Context, dbURL string, log *slog.Logger) error {
 	maint.Path = "/postgres"
 	conn, err := pgx.Connect(ctx, maint.String())
 	if err != nil {
-		if !startLocalCluster(ctx, log) {
-			return fmt.Errorf("no Postgres answers at %s (%v).\n"+
-				"Get one: apt-get install -y postgresql && pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start,\n"+
-				"or point DATABASE_URL at a superuser URL of a reachable server", u.Redacted(), err)
-		}
-		for attempt := 0; ; attempt++ {
-			if conn, err = pgx.Connect(ctx, maint.String()); err == nil {
-				break
-			}
-			if attempt > 40 {
-				return fmt.Errorf("local Postgres started but does not answer: %w", err)
-			}
-			time.Sleep(250 * time.Millisecond)
-		}
+		return fmt.Errorf("no Postgres answers at %s: %w\n"+
+			"Run `make run`, or deploy/devstack/ensure-deps.sh run before go run ./deploy/devstack: "+
+			"it installs and starts the local server (127.0.0.1:5432, user postgres);\n"+
+			"or point DATABASE_URL at a superuser URL of a reachable server", u.Redacted(), err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{dbName}.Sanitize())
 	var pgErr *pgconn.PgError
-	if err != nil && !(errors.As(err, &pgErr) && pgErr.Code == "42P04") {
+	if err != nil && (!errors.As(err, &pgErr) || pgErr.Code != "42P04") {
 		return fmt.Errorf("create database %s: %w", dbName, err)
 	}
 	return nil
-}
-
-// startLocalCluster starts the Debian cluster(s) installed on this machine.
-func startLocalCluster(ctx context.Context, log *slog.Logger) bool {
-	if _, err := exec.LookPath("pg_ctlcluster"); err != nil {
-		return false
-	}
-	versions, _ := filepath.Glob("/etc/postgresql/*/main")
-	started := false
-	for _, dir := range versions {
-		version := filepath.Base(filepath.Dir(dir))
-		log.Info("starting the local Postgres cluster", "version", version)
-		cmd := exec.CommandContext(ctx, "pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start")
-		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-		if err := cmd.Run(); err == nil {
-			started = true
-		}
-	}
-	return started
 }

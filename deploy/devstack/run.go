@@ -51,7 +51,7 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("read config: %w", err)
 	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	if err := ensurePostgres(ctx, cfg.DatabaseURL, log); err != nil {
+	if err := ensurePostgres(ctx, cfg.DatabaseURL); err != nil {
 		return err
 	}
 	secrets, err := loadSecrets(filepath.Join(cfg.DataDir, "secrets.env"))
