@@ -62,6 +62,7 @@ func startLocalCluster(ctx context.Context, log *slog.Logger) bool {
 	for _, dir := range versions {
 		version := filepath.Base(filepath.Dir(dir))
 		log.Info("starting the local Postgres cluster", "version", version)
+		//nolint:gosec // G204: version is a directory name found under /etc/postgresql, passed as one argument to a fixed program, no shell
 		cmd := exec.CommandContext(ctx, "pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err == nil {
