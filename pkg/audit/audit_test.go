@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -158,7 +159,7 @@ func testChamberScope(t *testing.T, pool *pgxpool.Pool) {
 	if got := query(t, pool, audit.Filter{AllChambers: true}); len(got) != 4 {
 		t.Errorf("all chambers: %d entries, want 4", len(got))
 	}
-	if _, err := audit.Query(context.Background(), pool, audit.Filter{ResourceID: "shared"}); err != audit.ErrNoScope {
+	if _, err := audit.Query(context.Background(), pool, audit.Filter{ResourceID: "shared"}); !errors.Is(err, audit.ErrNoScope) {
 		t.Errorf("query without a scope: err = %v, want ErrNoScope", err)
 	}
 }
@@ -242,7 +243,7 @@ func testInTransaction(t *testing.T, pool *pgxpool.Pool) {
 		}
 		return context.Canceled // the caller's work fails after recording
 	})
-	if err != context.Canceled {
+	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("InTx = %v", err)
 	}
 	if got := query(t, pool, audit.Filter{AllChambers: true}); len(got) != 0 {

@@ -338,7 +338,9 @@ func TestRemoteJWKSIssuerNotUpAtStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		addr := ln.Addr().String()
-		ln.Close()
+		if err := ln.Close(); err != nil {
+			t.Fatal(err)
+		}
 		v := remoteVerifier(t, "http://"+addr+"/.well-known/jwks.json", 50*time.Millisecond)
 		if _, err := v.Verify(context.Background(), token); err == nil {
 			t.Fatal("verified a token while the issuer is down")

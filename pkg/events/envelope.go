@@ -155,7 +155,7 @@ func FromMessage(topic string, h map[string][]string, body []byte) (Event, error
 	}
 	t, err := time.Parse(time.RFC3339Nano, get(HeaderTime))
 	if err != nil {
-		return Event{}, fmt.Errorf("%w: ce-time: %v", ErrMalformed, err)
+		return Event{}, fmt.Errorf("%w: ce-time: %w", ErrMalformed, err)
 	}
 	e.Time = t
 	return e, nil
@@ -178,11 +178,11 @@ func Decode[P Payload](e Event) (P, error) {
 	}
 	// Tolerant reader: unknown fields are additions within the same version.
 	if err := json.Unmarshal(e.Data, &p); err != nil {
-		return p, fmt.Errorf("%w: %s payload: %v", ErrMalformed, e.Type, err)
+		return p, fmt.Errorf("%w: %s payload: %w", ErrMalformed, e.Type, err)
 	}
 	if v, ok := any(&p).(interface{ Validate() error }); ok {
 		if err := v.Validate(); err != nil {
-			return p, fmt.Errorf("%w: %s payload: %v", ErrMalformed, e.Type, err)
+			return p, fmt.Errorf("%w: %s payload: %w", ErrMalformed, e.Type, err)
 		}
 	}
 	return p, nil

@@ -596,8 +596,7 @@ func TestSchemasNameTypesAndDocumentEveryField(t *testing.T) {
 		if d, _ := s["description"].(string); !strings.Contains(d, typ) {
 			t.Errorf("%s: description %q is not the type's doc comment (which names the ce-type)", typ, d)
 		}
-		var check func(where string, obj map[string]any)
-		check = func(where string, obj map[string]any) {
+		check := func(where string, obj map[string]any) {
 			if d, _ := obj["description"].(string); strings.TrimSpace(d) == "" {
 				t.Errorf("%s: %s has no description: document it in the producer's file", typ, where)
 			}

@@ -486,7 +486,7 @@ func docDescription() string {
 // withProps sets s's properties, in order, from name, schema pairs.
 func withProps(s *jsonschema.Schema, kv ...any) *jsonschema.Schema {
 	s.Properties = jsonschema.NewProperties()
-	for i := 0; i < len(kv); i += 2 {
+	for i := 0; i+1 < len(kv); i += 2 {
 		s.Properties.Set(kv[i].(string), kv[i+1].(*jsonschema.Schema))
 	}
 	return s

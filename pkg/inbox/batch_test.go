@@ -154,7 +154,7 @@ func TestBatcherPlansForEachBatch(t *testing.T) {
 	db := testkit.NewSchemas(t, "creation_support")
 	ctx, pool := setup(t, db)
 	var inBatch string
-	handler := func(ctx context.Context, ev events.Event) error {
+	handler := func(ctx context.Context, _ events.Event) error {
 		return pgdb.InTx(ctx, pool, func(tx pgx.Tx) error {
 			return tx.QueryRow(ctx, `SELECT current_setting('plan_cache_mode')`).Scan(&inBatch)
 		})

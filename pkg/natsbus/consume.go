@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -252,8 +253,9 @@ func (c *consumer) receive(msg jetstream.Msg) *delivery {
 			attribute.String("messaging.destination.name", msg.Subject()),
 			attribute.String("messaging.consumer.group.name", c.bus.service),
 			attribute.String("messaging.message.id", msg.Headers().Get(events.HeaderID)),
-			attribute.Int64("messaging.nats.stream_sequence", int64(d.md.Sequence.Stream)),
-			attribute.Int64("messaging.nats.delivered", int64(d.md.NumDelivered)),
+			// Clamped: a span attribute has no unsigned 64-bit type.
+			attribute.Int64("messaging.nats.stream_sequence", int64(min(d.md.Sequence.Stream, math.MaxInt64))),
+			attribute.Int64("messaging.nats.delivered", int64(min(d.md.NumDelivered, math.MaxInt64))),
 		))
 	if d.md.NumDelivered > 1 {
 		c.bus.tel.Metrics.Redeliveries.WithLabelValues(c.bus.service).Inc()
@@ -320,8 +322,9 @@ func (c *consumer) settle(ctx context.Context, msg jetstream.Msg, md *jetstream.
 		return "ack"
 	}
 	permanent := errors.Is(herr, ErrPermanent) || errors.Is(herr, events.ErrMalformed)
-	if !permanent && int(md.NumDelivered) < c.spec.MaxDeliver {
-		delay := c.spec.Backoff[min(int(md.NumDelivered), len(c.spec.Backoff))-1]
+	delivered := int(min(md.NumDelivered, math.MaxInt32)) // MaxDeliver is far below
+	if !permanent && delivered < c.spec.MaxDeliver {
+		delay := c.spec.Backoff[min(delivered, len(c.spec.Backoff))-1]
 		log.WarnContext(ctx, "handler failed, will retry", "err", herr, "retry_in", delay)
 		if err := msg.NakWithDelay(delay); err != nil {
 			log.WarnContext(ctx, "nak failed", "err", err)

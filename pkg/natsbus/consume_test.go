@@ -319,7 +319,7 @@ func TestServerMaxDeliveryAdvisoryLandsInDeadLetter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for delivery := 1; delivery <= 2; delivery++ {
+	for delivery := uint64(1); delivery <= 2; delivery++ {
 		testkit.Eventually(t, 10*time.Second, "delivery", func() (bool, error) {
 			batch, err := cons.Fetch(1, jetstream.FetchMaxWait(time.Second))
 			if err != nil {
@@ -330,7 +330,7 @@ func TestServerMaxDeliveryAdvisoryLandsInDeadLetter(t *testing.T) {
 				if err != nil {
 					return false, err
 				}
-				if int(md.NumDelivered) == delivery {
+				if md.NumDelivered == delivery {
 					return true, nil // and never acked
 				}
 			}

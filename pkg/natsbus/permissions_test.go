@@ -135,7 +135,7 @@ func TestServiceCannotTouchAnotherServicesJetStreamResources(t *testing.T) {
 		{
 			name:  "creation-support purges INTAKE",
 			actor: func(e *env) *service { return e.cs },
-			do: func(ctx context.Context, e *env, s *service) error {
+			do: func(ctx context.Context, _ *env, s *service) error {
 				// creation-support reads INTAKE, so it may look the stream
 				// up, but not purge it.
 				stream, err := s.bus.JS.Stream(ctx, events.StreamIntake.Name)

@@ -55,7 +55,7 @@ func startWorkers(n, buffer, batch int, process func([]jetstream.Msg)) *workers 
 func (w *workers) dispatch(msg jetstream.Msg) {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(msg.Headers().Get(events.HeaderSubject)))
-	w.queues[h.Sum32()%uint32(len(w.queues))] <- msg
+	w.queues[uint64(h.Sum32())%uint64(len(w.queues))] <- msg
 }
 
 // closeAndWait lets the workers finish what is queued; false if ctx ended

@@ -26,7 +26,9 @@ import (
 // DB and NATS are embedded in Config under these names so that envconfig
 // flattens their keys (INTAKE_DATABASE_URL, not INTAKE_DB_DATABASE_URL).
 type (
-	DB   = pgdb.Config
+	// DB is the database part of Config.
+	DB = pgdb.Config
+	// NATS is the messaging part of Config.
 	NATS = natsbus.Config
 )
 

@@ -6,11 +6,12 @@ import "fmt"
 type ArtisanalKind string
 
 const (
-	// ArtisanalAlways: every activity of the sub-class is on the list of
-	// artisanal activities (Code de l'artisanat, art. R. 111-1).
+	// ArtisanalAlways means that every activity of the sub-class is on the
+	// list of artisanal activities (Code de l'artisanat, art. R. 111-1).
 	ArtisanalAlways ArtisanalKind = "always"
-	// ArtisanalPartly: only some activities of the sub-class are on the list
-	// ("inclus dans", "sauf ..."); the activity description has to decide.
+	// ArtisanalPartly means that only some activities of the sub-class are
+	// on the list ("inclus dans", "sauf ..."); the activity description has
+	// to decide.
 	ArtisanalPartly ArtisanalKind = "partly"
 )
 

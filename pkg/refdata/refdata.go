@@ -292,17 +292,17 @@ func find[T any](s []T, key string, keyOf func(T) string) (T, bool) {
 	return s[i], true
 }
 
-func postcodeNumber(s string) (int, bool) {
+func postcodeNumber(s string) (int32, bool) {
 	if len(s) != 5 {
 		return 0, false
 	}
-	n := 0
+	var n int32
 	for i := range len(s) {
 		c := s[i]
 		if c < '0' || c > '9' {
 			return 0, false
 		}
-		n = n*10 + int(c-'0')
+		n = n*10 + int32(c-'0')
 	}
 	return n, true
 }
@@ -367,6 +367,7 @@ func (d *Data) loadCommunes() error {
 	// so that, after prefix sums and the placement loop, count[p] is where p's run
 	// starts, which is exactly pcStart.
 	count := make([]int32, 100_002)
+	var next int32 // the index the next commune gets in communeAt
 	for off, line := 0, 1; off < len(text); line++ {
 		start := off
 		l := text[off : off+strings.IndexByte(text[off:], '\n')]
@@ -382,7 +383,8 @@ func (d *Data) loadCommunes() error {
 		if n := len(d.communeAt); n > 0 && text[d.communeAt[n-1]:d.communeAt[n-1]+5] >= code {
 			return fmt.Errorf("line %d: %s not sorted or duplicated", line, code)
 		}
-		i := int32(len(d.communeAt))
+		i := next
+		next++
 		d.communeAt = append(d.communeAt, int32(start))
 		for pcs != "" {
 			var pc string
@@ -395,7 +397,7 @@ func (d *Data) loadCommunes() error {
 				d.postcodes++
 			}
 			count[p+2]++
-			pairs = append(pairs, pair{int32(p), i})
+			pairs = append(pairs, pair{p, i})
 		}
 	}
 	for p := 2; p < len(count); p++ {
@@ -423,6 +425,7 @@ func gunzip(gz string) (string, error) {
 			b.Grow(int(size))
 		}
 	}
+	//nolint:gosec // G110: what is decompressed is the reference data embedded in the binary, not input
 	if _, err := io.Copy(&b, zr); err != nil {
 		return "", err
 	}

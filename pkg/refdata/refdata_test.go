@@ -166,15 +166,15 @@ func TestSearchNAF(t *testing.T) {
 		if tt.first != "" && (len(codes) == 0 || codes[0] != tt.first) {
 			t.Errorf("SearchNAF(%q, %d) = %v, want %s first", tt.query, tt.limit, codes, tt.first)
 		}
-		max := tt.max
-		if max == 0 {
-			max = tt.limit
+		most := tt.max
+		if most == 0 {
+			most = tt.limit
 		}
-		if max < 0 {
-			max = 0
+		if most < 0 {
+			most = 0
 		}
-		if len(codes) > max {
-			t.Errorf("SearchNAF(%q, %d) gave %d results, want at most %d", tt.query, tt.limit, len(codes), max)
+		if len(codes) > most {
+			t.Errorf("SearchNAF(%q, %d) gave %d results, want at most %d", tt.query, tt.limit, len(codes), most)
 		}
 	}
 }

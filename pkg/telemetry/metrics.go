@@ -66,7 +66,7 @@ func (m *Metrics) GaugeFunc(name, help string, f func() float64) error {
 	return nil
 }
 
-// Handler serves the registry in the Prometheus text format.
+// MetricsHandler serves the registry in the Prometheus text format.
 func (t *Telemetry) MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(t.Registry, promhttp.HandlerOpts{Registry: t.Registry})
 }

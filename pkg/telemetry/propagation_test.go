@@ -176,7 +176,7 @@ func TestTracePropagatesThroughOutboxAndNATS(t *testing.T) {
 	for sp, want := range wantAttrs {
 		got := map[attribute.Key]string{}
 		for _, kv := range (*sp).Attributes() {
-			got[kv.Key] = kv.Value.Emit()
+			got[kv.Key] = kv.Value.String()
 		}
 		for k, v := range want {
 			if got[k] != v {

@@ -20,10 +20,10 @@ func Quiet() telemetry.Options {
 	return telemetry.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 }
 
-// IdP is an identity provider for a service under test: an issuer of
+// IDP is an identity provider for a service under test: an issuer of
 // advisors' tokens named issuer (audience "ccicma"), and the URL of its
 // JWKS, served until the test ends.
-func IdP(t testing.TB, issuer string) (*auth.Issuer, string) {
+func IDP(t testing.TB, issuer string) (*auth.Issuer, string) {
 	t.Helper()
 	idp, err := auth.NewIssuer(auth.IssuerOptions{Issuer: issuer, Audience: "ccicma"})
 	if err != nil {

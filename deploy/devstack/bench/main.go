@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -60,7 +61,7 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, o options) error {
+func run(ctx context.Context, o options) (err error) {
 	dbURL, drop, err := freshDatabase(ctx, o.adminURL)
 	if err != nil {
 		return err
@@ -70,7 +71,7 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() { err = errors.Join(err, os.RemoveAll(dir)) }()
 	pw := map[string]string{natsembed.AdminUser: "bench-admin"}
 	for _, id := range natsbus.Platform() {
 		pw[id.Service] = "bench-" + id.Service
@@ -99,7 +100,7 @@ func run(ctx context.Context, o options) error {
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- st.Run(runCtx) }()
-	defer func() { cancel(); <-done }()
+	defer func() { cancel(); err = errors.Join(err, <-done) }()
 
 	b := &bench{url: st.URL("intake") + "/api/v1/creation-requests", db: dbURL,
 		natsURL: ns.ClientURL(), natsAdminPW: pw[natsembed.AdminUser],
@@ -117,7 +118,7 @@ func run(ctx context.Context, o options) error {
 	}
 	b.takeAccepts() // the warm-up's
 	thr, err := b.closedLoop(ctx, o.clients, o.duration)
-	stopProfile()
+	err = errors.Join(err, stopProfile())
 	if err != nil {
 		return err
 	}
@@ -436,17 +437,16 @@ func (b *bench) waitDirectory(ctx context.Context) error {
 	return fmt.Errorf("advisor directory never reached creation-support")
 }
 
-func startProfile(path string) (func(), error) {
+func startProfile(path string) (func() error, error) {
 	if path == "" {
-		return func() {}, nil
+		return func() error { return nil }, nil
 	}
-	f, err := os.Create(path)
+	f, err := os.Create(path) //nolint:gosec // G304: the path is the operator's -cpuprofile flag
 	if err != nil {
 		return nil, err
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
+		return nil, errors.Join(err, f.Close())
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() error { pprof.StopCPUProfile(); return f.Close() }, nil
 }

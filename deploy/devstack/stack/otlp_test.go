@@ -89,7 +89,12 @@ func TestTraceExportedOverOTLP(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() { done <- st.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("stack shutdown: %v", err)
+		}
+	}()
 
 	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
 		return count(t, adminURL, `SELECT count(*) FROM creation_support.advisors`) == 4, nil

@@ -124,9 +124,11 @@ func sse(t *testing.T, streamURL, token string) <-chan map[string]any {
 		t.Fatalf("stream answered %d %q", resp.StatusCode, ct)
 	}
 	out := make(chan map[string]any, 16)
-	go func() {
-		defer resp.Body.Close()
-		sc := bufio.NewScanner(resp.Body)
+	// The body goes to the reader as an argument, not captured, so bodyclose
+	// sees it closed there.
+	go func(body io.ReadCloser) {
+		defer body.Close()
+		sc := bufio.NewScanner(body)
 		for sc.Scan() {
 			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
 				var n map[string]any
@@ -135,7 +137,7 @@ func sse(t *testing.T, streamURL, token string) <-chan map[string]any {
 				}
 			}
 		}
-	}()
+	}(resp.Body)
 	return out
 }
 
@@ -242,12 +244,12 @@ func TestCreationRequestEndToEnd(t *testing.T) {
 		err = json.NewDecoder(resp.Body).Decode(&v)
 		return v.Status == "assigned", err
 	})
-	assertOneTrace(t, r.spans, requestID)
+	assertOneTrace(t, r.spans)
 }
 
 // assertOneTrace checks that the HTTP request, the relay's publishes and
 // both consumers' handling share one trace.
-func assertOneTrace(t *testing.T, rec *tracetest.SpanRecorder, requestID string) {
+func assertOneTrace(t *testing.T, rec *tracetest.SpanRecorder) {
 	t.Helper()
 	var httpSpan sdktrace.ReadOnlySpan
 	testkit.Eventually(t, 5*time.Second, "spans recorded", func() (bool, error) {
@@ -327,7 +329,7 @@ func TestRelayRepublishAfterCrashOpensNoSecondCase(t *testing.T) {
 	if n := count(t, adminURL, `WITH u AS (UPDATE intake.outbox SET sent_at = NULL RETURNING 1) SELECT count(*) FROM u`); n != 1 {
 		t.Fatalf("reset %d outbox rows, want 1", n)
 	}
-	r = startStack(t, adminURL, nats)
+	startStack(t, adminURL, nats) // stopped by its cleanup
 	testkit.Eventually(t, 10*time.Second, "outbox row re-sent", func() (bool, error) {
 		return count(t, adminURL, `SELECT count(*) FROM intake.outbox WHERE sent_at IS NULL`) == 0, nil
 	})

@@ -140,9 +140,11 @@ func AddCases(ctx context.Context, db DB, n map[string]int) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	counts := make([]int32, len(ids))
+	// Plain ints: pgx encodes them into the int[] parameter and refuses one
+	// out of its range instead of wrapping it around.
+	counts := make([]int, len(ids))
 	for i, id := range ids {
-		counts[i] = int32(n[id])
+		counts[i] = n[id]
 	}
 	if _, err := db.Exec(ctx, `SELECT 1 FROM advisors WHERE advisor_id = ANY($1) ORDER BY advisor_id FOR UPDATE`, ids); err != nil {
 		return fmt.Errorf("lock advisor loads: %w", err)

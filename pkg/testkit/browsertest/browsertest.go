@@ -84,7 +84,8 @@ func Screenshot(t testing.TB, ctx context.Context, dirVar, name string) {
 		return
 	}
 	png := Get(t, ctx, chromedp.FullScreenshot(100))
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+	//nolint:gosec // G703: the directory is the developer's own choice (dirVar) and name the test's
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

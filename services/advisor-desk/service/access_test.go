@@ -337,7 +337,7 @@ func jwtPart(t *testing.T, token string, i int) map[string]any {
 func TestExternalIssuer(t *testing.T) {
 	t.Parallel()
 	const issuer = "https://idp.test/realms/ccicma"
-	idp, jwks := testkit.IdP(t, issuer)
+	idp, jwks := testkit.IDP(t, issuer)
 	d := startDesk(t, func(c *service.Config) {
 		c.DevSignin = false
 		c.JWKSURL = jwks

@@ -583,11 +583,13 @@ func (d *desk) stream(t *testing.T, advisor, lastEventID string) <-chan sseEvent
 		t.Fatalf("stream answered %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 	out := make(chan sseEvent, 16)
-	go func() {
-		defer resp.Body.Close()
+	// The body goes to the reader as an argument, not captured, so bodyclose
+	// sees it closed there.
+	go func(body io.ReadCloser) {
+		defer body.Close()
 		defer close(out)
-		readSSE(resp.Body, out)
-	}()
+		readSSE(body, out)
+	}(resp.Body)
 	return out
 }
 

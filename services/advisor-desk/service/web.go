@@ -18,7 +18,7 @@ import (
 // DemoPassword is the web desk's password of every advisor of a
 // development platform (ADVISOR_DESK_DEV_SIGNIN) who has none yet: the
 // demo advisors sign in at /connexion with their id (or e-mail) and it.
-const DemoPassword = "Demo-Conseil-91"
+const DemoPassword = "Demo-Conseil-91" //nolint:gosec // G101: a published demo password, set only on development platforms
 
 // deskExtras is what the case pages need beyond the inbox: the reference
 // data that names codes, and the resolver of WithPeers (nil: the

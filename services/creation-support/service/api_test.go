@@ -42,7 +42,7 @@ func (h *harness) post(path, token, body string) (int, string) {
 // against the issuer's JWKS URL, and a hand-back over HTTP publishes one
 // creation.case.reassigned on NATS naming a different, available advisor.
 func TestHandBackEndToEnd(t *testing.T) {
-	iss, jwks := testkit.IdP(t, "advisor-desk-dev")
+	iss, jwks := testkit.IDP(t, "advisor-desk-dev")
 	h := startWith(t, func(c *service.Config) {
 		c.JWKSURL, c.Issuer = jwks, "advisor-desk-dev"
 	})

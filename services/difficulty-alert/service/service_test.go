@@ -42,7 +42,7 @@ func start(t *testing.T) *harness {
 	ctx := testkit.Context(t)
 	admin := testkit.Database(t)
 	nats := testkit.StartNATS(t)
-	idp, jwks := testkit.IdP(t, issuerName)
+	idp, jwks := testkit.IDP(t, issuerName)
 
 	cfg, err := service.LoadConfig()
 	if err != nil {

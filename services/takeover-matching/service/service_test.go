@@ -48,7 +48,7 @@ func startWith(t *testing.T, change func(*service.Config)) *harness {
 	ctx := testkit.Context(t)
 	admin := testkit.Database(t)
 	nats := testkit.StartNATS(t)
-	issuer, jwks := testkit.IdP(t, testIssuer)
+	issuer, jwks := testkit.IDP(t, testIssuer)
 
 	cfg, err := service.LoadConfig()
 	if err != nil {

@@ -288,12 +288,11 @@ func genEPCI(src, out string) error {
 var nafSubclass = regexp.MustCompile(`^[0-9]{2}\.[0-9]{2}[A-Z]$`)
 
 func genArtisanat(src, out string) error {
-	f, err := os.Open(filepath.Join(src, "artisanat-naf.csv"))
+	b, err := os.ReadFile(filepath.Join(src, "artisanat-naf.csv"))
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
+	r := csv.NewReader(bytes.NewReader(b))
 	head, err := r.Read()
 	if err != nil {
 		return err
@@ -391,12 +390,11 @@ Sources cited by the rows of artisanat-naf.csv (its source column, deduplicated)
 // artisanatSources returns the distinct values of the CSV's source column, in
 // order of first appearance.
 func artisanatSources(src string) ([]string, error) {
-	f, err := os.Open(filepath.Join(src, "artisanat-naf.csv"))
+	b, err := os.ReadFile(filepath.Join(src, "artisanat-naf.csv"))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
 	if err != nil {
 		return nil, err
 	}

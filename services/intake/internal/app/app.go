@@ -18,10 +18,11 @@ import (
 // Source is the CloudEvents source of the events this service emits.
 const Source = "intake"
 
-// ErrIdempotencyConflict: an Idempotency-Key was reused with another body.
+// ErrIdempotencyConflict means that an Idempotency-Key was reused with
+// another body.
 var ErrIdempotencyConflict = errors.New("idempotency key reused with a different request")
 
-// ErrNotFound: no such request.
+// ErrNotFound means that there is no such request.
 var ErrNotFound = errors.New("request not found")
 
 // Idempotency identifies a client's retry of the same submission.

@@ -15,7 +15,7 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
 
-// ErrForbidden: the reader may not see this.
+// ErrForbidden means that the reader may not see this.
 var ErrForbidden = errors.New("forbidden")
 
 // AdvisorView is what an advisor allowed by the access rules sees of a

@@ -14,7 +14,9 @@ func TestDifficultyThresholds(t *testing.T) {
 	for _, k := range []string{"INTAKE_DIFFICULTY_VIGILANCE_THRESHOLD", "INTAKE_DIFFICULTY_ALERT_THRESHOLD",
 		"DIFFICULTY_VIGILANCE_THRESHOLD", "DIFFICULTY_ALERT_THRESHOLD"} {
 		t.Setenv(k, "") // restored after the test
-		os.Unsetenv(k)
+		if err := os.Unsetenv(k); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c, err := config.Load()
 	if err != nil {

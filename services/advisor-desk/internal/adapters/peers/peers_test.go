@@ -27,21 +27,21 @@ func TestClient(t *testing.T) {
 		}
 		_, _ = w.Write([]byte(`{"id":"ok","chamber":"CMA","status":"opened","hand_backs":[{"reason":"other","at":"2027-01-02T03:04:05Z"}]}`))
 	})
-	mux.HandleFunc("POST /api/v1/creation-cases/refused/hand-back", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("POST /api/v1/creation-cases/refused/hand-back", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		_, _ = w.Write([]byte(`{"title":"Demande invalide","status":422,"errors":[{"field":"comment","code":"too_long","message":"500 caractères au plus."}]}`))
 	})
-	mux.HandleFunc("GET /api/v1/creation-cases/broken", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /api/v1/creation-cases/broken", func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)
 	})
-	mux.HandleFunc("GET /api/v1/creation-cases/huge", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("GET /api/v1/creation-cases/huge", func(w http.ResponseWriter, _ *http.Request) {
 		_, _ = w.Write([]byte(`{"id":"` + strings.Repeat("x", 2<<20) + `"}`))
 	})
 	mux.HandleFunc("GET /api/v1/creation-cases/moved", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/elsewhere", http.StatusFound)
 	})
-	mux.HandleFunc("GET /elsewhere", func(w http.ResponseWriter, r *http.Request) { redirected = r.Header })
+	mux.HandleFunc("GET /elsewhere", func(_ http.ResponseWriter, r *http.Request) { redirected = r.Header })
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	c := peers.New(http.DefaultTransport, 5*time.Second, func(service string) string {

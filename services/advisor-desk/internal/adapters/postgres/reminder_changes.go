@@ -182,13 +182,13 @@ func writeReminderChanges(ctx context.Context, tx pgx.Tx, states map[caseKey]*re
 	var kinds, ids, cancelKinds, cancelIDs []string
 	var asOfs []time.Time
 	var taken []bool
-	var gens []int32
+	var gens []int // pgx refuses one out of the int column's range, never wraps it
 	for k, st := range states {
 		if !st.changed {
 			continue
 		}
 		kinds, ids, asOfs = append(kinds, k.kind), append(ids, k.id), append(asOfs, st.cur.AsOf)
-		taken, gens = append(taken, st.cur.Taken), append(gens, int32(st.cur.Generation))
+		taken, gens = append(taken, st.cur.Taken), append(gens, st.cur.Generation)
 		if st.cancel {
 			cancelKinds, cancelIDs = append(cancelKinds, k.kind), append(cancelIDs, k.id)
 		}
@@ -218,11 +218,11 @@ func writeReminderChanges(ctx context.Context, tx pgx.Tx, states map[caseKey]*re
 func queueTimers(batch *pgx.Batch, ts []plannedTimer) {
 	n := len(ts)
 	kinds, ids, stages, chambers, depts := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	advisors, statuses, gens := make([]string, n), make([]string, n), make([]int32, n)
+	advisors, statuses, gens := make([]string, n), make([]string, n), make([]int, n)
 	started, due := make([]time.Time, n), make([]time.Time, n)
 	for i, t := range ts {
 		kinds[i], ids[i], stages[i], chambers[i], depts[i] = t.Ref.Kind, t.Ref.ID, t.Stage, t.Ref.Chamber, t.Ref.Departement
-		advisors[i], statuses[i], gens[i], started[i], due[i] = t.AdvisorID, t.status, int32(t.Generation), t.StartedAt, t.DueAt
+		advisors[i], statuses[i], gens[i], started[i], due[i] = t.AdvisorID, t.status, t.Generation, t.StartedAt, t.DueAt
 	}
 	batch.Queue(`INSERT INTO reminder_timers
 		(case_kind, case_id, generation, stage, chamber, departement, advisor_id, started_at, due_at, status)

@@ -34,7 +34,7 @@ type Sender struct {
 func New(rawURL, tlsPolicy, from string, timeout time.Duration) (*Sender, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Hostname() == "" {
-		return nil, errors.New("SMTP_URL: want smtp://[user:password@]host[:port] or smtps://...")
+		return nil, errors.New("SMTP_URL: want smtp://[user:password@]host[:port] or smtps://[user:password@]host[:port]")
 	}
 	opts := []gomail.Option{gomail.WithTimeout(timeout)}
 	port := 465

@@ -8,13 +8,13 @@ import (
 	"unicode/utf8"
 )
 
-// ErrBadCredentials: unknown login, inactive advisor, no password or a
-// wrong one. One error for all, so that the page tells an attacker
-// nothing about which advisors exist.
+// ErrBadCredentials covers an unknown login, an inactive advisor, no
+// password or a wrong one. One error for all, so that the page tells an
+// attacker nothing about which advisors exist.
 var ErrBadCredentials = errors.New("bad credentials")
 
-// ErrWeakPassword: the password is shorter than MinLength or longer than
-// MaxLength.
+// ErrWeakPassword means that the password is shorter than MinLength or
+// longer than MaxLength.
 var ErrWeakPassword = errors.New("password too short or too long")
 
 // MinLength and MaxLength bound a password, in characters. bcrypt reads

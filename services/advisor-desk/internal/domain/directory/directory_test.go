@@ -173,13 +173,13 @@ func TestReviseAndRevisions(t *testing.T) {
 	}
 
 	one, stale := int64(1), int64(7)
-	any := directory.AnyRevision
+	anyRev := directory.AnyRevision
 	for _, tt := range []struct {
 		found bool
 		want  *int64
 		ok    bool
 	}{{true, nil, true}, {false, nil, true}, {true, &one, true}, {true, &stale, false}, {false, &one, false},
-		{true, &any, true}, {false, &any, false}} {
+		{true, &anyRev, true}, {false, &anyRev, false}} {
 		err := directory.CheckRevision(first, tt.found, tt.want)
 		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, directory.ErrStale)) {
 			t.Errorf("CheckRevision(found %v, want %v) = %v", tt.found, tt.want, err)

@@ -163,11 +163,11 @@ func (c *checker) territory(places Places, deps, communes, epcis []string) {
 	}, "EPCI", "un SIREN d'EPCI existant, 9 chiffres")
 }
 
-// list checks each item (known) and that none is repeated; max > 0 also
+// list checks each item (known) and that none is repeated; most > 0 also
 // bounds the count.
-func (c *checker) list(field string, items []string, max int, known func(string) bool, noun, want string) {
-	if max > 0 && len(items) > max {
-		c.add(field, "length", "Au plus %d éléments.", max)
+func (c *checker) list(field string, items []string, most int, known func(string) bool, noun, want string) {
+	if most > 0 && len(items) > most {
+		c.add(field, "length", "Au plus %d éléments.", most)
 		return
 	}
 	for i, s := range items {

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// ErrBadFilter: an inbox filter names an unknown domain.
+// ErrBadFilter means that an inbox filter names an unknown domain.
 var ErrBadFilter = errors.New("unknown notification domain")
 
 // Filter selects what an inbox page shows.

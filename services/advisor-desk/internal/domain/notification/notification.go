@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// ErrNoRecipient: nobody in the directory can receive the notification
-// (no active advisor of the chamber covers the département). Retrying
-// cannot fix it; ops must see it (dead letter) and fix the directory.
+// ErrNoRecipient means that nobody in the directory can receive the
+// notification (no active advisor of the chamber covers the département).
+// Retrying cannot fix it; ops must see it (dead letter) and fix the directory.
 var ErrNoRecipient = errors.New("no advisor to notify")
 
 // Notification is one message in an advisor's inbox.

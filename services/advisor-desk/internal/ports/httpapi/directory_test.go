@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -405,7 +406,7 @@ func TestDirectoryImport(t *testing.T) {
 	p := decode[problem](t, resp)
 	var got []string
 	for _, e := range p.Errors {
-		got = append(got, e.Field+"@"+string(rune('0'+e.Row)))
+		got = append(got, e.Field+"@"+strconv.Itoa(e.Row))
 	}
 	if status != 422 || h.Get("Content-Type") != "application/problem+json" || !slices.Equal(got, []string{"capacity@6", "chamber@7"}) {
 		t.Fatalf("bad import answered %d %s %s; want 422 naming capacity row 6 and chamber row 7", status, h.Get("Content-Type"), resp)

@@ -61,12 +61,18 @@ func (s *site) session(r *http.Request) (auth.Principal, string, bool) {
 	return p, s.token("session", c.Value), true
 }
 
+// setSession sets the session cookie. The desk's cookies are always
+// HttpOnly and SameSite=Strict, and Secure when the request came over TLS:
+// the desk also serves plain-http development platforms (devstack), where a
+// browser would never send a Secure cookie back.
 func setSession(w http.ResponseWriter, r *http.Request, tok auth.Token) {
+	//nolint:gosec // G124: Secure follows the connection, see above
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok.AccessToken, Path: "/", Expires: tok.ExpiresAt,
 		MaxAge: tok.ExpiresIn, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 }
 
 func clearCookie(w http.ResponseWriter, r *http.Request, name, path string) {
+	//nolint:gosec // G124: Secure follows the connection, see setSession
 	http.SetCookie(w, &http.Cookie{Name: name, Value: "", Path: path, MaxAge: -1, HttpOnly: true, Secure: r.TLS != nil,
 		SameSite: http.SameSiteStrictMode})
 }
@@ -80,6 +86,7 @@ func loginValue(w http.ResponseWriter, r *http.Request) string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	v := base64.RawURLEncoding.EncodeToString(b)
+	//nolint:gosec // G124: Secure follows the connection, see setSession
 	http.SetCookie(w, &http.Cookie{Name: loginCookie, Value: v, Path: "/connexion", MaxAge: int(time.Hour / time.Second),
 		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode})
 	return v

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel/trace"
@@ -29,7 +30,12 @@ func (f *fixture) submitted(n int, chamber string) natsbus.Item {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	sc := trace.NewSpanContext(trace.SpanContextConfig{TraceID: trace.TraceID{0xaa, byte(n)}, SpanID: trace.SpanID{1},
+	// The request id's 32 hex digits make a trace id that is n's own.
+	tid, err := trace.TraceIDFromHex(strings.ReplaceAll(id, "-", ""))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	sc := trace.NewSpanContext(trace.SpanContextConfig{TraceID: tid, SpanID: trace.SpanID{1},
 		TraceFlags: trace.FlagsSampled})
 	return natsbus.Item{Ctx: trace.ContextWithSpanContext(f.ctx, sc), Event: ev}
 }

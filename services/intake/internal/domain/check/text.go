@@ -20,11 +20,11 @@ func Postcode(s string) error {
 }
 
 // Text checks a free-text field: after trimming surrounding spaces it must have
-// between min and max characters (runes; max <= 0 means no maximum; an empty
-// text is fine when min <= 0) and no control characters other than newline and
+// between least and most characters (runes; most <= 0 means no maximum; an
+// empty text is fine when least <= 0) and no control characters other than newline and
 // tab. A "\r\n" pair counts as one newline, because browsers submit textarea
 // line breaks that way while counting them as one character for maxlength.
-func Text(s string, min, max int) error {
+func Text(s string, least, most int) error {
 	t := strings.TrimSpace(s)
 	if !utf8.ValidString(t) {
 		return fail("text is not valid UTF-8", ErrFormat)
@@ -39,12 +39,12 @@ func Text(s string, min, max int) error {
 	}
 	n := utf8.RuneCountInString(t) - strings.Count(t, "\r\n")
 	switch {
-	case n == 0 && min > 0:
+	case n == 0 && least > 0:
 		return fail("text is empty", ErrRequired, ErrLength)
-	case n < min:
-		return fail(fmt.Sprintf("text must have at least %d characters", min), ErrLength)
-	case max > 0 && n > max:
-		return fail(fmt.Sprintf("text must have at most %d characters", max), ErrLength)
+	case n < least:
+		return fail(fmt.Sprintf("text must have at least %d characters", least), ErrLength)
+	case most > 0 && n > most:
+		return fail(fmt.Sprintf("text must have at most %d characters", most), ErrLength)
 	}
 	return nil
 }

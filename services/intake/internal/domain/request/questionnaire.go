@@ -116,10 +116,12 @@ type Thresholds struct {
 	Alert     int // the highest score that still calls for vigilance only
 }
 
-// DefaultThresholds: below 15 nothing, 15 to 50 vigilance, above 50 call back.
+// DefaultThresholds are the scores' cut-offs: below 15 nothing, 15 to 50
+// vigilance, above 50 call back.
 func DefaultThresholds() Thresholds { return Thresholds{Vigilance: 15, Alert: 50} }
 
-// ErrThresholds: the thresholds are not 0 <= vigilance <= alert <= 100.
+// ErrThresholds means that the thresholds are not
+// 0 <= vigilance <= alert <= 100.
 var ErrThresholds = errors.New("difficulty thresholds must satisfy 0 <= vigilance <= alert <= 100")
 
 // Validate checks the thresholds.

@@ -163,7 +163,7 @@ func LoadRules(override string) (*Rules, error) {
 	if override == "" {
 		return EmbeddedRules()
 	}
-	b, err := os.ReadFile(override)
+	b, err := os.ReadFile(override) //nolint:gosec // G304: the file is named by the operator's configuration (ROUTING_RULES_FILE)
 	if err != nil {
 		return nil, fmt.Errorf("routing rules: %w", err)
 	}
@@ -285,7 +285,7 @@ func checkKeys(data []byte) error {
 		switch {
 		case errors.As(err, &syntax):
 			return fmt.Errorf("byte %d: %w", syntax.Offset, err)
-		case err == io.EOF:
+		case errors.Is(err, io.EOF):
 			return errors.New("empty document")
 		}
 		return nameRuleIn(data, err)

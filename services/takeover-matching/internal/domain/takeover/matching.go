@@ -70,16 +70,18 @@ func Score(o Offer, s Search) Fit {
 	return f
 }
 
-// SectorMatches: one of the search's sectors is a level of the offer's
-// sub-class (compared on the dotted form, so "10.7" holds "10.71C").
+// SectorMatches reports whether one of the search's sectors is a level of
+// the offer's sub-class (compared on the dotted form, so "10.7" holds
+// "10.71C").
 func SectorMatches(o Offer, s Search) bool {
 	levels := NAFLevels(o.NAFCode)
 	return slices.ContainsFunc(s.Sectors, func(sec string) bool { return slices.Contains(levels, CanonicalNAF(sec)) })
 }
 
-// AreaMatches: a nationwide buyer takes any place; otherwise the offer lies
-// in a département the search covers (its own or one of its communes'), in
-// one of its EPCIs, or, for a regional buyer, in the région of one of its
+// AreaMatches reports whether the offer's place suits the search: a
+// nationwide buyer takes any place; otherwise the offer lies in a
+// département the search covers (its own or one of its communes'), in one
+// of its EPCIs, or, for a regional buyer, in the région of one of its
 // départements. The département is the finest place every offer has: a
 // confidential one hides its commune.
 func AreaMatches(o Offer, s Search) bool {
@@ -98,7 +100,8 @@ func AreaMatches(o Offer, s Search) bool {
 	return false
 }
 
-// DealTypesOverlap: the buyer considers one of the kinds of deal offered.
+// DealTypesOverlap reports whether the buyer considers one of the kinds of
+// deal offered.
 func DealTypesOverlap(o Offer, s Search) bool {
 	return slices.ContainsFunc(o.DealTypes, func(d string) bool { return slices.Contains(s.DealTypes, d) })
 }
@@ -152,10 +155,10 @@ func timelineFit(offer, search string) int {
 	if !ok1 || !ok2 {
 		return 0
 	}
-	switch d := a - b; {
-	case d == 0:
+	switch a - b {
+	case 0:
 		return 2
-	case d == 1 || d == -1:
+	case 1, -1:
 		return 1
 	}
 	return 0
