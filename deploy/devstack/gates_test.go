@@ -6,6 +6,7 @@ package main
 // generated file, an unused variable) and pass once it is fixed.
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,7 +76,7 @@ func (r gateRepo) gate(name string) (string, bool) {
 	cmd.Env = append(os.Environ(), "ROOT="+r.dir, "GOFLAGS=", "GOWORK=")
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
+		if exitErr := (*exec.ExitError)(nil); !errors.As(err, &exitErr) {
 			r.t.Fatalf("gate %s did not run: %v", name, err)
 		}
 	}
