@@ -9,7 +9,7 @@ PACKAGES := ./pkg/... \
 	./services/difficulty-alert/... ./services/advisor-desk/... \
 	./deploy/devstack/...
 # Test binaries run two at a time: each starts its own NATS and databases.
-TEST_FLAGS ?= -count=1 -p 2 -timeout 10m
+TEST_FLAGS ?= -race -count=1 -p 2 -timeout 15m
 GATES := deploy/gates/gates.sh
 
 .PHONY: run test gates lint bench vet fmt tidy generate
