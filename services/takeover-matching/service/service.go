@@ -29,8 +29,9 @@ import (
 	"github.com/ccicma/platform/services/takeover-matching/migrations"
 )
 
-// Name is the service's name: NATS user, durable consumer, event source.
-const Name = "takeover-matching"
+// Name is the service's name (app.Name, where it is written): NATS user,
+// durable consumer, event source, configuration prefix.
+const Name = app.Name
 
 // Schema is the service's Postgres schema.
 const Schema = "takeover_matching"
@@ -63,7 +64,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
-	id, _ := natsbus.IdentityOf(Name)
+	id, err := natsbus.IdentityOf(Name)
+	if err != nil {
+		return nil, err
+	}
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{projection.Migrations()}}, topts)
 	if err != nil {

@@ -12,8 +12,12 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
 
-// Source is the CloudEvents source of the events this service emits.
-const Source = "advisor-desk"
+// Name is the service's name, written here only: every other spelling
+// derives from it (service.Name; the NATS user, durable consumers and
+// telemetry name through natsbus.IdentityOf; the CloudEvents source of the
+// events it emits; its inbox claims; the prefix of its configuration keys,
+// ADVISOR_DESK_).
+const Name = "advisor-desk"
 
 // Directory stores advisors. SaveAdvisor runs change inside one
 // transaction with the current entry (found=false for a new one) locked;

@@ -17,8 +17,12 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 )
 
-// Source is the CloudEvents source of the events this service emits.
-const Source = "difficulty-alert"
+// Name is the service's name, written here only: every other spelling
+// derives from it (service.Name; the NATS user, durable consumers and
+// telemetry name through natsbus.IdentityOf; the CloudEvents source of the
+// events it emits; its inbox claims; the prefix of its configuration keys,
+// DIFFICULTY_ALERT_).
+const Name = "difficulty-alert"
 
 // ResourceCase names difficulty cases in the audit log.
 const ResourceCase = "difficulty_case"

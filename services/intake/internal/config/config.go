@@ -8,6 +8,7 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
 
+	"github.com/ccicma/platform/services/intake/internal/app"
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
 
@@ -51,12 +52,12 @@ func (c Config) DifficultyThresholds() request.Thresholds {
 
 // Load reads the configuration and checks it.
 func Load() (Config, error) {
-	c, err := platform.LoadConfig[Config]("INTAKE")
+	c, err := platform.LoadConfig[Config](app.Name)
 	if err != nil {
 		return c, err
 	}
 	if err := c.DifficultyThresholds().Validate(); err != nil {
-		return c, fmt.Errorf("read INTAKE configuration: DIFFICULTY_VIGILANCE_THRESHOLD, DIFFICULTY_ALERT_THRESHOLD: %w", err)
+		return c, fmt.Errorf("read %s configuration: DIFFICULTY_VIGILANCE_THRESHOLD, DIFFICULTY_ALERT_THRESHOLD: %w", platform.EnvPrefix(app.Name), err)
 	}
 	return c, nil
 }

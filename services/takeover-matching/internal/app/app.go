@@ -12,8 +12,12 @@ import (
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
 
-// Source is the CloudEvents source of the events this service emits.
-const Source = "takeover-matching"
+// Name is the service's name, written here only: every other spelling
+// derives from it (service.Name; the NATS user, durable consumers and
+// telemetry name through natsbus.IdentityOf; the CloudEvents source of the
+// events it emits; its inbox claims; the prefix of its configuration keys,
+// TAKEOVER_MATCHING_).
+const Name = "takeover-matching"
 
 // OfferOutcome is what registering an offer decided: the offer, the
 // matches found and every event to emit.

@@ -14,11 +14,12 @@ import (
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 
+	"github.com/ccicma/platform/services/creation-support/internal/app"
 	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
 )
 
-// Consumer names this service in inbox rows.
-const Consumer = "creation-support"
+// Consumer names this service in inbox rows: its name (app.Name).
+const Consumer = app.Name
 
 // Waker is told after a commit that wrote outbox rows (the relay).
 type Waker interface{ Wake() }

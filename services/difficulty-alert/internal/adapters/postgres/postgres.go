@@ -17,11 +17,12 @@ import (
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
 
+	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 )
 
-// Consumer names this service in inbox rows.
-const Consumer = "difficulty-alert"
+// Consumer names this service in inbox rows: its name (app.Name).
+const Consumer = app.Name
 
 // Waker is told after a commit that wrote outbox rows (the relay).
 type Waker interface{ Wake() }

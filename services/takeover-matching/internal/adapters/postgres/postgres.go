@@ -22,8 +22,8 @@ import (
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
 
-// Consumer names this service in inbox rows.
-const Consumer = "takeover-matching"
+// Consumer names this service in inbox rows: its name (app.Name).
+const Consumer = app.Name
 
 // registerLock is the advisory lock that serialises registrations: an
 // offer and a search registered by two transactions at once would each
