@@ -91,8 +91,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	batch := inbox.Batcher{Pool: rt.Pool}
-	for _, c := range consumers.WithReaction(consumers.Consumers(notify, batch, rt.Log), mr.reaction, batch) {
+	for _, c := range consumers.Consumers(notify, inbox.Batcher{Pool: rt.Pool}, rt.Log, mr.reaction) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	issuer, verifier, err := authentication(ctx, cfg, rt.Log)

@@ -63,7 +63,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	now := func() time.Time { return time.Now().UTC() }
-	for _, c := range consumers.Consumers(app.OpenCase{Cases: store, Now: now}, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(app.OpenCase{Cases: store, Now: now}, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	erase := app.EraseComments{Comments: store, After: cfg.PersonalDataRetention, Now: now}

@@ -74,7 +74,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	auditLog := postgres.NewAudit(rt.Pool)
 	now := func() time.Time { return time.Now().UTC() }
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
-	for _, c := range consumers.Consumers(open, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(open, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	routes := httpapi.Routes{

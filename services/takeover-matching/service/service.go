@@ -81,7 +81,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	offer := app.RegisterOffer{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
 	search := app.RegisterSearch{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
-	for _, c := range consumers.Consumers(offer, search, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(offer, search, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	routes := httpapi.Routes{Store: store, Auth: verifier, Log: rt.Log}

@@ -33,12 +33,6 @@ type Cases interface {
 		decide func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error)) error
 }
 
-// Advisors stores the projection of the advisor directory.
-type Advisors interface {
-	// UpsertAdvisor keeps the entry with the highest revision.
-	UpsertAdvisor(ctx context.Context, trigger events.Event, a creation.Advisor) error
-}
-
 // Clock tells the time (tests control it).
 type Clock func() time.Time
 

@@ -1,8 +1,9 @@
 // Package app holds difficulty-alert's use cases, one per file: opening a
-// prevention case from a difficulty report, projecting the advisor
-// directory, reading cases (each read audited) and querying the audit log.
-// They speak the domain's language and reach storage through the small
-// interfaces declared here.
+// prevention case from a difficulty report, reading cases (each read
+// audited) and querying the audit log. They speak the domain's language and
+// reach storage through the small interfaces declared here. The advisor
+// directory is projected by the use case every assigning service shares
+// (projection.ProjectAdvisor).
 package app
 
 import (
@@ -51,12 +52,6 @@ var (
 type Cases interface {
 	OpenCase(ctx context.Context, trigger events.Event, r prevention.Report,
 		decide func(candidates []prevention.Candidate) (prevention.Case, []events.Event, error)) (applied bool, err error)
-}
-
-// Advisors stores the projection of the advisor directory.
-type Advisors interface {
-	// UpsertAdvisor keeps the entry with the highest revision.
-	UpsertAdvisor(ctx context.Context, trigger events.Event, a prevention.Advisor) error
 }
 
 // CaseReader reads cases for the API.

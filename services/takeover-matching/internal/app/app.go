@@ -48,12 +48,6 @@ type Registry interface {
 		decide func(candidates []takeover.AdvisorLoad, offers []takeover.Offer) (SearchOutcome, error)) (applied bool, err error)
 }
 
-// Advisors stores the projection of the advisor directory.
-type Advisors interface {
-	// UpsertAdvisor keeps the entry with the highest revision.
-	UpsertAdvisor(ctx context.Context, trigger events.Event, a takeover.Advisor) error
-}
-
 // Clock tells the time (tests control it).
 type Clock func() time.Time
 

@@ -61,7 +61,8 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]cre
 	return out, nil
 }
 
-// UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
+// UpsertAdvisor implements projection.Advisors: a stale revision changes
+// nothing.
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a creation.Advisor) error {
 	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
 }

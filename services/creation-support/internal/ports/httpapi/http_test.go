@@ -101,7 +101,7 @@ func (a *api) advisor(id, chamber string, absentFor time.Duration) {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	if err := (app.ProjectAdvisor{Advisors: a.store}).Handle(a.ctx, ev, p); err != nil {
+	if err := (projection.ProjectAdvisor{Advisors: a.store}).Handle(a.ctx, ev, p); err != nil {
 		a.t.Fatal(err)
 	}
 }

@@ -93,7 +93,8 @@ func insertCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (opened bool,
 	return tag.RowsAffected() == 1, nil
 }
 
-// UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
+// UpsertAdvisor implements projection.Advisors: a stale revision changes
+// nothing.
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a prevention.Advisor) error {
 	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
 }

@@ -144,7 +144,8 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber string, place takeov
 	return out, nil
 }
 
-// UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
+// UpsertAdvisor implements projection.Advisors: a stale revision changes
+// nothing.
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a takeover.Advisor) error {
 	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
 }
