@@ -53,7 +53,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("load reference data: %w", err)
 	}
-	rules, err := routing.LoadRules(cfg.RoutingRulesFile)
+	rules, err := cfg.RoutingRules()
 	if err != nil {
 		return nil, err
 	}
