@@ -74,7 +74,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		}
 		return err
 	})
-	routes := httpapi.Routes{Cases: store, Log: rt.Log, Do: httpapi.UseCases{
+	routes := httpapi.Routes{Cases: app.ReadCases{Cases: store}, Log: rt.Log, Do: httpapi.UseCases{
 		Take:     app.TakeInCharge{Cases: store, Now: now},
 		Back:     app.HandBack{Cases: store, Now: now},
 		Reassign: app.Reassign{Cases: store, Now: now},

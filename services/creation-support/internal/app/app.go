@@ -66,7 +66,8 @@ func emit(c *creation.Case, p events.Payload, at time.Time) ([]events.Event, err
 
 // CaseQuery selects the cases a list shows.
 type CaseQuery struct {
-	// Scope is what the reader may see (access.ScopeOf).
+	// Scope is what the reader may see (access.ScopeOf, which ReadCases
+	// applies).
 	Scope access.Scope
 	// Stage and AdvisorID filter when set.
 	Stage     creation.Stage
