@@ -84,7 +84,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	for _, c := range consumers.Consumers(offer, search, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
-	routes := httpapi.Routes{Store: store, Auth: verifier, Log: rt.Log}
+	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},
+		Matches: app.ReadMatches{Files: store}, Auth: verifier, Log: rt.Log}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

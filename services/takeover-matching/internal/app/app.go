@@ -5,10 +5,14 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/ccicma/platform/pkg/events"
 
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
 
@@ -53,3 +57,57 @@ type Clock func() time.Time
 
 // NewID returns a fresh UUIDv7 (tests may fix it).
 type NewID func() (string, error)
+
+// Errors the ports map to answers.
+var (
+	// ErrNotFound: no such offer, search or match (404); an id that is
+	// not a UUID names none.
+	ErrNotFound = errors.New("not found")
+	// ErrForbidden: the file is not the reader's chamber's, is not shared
+	// with it and no match links it to it (403).
+	ErrForbidden = errors.New("access refused")
+	// ErrNoTakeoverRole: the reader holds no role that sees takeover
+	// files at all (403).
+	ErrNoTakeoverRole = errors.New("no role that sees takeover files")
+)
+
+// Files reads offers, searches and their matches for the advisors' API.
+type Files interface {
+	// Offer, Search and Match return one by id; found is false for an
+	// unknown one.
+	Offer(ctx context.Context, id string) (o takeover.Offer, found bool, err error)
+	Search(ctx context.Context, id string) (s takeover.Search, found bool, err error)
+	Match(ctx context.Context, id string) (m takeover.Match, found bool, err error)
+	// Offers and Searches return a page of those chamber leads or shares,
+	// by id after the id after.
+	Offers(ctx context.Context, chamber, after string, limit int) ([]takeover.Offer, error)
+	Searches(ctx context.Context, chamber, after string, limit int) ([]takeover.Search, error)
+	// MatchesOfOffer and MatchesOfSearch return the matches of one side.
+	MatchesOfOffer(ctx context.Context, offerID string) ([]takeover.Match, error)
+	MatchesOfSearch(ctx context.Context, searchID string) ([]takeover.Match, error)
+}
+
+// validID tells whether an id can name anything (ids are UUIDs), so that
+// any other string is unknown without a query.
+func validID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil
+}
+
+// The owners the access rules look at, of each side and of a match's.
+
+func offerOwners(o takeover.Offer) access.Owners {
+	return access.Owners{Chamber: o.Chamber, SecondaryChamber: o.SecondaryChamber}
+}
+
+func searchOwners(s takeover.Search) access.Owners {
+	return access.Owners{Chamber: s.Chamber, SecondaryChamber: s.SecondaryChamber}
+}
+
+func matchOfferOwners(m takeover.Match) access.Owners {
+	return access.Owners{Chamber: m.OfferChamber, SecondaryChamber: m.OfferSecondaryChamber}
+}
+
+func matchSearchOwners(m takeover.Match) access.Owners {
+	return access.Owners{Chamber: m.SearchChamber, SecondaryChamber: m.SearchSecondaryChamber}
+}

@@ -1,0 +1,116 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ccicma/platform/pkg/auth"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
+)
+
+// VisibleMatch is a match with its offer as the reader sees it through
+// that match (View is never access.None): a confidential offer of another
+// chamber as a teaser.
+type VisibleMatch struct {
+	Match takeover.Match
+	Offer takeover.Offer
+	View  access.View
+}
+
+// ReadMatches serves proposed matches to the advisors who see one of their
+// sides directly.
+type ReadMatches struct {
+	Files Files
+}
+
+// Of returns the matches of one offer (offerID) or, when offerID is empty,
+// of one search that p may see. A reader who sees the side itself gets
+// its list, even empty; one who sees none of its matches either gets
+// ErrForbidden. ErrNotFound for an unknown side.
+func (uc ReadMatches) Of(ctx context.Context, p auth.Principal, offerID, searchID string) ([]VisibleMatch, error) {
+	var owners access.Owners
+	var ms []takeover.Match
+	if offerID != "" {
+		o, err := offerByID(ctx, uc.Files, offerID)
+		if err != nil {
+			return nil, err
+		}
+		owners = offerOwners(o)
+		if ms, err = uc.Files.MatchesOfOffer(ctx, offerID); err != nil {
+			return nil, fmt.Errorf("read matches of offer %s: %w", offerID, err)
+		}
+	} else {
+		s, err := searchByID(ctx, uc.Files, searchID)
+		if err != nil {
+			return nil, err
+		}
+		owners = searchOwners(s)
+		if ms, err = uc.Files.MatchesOfSearch(ctx, searchID); err != nil {
+			return nil, fmt.Errorf("read matches of search %s: %w", searchID, err)
+		}
+	}
+	out, err := uc.visible(ctx, p, ms)
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 && !access.Direct(p, owners) {
+		return nil, ErrForbidden
+	}
+	return out, nil
+}
+
+// Get returns one match, as the notifications of a proposed match link to
+// it (by id alone): the same rule and view as one item of Of.
+// ErrNoTakeoverRole for a reader who sees no takeover file, ErrNotFound,
+// ErrForbidden.
+func (uc ReadMatches) Get(ctx context.Context, p auth.Principal, id string) (VisibleMatch, error) {
+	if !access.Consults(p) {
+		return VisibleMatch{}, ErrNoTakeoverRole
+	}
+	if !validID(id) {
+		return VisibleMatch{}, ErrNotFound
+	}
+	m, found, err := uc.Files.Match(ctx, id)
+	switch {
+	case err != nil:
+		return VisibleMatch{}, fmt.Errorf("read match %s: %w", id, err)
+	case !found:
+		return VisibleMatch{}, ErrNotFound
+	}
+	out, err := uc.visible(ctx, p, []takeover.Match{m})
+	if err != nil {
+		return VisibleMatch{}, err
+	}
+	if len(out) == 0 {
+		return VisibleMatch{}, ErrForbidden
+	}
+	return out[0], nil
+}
+
+// visible keeps the matches p may see, each with its offer as p may see it
+// through that match.
+func (uc ReadMatches) visible(ctx context.Context, p auth.Principal, ms []takeover.Match) ([]VisibleMatch, error) {
+	out := []VisibleMatch{}
+	offers := map[string]takeover.Offer{}
+	for _, m := range ms {
+		if !access.Match(p, matchOfferOwners(m), matchSearchOwners(m)) {
+			continue
+		}
+		o, ok := offers[m.OfferID]
+		if !ok {
+			var found bool
+			var err error
+			if o, found, err = uc.Files.Offer(ctx, m.OfferID); err != nil {
+				return nil, fmt.Errorf("read offer %s of match %s: %w", m.OfferID, m.ID, err)
+			} else if !found {
+				return nil, fmt.Errorf("offer %s of match %s missing", m.OfferID, m.ID)
+			}
+			offers[m.OfferID] = o
+		}
+		v := access.Offer(p, offerOwners(o), o.Confidential, []access.Owners{matchSearchOwners(m)})
+		out = append(out, VisibleMatch{Match: m, Offer: o, View: v})
+	}
+	return out, nil
+}

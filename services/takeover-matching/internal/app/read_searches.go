@@ -1,0 +1,79 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ccicma/platform/pkg/auth"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
+)
+
+// ReadSearches serves buyers' searches to the advisors the access rules let
+// see them (a search holds codes and bands only: there is no teaser).
+type ReadSearches struct {
+	Files Files
+}
+
+// Get returns the search: ErrNotFound, or ErrForbidden when p sees it
+// neither directly nor through a match with an offer they see directly.
+// The search's matches are read only when p does not see it directly.
+func (uc ReadSearches) Get(ctx context.Context, p auth.Principal, id string) (takeover.Search, error) {
+	s, err := searchByID(ctx, uc.Files, id)
+	if err != nil {
+		return takeover.Search{}, err
+	}
+	if access.Direct(p, searchOwners(s)) {
+		return s, nil
+	}
+	ms, err := uc.Files.MatchesOfSearch(ctx, s.ID)
+	if err != nil {
+		return takeover.Search{}, fmt.Errorf("read matches of search %s: %w", s.ID, err)
+	}
+	owners := make([]access.Owners, len(ms))
+	for i, m := range ms {
+		owners[i] = matchOfferOwners(m)
+	}
+	if !access.Search(p, searchOwners(s), owners) {
+		return takeover.Search{}, ErrForbidden
+	}
+	return s, nil
+}
+
+// List returns a page of the searches p's chamber leads or shares, after
+// the search id after and at most limit, with the id the next page starts
+// after (the last one read): ErrNoTakeoverRole for a reader who sees no
+// takeover file.
+func (uc ReadSearches) List(ctx context.Context, p auth.Principal, after string, limit int) (searches []takeover.Search, next string, err error) {
+	if !access.Consults(p) {
+		return nil, "", ErrNoTakeoverRole
+	}
+	ss, err := uc.Files.Searches(ctx, p.Chamber, after, limit)
+	if err != nil {
+		return nil, "", fmt.Errorf("list searches: %w", err)
+	}
+	searches, next = []takeover.Search{}, after
+	for _, s := range ss {
+		next = s.ID
+		if access.Direct(p, searchOwners(s)) {
+			searches = append(searches, s)
+		}
+	}
+	return searches, next, nil
+}
+
+// searchByID reads a search: ErrNotFound for an unknown id.
+func searchByID(ctx context.Context, files Files, id string) (takeover.Search, error) {
+	if !validID(id) {
+		return takeover.Search{}, ErrNotFound
+	}
+	s, found, err := files.Search(ctx, id)
+	switch {
+	case err != nil:
+		return takeover.Search{}, fmt.Errorf("read search %s: %w", id, err)
+	case !found:
+		return takeover.Search{}, ErrNotFound
+	}
+	return s, nil
+}
