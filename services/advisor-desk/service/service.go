@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	routes := httpapi.Routes{Store: store, Live: hub, Auth: verifier, Log: rt.Log, Poll: cfg.StreamPoll, Heartbeat: cfg.StreamHeartbeat}
+	routes := httpapi.Routes{Notifications: app.ReadNotifications{Directory: store, Notifications: store}, Live: hub, Auth: verifier, Log: rt.Log, Poll: cfg.StreamPoll, Heartbeat: cfg.StreamHeartbeat}
 	if issuer != nil {
 		routes.DevSignIn = app.DevSignIn{Directory: store, Issuer: issuer}
 		routes.JWKS = issuer.JWKSHandler()

@@ -42,6 +42,20 @@ type Notifications interface {
 	List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error)
 }
 
+// DirectoryReader reads the directory.
+type DirectoryReader interface {
+	// Advisors returns every entry.
+	Advisors(ctx context.Context) ([]directory.Advisor, error)
+	// Advisor returns an entry; found is false for an unknown id.
+	Advisor(ctx context.Context, id string) (a directory.Advisor, found bool, err error)
+}
+
+// NotificationLister reads an advisor's notifications.
+type NotificationLister interface {
+	// List returns an advisor's notifications with id > after, oldest first.
+	List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error)
+}
+
 // Publisher wakes the live streams of advisors after a commit.
 type Publisher interface {
 	Publish(advisorIDs ...string)
