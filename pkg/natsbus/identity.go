@@ -63,7 +63,8 @@ func Platform() []Identity {
 	}
 }
 
-// ErrUnknownService: Platform lists no service of that name.
+// ErrUnknownService is the error of IdentityOf for a name Platform does not
+// list.
 var ErrUnknownService = errors.New("unknown service")
 
 // IdentityOf returns the identity of a service by name; a name Platform

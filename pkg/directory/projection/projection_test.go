@@ -30,7 +30,7 @@ func TestProjection(t *testing.T) {
 		{"UpsertKeepsTheHighestRevision", testRevisions},
 		{"UpsertKeepsTheLoad", testUpsertKeepsLoad},
 		{"ApplyOncePerEvent", testApplyOnce},
-		{"ProjectAdvisorUseCase", testProjectAdvisor},
+		{"ProjectAdvisorUseCase", func(t *testing.T, ctx context.Context, pool *pgxpool.Pool) { testProjectAdvisor(ctx, t, pool) }},
 		{"LoadsOfAChamberAndDepartement", testLoads},
 		{"AddCases", testAddCases},
 		{"CounterInABatch", testCounterBatched},
@@ -181,7 +181,7 @@ func (s applier) UpsertAdvisor(ctx context.Context, trigger events.Event, a dire
 // testProjectAdvisor: the use case stores the event's entry, copied from
 // the payload, once per event; a failure (here the request's context is
 // gone) names the advisor.
-func testProjectAdvisor(t *testing.T, ctx context.Context, pool *pgxpool.Pool) {
+func testProjectAdvisor(ctx context.Context, t *testing.T, pool *pgxpool.Pool) {
 	migrate(t, ctx, pool)
 	uc := projection.ProjectAdvisor{Advisors: applier{pool: pool, consumer: "test"}}
 	back := time.Date(2026, 12, 1, 10, 0, 0, 0, time.FixedZone("CET", 3600))

@@ -12,7 +12,7 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
 
-// ErrForbidden: the access rules refuse the reader (403).
+// ErrForbidden is the refusal of the access rules (403).
 var ErrForbidden = errors.New("access refused")
 
 // ReadNotifications serves an advisor's notifications to the readers the

@@ -6,10 +6,12 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
 
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
@@ -87,11 +89,48 @@ type Files interface {
 	MatchesOfSearch(ctx context.Context, searchID string) ([]takeover.Match, error)
 }
 
-// validID tells whether an id can name anything (ids are UUIDs), so that
-// any other string is unknown without a query.
-func validID(id string) bool {
-	_, err := uuid.Parse(id)
-	return err == nil
+// byID reads one offer, search or match (what) with get: ErrNotFound for
+// an unknown id, and for a string that is not a UUID, which can name
+// nothing and is not looked up.
+func byID[T any](ctx context.Context, what, id string, get func(context.Context, string) (T, bool, error)) (T, error) {
+	var zero T
+	if _, err := uuid.Parse(id); err != nil {
+		return zero, ErrNotFound
+	}
+	v, found, err := get(ctx, id)
+	switch {
+	case err != nil:
+		return zero, fmt.Errorf("read %s %s: %w", what, id, err)
+	case !found:
+		return zero, ErrNotFound
+	}
+	return v, nil
+}
+
+// page reads a page of the offers or searches (what) p's chamber leads or
+// shares with list, and keeps those p sees directly (the query already
+// filters: this is the rule, stated again); next is the id the next page
+// starts after, the last one read, kept or not. key gives a row's id and
+// owners. ErrNoTakeoverRole for a reader who sees no takeover file.
+func page[T any](ctx context.Context, p auth.Principal, what, after string, limit int,
+	list func(ctx context.Context, chamber, after string, limit int) ([]T, error),
+	key func(T) (string, access.Owners)) (rows []T, next string, err error) {
+	if !access.Consults(p) {
+		return nil, "", ErrNoTakeoverRole
+	}
+	read, err := list(ctx, p.Chamber, after, limit)
+	if err != nil {
+		return nil, "", fmt.Errorf("list %s: %w", what, err)
+	}
+	rows, next = []T{}, after
+	for _, r := range read {
+		id, owners := key(r)
+		next = id
+		if access.Direct(p, owners) {
+			rows = append(rows, r)
+		}
+	}
+	return rows, next, nil
 }
 
 // The owners the access rules look at, of each side and of a match's.

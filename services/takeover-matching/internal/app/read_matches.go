@@ -32,24 +32,14 @@ type ReadMatches struct {
 func (uc ReadMatches) Of(ctx context.Context, p auth.Principal, offerID, searchID string) ([]VisibleMatch, error) {
 	var owners access.Owners
 	var ms []takeover.Match
+	var err error
 	if offerID != "" {
-		o, err := offerByID(ctx, uc.Files, offerID)
-		if err != nil {
-			return nil, err
-		}
-		owners = offerOwners(o)
-		if ms, err = uc.Files.MatchesOfOffer(ctx, offerID); err != nil {
-			return nil, fmt.Errorf("read matches of offer %s: %w", offerID, err)
-		}
+		owners, ms, err = side(ctx, "offer", offerID, uc.Files.Offer, offerOwners, uc.Files.MatchesOfOffer)
 	} else {
-		s, err := searchByID(ctx, uc.Files, searchID)
-		if err != nil {
-			return nil, err
-		}
-		owners = searchOwners(s)
-		if ms, err = uc.Files.MatchesOfSearch(ctx, searchID); err != nil {
-			return nil, fmt.Errorf("read matches of search %s: %w", searchID, err)
-		}
+		owners, ms, err = side(ctx, "search", searchID, uc.Files.Search, searchOwners, uc.Files.MatchesOfSearch)
+	}
+	if err != nil {
+		return nil, err
 	}
 	out, err := uc.visible(ctx, p, ms)
 	if err != nil {
@@ -61,6 +51,21 @@ func (uc ReadMatches) Of(ctx context.Context, p auth.Principal, offerID, searchI
 	return out, nil
 }
 
+// side reads one side of matches (what: offer or search) with get, and
+// its matches: its owners and the matches, or ErrNotFound.
+func side[T any](ctx context.Context, what, id string, get func(context.Context, string) (T, bool, error),
+	owners func(T) access.Owners, matches func(context.Context, string) ([]takeover.Match, error)) (access.Owners, []takeover.Match, error) {
+	v, err := byID(ctx, what, id, get)
+	if err != nil {
+		return access.Owners{}, nil, err
+	}
+	ms, err := matches(ctx, id)
+	if err != nil {
+		return access.Owners{}, nil, fmt.Errorf("read matches of %s %s: %w", what, id, err)
+	}
+	return owners(v), ms, nil
+}
+
 // Get returns one match, as the notifications of a proposed match link to
 // it (by id alone): the same rule and view as one item of Of.
 // ErrNoTakeoverRole for a reader who sees no takeover file, ErrNotFound,
@@ -69,15 +74,9 @@ func (uc ReadMatches) Get(ctx context.Context, p auth.Principal, id string) (Vis
 	if !access.Consults(p) {
 		return VisibleMatch{}, ErrNoTakeoverRole
 	}
-	if !validID(id) {
-		return VisibleMatch{}, ErrNotFound
-	}
-	m, found, err := uc.Files.Match(ctx, id)
-	switch {
-	case err != nil:
-		return VisibleMatch{}, fmt.Errorf("read match %s: %w", id, err)
-	case !found:
-		return VisibleMatch{}, ErrNotFound
+	m, err := byID(ctx, "match", id, uc.Files.Match)
+	if err != nil {
+		return VisibleMatch{}, err
 	}
 	out, err := uc.visible(ctx, p, []takeover.Match{m})
 	if err != nil {

@@ -21,7 +21,7 @@ type ReadOffers struct {
 // a match. The offer's matches are read only when p does not see it
 // directly.
 func (uc ReadOffers) Get(ctx context.Context, p auth.Principal, id string) (takeover.Offer, access.View, error) {
-	o, err := offerByID(ctx, uc.Files, id)
+	o, err := byID(ctx, "offer", id, uc.Files.Offer)
 	if err != nil {
 		return takeover.Offer{}, access.None, err
 	}
@@ -39,37 +39,9 @@ func (uc ReadOffers) Get(ctx context.Context, p auth.Principal, id string) (take
 // in full, after the offer id after and at most limit, with the id the next
 // page starts after (the last one read): ErrNoTakeoverRole for a reader
 // who sees no takeover file.
-func (uc ReadOffers) List(ctx context.Context, p auth.Principal, after string, limit int) (offers []takeover.Offer, next string, err error) {
-	if !access.Consults(p) {
-		return nil, "", ErrNoTakeoverRole
-	}
-	os, err := uc.Files.Offers(ctx, p.Chamber, after, limit)
-	if err != nil {
-		return nil, "", fmt.Errorf("list offers: %w", err)
-	}
-	offers, next = []takeover.Offer{}, after
-	for _, o := range os {
-		next = o.ID
-		if access.Direct(p, offerOwners(o)) { // the query already filters: this is the rule, stated again
-			offers = append(offers, o)
-		}
-	}
-	return offers, next, nil
-}
-
-// offerByID reads an offer: ErrNotFound for an unknown id.
-func offerByID(ctx context.Context, files Files, id string) (takeover.Offer, error) {
-	if !validID(id) {
-		return takeover.Offer{}, ErrNotFound
-	}
-	o, found, err := files.Offer(ctx, id)
-	switch {
-	case err != nil:
-		return takeover.Offer{}, fmt.Errorf("read offer %s: %w", id, err)
-	case !found:
-		return takeover.Offer{}, ErrNotFound
-	}
-	return o, nil
+func (uc ReadOffers) List(ctx context.Context, p auth.Principal, after string, limit int) ([]takeover.Offer, string, error) {
+	return page(ctx, p, "offers", after, limit, uc.Files.Offers,
+		func(o takeover.Offer) (string, access.Owners) { return o.ID, offerOwners(o) })
 }
 
 // offerVisibility applies the rule, reading the offer's matches only when

@@ -20,7 +20,7 @@ type ReadSearches struct {
 // neither directly nor through a match with an offer they see directly.
 // The search's matches are read only when p does not see it directly.
 func (uc ReadSearches) Get(ctx context.Context, p auth.Principal, id string) (takeover.Search, error) {
-	s, err := searchByID(ctx, uc.Files, id)
+	s, err := byID(ctx, "search", id, uc.Files.Search)
 	if err != nil {
 		return takeover.Search{}, err
 	}
@@ -45,35 +45,7 @@ func (uc ReadSearches) Get(ctx context.Context, p auth.Principal, id string) (ta
 // the search id after and at most limit, with the id the next page starts
 // after (the last one read): ErrNoTakeoverRole for a reader who sees no
 // takeover file.
-func (uc ReadSearches) List(ctx context.Context, p auth.Principal, after string, limit int) (searches []takeover.Search, next string, err error) {
-	if !access.Consults(p) {
-		return nil, "", ErrNoTakeoverRole
-	}
-	ss, err := uc.Files.Searches(ctx, p.Chamber, after, limit)
-	if err != nil {
-		return nil, "", fmt.Errorf("list searches: %w", err)
-	}
-	searches, next = []takeover.Search{}, after
-	for _, s := range ss {
-		next = s.ID
-		if access.Direct(p, searchOwners(s)) {
-			searches = append(searches, s)
-		}
-	}
-	return searches, next, nil
-}
-
-// searchByID reads a search: ErrNotFound for an unknown id.
-func searchByID(ctx context.Context, files Files, id string) (takeover.Search, error) {
-	if !validID(id) {
-		return takeover.Search{}, ErrNotFound
-	}
-	s, found, err := files.Search(ctx, id)
-	switch {
-	case err != nil:
-		return takeover.Search{}, fmt.Errorf("read search %s: %w", id, err)
-	case !found:
-		return takeover.Search{}, ErrNotFound
-	}
-	return s, nil
+func (uc ReadSearches) List(ctx context.Context, p auth.Principal, after string, limit int) ([]takeover.Search, string, error) {
+	return page(ctx, p, "searches", after, limit, uc.Files.Searches,
+		func(s takeover.Search) (string, access.Owners) { return s.ID, searchOwners(s) })
 }
