@@ -40,15 +40,23 @@ func pageParams(r *http.Request) (after string, limit int, bad *httpserver.Probl
 	return after, limit, nil
 }
 
-// listOffers lists the offers the reader's chamber leads or shares.
-func (rt Routes) listOffers(w http.ResponseWriter, r *http.Request) {
-	p, ok := auth.PrincipalOf(w, r, rt.Log)
-	if !ok {
-		return
+// listStart takes the principal and the paging parameters of a list.
+func (rt Routes) listStart(w http.ResponseWriter, r *http.Request) (p auth.Principal, after string, limit int, ok bool) {
+	if p, ok = auth.PrincipalOf(w, r, rt.Log); !ok {
+		return p, "", 0, false
 	}
 	after, limit, bad := pageParams(r)
 	if bad != nil {
 		httpserver.WriteProblem(w, r, *bad)
+		return p, "", 0, false
+	}
+	return p, after, limit, true
+}
+
+// listOffers lists the offers the reader's chamber leads or shares.
+func (rt Routes) listOffers(w http.ResponseWriter, r *http.Request) {
+	p, after, limit, ok := rt.listStart(w, r)
+	if !ok {
 		return
 	}
 	os, next, err := rt.Offers.List(r.Context(), p, after, limit)
@@ -65,13 +73,8 @@ func (rt Routes) listOffers(w http.ResponseWriter, r *http.Request) {
 
 // listSearches lists the searches the reader's chamber leads or shares.
 func (rt Routes) listSearches(w http.ResponseWriter, r *http.Request) {
-	p, ok := auth.PrincipalOf(w, r, rt.Log)
+	p, after, limit, ok := rt.listStart(w, r)
 	if !ok {
-		return
-	}
-	after, limit, bad := pageParams(r)
-	if bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
 		return
 	}
 	ss, next, err := rt.Searches.List(r.Context(), p, after, limit)
