@@ -63,7 +63,10 @@ func setup(t *testing.T) *env {
 	e.intake = e.connect(t, "intake")
 	e.cs = e.connect(t, "creation-support")
 	for _, s := range []*service{e.intake, e.cs} {
-		id, _ := natsbus.IdentityOf(s.tel.Service)
+		id, err := natsbus.IdentityOf(s.tel.Service)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := s.bus.EnsureStream(e.ctx, id.Owns, 1); err != nil {
 			t.Fatal(err)
 		}
@@ -82,9 +85,9 @@ func (e *env) connect(t *testing.T, name string) *service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, ok := natsbus.IdentityOf(name)
-	if !ok {
-		t.Fatalf("no identity for %s", name)
+	id, err := natsbus.IdentityOf(name)
+	if err != nil {
+		t.Fatal(err)
 	}
 	bus, err := natsbus.Connect(e.ctx, e.ns.Config(name), id, tel)
 	if err != nil {

@@ -1,6 +1,9 @@
 package natsbus
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/ccicma/platform/pkg/events"
 )
 
@@ -60,12 +63,19 @@ func Platform() []Identity {
 	}
 }
 
-// IdentityOf returns the identity of a service by name.
-func IdentityOf(service string) (Identity, bool) {
+// ErrUnknownService is the error of IdentityOf for a name Platform does not
+// list.
+var ErrUnknownService = errors.New("unknown service")
+
+// IdentityOf returns the identity of a service by name; a name Platform
+// does not list is an error (ErrUnknownService) that names it, so that a
+// misspelt name stops a service at start instead of running it with no
+// rights.
+func IdentityOf(service string) (Identity, error) {
 	for _, id := range Platform() {
 		if id.Service == service {
-			return id, true
+			return id, nil
 		}
 	}
-	return Identity{}, false
+	return Identity{}, fmt.Errorf("nats identity of %q: %w", service, ErrUnknownService)
 }

@@ -3,18 +3,20 @@ package natsbus
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/ccicma/platform/pkg/events"
 )
 
 // Consumer pairs a durable consumer's spec with its handler: what a
-// service's event port hands to its runtime.
+// service's event port hands to its runtime (platform.Runtime.Handle).
+// Every event port declares its consumers with Routes.
 type Consumer struct {
 	Spec   ConsumerSpec
 	Handle Handler
 }
 
-// Route is the handler of one event type.
+// Route is a handler of one event type.
 type Route struct {
 	Name   events.Name
 	Handle Handler
@@ -34,22 +36,32 @@ func On[P events.Payload](fn func(context.Context, events.Event, P) error) Route
 }
 
 // Routes builds the consumer of spec's stream that receives exactly the
-// routes' event types (spec.Filters is set from them) and hands each event
-// to the route of its type. An event of another type can only come from a
+// routes' event types (spec.Filters is set from them, each type once) and
+// hands each event to the routes of its type. Several routes of one type
+// run in the order given, each only if the one before succeeded: the
+// first error decides the event's fate, and with a batch runner all of
+// them commit together. An event of another type can only come from a
 // filter changed under a running durable: it is dead-lettered, not
 // retried.
 func Routes(spec ConsumerSpec, routes ...Route) Consumer {
-	byType := make(map[string]Handler, len(routes))
+	byType := make(map[string][]Handler, len(routes))
 	spec.Filters = nil
 	for _, r := range routes {
-		spec.Filters = append(spec.Filters, r.Name.Filter())
-		byType[r.Name.Type()] = r.Handle
+		if f := r.Name.Filter(); !slices.Contains(spec.Filters, f) {
+			spec.Filters = append(spec.Filters, f)
+		}
+		byType[r.Name.Type()] = append(byType[r.Name.Type()], r.Handle)
 	}
 	return Consumer{Spec: spec, Handle: func(ctx context.Context, ev events.Event) error {
-		h, ok := byType[ev.Type]
+		hs, ok := byType[ev.Type]
 		if !ok {
 			return Permanent(fmt.Errorf("no route for event type %q", ev.Type))
 		}
-		return h(ctx, ev)
+		for _, h := range hs {
+			if err := h(ctx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
 	}}
 }

@@ -115,7 +115,10 @@ func openPool(t *testing.T, e *env) *pgxpool.Pool {
 
 func connect(t *testing.T, e *env) *natsbus.Bus {
 	t.Helper()
-	id, _ := natsbus.IdentityOf("intake")
+	id, err := natsbus.IdentityOf("intake")
+	if err != nil {
+		t.Fatal(err)
+	}
 	bus, err := natsbus.Connect(e.ctx, e.ns.Config("intake"), id, e.tel)
 	if err != nil {
 		t.Fatal(err)

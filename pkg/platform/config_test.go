@@ -11,8 +11,9 @@ type serviceConfig struct {
 	Departements []string `envconfig:"DEPARTEMENTS" default:"91"`
 }
 
-// TestLoadConfigKeys: each key is read as SERVICE_KEY first, then as the
-// bare KEY, including the database and NATS settings.
+// TestLoadConfigKeys: each key is read as SERVICE_KEY first (the prefix
+// derived from the service's name), then as the bare KEY, including the
+// database and NATS settings.
 func TestLoadConfigKeys(t *testing.T) {
 	t.Setenv("DATABASE_URL", "postgres://shared@db/ccicma")
 	t.Setenv("INTAKE_DATABASE_URL", "postgres://intake@db/ccicma")
@@ -20,7 +21,7 @@ func TestLoadConfigKeys(t *testing.T) {
 	t.Setenv("INTAKE_NATS_USER", "intake")
 	t.Setenv("HTTP_ADDR", ":9000")
 	t.Setenv("INTAKE_DEPARTEMENTS", "91,77")
-	c, err := platform.LoadConfig[serviceConfig]("INTAKE")
+	c, err := platform.LoadConfig[serviceConfig]("intake")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +42,18 @@ func TestLoadConfigKeys(t *testing.T) {
 	if c.DB.MaxConns != 8 || c.ShutdownTimeout.Seconds() != 15 {
 		t.Errorf("defaults not applied: max conns %d, shutdown %s", c.DB.MaxConns, c.ShutdownTimeout)
 	}
-	if _, err := platform.LoadConfig[serviceConfig]("CREATION_SUPPORT"); err != nil {
+	if _, err := platform.LoadConfig[serviceConfig]("creation-support"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestEnvPrefix: the prefix is the service's name in upper case, "_" for
+// "-".
+func TestEnvPrefix(t *testing.T) {
+	for name, want := range map[string]string{"intake": "INTAKE", "creation-support": "CREATION_SUPPORT",
+		"takeover-matching": "TAKEOVER_MATCHING", "difficulty-alert": "DIFFICULTY_ALERT", "advisor-desk": "ADVISOR_DESK"} {
+		if got := platform.EnvPrefix(name); got != want {
+			t.Errorf("EnvPrefix(%q) = %q, want %q", name, got, want)
+		}
 	}
 }

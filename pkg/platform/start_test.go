@@ -23,7 +23,10 @@ func TestStartFailureClosesAndReports(t *testing.T) {
 	ctx := testkit.Context(t)
 	cfg := platform.Config{DB: testkit.ServiceDatabase(t, testkit.Database(t), "creation_support")}
 	broken := pgdb.Migrations{Name: "broken", Dir: ".", FS: fstest.MapFS{"001_broken.sql": {Data: []byte("CREATE TABLE (;")}}}
-	id, _ := natsbus.IdentityOf("creation-support")
+	id, err := natsbus.IdentityOf("creation-support")
+	if err != nil {
+		t.Fatal(err)
+	}
 	rt, err := platform.Start(ctx, cfg, platform.Spec{Identity: id, Schema: "creation_support", Migrations: broken},
 		telemetry.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SpanProcessor: tracetest.NewSpanRecorder()})
 	if err == nil || !strings.Contains(err.Error(), "broken") {

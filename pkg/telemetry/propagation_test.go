@@ -42,8 +42,14 @@ func TestTracePropagatesThroughOutboxAndNATS(t *testing.T) {
 	}
 
 	ns := testkit.StartNATS(t)
-	intakeID, _ := natsbus.IdentityOf("intake")
-	csID, _ := natsbus.IdentityOf("creation-support")
+	intakeID, err := natsbus.IdentityOf("intake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	csID, err := natsbus.IdentityOf("creation-support")
+	if err != nil {
+		t.Fatal(err)
+	}
 	producer, err := natsbus.Connect(ctx, ns.Config("intake"), intakeID, intakeTel)
 	if err != nil {
 		t.Fatal(err)

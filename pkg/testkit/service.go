@@ -66,9 +66,9 @@ func Run(t testing.TB, ctx context.Context, run func(context.Context) error) {
 // would (intake's submissions, advisor-desk's directory).
 func (n *NATS) Bus(t testing.TB, service string) *natsbus.Bus {
 	t.Helper()
-	id, ok := natsbus.IdentityOf(service)
-	if !ok {
-		t.Fatalf("no platform service %q", service)
+	id, err := natsbus.IdentityOf(service)
+	if err != nil {
+		t.Fatal(err)
 	}
 	tel, err := telemetry.New(context.Background(), service, Quiet())
 	if err != nil {

@@ -1,6 +1,7 @@
 // Package projection keeps a service's copy of the advisor directory in
-// Postgres: the advisors table (Migrations), the upsert that keeps the
-// highest revision of each entry (Upsert, Apply), and the reads that
+// Postgres: the use case that applies advisor.directory.updated
+// (ProjectAdvisor), the advisors table (Migrations), the upsert that keeps
+// the highest revision of each entry (Upsert, Apply), and the reads that
 // assignment shares (Get, Loads, AddCases, and Counter for a batch of
 // assignments).
 //

@@ -30,6 +30,7 @@ func TestProjection(t *testing.T) {
 		{"UpsertKeepsTheHighestRevision", testRevisions},
 		{"UpsertKeepsTheLoad", testUpsertKeepsLoad},
 		{"ApplyOncePerEvent", testApplyOnce},
+		{"ProjectAdvisorUseCase", func(t *testing.T, ctx context.Context, pool *pgxpool.Pool) { testProjectAdvisor(ctx, t, pool) }},
 		{"LoadsOfAChamberAndDepartement", testLoads},
 		{"AddCases", testAddCases},
 		{"CounterInABatch", testCounterBatched},
@@ -163,6 +164,53 @@ func testApplyOnce(t *testing.T, ctx context.Context, pool *pgxpool.Pool) {
 	var claims int
 	if err := pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE consumer = 'test'`).Scan(&claims); err != nil || claims != 2 {
 		t.Fatalf("inbox claims %d, %v; want 2", claims, err)
+	}
+}
+
+// applier is a service's adapter as the use case sees it: the upsert with
+// the inbox claim of the trigger.
+type applier struct {
+	pool     *pgxpool.Pool
+	consumer string
+}
+
+func (s applier) UpsertAdvisor(ctx context.Context, trigger events.Event, a directory.Advisor) error {
+	return projection.Apply(ctx, s.pool, s.consumer, trigger, a)
+}
+
+// testProjectAdvisor: the use case stores the event's entry, copied from
+// the payload, once per event; a failure (here the request's context is
+// gone) names the advisor.
+func testProjectAdvisor(ctx context.Context, t *testing.T, pool *pgxpool.Pool) {
+	migrate(t, ctx, pool)
+	uc := projection.ProjectAdvisor{Advisors: applier{pool: pool, consumer: "test"}}
+	back := time.Date(2026, 12, 1, 10, 0, 0, 0, time.FixedZone("CET", 3600))
+	p := events.AdvisorUpdated{AdvisorID: "cma-91-001", Revision: 3, Chamber: "CMA", Departements: []string{"91"},
+		Specialities: []string{events.SpecialityCreation}, Roles: []string{"advisor"}, Capacity: 12, Active: true,
+		AbsentUntil: &back, UpdatedAt: t0}
+	ev, err := events.New("advisor-desk", p.AdvisorID, "91", p, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := uc.Handle(ctx, ev, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := get(t, ctx, pool, "cma-91-001")
+	if a.Revision != 3 || a.Chamber != "CMA" || a.Capacity != 12 || !slices.Equal(a.Roles, []string{"advisor"}) ||
+		a.AbsentUntil == nil || !a.AbsentUntil.Equal(back) {
+		t.Errorf("projected %+v, want the event's entry", a)
+	}
+	var claims int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE consumer = 'test'`).Scan(&claims); err != nil || claims != 1 {
+		t.Errorf("inbox claims %d, %v; want 1 for the event handled twice", claims, err)
+	}
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	p.Revision = 4
+	if err := uc.Handle(gone, ev, p); err == nil || !strings.Contains(err.Error(), "project advisor cma-91-001") {
+		t.Errorf("Handle with the database unreachable = %v, want an error naming the advisor", err)
 	}
 }
 

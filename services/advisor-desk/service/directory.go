@@ -16,7 +16,7 @@ import (
 func directoryRoutes(store *postgres.Store, places *refdata.Data, verifier *auth.Verifier, now app.Clock,
 	log *slog.Logger) *httpapi.DirectoryRoutes {
 	return &httpapi.DirectoryRoutes{
-		Store:   store,
+		Read:    app.ReadDirectory{Directory: store},
 		Put:     app.PutAdvisor{Directory: store, Places: places, Now: now},
 		Absence: app.SetAbsence{Directory: store, Now: now},
 		Import:  app.ImportDirectory{Directory: store, Places: places, Now: now},

@@ -67,7 +67,10 @@ func newInfra(t *testing.T) *infra {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _ := natsbus.IdentityOf("creation-support")
+	id, err := natsbus.IdentityOf("creation-support")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if in.cs, err = natsbus.Connect(ctx, in.ns.Config("creation-support"), id, tel); err != nil {
 		t.Fatal(err)
 	}

@@ -32,8 +32,9 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/seed"
 )
 
-// Name is the service's name: NATS user, durable consumer, event source.
-const Name = "advisor-desk"
+// Name is the service's name (app.Name, where it is written): NATS user,
+// durable consumer, event source, configuration prefix.
+const Name = app.Name
 
 // Schema is the service's Postgres schema.
 const Schema = "advisor_desk"
@@ -46,7 +47,7 @@ func LoadConfig() (Config, error) { return config.Load() }
 
 // DevIssuer is the issuer name of development tokens when AUTH_ISSUER is
 // not set.
-const DevIssuer = "advisor-desk-dev"
+const DevIssuer = Name + "-dev"
 
 // Service is a started advisor-desk.
 type Service struct {
@@ -66,7 +67,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	id, _ := natsbus.IdentityOf(Name)
+	id, err := natsbus.IdentityOf(Name)
+	if err != nil {
+		return nil, err
+	}
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
 		return nil, err
@@ -87,15 +91,14 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	batch := inbox.Batcher{Pool: rt.Pool}
-	for _, c := range consumers.WithReaction(consumers.Consumers(notify, batch, rt.Log), mr.reaction, batch) {
+	for _, c := range consumers.Consumers(notify, inbox.Batcher{Pool: rt.Pool}, rt.Log, mr.reaction) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	issuer, verifier, err := authentication(ctx, cfg, rt.Log)
 	if err != nil {
 		return nil, err
 	}
-	routes := httpapi.Routes{Store: store, Live: hub, Auth: verifier, Log: rt.Log, Poll: cfg.StreamPoll, Heartbeat: cfg.StreamHeartbeat}
+	routes := httpapi.Routes{Notifications: app.ReadNotifications{Directory: store, Notifications: store}, Live: hub, Auth: verifier, Log: rt.Log, Poll: cfg.StreamPoll, Heartbeat: cfg.StreamHeartbeat}
 	if issuer != nil {
 		routes.DevSignIn = app.DevSignIn{Directory: store, Issuer: issuer}
 		routes.JWKS = issuer.JWKSHandler()

@@ -70,7 +70,10 @@ func startDesk(t *testing.T, change ...func(*service.Config)) *desk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _ := natsbus.IdentityOf("creation-support")
+	id, err := natsbus.IdentityOf("creation-support")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cs, err := natsbus.Connect(ctx, ns.Config("creation-support"), id, tel)
 	if err != nil {
 		t.Fatal(err)

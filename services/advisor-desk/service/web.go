@@ -46,7 +46,7 @@ func webDesk(ctx context.Context, cfg Config, store *postgres.Store, issuer *aut
 		Verifier:  verifier,
 		Inbox:     app.ReadInbox{Inboxes: store},
 		MarkRead:  app.MarkRead{Inboxes: store, Now: now},
-		Directory: store,
+		Directory: app.ReadDirectory{Directory: store},
 		Cases:     caseFiles(cfg, rt, x.peers),
 		Places:    x.places,
 		Mail:      x.mail,

@@ -25,8 +25,9 @@ import (
 	"github.com/ccicma/platform/services/creation-support/migrations"
 )
 
-// Name is the service's name: NATS user, durable consumer, event source.
-const Name = "creation-support"
+// Name is the service's name (app.Name, where it is written): NATS user,
+// durable consumer, event source, configuration prefix.
+const Name = app.Name
 
 // Schema is the service's Postgres schema.
 const Schema = "creation_support"
@@ -51,7 +52,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
-	id, _ := natsbus.IdentityOf(Name)
+	id, err := natsbus.IdentityOf(Name)
+	if err != nil {
+		return nil, err
+	}
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{projection.Migrations()}}, topts)
 	if err != nil {
@@ -59,7 +63,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	now := func() time.Time { return time.Now().UTC() }
-	for _, c := range consumers.Consumers(app.OpenCase{Cases: store, Now: now}, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(app.OpenCase{Cases: store, Now: now}, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	erase := app.EraseComments{Comments: store, After: cfg.PersonalDataRetention, Now: now}
@@ -70,7 +74,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		}
 		return err
 	})
-	routes := httpapi.Routes{Cases: store, Log: rt.Log, Do: httpapi.UseCases{
+	routes := httpapi.Routes{Cases: app.ReadCases{Cases: store}, Log: rt.Log, Do: httpapi.UseCases{
 		Take:     app.TakeInCharge{Cases: store, Now: now},
 		Back:     app.HandBack{Cases: store, Now: now},
 		Reassign: app.Reassign{Cases: store, Now: now},

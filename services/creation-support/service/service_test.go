@@ -79,7 +79,10 @@ func connect(t *testing.T, nats *testkit.NATS, user string, owns events.Stream, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _ := natsbus.IdentityOf(user)
+	id, err := natsbus.IdentityOf(user)
+	if err != nil {
+		t.Fatal(err)
+	}
 	bus, err := natsbus.Connect(context.Background(), nats.Config(user), id, tel)
 	if err != nil {
 		t.Fatal(err)

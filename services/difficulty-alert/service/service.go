@@ -33,8 +33,9 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/migrations"
 )
 
-// Name is the service's name: NATS user, durable consumer, event source.
-const Name = "difficulty-alert"
+// Name is the service's name (app.Name, where it is written): NATS user,
+// durable consumer, event source, configuration prefix.
+const Name = app.Name
 
 // Schema is the service's Postgres schema.
 const Schema = "difficulty_alert"
@@ -60,7 +61,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
-	id, _ := natsbus.IdentityOf(Name)
+	id, err := natsbus.IdentityOf(Name)
+	if err != nil {
+		return nil, err
+	}
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{audit.Migrations(), projection.Migrations()}}, topts)
 	if err != nil {
@@ -70,7 +74,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	auditLog := postgres.NewAudit(rt.Pool)
 	now := func() time.Time { return time.Now().UTC() }
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
-	for _, c := range consumers.Consumers(open, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(open, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
 	routes := httpapi.Routes{

@@ -28,8 +28,9 @@ import (
 	"github.com/ccicma/platform/services/intake/migrations"
 )
 
-// Name is the service's name: NATS user, durable consumer, event source.
-const Name = "intake"
+// Name is the service's name (app.Name, where it is written): NATS user,
+// durable consumer, event source, configuration prefix.
+const Name = app.Name
 
 // Schema is the service's Postgres schema.
 const Schema = "intake"
@@ -52,7 +53,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("load reference data: %w", err)
 	}
-	rules, err := routing.LoadRules(cfg.RoutingRulesFile)
+	rules, err := cfg.RoutingRules()
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +67,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
-	id, _ := natsbus.IdentityOf(Name)
+	id, err := natsbus.IdentityOf(Name)
+	if err != nil {
+		return nil, err
+	}
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{audit.Migrations()}}, topts)
 	if err != nil {

@@ -55,7 +55,10 @@ func startWithDB(t *testing.T) (string, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _ := natsbus.IdentityOf("creation-support")
+	id, err := natsbus.IdentityOf("creation-support")
+	if err != nil {
+		t.Fatal(err)
+	}
 	bus, err := natsbus.Connect(ctx, nats.Config("creation-support"), id, tel)
 	if err != nil {
 		t.Fatal(err)

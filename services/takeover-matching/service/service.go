@@ -29,8 +29,9 @@ import (
 	"github.com/ccicma/platform/services/takeover-matching/migrations"
 )
 
-// Name is the service's name: NATS user, durable consumer, event source.
-const Name = "takeover-matching"
+// Name is the service's name (app.Name, where it is written): NATS user,
+// durable consumer, event source, configuration prefix.
+const Name = app.Name
 
 // Schema is the service's Postgres schema.
 const Schema = "takeover_matching"
@@ -63,7 +64,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
-	id, _ := natsbus.IdentityOf(Name)
+	id, err := natsbus.IdentityOf(Name)
+	if err != nil {
+		return nil, err
+	}
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{projection.Migrations()}}, topts)
 	if err != nil {
@@ -77,10 +81,11 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	offer := app.RegisterOffer{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
 	search := app.RegisterSearch{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
-	for _, c := range consumers.Consumers(offer, search, app.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
+	for _, c := range consumers.Consumers(offer, search, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
 		rt.Handle(c.Spec, c.Handle)
 	}
-	routes := httpapi.Routes{Store: store, Auth: verifier, Log: rt.Log}
+	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},
+		Matches: app.ReadMatches{Files: store}, Auth: verifier, Log: rt.Log}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

@@ -12,8 +12,12 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
 
-// Source is the CloudEvents source of the events this service emits.
-const Source = "advisor-desk"
+// Name is the service's name, written here only: every other spelling
+// derives from it (service.Name; the NATS user, durable consumers and
+// telemetry name through natsbus.IdentityOf; the CloudEvents source of the
+// events it emits; its inbox claims; the prefix of its configuration keys,
+// ADVISOR_DESK_).
+const Name = "advisor-desk"
 
 // Directory stores advisors. SaveAdvisor runs change inside one
 // transaction with the current entry (found=false for a new one) locked;
@@ -34,6 +38,20 @@ type Notifications interface {
 	// unit flushes, before it commits.
 	StoreAll(ctx context.Context, trigger events.Event, ds []notification.Draft, at time.Time,
 		notified func(advisorIDs []string)) error
+	// List returns an advisor's notifications with id > after, oldest first.
+	List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error)
+}
+
+// DirectoryReader reads the directory.
+type DirectoryReader interface {
+	// Advisors returns every entry.
+	Advisors(ctx context.Context) ([]directory.Advisor, error)
+	// Advisor returns an entry; found is false for an unknown id.
+	Advisor(ctx context.Context, id string) (a directory.Advisor, found bool, err error)
+}
+
+// NotificationLister reads an advisor's notifications.
+type NotificationLister interface {
 	// List returns an advisor's notifications with id > after, oldest first.
 	List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error)
 }

@@ -27,7 +27,7 @@ func revised(cur directory.Advisor, found bool, next directory.Advisor, now time
 	if !changed {
 		return cur, nil, false, nil
 	}
-	ev, err := events.New(Source, a.AdvisorID, a.HomeDepartement(), a.Changed(now), now)
+	ev, err := events.New(Name, a.AdvisorID, a.HomeDepartement(), a.Changed(now), now)
 	if err != nil {
 		return cur, nil, false, fmt.Errorf("advisor %s event: %w", a.AdvisorID, err)
 	}

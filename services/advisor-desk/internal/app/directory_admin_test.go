@@ -206,7 +206,7 @@ func TestConcurrentCreationLoses(t *testing.T) {
 			t.Fatalf("concurrent create: %v", err)
 		}
 		next, _ := directory.Revise(cur, found, a)
-		ev, err := events.New(app.Source, a.AdvisorID, "91", next.Changed(clock), clock)
+		ev, err := events.New(app.Name, a.AdvisorID, "91", next.Changed(clock), clock)
 		return next, []events.Event{ev}, true, err
 	})
 	if !errors.Is(err, directory.ErrStale) {

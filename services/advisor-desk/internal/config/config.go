@@ -6,6 +6,8 @@ import (
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 )
 
 // AuthConfig is the token settings (AUTH_*): an alias, so that Config can
@@ -35,4 +37,4 @@ type Config struct {
 }
 
 // Load reads the configuration.
-func Load() (Config, error) { return platform.LoadConfig[Config]("ADVISOR_DESK") }
+func Load() (Config, error) { return platform.LoadConfig[Config](app.Name) }

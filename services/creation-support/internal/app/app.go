@@ -13,8 +13,12 @@ import (
 	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
 )
 
-// Source is the CloudEvents source of the events this service emits.
-const Source = "creation-support"
+// Name is the service's name, written here only: every other spelling
+// derives from it (service.Name; the NATS user, durable consumers and
+// telemetry name through natsbus.IdentityOf; the CloudEvents source of the
+// events it emits; its inbox claims; the prefix of its configuration keys,
+// CREATION_SUPPORT_).
+const Name = "creation-support"
 
 // Cases stores creation cases. OpenCase runs decide inside one transaction
 // that also claims the triggering event (idempotency), reads the candidate
@@ -27,12 +31,6 @@ const Source = "creation-support"
 type Cases interface {
 	OpenCase(ctx context.Context, trigger events.Event, req creation.Request,
 		decide func(candidates []creation.AdvisorLoad) (creation.Case, []events.Event, error)) error
-}
-
-// Advisors stores the projection of the advisor directory.
-type Advisors interface {
-	// UpsertAdvisor keeps the entry with the highest revision.
-	UpsertAdvisor(ctx context.Context, trigger events.Event, a creation.Advisor) error
 }
 
 // Clock tells the time (tests control it).
@@ -59,7 +57,7 @@ type Directory interface {
 
 // emit wraps one payload about case c as an event.
 func emit(c *creation.Case, p events.Payload, at time.Time) ([]events.Event, error) {
-	ev, err := events.New(Source, c.ID, c.Departement, p, at)
+	ev, err := events.New(Name, c.ID, c.Departement, p, at)
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +66,8 @@ func emit(c *creation.Case, p events.Payload, at time.Time) ([]events.Event, err
 
 // CaseQuery selects the cases a list shows.
 type CaseQuery struct {
-	// Scope is what the reader may see (access.ScopeOf).
+	// Scope is what the reader may see (access.ScopeOf, which ReadCases
+	// applies).
 	Scope access.Scope
 	// Stage and AdvisorID filter when set.
 	Stage     creation.Stage

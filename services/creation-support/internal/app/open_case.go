@@ -37,7 +37,7 @@ func (uc OpenCase) Handle(ctx context.Context, ev events.Event, p events.Creatio
 			return creation.Case{}, nil, fmt.Errorf("case id: %w", err)
 		}
 		c, opened := creation.Open(req, id.String(), advisor, now)
-		out, err := events.New(Source, c.ID, c.Departement, opened, c.OpenedAt)
+		out, err := events.New(Name, c.ID, c.Departement, opened, c.OpenedAt)
 		if err != nil {
 			return creation.Case{}, nil, err
 		}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
+
+	"github.com/ccicma/platform/services/creation-support/internal/app"
 )
 
 // AuthConfig is the token settings (AUTH_*): an alias, so that Config can
@@ -30,4 +32,4 @@ type Config struct {
 }
 
 // Load reads the configuration.
-func Load() (Config, error) { return platform.LoadConfig[Config]("CREATION_SUPPORT") }
+func Load() (Config, error) { return platform.LoadConfig[Config](app.Name) }

@@ -1,8 +1,9 @@
 // Package app holds difficulty-alert's use cases, one per file: opening a
-// prevention case from a difficulty report, projecting the advisor
-// directory, reading cases (each read audited) and querying the audit log.
-// They speak the domain's language and reach storage through the small
-// interfaces declared here.
+// prevention case from a difficulty report, reading cases (each read
+// audited) and querying the audit log. They speak the domain's language and
+// reach storage through the small interfaces declared here. The advisor
+// directory is projected by the use case every assigning service shares
+// (projection.ProjectAdvisor).
 package app
 
 import (
@@ -17,8 +18,12 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 )
 
-// Source is the CloudEvents source of the events this service emits.
-const Source = "difficulty-alert"
+// Name is the service's name, written here only: every other spelling
+// derives from it (service.Name; the NATS user, durable consumers and
+// telemetry name through natsbus.IdentityOf; the CloudEvents source of the
+// events it emits; its inbox claims; the prefix of its configuration keys,
+// DIFFICULTY_ALERT_).
+const Name = "difficulty-alert"
 
 // ResourceCase names difficulty cases in the audit log.
 const ResourceCase = "difficulty_case"
@@ -47,12 +52,6 @@ var (
 type Cases interface {
 	OpenCase(ctx context.Context, trigger events.Event, r prevention.Report,
 		decide func(candidates []prevention.Candidate) (prevention.Case, []events.Event, error)) (applied bool, err error)
-}
-
-// Advisors stores the projection of the advisor directory.
-type Advisors interface {
-	// UpsertAdvisor keeps the entry with the highest revision.
-	UpsertAdvisor(ctx context.Context, trigger events.Event, a prevention.Advisor) error
 }
 
 // CaseReader reads cases for the API.

@@ -43,7 +43,7 @@ func (uc OpenCase) Handle(ctx context.Context, ev events.Event, p events.Difficu
 			return prevention.Case{}, nil, fmt.Errorf("case id: %w", err)
 		}
 		c, opened := prevention.Open(r, id.String(), prevention.Assign(r, candidates, now), now)
-		out, err := events.New(Source, c.ID, c.Departement, opened, c.OpenedAt)
+		out, err := events.New(Name, c.ID, c.Departement, opened, c.OpenedAt)
 		if err != nil {
 			return prevention.Case{}, nil, err
 		}

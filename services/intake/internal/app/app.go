@@ -15,8 +15,12 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
 
-// Source is the CloudEvents source of the events this service emits.
-const Source = "intake"
+// Name is the service's name, written here only: every other spelling
+// derives from it (service.Name; the NATS user, durable consumers and
+// telemetry name through natsbus.IdentityOf; the CloudEvents source of the
+// events it emits; its inbox claims; the prefix of its configuration keys,
+// INTAKE_).
+const Name = "intake"
 
 // ErrIdempotencyConflict means that an Idempotency-Key was reused with
 // another body.

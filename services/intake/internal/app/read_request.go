@@ -89,18 +89,3 @@ func (uc ReadRequest) Get(ctx context.Context, reader auth.Principal, requestID 
 	}
 	return v, nil
 }
-
-// ReadAuditLog lets a manager query the reads of their chamber's requests.
-type ReadAuditLog struct {
-	Log ReadLog
-}
-
-// Query returns the entries of the reader's chamber matching f, or
-// ErrForbidden.
-func (uc ReadAuditLog) Query(ctx context.Context, reader auth.Principal, f audit.Filter) ([]audit.Entry, error) {
-	if !access.ReadAuditLog(reader) {
-		return nil, ErrForbidden
-	}
-	f.Chamber, f.AllChambers = reader.Chamber, false
-	return uc.Log.Reads(ctx, f)
-}

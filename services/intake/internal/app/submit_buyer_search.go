@@ -33,7 +33,7 @@ func (uc SubmitBuyerSearch) Submit(ctx context.Context, in request.BuyerSearchIn
 		return Submitted{}, err
 	}
 	// A search without a home département travels under "_".
-	ev, err := events.New(Source, b.ID, b.Territory, b.Submitted(), b.SubmittedAt)
+	ev, err := events.New(Name, b.ID, b.Territory, b.Submitted(), b.SubmittedAt)
 	if err != nil {
 		return Submitted{}, err
 	}

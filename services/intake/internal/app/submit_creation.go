@@ -37,7 +37,7 @@ func (uc SubmitCreation) Submit(ctx context.Context, in request.CreationInput, i
 	if err != nil {
 		return Submitted{}, err
 	}
-	ev, err := events.New(Source, c.ID, c.Commune.Departement, c.Submitted(), c.SubmittedAt)
+	ev, err := events.New(Name, c.ID, c.Commune.Departement, c.Submitted(), c.SubmittedAt)
 	if err != nil {
 		return Submitted{}, err
 	}

@@ -34,7 +34,7 @@ func (uc SubmitDifficultyReport) Submit(ctx context.Context, in request.Difficul
 	if err != nil {
 		return Submitted{}, err
 	}
-	ev, err := events.New(Source, d.ID, d.Commune.Departement, d.Reported(), d.SubmittedAt)
+	ev, err := events.New(Name, d.ID, d.Commune.Departement, d.Reported(), d.SubmittedAt)
 	if err != nil {
 		return Submitted{}, err
 	}

@@ -31,7 +31,7 @@ func (uc SubmitTakeoverOffer) Submit(ctx context.Context, in request.TakeoverOff
 	if err != nil {
 		return Submitted{}, err
 	}
-	ev, err := events.New(Source, o.ID, o.Commune.Departement, o.Submitted(), o.SubmittedAt)
+	ev, err := events.New(Name, o.ID, o.Commune.Departement, o.Submitted(), o.SubmittedAt)
 	if err != nil {
 		return Submitted{}, err
 	}

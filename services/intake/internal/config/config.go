@@ -3,12 +3,15 @@ package config
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
 
+	"github.com/ccicma/platform/services/intake/internal/app"
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
+	"github.com/ccicma/platform/services/intake/internal/domain/routing"
 )
 
 // AuthConfig is the token settings (AUTH_*): an alias, so that Config can
@@ -33,7 +36,7 @@ type Config struct {
 	AnonymiseEvery time.Duration `envconfig:"ANONYMISE_EVERY" default:"1h"`
 	// RoutingRulesFile names a routing table (the JSON format of
 	// internal/domain/routing/rules.json) that replaces the embedded one;
-	// empty means the embedded table.
+	// empty means the embedded table (see RoutingRules).
 	RoutingRulesFile string `envconfig:"ROUTING_RULES_FILE"`
 	// DifficultyVigilanceThreshold is the lowest self-diagnosis score of a
 	// difficulty report that calls for vigilance.
@@ -49,14 +52,33 @@ func (c Config) DifficultyThresholds() request.Thresholds {
 	return request.Thresholds{Vigilance: c.DifficultyVigilanceThreshold, Alert: c.DifficultyAlertThreshold}
 }
 
+// RoutingRules returns the routing table: the file RoutingRulesFile names,
+// read here so that the routing domain only parses bytes, or the embedded
+// table when none is named. It is meant for startup: a bad file stops the
+// service with an error naming the file and the rule.
+func (c Config) RoutingRules() (*routing.Rules, error) {
+	if c.RoutingRulesFile == "" {
+		return routing.EmbeddedRules()
+	}
+	b, err := os.ReadFile(c.RoutingRulesFile)
+	if err != nil {
+		return nil, fmt.Errorf("routing rules: %w", err)
+	}
+	r, err := routing.ParseRules(b)
+	if err != nil {
+		return nil, fmt.Errorf("routing rules %s: %w", c.RoutingRulesFile, err)
+	}
+	return r, nil
+}
+
 // Load reads the configuration and checks it.
 func Load() (Config, error) {
-	c, err := platform.LoadConfig[Config]("INTAKE")
+	c, err := platform.LoadConfig[Config](app.Name)
 	if err != nil {
 		return c, err
 	}
 	if err := c.DifficultyThresholds().Validate(); err != nil {
-		return c, fmt.Errorf("read INTAKE configuration: DIFFICULTY_VIGILANCE_THRESHOLD, DIFFICULTY_ALERT_THRESHOLD: %w", err)
+		return c, fmt.Errorf("read %s configuration: DIFFICULTY_VIGILANCE_THRESHOLD, DIFFICULTY_ALERT_THRESHOLD: %w", platform.EnvPrefix(app.Name), err)
 	}
 	return c, nil
 }

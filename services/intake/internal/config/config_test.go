@@ -3,10 +3,15 @@ package config_test
 import (
 	"errors"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/ccicma/platform/pkg/refdata"
 
 	"github.com/ccicma/platform/services/intake/internal/config"
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
+	"github.com/ccicma/platform/services/intake/internal/domain/routing"
 )
 
 // Not parallel: t.Setenv.
@@ -39,5 +44,61 @@ func TestDifficultyThresholds(t *testing.T) {
 	t.Setenv("INTAKE_DIFFICULTY_VIGILANCE_THRESHOLD", "70")
 	if _, err := config.Load(); !errors.Is(err, request.ErrThresholds) {
 		t.Errorf("vigilance above alert: Load = %v, want ErrThresholds", err)
+	}
+}
+
+// TestRoutingRules: without ROUTING_RULES_FILE the embedded table; a file
+// named there replaces it, and its version shows in decisions; a missing
+// or bad file is an error naming the file and the rule.
+func TestRoutingRules(t *testing.T) {
+	t.Parallel()
+	embedded, err := routing.EmbeddedRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := (config.Config{}).RoutingRules(); err != nil || r != embedded {
+		t.Errorf("no file: %p, %v; want the embedded table %p", r, err, embedded)
+	}
+
+	dir := t.TempDir()
+	table := func(version string, rules ...string) []byte {
+		return []byte(`{"version": "` + version + `", "naf_version": "NAFRev2",
+  "out_of_territory_reason": "La commune ({departement}) est hors du territoire servi.",
+  "rules": [` + strings.Join(rules, ",\n") + `]}`)
+	}
+	small := `{"id": "small", "when": {"naf_artisanal": "always", "headcount_max": 10}, "then": {"lead": "CMA", "reason": "Artisanal ({naf})."}}`
+	rest := `{"id": "rest", "then": {"lead": "CCI", "reason": "Le reste ({naf})."}}`
+	path := filepath.Join(dir, "rules.json")
+	if err := os.WriteFile(path, table("override-7", small, rest), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rules, err := config.Config{RoutingRulesFile: path}.RoutingRules()
+	if err != nil {
+		t.Fatalf("RoutingRules(%s): %v", path, err)
+	}
+	ref, err := refdata.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	router := routing.Router{Ref: ref, Departements: []string{"91"}, Rules: rules}
+	if r := router.Route(routing.Input{NAFCode: "4322A", Headcount: 3, Departement: "91"}); r.RuleID != "small" ||
+		r.RulesVersion != "override-7" || r.Reason != "Artisanal (43.22A)." {
+		t.Errorf("with the file: %+v, want rule small of version override-7", r)
+	}
+	// 15 employees: the file has no droit de suite, its catch-all decides.
+	if r := router.Route(routing.Input{NAFCode: "4322A", Headcount: 15, AlreadyRegistered: true}); r.RuleID != "rest" {
+		t.Errorf("with the file, 15 employees: rule %q, want rest", r.RuleID)
+	}
+
+	if _, err := (config.Config{RoutingRulesFile: filepath.Join(dir, "missing.json")}).RoutingRules(); err == nil {
+		t.Error("a missing file was accepted")
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, table("t1", small), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (config.Config{RoutingRulesFile: bad}).RoutingRules(); err == nil || !strings.Contains(err.Error(), bad) ||
+		!strings.Contains(err.Error(), `"small"`) {
+		t.Errorf("bad file: %v, want an error naming the file and the rule", err)
 	}
 }

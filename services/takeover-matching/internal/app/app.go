@@ -5,15 +5,25 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
 
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
 
-// Source is the CloudEvents source of the events this service emits.
-const Source = "takeover-matching"
+// Name is the service's name, written here only: every other spelling
+// derives from it (service.Name; the NATS user, durable consumers and
+// telemetry name through natsbus.IdentityOf; the CloudEvents source of the
+// events it emits; its inbox claims; the prefix of its configuration keys,
+// TAKEOVER_MATCHING_).
+const Name = "takeover-matching"
 
 // OfferOutcome is what registering an offer decided: the offer, the
 // matches found and every event to emit.
@@ -44,14 +54,99 @@ type Registry interface {
 		decide func(candidates []takeover.AdvisorLoad, offers []takeover.Offer) (SearchOutcome, error)) (applied bool, err error)
 }
 
-// Advisors stores the projection of the advisor directory.
-type Advisors interface {
-	// UpsertAdvisor keeps the entry with the highest revision.
-	UpsertAdvisor(ctx context.Context, trigger events.Event, a takeover.Advisor) error
-}
-
 // Clock tells the time (tests control it).
 type Clock func() time.Time
 
 // NewID returns a fresh UUIDv7 (tests may fix it).
 type NewID func() (string, error)
+
+// Errors the ports map to answers.
+var (
+	// ErrNotFound: no such offer, search or match (404); an id that is
+	// not a UUID names none.
+	ErrNotFound = errors.New("not found")
+	// ErrForbidden: the file is not the reader's chamber's, is not shared
+	// with it and no match links it to it (403).
+	ErrForbidden = errors.New("access refused")
+	// ErrNoTakeoverRole: the reader holds no role that sees takeover
+	// files at all (403).
+	ErrNoTakeoverRole = errors.New("no role that sees takeover files")
+)
+
+// Files reads offers, searches and their matches for the advisors' API.
+type Files interface {
+	// Offer, Search and Match return one by id; found is false for an
+	// unknown one.
+	Offer(ctx context.Context, id string) (o takeover.Offer, found bool, err error)
+	Search(ctx context.Context, id string) (s takeover.Search, found bool, err error)
+	Match(ctx context.Context, id string) (m takeover.Match, found bool, err error)
+	// Offers and Searches return a page of those chamber leads or shares,
+	// by id after the id after.
+	Offers(ctx context.Context, chamber, after string, limit int) ([]takeover.Offer, error)
+	Searches(ctx context.Context, chamber, after string, limit int) ([]takeover.Search, error)
+	// MatchesOfOffer and MatchesOfSearch return the matches of one side.
+	MatchesOfOffer(ctx context.Context, offerID string) ([]takeover.Match, error)
+	MatchesOfSearch(ctx context.Context, searchID string) ([]takeover.Match, error)
+}
+
+// byID reads one offer, search or match (what) with get: ErrNotFound for
+// an unknown id, and for a string that is not a UUID, which can name
+// nothing and is not looked up.
+func byID[T any](ctx context.Context, what, id string, get func(context.Context, string) (T, bool, error)) (T, error) {
+	var zero T
+	if _, err := uuid.Parse(id); err != nil {
+		return zero, ErrNotFound
+	}
+	v, found, err := get(ctx, id)
+	switch {
+	case err != nil:
+		return zero, fmt.Errorf("read %s %s: %w", what, id, err)
+	case !found:
+		return zero, ErrNotFound
+	}
+	return v, nil
+}
+
+// page reads a page of the offers or searches (what) p's chamber leads or
+// shares with list, and keeps those p sees directly (the query already
+// filters: this is the rule, stated again); next is the id the next page
+// starts after, the last one read, kept or not. key gives a row's id and
+// owners. ErrNoTakeoverRole for a reader who sees no takeover file.
+func page[T any](ctx context.Context, p auth.Principal, what, after string, limit int,
+	list func(ctx context.Context, chamber, after string, limit int) ([]T, error),
+	key func(T) (string, access.Owners)) (rows []T, next string, err error) {
+	if !access.Consults(p) {
+		return nil, "", ErrNoTakeoverRole
+	}
+	read, err := list(ctx, p.Chamber, after, limit)
+	if err != nil {
+		return nil, "", fmt.Errorf("list %s: %w", what, err)
+	}
+	rows, next = []T{}, after
+	for _, r := range read {
+		id, owners := key(r)
+		next = id
+		if access.Direct(p, owners) {
+			rows = append(rows, r)
+		}
+	}
+	return rows, next, nil
+}
+
+// The owners the access rules look at, of each side and of a match's.
+
+func offerOwners(o takeover.Offer) access.Owners {
+	return access.Owners{Chamber: o.Chamber, SecondaryChamber: o.SecondaryChamber}
+}
+
+func searchOwners(s takeover.Search) access.Owners {
+	return access.Owners{Chamber: s.Chamber, SecondaryChamber: s.SecondaryChamber}
+}
+
+func matchOfferOwners(m takeover.Match) access.Owners {
+	return access.Owners{Chamber: m.OfferChamber, SecondaryChamber: m.OfferSecondaryChamber}
+}
+
+func matchSearchOwners(m takeover.Match) access.Owners {
+	return access.Owners{Chamber: m.SearchChamber, SecondaryChamber: m.SearchSecondaryChamber}
+}

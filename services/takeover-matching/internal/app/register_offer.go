@@ -41,7 +41,7 @@ func (uc RegisterOffer) Handle(ctx context.Context, ev events.Event, p events.Ta
 			return OfferOutcome{}, err
 		}
 		offer, registered := o.Register(id, advisor, now)
-		ev, err := events.New(Source, offer.ID, offer.Departement, registered, now)
+		ev, err := events.New(Name, offer.ID, offer.Departement, registered, now)
 		if err != nil {
 			return OfferOutcome{}, err
 		}
@@ -71,7 +71,7 @@ func proposeIfFit(matches *[]takeover.Match, evs *[]events.Event, o takeover.Off
 		return err
 	}
 	m, proposed := takeover.Propose(id, o, s, fit, now())
-	ev, err := events.New(Source, m.ID, o.Departement, proposed, m.ProposedAt)
+	ev, err := events.New(Name, m.ID, o.Departement, proposed, m.ProposedAt)
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func (uc RegisterSearch) Handle(ctx context.Context, ev events.Event, p events.T
 			return SearchOutcome{}, err
 		}
 		search, registered := s.Register(id, advisor, now)
-		ev, err := events.New(Source, search.ID, search.Territory(), registered, now)
+		ev, err := events.New(Name, search.ID, search.Territory(), registered, now)
 		if err != nil {
 			return SearchOutcome{}, err
 		}

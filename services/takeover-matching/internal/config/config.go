@@ -4,6 +4,8 @@ package config
 import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/app"
 )
 
 // AuthConfig is the token settings (AUTH_*): an alias, so that Config can
@@ -24,4 +26,4 @@ type Config struct {
 }
 
 // Load reads the configuration.
-func Load() (Config, error) { return platform.LoadConfig[Config]("TAKEOVER_MATCHING") }
+func Load() (Config, error) { return platform.LoadConfig[Config](app.Name) }

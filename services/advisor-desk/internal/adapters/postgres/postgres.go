@@ -15,12 +15,13 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/pgdb"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/directory"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
 
-// Consumer names this service in inbox rows.
-const Consumer = "advisor-desk"
+// Consumer names this service in inbox rows: its name (app.Name).
+const Consumer = app.Name
 
 // Waker is told after a commit that wrote outbox rows (the relay).
 type Waker interface{ Wake() }

@@ -11,13 +11,14 @@ import (
 
 	"github.com/ccicma/platform/pkg/pgdb"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/reminder"
 )
 
 // ReminderConsumer names the reminder reactions in inbox rows: they see
 // the same events as the notifications, and claim them apart.
-const ReminderConsumer = "advisor-desk/reminders"
+const ReminderConsumer = app.Name + "/reminders"
 
 // reminderSpace derives the source_event of a fired timer's notifications
 // from the timer's id, so a timer can never notify twice even if it were

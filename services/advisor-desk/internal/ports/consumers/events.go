@@ -1,6 +1,8 @@
 // Package consumers is advisor-desk's event port: every domain event it reads
-// goes to the notification use case, whose error decides ack, nak or
-// dead-letter in natsbus.
+// goes to the notification use case, and some also to reactions (the
+// reminder timers); their errors decide ack, nak or dead-letter in natsbus.
+// The consumers are declared as every service declares them, with
+// natsbus.Routes.
 package consumers
 
 import (
@@ -15,23 +17,19 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
 
-// Consumer pairs a consumer spec with its handler.
-type Consumer struct {
-	Spec   natsbus.ConsumerSpec
-	Handle natsbus.Handler
-}
-
-// Consumers lists advisor-desk's durable consumers: one per stream that
-// the notification table (notification.Table) reads, filtered on the event
-// types it lists, so that a new entry in the table is subscribed to without
-// a change here. batch commits the events a consumer has at hand together.
+// Consumers lists advisor-desk's durable consumers: one per stream that its
+// routes read. The notification table (notification.Table) gives a route
+// to notify for each event type it lists, so that a new entry in the table
+// is subscribed to without a change here; each reaction adds a route for
+// each of its types, run after the notification (see Reaction). batch
+// commits the events a consumer has at hand together.
 //
 // An event whose notification nobody in the directory can receive (a
 // chamber or cell with no active advisor covering the département) is
 // logged as an error and acknowledged: dead-lettering it would also undo
 // what the stream's other reactions do with it, such as the escalation
 // timer that brings the case to the managers.
-func Consumers(notify app.Notify, batch natsbus.BatchRunner, log *slog.Logger) []Consumer {
+func Consumers(notify app.Notify, batch natsbus.BatchRunner, log *slog.Logger, reactions ...Reaction) []natsbus.Consumer {
 	handle := func(ctx context.Context, ev events.Event) error {
 		err := notify.Handle(ctx, ev)
 		if errors.Is(err, notification.ErrNoRecipient) {
@@ -40,20 +38,36 @@ func Consumers(notify app.Notify, batch natsbus.BatchRunner, log *slog.Logger) [
 		}
 		return err
 	}
-	var out []Consumer
-	at := map[string]int{} // stream name -> index in out
+	var routes []natsbus.Route
 	for _, e := range notification.Table() {
-		stream, ok := events.StreamFor(e.Event.Producer)
-		if !ok { // a table entry for an unknown producer is a programming error the tests catch
+		routes = append(routes, natsbus.Route{Name: e.Event, Handle: handle})
+	}
+	for _, r := range reactions {
+		routes = append(routes, r.routes()...)
+	}
+	return byStream(routes, batch)
+}
+
+// byStream declares one consumer per stream the routes' event types come
+// from (the service has one durable per stream), in the order of each
+// stream's first route. A route of an unknown producer is a programming
+// error the tests catch: it is left out.
+func byStream(routes []natsbus.Route, batch natsbus.BatchRunner) []natsbus.Consumer {
+	var streams []events.Stream
+	of := map[string][]natsbus.Route{}
+	for _, r := range routes {
+		s, ok := events.StreamFor(r.Name.Producer)
+		if !ok {
 			continue
 		}
-		i, seen := at[stream.Name]
-		if !seen {
-			i = len(out)
-			at[stream.Name] = i
-			out = append(out, Consumer{Spec: natsbus.ConsumerSpec{Stream: stream, Batch: batch}, Handle: handle})
+		if _, seen := of[s.Name]; !seen {
+			streams = append(streams, s)
 		}
-		out[i].Spec.Filters = append(out[i].Spec.Filters, e.Event.Filter())
+		of[s.Name] = append(of[s.Name], r)
+	}
+	out := make([]natsbus.Consumer, len(streams))
+	for i, s := range streams {
+		out[i] = natsbus.Routes(natsbus.ConsumerSpec{Stream: s, Batch: batch}, of[s.Name]...)
 	}
 	return out
 }

@@ -40,7 +40,10 @@ func connect(t *testing.T, ctx context.Context, ns *testkit.NATS, service string
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, _ := natsbus.IdentityOf(service)
+	id, err := natsbus.IdentityOf(service)
+	if err != nil {
+		t.Fatal(err)
+	}
 	bus, err := natsbus.Connect(ctx, ns.Config(service), id, tel)
 	if err != nil {
 		t.Fatal(err)

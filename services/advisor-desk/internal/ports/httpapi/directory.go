@@ -41,10 +41,10 @@ const (
 	MaxImportBody = 2 << 20
 )
 
-// DirectoryStore reads the directory.
-type DirectoryStore interface {
-	Advisors(ctx context.Context) ([]directory.Advisor, error)
-	Advisor(ctx context.Context, id string) (directory.Advisor, bool, error)
+// DirectoryReader reads the directory (app.ReadDirectory).
+type DirectoryReader interface {
+	List(ctx context.Context) ([]directory.Advisor, error)
+	Get(ctx context.Context, id string) (directory.Advisor, error)
 }
 
 // AdvisorPutter creates or replaces an entry (app.PutAdvisor).
@@ -64,7 +64,7 @@ type DirectoryImporter interface {
 
 // DirectoryRoutes serves the directory admin API.
 type DirectoryRoutes struct {
-	Store   DirectoryStore
+	Read    DirectoryReader
 	Put     AdvisorPutter
 	Absence AbsenceSetter
 	Import  DirectoryImporter
@@ -84,7 +84,11 @@ func (d DirectoryRoutes) register(mux *http.ServeMux) {
 // admin guards a route: a token (401 without), and the admin role (403).
 func (d DirectoryRoutes) admin(next http.HandlerFunc) http.Handler {
 	return d.Auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p, _ := auth.FromContext(r.Context()); !access.ManageDirectory(p) {
+		p, ok := auth.PrincipalOf(w, r, d.Log)
+		if !ok {
+			return
+		}
+		if !access.ManageDirectory(p) {
 			auth.Forbid(w, r, "L'annuaire des conseillers est réservé à ses administrateurs.")
 			return
 		}
@@ -108,7 +112,7 @@ func view(a directory.Advisor) advisorView {
 func etag(a directory.Advisor) string { return `"` + strconv.FormatInt(a.Revision, 10) + `"` }
 
 func (d DirectoryRoutes) list(w http.ResponseWriter, r *http.Request) {
-	list, err := d.Store.Advisors(r.Context())
+	list, err := d.Read.List(r.Context())
 	if err != nil {
 		d.unavailable(w, r, "list advisors", err)
 		return
@@ -122,12 +126,12 @@ func (d DirectoryRoutes) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d DirectoryRoutes) get(w http.ResponseWriter, r *http.Request) {
-	a, found, err := d.Store.Advisor(r.Context(), r.PathValue("id"))
+	a, err := d.Read.Get(r.Context(), r.PathValue("id"))
 	switch {
+	case errors.Is(err, directory.ErrUnknown):
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Conseiller inconnu"})
 	case err != nil:
 		d.unavailable(w, r, "load advisor", err)
-	case !found:
-		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Conseiller inconnu"})
 	default:
 		d.writeAdvisor(w, http.StatusOK, a)
 	}
@@ -235,7 +239,11 @@ func (d DirectoryRoutes) clearAbsence(w http.ResponseWriter, r *http.Request) {
 
 // mayAbsent applies the self-service rule before anything is looked up.
 func (d DirectoryRoutes) mayAbsent(w http.ResponseWriter, r *http.Request) bool {
-	if p, _ := auth.FromContext(r.Context()); !access.SetAbsence(p, r.PathValue("id")) {
+	p, ok := auth.PrincipalOf(w, r, d.Log)
+	if !ok {
+		return false
+	}
+	if !access.SetAbsence(p, r.PathValue("id")) {
 		auth.Forbid(w, r, "Seuls le conseiller lui-même et les administrateurs déclarent ses absences.")
 		return false
 	}

@@ -76,9 +76,9 @@ func startAPI(t *testing.T) *api {
 	store := postgres.New(pool, nopWaker{})
 	now := func() time.Time { return clock }
 	log := slog.New(slog.DiscardHandler)
-	routes := httpapi.Routes{Store: store, Live: live.NewHub(), Auth: verifier, Log: log, Poll: time.Second, Heartbeat: time.Second,
+	routes := httpapi.Routes{Notifications: app.ReadNotifications{Directory: store, Notifications: store}, Live: live.NewHub(), Auth: verifier, Log: log, Poll: time.Second, Heartbeat: time.Second,
 		Directory: &httpapi.DirectoryRoutes{
-			Store:   store,
+			Read:    app.ReadDirectory{Directory: store},
 			Put:     app.PutAdvisor{Directory: store, Places: ref, Now: now},
 			Absence: app.SetAbsence{Directory: store, Now: now},
 			Import:  app.ImportDirectory{Directory: store, Places: ref, Now: now},

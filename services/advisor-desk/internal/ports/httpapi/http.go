@@ -17,15 +17,15 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/httpserver"
 
-	"github.com/ccicma/platform/services/advisor-desk/internal/domain/access"
+	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/directory"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
 
-// Store is what the routes read.
-type Store interface {
-	Advisor(ctx context.Context, id string) (directory.Advisor, bool, error)
-	List(ctx context.Context, advisorID string, after int64, limit int) ([]notification.Notification, error)
+// NotificationReader opens an advisor's notifications to a reader the
+// access rules allow (app.ReadNotifications).
+type NotificationReader interface {
+	Open(ctx context.Context, p auth.Principal, advisorID string) (app.NotificationPages, error)
 }
 
 // Subscriber opens a wake-up channel for an advisor's stream.
@@ -46,9 +46,9 @@ type SignIn interface {
 
 // Routes serves the advisor API.
 type Routes struct {
-	Store Store
-	Live  Subscriber
-	Auth  Authenticator
+	Notifications NotificationReader
+	Live          Subscriber
+	Auth          Authenticator
 	// DevSignIn serves POST /api/v1/dev/tokens and JWKS serves
 	// GET /.well-known/jwks.json; both nil outside development.
 	DevSignIn SignIn
@@ -97,41 +97,32 @@ func (rt Routes) Handler() http.Handler {
 	return mux
 }
 
-// owner applies the access rules to the advisor of the path: it answers
-// 403 when the principal may not read their notifications, 404 when the
+// owner opens the notifications of the advisor of the path to the
+// principal: it answers 403 when the access rules refuse, 404 when the
 // advisor is unknown (told only to those who could read them), and
-// returns the advisor id otherwise.
-func (rt Routes) owner(w http.ResponseWriter, r *http.Request) (string, auth.Principal, bool) {
-	id := r.PathValue("id")
-	p, ok := auth.FromContext(r.Context())
-	if !ok { // every route here is guarded: this is a wiring bug
-		rt.Log.ErrorContext(r.Context(), "unguarded route", "route", r.Pattern)
-		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusInternalServerError, Title: "Erreur interne"})
-		return "", p, false
+// returns the pages otherwise.
+func (rt Routes) owner(w http.ResponseWriter, r *http.Request) (app.NotificationPages, auth.Principal, bool) {
+	p, ok := auth.PrincipalOf(w, r, rt.Log)
+	if !ok {
+		return app.NotificationPages{}, p, false
 	}
-	var owner *directory.Advisor
-	if p.Subject == id || access.NeedsOwner(p, id) {
-		a, found, err := rt.Store.Advisor(r.Context(), id)
-		if err != nil {
-			rt.Log.ErrorContext(r.Context(), "load advisor", "err", err)
-			httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
-			return "", p, false
-		}
-		if !found {
-			httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Conseiller inconnu"})
-			return "", p, false
-		}
-		owner = &a
-	}
-	if !access.ReadNotifications(p, id, owner) {
+	pages, err := rt.Notifications.Open(r.Context(), p, r.PathValue("id"))
+	switch {
+	case err == nil:
+		return pages, p, true
+	case errors.Is(err, app.ErrForbidden):
 		auth.Forbid(w, r, "Vous ne pouvez lire que vos propres notifications ; un responsable, aussi celles des conseillers de sa chambre.")
-		return "", p, false
+	case errors.Is(err, directory.ErrUnknown):
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Conseiller inconnu"})
+	default:
+		rt.Log.ErrorContext(r.Context(), "load advisor", "err", err)
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
 	}
-	return id, p, true
+	return app.NotificationPages{}, p, false
 }
 
 func (rt Routes) list(w http.ResponseWriter, r *http.Request) {
-	id, _, ok := rt.owner(w, r)
+	pages, _, ok := rt.owner(w, r)
 	if !ok {
 		return
 	}
@@ -140,7 +131,7 @@ func (rt Routes) list(w http.ResponseWriter, r *http.Request) {
 		httpserver.WriteProblem(w, r, *bad)
 		return
 	}
-	ns, err := rt.Store.List(r.Context(), id, after, limit)
+	ns, err := pages.After(r.Context(), after, limit)
 	if err != nil {
 		rt.Log.ErrorContext(r.Context(), "list notifications", "err", err)
 		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
@@ -185,7 +176,7 @@ func pageParams(r *http.Request) (after int64, limit int, bad *httpserver.Proble
 // stream ends when the token expires: the page then reconnects with a
 // fresh one.
 func (rt Routes) stream(w http.ResponseWriter, r *http.Request) {
-	id, p, ok := rt.owner(w, r)
+	pages, p, ok := rt.owner(w, r)
 	if !ok {
 		return
 	}
@@ -201,7 +192,7 @@ func (rt Routes) stream(w http.ResponseWriter, r *http.Request) {
 	}
 	expired := time.NewTimer(time.Until(p.ExpiresAt))
 	defer expired.Stop()
-	wake, release := rt.Live.Subscribe(id)
+	wake, release := rt.Live.Subscribe(pages.AdvisorID())
 	defer release()
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -218,7 +209,7 @@ func (rt Routes) stream(w http.ResponseWriter, r *http.Request) {
 	defer beat.Stop()
 	for {
 		var err error
-		if after, err = rt.send(r.Context(), w, id, after); err != nil {
+		if after, err = rt.send(r.Context(), w, pages, after); err != nil {
 			return
 		}
 		if err := rc.Flush(); err != nil {
@@ -241,9 +232,9 @@ func (rt Routes) stream(w http.ResponseWriter, r *http.Request) {
 
 // send writes every notification after the given id and returns the last
 // id written.
-func (rt Routes) send(ctx context.Context, w http.ResponseWriter, advisorID string, after int64) (int64, error) {
+func (rt Routes) send(ctx context.Context, w http.ResponseWriter, pages app.NotificationPages, after int64) (int64, error) {
 	for {
-		ns, err := rt.Store.List(ctx, advisorID, after, maxLimit)
+		ns, err := pages.After(ctx, after, maxLimit)
 		if err != nil {
 			if ctx.Err() == nil {
 				rt.Log.WarnContext(ctx, "stream notifications", "err", err)

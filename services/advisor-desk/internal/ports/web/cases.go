@@ -164,7 +164,7 @@ func (s *site) advisorName(ctx context.Context, id string) string {
 	if id == "" {
 		return ""
 	}
-	if a, found, err := s.Directory.Advisor(ctx, id); err == nil && found {
+	if a, err := s.Directory.Get(ctx, id); err == nil {
 		return a.FullName + " (" + id + ")"
 	}
 	return id

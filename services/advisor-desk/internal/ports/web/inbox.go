@@ -92,7 +92,7 @@ func (s *site) inbox(w http.ResponseWriter, r *http.Request) {
 	page := inboxPage{Name: p.Subject, Chamber: p.Chamber, Unread: in.Unread, LastID: in.LastID, UnreadOnly: f.UnreadOnly,
 		Domain: f.Domain, Domains: notification.Domains(), Token: token, Return: returnURL(f),
 		Stream: "/api/v1/advisors/" + url.PathEscape(p.Subject) + "/notifications/stream"}
-	if a, found, err := s.Directory.Advisor(r.Context(), p.Subject); err == nil && found {
+	if a, err := s.Directory.Get(r.Context(), p.Subject); err == nil {
 		page.Name = a.FullName
 	}
 	if s.Mail != nil {

@@ -46,9 +46,10 @@ type Marker interface {
 	Mark(ctx context.Context, advisorID string, ids []int64) (unread int, err error)
 }
 
-// Directory reads an advisor's entry, for their name on the pages.
+// Directory reads an advisor's entry, for their name on the pages
+// (app.ReadDirectory).
 type Directory interface {
-	Advisor(ctx context.Context, id string) (directory.Advisor, bool, error)
+	Get(ctx context.Context, id string) (directory.Advisor, error)
 }
 
 // Routes serves the web desk.

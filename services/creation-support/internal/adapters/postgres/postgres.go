@@ -14,11 +14,12 @@ import (
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 
+	"github.com/ccicma/platform/services/creation-support/internal/app"
 	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
 )
 
-// Consumer names this service in inbox rows.
-const Consumer = "creation-support"
+// Consumer names this service in inbox rows: its name (app.Name).
+const Consumer = app.Name
 
 // Waker is told after a commit that wrote outbox rows (the relay).
 type Waker interface{ Wake() }
@@ -60,7 +61,8 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]cre
 	return out, nil
 }
 
-// UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
+// UpsertAdvisor implements projection.Advisors: a stale revision changes
+// nothing.
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a creation.Advisor) error {
 	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
 }

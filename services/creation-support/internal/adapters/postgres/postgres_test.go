@@ -225,7 +225,7 @@ func TestRefusedChangeWritesNothing(t *testing.T) {
 			return nil, err
 		}
 		handedTo = c.AdvisorID
-		ev, err := events.New(app.Source, c.ID, c.Departement, moved, f.now)
+		ev, err := events.New(app.Name, c.ID, c.Departement, moved, f.now)
 		ev.ID = openingID
 		return []events.Event{ev}, err
 	})

@@ -22,6 +22,8 @@ var (
 	ErrNotVisible  = fmt.Errorf("%w: case not visible to this advisor", ErrForbidden)
 	ErrNotAssignee = fmt.Errorf("%w: only the assigned advisor may do this", ErrForbidden)
 	ErrNotManager  = fmt.Errorf("%w: only a manager of the case's chamber may do this", ErrForbidden)
+	// ErrNoScope: the principal sees no creation case at all (ScopeOf).
+	ErrNoScope = fmt.Errorf("%w: neither advisor nor manager", ErrForbidden)
 )
 
 // Scope is what a principal may list: the cases led by Lead, those shared

@@ -14,6 +14,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,6 +32,12 @@ import (
 	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
 )
 
+// CaseReader reads cases under the access rules (app.ReadCases).
+type CaseReader interface {
+	Get(ctx context.Context, p auth.Principal, caseID string) (creation.Case, error)
+	List(ctx context.Context, p auth.Principal, q app.CaseQuery) ([]creation.Case, error)
+}
+
 // UseCases are the actions the routes run.
 type UseCases struct {
 	Take     app.TakeInCharge
@@ -40,7 +47,7 @@ type UseCases struct {
 
 // Routes serves the advisors' API.
 type Routes struct {
-	Cases app.CaseReader
+	Cases CaseReader
 	Do    UseCases
 	// Auth authenticates every route (auth.NewGuard).
 	Auth auth.Guard
@@ -72,33 +79,22 @@ func (rt Routes) Handler() http.Handler {
 type principalHandler func(w http.ResponseWriter, r *http.Request, p auth.Principal)
 
 func (rt Routes) guard(h principalHandler) http.Handler {
-	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p, ok := auth.FromContext(r.Context())
-		if !ok { // every route is guarded: this is a wiring bug
-			rt.Log.ErrorContext(r.Context(), "unguarded route", "route", r.Pattern)
-			httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusInternalServerError, Title: "Erreur interne"})
-			return
+	return rt.Auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := auth.PrincipalOf(w, r, rt.Log); ok {
+			h(w, r, p)
 		}
-		h(w, r, p)
-	})
-	return rt.Auth.Require(inner)
+	}))
 }
 
 func (rt Routes) list(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	scope, ok := access.ScopeOf(p)
-	if !ok {
-		auth.Forbid(w, r, "Seuls les conseillers et les responsables consultent les dossiers de création.")
-		return
-	}
 	q, bad := listQuery(r)
 	if bad != nil {
 		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusBadRequest, Title: "Paramètres invalides", Errors: bad})
 		return
 	}
-	q.Scope = scope
-	cs, err := rt.Cases.ListCases(r.Context(), q)
+	cs, err := rt.Cases.List(r.Context(), p, q)
 	if err != nil {
-		rt.unavailable(w, r, "list cases", err)
+		rt.fail(w, r, "list cases", err)
 		return
 	}
 	page := listPage{Cases: make([]caseView, len(cs))}
@@ -156,17 +152,8 @@ func listQuery(r *http.Request) (app.CaseQuery, []httpserver.FieldError) {
 }
 
 func (rt Routes) get(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	c, found, err := rt.Cases.Case(r.Context(), r.PathValue("id"))
-	switch {
-	case err != nil:
-		rt.unavailable(w, r, "get case", err)
-	case !found:
-		notFound(w, r)
-	case access.See(p, c) != nil:
-		auth.Forbid(w, r, "Ce dossier ne relève pas de votre chambre.")
-	default:
-		httpserver.WriteJSON(w, http.StatusOK, viewOf(c, true))
-	}
+	c, err := rt.Cases.Get(r.Context(), p, r.PathValue("id"))
+	rt.answer(w, r, "get case", c, err)
 }
 
 func (rt Routes) takeInCharge(w http.ResponseWriter, r *http.Request, p auth.Principal) {
@@ -174,7 +161,7 @@ func (rt Routes) takeInCharge(w http.ResponseWriter, r *http.Request, p auth.Pri
 		return
 	}
 	c, err := rt.Do.Take.Do(r.Context(), p, r.PathValue("id"))
-	rt.answer(w, r, c, err)
+	rt.answer(w, r, "take case in charge", c, err)
 }
 
 // handBackRequest is the body of a hand-back.
@@ -191,7 +178,7 @@ func (rt Routes) handBack(w http.ResponseWriter, r *http.Request, p auth.Princip
 		return
 	}
 	c, err := rt.Do.Back.Do(r.Context(), p, r.PathValue("id"), app.HandBackInput{Reason: req.Reason, Comment: req.Comment, ToChamber: req.ToChamber})
-	rt.answer(w, r, c, err)
+	rt.answer(w, r, "hand case back", c, err)
 }
 
 func (rt Routes) reassign(w http.ResponseWriter, r *http.Request, p auth.Principal) {
@@ -211,7 +198,7 @@ func (rt Routes) reassign(w http.ResponseWriter, r *http.Request, p auth.Princip
 		return
 	}
 	c, err := rt.Do.Reassign.Do(r.Context(), p, r.PathValue("id"), req.AdvisorID)
-	rt.answer(w, r, c, err)
+	rt.answer(w, r, "reassign case", c, err)
 }
 
 // emptyBody refuses a body on an action that takes none (strict input).
@@ -227,13 +214,20 @@ func emptyBody(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// answer maps an action's outcome to the response: the errors are mapped
+// answer writes the case a use case returned, or its error.
+func (rt Routes) answer(w http.ResponseWriter, r *http.Request, what string, c creation.Case, err error) {
+	if err != nil {
+		rt.fail(w, r, what, err)
+		return
+	}
+	httpserver.WriteJSON(w, http.StatusOK, viewOf(c, true))
+}
+
+// fail maps a use case's error to the response: the errors are mapped
 // here, and only here.
-func (rt Routes) answer(w http.ResponseWriter, r *http.Request, c creation.Case, err error) {
+func (rt Routes) fail(w http.ResponseWriter, r *http.Request, what string, err error) {
 	var in *creation.InvalidInput
 	switch {
-	case err == nil:
-		httpserver.WriteJSON(w, http.StatusOK, viewOf(c, true))
 	case errors.As(err, &in):
 		bad := make([]httpserver.FieldError, len(in.Fields))
 		for i, f := range in.Fields {
@@ -242,6 +236,8 @@ func (rt Routes) answer(w http.ResponseWriter, r *http.Request, c creation.Case,
 		invalid(w, r, bad)
 	case errors.Is(err, creation.ErrCaseNotFound):
 		notFound(w, r)
+	case errors.Is(err, access.ErrNoScope):
+		auth.Forbid(w, r, "Seuls les conseillers et les responsables consultent les dossiers de création.")
 	case errors.Is(err, access.ErrNotVisible):
 		auth.Forbid(w, r, "Ce dossier ne relève pas de votre chambre.")
 	case errors.Is(err, access.ErrNotAssignee):
@@ -255,13 +251,9 @@ func (rt Routes) answer(w http.ResponseWriter, r *http.Request, c creation.Case,
 	case errors.Is(err, creation.ErrNotReassigned):
 		conflict(w, r, "Le dossier est déjà attribué à ce conseiller.")
 	default:
-		rt.unavailable(w, r, "case action", err)
+		rt.Log.ErrorContext(r.Context(), what, "err", err)
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
 	}
-}
-
-func (rt Routes) unavailable(w http.ResponseWriter, r *http.Request, what string, err error) {
-	rt.Log.ErrorContext(r.Context(), what, "err", err)
-	httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {

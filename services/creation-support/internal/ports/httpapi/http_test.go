@@ -77,7 +77,7 @@ func newAPI(t *testing.T) *api {
 	}
 	a := &api{t: t, ctx: ctx, pool: pool, store: postgres.New(pool, noWake{}), issuer: iss, key: key, now: time.Now().UTC()}
 	clock := func() time.Time { return a.now }
-	routes := httpapi.Routes{Cases: a.store, Auth: verifier, Log: slog.New(slog.DiscardHandler), Do: httpapi.UseCases{
+	routes := httpapi.Routes{Cases: app.ReadCases{Cases: a.store}, Auth: verifier, Log: slog.New(slog.DiscardHandler), Do: httpapi.UseCases{
 		Take:     app.TakeInCharge{Cases: a.store, Now: clock},
 		Back:     app.HandBack{Cases: a.store, Now: clock},
 		Reassign: app.Reassign{Cases: a.store, Now: clock},
@@ -101,7 +101,7 @@ func (a *api) advisor(id, chamber string, absentFor time.Duration) {
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	if err := (app.ProjectAdvisor{Advisors: a.store}).Handle(a.ctx, ev, p); err != nil {
+	if err := (projection.ProjectAdvisor{Advisors: a.store}).Handle(a.ctx, ev, p); err != nil {
 		a.t.Fatal(err)
 	}
 }

@@ -17,11 +17,12 @@ import (
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
 
+	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 )
 
-// Consumer names this service in inbox rows.
-const Consumer = "difficulty-alert"
+// Consumer names this service in inbox rows: its name (app.Name).
+const Consumer = app.Name
 
 // Waker is told after a commit that wrote outbox rows (the relay).
 type Waker interface{ Wake() }
@@ -92,7 +93,8 @@ func insertCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (opened bool,
 	return tag.RowsAffected() == 1, nil
 }
 
-// UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
+// UpsertAdvisor implements projection.Advisors: a stale revision changes
+// nothing.
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a prevention.Advisor) error {
 	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
 }

@@ -57,7 +57,7 @@ type fixture struct {
 	store *postgres.Store
 	wakes *wakeCounter
 	open  app.OpenCase
-	proj  app.ProjectAdvisor
+	proj  projection.ProjectAdvisor
 	now   time.Time
 }
 
@@ -72,7 +72,7 @@ func setup(t *testing.T, db *testkit.Schemas) *fixture {
 	f := &fixture{ctx: ctx, pool: pool, wakes: &wakeCounter{}, now: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
 	f.store = postgres.New(pool, f.wakes)
 	f.open = app.OpenCase{Cases: f.store, Now: func() time.Time { return f.now }}
-	f.proj = app.ProjectAdvisor{Advisors: f.store}
+	f.proj = projection.ProjectAdvisor{Advisors: f.store}
 	return f
 }
 

@@ -5,6 +5,7 @@
 package consumers
 
 import (
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
 
@@ -13,7 +14,7 @@ import (
 
 // Consumers lists the durable consumers and their handlers; batch commits
 // the events a consumer has at hand together.
-func Consumers(open app.OpenCase, project app.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
+func Consumers(open app.OpenCase, project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
 	return []natsbus.Consumer{
 		// One worker: openings count cases in the same few advisor rows,
 		// which concurrent batches would lock in turn. The store writes

@@ -68,17 +68,6 @@ func (rt Routes) Handler() http.Handler {
 	return mux
 }
 
-// principal returns the caller; every route is guarded, so its absence is
-// a wiring bug.
-func (rt Routes) principal(w http.ResponseWriter, r *http.Request) (auth.Principal, bool) {
-	p, ok := auth.FromContext(r.Context())
-	if !ok {
-		rt.Log.ErrorContext(r.Context(), "unguarded route", "route", r.Pattern)
-		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusInternalServerError, Title: "Erreur interne"})
-	}
-	return p, ok
-}
-
 const forbiddenAudit = "Le journal des consultations n'est ouvert qu'aux responsables, pour leur chambre."
 
 const forbiddenCase = "Ce dossier n'existe pas ou vous n'y avez pas accès : un dossier de difficulté n'est lu que par " +
@@ -103,7 +92,7 @@ func (rt Routes) fail(w http.ResponseWriter, r *http.Request, p auth.Principal, 
 }
 
 func (rt Routes) get(w http.ResponseWriter, r *http.Request) {
-	p, ok := rt.principal(w, r)
+	p, ok := auth.PrincipalOf(w, r, rt.Log)
 	if !ok {
 		return
 	}
@@ -122,7 +111,7 @@ func (rt Routes) get(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rt Routes) list(w http.ResponseWriter, r *http.Request) {
-	p, ok := rt.principal(w, r)
+	p, ok := auth.PrincipalOf(w, r, rt.Log)
 	if !ok {
 		return
 	}
@@ -156,7 +145,7 @@ func (rt Routes) list(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rt Routes) auditLog(w http.ResponseWriter, r *http.Request) {
-	p, ok := rt.principal(w, r)
+	p, ok := auth.PrincipalOf(w, r, rt.Log)
 	if !ok {
 		return
 	}

@@ -106,7 +106,7 @@ func (nopWaker) Wake() {}
 // cma-91-010 and cci-91-002, C to cci-91-002.
 func (a *api) seed(t *testing.T, ctx context.Context, pool *pgxpool.Pool, store *postgres.Store, clock app.Clock) {
 	t.Helper()
-	project := app.ProjectAdvisor{Advisors: store}
+	project := projection.ProjectAdvisor{Advisors: store}
 	for _, p := range []events.AdvisorUpdated{
 		{AdvisorID: "cma-91-002", Chamber: "CMA", Roles: []string{"advisor", "prevention_cell"}},
 		{AdvisorID: "cma-91-010", Chamber: "CMA", Roles: []string{"advisor"}, Specialities: []string{"difficulty"}},

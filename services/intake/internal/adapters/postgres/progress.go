@@ -9,11 +9,12 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/pgdb"
 
+	"github.com/ccicma/platform/services/intake/internal/app"
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
 
-// Consumer names intake in inbox rows.
-const Consumer = "intake"
+// Consumer names this service in inbox rows: its name (app.Name).
+const Consumer = app.Name
 
 // Advance implements app.Progress. The progress_at guard makes a step
 // older than the last one applied a no-op, so events of one request that

@@ -5,9 +5,9 @@
 // and says why in French. The decision carries the commune's EPCI.
 //
 // The rules are data, not code: a versioned table (rules.json, embedded,
-// replaceable by a file through LoadRules) of ordered rules, the first that
-// matches deciding. Apart from LoadRules reading that file at startup, the
-// package does no I/O.
+// replaceable by another table the configuration reads at startup and
+// ParseRules checks) of ordered rules, the first that matches deciding.
+// The package does no I/O.
 package routing
 
 import (

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -17,8 +16,9 @@ import (
 	"github.com/ccicma/platform/pkg/refdata"
 )
 
-// embeddedTable is the routing table the service ships with; a file given
-// to LoadRules replaces it.
+// embeddedTable is the routing table the service ships with; a table the
+// configuration names (ROUTING_RULES_FILE, parsed by ParseRules) replaces
+// it.
 //
 //go:embed rules.json
 var embeddedTable []byte
@@ -155,25 +155,6 @@ func (r *Rules) MarshalJSON() ([]byte, error) { return json.Marshal(r.table) }
 // EmbeddedRules returns the table compiled into the service.
 func EmbeddedRules() (*Rules, error) { return embedded() }
 
-// LoadRules reads the table from the file named by override (the config key
-// ROUTING_RULES_FILE), or returns the embedded one when override is empty.
-// It is meant for startup: a bad file stops the service with an error
-// naming the file and the rule.
-func LoadRules(override string) (*Rules, error) {
-	if override == "" {
-		return EmbeddedRules()
-	}
-	b, err := os.ReadFile(override) //nolint:gosec // G304: the file is named by the operator's configuration (ROUTING_RULES_FILE)
-	if err != nil {
-		return nil, fmt.Errorf("routing rules: %w", err)
-	}
-	r, err := ParseRules(b)
-	if err != nil {
-		return nil, fmt.Errorf("routing rules %s: %w", override, err)
-	}
-	return r, nil
-}
-
 // ParseRules decodes and validates a table strictly: unknown or repeated
 // keys, unknown chambers or placeholders, duplicate ids, contradictory
 // conditions and a missing final catch-all are errors that name the rule.
@@ -285,7 +266,7 @@ func checkKeys(data []byte) error {
 		switch {
 		case errors.As(err, &syntax):
 			return fmt.Errorf("byte %d: %w", syntax.Offset, err)
-		case errors.Is(err, io.EOF):
+		case err == io.EOF:
 			return errors.New("empty document")
 		}
 		return nameRuleIn(data, err)

@@ -2,8 +2,6 @@ package routing_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -116,8 +114,7 @@ func TestParseRulesRejects(t *testing.T) {
 	}
 }
 
-// TestEmbeddedRules: the shipped table is valid, versioned, round-trips and
-// is what LoadRules returns without a file.
+// TestEmbeddedRules: the shipped table is valid, versioned and round-trips.
 func TestEmbeddedRules(t *testing.T) {
 	t.Parallel()
 	r, err := routing.EmbeddedRules()
@@ -126,10 +123,6 @@ func TestEmbeddedRules(t *testing.T) {
 	}
 	if r.Version() == "" {
 		t.Error("embedded table has no version")
-	}
-	loaded, err := routing.LoadRules("")
-	if err != nil || loaded != r {
-		t.Errorf("LoadRules(\"\") = %p, %v; want the embedded table %p", loaded, err, r)
 	}
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -147,41 +140,5 @@ func TestEmbeddedRules(t *testing.T) {
 		if ru.Note == "" {
 			t.Errorf("rule %q has no note", ru.ID)
 		}
-	}
-}
-
-// TestLoadRulesOverride: a file given in ROUTING_RULES_FILE replaces the
-// embedded table, and its version shows in decisions.
-func TestLoadRulesOverride(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "rules.json")
-	override := strings.Replace(table(smallRule, catchAll), `"t1"`, `"override-7"`, 1)
-	if err := os.WriteFile(path, []byte(override), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	rules, err := routing.LoadRules(path)
-	if err != nil {
-		t.Fatalf("LoadRules(%s): %v", path, err)
-	}
-	router := routing.Router{Ref: loadRef(t), Departements: []string{"91"}, Rules: rules}
-	r := router.Route(routing.Input{NAFCode: "4322A", Headcount: 3, Departement: "91"})
-	if r.RuleID != "small" || r.RulesVersion != "override-7" || r.Reason != "Artisanal (43.22A)." {
-		t.Errorf("with the override: %+v, want rule small of version override-7", r)
-	}
-	// 15 employees: the override has no droit de suite, its catch-all decides.
-	if r := router.Route(routing.Input{NAFCode: "4322A", Headcount: 15, AlreadyRegistered: true}); r.RuleID != "rest" {
-		t.Errorf("with the override, 15 employees: rule %q, want rest", r.RuleID)
-	}
-
-	if _, err := routing.LoadRules(filepath.Join(dir, "missing.json")); err == nil {
-		t.Error("LoadRules accepted a missing file")
-	}
-	bad := filepath.Join(dir, "bad.json")
-	if err := os.WriteFile(bad, []byte(table(smallRule)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := routing.LoadRules(bad); err == nil || !strings.Contains(err.Error(), bad) || !strings.Contains(err.Error(), `"small"`) {
-		t.Errorf("LoadRules(bad file) = %v, want an error naming the file and the rule", err)
 	}
 }

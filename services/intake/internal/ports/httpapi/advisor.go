@@ -40,7 +40,10 @@ func (rt Routes) advisorRoutes() []route {
 }
 
 func (rt Routes) readRequest(w http.ResponseWriter, r *http.Request) {
-	p, _ := auth.FromContext(r.Context())
+	p, ok := auth.PrincipalOf(w, r, rt.Log)
+	if !ok {
+		return
+	}
 	v, err := rt.Requests.Get(r.Context(), p, r.PathValue("id"))
 	if err != nil {
 		rt.fail(w, r, err)
@@ -51,7 +54,10 @@ func (rt Routes) readRequest(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rt Routes) readAuditLog(w http.ResponseWriter, r *http.Request) {
-	p, _ := auth.FromContext(r.Context())
+	p, ok := auth.PrincipalOf(w, r, rt.Log)
+	if !ok {
+		return
+	}
 	f, errs := audit.QueryParams(r.URL.Query())
 	if len(errs) > 0 {
 		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusBadRequest, Title: "Paramètres invalides", Errors: errs})

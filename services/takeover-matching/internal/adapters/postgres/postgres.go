@@ -22,8 +22,8 @@ import (
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
 
-// Consumer names this service in inbox rows.
-const Consumer = "takeover-matching"
+// Consumer names this service in inbox rows: its name (app.Name).
+const Consumer = app.Name
 
 // registerLock is the advisory lock that serialises registrations: an
 // offer and a search registered by two transactions at once would each
@@ -144,7 +144,8 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber string, place takeov
 	return out, nil
 }
 
-// UpsertAdvisor implements app.Advisors: a stale revision changes nothing.
+// UpsertAdvisor implements projection.Advisors: a stale revision changes
+// nothing.
 func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a takeover.Advisor) error {
 	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
 }

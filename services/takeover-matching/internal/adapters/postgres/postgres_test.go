@@ -326,7 +326,7 @@ func testOneOfferPerRequest(t *testing.T, e *env) {
 	o := takeover.Offer{RequestID: req, Chamber: "CCI", NAFCode: "47.11F", Departement: "91", DealTypes: []string{"fonds"}, AskingPrice: 1}
 	decide := func(_ []takeover.AdvisorLoad, _ []takeover.Search) (app.OfferOutcome, error) {
 		reg, p := o.Register(newUUID(), "", time.Now())
-		ev, err := events.New(app.Source, reg.ID, "91", p, time.Now())
+		ev, err := events.New(app.Name, reg.ID, "91", p, time.Now())
 		return app.OfferOutcome{Offer: reg, Events: []events.Event{ev}}, err
 	}
 	first := trigger(t)

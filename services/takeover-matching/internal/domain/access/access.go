@@ -1,7 +1,8 @@
 // Package access holds takeover-matching's access rules: who, once
 // authenticated, may see which offer, search or match, and how much of it.
 // The rules are pure functions of the principal and the owners concerned;
-// the HTTP port applies them (403 when they say no). No I/O.
+// the read use cases apply them (the HTTP port answers 403 when they say
+// no). No I/O.
 package access
 
 import (
@@ -31,11 +32,17 @@ const (
 	Full
 )
 
+// Consults tells whether reader holds a role that sees takeover files at
+// all: an advisor or a manager. Other roles (the prevention cell, admins)
+// see none, and are told so before anything is looked up.
+func Consults(reader auth.Principal) bool {
+	return reader.Has(auth.RoleAdvisor) || reader.Has(auth.RoleManager)
+}
+
 // Direct tells whether reader sees an offer or a search on its own: an
-// advisor or a manager whose chamber leads it or shares it. Other roles
-// (the prevention cell, admins) see no takeover file through this rule.
+// advisor or a manager (Consults) whose chamber leads it or shares it.
 func Direct(reader auth.Principal, o Owners) bool {
-	if !reader.Has(auth.RoleAdvisor) && !reader.Has(auth.RoleManager) {
+	if !Consults(reader) {
 		return false
 	}
 	return reader.Chamber != "" && (reader.Chamber == o.Chamber || reader.Chamber == o.SecondaryChamber)

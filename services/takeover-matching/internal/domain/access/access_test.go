@@ -20,6 +20,24 @@ var (
 	nothingSeen []Owners
 )
 
+func TestConsults(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		reader auth.Principal
+		want   bool
+	}{
+		{"advisor", cciAdvisor, true},
+		{"manager", cmaManager, true},
+		{"prevention cell", cciCell, false},
+		{"admin", cciAdmin, false},
+		{"no role", auth.Principal{Subject: "y", Chamber: "CCI"}, false},
+	} {
+		if got := Consults(tt.reader); got != tt.want {
+			t.Errorf("%s: Consults = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestDirect(t *testing.T) {
 	tests := []struct {
 		name   string

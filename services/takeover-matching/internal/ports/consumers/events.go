@@ -4,6 +4,7 @@
 package consumers
 
 import (
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
 
@@ -12,7 +13,7 @@ import (
 
 // Consumers lists the durable consumers and their handlers; batch commits
 // the events a consumer has at hand together.
-func Consumers(offer app.RegisterOffer, search app.RegisterSearch, project app.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
+func Consumers(offer app.RegisterOffer, search app.RegisterSearch, project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
 	return []natsbus.Consumer{
 		// One durable per service and stream, so offers and searches share
 		// it; one worker, because every registration takes the same lock

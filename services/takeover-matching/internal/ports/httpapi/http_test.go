@@ -65,7 +65,9 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.Routes{Store: store, Auth: verifier, Log: quiet}.Handler())
+	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},
+		Matches: app.ReadMatches{Files: store}, Auth: verifier, Log: quiet}
+	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
 	return f

@@ -9,7 +9,6 @@ import (
 	"github.com/ccicma/platform/pkg/httpserver"
 
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
-	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
 
 const (
@@ -41,9 +40,9 @@ func pageParams(r *http.Request) (after string, limit int, bad *httpserver.Probl
 	return after, limit, nil
 }
 
-// listStart checks the principal and the paging parameters of a list.
+// listStart takes the principal and the paging parameters of a list.
 func (rt Routes) listStart(w http.ResponseWriter, r *http.Request) (p auth.Principal, after string, limit int, ok bool) {
-	if p, ok = rt.principal(w, r); !ok || !mayConsult(w, r, p) {
+	if p, ok = auth.PrincipalOf(w, r, rt.Log); !ok {
 		return p, "", 0, false
 	}
 	after, limit, bad := pageParams(r)
@@ -60,18 +59,14 @@ func (rt Routes) listOffers(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	os, err := rt.Store.Offers(r.Context(), p.Chamber, after, limit)
+	os, next, err := rt.Offers.List(r.Context(), p, after, limit)
 	if err != nil {
-		rt.unavailable(w, r, "list offers", err)
+		rt.fail(w, r, "list offers", "", err)
 		return
 	}
-	out := []any{}
-	next := after
-	for _, o := range os {
-		next = o.ID
-		if access.Direct(p, offerOwners(o)) { // the query already filters: this is the rule, stated again
-			out = append(out, offerView(o, access.Full))
-		}
+	out := make([]any, len(os))
+	for i, o := range os {
+		out[i] = offerView(o, access.Full)
 	}
 	httpserver.WriteJSON(w, http.StatusOK, map[string]any{"offers": out, "next_after": next})
 }
@@ -82,18 +77,14 @@ func (rt Routes) listSearches(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ss, err := rt.Store.Searches(r.Context(), p.Chamber, after, limit)
+	ss, next, err := rt.Searches.List(r.Context(), p, after, limit)
 	if err != nil {
-		rt.unavailable(w, r, "list searches", err)
+		rt.fail(w, r, "list searches", "", err)
 		return
 	}
-	out := []searchJSON{}
-	next := after
-	for _, s := range ss {
-		next = s.ID
-		if access.Direct(p, searchOwners(s)) {
-			out = append(out, searchView(s))
-		}
+	out := make([]searchJSON, len(ss))
+	for i, s := range ss {
+		out[i] = searchView(s)
 	}
 	httpserver.WriteJSON(w, http.StatusOK, map[string]any{"searches": out, "next_after": next})
 }
@@ -104,7 +95,7 @@ func (rt Routes) listSearches(w http.ResponseWriter, r *http.Request) {
 // reader who sees the side itself gets its list, even empty; one who sees
 // none of its matches either is refused.
 func (rt Routes) listMatches(w http.ResponseWriter, r *http.Request) {
-	p, ok := rt.principal(w, r)
+	p, ok := auth.PrincipalOf(w, r, rt.Log)
 	if !ok {
 		return
 	}
@@ -113,23 +104,14 @@ func (rt Routes) listMatches(w http.ResponseWriter, r *http.Request) {
 		httpserver.WriteProblem(w, r, *bad)
 		return
 	}
-	owners, ms, found, err := rt.matchesOf(r, offerID, searchID)
+	ms, err := rt.Matches.Of(r.Context(), p, offerID, searchID)
 	if err != nil {
-		rt.unavailable(w, r, "list matches", err)
+		rt.fail(w, r, "list matches", "Dossier inconnu", err)
 		return
 	}
-	if !found {
-		notFound(w, r, "Dossier inconnu")
-		return
-	}
-	out, err := rt.visibleMatches(r, p, ms)
-	if err != nil {
-		rt.unavailable(w, r, "load offers of matches", err)
-		return
-	}
-	if len(out) == 0 && !access.Direct(p, owners) {
-		auth.Forbid(w, r, forbiddenFile)
-		return
+	out := make([]matchJSON, len(ms))
+	for i, m := range ms {
+		out[i] = matchView(m)
 	}
 	httpserver.WriteJSON(w, http.StatusOK, map[string]any{"matches": out})
 }
@@ -152,50 +134,4 @@ func matchParams(r *http.Request) (offerID, searchID string, bad *httpserver.Pro
 		return "", "", &httpserver.Problem{Status: http.StatusBadRequest, Title: "Paramètres invalides", Errors: errs}
 	}
 	return offerID, searchID, nil
-}
-
-// matchesOf reads the side (offer or search) and its matches.
-func (rt Routes) matchesOf(r *http.Request, offerID, searchID string) (access.Owners, []takeover.Match, bool, error) {
-	if offerID != "" {
-		o, found, err := rt.Store.Offer(r.Context(), offerID)
-		if err != nil || !found {
-			return access.Owners{}, nil, found, err
-		}
-		ms, err := rt.Store.MatchesOfOffer(r.Context(), offerID)
-		return offerOwners(o), ms, true, err
-	}
-	s, found, err := rt.Store.Search(r.Context(), searchID)
-	if err != nil || !found {
-		return access.Owners{}, nil, found, err
-	}
-	ms, err := rt.Store.MatchesOfSearch(r.Context(), searchID)
-	return searchOwners(s), ms, true, err
-}
-
-// visibleMatches keeps the matches reader may see, with their offer as
-// reader may see it through that match.
-func (rt Routes) visibleMatches(r *http.Request, p auth.Principal, ms []takeover.Match) ([]matchJSON, error) {
-	out := []matchJSON{}
-	offers := map[string]takeover.Offer{}
-	for _, m := range ms {
-		if !access.Match(p, matchOfferOwners(m), matchSearchOwners(m)) {
-			continue
-		}
-		o, ok := offers[m.OfferID]
-		if !ok {
-			var found bool
-			var err error
-			if o, found, err = rt.Store.Offer(r.Context(), m.OfferID); err != nil {
-				return nil, err
-			} else if !found {
-				return nil, fmt.Errorf("offer %s of match %s missing", m.OfferID, m.ID)
-			}
-			offers[m.OfferID] = o
-		}
-		v := access.Offer(p, offerOwners(o), o.Confidential, []access.Owners{matchSearchOwners(m)})
-		out = append(out, matchJSON{MatchID: m.ID, OfferID: m.OfferID, SearchID: m.SearchID, OfferChamber: m.OfferChamber,
-			SearchChamber: m.SearchChamber, OfferAdvisorID: m.OfferAdvisorID, SearchAdvisorID: m.SearchAdvisorID,
-			Score: m.Score, Criteria: m.Criteria, ProposedAt: m.ProposedAt, Offer: offerView(o, v)})
-	}
-	return out, nil
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"time"
 
+	"github.com/ccicma/platform/services/takeover-matching/internal/app"
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
@@ -104,18 +105,9 @@ type matchJSON struct {
 	Offer           any       `json:"offer"`
 }
 
-func offerOwners(o takeover.Offer) access.Owners {
-	return access.Owners{Chamber: o.Chamber, SecondaryChamber: o.SecondaryChamber}
-}
-
-func searchOwners(s takeover.Search) access.Owners {
-	return access.Owners{Chamber: s.Chamber, SecondaryChamber: s.SecondaryChamber}
-}
-
-func matchOfferOwners(m takeover.Match) access.Owners {
-	return access.Owners{Chamber: m.OfferChamber, SecondaryChamber: m.OfferSecondaryChamber}
-}
-
-func matchSearchOwners(m takeover.Match) access.Owners {
-	return access.Owners{Chamber: m.SearchChamber, SecondaryChamber: m.SearchSecondaryChamber}
+func matchView(v app.VisibleMatch) matchJSON {
+	m := v.Match
+	return matchJSON{MatchID: m.ID, OfferID: m.OfferID, SearchID: m.SearchID, OfferChamber: m.OfferChamber,
+		SearchChamber: m.SearchChamber, OfferAdvisorID: m.OfferAdvisorID, SearchAdvisorID: m.SearchAdvisorID,
+		Score: m.Score, Criteria: m.Criteria, ProposedAt: m.ProposedAt, Offer: offerView(v.Offer, v.View)}
 }

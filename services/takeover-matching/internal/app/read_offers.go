@@ -1,0 +1,62 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ccicma/platform/pkg/auth"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
+)
+
+// ReadOffers serves seller offers to the advisors the access rules let see
+// them, each as much as they may see of it.
+type ReadOffers struct {
+	Files Files
+}
+
+// Get returns the offer and how much of it p sees (never access.None):
+// ErrNotFound, or ErrForbidden when p sees it neither directly nor through
+// a match. The offer's matches are read only when p does not see it
+// directly.
+func (uc ReadOffers) Get(ctx context.Context, p auth.Principal, id string) (takeover.Offer, access.View, error) {
+	o, err := byID(ctx, "offer", id, uc.Files.Offer)
+	if err != nil {
+		return takeover.Offer{}, access.None, err
+	}
+	v, err := offerVisibility(ctx, uc.Files, p, o)
+	if err != nil {
+		return takeover.Offer{}, access.None, err
+	}
+	if v == access.None {
+		return takeover.Offer{}, access.None, ErrForbidden
+	}
+	return o, v, nil
+}
+
+// List returns a page of the offers p's chamber leads or shares, each seen
+// in full, after the offer id after and at most limit, with the id the next
+// page starts after (the last one read): ErrNoTakeoverRole for a reader
+// who sees no takeover file.
+func (uc ReadOffers) List(ctx context.Context, p auth.Principal, after string, limit int) ([]takeover.Offer, string, error) {
+	return page(ctx, p, "offers", after, limit, uc.Files.Offers,
+		func(o takeover.Offer) (string, access.Owners) { return o.ID, offerOwners(o) })
+}
+
+// offerVisibility applies the rule, reading the offer's matches only when
+// the reader does not see it directly.
+func offerVisibility(ctx context.Context, files Files, p auth.Principal, o takeover.Offer) (access.View, error) {
+	if access.Direct(p, offerOwners(o)) {
+		return access.Full, nil
+	}
+	ms, err := files.MatchesOfOffer(ctx, o.ID)
+	if err != nil {
+		return access.None, fmt.Errorf("read matches of offer %s: %w", o.ID, err)
+	}
+	owners := make([]access.Owners, len(ms))
+	for i, m := range ms {
+		owners[i] = matchSearchOwners(m)
+	}
+	return access.Offer(p, offerOwners(o), o.Confidential, owners), nil
+}

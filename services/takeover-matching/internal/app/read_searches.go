@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ccicma/platform/pkg/auth"
+
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
+)
+
+// ReadSearches serves buyers' searches to the advisors the access rules let
+// see them (a search holds codes and bands only: there is no teaser).
+type ReadSearches struct {
+	Files Files
+}
+
+// Get returns the search: ErrNotFound, or ErrForbidden when p sees it
+// neither directly nor through a match with an offer they see directly.
+// The search's matches are read only when p does not see it directly.
+func (uc ReadSearches) Get(ctx context.Context, p auth.Principal, id string) (takeover.Search, error) {
+	s, err := byID(ctx, "search", id, uc.Files.Search)
+	if err != nil {
+		return takeover.Search{}, err
+	}
+	if access.Direct(p, searchOwners(s)) {
+		return s, nil
+	}
+	ms, err := uc.Files.MatchesOfSearch(ctx, s.ID)
+	if err != nil {
+		return takeover.Search{}, fmt.Errorf("read matches of search %s: %w", s.ID, err)
+	}
+	owners := make([]access.Owners, len(ms))
+	for i, m := range ms {
+		owners[i] = matchOfferOwners(m)
+	}
+	if !access.Search(p, searchOwners(s), owners) {
+		return takeover.Search{}, ErrForbidden
+	}
+	return s, nil
+}
+
+// List returns a page of the searches p's chamber leads or shares, after
+// the search id after and at most limit, with the id the next page starts
+// after (the last one read): ErrNoTakeoverRole for a reader who sees no
+// takeover file.
+func (uc ReadSearches) List(ctx context.Context, p auth.Principal, after string, limit int) ([]takeover.Search, string, error) {
+	return page(ctx, p, "searches", after, limit, uc.Files.Searches,
+		func(s takeover.Search) (string, access.Owners) { return s.ID, searchOwners(s) })
+}
