@@ -266,7 +266,7 @@ func checkKeys(data []byte) error {
 		switch {
 		case errors.As(err, &syntax):
 			return fmt.Errorf("byte %d: %w", syntax.Offset, err)
-		case err == io.EOF:
+		case errors.Is(err, io.EOF):
 			return errors.New("empty document")
 		}
 		return nameRuleIn(data, err)
