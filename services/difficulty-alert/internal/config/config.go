@@ -19,9 +19,9 @@ type AuthConfig = auth.Config
 // AUTH_ISSUER (or OIDC_ISSUER) and AUTH_AUDIENCE: an OIDC provider's in
 // production, advisor-desk's development issuer
 // (http://<advisor-desk>/.well-known/jwks.json, issuer "advisor-desk-dev")
-// in development. The service refuses to start without AUTH_JWKS_URL:
-// difficulty cases are confidential, and an API nobody can authenticate to
-// is a misconfiguration to report at once.
+// in development. Without keys the API answers 503 to every call (difficulty
+// cases are confidential: no key, no read) while the consumers still open
+// and assign cases.
 type Config struct {
 	platform.Config
 	AuthConfig

@@ -23,8 +23,8 @@ type AuthConfig = auth.Config
 type Config struct {
 	platform.Config
 	// AuthConfig verifies advisors' tokens (AUTH_JWKS_URL, AUTH_ISSUER or
-	// OIDC_ISSUER) on the advisor routes; without keys those routes are
-	// not served.
+	// OIDC_ISSUER) on the advisor routes; without keys those routes
+	// answer 503 and the public forms and API still work.
 	AuthConfig
 	// Departements are the départements the chambers serve; requests from
 	// elsewhere are accepted and flagged for forwarding.

@@ -4,7 +4,7 @@
 //
 //	GET /api/v1/difficulty-cases?before=&limit=   the cases the caller may read, newest first
 //	GET /api/v1/difficulty-cases/{id}             one case
-//	GET /api/v1/audit-log?case_id=&advisor_id=&since=&after=&limit=
+//	GET /api/v1/audit-log?resource_id=&advisor_id=&since=&until=&after=&limit=
 //	                                              who read which case when (managers, their chamber)
 //
 // Answers when the access rules say no: 403. A case id that names no case
