@@ -242,6 +242,23 @@ func (c *Checker) Validate(t testing.TB, req *http.Request, res *http.Response, 
 	}
 }
 
+// ValidateRequest checks a request that a client of the API sends (its
+// body readable): an operation of the document must match it and the
+// document accept it. It returns the operation ("GET /api/v1/x/{id}"),
+// empty when none matches.
+func (c *Checker) ValidateRequest(t testing.TB, req *http.Request) string {
+	t.Helper()
+	_, _, template := paths.FindPath(req, c.model, c.opts)
+	if template == "" || c.operation(req.Method+" "+template) == nil {
+		t.Errorf("%s %s: no operation of the document matches", req.Method, req.URL.Path)
+		return ""
+	}
+	if ok, errs := c.v.ValidateHttpRequest(req); !ok {
+		t.Errorf("%s %s: the document rejects this request:\n%s", req.Method, req.URL, Describe(errs))
+	}
+	return req.Method + " " + template
+}
+
 // AssertCovered fails unless every documented operation was exercised,
 // each with every status the document gives it, except those unreachable
 // in the test: "503" (that status, on any operation) or

@@ -131,6 +131,25 @@ func TestSendValidatesAndCovers(t *testing.T) {
 	})
 }
 
+func TestValidateRequest(t *testing.T) {
+	c := openapicheck.New(t, []byte(doc))
+	s := &spy{TB: t}
+	req := func(method, target string) *http.Request {
+		return httptest.NewRequest(method, "http://peer"+target, nil)
+	}
+	if op := c.ValidateRequest(s, req("GET", "/items/"+itemID)); op != "GET /items/{id}" {
+		t.Errorf("operation %q", op)
+	}
+	s.reported(t)
+	c.ValidateRequest(s, req("GET", "/items?limit=50"))
+	s.reported(t, "the document rejects this request")
+	if op := c.ValidateRequest(s, req("DELETE", "/items/"+itemID)); op != "" {
+		t.Errorf("operation %q for a method the document lacks", op)
+	}
+	c.ValidateRequest(s, req("GET", "/elsewhere"))
+	s.reported(t, "DELETE /items/"+itemID+": no operation", "GET /elsewhere: no operation")
+}
+
 func TestOperations(t *testing.T) {
 	c := openapicheck.New(t, []byte(doc))
 	if got := c.Operations(); !slices.Equal(got, []string{"GET /items", "GET /items/{id}"}) {
