@@ -8,7 +8,6 @@ import (
 	"github.com/ccicma/platform/pkg/platform"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
-	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
 )
 
 // WithPeers makes the web desk's case pages find the owning services
@@ -25,8 +24,8 @@ func WithPeers(resolve func(service string) string) Option {
 func caseFiles(cfg Config, rt *platform.Runtime, resolve func(string) string) *peers.Client {
 	if resolve == nil {
 		urls := map[string]string{
-			casefile.Intake: cfg.IntakeURL, casefile.CreationSupport: cfg.CreationSupportURL,
-			casefile.TakeoverMatching: cfg.TakeoverMatchingURL, casefile.DifficultyAlert: cfg.DifficultyAlertURL,
+			peers.Intake: cfg.IntakeURL, peers.CreationSupport: cfg.CreationSupportURL,
+			peers.TakeoverMatching: cfg.TakeoverMatchingURL, peers.DifficultyAlert: cfg.DifficultyAlertURL,
 		}
 		resolve = func(service string) string { return urls[service] }
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
-	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
 )
 
 // The client's own rules, against a real HTTP server standing for an
@@ -45,7 +44,7 @@ func TestClient(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	c := peers.New(http.DefaultTransport, 5*time.Second, func(service string) string {
-		if service == casefile.CreationSupport {
+		if service == peers.CreationSupport {
 			return srv.URL + "/"
 		}
 		return ""
@@ -60,23 +59,23 @@ func TestClient(t *testing.T) {
 		t.Errorf("wrong token: %v", err)
 	}
 	err = c.HandBack(ctx, "tok", "refused", "other", "")
-	if ref, ok := casefile.AsRefused(err); !ok || ref.Status != 422 || ref.Title != "Demande invalide" || len(ref.Fields) != 1 || ref.Fields[0].Field != "comment" {
+	if ref, ok := peers.AsRefused(err); !ok || ref.Status != 422 || ref.Title != "Demande invalide" || len(ref.Fields) != 1 || ref.Fields[0].Field != "comment" {
 		t.Errorf("problem: %v", err)
 	}
 	for _, id := range []string{"broken", "huge", "moved"} {
-		if _, err := c.CreationCase(ctx, "tok", id); !errors.Is(err, casefile.ErrUnavailable) {
+		if _, err := c.CreationCase(ctx, "tok", id); !errors.Is(err, peers.ErrUnavailable) {
 			t.Errorf("%s: %v, want unavailable", id, err)
 		}
 	}
 	if redirected != nil {
 		t.Errorf("the redirect was followed (Authorization %q)", redirected.Get("Authorization"))
 	}
-	if _, err := c.Offer(ctx, "tok", "x"); !errors.Is(err, casefile.ErrUnavailable) {
+	if _, err := c.Offer(ctx, "tok", "x"); !errors.Is(err, peers.ErrUnavailable) {
 		t.Errorf("a service without a URL: %v", err)
 	}
 }
 
 func refusedWith(err error, status int) bool {
-	ref, ok := casefile.AsRefused(err)
+	ref, ok := peers.AsRefused(err)
 	return ok && ref.Status == status
 }

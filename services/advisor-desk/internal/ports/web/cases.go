@@ -12,6 +12,7 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/refdata"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
 )
 
@@ -19,14 +20,14 @@ import (
 // signed-in advisor's own token (adapters/peers): the owning service
 // applies its access rules and audit; the desk keeps nothing.
 type CaseFiles interface {
-	CreationCase(ctx context.Context, token, id string) (casefile.CreationCase, error)
+	CreationCase(ctx context.Context, token, id string) (peers.CreationCase, error)
 	TakeInCharge(ctx context.Context, token, id string) error
 	HandBack(ctx context.Context, token, id, reason, comment string) error
-	Offer(ctx context.Context, token, id string) (casefile.Offer, error)
-	Search(ctx context.Context, token, id string) (casefile.Search, error)
-	Match(ctx context.Context, token, id string) (casefile.Match, error)
-	PreventionCase(ctx context.Context, token, id string) (casefile.PreventionCase, error)
-	Request(ctx context.Context, token, id string) (casefile.Request, error)
+	Offer(ctx context.Context, token, id string) (peers.Offer, error)
+	Search(ctx context.Context, token, id string) (peers.Search, error)
+	Match(ctx context.Context, token, id string) (peers.Match, error)
+	PreventionCase(ctx context.Context, token, id string) (peers.PreventionCase, error)
+	Request(ctx context.Context, token, id string) (peers.Request, error)
 }
 
 // Places names NAF codes and communes on the pages (refdata.Data).
@@ -72,7 +73,7 @@ func (s *site) caseStart(w http.ResponseWriter, r *http.Request) (caseRequest, b
 	}
 	c := caseRequest{p: p, formToken: tok, bearer: sessionValue(r), id: r.PathValue("id")}
 	if _, err := uuid.Parse(c.id); err != nil || len(c.id) != 36 {
-		s.caseError(w, r, c, &casefile.Refused{Status: http.StatusNotFound})
+		s.caseError(w, r, c, &peers.Refused{Status: http.StatusNotFound})
 		return caseRequest{}, false
 	}
 	return c, true
@@ -89,7 +90,7 @@ func (s *site) renderCase(w http.ResponseWriter, r *http.Request, c caseRequest,
 func (s *site) caseError(w http.ResponseWriter, r *http.Request, c caseRequest, err error) {
 	heading, text, status := "Service momentanément indisponible",
 		"Le service qui détient ce dossier ne répond pas. Réessayez dans quelques instants.", http.StatusServiceUnavailable
-	if ref, ok := casefile.AsRefused(err); ok {
+	if ref, ok := peers.AsRefused(err); ok {
 		switch ref.Status {
 		case http.StatusUnauthorized:
 			clearCookie(w, r, SessionCookie, "/")
@@ -112,7 +113,7 @@ func (s *site) caseError(w http.ResponseWriter, r *http.Request, c caseRequest, 
 }
 
 // refusalText is the owning service's French explanation of a refusal.
-func refusalText(ref *casefile.Refused) string {
+func refusalText(ref *peers.Refused) string {
 	parts := []string{}
 	for _, t := range []string{ref.Title, ref.Detail} {
 		if t != "" {
@@ -131,7 +132,7 @@ func refusalText(ref *casefile.Refused) string {
 // contact is what a page shows of the applicant: their details when
 // intake lets this advisor read them, else why not.
 type contact struct {
-	Applicant   *casefile.Applicant
+	Applicant   *peers.Applicant
 	Description string
 	Missing     string
 }
@@ -143,7 +144,7 @@ func (s *site) contactOf(ctx context.Context, c caseRequest, requestID string) c
 		return contact{Missing: "Ce dossier n'est lié à aucune demande : pas de coordonnées à afficher."}
 	}
 	req, err := s.Cases.Request(ctx, c.bearer, requestID)
-	var ref *casefile.Refused
+	var ref *peers.Refused
 	switch {
 	case err == nil && req.Details.Anonymised:
 		return contact{Missing: "Les coordonnées du demandeur ont été effacées à la fin de la durée de conservation."}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
 )
 
@@ -24,7 +25,7 @@ var doneTexts = map[string]string{
 
 // creationView is the data of creation.html.
 type creationView struct {
-	Case                        casefile.CreationCase
+	Case                        peers.CreationCase
 	Status, NAF, Commune        string
 	Advisor, Secondary          string
 	HandBacks                   []handBackLine
@@ -48,7 +49,7 @@ type handBackLine struct {
 type alert struct {
 	Title  string
 	Text   string
-	Fields []casefile.FieldError
+	Fields []peers.FieldError
 }
 
 func (s *site) creationPage(w http.ResponseWriter, r *http.Request) {
@@ -65,7 +66,7 @@ func (s *site) creationPage(w http.ResponseWriter, r *http.Request) {
 // advisor may no longer see the case: they get the confirmation alone.
 func (s *site) showCreation(w http.ResponseWriter, r *http.Request, c caseRequest, status int, v creationView, handedBack bool) {
 	cs, err := s.Cases.CreationCase(r.Context(), c.bearer, c.id)
-	if ref, refused := casefile.AsRefused(err); refused && ref.Status == http.StatusForbidden && handedBack {
+	if ref, refused := peers.AsRefused(err); refused && ref.Status == http.StatusForbidden && handedBack {
 		s.renderCase(w, r, c, http.StatusOK, "error", "Dossier rendu", errorPage{Heading: "Dossier rendu",
 			Text: "Le dossier a été rendu et confié à un autre conseiller ; il ne vous est plus accessible."})
 		return
@@ -122,12 +123,12 @@ func (s *site) handBack(w http.ResponseWriter, r *http.Request) {
 	}
 	reason, comment := r.PostForm.Get("motif"), strings.TrimSpace(r.PostForm.Get("commentaire"))
 	v := creationView{Reason: reason, Comment: comment}
-	var bad []casefile.FieldError
+	var bad []peers.FieldError
 	if !casefile.ValidHandBackReason(reason) {
-		bad = append(bad, casefile.FieldError{Field: "motif", Code: "invalid", Message: "Choisissez le motif pour lequel vous rendez le dossier."})
+		bad = append(bad, peers.FieldError{Field: "motif", Code: "invalid", Message: "Choisissez le motif pour lequel vous rendez le dossier."})
 	}
 	if !validComment(comment) {
-		bad = append(bad, casefile.FieldError{Field: "commentaire", Code: "too_long", Message: "Le commentaire ne doit pas dépasser 500 caractères."})
+		bad = append(bad, peers.FieldError{Field: "commentaire", Code: "too_long", Message: "Le commentaire ne doit pas dépasser 500 caractères."})
 	}
 	if len(bad) > 0 {
 		v.Alert = &alert{Title: "Le formulaire contient des erreurs", Fields: bad}
@@ -145,7 +146,7 @@ func (s *site) afterAction(w http.ResponseWriter, r *http.Request, c caseRequest
 		http.Redirect(w, r, "/dossiers/creation/"+url.PathEscape(c.id)+"?fait="+done, http.StatusSeeOther)
 		return
 	}
-	ref, ok := casefile.AsRefused(err)
+	ref, ok := peers.AsRefused(err)
 	if !ok || (ref.Status != http.StatusForbidden && ref.Status != http.StatusConflict && ref.Status != http.StatusUnprocessableEntity) {
 		s.caseError(w, r, c, err)
 		return

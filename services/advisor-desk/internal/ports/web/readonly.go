@@ -5,13 +5,14 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
 )
 
 // offerView is the data of offer.html, and of the "offer" part of
 // match.html.
 type offerView struct {
-	Offer                 casefile.Offer
+	Offer                 peers.Offer
 	NAF, Commune, Advisor string
 	AskingPrice           string
 	DealTypes             []string
@@ -19,7 +20,7 @@ type offerView struct {
 
 // searchView is the data of search.html.
 type searchView struct {
-	Search                       casefile.Search
+	Search                       peers.Search
 	Advisor                      string
 	Sectors, Communes, DealTypes []string
 }
@@ -28,7 +29,7 @@ type searchView struct {
 // reader may see it, and the links to both sides.
 type matchView struct {
 	offerView
-	Match                       casefile.Match
+	Match                       peers.Match
 	OfferAdvisor, SearchAdvisor string
 	Criteria                    []string
 	OfferURL, SearchURL         string
@@ -36,13 +37,13 @@ type matchView struct {
 
 // preventionView is the data of prevention.html.
 type preventionView struct {
-	Case            casefile.PreventionCase
+	Case            peers.PreventionCase
 	Kinds, Advisors []string
 	NAF, Status     string
 	Contact         contact
 }
 
-func (s *site) offerData(r *http.Request, o casefile.Offer) offerView {
+func (s *site) offerData(r *http.Request, o peers.Offer) offerView {
 	v := offerView{Offer: o, NAF: s.nafText(o.NAFCode), Commune: s.communeText(o.CommuneCode),
 		Advisor: s.advisorName(r.Context(), o.AdvisorID), DealTypes: labelsOf("deal", o.DealTypes)}
 	if o.AskingPrice > 0 {

@@ -1,0 +1,194 @@
+package peers
+
+// The owning services' answers, as this client decodes them: copies of
+// their JSON, held to each service's OpenAPI document by
+// contract_test.go, so that a member renamed on either side fails a unit
+// test. advisor-desk stores none of it.
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
+)
+
+// Services that own the cases, by name (their base URL is configured).
+const (
+	Intake           = "intake"
+	CreationSupport  = "creation-support"
+	TakeoverMatching = "takeover-matching"
+	DifficultyAlert  = "difficulty-alert"
+)
+
+// ErrUnavailable is an owning service that did not answer, or answered
+// with a server error: the page says to try again.
+var ErrUnavailable = errors.New("owning service unavailable")
+
+// Refused is an owning service's problem+json answer to a refused request
+// (401, 403, 404, 409, 422...): its status and French words.
+type Refused struct {
+	Service string
+	Status  int
+	Title   string
+	Detail  string
+	Fields  []FieldError
+}
+
+// FieldError names a bad field of a refused action.
+type FieldError struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Refused) Error() string {
+	return fmt.Sprintf("%s refused the request: %d %s", e.Service, e.Status, e.Title)
+}
+
+// CreationCase is creation-support's case (GET /api/v1/creation-cases/{id});
+// its status is one of casefile's statuses.
+type CreationCase struct {
+	ID               string     `json:"id"`
+	RequestID        string     `json:"request_id"`
+	Chamber          string     `json:"chamber"`
+	SecondaryChamber string     `json:"secondary_chamber"`
+	AdvisorID        string     `json:"advisor_id"`
+	Status           string     `json:"status"`
+	NAFCode          string     `json:"naf_code"`
+	CommuneCode      string     `json:"commune_code"`
+	Departement      string     `json:"departement"`
+	RoutingRule      string     `json:"routing_rule"`
+	OpenedAt         time.Time  `json:"opened_at"`
+	TakenAt          *time.Time `json:"taken_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
+	HandBacks        []HandBack `json:"hand_backs"`
+}
+
+// Waiting tells whether the case waits to be taken in charge (the rule:
+// casefile.Waiting).
+func (c CreationCase) Waiting() bool { return casefile.Waiting(c.Status) }
+
+// HandBack is one "pas pour moi" of a case's history.
+type HandBack struct {
+	AdvisorID      string    `json:"advisor_id"`
+	Chamber        string    `json:"chamber"`
+	Reason         string    `json:"reason"`
+	Comment        string    `json:"comment"`
+	ToOtherChamber bool      `json:"to_other_chamber"`
+	At             time.Time `json:"at"`
+}
+
+// Offer is takeover-matching's business for sale, whole ("full") or, for
+// a confidential offer seen through a match, its anonymous teaser
+// ("teaser", without chamber, advisor, commune, SIRET or price).
+type Offer struct {
+	View             string    `json:"view"`
+	OfferID          string    `json:"offer_id"`
+	RequestID        string    `json:"request_id"`
+	Chamber          string    `json:"chamber"`
+	SecondaryChamber string    `json:"secondary_chamber"`
+	AdvisorID        string    `json:"advisor_id"`
+	NAFCode          string    `json:"naf_code"`
+	Departement      string    `json:"departement"`
+	CommuneCode      string    `json:"commune_code"`
+	EPCI             string    `json:"epci"`
+	SIRET            string    `json:"siret"`
+	Headcount        int       `json:"headcount"`
+	RevenueBand      string    `json:"revenue_band"`
+	ProfitBand       string    `json:"gross_operating_profit_band"`
+	AskingPrice      int64     `json:"asking_price"`
+	DealTypes        []string  `json:"deal_types"`
+	Reason           string    `json:"reason"`
+	Timeline         string    `json:"timeline"`
+	Confidential     bool      `json:"confidential"`
+	RegisteredAt     time.Time `json:"registered_at"`
+}
+
+// Teaser tells whether only the anonymous teaser was sent.
+func (o Offer) Teaser() bool { return o.View == "teaser" }
+
+// Search is takeover-matching's buyer's search: codes and bands only.
+type Search struct {
+	SearchID         string    `json:"search_id"`
+	RequestID        string    `json:"request_id"`
+	Chamber          string    `json:"chamber"`
+	SecondaryChamber string    `json:"secondary_chamber"`
+	AdvisorID        string    `json:"advisor_id"`
+	Sectors          []string  `json:"sectors"`
+	CommuneCodes     []string  `json:"commune_codes"`
+	EPCICodes        []string  `json:"epci_codes"`
+	Departements     []string  `json:"departements"`
+	Mobility         string    `json:"mobility"`
+	BudgetBand       string    `json:"budget_band"`
+	ContributionBand string    `json:"personal_contribution_band"`
+	HeadcountMin     int       `json:"headcount_min"`
+	HeadcountMax     int       `json:"headcount_max"`
+	DealTypes        []string  `json:"deal_types"`
+	Timeline         string    `json:"timeline"`
+	Experience       string    `json:"experience"`
+	RegisteredAt     time.Time `json:"registered_at"`
+}
+
+// Match is takeover-matching's proposed match, with its offer as the
+// reader may see it.
+type Match struct {
+	MatchID         string    `json:"match_id"`
+	OfferID         string    `json:"offer_id"`
+	SearchID        string    `json:"search_id"`
+	OfferChamber    string    `json:"offer_chamber"`
+	SearchChamber   string    `json:"search_chamber"`
+	OfferAdvisorID  string    `json:"offer_advisor_id"`
+	SearchAdvisorID string    `json:"search_advisor_id"`
+	Score           int       `json:"score"`
+	Criteria        []string  `json:"criteria"`
+	ProposedAt      time.Time `json:"proposed_at"`
+	Offer           Offer     `json:"offer"`
+}
+
+// PreventionCase is difficulty-alert's confidential case.
+type PreventionCase struct {
+	CaseID               string    `json:"case_id"`
+	RequestID            string    `json:"request_id"`
+	Chamber              string    `json:"chamber"`
+	SecondaryChamber     string    `json:"secondary_chamber"`
+	AdvisorIDs           []string  `json:"advisor_ids"`
+	Status               string    `json:"status"`
+	Level                string    `json:"level"`
+	Score                int       `json:"score"`
+	Kinds                []string  `json:"kinds"`
+	QuestionnaireVersion string    `json:"questionnaire_version"`
+	NAFCode              string    `json:"naf_code"`
+	Departement          string    `json:"departement"`
+	ReportedAt           time.Time `json:"reported_at"`
+	OpenedAt             time.Time `json:"opened_at"`
+}
+
+// Request is what advisor-desk shows of intake's request: its applicant
+// and, for a creation, the project's description. Anonymised is a request
+// past its retention period: no contact details any more.
+type Request struct {
+	RequestID string `json:"request_id"`
+	Kind      string `json:"kind"`
+	Details   struct {
+		Anonymised  bool      `json:"anonymised"`
+		Applicant   Applicant `json:"applicant"`
+		Description string    `json:"description"`
+	} `json:"details"`
+}
+
+// Applicant is the person behind a request: personal data, shown, never
+// logged nor stored by advisor-desk.
+type Applicant struct {
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Email     string `json:"email"`
+	Phone     string `json:"phone"`
+}
+
+// AsRefused returns the refusal err carries, if any.
+func AsRefused(err error) (*Refused, bool) {
+	var r *Refused
+	ok := errors.As(err, &r)
+	return r, ok
+}

@@ -1,0 +1,181 @@
+package peers
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ccicma/platform/pkg/testkit/openapicheck"
+)
+
+// documents are the owning services' OpenAPI documents. They are read
+// by path because each is embedded in an internal package of another
+// module of the workspace, which Go does not let this module import; and
+// the file read here is the one its service serves and holds to its real
+// handlers, so that a change on either side fails a unit test here,
+// before the end-to-end one.
+var documents = map[string]string{
+	Intake:           "intake/internal/ports/httpapi/openapi.json",
+	CreationSupport:  "creation-support/internal/ports/httpapi/openapi.json",
+	TakeoverMatching: "takeover-matching/internal/ports/httpapi/openapi.json",
+	DifficultyAlert:  "difficulty-alert/internal/ports/httpapi/openapi.json",
+}
+
+// services is the workspace's services directory, from this package's.
+var services = os.DirFS("../../../..")
+
+const caseID = "01900000-0000-7000-8000-000000000001"
+
+// contract is what one method of the client relies on: the operation it
+// calls, and the type it decodes from the answer (nil: none), leaving
+// out the required members named in ignored, which the desk does not
+// show.
+type contract struct {
+	service string
+	op      string
+	call    func(ctx context.Context, c *Client) error
+	answer  reflect.Type
+	ignored []string
+}
+
+var contracts = map[string]contract{
+	"CreationCase": {CreationSupport, "GET /api/v1/creation-cases/{id}",
+		func(ctx context.Context, c *Client) error { _, err := c.CreationCase(ctx, "tok", caseID); return err },
+		reflect.TypeFor[CreationCase](), nil},
+	"TakeInCharge": {CreationSupport, "POST /api/v1/creation-cases/{id}/take-in-charge",
+		func(ctx context.Context, c *Client) error { return c.TakeInCharge(ctx, "tok", caseID) }, nil, nil},
+	"HandBack": {CreationSupport, "POST /api/v1/creation-cases/{id}/hand-back",
+		func(ctx context.Context, c *Client) error {
+			return c.HandBack(ctx, "tok", caseID, "wrong_speciality", "Pas ma spécialité.")
+		}, nil, nil},
+	"Offer": {TakeoverMatching, "GET /api/v1/takeover-offers/{id}",
+		func(ctx context.Context, c *Client) error { _, err := c.Offer(ctx, "tok", caseID); return err },
+		reflect.TypeFor[Offer](), nil},
+	"Search": {TakeoverMatching, "GET /api/v1/buyer-searches/{id}",
+		func(ctx context.Context, c *Client) error { _, err := c.Search(ctx, "tok", caseID); return err },
+		reflect.TypeFor[Search](), nil},
+	"Match": {TakeoverMatching, "GET /api/v1/matches/{id}",
+		func(ctx context.Context, c *Client) error { _, err := c.Match(ctx, "tok", caseID); return err },
+		reflect.TypeFor[Match](), nil},
+	// The prevention page shows who and what, not how intake routed it.
+	"PreventionCase": {DifficultyAlert, "GET /api/v1/difficulty-cases/{id}",
+		func(ctx context.Context, c *Client) error { _, err := c.PreventionCase(ctx, "tok", caseID); return err },
+		reflect.TypeFor[PreventionCase](), []string{"routing"}},
+	// Of intake's request the desk shows the applicant and the project.
+	"Request": {Intake, "GET /api/v1/requests/{id}",
+		func(ctx context.Context, c *Client) error { _, err := c.Request(ctx, "tok", caseID); return err },
+		reflect.TypeFor[Request](), []string{"status", "advisor_ids", "routing", "routing_basis", "submitted_at", "updated_at"}},
+}
+
+func checkers(t *testing.T) map[string]*openapicheck.Checker {
+	t.Helper()
+	out := map[string]*openapicheck.Checker{}
+	for service, path := range documents {
+		doc, err := fs.ReadFile(services, path)
+		if err != nil {
+			t.Fatalf("%s's OpenAPI document: %v", service, err)
+		}
+		out[service] = openapicheck.New(t, doc)
+	}
+	return out
+}
+
+// TestContractsCoverTheClient: every call the client makes has its
+// contract checked below.
+func TestContractsCoverTheClient(t *testing.T) {
+	typ := reflect.TypeFor[*Client]()
+	var methods []string
+	for i := range typ.NumMethod() {
+		methods = append(methods, typ.Method(i).Name)
+	}
+	var listed []string
+	for name := range contracts {
+		listed = append(listed, name)
+	}
+	slices.Sort(listed)
+	if !slices.Equal(methods, listed) {
+		t.Errorf("the client's methods %q, the contracts %q", methods, listed)
+	}
+}
+
+// TestAnswersMatchTheOwnersDocuments: every member a copy decodes is in
+// the owning service's answer, with a compatible type, and every member
+// the answer always has is decoded or deliberately left out; a refusal's
+// problem reads as every owner's 4xx answers are documented.
+func TestAnswersMatchTheOwnersDocuments(t *testing.T) {
+	docs := checkers(t)
+	for name, k := range contracts {
+		t.Run(name, func(t *testing.T) {
+			c := docs[k.service]
+			if k.answer != nil {
+				c.Decodes(t, k.op, 200, k.answer, k.ignored...)
+			}
+			for _, status := range c.Statuses(k.op) {
+				if status >= 400 && status < 500 {
+					// A problem always has its type and status: the client
+					// takes the status from the response.
+					c.Decodes(t, k.op, status, reflect.TypeFor[problem](), "type", "status")
+				}
+			}
+		})
+	}
+}
+
+// TestRequestsMatchTheOwnersDocuments sends every call of the real client
+// to a server standing for the owning services and validates each
+// request (operation, path parameters, bearer, body) against the owner's
+// document.
+func TestRequestsMatchTheOwnersDocuments(t *testing.T) {
+	docs := checkers(t)
+	type sent struct {
+		service string
+		req     *http.Request
+	}
+	var mu sync.Mutex
+	var got []sent
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Error(err)
+		}
+		service, path, _ := strings.Cut(strings.TrimPrefix(r.URL.RequestURI(), "/"), "/")
+		req := httptest.NewRequest(r.Method, "http://"+service+"/"+path, bytes.NewReader(body))
+		req.Header = r.Header.Clone()
+		mu.Lock()
+		got = append(got, sent{service, req})
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	t.Cleanup(srv.Close)
+	client := New(http.DefaultTransport, 5*time.Second, func(service string) string { return srv.URL + "/" + service })
+	for name, k := range contracts {
+		t.Run(name, func(t *testing.T) {
+			mu.Lock()
+			got = nil
+			mu.Unlock()
+			if err := k.call(t.Context(), client); err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 {
+				t.Fatalf("%d requests, want 1", len(got))
+			}
+			if got[0].service != k.service {
+				t.Errorf("sent to %s, want %s", got[0].service, k.service)
+			}
+			if op := docs[k.service].ValidateRequest(t, got[0].req); op != k.op {
+				t.Errorf("calls %q, whose answer is checked as %q's", op, k.op)
+			}
+		})
+	}
+}

@@ -1,0 +1,27 @@
+package httpapi
+
+import (
+	"bytes"
+	_ "embed"
+	"net/http"
+)
+
+// openAPIDoc is the OpenAPI 3.1 document of the advisors' API, written by
+// hand so that it reads as the contract it is. openapi_test.go keeps it
+// true: its paths are the routes registered here, and every operation is
+// sent requests through the real handlers whose requests and answers are
+// validated against it.
+//
+//go:embed openapi.json
+var openAPIDoc []byte
+
+// OpenAPI returns the OpenAPI 3.1 document of the API.
+func OpenAPI() []byte { return bytes.Clone(openAPIDoc) }
+
+// serveOpenAPI serves the document, to anyone: it describes the API, and
+// holds no data.
+func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	_, _ = w.Write(openAPIDoc)
+}

@@ -1,0 +1,158 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/ccicma/platform/pkg/audit"
+	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/testkit"
+	"github.com/ccicma/platform/pkg/testkit/openapicheck"
+
+	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/httpapi"
+)
+
+// TestOpenAPIPathsAreTheRoutes: an endpoint cannot be added, removed or
+// renamed without the document following, and the document is served.
+func TestOpenAPIPathsAreTheRoutes(t *testing.T) {
+	t.Parallel()
+	c := openapicheck.New(t, httpapi.OpenAPI())
+	if got, want := c.Operations(), openapicheck.RoutesInSource(t, "."); !slices.Equal(got, want) {
+		t.Errorf("documented operations and routes differ:\n documented %q\n served     %q", got, want)
+	}
+	guard, err := auth.NewGuard(t.Context(), auth.Config{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	openapicheck.AssertServed(t, httpapi.Routes{Auth: guard}.Handler(), httpapi.OpenAPI())
+}
+
+// TestOpenAPIAgainstRealHandlers sends valid and invalid requests of
+// every operation through the real handlers, on Postgres, validates each
+// request and answer against the document, and requires every operation
+// to have given every answer the document lists, the 503 of an audit log
+// that cannot be written included.
+func TestOpenAPIAgainstRealHandlers(t *testing.T) {
+	t.Parallel()
+	a := start(t, testkit.NewSchemas(t, "difficulty_alert"))
+	c := openapicheck.New(t, httpapi.OpenAPI())
+	const (
+		rejects   = openapicheck.Rejects
+		unchecked = openapicheck.Unchecked
+	)
+	var (
+		cell    = a.token(t, cmaCell)
+		spec    = a.token(t, cmaSpec)
+		advisor = a.token(t, cmaAdvisor)
+		manager = a.token(t, cmaManager)
+	)
+	caseA, caseB := "/api/v1/difficulty-cases/"+a.cases["A"], "/api/v1/difficulty-cases/"+a.cases["B"]
+	send := func(name string, call openapicheck.Call) openapicheck.Answer {
+		t.Helper()
+		var answer openapicheck.Answer
+		t.Run(name, func(t *testing.T) {
+			call.Method = http.MethodGet
+			answer = c.Send(t, a.url, call)
+		})
+		return answer
+	}
+	send("the document", openapicheck.Call{Path: "/openapi.json", Status: 200})
+
+	first := send("cases, one a page", openapicheck.Call{Path: "/api/v1/difficulty-cases?limit=1", Token: cell, Status: 200})
+	var page struct {
+		NextBefore string `json:"next_before"`
+	}
+	if err := json.Unmarshal(first.Body, &page); err != nil || page.NextBefore == "" {
+		t.Fatalf("a full page without next_before: %s", first.Body)
+	}
+	send("cases, the next page", openapicheck.Call{Path: "/api/v1/difficulty-cases?limit=1&before=" + page.NextBefore, Token: cell, Status: 200})
+	send("cases", openapicheck.Call{Path: "/api/v1/difficulty-cases", Token: spec, Status: 200})
+	send("no cases", openapicheck.Call{Path: "/api/v1/difficulty-cases", Token: advisor, Status: 200})
+	send("cases, bad parameters", openapicheck.Call{Path: "/api/v1/difficulty-cases?limit=0&before=x", Token: cell, Status: 400, Doc: rejects})
+	send("cases without a token", openapicheck.Call{Path: "/api/v1/difficulty-cases", Status: 401, Doc: rejects})
+	send("cases with a bad token", openapicheck.Call{Path: "/api/v1/difficulty-cases", Token: "not.a.token", Status: 401, Doc: unchecked})
+
+	send("a case", openapicheck.Call{Path: caseA, Token: cell, Status: 200})
+	send("a shared case", openapicheck.Call{Path: caseB, Token: a.token(t, cciCell), Status: 200})
+	send("a case not assigned", openapicheck.Call{Path: caseA, Token: advisor, Status: 403})
+	send("an unknown case", openapicheck.Call{Path: "/api/v1/difficulty-cases/01900000-0000-7000-8000-0000000000ff", Token: cell, Status: 403})
+	send("not a case id", openapicheck.Call{Path: "/api/v1/difficulty-cases/not-a-uuid", Token: cell, Status: 404, Doc: rejects})
+	send("a case without a token", openapicheck.Call{Path: caseA, Status: 401, Doc: rejects})
+
+	filters := url.Values{"resource_id": {a.cases["A"]}, "advisor_id": {cmaCell.Subject}, "since": {"2020-01-01T00:00:00Z"},
+		"until": {"2100-01-01T00:00:00Z"}, "limit": {"1"}}
+	send("the audit log", openapicheck.Call{Path: "/api/v1/audit-log", Token: manager, Status: 200})
+	send("the audit log, filtered", openapicheck.Call{Path: "/api/v1/audit-log?" + filters.Encode(), Token: manager, Status: 200})
+	send("the audit log, next page", openapicheck.Call{Path: "/api/v1/audit-log?after=1&limit=2", Token: manager, Status: 200})
+	send("the audit log, bad parameters", openapicheck.Call{Path: "/api/v1/audit-log?limit=0&since=demain", Token: manager, Status: 400, Doc: rejects})
+	send("the audit log, an id with a space", openapicheck.Call{Path: "/api/v1/audit-log?advisor_id=a%20b", Token: manager, Status: 400, Doc: rejects})
+	send("the audit log, an advisor", openapicheck.Call{Path: "/api/v1/audit-log", Token: advisor, Status: 403})
+	send("the audit log without a token", openapicheck.Call{Path: "/api/v1/audit-log", Status: 401, Doc: rejects})
+
+	// With the audit log down, nothing is read: 503 on every route.
+	a.adminExec(t, `ALTER TABLE `+a.schema+`.audit_log RENAME TO audit_log_down`)
+	send("cases, audit log down", openapicheck.Call{Path: "/api/v1/difficulty-cases", Token: cell, Status: 503})
+	send("a case, audit log down", openapicheck.Call{Path: caseA, Token: cell, Status: 503})
+	send("the audit log, down", openapicheck.Call{Path: "/api/v1/audit-log", Token: manager, Status: 503})
+	a.adminExec(t, `ALTER TABLE `+a.schema+`.audit_log_down RENAME TO audit_log`)
+
+	c.AssertCovered(t)
+}
+
+// TestOpenAPIMatchesTheDomain: the codes the document lists are the
+// domain's, so neither can change alone.
+func TestOpenAPIMatchesTheDomain(t *testing.T) {
+	t.Parallel()
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(httpapi.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	for _, tt := range []struct {
+		name      string
+		got, want []string
+	}{
+		{"status", s["Case"].Properties["status"].Enum, []string{string(prevention.StatusOpened)}},
+		{"level", s["Case"].Properties["level"].Enum, []string{events.DifficultyNone, events.DifficultyVigilance, events.DifficultyCallBack}},
+		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead}},
+		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase}},
+	} {
+		if !slices.Equal(tt.got, tt.want) {
+			t.Errorf("%s: the document lists %q, the domain %q", tt.name, tt.got, tt.want)
+		}
+	}
+	var limits struct {
+		Paths map[string]struct {
+			Get struct {
+				Parameters []struct {
+					Name   string `json:"name"`
+					Schema struct {
+						Maximum int `json:"maximum"`
+					} `json:"schema"`
+				} `json:"parameters"`
+			} `json:"get"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(httpapi.OpenAPI(), &limits); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range limits.Paths["/api/v1/audit-log"].Get.Parameters {
+		if p.Name == "limit" && p.Schema.Maximum != audit.MaxLimit {
+			t.Errorf("audit-log limit: the document allows %d, pkg/audit %d", p.Schema.Maximum, audit.MaxLimit)
+		}
+	}
+}
