@@ -58,10 +58,10 @@ func fullAPI(t *testing.T, a *api) string {
 	}
 	now := func() time.Time { return clock }
 	log := slog.New(slog.DiscardHandler)
-	routes := httpapi.Routes{Store: store, Live: live.NewHub(), Auth: verifier, Log: log, Poll: 50 * time.Millisecond, Heartbeat: 50 * time.Millisecond,
+	routes := httpapi.Routes{Notifications: app.ReadNotifications{Directory: store, Notifications: store}, Live: live.NewHub(), Auth: verifier, Log: log, Poll: 50 * time.Millisecond, Heartbeat: 50 * time.Millisecond,
 		DevSignIn: app.DevSignIn{Directory: store, Issuer: a.issuer}, JWKS: a.issuer.JWKSHandler(),
 		Directory: &httpapi.DirectoryRoutes{
-			Store:   store,
+			Read:    app.ReadDirectory{Directory: store},
 			Put:     app.PutAdvisor{Directory: store, Places: ref, Now: now},
 			Absence: app.SetAbsence{Directory: store, Now: now},
 			Import:  app.ImportDirectory{Directory: store, Places: ref, Now: now},
