@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -46,19 +47,25 @@ func Platform(t testing.TB, cfg *platform.Config, admin string, n *NATS, service
 	cfg.ShutdownTimeout = 5 * time.Second
 }
 
-// Run runs a service (its Run method) until the test ends; the cleanup
-// stops it and fails the test if it does not shut down cleanly.
-func Run(t testing.TB, ctx context.Context, run func(context.Context) error) {
+// Run runs a service (its Run method) until stop or the end of the test,
+// whichever comes first; either fails the test if the service does not
+// shut down cleanly.
+func Run(t testing.TB, ctx context.Context, run func(context.Context) error) (stop func()) {
 	t.Helper()
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- run(runCtx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("shutdown: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
 
 // Bus connects to n as a platform service, with its permissions, and
@@ -66,10 +73,7 @@ func Run(t testing.TB, ctx context.Context, run func(context.Context) error) {
 // would (intake's submissions, advisor-desk's directory).
 func (n *NATS) Bus(t testing.TB, service string) *natsbus.Bus {
 	t.Helper()
-	id, ok := natsbus.IdentityOf(service)
-	if !ok {
-		t.Fatalf("no platform service %q", service)
-	}
+	id := Identity(t, service)
 	tel, err := telemetry.New(context.Background(), service, Quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -83,4 +87,15 @@ func (n *NATS) Bus(t testing.TB, service string) *natsbus.Bus {
 		t.Fatalf("ensure %s's stream: %v", service, err)
 	}
 	return bus
+}
+
+// Identity is a platform service's NATS identity: what it owns and
+// consumes. It is testkit's one call of natsbus.IdentityOf.
+func Identity(t testing.TB, service string) natsbus.Identity {
+	t.Helper()
+	id, ok := natsbus.IdentityOf(service)
+	if !ok {
+		t.Fatalf("no platform service %q", service)
+	}
+	return id
 }
