@@ -293,15 +293,23 @@ func (h *Harness) last(t testing.TB, stream, subject string, p any) *jetstream.R
 }
 
 // Call sends a request to the service (Call).
-func (h *Harness) Call(t testing.TB, method, path, token, body string) (int, string) {
+func (h *Harness) Call(t testing.TB, method, path, token, body string, header ...string) Answer {
 	t.Helper()
-	return Call(t, method, h.URL+path, token, body)
+	return Call(t, method, h.URL+path, token, body, header...)
+}
+
+// Answer is an HTTP answer, read whole.
+type Answer struct {
+	Status int
+	Header http.Header
+	Body   string
+	req    string // method and URL, to name the request
 }
 
 // Call sends a request with a bearer token (none if token is "") and a
-// JSON body (none if body is ""), and returns the answer's status and
-// body.
-func Call(t testing.TB, method, url, token, body string) (int, string) {
+// body (none if body is ""), sent as JSON unless header, pairs of names
+// and values, sets another Content-Type.
+func Call(t testing.TB, method, url, token, body string, header ...string) Answer {
 	t.Helper()
 	var rd io.Reader
 	if body != "" {
@@ -317,6 +325,9 @@ func Call(t testing.TB, method, url, token, body string) (int, string) {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
@@ -326,5 +337,13 @@ func Call(t testing.TB, method, url, token, body string) (int, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.StatusCode, string(b)
+	return Answer{Status: resp.StatusCode, Header: resp.Header, Body: string(b), req: method + " " + url}
+}
+
+// Decode decodes the answer's JSON body into out, or fails the test.
+func (a Answer) Decode(t testing.TB, out any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(a.Body), out); err != nil {
+		t.Fatalf("%s answered %d with an undecodable body %q: %v", a.req, a.Status, a.Body, err)
+	}
 }

@@ -59,6 +59,7 @@ func toy(ctx context.Context, t *testing.T, cfg toyConfig) (*platform.Runtime, e
 			http.Error(w, "unexpected request", http.StatusBadRequest)
 			return
 		}
+		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.Copy(w, r.Body)
 	}))
 	return rt, err
@@ -111,8 +112,14 @@ func TestHarness(t *testing.T) {
 	if s := h.DB.Text(t, `SELECT id FROM creation_support.notes WHERE id = 'nobody'`); s != "" {
 		t.Errorf("Text of no row = %q", s)
 	}
-	if status, body := h.Call(t, http.MethodPost, "/", "tok", `{"a":1}`); status != 200 || body != `{"a":1}` {
-		t.Errorf("Call = %d %q", status, body)
+	a := h.Call(t, http.MethodPost, "/", "tok", `{"a":1}`)
+	var echo struct{ A int }
+	a.Decode(t, &echo)
+	if a.Status != 200 || a.Header.Get("Content-Type") != "application/json" || echo.A != 1 {
+		t.Errorf("Call = %+v, decoded %+v", a, echo)
+	}
+	if a := h.Call(t, http.MethodPost, "/", "tok", "a;b", "Content-Type", "text/csv"); a.Status != 400 {
+		t.Errorf("Call with another Content-Type = %+v, want the toy's 400", a)
 	}
 
 	stop()

@@ -38,12 +38,12 @@ func TestHandBackEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, _ := h.Call(t, http.MethodPost, "/api/v1/creation-cases/"+caseID+"/hand-back", "", `{"reason":"other"}`); status != 401 {
-		t.Fatalf("no token: %d, want 401", status)
+	if a := h.Call(t, http.MethodPost, "/api/v1/creation-cases/"+caseID+"/hand-back", "", `{"reason":"other"}`); a.Status != 401 {
+		t.Fatalf("no token: %d, want 401", a.Status)
 	}
-	status, body := h.Call(t, http.MethodPost, "/api/v1/creation-cases/"+caseID+"/hand-back", tok.AccessToken, `{"reason":"no_capacity","comment":"Agenda complet."}`)
-	if status != 200 {
-		t.Fatalf("hand back: %d %s", status, body)
+	a := h.Call(t, http.MethodPost, "/api/v1/creation-cases/"+caseID+"/hand-back", tok.AccessToken, `{"reason":"no_capacity","comment":"Agenda complet."}`)
+	if a.Status != 200 {
+		t.Fatalf("hand back: %d %s", a.Status, a.Body)
 	}
 	var p events.CreationCaseReassigned
 	msg := h.LastEvent(t, events.StreamCreation, "creation.case.reassigned.91", &p)
@@ -63,8 +63,8 @@ func TestHandBackEndToEnd(t *testing.T) {
 // serving cases unauthenticated.
 func TestAPIWithoutVerifierServesNothing(t *testing.T) {
 	h := start(t)
-	status, body := h.Call(t, http.MethodPost, "/api/v1/creation-cases/01900000-0000-7000-8000-0000000000e1/take-in-charge", "", "")
-	if status != http.StatusServiceUnavailable || !strings.Contains(body, `"status":503`) {
-		t.Fatalf("%d %s, want a 503 problem", status, body)
+	a := h.Call(t, http.MethodPost, "/api/v1/creation-cases/01900000-0000-7000-8000-0000000000e1/take-in-charge", "", "")
+	if a.Status != http.StatusServiceUnavailable || !strings.Contains(a.Body, `"status":503`) {
+		t.Fatalf("%d %s, want a 503 problem", a.Status, a.Body)
 	}
 }

@@ -152,7 +152,8 @@ func (h *harness) get(p *auth.Principal, path string) (int, string) {
 		}
 		token = tok.AccessToken
 	}
-	return h.Call(h.t, http.MethodGet, path, token, "")
+	a := h.Call(h.t, http.MethodGet, path, token, "")
+	return a.Status, a.Body
 }
 
 // TestReportReadThroughTheAPI: end to end, a report becomes a case that the

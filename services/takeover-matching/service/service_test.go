@@ -152,11 +152,11 @@ func TestOfferThenFittingSearchProposesOneMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/api/v1/matches?offer_id=" + m.OfferID
-	if status, body := h.Call(t, http.MethodGet, path, tok.AccessToken, ""); status != 200 || !strings.Contains(body, m.MatchID) {
-		t.Fatalf("GET %s: %d %s", path, status, body)
+	if a := h.Call(t, http.MethodGet, path, tok.AccessToken, ""); a.Status != 200 || !strings.Contains(a.Body, m.MatchID) {
+		t.Fatalf("GET %s: %d %s", path, a.Status, a.Body)
 	}
-	if status, _ := h.Call(t, http.MethodGet, path, "", ""); status != 401 {
-		t.Fatalf("GET %s without token: %d, want 401", path, status)
+	if a := h.Call(t, http.MethodGet, path, "", ""); a.Status != 401 {
+		t.Fatalf("GET %s without token: %d, want 401", path, a.Status)
 	}
 }
 
@@ -202,8 +202,8 @@ func TestWithoutKeysTheAPIIsUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, body := h.Call(t, http.MethodGet, "/api/v1/takeover-offers", tok.AccessToken, ""); status != 503 || strings.Contains(body, offerReq) {
-		t.Fatalf("GET without keys: %d %s, want 503", status, body)
+	if a := h.Call(t, http.MethodGet, "/api/v1/takeover-offers", tok.AccessToken, ""); a.Status != 503 || strings.Contains(a.Body, offerReq) {
+		t.Fatalf("GET without keys: %d %s, want 503", a.Status, a.Body)
 	}
 }
 
