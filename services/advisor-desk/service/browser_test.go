@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/testkit"
 	"github.com/ccicma/platform/pkg/testkit/browsertest"
 
 	"github.com/ccicma/platform/services/advisor-desk/service"
@@ -39,7 +40,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // waitFor polls a JavaScript condition in the page (a guard against a
 // hang, not a timing assertion).
 func waitFor(cond string) chromedp.Action[chromedp.Void] {
-	return chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(wait))
+	return chromedp.Poll[chromedp.Void](cond, chromedp.WithPollingTimeout(testkit.Wait))
 }
 
 // TestBrowserLiveInbox: an advisor signs in, opens the inbox, and a
@@ -51,7 +52,7 @@ func TestBrowserLiveInbox(t *testing.T) {
 	ctx := tab(t)
 
 	do(t, ctx,
-		chromedp.Navigate(d.url+"/boite"), // no session: to the sign-in page
+		chromedp.Navigate(d.URL+"/boite"), // no session: to the sign-in page
 		chromedp.WaitVisible(chromedp.ID("identifiant")),
 		chromedp.SendKeys(chromedp.ID("identifiant"), "cma-91-001"),
 		chromedp.SendKeys(chromedp.ID("mot-de-passe"), service.DemoPassword),
@@ -72,8 +73,8 @@ func TestBrowserLiveInbox(t *testing.T) {
 	// open, as creation-support publishes them.
 	theirs := caseOpened(t, events.ChamberCCI, "cci-91-001", "91")
 	mine := caseOpened(t, events.ChamberCMA, "cma-91-001", "91")
-	d.publish(t, theirs, theirs.ID)
-	d.publish(t, mine, mine.ID)
+	d.Publish(t, theirs)
+	d.Publish(t, mine)
 	link := `#notifications a[href="/dossiers/creation/` + mine.Subject + `"]`
 	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(link)))
 
@@ -111,7 +112,7 @@ func TestBrowserLiveInbox(t *testing.T) {
 		t.Error("mark read reloaded the page")
 	}
 	var read bool
-	if err := d.db.QueryRow(d.ctx, `SELECT read_at IS NOT NULL FROM advisor_desk.notifications WHERE source_event = $1`, mine.ID).Scan(&read); err != nil || !read {
+	if err := d.DB.QueryRow(d.Ctx, `SELECT read_at IS NOT NULL FROM advisor_desk.notifications WHERE source_event = $1`, mine.ID).Scan(&read); err != nil || !read {
 		t.Errorf("notification not marked read in the store (%v)", err)
 	}
 
