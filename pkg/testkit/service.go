@@ -7,11 +7,9 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/natsbus"
-	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
 )
 
@@ -33,18 +31,6 @@ func IdP(t testing.TB, issuer string) (*auth.Issuer, string) {
 	jwks := httptest.NewServer(idp.JWKSHandler())
 	t.Cleanup(jwks.Close)
 	return idp, jwks.URL
-}
-
-// Platform sets what every service's settings need under test: the
-// service's own role and schema in the database at admin, its NATS user on
-// n, an ephemeral HTTP port and a short shutdown timeout. The rest keeps
-// the service's defaults (its LoadConfig).
-func Platform(t testing.TB, cfg *platform.Config, admin string, n *NATS, service, schema string) {
-	t.Helper()
-	cfg.DB = ServiceDatabase(t, admin, schema)
-	cfg.NATS = n.Config(service)
-	cfg.HTTPAddr = "127.0.0.1:0"
-	cfg.ShutdownTimeout = 5 * time.Second
 }
 
 // Run runs a service (its Run method) until stop or the end of the test,
