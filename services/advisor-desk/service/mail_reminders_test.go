@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,30 +19,13 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/service"
 )
 
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // newMailInfra is the infrastructure of the mail and reminder tests:
 // jobs tick fast, on a clock the test moves, and mails link to
 // https://desk.example.
 func newMailInfra(t *testing.T) *infra {
 	t.Helper()
 	in := newInfra(t)
-	in.clock = &testClock{t: time.Now().UTC().Truncate(time.Second)}
+	in.clock = testkit.NewClock(time.Now().UTC().Truncate(time.Second))
 	in.change = []func(*service.Config){func(c *service.Config) {
 		c.ReminderEvery, c.MailPoll, c.MailDigestEvery = 50*time.Millisecond, 50*time.Millisecond, time.Hour
 		c.PublicBaseURL = "https://desk.example"

@@ -56,7 +56,7 @@ func startDesk(t *testing.T, change ...func(*service.Config)) *desk {
 type infra struct {
 	*testkit.Harness
 	keyFile string
-	clock   *testClock              // nil: the real clock
+	clock   *testkit.Clock          // nil: the real clock
 	change  []func(*service.Config) // applied to every instance
 }
 
