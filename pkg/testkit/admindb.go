@@ -59,6 +59,26 @@ func (d *DB) Text(t testing.TB, query string, args ...any) string {
 	return s
 }
 
+// Querier runs queries: a pool (DB's too), a connection, a transaction.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// Column runs a query that selects one column and returns its values in
+// order (none: an empty slice), or fails the test.
+func Column[T any](t testing.TB, q Querier, query string, args ...any) []T {
+	t.Helper()
+	rows, err := q.Query(context.Background(), query, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	out, err := pgx.CollectRows(rows, pgx.RowTo[T])
+	if err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+	return out
+}
+
 // WaitCount waits until a count query selects want: until a consumer, a
 // relay or a job has done what the test waits for.
 func (d *DB) WaitCount(t testing.TB, what string, want int, query string, args ...any) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -106,11 +107,16 @@ func TestHarness(t *testing.T) {
 		t.Errorf("last creation.case.opened: %+v at %d (ce-subject %q), want the second, decoded", opened, msg.Sequence,
 			msg.Header.Get(events.HeaderSubject))
 	}
-	if copied := h.PublishCopy(t, submitted("c"), "a-copy"); copied.Seq != 4 {
+	copied := h.PublishCopy(t, submitted("c"), "a-copy")
+	if copied.Seq != 4 {
 		t.Errorf("a copy under another Nats-Msg-Id landed at %d, want 4", copied.Seq)
 	}
+	h.CaughtUp(t, copied)
 	if s := h.DB.Text(t, `SELECT id FROM creation_support.notes WHERE id = 'nobody'`); s != "" {
 		t.Errorf("Text of no row = %q", s)
+	}
+	if ids := testkit.Column[string](t, h.DB, `SELECT id FROM creation_support.notes ORDER BY id`); !slices.Equal(ids, []string{"a", "b", "c"}) {
+		t.Errorf("Column = %v, want a, b, c", ids)
 	}
 	a := h.Call(t, http.MethodPost, "/", "tok", `{"a":1}`)
 	var echo struct{ A int }

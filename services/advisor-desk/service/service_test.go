@@ -108,22 +108,7 @@ func caseOpened(t *testing.T, chamber, advisor, departement string) events.Event
 // notified lists the advisors notified of an event, by id.
 func (d *desk) notified(t *testing.T, ev events.Event) []string {
 	t.Helper()
-	rows, err := d.DB.Query(d.Ctx, `SELECT advisor_id FROM advisor_desk.notifications WHERE source_event = $1 ORDER BY advisor_id`, ev.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return ids
+	return testkit.Column[string](t, d.DB, `SELECT advisor_id FROM advisor_desk.notifications WHERE source_event = $1 ORDER BY advisor_id`, ev.ID)
 }
 
 type notif struct {
@@ -255,18 +240,7 @@ func TestNotifications(t *testing.T) {
 		if err := json.Unmarshal(evs[3].Data, &p); err != nil {
 			t.Fatal(err)
 		}
-		var stages []string
-		rows, err := d.DB.Query(d.Ctx, `SELECT stage FROM advisor_desk.reminder_timers WHERE case_id = $1 ORDER BY stage`, p.CaseID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var st string
-			if err := rows.Scan(&st); err != nil {
-				t.Fatal(err)
-			}
-			stages = append(stages, st)
-		}
+		stages := testkit.Column[string](t, d.DB, `SELECT stage FROM advisor_desk.reminder_timers WHERE case_id = $1 ORDER BY stage`, p.CaseID)
 		if len(stages) != 1 {
 			t.Errorf("timers of the case nobody can receive: %v, want its escalation", stages)
 		}

@@ -123,7 +123,8 @@ func TestRedeliveredEventOpensOneCase(t *testing.T) {
 func TestSecondEventForOneRequestOpensNoSecondCase(t *testing.T) {
 	h := start(t)
 	id := "01900000-0000-7000-8000-0000000000dd"
-	h.CaughtUp(t, h.Publish(t, h.Event(t, "intake", id, submitted(id, "CCI")), h.Event(t, "intake", id, submitted(id, "CCI"))))
+	first, again := h.Event(t, "intake", id, submitted(id, "CCI")), h.Event(t, "intake", id, submitted(id, "CCI"))
+	h.CaughtUp(t, h.Publish(t, first, again))
 	if n := h.DB.Count(t, `SELECT count(*) FROM creation_support.creation_cases WHERE request_id = $1`, id); n != 1 {
 		t.Fatalf("%d cases, want 1", n)
 	}

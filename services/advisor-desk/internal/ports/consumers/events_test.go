@@ -169,18 +169,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	})
 
 	// The good event behind the two bad ones was handled.
-	var notified []string
-	rows, err := pool.Query(ctx, `SELECT source_event::text || ' ' || advisor_id FROM notifications ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		notified = append(notified, s)
-	}
+	notified := testkit.Column[string](t, pool, `SELECT source_event::text || ' ' || advisor_id FROM notifications ORDER BY id`)
 	if want := []string{good.ID + " cma-91-001"}; !slices.Equal(notified, want) {
 		t.Errorf("notifications %v, want %v", notified, want)
 	}

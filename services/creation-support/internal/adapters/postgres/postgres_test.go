@@ -145,17 +145,8 @@ func TestAbsentAdvisorGetsNoNewCase(t *testing.T) {
 
 func (f *fixture) outboxTopics() map[string]int {
 	f.t.Helper()
-	rows, err := f.pool.Query(f.ctx, `SELECT topic FROM outbox`)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
-		var topic string
-		if err := rows.Scan(&topic); err != nil {
-			f.t.Fatal(err)
-		}
+	for _, topic := range testkit.Column[string](f.t, f.pool, `SELECT topic FROM outbox`) {
 		out[topic]++
 	}
 	return out
