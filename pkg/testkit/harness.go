@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ccicma/platform/pkg/auth"
@@ -116,6 +117,14 @@ func (h *Harness) Trust(t testing.TB, cfg *auth.Config, issuer string) *auth.Iss
 	idp, jwks := IdP(t, issuer)
 	cfg.JWKSURL, cfg.Issuer = jwks, issuer
 	return idp
+}
+
+// Pool opens a pool as the service's own role on its schema, closed when
+// the test ends, with the migration sets applied in order: for a test of
+// some of the service's parts rather than the whole service.
+func (h *Harness) Pool(t testing.TB, sets ...pgdb.Migrations) *pgxpool.Pool {
+	t.Helper()
+	return migratedPool(t, h.db, h.Schema, sets)
 }
 
 // Server is a built service (every service's service.Service).
