@@ -317,7 +317,7 @@ type Answer struct {
 
 // Call sends a request with a bearer token (none if token is "") and a
 // body (none if body is ""), sent as JSON unless header, pairs of names
-// and values, sets another Content-Type.
+// and values (an empty value sets nothing), sets another Content-Type.
 func Call(t testing.TB, method, url, token, body string, header ...string) Answer {
 	t.Helper()
 	var rd io.Reader
@@ -335,7 +335,9 @@ func Call(t testing.TB, method, url, token, body string, header ...string) Answe
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+		if header[i+1] != "" {
+			req.Header.Set(header[i], header[i+1])
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

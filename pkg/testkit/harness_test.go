@@ -127,6 +127,9 @@ func TestHarness(t *testing.T) {
 	if a := h.Call(t, http.MethodPost, "/", "tok", "a;b", "Content-Type", "text/csv"); a.Status != 400 {
 		t.Errorf("Call with another Content-Type = %+v, want the toy's 400", a)
 	}
+	if a := h.Call(t, http.MethodPost, "/", "tok", `{}`, "Content-Type", ""); a.Status != 200 {
+		t.Errorf("Call with an empty header value = %+v, want it left out", a)
+	}
 
 	stop()
 	if resp, err := http.Get(h.URL); err == nil {
