@@ -28,19 +28,7 @@ func (d *desk) forge(t *testing.T, p auth.Principal, change func(*auth.IssuerOpt
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := auth.IssuerOptions{Issuer: service.DevIssuer, Audience: "ccicma", Key: key}
-	if change != nil {
-		change(&o)
-	}
-	iss, err := auth.NewIssuer(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := iss.Issue(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok.AccessToken
+	return testkit.Forge(t, auth.IssuerOptions{Issuer: service.DevIssuer, Audience: "ccicma", Key: key}, p, change)
 }
 
 // answer is what a guarded route answered.

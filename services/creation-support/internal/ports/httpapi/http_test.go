@@ -240,17 +240,8 @@ type caseJSON struct {
 // forge signs a token with the issuer's key but options changed by change.
 func (a *api) forge(change func(*auth.IssuerOptions)) string {
 	a.t.Helper()
-	o := auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: a.key}
-	change(&o)
-	iss, err := auth.NewIssuer(o)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	tok, err := iss.Issue(auth.Principal{Subject: "cci-a", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}})
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return tok.AccessToken
+	return testkit.Forge(a.t, auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: a.key},
+		auth.Principal{Subject: "cci-a", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}, change)
 }
 
 // TestAccessRules proves each rule both ways on every route: 200 when
