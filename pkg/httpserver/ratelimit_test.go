@@ -12,27 +12,10 @@ import (
 
 	"github.com/ccicma/platform/pkg/httpserver"
 	"github.com/ccicma/platform/pkg/platform"
+	"github.com/ccicma/platform/pkg/testkit"
 )
 
-// clock is a settable time source.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newClock() *testkit.Clock { return testkit.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)) }
 
 // defaults is the configuration a service gets with no environment.
 var defaults = httpserver.RateLimit{RateLimitPerMinute: 30, RateLimitBurst: 10}

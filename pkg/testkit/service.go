@@ -5,12 +5,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"sync"
 	"testing"
-	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/natsbus"
-	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
 )
 
@@ -34,31 +33,25 @@ func IDP(t testing.TB, issuer string) (*auth.Issuer, string) {
 	return idp, jwks.URL
 }
 
-// Platform sets what every service's settings need under test: the
-// service's own role and schema in the database at admin, its NATS user on
-// n, an ephemeral HTTP port and a short shutdown timeout. The rest keeps
-// the service's defaults (its LoadConfig).
-func Platform(t testing.TB, cfg *platform.Config, admin string, n *NATS, service, schema string) {
-	t.Helper()
-	cfg.DB = ServiceDatabase(t, admin, schema)
-	cfg.NATS = n.Config(service)
-	cfg.HTTPAddr = "127.0.0.1:0"
-	cfg.ShutdownTimeout = 5 * time.Second
-}
-
-// Run runs a service (its Run method) until the test ends; the cleanup
-// stops it and fails the test if it does not shut down cleanly.
-func Run(t testing.TB, ctx context.Context, run func(context.Context) error) {
+// Run runs a service (its Run method) until stop or the end of the test,
+// whichever comes first; either fails the test if the service does not
+// shut down cleanly.
+func Run(t testing.TB, ctx context.Context, run func(context.Context) error) (stop func()) {
 	t.Helper()
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- run(runCtx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("shutdown: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
 
 // Bus connects to n as a platform service, with its permissions, and
@@ -66,10 +59,7 @@ func Run(t testing.TB, ctx context.Context, run func(context.Context) error) {
 // would (intake's submissions, advisor-desk's directory).
 func (n *NATS) Bus(t testing.TB, service string) *natsbus.Bus {
 	t.Helper()
-	id, err := natsbus.IdentityOf(service)
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := Identity(t, service)
 	tel, err := telemetry.New(context.Background(), service, Quiet())
 	if err != nil {
 		t.Fatal(err)
@@ -83,4 +73,15 @@ func (n *NATS) Bus(t testing.TB, service string) *natsbus.Bus {
 		t.Fatalf("ensure %s's stream: %v", service, err)
 	}
 	return bus
+}
+
+// Identity is a platform service's NATS identity: what it owns and
+// consumes. It is testkit's one call of natsbus.IdentityOf.
+func Identity(t testing.TB, service string) natsbus.Identity {
+	t.Helper()
+	id, err := natsbus.IdentityOf(service)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

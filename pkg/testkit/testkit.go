@@ -222,8 +222,15 @@ func (s *Schemas) New(t testing.TB) string {
 // when the test ends, with the migration sets applied in order.
 func (s *Schemas) Pool(t testing.TB, sets ...pgdb.Migrations) *pgxpool.Pool {
 	t.Helper()
+	return migratedPool(t, s.Config, s.New(t), sets)
+}
+
+// migratedPool opens a pool on a schema, closed when the test ends, with
+// the migration sets applied in order.
+func migratedPool(t testing.TB, cfg pgdb.Config, schema string, sets []pgdb.Migrations) *pgxpool.Pool {
+	t.Helper()
 	ctx := Context(t)
-	pool, err := pgdb.Open(ctx, s.Config, s.New(t))
+	pool, err := pgdb.Open(ctx, cfg, schema)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -103,12 +103,9 @@ func signInDesk(t *testing.T, desk, advisor string) *deskBrowser {
 // opening the case before that gets a French 403 page and no personal
 // data; a forged form changes nothing.
 func TestCreationCasePageEndToEnd(t *testing.T) {
-	adminURL := testkit.Database(t)
-	r := startStack(t, adminURL, testkit.StartNATS(t))
+	r := startStack(t)
 	desk, intake := r.st.URL("advisor-desk"), r.st.URL("intake")
-	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM creation_support.advisors`) == 4, nil
-	})
+	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM creation_support.advisors`)
 	code, out := post(t, intake+"/api/v1/creation-requests", bakery, "e2e-casepage-0001")
 	if code != http.StatusAccepted {
 		t.Fatalf("POST answered %d: %v", code, out)
@@ -116,9 +113,9 @@ func TestCreationCasePageEndToEnd(t *testing.T) {
 	requestID, _ := out["request_id"].(string)
 	var caseID, first string
 	testkit.Eventually(t, 10*time.Second, "case opened with an advisor, who is notified", func() (bool, error) {
-		caseID = text(t, adminURL, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
-		first = text(t, adminURL, `SELECT advisor_id FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
-		return caseID != "" && count(t, adminURL, `SELECT count(*) FROM advisor_desk.notifications WHERE advisor_id = $1 AND link = $2`,
+		caseID = r.db.Text(t, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
+		first = r.db.Text(t, `SELECT advisor_id FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
+		return caseID != "" && r.db.Count(t, `SELECT count(*) FROM advisor_desk.notifications WHERE advisor_id = $1 AND link = $2`,
 			first, "/dossiers/creation/"+caseID) == 1, nil
 	})
 	if !strings.HasPrefix(first, "cma-") {
@@ -147,7 +144,7 @@ func TestCreationCasePageEndToEnd(t *testing.T) {
 		t.Fatalf("case page: %d, Cache-Control %q", p.status, p.header.Get("Cache-Control"))
 	}
 	// intake logged the read of the contact details, in the page's trace.
-	traceID := text(t, adminURL, `SELECT trace_id FROM intake.audit_log WHERE resource_id = $1 AND actor_id = $2`, requestID, first)
+	traceID := r.db.Text(t, `SELECT trace_id FROM intake.audit_log WHERE resource_id = $1 AND actor_id = $2`, requestID, first)
 	if !deskSpanIn(r.spans, traceID) {
 		t.Errorf("intake's audit entry is in trace %q, which has no advisor-desk span: the trace context was not propagated", traceID)
 	}
@@ -171,7 +168,7 @@ func TestCreationCasePageEndToEnd(t *testing.T) {
 	if done.status != http.StatusSeeOther || done.header.Get("Location") != link+"?fait=rendu" {
 		t.Fatalf("hand-back: %d %q\n%s", done.status, done.header.Get("Location"), done.body)
 	}
-	if n := count(t, adminURL, `SELECT count(*) FROM creation_support.creation_cases WHERE case_id = $1 AND chamber = 'CCI' AND secondary_chamber = 'CMA'`, caseID); n != 1 {
+	if n := r.db.Count(t, `SELECT count(*) FROM creation_support.creation_cases WHERE case_id = $1 AND chamber = 'CCI' AND secondary_chamber = 'CMA'`, caseID); n != 1 {
 		t.Fatalf("the case did not move to the CCI")
 	}
 	after := b.do(http.MethodGet, done.header.Get("Location"), nil)
@@ -189,7 +186,7 @@ func TestCreationCasePageEndToEnd(t *testing.T) {
 	}
 	// The CCI advisor it went to takes it in charge from the page; then
 	// it can no longer be handed back (409, said on the page).
-	next := text(t, adminURL, `SELECT advisor_id FROM creation_support.creation_cases WHERE case_id = $1`, caseID)
+	next := r.db.Text(t, `SELECT advisor_id FROM creation_support.creation_cases WHERE case_id = $1`, caseID)
 	nb := signInDesk(t, desk, next)
 	taken := nb.do(http.MethodPost, link+"/prise-en-charge", url.Values{"jeton": {nb.formToken(nb.do(http.MethodGet, link, nil))}})
 	if taken.status != http.StatusSeeOther || taken.header.Get("Location") != link+"?fait=prise-en-charge" {
@@ -234,12 +231,9 @@ func deskSpanIn(rec *tracetest.SpanRecorder, traceID string) bool {
 // and intake both log as reads; the page is never cached. The CCI's
 // manager, whom the rules keep out, gets a French 403 page.
 func TestPreventionCasePageEndToEnd(t *testing.T) {
-	adminURL := testkit.Database(t)
-	r := startStack(t, adminURL, testkit.StartNATS(t))
+	r := startStack(t)
 	desk, intake := r.st.URL("advisor-desk"), r.st.URL("intake")
-	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM difficulty_alert.advisors`) == 4, nil
-	})
+	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM difficulty_alert.advisors`)
 	code, out := post(t, intake+"/api/v1/difficulty-reports", shopInDifficulty, "e2e-casepage-0002")
 	if code != http.StatusAccepted {
 		t.Fatalf("POST answered %d: %v", code, out)
@@ -247,12 +241,12 @@ func TestPreventionCasePageEndToEnd(t *testing.T) {
 	requestID, _ := out["request_id"].(string)
 	var caseID string
 	testkit.Eventually(t, 10*time.Second, "prevention case opened, its advisor notified", func() (bool, error) {
-		caseID = text(t, adminURL, `SELECT case_id::text FROM difficulty_alert.difficulty_cases WHERE request_id = $1`, requestID)
-		return caseID != "" && count(t, adminURL, `SELECT count(*) FROM advisor_desk.notifications WHERE advisor_id = 'cci-91-002' AND link = $1`,
+		caseID = r.db.Text(t, `SELECT case_id::text FROM difficulty_alert.difficulty_cases WHERE request_id = $1`, requestID)
+		return caseID != "" && r.db.Count(t, `SELECT count(*) FROM advisor_desk.notifications WHERE advisor_id = 'cci-91-002' AND link = $1`,
 			"/dossiers/prevention/"+caseID) == 1, nil
 	})
 	testkit.Eventually(t, 10*time.Second, "intake knows the assigned advisor", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM intake.requests WHERE request_id = $1 AND advisor_ids = '{cci-91-002}'`, requestID) == 1, nil
+		return r.db.Count(t, `SELECT count(*) FROM intake.requests WHERE request_id = $1 AND advisor_ids = '{cci-91-002}'`, requestID) == 1, nil
 	})
 	link := "/dossiers/prevention/" + caseID
 
@@ -274,7 +268,7 @@ func TestPreventionCasePageEndToEnd(t *testing.T) {
 		if strings.Contains(q, "intake.") {
 			id = requestID
 		}
-		if n := count(t, adminURL, q, id); n != 1 {
+		if n := r.db.Count(t, q, id); n != 1 {
 			t.Errorf("%s: %d reads logged, want 1", q, n)
 		}
 	}
@@ -291,12 +285,9 @@ func TestPreventionCasePageEndToEnd(t *testing.T) {
 // page, and from there to the offer and the search, each read in
 // takeover-matching with their own token.
 func TestTakeoverPagesEndToEnd(t *testing.T) {
-	adminURL := testkit.Database(t)
-	r := startStack(t, adminURL, testkit.StartNATS(t))
+	r := startStack(t)
 	desk, intake := r.st.URL("advisor-desk"), r.st.URL("intake")
-	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM takeover_matching.advisors`) == 4, nil
-	})
+	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM takeover_matching.advisors`)
 	for i, x := range []struct{ path, body string }{{"/api/v1/takeover-offers", bakeryForSale}, {"/api/v1/buyer-searches", bakeryBuyer}} {
 		if code, out := post(t, intake+x.path, x.body, fmt.Sprintf("e2e-casepage-100%d", i)); code != http.StatusAccepted {
 			t.Fatalf("POST %s answered %d: %v", x.path, code, out)
@@ -304,11 +295,11 @@ func TestTakeoverPagesEndToEnd(t *testing.T) {
 	}
 	var matchID, offerID, searchID, advisor string
 	testkit.Eventually(t, 10*time.Second, "match proposed, the offer's advisor notified", func() (bool, error) {
-		matchID = text(t, adminURL, `SELECT match_id::text FROM takeover_matching.takeover_matches`)
-		offerID = text(t, adminURL, `SELECT offer_id::text FROM takeover_matching.takeover_matches`)
-		searchID = text(t, adminURL, `SELECT search_id::text FROM takeover_matching.takeover_matches`)
-		advisor = text(t, adminURL, `SELECT coalesce(offer_advisor_id, '') FROM takeover_matching.takeover_matches`)
-		return matchID != "" && advisor != "" && count(t, adminURL, `SELECT count(*) FROM advisor_desk.notifications WHERE advisor_id = $1 AND link = $2`,
+		matchID = r.db.Text(t, `SELECT match_id::text FROM takeover_matching.takeover_matches`)
+		offerID = r.db.Text(t, `SELECT offer_id::text FROM takeover_matching.takeover_matches`)
+		searchID = r.db.Text(t, `SELECT search_id::text FROM takeover_matching.takeover_matches`)
+		advisor = r.db.Text(t, `SELECT coalesce(offer_advisor_id, '') FROM takeover_matching.takeover_matches`)
+		return matchID != "" && advisor != "" && r.db.Count(t, `SELECT count(*) FROM advisor_desk.notifications WHERE advisor_id = $1 AND link = $2`,
 			advisor, "/dossiers/reprise/mises-en-relation/"+matchID) == 1, nil
 	})
 	b := signInDesk(t, desk, advisor)
@@ -336,8 +327,8 @@ func TestTakeoverPagesEndToEnd(t *testing.T) {
 	}
 	// Both sides are the CMA's (a bakery): a CCI advisor is refused, in
 	// French, and learns nothing of the business.
-	if oc, sc := text(t, adminURL, `SELECT offer_chamber FROM takeover_matching.takeover_matches`),
-		text(t, adminURL, `SELECT search_chamber FROM takeover_matching.takeover_matches`); oc != "CMA" || sc != "CMA" {
+	if oc, sc := r.db.Text(t, `SELECT offer_chamber FROM takeover_matching.takeover_matches`),
+		r.db.Text(t, `SELECT search_chamber FROM takeover_matching.takeover_matches`); oc != "CMA" || sc != "CMA" {
 		t.Fatalf("the match's chambers are %s and %s, want the CMA's both", oc, sc)
 	}
 	other := signInDesk(t, desk, "cci-91-002")

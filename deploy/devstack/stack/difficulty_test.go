@@ -23,12 +23,9 @@ const shopInDifficulty = `{
 // prevention advisor are refused everywhere, the status link reveals
 // nothing, and every read is in the audit logs the manager queries.
 func TestDifficultyReportReachesOnlyPrevention(t *testing.T) {
-	adminURL := testkit.Database(t)
-	r := startStack(t, adminURL, testkit.StartNATS(t))
+	r := startStack(t)
 	desk, intake, alert := r.st.URL("advisor-desk"), r.st.URL("intake"), r.st.URL("difficulty-alert")
-	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM difficulty_alert.advisors`) == 4, nil
-	})
+	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM difficulty_alert.advisors`)
 
 	code, out := post(t, intake+"/api/v1/difficulty-reports", shopInDifficulty, "e2e-difficulty-0001")
 	if code != http.StatusAccepted || out["routing"].(map[string]any)["lead_chamber"] != "CCI" {
@@ -37,16 +34,16 @@ func TestDifficultyReportReachesOnlyPrevention(t *testing.T) {
 	requestID, _ := out["request_id"].(string)
 	var caseID string
 	testkit.Eventually(t, 10*time.Second, "prevention case opened", func() (bool, error) {
-		caseID = text(t, adminURL, `SELECT case_id::text FROM difficulty_alert.difficulty_cases WHERE request_id = $1 AND advisor_ids = '{cci-91-002}'`, requestID)
+		caseID = r.db.Text(t, `SELECT case_id::text FROM difficulty_alert.difficulty_cases WHERE request_id = $1 AND advisor_ids = '{cci-91-002}'`, requestID)
 		return caseID != "", nil
 	})
 	testkit.Eventually(t, 10*time.Second, "prevention advisor notified", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM advisor_desk.notifications WHERE kind = 'difficulty.case.opened' AND advisor_id = 'cci-91-002'`) == 1, nil
+		return r.db.Count(t, `SELECT count(*) FROM advisor_desk.notifications WHERE kind = 'difficulty.case.opened' AND advisor_id = 'cci-91-002'`) == 1, nil
 	})
 	testkit.Eventually(t, 10*time.Second, "intake knows the assigned advisor", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM intake.requests WHERE request_id = $1 AND advisor_ids = '{cci-91-002}'`, requestID) == 1, nil
+		return r.db.Count(t, `SELECT count(*) FROM intake.requests WHERE request_id = $1 AND advisor_ids = '{cci-91-002}'`, requestID) == 1, nil
 	})
-	if n := count(t, adminURL, `SELECT count(*) FROM advisor_desk.notifications WHERE kind = 'difficulty.case.opened'`); n != 1 {
+	if n := r.db.Count(t, `SELECT count(*) FROM advisor_desk.notifications WHERE kind = 'difficulty.case.opened'`); n != 1 {
 		t.Errorf("%d notifications of the case, want only the prevention advisor's", n)
 	}
 

@@ -1,52 +1,23 @@
 package stack_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/ccicma/platform/pkg/testkit"
 )
 
 // call sends an advisor's request with their token and decodes the JSON
-// answer.
+// answer, if any.
 func call(t *testing.T, method, url, token, body string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, strings.NewReader(body))
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
+	a := testkit.Call(t, method, url, token, body)
 	var out map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&out)
-	return resp.StatusCode, out
-}
-
-// text reads one text value with the admin connection.
-func text(t *testing.T, adminURL, query string, args ...any) string {
-	t.Helper()
-	conn, err := pgx.Connect(context.Background(), adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var s string
-	if err := conn.QueryRow(context.Background(), query, args...).Scan(&s); err != nil {
-		return ""
-	}
-	return s
+	_ = json.Unmarshal([]byte(a.Body), &out)
+	return a.Status, out
 }
 
 // TestHandBackEndToEnd: the CMA advisor a bakery project went to hands it
@@ -56,12 +27,9 @@ func text(t *testing.T, adminURL, query string, args ...any) string {
 // names the CCI. Tokens come from advisor-desk and are verified by
 // creation-support and intake, which got its keys in process.
 func TestHandBackEndToEnd(t *testing.T) {
-	adminURL := testkit.Database(t)
-	r := startStack(t, adminURL, testkit.StartNATS(t))
+	r := startStack(t)
 	desk, intake, creation := r.st.URL("advisor-desk"), r.st.URL("intake"), r.st.URL("creation-support")
-	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM creation_support.advisors`) == 4, nil
-	})
+	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM creation_support.advisors`)
 
 	code, out := post(t, intake+"/api/v1/creation-requests", bakery, "e2e-handback-0001")
 	if code != http.StatusAccepted {
@@ -70,8 +38,8 @@ func TestHandBackEndToEnd(t *testing.T) {
 	requestID, _ := out["request_id"].(string)
 	var caseID, first string
 	testkit.Eventually(t, 10*time.Second, "case opened with an advisor", func() (bool, error) {
-		caseID = text(t, adminURL, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
-		first = text(t, adminURL, `SELECT advisor_id FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
+		caseID = r.db.Text(t, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
+		first = r.db.Text(t, `SELECT advisor_id FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
 		return caseID != "", nil
 	})
 	if !strings.HasPrefix(first, "cma-") {
@@ -94,11 +62,11 @@ func TestHandBackEndToEnd(t *testing.T) {
 	}
 	var next string
 	testkit.Eventually(t, 10*time.Second, "case moved to the CCI", func() (bool, error) {
-		next = text(t, adminURL, `SELECT coalesce(advisor_id, '') FROM creation_support.creation_cases WHERE case_id = $1 AND chamber = 'CCI'`, caseID)
+		next = r.db.Text(t, `SELECT coalesce(advisor_id, '') FROM creation_support.creation_cases WHERE case_id = $1 AND chamber = 'CCI'`, caseID)
 		return next != "", nil
 	})
 	testkit.Eventually(t, 10*time.Second, "new advisor notified", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM advisor_desk.notifications WHERE advisor_id = $1 AND kind = 'creation.case.reassigned'`, next) == 1, nil
+		return r.db.Count(t, `SELECT count(*) FROM advisor_desk.notifications WHERE advisor_id = $1 AND kind = 'creation.case.reassigned'`, next) == 1, nil
 	})
 	testkit.Eventually(t, 10*time.Second, "status page names the CCI", func() (bool, error) {
 		_, v := call(t, http.MethodGet, intake+"/api/v1/creation-requests/"+requestID, "", "")

@@ -96,9 +96,7 @@ func TestTraceExportedOverOTLP(t *testing.T) {
 		}
 	}()
 
-	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM creation_support.advisors`) == 4, nil
-	})
+	testkit.AdminDB(t, adminURL).WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM creation_support.advisors`)
 	if code, out := post(t, st.URL("intake")+"/api/v1/creation-requests", bakery, ""); code != http.StatusAccepted {
 		t.Fatalf("POST answered %d: %v", code, out)
 	}

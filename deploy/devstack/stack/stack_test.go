@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats.go/jetstream"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
@@ -29,16 +28,32 @@ type running struct {
 	st    *stack.Stack
 	admin string
 	nats  *testkit.NATS
+	db    *testkit.DB // the database, as its administrator
 	spans *tracetest.SpanRecorder
 	stop  func()
 }
 
-func startStack(t *testing.T, adminURL string, nats *testkit.NATS) *running {
+// startStack starts the whole platform on a fresh database and an
+// in-process NATS.
+func startStack(t *testing.T) *running {
+	t.Helper()
+	admin := testkit.Database(t)
+	return runStack(t, admin, testkit.StartNATS(t), testkit.AdminDB(t, admin))
+}
+
+// restart starts the platform again on the same database and NATS, once
+// r is stopped.
+func (r *running) restart(t *testing.T) *running {
+	t.Helper()
+	return runStack(t, r.admin, r.nats, r.db)
+}
+
+func runStack(t *testing.T, admin string, nats *testkit.NATS, db *testkit.DB) *running {
 	t.Helper()
 	rec := tracetest.NewSpanRecorder()
 	ctx, cancel := context.WithCancel(context.Background())
 	st, err := stack.Start(ctx, stack.Options{
-		AdminDatabaseURL: adminURL,
+		AdminDatabaseURL: admin,
 		RolePassword:     func(role string) string { return "test-" + role },
 		NATS:             nats.Config,
 		Host:             "127.0.0.1",
@@ -54,21 +69,9 @@ func startStack(t *testing.T, adminURL string, nats *testkit.NATS) *running {
 		cancel()
 		t.Fatalf("start stack: %v", err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- st.Run(ctx) }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("stack shutdown: %v", err)
-		}
-	}
-	t.Cleanup(stop)
-	return &running{st: st, admin: adminURL, nats: nats, spans: rec, stop: stop}
+	stopRun := testkit.Run(t, ctx, st.Run)
+	t.Cleanup(cancel) // before stopRun's own cleanup: cancel, then wait
+	return &running{st: st, admin: admin, nats: nats, db: db, spans: rec, stop: func() { cancel(); stopRun() }}
 }
 
 const bakery = `{
@@ -77,23 +80,14 @@ const bakery = `{
               "legal_form": "SARL", "postcode": "91000", "planned_headcount": 3, "planned_start": "2027-03-01"}
 }`
 
+// post sends a JSON body with an Idempotency-Key (none if key is "")
+// and decodes the JSON answer.
 func post(t *testing.T, url, body, key string) (int, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Idempotency-Key", key)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", url, err)
-	}
-	defer resp.Body.Close()
+	a := testkit.Call(t, http.MethodPost, url, "", body, "Idempotency-Key", key)
 	var out map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("decode answer: %v", err)
-	}
-	return resp.StatusCode, out
+	a.Decode(t, &out)
+	return a.Status, out
 }
 
 // signIn gets an advisor's token from advisor-desk's development sign-in,
@@ -141,36 +135,18 @@ func sse(t *testing.T, streamURL, token string) <-chan map[string]any {
 	return out
 }
 
-func count(t *testing.T, adminURL, query string, args ...any) int {
-	t.Helper()
-	conn, err := pgx.Connect(context.Background(), adminURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	var n int
-	if err := conn.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
-}
-
 // TestCreationRequestEndToEnd follows one creation project from the POST to
 // the advisor's notification, through real Postgres and NATS: the case is
 // opened once, the notification reaches the API and the live stream, a
 // retried POST changes nothing, and the whole journey is one trace.
 func TestCreationRequestEndToEnd(t *testing.T) {
-	adminURL := testkit.Database(t)
-	nats := testkit.StartNATS(t)
-	r := startStack(t, adminURL, nats)
+	r := startStack(t)
 	const advisor = "cma-91-001" // CMA, creation speciality, first by id among the least loaded
 	desk := r.st.URL("advisor-desk")
 
 	// The directory reaches creation-support before the request, so the
 	// case gets an advisor rather than a chamber-wide notification.
-	testkit.Eventually(t, 10*time.Second, "advisor directory projected", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM creation_support.advisors`) == 4, nil
-	})
+	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM creation_support.advisors`)
 	token := signIn(t, desk, advisor)
 	live := sse(t, desk+"/api/v1/advisors/"+advisor+"/notifications/stream", token)
 
@@ -194,27 +170,17 @@ func TestCreationRequestEndToEnd(t *testing.T) {
 		t.Fatalf("live notification = %v", got)
 	}
 	notifications := desk + "/api/v1/advisors/" + advisor + "/notifications"
-	if resp, err := http.Get(notifications); err != nil || resp.StatusCode != http.StatusUnauthorized {
-		t.Fatalf("notifications without a token = %v, %v; want 401", resp, err)
-	} else {
-		resp.Body.Close()
+	if a := testkit.Call(t, http.MethodGet, notifications, "", ""); a.Status != http.StatusUnauthorized {
+		t.Fatalf("notifications without a token = %d %s; want 401", a.Status, a.Body)
 	}
-	req, _ := http.NewRequest(http.MethodGet, notifications, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("notifications with %s's token answered %d", advisor, resp.StatusCode)
+	a := testkit.Call(t, http.MethodGet, notifications, token, "")
+	if a.Status != http.StatusOK {
+		t.Fatalf("notifications with %s's token answered %d", advisor, a.Status)
 	}
 	var list struct {
 		Notifications []map[string]any `json:"notifications"`
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	a.Decode(t, &list)
 	if len(list.Notifications) != 1 || !strings.Contains(list.Notifications[0]["body"].(string), "10.71C") {
 		t.Fatalf("notifications API = %v", list.Notifications)
 	}
@@ -225,10 +191,10 @@ func TestCreationRequestEndToEnd(t *testing.T) {
 	if code != http.StatusAccepted || again["request_id"] != requestID {
 		t.Fatalf("retry answered %d %v, want 202 with request %s", code, again, requestID)
 	}
-	if n := count(t, adminURL, `SELECT count(*) FROM intake.requests`); n != 1 {
+	if n := r.db.Count(t, `SELECT count(*) FROM intake.requests`); n != 1 {
 		t.Fatalf("%d requests stored, want 1", n)
 	}
-	if n := count(t, adminURL, `SELECT count(*) FROM creation_support.creation_cases WHERE request_id = $1`, requestID); n != 1 {
+	if n := r.db.Count(t, `SELECT count(*) FROM creation_support.creation_cases WHERE request_id = $1`, requestID); n != 1 {
 		t.Fatalf("%d cases, want 1", n)
 	}
 	// The applicant's status follows: the case is in an advisor's hands.
@@ -312,28 +278,26 @@ func keys[V any](m map[string]V) []string {
 // go out again with the same Nats-Msg-Id, and the platform still holds one
 // event in the stream and one case.
 func TestRelayRepublishAfterCrashOpensNoSecondCase(t *testing.T) {
-	adminURL := testkit.Database(t)
-	nats := testkit.StartNATS(t)
-	r := startStack(t, adminURL, nats)
+	r := startStack(t)
 	code, out := post(t, r.st.URL("intake")+"/api/v1/creation-requests", bakery, "")
 	if code != http.StatusAccepted {
 		t.Fatalf("POST answered %d: %v", code, out)
 	}
 	requestID := out["request_id"].(string)
 	testkit.Eventually(t, 10*time.Second, "case opened", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM creation_support.creation_cases WHERE request_id = $1`, requestID) == 1, nil
+		return r.db.Count(t, `SELECT count(*) FROM creation_support.creation_cases WHERE request_id = $1`, requestID) == 1, nil
 	})
 	r.stop()
 
 	// The crash: the event went out, the mark did not.
-	if n := count(t, adminURL, `WITH u AS (UPDATE intake.outbox SET sent_at = NULL RETURNING 1) SELECT count(*) FROM u`); n != 1 {
+	if n := r.db.Count(t, `WITH u AS (UPDATE intake.outbox SET sent_at = NULL RETURNING 1) SELECT count(*) FROM u`); n != 1 {
 		t.Fatalf("reset %d outbox rows, want 1", n)
 	}
-	startStack(t, adminURL, nats) // stopped by its cleanup
+	r = r.restart(t)
 	testkit.Eventually(t, 10*time.Second, "outbox row re-sent", func() (bool, error) {
-		return count(t, adminURL, `SELECT count(*) FROM intake.outbox WHERE sent_at IS NULL`) == 0, nil
+		return r.db.Count(t, `SELECT count(*) FROM intake.outbox WHERE sent_at IS NULL`) == 0, nil
 	})
-	_, js := nats.Admin(t)
+	_, js := r.nats.Admin(t)
 	stream, err := js.Stream(context.Background(), "INTAKE")
 	if err != nil {
 		t.Fatal(err)
@@ -354,7 +318,7 @@ func TestRelayRepublishAfterCrashOpensNoSecondCase(t *testing.T) {
 		ci, err := cons.Info(context.Background())
 		return err == nil && ci.NumPending == 0 && ci.NumAckPending == 0, err
 	})
-	if n := count(t, adminURL, `SELECT count(*) FROM creation_support.creation_cases`); n != 1 {
+	if n := r.db.Count(t, `SELECT count(*) FROM creation_support.creation_cases`); n != 1 {
 		t.Fatalf("%d cases after the relay's restart, want 1", n)
 	}
 }

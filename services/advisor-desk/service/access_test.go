@@ -28,19 +28,7 @@ func (d *desk) forge(t *testing.T, p auth.Principal, change func(*auth.IssuerOpt
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := auth.IssuerOptions{Issuer: service.DevIssuer, Audience: "ccicma", Key: key}
-	if change != nil {
-		change(&o)
-	}
-	iss, err := auth.NewIssuer(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := iss.Issue(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok.AccessToken
+	return testkit.Forge(t, auth.IssuerOptions{Issuer: service.DevIssuer, Audience: "ccicma", Key: key}, p, change)
 }
 
 // answer is what a guarded route answered.
@@ -63,9 +51,9 @@ func (d *desk) open(t *testing.T, token, owner string, stream, inQuery bool) ans
 	if inQuery {
 		path += "?access_token=" + url.QueryEscape(token)
 	}
-	ctx, cancel := context.WithCancel(d.ctx)
+	ctx, cancel := context.WithCancel(d.Ctx)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.url+path, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.URL+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +85,7 @@ func TestAccessRules(t *testing.T) {
 	d := startDesk(t)
 	// One notification in Léa's inbox, so that a 200 shows content.
 	ev := caseOpened(t, events.ChamberCMA, "cma-91-001", "91")
-	d.caughtUp(t, d.publish(t, ev, ev.ID))
+	d.CaughtUp(t, d.Publish(t, ev))
 
 	lea := auth.Principal{Subject: "cma-91-001", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}
 	tok := map[string]string{
@@ -219,10 +207,10 @@ func TestAccessRules(t *testing.T) {
 
 	t.Run("the stream ends when its token expires", func(t *testing.T) {
 		short := d.forge(t, lea, func(o *auth.IssuerOptions) { o.TTL = 2 * time.Second })
-		ctx, cancel := context.WithTimeout(d.ctx, wait)
+		ctx, cancel := context.WithTimeout(d.Ctx, testkit.Wait)
 		defer cancel()
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet,
-			d.url+"/api/v1/advisors/cma-91-001/notifications/stream?access_token="+short, nil)
+			d.URL+"/api/v1/advisors/cma-91-001/notifications/stream?access_token="+short, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -360,7 +348,7 @@ func TestExternalIssuer(t *testing.T) {
 		t.Errorf("a development token answered %d, want 401", a.status)
 	}
 	for _, r := range []struct{ method, path string }{{"POST", "/api/v1/dev/tokens"}, {"GET", "/.well-known/jwks.json"}} {
-		req, _ := http.NewRequestWithContext(d.ctx, r.method, d.url+r.path, strings.NewReader(`{"advisor_id":"cci-91-002"}`))
+		req, _ := http.NewRequestWithContext(d.Ctx, r.method, d.URL+r.path, strings.NewReader(`{"advisor_id":"cci-91-002"}`))
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,34 +13,11 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/service"
 )
 
-// send makes a request with a bearer token and returns the status and body.
-func (d *desk) send(t *testing.T, token, method, path, contentType, body string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(d.ctx, method, d.url+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, string(raw)
-}
-
 // directoryEvents counts an advisor's advisor.directory.updated events in
 // the outbox, and those the relay has published (JetStream acknowledged).
 func (d *desk) directoryEvents(t *testing.T, advisor string) (written, published int, payloads []string) {
 	t.Helper()
-	rows, err := d.db.Query(d.ctx, `SELECT convert_from(payload, 'UTF8'), sent_at IS NOT NULL FROM advisor_desk.outbox
+	rows, err := d.DB.Query(d.Ctx, `SELECT convert_from(payload, 'UTF8'), sent_at IS NOT NULL FROM advisor_desk.outbox
 		WHERE topic LIKE 'advisor.directory.updated.%' AND convert_from(payload, 'UTF8')::jsonb->>'advisor_id' = $1 ORDER BY id`, advisor)
 	if err != nil {
 		t.Fatal(err)
@@ -76,27 +52,26 @@ func TestDirectoryAdmin(t *testing.T) {
 	body := `{"chamber":"CCI","full_name":"Hugo Lambert","email":"hugo.lambert@cci-essonne.example","departements":["91"],
 		"specialities":["takeover"],"capacity":25,"active":true,"roles":["advisor"]}`
 
-	if status, resp := d.send(t, d.token(t, "cma-91-006"), "PUT", "/api/v1/directory/advisors/"+id, "application/json", body); status != 403 {
-		t.Fatalf("a manager's put answered %d: %s", status, resp)
+	if a := d.Call(t, "PUT", "/api/v1/directory/advisors/"+id, d.token(t, "cma-91-006"), body); a.Status != 403 {
+		t.Fatalf("a manager's put answered %d: %s", a.Status, a.Body)
 	}
-	if status, resp := d.send(t, admin, "PUT", "/api/v1/directory/advisors/"+id, "application/json", body); status != 201 {
-		t.Fatalf("the admin's put answered %d: %s", status, resp)
+	if a := d.Call(t, "PUT", "/api/v1/directory/advisors/"+id, admin, body); a.Status != 201 {
+		t.Fatalf("the admin's put answered %d: %s", a.Status, a.Body)
 	}
-	if status, resp := d.send(t, admin, "PUT", "/api/v1/directory/advisors/"+id, "application/json", body); status != 200 {
-		t.Fatalf("the admin's second put answered %d: %s", status, resp)
+	if a := d.Call(t, "PUT", "/api/v1/directory/advisors/"+id, admin, body); a.Status != 200 {
+		t.Fatalf("the admin's second put answered %d: %s", a.Status, a.Body)
 	}
 	csv := "advisor_id,chamber,full_name,email,departements,specialities,capacity,roles,active,absent_until\n" +
 		id + ",CCI,Hugo Lambert,hugo.lambert@cci-essonne.example,91,takeover,25,advisor,true,2026-12-01T00:00:00+01:00\n"
-	status, resp := d.send(t, admin, "POST", "/api/v1/directory/import", "text/csv", csv)
-	if status != 200 || !strings.Contains(resp, `"updated":1`) {
-		t.Fatalf("import answered %d: %s", status, resp)
+	if a := d.Call(t, "POST", "/api/v1/directory/import", admin, csv, "Content-Type", "text/csv"); a.Status != 200 || !strings.Contains(a.Body, `"updated":1`) {
+		t.Fatalf("import answered %d: %s", a.Status, a.Body)
 	}
-	if status, _ := d.send(t, admin, "POST", "/api/v1/directory/import", "text/csv", csv); status != 200 {
-		t.Fatalf("re-import answered %d", status)
+	if a := d.Call(t, "POST", "/api/v1/directory/import", admin, csv, "Content-Type", "text/csv"); a.Status != 200 {
+		t.Fatalf("re-import answered %d", a.Status)
 	}
 
 	// Two real changes (creation, absence): two events, both published.
-	testkit.Eventually(t, wait, "the directory events published", func() (bool, error) {
+	testkit.Eventually(t, testkit.Wait, "the directory events published", func() (bool, error) {
 		_, published, _ := d.directoryEvents(t, id)
 		return published == 2, nil
 	})
@@ -158,8 +133,8 @@ func TestOIDCDiscoveryIssuer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, resp := d.send(t, admin.AccessToken, "GET", "/api/v1/directory/advisors", "", ""); status != 200 || !strings.Contains(resp, "cci-91-002") {
-		t.Errorf("the provider's admin token on the directory answered %d: %s", status, resp)
+	if a := d.Call(t, "GET", "/api/v1/directory/advisors", admin.AccessToken, ""); a.Status != 200 || !strings.Contains(a.Body, "cci-91-002") {
+		t.Errorf("the provider's admin token on the directory answered %d: %s", a.Status, a.Body)
 	}
 	if a := d.open(t, d.forge(t, auth.Principal{Subject: "cci-91-002", Chamber: "CCI"}, nil), "cci-91-002", false, false); a.status != 401 {
 		t.Errorf("a development token answered %d, want 401", a.status)

@@ -2,11 +2,9 @@ package service_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,13 +17,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
-	"github.com/ccicma/platform/pkg/natsbus"
-	"github.com/ccicma/platform/pkg/telemetry"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
@@ -33,14 +27,11 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/service"
 )
 
-// desk is a running advisor-desk on a fresh database and an in-process
-// NATS, with creation-support's connection to publish case events.
+// desk is a running advisor-desk in a testkit.Harness (a fresh database
+// and an in-process NATS), where tests publish case events as
+// creation-support does.
 type desk struct {
-	ctx   context.Context
-	url   string
-	db    *pgxpool.Pool // administrator pool, for inspection
-	cs    *natsbus.Bus  // connected as creation-support
-	cons  jetstream.Consumer
+	*testkit.Harness
 	store *postgres.Store
 	// keyFile holds the desk's signing key, so tests can forge tokens
 	// that only differ from its own by one claim.
@@ -50,89 +41,56 @@ type desk struct {
 	tokens map[string]string // advisor id -> token from the dev sign-in
 }
 
-// wait bounds how long the tests wait for asynchronous delivery; it is a
-// guard against a hang, not a performance assertion.
-const wait = 15 * time.Second
-
 // startDesk starts advisor-desk as in development: it issues its own
 // tokens (dev sign-in) with a key from a file. change, if any, adjusts the
 // configuration.
 func startDesk(t *testing.T, change ...func(*service.Config)) *desk {
 	t.Helper()
-	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
-	ns := testkit.StartNATS(t)
-	log := slog.New(slog.DiscardHandler)
+	d, _ := newInfra(t).start(t, change...)
+	return d
+}
 
-	// creation-support owns CREATION: the stream must exist before
-	// advisor-desk creates its durable on it.
-	tel, err := telemetry.New(ctx, "creation-support", telemetry.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := natsbus.IdentityOf("creation-support")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cs, err := natsbus.Connect(ctx, ns.Config("creation-support"), id, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(cs.Close)
-	if err := cs.EnsureStream(ctx, events.StreamCreation, 1); err != nil {
-		t.Fatal(err)
-	}
+// infra is what outlives one advisor-desk instance: the harness and the
+// signing key; for the mail tests, a clock the test moves and settings
+// every instance gets.
+type infra struct {
+	*testkit.Harness
+	keyFile string
+	clock   *testkit.Clock          // nil: the real clock
+	change  []func(*service.Config) // applied to every instance
+}
 
-	cfg, err := service.LoadConfig() // the defaults
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.Config.DB = testkit.ServiceDatabase(t, admin, service.Schema)
-	cfg.Config.NATS = ns.Config(service.Name)
-	cfg.HTTPAddr = "127.0.0.1:0"
-	cfg.ShutdownTimeout = 5 * time.Second
-	cfg.OutboxPoll = 100 * time.Millisecond
-	cfg.AdvisorsFile = "testdata/advisors.json"
-	cfg.DevSignin = true
-	keyFile := filepath.Join(t.TempDir(), "signing-key.pem")
+func newInfra(t *testing.T) *infra {
+	t.Helper()
+	in := &infra{Harness: testkit.NewHarness(t, service.Name, service.Schema), keyFile: filepath.Join(t.TempDir(), "signing-key.pem")}
 	key, err := auth.GenerateKeyPEM()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
+	if err := os.WriteFile(in.keyFile, key, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg.SigningKeyFile = keyFile
-	for _, c := range change {
+	return in
+}
+
+// start runs an advisor-desk instance on the infrastructure, with the
+// dev sign-in on and the test directory seeded; stop shuts it down (also
+// at the end of the test).
+func (in *infra) start(t *testing.T, change ...func(*service.Config)) (d *desk, stop func()) {
+	t.Helper()
+	cfg := testkit.Load(in.Harness, service.LoadConfig) // the defaults
+	cfg.OutboxPoll = 100 * time.Millisecond
+	cfg.AdvisorsFile, cfg.DevSignin, cfg.SigningKeyFile = "testdata/advisors.json", true, in.keyFile
+	for _, c := range append(slices.Clone(in.change), change...) {
 		c(&cfg)
 	}
-	svc, err := service.New(ctx, cfg, telemetry.Options{Logger: log})
-	if err != nil {
-		t.Fatalf("start advisor-desk: %v", err)
+	var opts []service.Option
+	if in.clock != nil {
+		opts = append(opts, service.WithClock(in.clock.Now))
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- svc.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-done; err != nil {
-			t.Errorf("advisor-desk shutdown: %v", err)
-		}
-	})
-
-	db, err := pgxpool.New(ctx, admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	_, js := ns.Admin(t)
-	d := &desk{ctx: ctx, url: "http://" + svc.Addr(), db: db, cs: cs, store: svc.Store, keyFile: keyFile, tokens: map[string]string{}}
-	testkit.Eventually(t, wait, "advisor-desk's durable on CREATION", func() (bool, error) {
-		c, err := js.Consumer(ctx, events.StreamCreation.Name, service.Name)
-		d.cons = c
-		return err == nil, err
-	})
-	return d
+	svc, err := service.New(in.Ctx, cfg, testkit.Quiet(), opts...)
+	stop = in.Serve(svc, err)
+	return &desk{Harness: in.Harness, store: svc.Store, keyFile: in.keyFile, tokens: map[string]string{}}, stop
 }
 
 // caseOpened builds a creation.case.opened event for an advisor (or, with
@@ -144,59 +102,13 @@ func caseOpened(t *testing.T, chamber, advisor, departement string) events.Event
 		Chamber: chamber, AdvisorID: advisor, NAFCode: "10.71C", CommuneCode: "91228", Departement: departement,
 		OpenedAt: time.Now().UTC(),
 	}
-	ev, err := events.New("creation-support", p.CaseID, departement, p, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ev
-}
-
-// publish sends the event as creation-support does, with the given
-// Nats-Msg-Id, and returns its stream sequence.
-func (d *desk) publish(t *testing.T, ev events.Event, msgID string) uint64 {
-	t.Helper()
-	ack, err := d.cs.JS.PublishMsg(d.ctx, natsbus.Message(ev, nil), jetstream.WithMsgID(msgID))
-	if err != nil {
-		t.Fatalf("publish %s: %v", ev.Topic, err)
-	}
-	if ack.Duplicate {
-		t.Fatalf("publish %s with Nats-Msg-Id %s: dropped as a duplicate", ev.Topic, msgID)
-	}
-	return ack.Sequence
-}
-
-// caughtUp waits until advisor-desk has acknowledged every message up to
-// the stream sequence seq.
-func (d *desk) caughtUp(t *testing.T, seq uint64) {
-	t.Helper()
-	testkit.Eventually(t, wait, "advisor-desk acknowledged up to "+strconv.FormatUint(seq, 10), func() (bool, error) {
-		ci, err := d.cons.Info(d.ctx)
-		if err != nil {
-			return false, err
-		}
-		return ci.AckFloor.Stream >= seq && ci.NumAckPending == 0 && ci.NumPending == 0, nil
-	})
+	return testkit.NewEvent(t, "creation-support", p.CaseID, departement, p)
 }
 
 // notified lists the advisors notified of an event, by id.
 func (d *desk) notified(t *testing.T, ev events.Event) []string {
 	t.Helper()
-	rows, err := d.db.Query(d.ctx, `SELECT advisor_id FROM advisor_desk.notifications WHERE source_event = $1 ORDER BY advisor_id`, ev.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return ids
+	return testkit.Column[string](t, d.DB, `SELECT advisor_id FROM advisor_desk.notifications WHERE source_event = $1 ORDER BY advisor_id`, ev.ID)
 }
 
 type notif struct {
@@ -234,41 +146,18 @@ func (d *desk) token(t *testing.T, advisor string) string {
 // post sends a JSON body and decodes the JSON answer into out.
 func (d *desk) post(t *testing.T, path, body string, out any) (status int, h http.Header) {
 	t.Helper()
-	resp, err := http.Post(d.url+path, "application/json", strings.NewReader(body))
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
-		t.Fatalf("POST %s answered %d with an undecodable body: %v", path, resp.StatusCode, err)
-	}
-	return resp.StatusCode, resp.Header
+	a := d.Call(t, http.MethodPost, path, "", body)
+	a.Decode(t, out)
+	return a.Status, a.Header
 }
 
 // get fetches a path with a bearer token (none if token is "") and decodes
 // its JSON body into out.
 func (d *desk) get(t *testing.T, token, path string, out any) (status int, h http.Header) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(d.ctx, http.MethodGet, d.url+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.NewDecoder(bytes.NewReader(raw)).Decode(out); err != nil {
-		t.Fatalf("GET %s answered %d with an undecodable body %q: %v", path, resp.StatusCode, raw, err)
-	}
-	return resp.StatusCode, resp.Header
+	a := d.Call(t, http.MethodGet, path, token, "")
+	a.Decode(t, out)
+	return a.Status, a.Header
 }
 
 // list reads an advisor's notifications with the advisor's own token.
@@ -290,9 +179,9 @@ func TestNotifications(t *testing.T) {
 		ev := caseOpened(t, events.ChamberCMA, advisor, "91")
 		// The same event (same ce-id) reaches the stream twice, as after a
 		// producer that lost its de-duplication window.
-		d.publish(t, ev, "first-"+ev.ID)
-		seq := d.publish(t, ev, "second-"+ev.ID)
-		d.caughtUp(t, seq)
+		d.PublishCopy(t, ev, "first-"+ev.ID)
+		seq := d.PublishCopy(t, ev, "second-"+ev.ID)
+		d.CaughtUp(t, seq)
 		if got := d.notified(t, ev); !slices.Equal(got, []string{advisor}) {
 			t.Fatalf("notified %v, want exactly [%s]", got, advisor)
 		}
@@ -321,13 +210,13 @@ func TestNotifications(t *testing.T) {
 			{events.ChamberCCI, "77", nil}, // nobody: logged and acknowledged, its escalation still planned
 		}
 		var evs []events.Event
-		var last uint64
+		var last testkit.Sent
 		for _, tt := range tests {
 			ev := caseOpened(t, tt.chamber, "", tt.departement)
 			evs = append(evs, ev)
-			last = d.publish(t, ev, ev.ID)
+			last = d.Publish(t, ev)
 		}
-		d.caughtUp(t, last)
+		d.CaughtUp(t, last)
 		for i, tt := range tests {
 			if got := d.notified(t, evs[i]); !slices.Equal(got, tt.want) {
 				t.Errorf("%s %s: notified %v, want %v", tt.chamber, tt.departement, got, tt.want)
@@ -337,7 +226,7 @@ func TestNotifications(t *testing.T) {
 		if len(ns) != 1 || ns[0].Title != "Dossier de création à attribuer" {
 			t.Errorf("cma-91-002's notifications = %+v, want one case to pick up", ns)
 		}
-		resp, err := http.Get(d.url + "/metrics")
+		resp, err := http.Get(d.URL + "/metrics")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -351,18 +240,7 @@ func TestNotifications(t *testing.T) {
 		if err := json.Unmarshal(evs[3].Data, &p); err != nil {
 			t.Fatal(err)
 		}
-		var stages []string
-		rows, err := d.db.Query(d.ctx, `SELECT stage FROM advisor_desk.reminder_timers WHERE case_id = $1 ORDER BY stage`, p.CaseID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for rows.Next() {
-			var st string
-			if err := rows.Scan(&st); err != nil {
-				t.Fatal(err)
-			}
-			stages = append(stages, st)
-		}
+		stages := testkit.Column[string](t, d.DB, `SELECT stage FROM advisor_desk.reminder_timers WHERE case_id = $1 ORDER BY stage`, p.CaseID)
 		if len(stages) != 1 {
 			t.Errorf("timers of the case nobody can receive: %v, want its escalation", stages)
 		}
@@ -371,12 +249,12 @@ func TestNotifications(t *testing.T) {
 	t.Run("live stream resumes after Last-Event-ID", func(t *testing.T) {
 		const advisor = "cci-91-002"
 		before := len(d.list(t, advisor))
-		var last uint64
+		var last testkit.Sent
 		for range 3 {
 			ev := caseOpened(t, events.ChamberCCI, advisor, "91")
-			last = d.publish(t, ev, ev.ID)
+			last = d.Publish(t, ev)
 		}
-		d.caughtUp(t, last)
+		d.CaughtUp(t, last)
 		ns := d.list(t, advisor)[before:]
 		if len(ns) != 3 || !(ns[0].ID < ns[1].ID && ns[1].ID < ns[2].ID) {
 			t.Fatalf("notifications = %+v, want 3 in id order", ns)
@@ -390,7 +268,7 @@ func TestNotifications(t *testing.T) {
 			}
 		}
 		ev := caseOpened(t, events.ChamberCCI, advisor, "91")
-		d.publish(t, ev, ev.ID)
+		d.Publish(t, ev)
 		got := next(t, live)
 		if got.id <= ns[2].ID || !strings.HasSuffix(got.data.Link, ev.Subject) {
 			t.Fatalf("live event %+v, want the notification of case %s after id %d", got, ev.Subject, ns[2].ID)
@@ -400,7 +278,7 @@ func TestNotifications(t *testing.T) {
 		// the next notification.
 		again := d.stream(t, advisor, strconv.FormatInt(got.id, 10))
 		ev = caseOpened(t, events.ChamberCCI, advisor, "91")
-		d.publish(t, ev, ev.ID)
+		d.Publish(t, ev)
 		if n := next(t, again); n.id <= got.id || !strings.HasSuffix(n.data.Link, ev.Subject) {
 			t.Fatalf("after Last-Event-ID %d the stream sent %+v, want the new notification", got.id, n)
 		}
@@ -420,27 +298,27 @@ func TestNotifications(t *testing.T) {
 
 		// A gate holds the transaction of notification A open after its
 		// insert, as a slow concurrent writer would.
-		if _, err := d.db.Exec(d.ctx, `CREATE FUNCTION advisor_desk.test_gate() RETURNS trigger LANGUAGE plpgsql AS $$
+		if _, err := d.DB.Exec(d.Ctx, `CREATE FUNCTION advisor_desk.test_gate() RETURNS trigger LANGUAGE plpgsql AS $$
 			BEGIN IF NEW.title = 'gated' THEN PERFORM pg_advisory_xact_lock(4242); END IF; RETURN NEW; END $$`); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.db.Exec(d.ctx, `CREATE TRIGGER test_gate AFTER INSERT ON advisor_desk.notifications
+		if _, err := d.DB.Exec(d.Ctx, `CREATE TRIGGER test_gate AFTER INSERT ON advisor_desk.notifications
 			FOR EACH ROW EXECUTE FUNCTION advisor_desk.test_gate()`); err != nil {
 			t.Fatal(err)
 		}
-		gate, err := d.db.Acquire(d.ctx)
+		gate, err := d.DB.Acquire(d.Ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer gate.Release()
-		if _, err := gate.Exec(d.ctx, `SELECT pg_advisory_lock(4242)`); err != nil {
+		if _, err := gate.Exec(d.Ctx, `SELECT pg_advisory_lock(4242)`); err != nil {
 			t.Fatal(err)
 		}
 		released := false
 		release := func() {
 			if !released {
 				released = true
-				if _, err := gate.Exec(d.ctx, `SELECT pg_advisory_unlock(4242)`); err != nil {
+				if _, err := gate.Exec(d.Ctx, `SELECT pg_advisory_unlock(4242)`); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -450,28 +328,28 @@ func TestNotifications(t *testing.T) {
 		a := caseOpened(t, events.ChamberCMA, advisor, "91")
 		doneA := make(chan error, 1)
 		go func() {
-			_, err := d.store.Store(d.ctx, a, notification.Draft{Kind: "creation.case.opened", Title: "gated",
+			_, err := d.store.Store(d.Ctx, a, notification.Draft{Kind: "creation.case.opened", Title: "gated",
 				Body: "A", Link: "/dossiers/creation/" + a.Subject, To: notification.Recipients{AdvisorID: advisor}}, time.Now())
 			doneA <- err
 		}()
 		lockWaits := func() int {
 			var n int
-			if err := d.db.QueryRow(d.ctx, `SELECT count(*) FROM pg_stat_activity
+			if err := d.DB.QueryRow(d.Ctx, `SELECT count(*) FROM pg_stat_activity
 				WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&n); err != nil {
 				t.Fatal(err)
 			}
 			return n
 		}
-		testkit.Eventually(t, wait, "notification A inserted and held", func() (bool, error) { return lockWaits() >= 1, nil })
+		testkit.Eventually(t, testkit.Wait, "notification A inserted and held", func() (bool, error) { return lockWaits() >= 1, nil })
 
 		// B, for the same advisor, arrives through NATS meanwhile. The
 		// stream may send nothing of B while A is pending: wait until it
 		// either sends something or is held back (a second lock wait: B's
 		// writer or the stream's reader).
 		b := caseOpened(t, events.ChamberCMA, advisor, "91")
-		d.publish(t, b, b.ID)
+		d.Publish(t, b)
 		var early *sseEvent
-		testkit.Eventually(t, wait, "the stream sent B or is held back", func() (bool, error) {
+		testkit.Eventually(t, testkit.Wait, "the stream sent B or is held back", func() (bool, error) {
 			select {
 			case ev := <-live:
 				early = &ev
@@ -491,7 +369,7 @@ func TestNotifications(t *testing.T) {
 
 		// C wakes the stream once more: it must have sent A, B, C in order.
 		c := caseOpened(t, events.ChamberCMA, advisor, "91")
-		d.publish(t, c, c.ID)
+		d.Publish(t, c)
 		var got []string
 		for len(got) < 3 {
 			ev := next(t, live)
@@ -569,10 +447,10 @@ type sseEvent struct {
 // token as a browser's EventSource does: in the query.
 func (d *desk) stream(t *testing.T, advisor, lastEventID string) <-chan sseEvent {
 	t.Helper()
-	ctx, cancel := context.WithCancel(d.ctx)
+	ctx, cancel := context.WithCancel(d.Ctx)
 	t.Cleanup(cancel)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet,
-		d.url+"/api/v1/advisors/"+advisor+"/notifications/stream?access_token="+url.QueryEscape(d.token(t, advisor)), nil)
+		d.URL+"/api/v1/advisors/"+advisor+"/notifications/stream?access_token="+url.QueryEscape(d.token(t, advisor)), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -631,7 +509,7 @@ func next(t *testing.T, ch <-chan sseEvent) sseEvent {
 			t.Fatalf("stream event %q, want notification", ev.name)
 		}
 		return ev
-	case <-time.After(wait):
+	case <-time.After(testkit.Wait):
 		t.Fatal("no event on the stream")
 	}
 	return sseEvent{}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/service"
 )
@@ -34,8 +35,8 @@ func (d *desk) browser(t *testing.T) *browserish {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, _ := url.Parse(d.url)
-	return &browserish{t: t, d: d, base: base, c: &http.Client{Jar: jar, Timeout: wait,
+	base, _ := url.Parse(d.URL)
+	return &browserish{t: t, d: d, base: base, c: &http.Client{Jar: jar, Timeout: testkit.Wait,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -61,7 +62,7 @@ func (b *browserish) do(req *http.Request) webAnswer {
 
 func (b *browserish) get(path string) webAnswer {
 	b.t.Helper()
-	req, err := http.NewRequestWithContext(b.d.ctx, http.MethodGet, b.d.url+path, nil)
+	req, err := http.NewRequestWithContext(b.d.Ctx, http.MethodGet, b.d.URL+path, nil)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -70,7 +71,7 @@ func (b *browserish) get(path string) webAnswer {
 
 func (b *browserish) post(path string, form url.Values, header ...string) webAnswer {
 	b.t.Helper()
-	req, err := http.NewRequestWithContext(b.d.ctx, http.MethodPost, b.d.url+path, strings.NewReader(form.Encode()))
+	req, err := http.NewRequestWithContext(b.d.Ctx, http.MethodPost, b.d.URL+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -248,8 +249,8 @@ func TestWebInbox(t *testing.T) {
 	d := startDesk(t)
 	mine := caseOpened(t, events.ChamberCMA, "cma-91-001", "91")
 	theirs := caseOpened(t, events.ChamberCCI, "cci-91-001", "91")
-	d.publish(t, mine, mine.ID)
-	d.caughtUp(t, d.publish(t, theirs, theirs.ID))
+	d.Publish(t, mine)
+	d.CaughtUp(t, d.Publish(t, theirs))
 
 	anonymous := d.browser(t)
 	if got := anonymous.get("/boite"); got.status != http.StatusSeeOther || got.header.Get("Location") != "/connexion" {
@@ -324,7 +325,7 @@ func TestWebInbox(t *testing.T) {
 		}
 		// Marking another advisor's notification changes nothing of theirs.
 		var theirID int64
-		if err := d.db.QueryRow(d.ctx, `SELECT id FROM advisor_desk.notifications WHERE source_event = $1`, theirs.ID).Scan(&theirID); err != nil {
+		if err := d.DB.QueryRow(d.Ctx, `SELECT id FROM advisor_desk.notifications WHERE source_event = $1`, theirs.ID).Scan(&theirID); err != nil {
 			t.Fatal(err)
 		}
 		js := b.post("/boite/lu", url.Values{"id": {strconv.FormatInt(theirID, 10)}, "jeton": {tok}}, "Accept", "application/json")
@@ -332,7 +333,7 @@ func TestWebInbox(t *testing.T) {
 			t.Errorf("JSON mark read: %d %s", js.status, js.body)
 		}
 		var readAt *time.Time
-		if err := d.db.QueryRow(d.ctx, `SELECT read_at FROM advisor_desk.notifications WHERE id = $1`, theirID).Scan(&readAt); err != nil || readAt != nil {
+		if err := d.DB.QueryRow(d.Ctx, `SELECT read_at FROM advisor_desk.notifications WHERE id = $1`, theirID).Scan(&readAt); err != nil || readAt != nil {
 			t.Errorf("another advisor's notification marked read (%v)", err)
 		}
 	})
@@ -347,8 +348,8 @@ func TestWebInbox(t *testing.T) {
 			{"/api/v1/advisors/cma-91-001/notifications/stream", http.StatusOK},
 			{"/api/v1/advisors/cci-91-001/notifications/stream", http.StatusForbidden},
 		} {
-			ctx, cancel := context.WithTimeout(d.ctx, wait)
-			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, d.url+tc.path, nil)
+			ctx, cancel := context.WithTimeout(d.Ctx, testkit.Wait)
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, d.URL+tc.path, nil)
 			req.AddCookie(cookie)
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
@@ -394,7 +395,7 @@ func TestWebMailPreference(t *testing.T) {
 	tok := jetonField.FindStringSubmatch(inbox.body)[1]
 	mode := func() string {
 		t.Helper()
-		req, _ := http.NewRequestWithContext(d.ctx, http.MethodGet, d.url+"/api/v1/advisors/cma-91-002/mail-preference", nil)
+		req, _ := http.NewRequestWithContext(d.Ctx, http.MethodGet, d.URL+"/api/v1/advisors/cma-91-002/mail-preference", nil)
 		req.Header.Set("Authorization", "Bearer "+b.session())
 		got := b.do(req)
 		m := regexp.MustCompile(`"mode":"(\w+)"`).FindStringSubmatch(got.body)

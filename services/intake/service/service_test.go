@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -21,11 +20,6 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/ccicma/platform/pkg/events"
-	"github.com/ccicma/platform/pkg/natsbus"
-	"github.com/ccicma/platform/pkg/telemetry"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/intake/internal/ports/httpapi"
@@ -37,62 +31,15 @@ import (
 // X-Forwarded-For. The rate is one submission a minute after a burst of
 // 10, so that no machine is slow enough for a client to earn a token back
 // during a test.
-func start(t *testing.T) string {
-	url, _ := startWithDB(t)
-	return url
-}
-
-// startWithDB starts intake and also returns its database's admin URL.
-func startWithDB(t *testing.T) (string, string) {
+func start(t *testing.T) *testkit.Harness {
 	t.Helper()
-	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
-	nats := testkit.StartNATS(t)
-	quiet := telemetry.Options{Logger: slog.New(slog.DiscardHandler)}
-
-	// intake follows creation-support's cases: their stream must exist.
-	tel, err := telemetry.New(ctx, "creation-support", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := natsbus.IdentityOf("creation-support")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bus, err := natsbus.Connect(ctx, nats.Config("creation-support"), id, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(bus.Close)
-	if err := bus.EnsureStream(ctx, events.StreamCreation, 1); err != nil {
-		t.Fatal(err)
-	}
-
-	cfg, err := service.LoadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.DB = testkit.ServiceDatabase(t, admin, service.Schema)
-	cfg.NATS = nats.Config(service.Name)
-	cfg.HTTPAddr = "127.0.0.1:0"
-	cfg.ShutdownTimeout = 5 * time.Second
+	h := testkit.NewHarness(t, service.Name, service.Schema)
+	cfg := testkit.Load(h, service.LoadConfig)
 	cfg.RateLimitPerMinute, cfg.RateLimitBurst = 1, 10
 	cfg.TrustedProxies = []string{"127.0.0.1/32"}
 	cfg.AnonymiseEvery = 50 * time.Millisecond
-	svc, err := service.New(ctx, cfg, quiet)
-	if err != nil {
-		t.Fatalf("start intake: %v", err)
-	}
-	runCtx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- svc.Run(runCtx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("shutdown: %v", err)
-		}
-	})
-	return "http://" + svc.Addr(), admin
+	h.Serve(service.New(h.Ctx, cfg, testkit.Quiet()))
+	return h
 }
 
 const bakery = `{
@@ -150,7 +97,7 @@ func send(t *testing.T, method, url, client, body string) answer {
 // while another client still gets its answer and reads stay open.
 func TestSubmissionsAreRateLimitedPerClient(t *testing.T) {
 	t.Parallel()
-	base := start(t)
+	base := start(t).URL
 	api := base + httpapi.CreationPath
 	const a, b = "203.0.113.7", "198.51.100.9"
 
@@ -203,7 +150,7 @@ func TestSubmissionsAreRateLimitedPerClient(t *testing.T) {
 // the document lacks (ports/http holds its own routes to the document).
 func TestServedOperationsMatchOpenAPI(t *testing.T) {
 	t.Parallel()
-	base := start(t)
+	base := start(t).URL
 	doc, err := libopenapi.NewDocument(httpapi.OpenAPI())
 	if err != nil {
 		t.Fatal(err)
@@ -282,8 +229,8 @@ func TestServedOperationsMatchOpenAPI(t *testing.T) {
 // its own: a request older than the retention period loses its personal
 // data without anyone asking.
 func TestPersonalDataErasedOnSchedule(t *testing.T) {
-	url, admin := startWithDB(t)
-	a := send(t, http.MethodPost, url+"/api/v1/creation-requests", "192.0.2.10", bakery)
+	h := start(t)
+	a := send(t, http.MethodPost, h.URL+"/api/v1/creation-requests", "192.0.2.10", bakery)
 	if a.status != http.StatusAccepted {
 		t.Fatalf("POST answered %d: %s", a.status, a.body)
 	}
@@ -293,17 +240,12 @@ func TestPersonalDataErasedOnSchedule(t *testing.T) {
 	if err := json.Unmarshal(a.body, &v); err != nil {
 		t.Fatal(err)
 	}
-	conn, err := pgx.Connect(context.Background(), admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
-	if _, err := conn.Exec(context.Background(), `UPDATE intake.requests SET submitted_at = now() - interval '4 years' WHERE request_id = $1`, v.RequestID); err != nil {
+	if _, err := h.DB.Exec(context.Background(), `UPDATE intake.requests SET submitted_at = now() - interval '4 years' WHERE request_id = $1`, v.RequestID); err != nil {
 		t.Fatal(err)
 	}
 	testkit.Eventually(t, 10*time.Second, "request anonymised by the periodic task", func() (bool, error) {
 		var details string
-		err := conn.QueryRow(context.Background(), `SELECT details::text FROM intake.requests WHERE request_id = $1`, v.RequestID).Scan(&details)
+		err := h.DB.QueryRow(context.Background(), `SELECT details::text FROM intake.requests WHERE request_id = $1`, v.RequestID).Scan(&details)
 		return err == nil && !strings.Contains(details, "ines.moreau@example.fr"), err
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/smtp"
@@ -19,33 +20,13 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/seed"
 )
 
-// fakeClock is a clock the test moves.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
-
-func (c *fakeClock) Advance(d time.Duration) { c.Set(c.Now().Add(d)) }
-
 // mailEnv is advisor-desk's store with e-mail enabled over a real SMTP
 // server, the demo directory, and the use cases on a controllable clock.
 type mailEnv struct {
 	*env
 	store    *postgres.Store
 	smtp     *testsmtp.Server
-	clock    *fakeClock
+	clock    *testkit.Clock
 	notify   app.Notify
 	send     app.SendMails
 	prefs    app.MailPreference
@@ -79,7 +60,7 @@ var paris = func() *time.Location {
 
 func setupMail(t *testing.T, start time.Time) *mailEnv {
 	t.Helper()
-	e := &mailEnv{env: setup(t), smtp: testsmtp.Start(t), clock: &fakeClock{t: start}, outcomes: &outcomes{n: map[string]int{}}}
+	e := &mailEnv{env: setup(t), smtp: testsmtp.Start(t), clock: testkit.NewClock(start), outcomes: &outcomes{n: map[string]int{}}}
 	if _, err := e.uc.Import(e.ctx, seed.Advisors); err != nil {
 		t.Fatal(err)
 	}

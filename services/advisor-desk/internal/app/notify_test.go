@@ -11,6 +11,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
@@ -52,22 +53,7 @@ func newCaseOpened(t *testing.T, p events.CreationCaseOpened) events.Event {
 
 func (e *env) notifications(t *testing.T, ev events.Event) []string {
 	t.Helper()
-	rows, err := e.pool.Query(e.ctx, `SELECT advisor_id FROM notifications WHERE source_event = $1 ORDER BY advisor_id`, ev.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return ids
+	return testkit.Column[string](t, e.pool, `SELECT advisor_id FROM notifications WHERE source_event = $1 ORDER BY advisor_id`, ev.ID)
 }
 
 func TestNotify(t *testing.T) {

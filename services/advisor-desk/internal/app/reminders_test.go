@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
@@ -70,18 +71,9 @@ func (e *reminderEnv) runJobs(t *testing.T) {
 // reminders lists the reminder notifications as "advisor kind case".
 func (e *reminderEnv) reminders(t *testing.T) map[string]int {
 	t.Helper()
-	rows, err := e.pool.Query(e.ctx, `SELECT advisor_id || ' ' || kind || ' ' || link FROM notifications
-		WHERE kind LIKE 'reminder.%'`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
+	for _, s := range testkit.Column[string](t, e.pool, `SELECT advisor_id || ' ' || kind || ' ' || link FROM notifications
+		WHERE kind LIKE 'reminder.%'`) {
 		out[s]++
 	}
 	return out

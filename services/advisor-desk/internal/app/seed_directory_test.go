@@ -15,7 +15,6 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/testkit"
 
@@ -57,15 +56,7 @@ var clock = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 func setup(t *testing.T) *env {
 	t.Helper()
 	e := &env{ctx: testkit.Context(t), waker: &waker{}}
-	admin := testkit.Database(t)
-	pool, err := pgdb.Open(e.ctx, testkit.ServiceDatabase(t, admin, "advisor_desk"), "advisor_desk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(e.ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	pool := testkit.NewSchemas(t, "advisor_desk").Pool(t, outbox.Migrations(), inbox.Migrations(), migrations.Set())
 	e.pool = pool
 	e.store = postgres.New(pool, e.waker)
 	e.uc = app.SeedDirectory{Directory: e.store, Places: places(t), Now: func() time.Time { return clock }}

@@ -13,11 +13,8 @@ import (
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
-	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/refdata"
-	"github.com/ccicma/platform/pkg/telemetry"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/live"
@@ -32,37 +29,13 @@ type nopWaker struct{}
 
 func (nopWaker) Wake() {}
 
-const wait = 15 * time.Second
-
-func connect(t *testing.T, ctx context.Context, ns *testkit.NATS, service string) *natsbus.Bus {
-	t.Helper()
-	tel, err := telemetry.New(ctx, service, telemetry.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := natsbus.IdentityOf(service)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bus, err := natsbus.Connect(ctx, ns.Config(service), id, tel)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(bus.Close)
-	return bus
-}
-
 func caseOpened(t *testing.T, chamber, advisor string) events.Event {
 	t.Helper()
 	p := events.CreationCaseOpened{
 		CaseID: uuid.Must(uuid.NewV7()).String(), RequestID: uuid.Must(uuid.NewV7()).String(),
 		Chamber: chamber, AdvisorID: advisor, CommuneCode: "91228", Departement: "91", OpenedAt: time.Now().UTC(),
 	}
-	ev, err := events.New("creation-support", p.CaseID, "91", p, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return ev
+	return testkit.NewEvent(t, "creation-support", p.CaseID, "91", p)
 }
 
 // TestConsumerRetriesThenDeadLetters runs advisor-desk's consumer, as the
@@ -73,16 +46,9 @@ func caseOpened(t *testing.T, chamber, advisor string) events.Event {
 // once; neither blocks the events behind it.
 func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	t.Parallel()
-	ctx := testkit.Context(t)
-	admin := testkit.Database(t)
-	pool, err := pgdb.Open(ctx, testkit.ServiceDatabase(t, admin, "advisor_desk"), "advisor_desk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	h := testkit.NewHarness(t, "advisor-desk", "advisor_desk")
+	ctx := h.Ctx
+	pool := h.Pool(t, outbox.Migrations(), inbox.Migrations(), migrations.Set())
 	store := postgres.New(pool, nopWaker{})
 	now := func() time.Time { return time.Now().UTC() }
 	ref, err := refdata.Load()
@@ -95,12 +61,8 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ns := testkit.StartNATS(t)
-	cs := connect(t, ctx, ns, "creation-support")
-	if err := cs.EnsureStream(ctx, events.StreamCreation, 1); err != nil {
-		t.Fatal(err)
-	}
-	desk := connect(t, ctx, ns, "advisor-desk")
+	h.As(t, "creation-support") // CREATION exists
+	desk := h.As(t, "advisor-desk")
 	if err := desk.EnsureDeadLetterStream(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -149,47 +111,16 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	malformed := caseOpened(t, "CMX", "cma-91-001")
 	nobody := caseOpened(t, events.ChamberCCI, "") // no CCI advisor in the directory
 	good := caseOpened(t, events.ChamberCMA, "cma-91-001")
-	var last uint64
-	for _, ev := range []events.Event{ghost, malformed, nobody, good} {
-		ack, err := cs.JS.PublishMsg(ctx, natsbus.Message(ev, nil), jetstream.WithMsgID(ev.ID))
-		if err != nil {
-			t.Fatal(err)
-		}
-		last = ack.Sequence
-	}
-
-	_, js := ns.Admin(t)
-	jc, err := js.Consumer(ctx, events.StreamCreation.Name, "advisor-desk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testkit.Eventually(t, wait, "every event settled", func() (bool, error) {
-		ci, err := jc.Info(ctx)
-		if err != nil {
-			return false, err
-		}
-		return ci.AckFloor.Stream >= last && ci.NumAckPending == 0 && ci.NumPending == 0, nil
-	})
+	h.CaughtUp(t, h.Publish(t, ghost, malformed, nobody, good)) // every event settled
 
 	// The good event behind the two bad ones was handled.
-	var notified []string
-	rows, err := pool.Query(ctx, `SELECT source_event::text || ' ' || advisor_id FROM notifications ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		notified = append(notified, s)
-	}
+	notified := testkit.Column[string](t, pool, `SELECT source_event::text || ' ' || advisor_id FROM notifications ORDER BY id`)
 	if want := []string{good.ID + " cma-91-001"}; !slices.Equal(notified, want) {
 		t.Errorf("notifications %v, want %v", notified, want)
 	}
 
 	// Both bad events are in DEADLETTER, with their reason and deliveries.
-	dl, err := js.OrderedConsumer(ctx, events.DeadLetterStream, jetstream.OrderedConsumerConfig{
+	dl, err := h.JS.OrderedConsumer(ctx, events.DeadLetterStream, jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{"deadletter.advisor-desk.>"},
 	})
 	if err != nil {

@@ -19,7 +19,6 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/testkit"
 
@@ -53,14 +52,7 @@ func (nopWaker) Wake() {}
 func startAPI(t *testing.T) *api {
 	t.Helper()
 	ctx := testkit.Context(t)
-	pool, err := pgdb.Open(ctx, testkit.ServiceDatabase(t, testkit.Database(t), "advisor_desk"), "advisor_desk")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	pool := testkit.NewSchemas(t, "advisor_desk").Pool(t, outbox.Migrations(), inbox.Migrations(), migrations.Set())
 	ref, err := loadPlaces()
 	if err != nil {
 		t.Fatal(err)

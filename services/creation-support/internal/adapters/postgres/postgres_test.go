@@ -15,7 +15,6 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/creation-support/internal/adapters/postgres"
@@ -42,15 +41,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := testkit.Context(t)
-	cfg := testkit.ServiceDatabase(t, testkit.Database(t), "creation_support")
-	pool, err := pgdb.Open(ctx, cfg, "creation_support")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	pool := testkit.NewSchemas(t, "creation_support").Pool(t, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set())
 	return &fixture{t: t, ctx: ctx, pool: pool, store: postgres.New(pool, noWake{}), now: time.Now().UTC().Truncate(time.Microsecond)}
 }
 
@@ -145,17 +136,8 @@ func TestAbsentAdvisorGetsNoNewCase(t *testing.T) {
 
 func (f *fixture) outboxTopics() map[string]int {
 	f.t.Helper()
-	rows, err := f.pool.Query(f.ctx, `SELECT topic FROM outbox`)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
-		var topic string
-		if err := rows.Scan(&topic); err != nil {
-			f.t.Fatal(err)
-		}
+	for _, topic := range testkit.Column[string](f.t, f.pool, `SELECT topic FROM outbox`) {
 		out[topic]++
 	}
 	return out

@@ -21,7 +21,6 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/creation-support/internal/adapters/postgres"
@@ -54,15 +53,7 @@ type api struct {
 func newAPI(t *testing.T) *api {
 	t.Helper()
 	ctx := testkit.Context(t)
-	cfg := testkit.ServiceDatabase(t, testkit.Database(t), "creation_support")
-	pool, err := pgdb.Open(ctx, cfg, "creation_support")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(ctx, pool, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	pool := testkit.NewSchemas(t, "creation_support").Pool(t, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set())
 	_, key, err := ed25519.GenerateKey(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -249,17 +240,8 @@ type caseJSON struct {
 // forge signs a token with the issuer's key but options changed by change.
 func (a *api) forge(change func(*auth.IssuerOptions)) string {
 	a.t.Helper()
-	o := auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: a.key}
-	change(&o)
-	iss, err := auth.NewIssuer(o)
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	tok, err := iss.Issue(auth.Principal{Subject: "cci-a", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}})
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return tok.AccessToken
+	return testkit.Forge(a.t, auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: a.key},
+		auth.Principal{Subject: "cci-a", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}, change)
 }
 
 // TestAccessRules proves each rule both ways on every route: 200 when

@@ -153,20 +153,7 @@ func (a *api) token(t *testing.T, p auth.Principal) string {
 // change: it differs from a genuine token only where the test says.
 func (a *api) forge(t *testing.T, p auth.Principal, change func(*auth.IssuerOptions)) string {
 	t.Helper()
-	iss := a.issuer
-	if change != nil {
-		o := auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: a.key, KeyID: a.issuer.KeyID()}
-		change(&o)
-		var err error
-		if iss, err = auth.NewIssuer(o); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tok, err := iss.Issue(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok.AccessToken
+	return testkit.Forge(t, auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: a.key, KeyID: a.issuer.KeyID()}, p, change)
 }
 
 // answer is what the API answered.

@@ -21,7 +21,6 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/testkit"
 
@@ -63,15 +62,7 @@ func setup(t testing.TB) *env {
 		t.Fatalf("load reference data: %v", refErr)
 	}
 	e := &env{ctx: testkit.Context(t), waker: &waker{}}
-	admin := testkit.Database(t)
-	pool, err := pgdb.Open(e.ctx, testkit.ServiceDatabase(t, admin, "intake"), "intake")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(e.ctx, pool, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	pool := testkit.NewSchemas(t, "intake").Pool(t, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), migrations.Set())
 	e.pool = pool
 	store := postgres.New(pool, e.waker)
 	router := routing.Router{Ref: ref, Departements: []string{"91"}}
@@ -88,6 +79,7 @@ func setup(t testing.TB) *env {
 		Log:      slog.New(slog.DiscardHandler),
 	}
 	authCfg := auth.Config{Issuer: "intake-test"}
+	var err error
 	if e.issuer, err = auth.NewIssuer(auth.IssuerOptions{Issuer: authCfg.Issuer, Audience: "ccicma"}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/ccicma/platform/pkg/testkit/browsertest"
 )
 
 // setValues sets text fields and selects by id.
@@ -44,14 +46,14 @@ func sendForm(formID string) chromedp.Action[chromedp.Void] {
 // checked tells whether a radio or box is ticked.
 func checked(t *testing.T, ctx context.Context, id string) bool {
 	t.Helper()
-	return get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('`+id+`').checked`))
+	return browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('`+id+`').checked`))
 }
 
 func TestBrowserTakeoverOfferBadSIRETThenSent(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
-	do(t, ctx,
+	ctx := browsertest.Tab(t)
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/cession"),
 		contact,
 		setValues(
@@ -71,11 +73,11 @@ func TestBrowserTakeoverOfferBadSIRETThenSent(t *testing.T) {
 		t.Error("a new offer is not confidential by default")
 	}
 	screenshot(t, ctx, "cession-form")
-	do(t, ctx, sendForm("cession-form"), chromedp.WaitVisible(chromedp.ID("business-siret-error")))
-	if msg := get(t, ctx, chromedp.Text(chromedp.ID("business-siret-error"))); !strings.Contains(msg, "SIRET invalide") {
+	browsertest.Do(t, ctx, sendForm("cession-form"), chromedp.WaitVisible(chromedp.ID("business-siret-error")))
+	if msg := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("business-siret-error"))); !strings.Contains(msg, "SIRET invalide") {
 		t.Errorf("SIRET error %q", msg)
 	}
-	if focused := get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); focused != "erreurs" {
+	if focused := browsertest.Get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); focused != "erreurs" {
 		t.Errorf("focus on %q, want the error summary", focused)
 	}
 	screenshot(t, ctx, "cession-errors")
@@ -84,7 +86,7 @@ func TestBrowserTakeoverOfferBadSIRETThenSent(t *testing.T) {
 		"business-siret": "732 829 320 00075", "business-naf-code": "1071C", "business-headcount": "4",
 		"business-revenue-band": "300k_1m", "business-gross-operating-profit-band": "25k_75k",
 		"business-postcode": "91000", "offer-asking-price": "250 000"} {
-		if v := get(t, ctx, chromedp.Value(chromedp.ID(id))); v != want {
+		if v := browsertest.Get(t, ctx, chromedp.Value(chromedp.ID(id))); v != want {
 			t.Errorf("#%s holds %q after the error, want %q", id, v, want)
 		}
 	}
@@ -98,13 +100,13 @@ func TestBrowserTakeoverOfferBadSIRETThenSent(t *testing.T) {
 	}
 	e.assertStored(t, 0)
 
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		clearField("business-siret"),
 		chromedp.SendKeys(chromedp.ID("business-siret"), "73282932000074"),
 		sendForm("cession-form"),
 		chromedp.WaitVisible(chromedp.ID("confirmation")),
 	)
-	main := get(t, ctx, chromedp.Text(chromedp.CSS("main")))
+	main := browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS("main")))
 	for _, want := range []string{"Votre demande a bien été envoyée", "Entreprise à céder", "Chambre de métiers et de l'artisanat"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("status page lacks %q:\n%s", want, main)
@@ -116,8 +118,8 @@ func TestBrowserTakeoverOfferBadSIRETThenSent(t *testing.T) {
 func TestBrowserSubmitBuyerSearch(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
-	do(t, ctx,
+	ctx := browsertest.Tab(t)
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/reprise"),
 		contact,
 		// A sector found by words, ticked and added to the list.
@@ -125,19 +127,19 @@ func TestBrowserSubmitBuyerSearch(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`button[value="sector"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`label[for="sector-pick-0"]`)),
 	)
-	pick := get(t, ctx, chromedp.Evaluate[string](`(document.querySelector('input[name=sector_pick][value="10.71C"]') || {}).id || ''`))
+	pick := browsertest.Get(t, ctx, chromedp.Evaluate[string](`(document.querySelector('input[name=sector_pick][value="10.71C"]') || {}).id || ''`))
 	if pick == "" {
 		t.Fatal("10.71C is not offered for « boulangerie »")
 	}
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		tick(pick),
 		chromedp.Click(chromedp.CSS(`#secteurs-resultats button[value="add"]`)),
 		chromedp.WaitNotPresent(chromedp.ID("sector-pick-0")),
 	)
-	if sectors := get(t, ctx, chromedp.Value(chromedp.ID("search-sectors"))); sectors != "10.71C" {
+	if sectors := browsertest.Get(t, ctx, chromedp.Value(chromedp.ID("search-sectors"))); sectors != "10.71C" {
 		t.Errorf("sectors %q after adding, want 10.71C", sectors)
 	}
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		chromedp.SetValue(chromedp.ID("search-areas-departements"), "91"),
 		chromedp.SendKeys(chromedp.ID("search-areas-communes"), "91228"),
 		setValues(
@@ -149,8 +151,8 @@ func TestBrowserSubmitBuyerSearch(t *testing.T) {
 		tick("search-mobility-1", "search-deal-types-0", "search-timeline-0", "search-experience-1"),
 	)
 	screenshot(t, ctx, "reprise-form")
-	do(t, ctx, sendForm("reprise-form"), chromedp.WaitVisible(chromedp.ID("confirmation")))
-	main := get(t, ctx, chromedp.Text(chromedp.CSS("main")))
+	browsertest.Do(t, ctx, sendForm("reprise-form"), chromedp.WaitVisible(chromedp.ID("confirmation")))
+	main := browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS("main")))
 	for _, want := range []string{"Votre demande a bien été envoyée", "Recherche d'une entreprise à reprendre", "Chambre de métiers et de l'artisanat"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("status page lacks %q:\n%s", want, main)
@@ -162,8 +164,8 @@ func TestBrowserSubmitBuyerSearch(t *testing.T) {
 func TestBrowserSubmitDifficultyReport(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
-	do(t, ctx,
+	ctx := browsertest.Tab(t)
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/difficultes"),
 		contact,
 		setValues(
@@ -182,12 +184,12 @@ func TestBrowserSubmitDifficultyReport(t *testing.T) {
 			"report-answers-manager-exhaustion-1", "report-answers-bank-refusal-0", "report-answers-pay-delayed-0",
 			"report-answers-no-forecast-1"),
 	)
-	if notice := get(t, ctx, chromedp.Text(chromedp.ID("confidentialite"))); !strings.Contains(notice, "Seuls les conseillers prévention") {
+	if notice := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("confidentialite"))); !strings.Contains(notice, "Seuls les conseillers prévention") {
 		t.Errorf("confidentiality notice %q", notice)
 	}
 	screenshot(t, ctx, "difficultes-form")
-	do(t, ctx, sendForm("difficultes-form"), chromedp.WaitVisible(chromedp.ID("confirmation")))
-	main := get(t, ctx, chromedp.Text(chromedp.CSS("main")))
+	browsertest.Do(t, ctx, sendForm("difficultes-form"), chromedp.WaitVisible(chromedp.ID("confirmation")))
+	main := browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS("main")))
 	for _, want := range []string{"Votre demande a bien été envoyée", "Signalement de difficultés", "en toute confidentialité"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("status page lacks %q:\n%s", want, main)
@@ -208,20 +210,20 @@ func TestBrowserSubmitDifficultyReport(t *testing.T) {
 func TestBrowserPickCommuneByName(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
-	do(t, ctx,
+	ctx := browsertest.Tab(t)
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/creation"),
 		fillCreation("Saint-Denis"),
 		chromedp.WaitVisible(chromedp.ID("project-commune-code")),
 		chromedp.Poll[chromedp.Void](`document.querySelector('#project-commune-code option[value="93066"]') !== null`,
 			chromedp.WithPollingTimeout(10*time.Second)),
 	)
-	label := get(t, ctx, chromedp.Evaluate[string](`document.querySelector('#project-commune-code option[value="93066"]').textContent`))
+	label := browsertest.Get(t, ctx, chromedp.Evaluate[string](`document.querySelector('#project-commune-code option[value="93066"]').textContent`))
 	if label != "Saint-Denis (93)" {
 		t.Errorf("option of 93066 reads %q, want the name and département", label)
 	}
 	screenshot(t, ctx, "commune-by-name")
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		chromedp.SetValue(chromedp.ID("project-commune-code"), "93066"),
 		send,
 		chromedp.WaitVisible(chromedp.ID("confirmation")),

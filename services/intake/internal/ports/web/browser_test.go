@@ -18,18 +18,6 @@ import (
 
 func TestMain(m *testing.M) { browsertest.Main(m) }
 
-func tab(t *testing.T) context.Context { return browsertest.Tab(t) }
-
-func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	browsertest.Do(t, ctx, steps...)
-}
-
-func get[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
-	t.Helper()
-	return browsertest.Get(t, ctx, a)
-}
-
 // screenshot saves a PNG into $INTAKE_WEB_SCREENSHOTS, when set.
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
@@ -76,18 +64,18 @@ var pickFirstCommune = chromedp.Evaluate[chromedp.Void](`document.getElementById
 func TestBrowserSubmitCreation(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
-	do(t, ctx,
+	ctx := browsertest.Tab(t)
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/creation"),
 		fillCreation("91000"),
 		// The script names the only commune of the postcode...
 		chromedp.WaitVisible(chromedp.ID("commune-found")),
 	)
-	if found := get(t, ctx, chromedp.Text(chromedp.ID("commune-found"))); !strings.Contains(found, "Évry-Courcouronnes") {
+	if found := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("commune-found"))); !strings.Contains(found, "Évry-Courcouronnes") {
 		t.Errorf("commune shown: %q, want Évry-Courcouronnes", found)
 	}
 	// ... and the activity of a NAF code it suggested.
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		clearField("project-naf-code"),
 		chromedp.SendKeys(chromedp.ID("project-naf-code"), "boulangerie"),
 		chromedp.Poll[chromedp.Void](`document.querySelector('#naf-options option[value="10.71C"]') !== null`, chromedp.WithPollingTimeout(10*time.Second)),
@@ -95,22 +83,22 @@ func TestBrowserSubmitCreation(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("project-naf-code"), "10.71C"),
 		chromedp.WaitVisible(chromedp.ID("naf-label")),
 	)
-	if naf := get(t, ctx, chromedp.Text(chromedp.ID("naf-label"))); !strings.Contains(naf, "Boulangerie") {
+	if naf := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("naf-label"))); !strings.Contains(naf, "Boulangerie") {
 		t.Errorf("activity shown: %q, want the label of 10.71C", naf)
 	}
 	screenshot(t, ctx, "creation-form")
 
-	do(t, ctx, send, chromedp.WaitVisible(chromedp.ID("confirmation")))
-	if url := get(t, ctx, chromedp.Location()); !strings.Contains(url, "/suivi/") {
+	browsertest.Do(t, ctx, send, chromedp.WaitVisible(chromedp.ID("confirmation")))
+	if url := browsertest.Get(t, ctx, chromedp.Location()); !strings.Contains(url, "/suivi/") {
 		t.Errorf("landed on %s, want the status page", url)
 	}
-	main := get(t, ctx, chromedp.Text(chromedp.CSS("main")))
+	main := browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS("main")))
 	for _, want := range []string{"Votre demande a bien été envoyée", "Chambre de métiers et de l'artisanat", "Étape 2 sur 4"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("status page lacks %q:\n%s", want, main)
 		}
 	}
-	if reason := get(t, ctx, chromedp.Text(chromedp.ID("raison"))); reason == "" {
+	if reason := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("raison"))); reason == "" {
 		t.Error("no routing reason shown")
 	}
 	screenshot(t, ctx, "status")
@@ -120,46 +108,46 @@ func TestBrowserSubmitCreation(t *testing.T) {
 func TestBrowserBadSIRETShowsFieldErrorAndKeepsInputs(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
-	do(t, ctx,
+	ctx := browsertest.Tab(t)
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/creation"),
 		fillCreation("91000"),
 		chromedp.SendKeys(chromedp.ID("project-siret"), "732 829 320 00075"),
 		send,
 		chromedp.WaitVisible(chromedp.ID("project-siret-error")),
 	)
-	if msg := get(t, ctx, chromedp.Text(chromedp.ID("project-siret-error"))); !strings.Contains(msg, "SIRET invalide") {
+	if msg := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("project-siret-error"))); !strings.Contains(msg, "SIRET invalide") {
 		t.Errorf("SIRET error %q", msg)
 	}
-	describedBy := get(t, ctx, chromedp.AttributeValue(chromedp.ID("project-siret"), "aria-describedby")).Value
-	inGroup := get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('project-siret').closest('.fr-input-group')
+	describedBy := browsertest.Get(t, ctx, chromedp.AttributeValue(chromedp.ID("project-siret"), "aria-describedby")).Value
+	inGroup := browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('project-siret').closest('.fr-input-group')
 		.contains(document.getElementById('project-siret-error'))`))
 	if describedBy != "project-siret-messages" || !inGroup {
 		t.Errorf("error not beside the field: aria-describedby %q, in the field's group %v", describedBy, inGroup)
 	}
-	focused := get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`))
-	if title := get(t, ctx, chromedp.Title()); focused != "erreurs" || !strings.HasPrefix(title, "Erreur") {
+	focused := browsertest.Get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`))
+	if title := browsertest.Get(t, ctx, chromedp.Title()); focused != "erreurs" || !strings.HasPrefix(title, "Erreur") {
 		t.Errorf("focus on %q, title %q: want the error summary focused and the title to say so", focused, title)
 	}
 	screenshot(t, ctx, "creation-errors")
 	for _, f := range typed {
-		if v := get(t, ctx, chromedp.Value(chromedp.ID(f.id))); v != f.text {
+		if v := browsertest.Get(t, ctx, chromedp.Value(chromedp.ID(f.id))); v != f.text {
 			t.Errorf("#%s holds %q after the error, want %q", f.id, v, f.text)
 		}
 	}
-	siret := get(t, ctx, chromedp.Value(chromedp.ID("project-siret")))
-	if legal := get(t, ctx, chromedp.Value(chromedp.ID("project-legal-form"))); siret != "732 829 320 00075" || legal != "SARL" {
+	siret := browsertest.Get(t, ctx, chromedp.Value(chromedp.ID("project-siret")))
+	if legal := browsertest.Get(t, ctx, chromedp.Value(chromedp.ID("project-legal-form"))); siret != "732 829 320 00075" || legal != "SARL" {
 		t.Errorf("SIRET %q, legal form %q: want them kept", siret, legal)
 	}
 	e.assertStored(t, 0)
 
 	// The summary's link takes the keyboard to the field.
-	do(t, ctx, chromedp.Click(chromedp.CSS(`#erreurs a[href="#project-siret"]`)))
-	if focused := get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); focused != "project-siret" {
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`#erreurs a[href="#project-siret"]`)))
+	if focused := browsertest.Get(t, ctx, chromedp.Evaluate[string](`document.activeElement.id`)); focused != "project-siret" {
 		t.Errorf("after the summary link, focus on %q, want project-siret", focused)
 	}
 	// Fixed, the same form goes through.
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		clearField("project-siret"),
 		chromedp.SendKeys(chromedp.ID("project-siret"), "73282932000074"),
 		send,
@@ -171,28 +159,28 @@ func TestBrowserBadSIRETShowsFieldErrorAndKeepsInputs(t *testing.T) {
 func TestBrowserAmbiguousPostcodeShowsCommuneSelect(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
-	do(t, ctx,
+	ctx := browsertest.Tab(t)
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/creation"),
 		fillCreation("91100"),
 		chromedp.WaitVisible(chromedp.ID("project-commune-code")),
 	)
-	if n := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#project-commune-code option').length`)); n < 3 {
+	if n := browsertest.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#project-commune-code option').length`)); n < 3 {
 		t.Fatalf("commune select has %d options, want a placeholder and several communes", n)
 	}
 	screenshot(t, ctx, "creation-communes")
-	do(t, ctx, pickFirstCommune, send, chromedp.WaitVisible(chromedp.ID("confirmation")))
+	browsertest.Do(t, ctx, pickFirstCommune, send, chromedp.WaitVisible(chromedp.ID("confirmation")))
 	e.assertStored(t, 1)
 
 	// A postcode with one commune hides the select again.
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/creation"),
 		chromedp.SendKeys(chromedp.ID("project-postcode"), "91100"),
 		chromedp.WaitVisible(chromedp.ID("project-commune-code")),
 		chromedp.SendKeys(chromedp.ID("project-postcode"), strings.Repeat(kb.Backspace, 5)+"91000"),
 		chromedp.WaitVisible(chromedp.ID("commune-found")),
 	)
-	if !get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('project-commune-code-group').hidden`)) {
+	if !browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.getElementById('project-commune-code-group').hidden`)) {
 		t.Error("the commune select stays visible for a postcode with one commune")
 	}
 }
@@ -200,11 +188,11 @@ func TestBrowserAmbiguousPostcodeShowsCommuneSelect(t *testing.T) {
 func TestBrowserWorksWithoutJavaScript(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
+	ctx := browsertest.Tab(t)
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatal(err)
 	}
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/creation"),
 		fillCreation("91100"),
 		clearField("project-naf-code"),
@@ -214,20 +202,20 @@ func TestBrowserWorksWithoutJavaScript(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("erreurs")),
 		chromedp.WaitVisible(chromedp.ID("project-commune-code")),
 	)
-	if msg := get(t, ctx, chromedp.Text(chromedp.ID("project-commune-code-messages"))); !strings.Contains(msg, "choisissez la vôtre") {
+	if msg := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("project-commune-code-messages"))); !strings.Contains(msg, "choisissez la vôtre") {
 		t.Errorf("commune error %q", msg)
 	}
 	// The script did not run: the page says so by lacking its class.
-	if js := get(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "class")).Value; strings.Contains(js, "ie-js") {
+	if js := browsertest.Get(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "class")).Value; strings.Contains(js, "ie-js") {
 		t.Fatal("the script ran: this test must run without JavaScript")
 	}
-	if picks := get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name=naf_pick]').length`)); picks == 0 {
+	if picks := browsertest.Get(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('input[name=naf_pick]').length`)); picks == 0 {
 		t.Fatal("no NAF choices for « coiffure »")
 	}
 	screenshot(t, ctx, "creation-nojs-choices")
-	do(t, ctx,
+	browsertest.Do(t, ctx,
 		chromedp.Click(chromedp.CSS(`label[for="naf-pick-0"]`)),
-		chromedp.SetValue(chromedp.ID("project-commune-code"), get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#project-commune-code option:nth-child(2)`), "value")).Value),
+		chromedp.SetValue(chromedp.ID("project-commune-code"), browsertest.Get(t, ctx, chromedp.AttributeValue(chromedp.CSS(`#project-commune-code option:nth-child(2)`), "value")).Value),
 		send,
 		chromedp.WaitVisible(chromedp.ID("confirmation")),
 	)
@@ -237,15 +225,15 @@ func TestBrowserWorksWithoutJavaScript(t *testing.T) {
 func TestBrowserHoneypotStoresNothing(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
-	do(t, ctx,
+	ctx := browsertest.Tab(t)
+	browsertest.Do(t, ctx,
 		chromedp.Navigate(e.srv.URL+"/creation"),
 		fillCreation("91000"),
 		chromedp.SetValue(chromedp.ID("website"), "https://spam.example"),
 		send,
 		chromedp.WaitVisible(chromedp.CSS(".fr-alert--success")),
 	)
-	if main := get(t, ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(main, "Votre demande a bien été envoyée") || strings.Contains(main, "lien de suivi") {
+	if main := browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(main, "Votre demande a bien été envoyée") || strings.Contains(main, "lien de suivi") {
 		t.Errorf("honeypot answer:\n%s\nwant a plain confirmation without a status link", main)
 	}
 	e.assertStored(t, 0)
@@ -254,22 +242,22 @@ func TestBrowserHoneypotStoresNothing(t *testing.T) {
 func TestBrowserHomePage(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	ctx := tab(t)
-	do(t, ctx, chromedp.Navigate(e.srv.URL+"/"))
-	links := get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.fr-tile__title a')].map(a => a.getAttribute('href'))`))
+	ctx := browsertest.Tab(t)
+	browsertest.Do(t, ctx, chromedp.Navigate(e.srv.URL+"/"))
+	links := browsertest.Get(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.fr-tile__title a')].map(a => a.getAttribute('href'))`))
 	if strings.Join(links, " ") != "/creation /reprise /cession /difficultes" {
 		t.Errorf("home links %v", links)
 	}
 	// The DSFR stylesheet and its font are applied.
-	if font := get(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).fontFamily`)); !strings.Contains(font, "Marianne") {
+	if font := browsertest.Get(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.body).fontFamily`)); !strings.Contains(font, "Marianne") {
 		t.Errorf("body font %q: the DSFR stylesheet is not applied", font)
 	}
-	if loaded := get(t, ctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => document.fonts.check('16px Marianne'))`, chromedp.EvalAwaitPromise)); !loaded {
+	if loaded := browsertest.Get(t, ctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => document.fonts.check('16px Marianne'))`, chromedp.EvalAwaitPromise)); !loaded {
 		t.Error("the Marianne font did not load")
 	}
 	screenshot(t, ctx, "home")
-	do(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/cession"]`)), chromedp.WaitVisible(chromedp.ID("cession-form")))
-	if h1 := get(t, ctx, chromedp.Text(chromedp.CSS("h1"))); h1 != "Céder votre entreprise" {
+	browsertest.Do(t, ctx, chromedp.Click(chromedp.CSS(`a[href="/cession"]`)), chromedp.WaitVisible(chromedp.ID("cession-form")))
+	if h1 := browsertest.Get(t, ctx, chromedp.Text(chromedp.CSS("h1"))); h1 != "Céder votre entreprise" {
 		t.Errorf("/cession: h1 %q", h1)
 	}
 }

@@ -16,7 +16,6 @@ import (
 
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/testkit"
 
@@ -55,15 +54,7 @@ func setup(t *testing.T) *env {
 		t.Fatalf("load reference data: %v", refErr)
 	}
 	e := &env{ctx: testkit.Context(t)}
-	admin := testkit.Database(t)
-	pool, err := pgdb.Open(e.ctx, testkit.ServiceDatabase(t, admin, "intake"), "intake")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	if err := pgdb.Migrate(e.ctx, pool, outbox.Migrations(), inbox.Migrations(), migrations.Set()); err != nil {
-		t.Fatal(err)
-	}
+	pool := testkit.NewSchemas(t, "intake").Pool(t, outbox.Migrations(), inbox.Migrations(), migrations.Set())
 	e.pool = pool
 	store := postgres.New(pool, nopWaker{})
 	log := slog.New(slog.DiscardHandler)

@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/ccicma/platform/pkg/testkit"
 )
 
 // applicant is the contact block of every valid form below.
@@ -96,23 +98,7 @@ var requestForms = []struct {
 // kinds lists the kinds of the stored requests.
 func (e *env) kinds(t *testing.T) []string {
 	t.Helper()
-	rows, err := e.pool.Query(e.ctx, `SELECT kind FROM requests ORDER BY submitted_at`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return testkit.Column[string](t, e.pool, `SELECT kind FROM requests ORDER BY submitted_at`)
 }
 
 // controls returns the form controls named name.

@@ -159,21 +159,14 @@ func (f *fixture) token(t *testing.T, who string) string {
 	case "expired", "foreign key":
 		// Each differs from a genuine token in one respect only: its
 		// time, or its key (a new one under the genuine key's kid).
-		o := auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: f.key}
-		if who == "expired" {
-			o.Now = func() time.Time { return time.Now().Add(-3 * time.Hour) }
-		} else {
-			o.Key, o.KeyID = nil, f.issuer.KeyID()
-		}
-		iss, err := auth.NewIssuer(o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		tok, err := iss.Issue(principals["cma advisor"])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok.AccessToken
+		return testkit.Forge(t, auth.IssuerOptions{Issuer: issuerName, Audience: "ccicma", Key: f.key}, principals["cma advisor"],
+			func(o *auth.IssuerOptions) {
+				if who == "expired" {
+					o.Now = func() time.Time { return time.Now().Add(-3 * time.Hour) }
+				} else {
+					o.Key, o.KeyID = nil, f.issuer.KeyID()
+				}
+			})
 	}
 	p, ok := principals[who]
 	if !ok {
