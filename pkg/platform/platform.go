@@ -55,7 +55,10 @@ type Config struct {
 
 // Spec is what a service declares about itself.
 type Spec struct {
-	Identity   natsbus.Identity
+	// Service is the service's name (its app.Name): Start looks its NATS
+	// identity up (natsbus.IdentityOf), so that an unknown name fails
+	// before anything is opened.
+	Service    string
 	Schema     string
 	Migrations pgdb.Migrations
 	// Shared are pkg's migration sets the service's own build on, such as
@@ -92,7 +95,11 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 	if topts.Logger == nil {
 		topts.Logger = slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	}
-	tel, err := telemetry.New(ctx, spec.Identity.Service, topts)
+	id, err := natsbus.IdentityOf(spec.Service)
+	if err != nil {
+		return nil, err
+	}
+	tel, err := telemetry.New(ctx, spec.Service, topts)
 	if err != nil {
 		return nil, err
 	}
@@ -110,10 +117,10 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 	if err = pgdb.Migrate(ctx, rt.Pool, append(sets, spec.Migrations)...); err != nil {
 		return nil, err
 	}
-	if rt.Bus, err = natsbus.Connect(ctx, cfg.NATS, spec.Identity, tel); err != nil {
+	if rt.Bus, err = natsbus.Connect(ctx, cfg.NATS, id, tel); err != nil {
 		return nil, err
 	}
-	if err = rt.Bus.EnsureStream(ctx, spec.Identity.Owns, cfg.StreamReplicas); err != nil {
+	if err = rt.Bus.EnsureStream(ctx, id.Owns, cfg.StreamReplicas); err != nil {
 		return nil, err
 	}
 	if err = rt.Bus.EnsureDeadLetterStream(ctx, cfg.StreamReplicas); err != nil {
@@ -154,6 +161,13 @@ func (rt *Runtime) Every(name string, interval time.Duration, run func(context.C
 // Handle registers a consumer, started by Run.
 func (rt *Runtime) Handle(spec natsbus.ConsumerSpec, h natsbus.Handler) {
 	rt.consumers = append(rt.consumers, consumer{spec: spec, h: h})
+}
+
+// HandleAll registers the consumers of a service's event port.
+func (rt *Runtime) HandleAll(consumers []natsbus.Consumer) {
+	for _, c := range consumers {
+		rt.Handle(c.Spec, c.Handle)
+	}
 }
 
 // Listen binds the HTTP server on cfg.HTTPAddr with the service's routes,

@@ -9,7 +9,6 @@ import (
 
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
-	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
@@ -23,11 +22,7 @@ func TestStartFailureClosesAndReports(t *testing.T) {
 	ctx := testkit.Context(t)
 	cfg := platform.Config{DB: testkit.ServiceDatabase(t, testkit.Database(t), "creation_support")}
 	broken := pgdb.Migrations{Name: "broken", Dir: ".", FS: fstest.MapFS{"001_broken.sql": {Data: []byte("CREATE TABLE (;")}}}
-	id, err := natsbus.IdentityOf("creation-support")
-	if err != nil {
-		t.Fatal(err)
-	}
-	rt, err := platform.Start(ctx, cfg, platform.Spec{Identity: id, Schema: "creation_support", Migrations: broken},
+	rt, err := platform.Start(ctx, cfg, platform.Spec{Service: "creation-support", Schema: "creation_support", Migrations: broken},
 		telemetry.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), SpanProcessor: tracetest.NewSpanRecorder()})
 	if err == nil || !strings.Contains(err.Error(), "broken") {
 		t.Fatalf("Start = %v, %v; want the migration's error", rt, err)

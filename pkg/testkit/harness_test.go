@@ -29,10 +29,10 @@ type toyConfig struct {
 // creation-support: each intake.creation.submitted it consumes is noted
 // and answered by a creation.case.opened through the outbox; the subject
 // "poison" fails for good. Its API echoes the bearer token.
-func toy(ctx context.Context, t *testing.T, cfg toyConfig) (*platform.Runtime, error) {
+func toy(ctx context.Context, cfg toyConfig) (*platform.Runtime, error) {
 	notes := pgdb.Migrations{Name: "toy", Dir: ".", FS: fstest.MapFS{
 		"001_notes.sql": {Data: []byte("CREATE TABLE notes (id text PRIMARY KEY);")}}}
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: testkit.Identity(t, "creation-support"),
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: "creation-support",
 		Schema: "creation_support", Migrations: notes}, testkit.Quiet())
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func TestHarness(t *testing.T) {
 	if cfg.HTTPAddr != "127.0.0.1:0" || cfg.NATS != h.NATS.Config("creation-support") || cfg.DB == (pgdb.Config{}) {
 		t.Fatalf("configured %+v, want the harness's database, NATS user and an ephemeral port", cfg.Config)
 	}
-	stop := h.Serve(toy(h.Ctx, t, cfg))
+	stop := h.Serve(toy(h.Ctx, cfg))
 	for _, s := range []events.Stream{events.StreamIntake, events.StreamAdvisor} {
 		if _, err := h.JS.Stream(h.Ctx, s.Name); err != nil {
 			t.Errorf("stream %s of a producer of the service: %v", s.Name, err)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/inbox"
-	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/refdata"
@@ -67,11 +66,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	id, err := natsbus.IdentityOf(Name)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set()}, topts)
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set()}, topts)
 	if err != nil {
 		return nil, err
 	}
@@ -91,9 +86,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range consumers.Consumers(notify, inbox.Batcher{Pool: rt.Pool}, rt.Log, mr.reaction) {
-		rt.Handle(c.Spec, c.Handle)
-	}
+	rt.HandleAll(consumers.Consumers(notify, inbox.Batcher{Pool: rt.Pool}, rt.Log, mr.reaction))
 	issuer, verifier, err := authentication(ctx, cfg, rt.Log)
 	if err != nil {
 		return nil, err

@@ -12,7 +12,6 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/inbox"
-	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
@@ -52,20 +51,14 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
-	id, err := natsbus.IdentityOf(Name)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{projection.Migrations()}}, topts)
 	if err != nil {
 		return nil, err
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	now := func() time.Time { return time.Now().UTC() }
-	for _, c := range consumers.Consumers(app.OpenCase{Cases: store, Now: now}, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
-		rt.Handle(c.Spec, c.Handle)
-	}
+	rt.HandleAll(consumers.Consumers(app.OpenCase{Cases: store, Now: now}, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
 	erase := app.EraseComments{Comments: store, After: cfg.PersonalDataRetention, Now: now}
 	rt.Every("erase hand-back comments", cfg.AnonymiseEvery, func(ctx context.Context) error {
 		n, err := erase.Run(ctx)

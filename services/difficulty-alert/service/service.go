@@ -20,7 +20,6 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/inbox"
-	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
@@ -61,11 +60,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
-	id, err := natsbus.IdentityOf(Name)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{audit.Migrations(), projection.Migrations()}}, topts)
 	if err != nil {
 		return nil, err
@@ -74,9 +69,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	auditLog := postgres.NewAudit(rt.Pool)
 	now := func() time.Time { return time.Now().UTC() }
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
-	for _, c := range consumers.Consumers(open, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
-		rt.Handle(c.Spec, c.Handle)
-	}
+	rt.HandleAll(consumers.Consumers(open, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
 	routes := httpapi.Routes{
 		Cases: app.ReadCases{Cases: store, Audit: auditLog, Now: now},
 		Audit: app.QueryAudit{Audit: auditLog},

@@ -12,7 +12,6 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/httpserver"
 	"github.com/ccicma/platform/pkg/inbox"
-	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/refdata"
@@ -67,19 +66,13 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
-	id, err := natsbus.IdentityOf(Name)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{audit.Migrations()}}, topts)
 	if err != nil {
 		return nil, err
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
-	for _, c := range consumers.Consumers(app.TrackCase{Progress: store}, inbox.Batcher{Pool: rt.Pool}) {
-		rt.Handle(c.Spec, c.Handle)
-	}
+	rt.HandleAll(consumers.Consumers(app.TrackCase{Progress: store}, inbox.Batcher{Pool: rt.Pool}))
 	anonymise := app.AnonymiseRequests{Requests: store, After: cfg.PersonalDataRetention, Now: func() time.Time { return time.Now().UTC() }}
 	rt.Every("anonymise requests", cfg.AnonymiseEvery, func(ctx context.Context) error {
 		n, err := anonymise.Run(ctx)

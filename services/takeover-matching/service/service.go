@@ -15,7 +15,6 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/inbox"
-	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/refdata"
@@ -64,11 +63,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
-	id, err := natsbus.IdentityOf(Name)
-	if err != nil {
-		return nil, err
-	}
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Identity: id, Schema: Schema, Migrations: migrations.Set(),
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{projection.Migrations()}}, topts)
 	if err != nil {
 		return nil, err
@@ -81,9 +76,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	offer := app.RegisterOffer{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
 	search := app.RegisterSearch{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
-	for _, c := range consumers.Consumers(offer, search, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}) {
-		rt.Handle(c.Spec, c.Handle)
-	}
+	rt.HandleAll(consumers.Consumers(offer, search, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
 	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},
 		Matches: app.ReadMatches{Files: store}, Auth: verifier, Log: rt.Log}
 	if err := rt.Listen(routes.Handler()); err != nil {

@@ -74,7 +74,7 @@ const maxLimit = 200
 // Handler returns the mux.
 func (rt Routes) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	mux.HandleFunc("GET /openapi.json", httpserver.Document(openAPIDoc))
 	mux.Handle("GET /api/v1/advisors/{id}/notifications", rt.Auth.Require(http.HandlerFunc(rt.list)))
 	// The stream also takes ?access_token=, as browsers' EventSource
 	// cannot send an Authorization header (see auth.RequireStream).

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"html/template"
 	"io/fs"
@@ -69,17 +68,7 @@ type layout struct {
 
 // render writes a page, never cached: pages hold an advisor's inbox.
 func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page string, l layout) {
-	var b bytes.Buffer
-	if err := s.pages[page].ExecuteTemplate(&b, "layout.html", l); err != nil {
-		s.Log.ErrorContext(r.Context(), "render page", "page", page, "err", err)
-		http.Error(w, "Erreur interne", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(b.Bytes())
+	dsfr.Render(w, r, s.Log, s.pages[page], status, l)
 }
 
 // errorPage is the data of error.html.

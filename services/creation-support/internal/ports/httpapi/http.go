@@ -68,7 +68,7 @@ const (
 func (rt Routes) Handler() http.Handler {
 	mux := http.NewServeMux()
 	guard := rt.guard
-	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	mux.HandleFunc("GET /openapi.json", httpserver.Document(openAPIDoc))
 	mux.Handle("GET /api/v1/creation-cases", guard(rt.list))
 	mux.Handle("GET /api/v1/creation-cases/{id}", guard(rt.get))
 	mux.Handle("POST /api/v1/creation-cases/{id}/take-in-charge", guard(rt.takeInCharge))

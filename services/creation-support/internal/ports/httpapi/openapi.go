@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	_ "embed"
-	"net/http"
 )
 
 // openAPIDoc is the OpenAPI 3.1 document of the advisors' API, written by
@@ -18,11 +17,3 @@ var openAPIDoc []byte
 
 // OpenAPI returns the OpenAPI 3.1 document of the API.
 func OpenAPI() []byte { return bytes.Clone(openAPIDoc) }
-
-// serveOpenAPI serves the document, to anyone: it describes the API, and
-// holds no data.
-func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	_, _ = w.Write(openAPIDoc)
-}

@@ -62,7 +62,7 @@ const (
 // Handler returns the mux.
 func (rt Routes) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	mux.HandleFunc("GET /openapi.json", httpserver.Document(openAPIDoc))
 	mux.Handle("GET /api/v1/difficulty-cases", rt.Auth.Require(http.HandlerFunc(rt.list)))
 	mux.Handle("GET /api/v1/difficulty-cases/{id}", rt.Auth.Require(http.HandlerFunc(rt.get)))
 	mux.Handle("GET /api/v1/audit-log", rt.Auth.Require(http.HandlerFunc(rt.auditLog)))

@@ -95,7 +95,7 @@ type route struct {
 // test checks that the document's operations are exactly these.
 func (rt Routes) routes() []route {
 	rs := []route{
-		{"GET /openapi.json", serveOpenAPI},
+		{"GET /openapi.json", httpserver.Document(openAPIDoc)},
 		{"POST " + CreationPath, rt.submitCreation},
 		{"GET " + CreationPath + "/{id}", rt.status(request.KindCreation)},
 	}

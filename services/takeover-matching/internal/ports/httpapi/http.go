@@ -53,7 +53,7 @@ type Routes struct {
 func (rt Routes) Handler() http.Handler {
 	mux := http.NewServeMux()
 	guard := func(f http.HandlerFunc) http.Handler { return rt.Auth.Require(f) }
-	mux.HandleFunc("GET /openapi.json", serveOpenAPI)
+	mux.HandleFunc("GET /openapi.json", httpserver.Document(openAPIDoc))
 	mux.Handle("GET /api/v1/takeover-offers", guard(rt.listOffers))
 	mux.Handle("GET /api/v1/takeover-offers/{id}", guard(rt.getOffer))
 	mux.Handle("GET /api/v1/buyer-searches", guard(rt.listSearches))
