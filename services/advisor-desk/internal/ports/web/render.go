@@ -6,9 +6,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	_ "time/tzdata" // dates are shown in Paris time wherever the server runs
 
 	"github.com/ccicma/platform/pkg/dsfr"
 
@@ -34,24 +32,12 @@ var pageNames = []string{"signin", "inbox", "error", "creation", "offer", "searc
 // embedded, so a parse error is a build bug, caught by every test: it
 // panics.
 func parsePages(static *dsfr.Static) map[string]*pageTemplate {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		paris = time.UTC
-	}
-	funcs := template.FuncMap{
-		"static":      static.URL,
-		"date":        func(t time.Time) string { return frenchDate(t.In(paris)) },
-		"iso":         func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"dsfrVersion": func() string { return dsfr.Version },
-		"unread":      unreadText,
-		"label":       casefile.Label,
-	}
-	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", "templates/case_parts.html"))
-	pages := make(map[string]*pageTemplate, len(pageNames))
-	for _, name := range pageNames {
-		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templatesFS, "templates/"+name+".html"))
-	}
-	return pages
+	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/case_parts.html"}, pageNames, template.FuncMap{
+		"static": static.URL,
+		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"unread": unreadText,
+		"label":  casefile.Label,
+	})
 }
 
 // layout is what every page shows around its content.
@@ -90,21 +76,3 @@ func unreadText(n int) string {
 	}
 }
 
-var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-	"septembre", "octobre", "novembre", "décembre"}
-
-// frenchDate writes "3 mars 2027 à 14 h 05".
-func frenchDate(t time.Time) string {
-	var b strings.Builder
-	if t.Day() == 1 {
-		b.WriteString("1er")
-	} else {
-		b.WriteString(strconv.Itoa(t.Day()))
-	}
-	b.WriteString(" " + frenchMonths[t.Month()-1] + " " + strconv.Itoa(t.Year()) + " à " + strconv.Itoa(t.Hour()) + " h ")
-	if t.Minute() < 10 {
-		b.WriteByte('0')
-	}
-	b.WriteString(strconv.Itoa(t.Minute()))
-	return b.String()
-}

@@ -4,19 +4,12 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
-	"strconv"
-	"strings"
-	"time"
-	_ "time/tzdata" // dates are shown in Paris time wherever the server runs
 
 	"github.com/ccicma/platform/pkg/dsfr"
 )
 
 //go:embed templates
 var templatesFS embed.FS
-
-// dsfrVersion is the DSFR release pkg/dsfr embeds.
-const dsfrVersion = dsfr.Version
 
 // pageTemplate is one page: the layout with that page's "content".
 type pageTemplate = template.Template
@@ -28,21 +21,8 @@ var pageNames = []string{"home", "creation", "takeover", "search", "difficulty",
 // parsePages parses every page with the layout. The templates are embedded,
 // so a parse error is a build bug, caught by every test: it panics.
 func parsePages(static *staticFiles) map[string]*pageTemplate {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		paris = time.UTC
-	}
-	funcs := template.FuncMap{
-		"static":      static.URL,
-		"date":        func(t time.Time) string { return frenchDate(t.In(paris)) },
-		"dsfrVersion": func() string { return dsfrVersion },
-	}
-	base := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", "templates/fields.html"))
-	pages := make(map[string]*pageTemplate, len(pageNames))
-	for _, name := range pageNames {
-		pages[name] = template.Must(template.Must(base.Clone()).ParseFS(templatesFS, "templates/"+name+".html"))
-	}
-	return pages
+	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/fields.html"}, pageNames,
+		template.FuncMap{"static": static.URL})
 }
 
 // layout is what every page shows around its content.
@@ -72,22 +52,3 @@ func (s *site) renderError(w http.ResponseWriter, r *http.Request, status int, p
 	s.render(w, r, status, "error", layout{Title: p.Heading, Main: p})
 }
 
-var frenchMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-	"septembre", "octobre", "novembre", "décembre"}
-
-// frenchDate writes "3 mars 2027 à 14 h 05".
-func frenchDate(t time.Time) string {
-	var b strings.Builder
-	day := t.Day()
-	if day == 1 {
-		b.WriteString("1er")
-	} else {
-		b.WriteString(strconv.Itoa(day))
-	}
-	b.WriteString(" " + frenchMonths[t.Month()-1] + " " + strconv.Itoa(t.Year()) + " à " + strconv.Itoa(t.Hour()) + " h ")
-	if t.Minute() < 10 {
-		b.WriteByte('0')
-	}
-	b.WriteString(strconv.Itoa(t.Minute()))
-	return b.String()
-}
