@@ -204,6 +204,25 @@ func TestPoisonEventsAreDeadLettered(t *testing.T) {
 			reason:  "permanent failure: commune 99999 unknown",
 			handled: true,
 		},
+		{
+			// The process and the worker survive; the panic is the reason.
+			name: "panicking handler",
+			poison: func(t *testing.T, e *env) ([]byte, string) {
+				ev := submission(t, "panics")
+				e.publish(t, ev)
+				return ev.Data, ev.ID
+			},
+			handler: func(poisonID string) natsbus.Handler {
+				return func(_ context.Context, ev events.Event) error {
+					if ev.ID == poisonID {
+						_ = strings.Split(ev.Subject, "/")[3] // index out of range
+					}
+					return nil
+				}
+			},
+			reason:  "permanent failure: handler panicked: runtime error: index out of range [3] with length 1",
+			handled: true,
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -181,13 +181,14 @@ func TestOutagePausesInsteadOfDeadLettering(t *testing.T) {
 
 // TestEventsFailingOnTheirOwnAreStillDeadLettered: with the database up,
 // an event whose write the database refuses (a constraint), one whose
-// handler fails every time, and one marked permanent go to DEADLETTER,
-// while the others of their batches are applied.
+// handler fails every time, one marked permanent and one whose handler
+// panics go to DEADLETTER, while the others of their batches are applied.
 func TestEventsFailingOnTheirOwnAreStillDeadLettered(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	s := newStore(t)
 	refused, failing, permanent := submission(t, "refused"), submission(t, "failing"), submission(t, "permanent")
+	panicking := submission(t, "panicking")
 	good := []events.Event{submission(t, "good-1"), submission(t, "good-2")}
 	e.consume(t, natsbus.ConsumerSpec{
 		Filters:    submittedFilter,
@@ -201,6 +202,8 @@ func TestEventsFailingOnTheirOwnAreStillDeadLettered(t *testing.T) {
 			return errors.New("advisor directory unavailable")
 		case permanent.ID:
 			return natsbus.Permanent(errors.New("commune 99999 unknown"))
+		case panicking.ID:
+			panic("routing table not loaded")
 		}
 		return s.openCase(func(ev events.Event) string {
 			if ev.ID == refused.ID {
@@ -209,7 +212,7 @@ func TestEventsFailingOnTheirOwnAreStillDeadLettered(t *testing.T) {
 			return "91228"
 		})(ctx, ev)
 	})
-	e.publish(t, good[0], refused, failing, permanent, good[1])
+	e.publish(t, good[0], refused, failing, permanent, panicking, good[1])
 	e.waitSettled(t)
 
 	reasons := map[string]string{}
@@ -220,13 +223,14 @@ func TestEventsFailingOnTheirOwnAreStillDeadLettered(t *testing.T) {
 		refused.ID:   "max deliveries reached: ",
 		failing.ID:   "max deliveries reached: advisor directory unavailable",
 		permanent.ID: "permanent failure: commune 99999 unknown",
+		panicking.ID: "permanent failure: handler panicked: routing table not loaded",
 	} {
 		if got, ok := reasons[id]; !ok || !strings.HasPrefix(got, want) {
 			t.Errorf("dead letter of %s: reason %q (present: %v), want %q...", id, got, ok, want)
 		}
 	}
-	if len(reasons) != 3 {
-		t.Errorf("%d dead letters, want 3", len(reasons))
+	if len(reasons) != 4 {
+		t.Errorf("%d dead letters, want 4", len(reasons))
 	}
 	for _, ev := range good {
 		if n := s.cases(t, e.ctx, ev); n != 1 {
