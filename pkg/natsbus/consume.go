@@ -48,6 +48,9 @@ type ConsumerSpec struct {
 	// MaxDeliver bounds deliveries (default 8).
 	MaxDeliver int
 	// AckWait is how long a delivery may stay unacknowledged (default 30 s).
+	// Messages received and not settled within a third of it (a slow
+	// batch, a pause, a queue behind them) are kept in progress, so it
+	// only bounds how soon a crashed consumer's messages are redelivered.
 	AckWait time.Duration
 	// Backoff are the nak delays by delivery number; the last one repeats
 	// (default 1 s, 2 s, 5 s, 10 s, 30 s).

@@ -443,3 +443,35 @@ func TestStopGivesUpWhenItsContextEnds(t *testing.T) {
 		t.Fatalf("Stop with a stuck handler = %v, want deadline exceeded", err)
 	}
 }
+
+// A handler slower than AckWait, and the events queued behind it, are kept
+// in progress: none is redelivered while it waits or runs.
+func TestSlowHandlerKeepsItsMessagesInProgress(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	c := newCalls()
+	slow := submission(t, "slow")
+	e.consume(t, natsbus.ConsumerSpec{
+		Filters: submittedFilter,
+		AckWait: time.Second,
+		Workers: 1, // the events behind wait in the slow one's queue
+	}, func(_ context.Context, ev events.Event) error {
+		if c.add(ev) == 1 && ev.ID == slow.ID {
+			time.Sleep(3 * time.Second)
+		}
+		return nil
+	})
+	behind := []events.Event{submission(t, "r1"), submission(t, "r2")}
+	e.publish(t, slow)
+	e.publish(t, behind...)
+	e.waitSettled(t)
+
+	for _, ev := range append(behind, slow) {
+		if n := c.count(ev.ID); n != 1 {
+			t.Errorf("event %s handled %d times, want 1", ev.ID, n)
+		}
+	}
+	if got := counter(t, e.cs.tel, "event_redeliveries_total", "creation-support"); got != 0 {
+		t.Errorf("%v redeliveries, want 0 (AckWait expired during the work)", got)
+	}
+}
