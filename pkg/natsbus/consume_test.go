@@ -14,6 +14,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/telemetry"
 	"github.com/ccicma/platform/pkg/testkit"
 )
 
@@ -473,5 +474,56 @@ func TestSlowHandlerKeepsItsMessagesInProgress(t *testing.T) {
 	}
 	if got := counter(t, e.cs.tel, "event_redeliveries_total", "creation-support"); got != 0 {
 		t.Errorf("%v redeliveries, want 0 (AckWait expired during the work)", got)
+	}
+}
+
+// An async publish whose PubAck never comes fails after the configured
+// timeout instead of holding its slot forever.
+func TestAsyncPublishTimesOut(t *testing.T) {
+	t.Parallel()
+	ctx := testkit.Context(t)
+	ns := testkit.StartNATS(t)
+	nc, _ := ns.Admin(t)
+	// No stream captures the subject; a plain subscriber takes the
+	// message and never answers, as a server that lost it would.
+	sub, err := nc.SubscribeSync("intake.creation.submitted.91")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = sub.Unsubscribe() }()
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	tel, err := telemetry.New(ctx, "intake", telemetry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := natsbus.IdentityOf("intake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := ns.Config("intake")
+	cfg.PublishAsyncTimeout = 200 * time.Millisecond
+	bus, err := natsbus.Connect(ctx, cfg, id, tel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Close()
+	f, err := bus.JS.PublishMsgAsync(&nats.Msg{Subject: "intake.creation.submitted.91", Data: []byte("{}")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-f.Ok():
+		t.Fatal("PubAck from nowhere")
+	case err := <-f.Err():
+		if !errors.Is(err, jetstream.ErrAsyncPublishTimeout) {
+			t.Errorf("async publish error = %v, want a timeout", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("async publish still pending after 10 s: no publish timeout")
+	}
+	if n := bus.JS.PublishAsyncPending(); n != 0 {
+		t.Errorf("%d async publishes still pending, want 0", n)
 	}
 }
