@@ -29,6 +29,12 @@ import (
 // halves run apart, down to the one event whose write fails, which alone
 // gets the error. A handler may so defer per-event work to one set-based
 // write per batch and still have a poison event isolated.
+//
+// An outage (Postgres or NATS not answering, see outage) is nobody's
+// fault: it is returned for every pending event, with no retry here, and
+// the consumer pauses and runs the batch again. Leaving an event out or
+// splitting the batch would multiply the attempts while the database is
+// down, and blame events for it.
 type Batcher struct {
 	Pool *pgxpool.Pool
 }
@@ -53,6 +59,10 @@ func (b Batcher) run(items []natsbus.Item, pending []int, h natsbus.Handler, err
 		failed, err := b.attempt(items, pending, h)
 		var flushErr flushError
 		switch {
+		case outage(err):
+			for _, i := range pending {
+				errs[i] = err
+			}
 		case failed >= 0:
 			errs[pending[failed]] = err
 			pending = append(pending[:failed:failed], pending[failed+1:]...)
@@ -68,6 +78,12 @@ func (b Batcher) run(items []natsbus.Item, pending []int, h natsbus.Handler, err
 		}
 		return
 	}
+}
+
+// outage tells an error that no event caused, which the consumer's pause
+// handles for the whole batch.
+func outage(err error) bool {
+	return err != nil && !errors.Is(err, natsbus.ErrPermanent) && (pgdb.IsOutage(err) || natsbus.IsOutage(err))
 }
 
 // batchTx begins a batch's transaction with custom plans only, in the

@@ -3,10 +3,12 @@ package inbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/events"
@@ -188,3 +190,58 @@ func TestBatcherPlansForEachBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestBatcherReturnsAnOutageForTheWholeBatch: an outage met by one event's
+// handler or by the deferred write is not that event's fault: every event
+// gets the error, for the consumer to pause and run the batch again, and
+// the batch is neither run again without it nor split.
+func TestBatcherReturnsAnOutageForTheWholeBatch(t *testing.T) {
+	t.Parallel()
+	db := testkit.NewSchemas(t, "creation_support")
+	ctx, pool := setup(t, db)
+	down := fmt.Errorf("open case: %w", &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"})
+	for _, tc := range []struct {
+		name     string
+		deferred bool // the deferred write fails, not a handler
+	}{{"handler", false}, {"deferred write", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := []events.Event{event(t), event(t), event(t), event(t)}
+			calls := 0
+			handler := func(ctx context.Context, ev events.Event) error {
+				calls++
+				if tc.deferred {
+					if _, ok := pgdb.Deferred(ctx, deferredKey{}, func() pgdb.Flusher { return failingFlush{down} }); !ok {
+						return errors.New("no unit of work")
+					}
+					return nil
+				}
+				if ev.ID == evs[1].ID {
+					return down
+				}
+				return nil
+			}
+			items := make([]natsbus.Item, len(evs))
+			for i, ev := range evs {
+				items[i] = natsbus.Item{Ctx: ctx, Event: ev}
+			}
+			errs := inbox.Batcher{Pool: pool}.RunBatch(items, handler)
+			for i, err := range errs {
+				if !errors.Is(err, down) {
+					t.Errorf("event %d: err = %v, want the outage", i, err)
+				}
+			}
+			want := 2 // up to the failing event, once
+			if tc.deferred {
+				want = len(evs) // every handler, then the flush, once
+			}
+			if calls != want {
+				t.Errorf("handlers ran %d times, want %d (no retry without the event, no split)", calls, want)
+			}
+		})
+	}
+}
+
+// failingFlush is a deferred write that meets an outage.
+type failingFlush struct{ err error }
+
+func (f failingFlush) Flush(context.Context, pgx.Tx) error { return f.err }

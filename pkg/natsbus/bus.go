@@ -23,7 +23,21 @@ type Config struct {
 	URL      string `envconfig:"NATS_URL" default:"nats://127.0.0.1:4222"`
 	User     string `envconfig:"NATS_USER"`
 	Password string `envconfig:"NATS_PASSWORD"`
+	// PublishAsyncTimeout bounds the wait for an async publish's PubAck
+	// (the outbox relay's). Zero means DefaultPublishAsyncTimeout.
+	PublishAsyncTimeout time.Duration `envconfig:"NATS_PUBLISH_ASYNC_TIMEOUT" default:"10s"`
 }
+
+// DefaultPublishAsyncTimeout is the wait for an async publish's PubAck.
+// Without one, a PubAck that never comes (the server lost the publish in a
+// restart or a leader change) keeps its future forever, and with it one of
+// the client's slots for async publishes in flight (4,000 by default): the
+// relay stalls once they are used up. It is longer than the relay's own
+// wait for a round's PubAcks (outbox.RelayOptions.AckTimeout, 5 s), so
+// that the relay decides when a round failed; the timeout only frees what
+// the relay gave up on. The relay publishes the rows again with the same
+// Nats-Msg-Id, so a PubAck lost in flight duplicates nothing.
+const DefaultPublishAsyncTimeout = 10 * time.Second
 
 // Bus is one service's connection to NATS and JetStream.
 type Bus struct {
@@ -77,7 +91,11 @@ func Connect(ctx context.Context, cfg Config, id Identity, tel *telemetry.Teleme
 		case <-time.After(250 * time.Millisecond):
 		}
 	}
-	js, err := jetstream.New(nc)
+	asyncTimeout := cfg.PublishAsyncTimeout
+	if asyncTimeout <= 0 {
+		asyncTimeout = DefaultPublishAsyncTimeout
+	}
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncTimeout(asyncTimeout))
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("jetstream context: %w", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"time"
@@ -20,8 +21,11 @@ import (
 
 // Handler reacts to one event. Its error decides the message's fate in one
 // place (settle): nil acks; an error wrapping ErrPermanent or
-// events.ErrMalformed dead-letters and terminates; any other error naks with
-// a delay, until MaxDeliver is reached, then dead-letters.
+// events.ErrMalformed dead-letters and terminates; an outage (IsOutage or
+// the spec's Outage) pauses the worker, which retries the same work until
+// the dependency answers, spending no delivery; any other error naks with a
+// delay, until MaxDeliver is reached, then dead-letters. A handler that
+// panics is dead-lettered with the panic as the reason.
 type Handler func(ctx context.Context, ev events.Event) error
 
 // ErrPermanent marks an error that retrying cannot fix.
@@ -44,6 +48,9 @@ type ConsumerSpec struct {
 	// MaxDeliver bounds deliveries (default 8).
 	MaxDeliver int
 	// AckWait is how long a delivery may stay unacknowledged (default 30 s).
+	// Messages received and not settled within a third of it (a slow
+	// batch, a pause, a queue behind them) are kept in progress, so it
+	// only bounds how soon a crashed consumer's messages are redelivered.
 	AckWait time.Duration
 	// Backoff are the nak delays by delivery number; the last one repeats
 	// (default 1 s, 2 s, 5 s, 10 s, 30 s).
@@ -61,6 +68,10 @@ type ConsumerSpec struct {
 	// one message, so batching adds no latency.
 	Batch    BatchRunner
 	MaxBatch int
+	// Outage reports errors of the handler's other dependencies that mean
+	// the dependency did not answer (the platform sets pgdb.IsOutage), in
+	// addition to IsOutage's NATS and network errors.
+	Outage func(error) bool
 }
 
 // Item is one event of a batch, with the context of its own trace span.
@@ -71,7 +82,9 @@ type Item struct {
 
 // BatchRunner runs h over items as one unit of work and returns one error
 // per item (nil: done, to be acknowledged). An item's error must not undo
-// the others' work: the runner retries the rest without it.
+// the others' work: the runner retries the rest without it. An outage is
+// not an item's error: the runner returns it for every item not done, and
+// the consumer retries them after a pause.
 type BatchRunner interface {
 	RunBatch(items []Item, h Handler) []error
 }
@@ -122,6 +135,9 @@ func (s *Subscription) Stop(ctx context.Context) error {
 	if cc == nil {
 		return nil
 	}
+	// A worker paused by an outage would block the drain (its queue is
+	// full): end the pauses first.
+	w.stop()
 	cc.Drain()
 	select {
 	case <-cc.Closed():
@@ -204,7 +220,8 @@ func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (
 		return nil, nil, fmt.Errorf("ensure consumer %s on %s: %w", b.service, spec.Stream.Name, err)
 	}
 	c := &consumer{bus: b, spec: spec, tracer: b.tel.Tracer.Tracer("github.com/ccicma/platform/pkg/natsbus")}
-	w := startWorkers(spec.Workers, spec.MaxInFlight, spec.MaxBatch, func(msgs []jetstream.Msg) { c.process(msgs, h) })
+	w := startWorkers(spec.Workers, spec.MaxInFlight, spec.MaxBatch, spec.AckWait, func(msgs []jetstream.Msg) { c.process(msgs, h) })
+	c.stopping = w.stopping
 	cc, err := cons.Consume(w.dispatch,
 		jetstream.PullMaxMessages(spec.MaxInFlight),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
@@ -218,9 +235,14 @@ func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (
 }
 
 type consumer struct {
-	bus    *Bus
-	spec   ConsumerSpec
-	tracer trace.Tracer
+	bus      *Bus
+	spec     ConsumerSpec
+	tracer   trace.Tracer
+	stopping <-chan struct{}
+
+	pauseMu     sync.Mutex
+	paused      int // workers paused by an outage
+	pausedSince time.Time
 }
 
 // delivery is one message being handled: its metadata, its span, its
@@ -280,6 +302,7 @@ func (c *consumer) finish(d *delivery, herr error) {
 // process handles messages one by one, or as one batch when the consumer
 // has a BatchRunner; each message is settled after its unit of work.
 func (c *consumer) process(msgs []jetstream.Msg, h Handler) {
+	h = c.recovering(h)
 	var ready []*delivery
 	for _, msg := range msgs {
 		d := c.receive(msg)
@@ -296,17 +319,109 @@ func (c *consumer) process(msgs []jetstream.Msg, h Handler) {
 	}
 	if c.spec.Batch == nil {
 		for _, d := range ready {
-			c.finish(d, h(d.ctx, d.ev))
+			c.work([]*delivery{d}, func(ds []*delivery) []error { return []error{h(ds[0].ctx, ds[0].ev)} })
 		}
 		return
 	}
-	items := make([]Item, len(ready))
-	for i, d := range ready {
+	c.work(ready, func(ds []*delivery) []error { return c.runBatch(ds, h) })
+}
+
+// work runs a unit of work and settles its deliveries, except those that
+// failed for an outage: the worker keeps them (the holder keeps them in
+// progress, which creates no delivery), pauses with a growing delay and
+// runs them again, until they succeed or fail on their own. Meanwhile its
+// queue fills and the client pulls no more. A nak would not do: each
+// redelivery counts toward MaxDeliver, so an outage longer than the nak
+// backoffs would dead-letter every event it met.
+func (c *consumer) work(ds []*delivery, run func([]*delivery) []error) {
+	var p *pause
+	for {
+		errs := run(ds)
+		var held []*delivery
+		var cause error
+		for i, d := range ds {
+			if c.outage(errs[i]) {
+				held, cause = append(held, d), errs[i]
+				continue
+			}
+			c.finish(d, errs[i])
+		}
+		if len(held) == 0 {
+			c.endPause(p, true)
+			return
+		}
+		if p == nil {
+			select {
+			case <-c.stopping: // draining at shutdown: no pause
+				c.release(held, cause)
+				return
+			default:
+			}
+			p = c.pauseWorker(cause)
+		}
+		p.cause = cause
+		if !p.wait(c.stopping) {
+			c.release(held, cause)
+			c.endPause(p, false)
+			return
+		}
+		ds = held
+	}
+}
+
+// release gives up deliveries at shutdown during an outage. They are left
+// unacknowledged rather than nak'ed: either way their next delivery counts
+// one, but a nak would be redelivered at once to a replica that likely
+// meets the same outage, and cannot be sent while NATS is the dependency
+// that is down; AckWait hands them to the next consumer instance.
+func (c *consumer) release(ds []*delivery, cause error) {
+	for _, d := range ds {
+		d.span.RecordError(cause)
+		d.span.SetStatus(codes.Error, "released")
+		d.span.SetAttributes(attribute.String("messaging.settle", "released"))
+		d.span.End()
+	}
+}
+
+// runBatch hands the deliveries to the BatchRunner. A panic of the runner
+// itself (not of a handler, see recovering) fails every item with an
+// ordinary error: retried, then dead-lettered after MaxDeliver.
+func (c *consumer) runBatch(ds []*delivery, h Handler) (errs []error) {
+	items := make([]Item, len(ds))
+	for i, d := range ds {
 		items[i] = Item{Ctx: d.ctx, Event: d.ev}
 	}
-	errs := c.spec.Batch.RunBatch(items, h)
-	for i, d := range ready {
-		c.finish(d, errs[i])
+	defer func() {
+		if r := recover(); r != nil {
+			c.bus.log.Error("batch runner panicked", "consumer", c.bus.service, "stream", c.spec.Stream.Name,
+				"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			err := fmt.Errorf("batch runner panicked: %v", r)
+			errs = make([]error, len(ds))
+			for i := range errs {
+				errs[i] = err
+			}
+		}
+	}()
+	errs = c.spec.Batch.RunBatch(items, h)
+	if len(errs) != len(ds) {
+		panic(fmt.Sprintf("batch runner returned %d results for %d items", len(errs), len(ds)))
+	}
+	return errs
+}
+
+// recovering turns a handler's panic into a permanent error: the event is
+// dead-lettered with the panic as the reason, and the worker, and the
+// process, go on. The stack is logged once, here.
+func (c *consumer) recovering(h Handler) Handler {
+	return func(ctx context.Context, ev events.Event) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				c.bus.log.ErrorContext(ctx, "handler panicked", "consumer", c.bus.service, "event_id", ev.ID,
+					"type", ev.Type, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = Permanent(fmt.Errorf("handler panicked: %v", r))
+			}
+		}()
+		return h(ctx, ev)
 	}
 }
 

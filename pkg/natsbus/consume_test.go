@@ -14,6 +14,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/telemetry"
 	"github.com/ccicma/platform/pkg/testkit"
 )
 
@@ -202,6 +203,25 @@ func TestPoisonEventsAreDeadLettered(t *testing.T) {
 				}
 			},
 			reason:  "permanent failure: commune 99999 unknown",
+			handled: true,
+		},
+		{
+			// The process and the worker survive; the panic is the reason.
+			name: "panicking handler",
+			poison: func(t *testing.T, e *env) ([]byte, string) {
+				ev := submission(t, "panics")
+				e.publish(t, ev)
+				return ev.Data, ev.ID
+			},
+			handler: func(poisonID string) natsbus.Handler {
+				return func(_ context.Context, ev events.Event) error {
+					if ev.ID == poisonID {
+						_ = strings.Split(ev.Subject, "/")[3] // index out of range
+					}
+					return nil
+				}
+			},
+			reason:  "permanent failure: handler panicked: runtime error: index out of range [3] with length 1",
 			handled: true,
 		},
 	}
@@ -422,5 +442,88 @@ func TestStopGivesUpWhenItsContextEnds(t *testing.T) {
 	defer cancel()
 	if err := sub.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Stop with a stuck handler = %v, want deadline exceeded", err)
+	}
+}
+
+// A handler slower than AckWait, and the events queued behind it, are kept
+// in progress: none is redelivered while it waits or runs.
+func TestSlowHandlerKeepsItsMessagesInProgress(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	c := newCalls()
+	slow := submission(t, "slow")
+	e.consume(t, natsbus.ConsumerSpec{
+		Filters: submittedFilter,
+		AckWait: time.Second,
+		Workers: 1, // the events behind wait in the slow one's queue
+	}, func(_ context.Context, ev events.Event) error {
+		if c.add(ev) == 1 && ev.ID == slow.ID {
+			time.Sleep(3 * time.Second)
+		}
+		return nil
+	})
+	behind := []events.Event{submission(t, "r1"), submission(t, "r2")}
+	e.publish(t, slow)
+	e.publish(t, behind...)
+	e.waitSettled(t)
+
+	for _, ev := range append(behind, slow) {
+		if n := c.count(ev.ID); n != 1 {
+			t.Errorf("event %s handled %d times, want 1", ev.ID, n)
+		}
+	}
+	if got := counter(t, e.cs.tel, "event_redeliveries_total", "creation-support"); got != 0 {
+		t.Errorf("%v redeliveries, want 0 (AckWait expired during the work)", got)
+	}
+}
+
+// An async publish whose PubAck never comes fails after the configured
+// timeout instead of holding its slot forever.
+func TestAsyncPublishTimesOut(t *testing.T) {
+	t.Parallel()
+	ctx := testkit.Context(t)
+	ns := testkit.StartNATS(t)
+	nc, _ := ns.Admin(t)
+	// No stream captures the subject; a plain subscriber takes the
+	// message and never answers, as a server that lost it would.
+	sub, err := nc.SubscribeSync("intake.creation.submitted.91")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = sub.Unsubscribe() }()
+	if err := nc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	tel, err := telemetry.New(ctx, "intake", telemetry.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := natsbus.IdentityOf("intake")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := ns.Config("intake")
+	cfg.PublishAsyncTimeout = 200 * time.Millisecond
+	bus, err := natsbus.Connect(ctx, cfg, id, tel)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bus.Close()
+	f, err := bus.JS.PublishMsgAsync(&nats.Msg{Subject: "intake.creation.submitted.91", Data: []byte("{}")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-f.Ok():
+		t.Fatal("PubAck from nowhere")
+	case err := <-f.Err():
+		if !errors.Is(err, jetstream.ErrAsyncPublishTimeout) {
+			t.Errorf("async publish error = %v, want a timeout", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("async publish still pending after 10 s: no publish timeout")
+	}
+	if n := bus.JS.PublishAsyncPending(); n != 0 {
+		t.Errorf("%d async publishes still pending, want 0", n)
 	}
 }

@@ -17,6 +17,9 @@ type Metrics struct {
 	Redeliveries *prometheus.CounterVec
 	// DeadLetters: events dead-lettered, by consumer.
 	DeadLetters *prometheus.CounterVec
+	// ConsumerPaused: workers of a consumer paused because a dependency
+	// (Postgres, NATS) does not answer, by consumer and stream.
+	ConsumerPaused *prometheus.GaugeVec
 	// OutboxPublished: outbox rows published by the relay.
 	OutboxPublished prometheus.Counter
 	// OutboxPublishErrors: publish attempts that failed and will be retried.
@@ -40,6 +43,10 @@ func newMetrics(reg *prometheus.Registry) (*Metrics, error) {
 			Name: "event_dead_letters_total",
 			Help: "Events moved to the DEADLETTER stream, by consumer.",
 		}, []string{"consumer"}),
+		ConsumerPaused: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "event_consumer_paused_workers",
+			Help: "Workers of a consumer paused because a dependency does not answer, by consumer and stream.",
+		}, []string{"consumer", "stream"}),
 		OutboxPublished: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "outbox_published_total",
 			Help: "Outbox rows published and acknowledged by JetStream.",
@@ -50,7 +57,7 @@ func newMetrics(reg *prometheus.Registry) (*Metrics, error) {
 		}),
 		reg: reg,
 	}
-	for _, c := range []prometheus.Collector{m.HandlerSeconds, m.Redeliveries, m.DeadLetters, m.OutboxPublished, m.OutboxPublishErrors} {
+	for _, c := range []prometheus.Collector{m.HandlerSeconds, m.Redeliveries, m.DeadLetters, m.ConsumerPaused, m.OutboxPublished, m.OutboxPublishErrors} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register metric: %w", err)
 		}
