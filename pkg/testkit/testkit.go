@@ -44,7 +44,7 @@ func Database(t testing.TB) string {
 		t.Fatalf("integration tests need Postgres: cannot connect with TEST_DATABASE_URL=%q: %v\n"+
 			"Fix: start the local server (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start), "+
 			"install it (apt-get install -y postgresql), or point TEST_DATABASE_URL at a superuser URL; "+
-			"`bash .ci/run` does all of this.", admin, err)
+			"`deploy/devstack/ensure-deps.sh test` (run by `make test`) does all of this.", admin, err)
 	}
 	defer conn.Close(context.Background())
 	name := "t_" + sanitize(t.Name()) + "_" + randomHex(4)

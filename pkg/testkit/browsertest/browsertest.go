@@ -1,5 +1,6 @@
 // Package browsertest drives a real headless Chromium for the web tests of
-// the services (Debian's chromium package; .ci/run installs it). Without a
+// the services (Debian's chromium package, which
+// deploy/devstack/ensure-deps.sh test, run by make test, installs). Without a
 // browser a test fails and says how to get one: these tests are the only
 // ones of what applicants and advisors actually see and do.
 //
@@ -101,7 +102,7 @@ func chromiumPath() (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no Chromium found (looked for $CHROMIUM_PATH, chromium, chromium-browser, google-chrome, headless-shell on PATH).\n" +
-		"Fix: apt-get install -y chromium (bash .ci/run does it), or set CHROMIUM_PATH")
+		"Fix: apt-get install -y chromium (deploy/devstack/ensure-deps.sh test, run by make test, does it), or set CHROMIUM_PATH")
 }
 
 // start starts a headless Chromium in French, without the background
