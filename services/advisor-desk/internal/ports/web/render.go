@@ -75,4 +75,3 @@ func unreadText(n int) string {
 		return strconv.Itoa(n) + " notifications non lues"
 	}
 }
-

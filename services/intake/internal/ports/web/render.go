@@ -51,4 +51,3 @@ type errorPage struct {
 func (s *site) renderError(w http.ResponseWriter, r *http.Request, status int, p errorPage) {
 	s.render(w, r, status, "error", layout{Title: p.Heading, Main: p})
 }
-
