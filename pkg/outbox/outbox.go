@@ -131,3 +131,7 @@ func Backlog(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
 	}
 	return n, nil
 }
+
+// Waker is told after a commit that wrote outbox rows, so that the relay
+// publishes them at once instead of at its next poll (*Relay is one).
+type Waker interface{ Wake() }

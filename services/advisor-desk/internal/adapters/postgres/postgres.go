@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
@@ -23,18 +24,15 @@ import (
 // Consumer names this service in inbox rows: its name (app.Name).
 const Consumer = app.Name
 
-// Waker is told after a commit that wrote outbox rows (the relay).
-type Waker interface{ Wake() }
-
 // Store is the Postgres adapter.
 type Store struct {
 	pool  *pgxpool.Pool
-	relay Waker
+	relay outbox.Waker
 	mail  *mailSettings // nil: e-mail disabled (see EnableMail)
 }
 
 // New returns a store over pool.
-func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
+func New(pool *pgxpool.Pool, relay outbox.Waker) *Store { return &Store{pool: pool, relay: relay} }
 
 // SaveAdvisor implements app.Directory (see SaveAdvisors).
 func (s *Store) SaveAdvisor(ctx context.Context, id string,

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/outbox"
 
 	"github.com/ccicma/platform/services/creation-support/internal/app"
 	"github.com/ccicma/platform/services/creation-support/internal/domain/creation"
@@ -21,17 +22,14 @@ import (
 // Consumer names this service in inbox rows: its name (app.Name).
 const Consumer = app.Name
 
-// Waker is told after a commit that wrote outbox rows (the relay).
-type Waker interface{ Wake() }
-
 // Store is the Postgres adapter.
 type Store struct {
 	pool  *pgxpool.Pool
-	relay Waker
+	relay outbox.Waker
 }
 
 // New returns a store over pool.
-func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
+func New(pool *pgxpool.Pool, relay outbox.Waker) *Store { return &Store{pool: pool, relay: relay} }
 
 // loadCandidates reads the assignable advisors of a chamber covering the
 // département with their load. It takes no lock: openings handled

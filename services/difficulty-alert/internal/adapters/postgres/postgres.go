@@ -24,17 +24,14 @@ import (
 // Consumer names this service in inbox rows: its name (app.Name).
 const Consumer = app.Name
 
-// Waker is told after a commit that wrote outbox rows (the relay).
-type Waker interface{ Wake() }
-
 // Store is the Postgres adapter.
 type Store struct {
 	pool  *pgxpool.Pool
-	relay Waker
+	relay outbox.Waker
 }
 
 // New returns a store over pool.
-func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
+func New(pool *pgxpool.Pool, relay outbox.Waker) *Store { return &Store{pool: pool, relay: relay} }
 
 // OpenCase implements app.Cases. Within a batch the candidates' loads are
 // read once and counted once (projection.Counter).

@@ -24,17 +24,14 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/domain/routing"
 )
 
-// Waker is told after a commit that wrote outbox rows (the relay).
-type Waker interface{ Wake() }
-
 // Store is the Postgres adapter.
 type Store struct {
 	pool  *pgxpool.Pool
-	relay Waker
+	relay outbox.Waker
 }
 
 // New returns a store over pool.
-func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
+func New(pool *pgxpool.Pool, relay outbox.Waker) *Store { return &Store{pool: pool, relay: relay} }
 
 type creationDetails struct {
 	Applicant        request.Applicant `json:"applicant"`

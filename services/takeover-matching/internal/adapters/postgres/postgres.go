@@ -32,17 +32,14 @@ const Consumer = app.Name
 // the lock is held for one short transaction.
 const registerLock = 0x74616b656f766572 // "takeover"
 
-// Waker is told after a commit that wrote outbox rows (the relay).
-type Waker interface{ Wake() }
-
 // Store is the Postgres adapter.
 type Store struct {
 	pool  *pgxpool.Pool
-	relay Waker
+	relay outbox.Waker
 }
 
 // New returns a store over pool.
-func New(pool *pgxpool.Pool, relay Waker) *Store { return &Store{pool: pool, relay: relay} }
+func New(pool *pgxpool.Pool, relay outbox.Waker) *Store { return &Store{pool: pool, relay: relay} }
 
 var _ app.Registry = (*Store)(nil)
 
