@@ -316,3 +316,17 @@ func obj(v any) map[string]any {
 	m, _ := v.(map[string]any)
 	return m
 }
+
+// AssertDocumentsRoutes checks that a port's routes (read from the Go source
+// in dir, less the paths listed in notAPI, such as web pages) are exactly
+// the document's operations, so that an endpoint cannot be added, removed
+// or renamed without the document following, and that h serves the
+// document (AssertServed).
+func AssertDocumentsRoutes(t testing.TB, doc []byte, dir string, h http.Handler, notAPI ...string) {
+	t.Helper()
+	served := slices.DeleteFunc(RoutesInSource(t, dir), func(p string) bool { return slices.Contains(notAPI, p) })
+	if got := New(t, doc).Operations(); !slices.Equal(got, served) {
+		t.Errorf("documented operations and routes differ:\n documented %q\n served     %q", got, served)
+	}
+	AssertServed(t, h, doc)
+}

@@ -22,11 +22,7 @@ import (
 // renamed without the document following, and the document is served.
 func TestOpenAPIPathsAreTheRoutes(t *testing.T) {
 	t.Parallel()
-	c := openapicheck.New(t, httpapi.OpenAPI())
-	if got, want := c.Operations(), openapicheck.RoutesInSource(t, "."); !slices.Equal(got, want) {
-		t.Errorf("documented operations and routes differ:\n documented %q\n served     %q", got, want)
-	}
-	openapicheck.AssertServed(t, unavailable(t), httpapi.OpenAPI())
+	openapicheck.AssertDocumentsRoutes(t, httpapi.OpenAPI(), ".", unavailable(t))
 }
 
 // unavailable is the API of a service without token verification
