@@ -12,10 +12,10 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/mailcatch"
 	"github.com/ccicma/platform/pkg/telemetry"
 	"github.com/ccicma/platform/pkg/testkit"
 
-	"github.com/ccicma/platform/services/advisor-desk/internal/testsmtp"
 	"github.com/ccicma/platform/services/advisor-desk/service"
 )
 
@@ -33,7 +33,7 @@ func newMailInfra(t *testing.T) *infra {
 	return in
 }
 
-func withSMTP(srv *testsmtp.Server) func(*service.Config) {
+func withSMTP(srv *mailcatch.Server) func(*service.Config) {
 	return func(c *service.Config) { c.SMTPURL, c.SMTPTLS = srv.URL(), "none" }
 }
 
@@ -52,7 +52,7 @@ func (d *desk) put(t *testing.T, token, path, body string, out any) int {
 func TestMailEndToEnd(t *testing.T) {
 	t.Parallel()
 	in := newMailInfra(t)
-	srv := testsmtp.Start(t)
+	srv := mailcatch.Start(t)
 	d, _ := in.start(t, withSMTP(srv))
 
 	ev := caseOpened(t, events.ChamberCMA, "cma-91-001", "91")
@@ -144,7 +144,7 @@ func TestRemindersSurviveRestart(t *testing.T) {
 	stop()
 
 	in.clock.Advance(9*24*time.Hour + time.Hour)
-	srv := testsmtp.Start(t)
+	srv := mailcatch.Start(t)
 	second, _ := in.start(t, withSMTP(srv))
 	testkit.Eventually(t, testkit.Wait, "the day-9 reminder after the restart", func() (bool, error) {
 		return second.DB.Count(t, timers, ev.Subject, "fired") == 1, nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/mailcatch"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
@@ -16,7 +17,6 @@ import (
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/mail"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
-	"github.com/ccicma/platform/services/advisor-desk/internal/testsmtp"
 	"github.com/ccicma/platform/services/advisor-desk/seed"
 )
 
@@ -25,7 +25,7 @@ import (
 type mailEnv struct {
 	*env
 	store    *postgres.Store
-	smtp     *testsmtp.Server
+	smtp     *mailcatch.Server
 	clock    *testkit.Clock
 	notify   app.Notify
 	send     app.SendMails
@@ -60,7 +60,7 @@ var paris = func() *time.Location {
 
 func setupMail(t *testing.T, start time.Time) *mailEnv {
 	t.Helper()
-	e := &mailEnv{env: setup(t), smtp: testsmtp.Start(t), clock: testkit.NewClock(start), outcomes: &outcomes{n: map[string]int{}}}
+	e := &mailEnv{env: setup(t), smtp: mailcatch.Start(t), clock: testkit.NewClock(start), outcomes: &outcomes{n: map[string]int{}}}
 	if _, err := e.uc.Import(e.ctx, seed.Advisors); err != nil {
 		t.Fatal(err)
 	}
@@ -121,8 +121,8 @@ func (e *mailEnv) mails(t *testing.T, advisor string) []mailRow {
 	return out
 }
 
-func to(ms []testsmtp.Message, addr string) []testsmtp.Message {
-	var out []testsmtp.Message
+func to(ms []mailcatch.Message, addr string) []mailcatch.Message {
+	var out []mailcatch.Message
 	for _, m := range ms {
 		if slices.Contains(m.To, addr) {
 			out = append(out, m)

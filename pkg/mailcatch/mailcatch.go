@@ -1,10 +1,15 @@
-// Package testsmtp is a real SMTP server for tests, built with go-smtp: it
-// listens on a loopback port, keeps the messages it accepts, and can be told
-// to refuse the next ones with a given reply code. Tests only.
-package testsmtp
+// Package mailcatch is a real SMTP server that keeps what it accepts
+// instead of delivering it, built with go-smtp: tests send the platform's
+// e-mails to it and read them back (and can make it refuse the next ones
+// with a given reply code); devstack runs one so that a newcomer reads the
+// e-mails of `make run` on a web page (Handler) instead of in nobody's
+// mailbox. Messages stay in memory; it offers no TLS and no
+// authentication, so it listens on loopback only.
+package mailcatch
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"log"
 	"mime"
@@ -14,15 +19,17 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-smtp"
 )
 
 // Message is an accepted message.
 type Message struct {
-	From string
-	To   []string
-	Raw  string
+	From     string
+	To       []string
+	Raw      string
+	Received time.Time
 }
 
 // Header returns a decoded header field of the message.
@@ -76,10 +83,10 @@ func findPart(contentType, encoding string, body io.Reader, want string) string 
 	return decode(encoding, raw)
 }
 
-// Server is a running test SMTP server.
+// Server is a running catcher.
 type Server struct {
-	srv *smtp.Server
-	url string
+	srv  *smtp.Server
+	addr string
 
 	mu       sync.Mutex
 	messages []Message
@@ -87,25 +94,45 @@ type Server struct {
 	attempts int
 }
 
-// Start starts a server on a loopback port, closed at the end of the test.
-func Start(t testing.TB) *Server {
-	t.Helper()
+// Listen starts a catcher on addr ("127.0.0.1:0" picks a free port).
+func Listen(addr string) (*Server, error) {
 	s := &Server{}
 	s.srv = smtp.NewServer(backend{s})
 	s.srv.Domain = "localhost"
+	s.srv.MaxMessageBytes = maxMessageBytes
 	s.srv.ErrorLog = log.New(io.Discard, "", 0)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("mail catcher: %w", err)
+	}
+	s.addr = l.Addr().String()
+	go func() { _ = s.srv.Serve(l) }()
+	return s, nil
+}
+
+// Start starts a catcher on a loopback port for a test, closed at its end.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	s, err := Listen("127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.url = "smtp://" + l.Addr().String()
-	go func() { _ = s.srv.Serve(l) }()
-	t.Cleanup(func() { _ = s.srv.Close() })
+	t.Cleanup(func() { _ = s.Close() })
 	return s
 }
 
+// maxMessageBytes bounds one message: the platform's e-mails are a few
+// kilobytes, and the catcher keeps everything in memory.
+const maxMessageBytes = 1 << 20
+
+// Close stops the server.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// Addr is the server's host:port.
+func (s *Server) Addr() string { return s.addr }
+
 // URL is the server's smtp:// URL (no TLS: use SMTP_TLS=none).
-func (s *Server) URL() string { return s.url }
+func (s *Server) URL() string { return "smtp://" + s.addr }
 
 // Refuse makes the next DATA commands fail with these reply codes, in
 // order (e.g. 451 for a temporary failure, 554 for a final one).
@@ -165,7 +192,8 @@ func (x *session) Data(r io.Reader) error {
 		x.s.refusals = x.s.refusals[1:]
 		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 0, 0}, Message: "refused by the test server"}
 	}
-	x.s.messages = append(x.s.messages, Message{From: x.from, To: append([]string(nil), x.to...), Raw: string(raw)})
+	x.s.messages = append(x.s.messages, Message{From: x.from, To: append([]string(nil), x.to...), Raw: string(raw),
+		Received: time.Now()})
 	return nil
 }
 

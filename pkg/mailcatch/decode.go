@@ -1,4 +1,4 @@
-package testsmtp
+package mailcatch
 
 import (
 	"bytes"
