@@ -3,6 +3,18 @@
 // reminder timers); their errors decide ack, nak or dead-letter in natsbus.
 // The consumers are declared as every service declares them, with
 // natsbus.Routes.
+//
+// Late or repeated events (retries, redrives, replays and replicas do not
+// keep an aggregate's order) are safe because of these guards:
+//   - notifications: the inbox claim of the event drops a repeat, and each
+//     notification (and its e-mail) is keyed by the event and recipient,
+//     so a repeat whose inbox row was pruned stores nothing twice. A late
+//     event's notification simply appears: it says what happened, with
+//     the event's date.
+//   - reminder timers (ScheduleReminders): their own inbox claim drops a
+//     repeat, and a case change no newer than the last one applied to the
+//     case is stale and changes nothing (reminder.Case), so a late
+//     "opened" cannot restart the reminders of a case taken in charge.
 package consumers
 
 import (

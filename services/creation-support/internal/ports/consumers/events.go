@@ -1,6 +1,15 @@
 // Package consumers is creation-support's event port: it routes incoming
 // events, decoded, to the use cases (natsbus.Routes). What comes back
 // decides ack, nak or dead-letter in natsbus.
+//
+// Late or repeated events (retries, redrives, replays and replicas do not
+// keep an aggregate's order) are safe because of these guards:
+//   - intake.creation.submitted opens a case: the inbox claim drops a
+//     repeat, and cases.request_id is unique, so a repeat whose inbox row
+//     was pruned opens nothing either. It is the first event of its
+//     request: nothing can come before it.
+//   - advisor.directory.updated: the projection keeps the highest revision
+//     of each advisor, so an older entry arriving late changes nothing.
 package consumers
 
 import (

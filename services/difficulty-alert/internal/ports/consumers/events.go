@@ -2,6 +2,15 @@
 // events, decoded, to the use cases (natsbus.Routes). What comes back
 // decides ack, nak or dead-letter in natsbus (an undecodable or invalid
 // event is dead-lettered at once).
+//
+// Late or repeated events (retries, redrives, replays and replicas do not
+// keep an aggregate's order) are safe because of these guards:
+//   - intake.difficulty.reported opens a case: the inbox claim drops a
+//     repeat, and cases are unique by request_id, so a repeat whose inbox
+//     row was pruned opens nothing either. It is the first event of its
+//     request: nothing can come before it.
+//   - advisor.directory.updated: the projection keeps the highest revision
+//     of each advisor, so an older entry arriving late changes nothing.
 package consumers
 
 import (

@@ -1,6 +1,13 @@
 // Package consumers is intake's event port: the chambers' events that move an
 // applicant's request along. What a handler returns decides ack, nak or
 // dead-letter in natsbus.
+//
+// Late or repeated events (retries, redrives, replays and replicas do not
+// keep an aggregate's order) are safe because of these guards: every
+// route advances the request's status page with the inbox claim of its
+// event, which drops a repeat, and only when the step is not older than
+// the last one applied (progress_at), so a late "case opened" arriving
+// after "taken in charge" does not move the page back.
 package consumers
 
 import (

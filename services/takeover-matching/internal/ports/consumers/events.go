@@ -1,6 +1,16 @@
 // Package consumers is takeover-matching's event port: it routes incoming
 // events, decoded, to the use cases (natsbus.Routes). What comes back
 // decides ack, nak or dead-letter in natsbus.
+//
+// Late or repeated events (retries, redrives, replays and replicas do not
+// keep an aggregate's order) are safe because of these guards:
+//   - intake.takeover.offer_submitted and search_submitted register an
+//     offer or a search: the inbox claim drops a repeat, and offers and
+//     searches are unique by request_id, as matches are by their pair, so
+//     a repeat whose inbox row was pruned adds nothing. They are the first
+//     event of their request: nothing can come before them.
+//   - advisor.directory.updated: the projection keeps the highest revision
+//     of each advisor, so an older entry arriving late changes nothing.
 package consumers
 
 import (
