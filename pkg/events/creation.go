@@ -154,3 +154,191 @@ func required(field, v string) error {
 	}
 	return nil
 }
+
+// CreationCaseStageChanged (creation.case.stage_changed.v1): an advisor
+// moved a case along the creation journey: to the next stage, beyond it
+// (with a skip reason) or back (with a back reason). It names who, from,
+// to and why by codes; the advisor's comment and the journey's facts stay
+// in creation-support. Stages: welcome, diagnosis, training,
+// business_plan, funding, formalities, follow_up. Subject: the case id.
+type CreationCaseStageChanged struct {
+	// CaseID is creation-support's id of the case.
+	CaseID string `json:"case_id"`
+	// RequestID is the intake request the case comes from.
+	RequestID string `json:"request_id"`
+	// Chamber owns the case (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the case is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is who moved the case.
+	AdvisorID string `json:"advisor_id"`
+	// From is the stage the case left.
+	From string `json:"from"`
+	// To is the stage the case reached.
+	To string `json:"to"`
+	// Reason is the code of a skip or a step back; empty for a move to
+	// the next stage.
+	Reason string `json:"reason,omitempty"`
+	// ChangedAt is when the case moved.
+	ChangedAt time.Time `json:"changed_at"`
+}
+
+// EventName implements Payload.
+func (CreationCaseStageChanged) EventName() Name {
+	return Name{Producer: "creation", Aggregate: "case", Verb: "stage_changed", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *CreationCaseStageChanged) Validate() error {
+	return errors.Join(validCase(p.CaseID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID),
+		required("from", p.From), required("to", p.To))
+}
+
+// Outcomes of a creation case.
+const (
+	OutcomeRegistered           = "registered"             // the business exists; followed up for 3 years
+	OutcomeAbandoned            = "abandoned"              // the project stopped (AbandonReasons)
+	OutcomeRedirectedToTakeover = "redirected_to_takeover" // the holder would rather buy a business
+	OutcomeCeased               = "ceased"                 // the business stopped during its follow-up
+	OutcomeFollowedUp           = "followed_up"            // the 3-year follow-up is complete
+)
+
+// Reasons a creation project is abandoned.
+const (
+	AbandonHolderChoice = "holder_choice" // the project holder gave it up
+	AbandonNotViable    = "not_viable"    // the project is not viable
+	AbandonNoFunding    = "no_funding"    // the funding was not obtained
+	AbandonEmployment   = "employment"    // the holder took a salaried job
+	AbandonUnreachable  = "unreachable"   // the holder no longer answers
+	AbandonOther        = "other"
+)
+
+// AbandonReasons lists the abandon reason codes.
+func AbandonReasons() []string {
+	return []string{AbandonHolderChoice, AbandonNotViable, AbandonNoFunding, AbandonEmployment,
+		AbandonUnreachable, AbandonOther}
+}
+
+// CreationCaseRegistered (creation.case.registered.v1): the project became
+// a business, registered on the national one-stop service; the case moves
+// to its post-creation follow-up. The SIREN stays in creation-support.
+// Subject: the case id.
+type CreationCaseRegistered struct {
+	// CaseID is creation-support's id of the case.
+	CaseID string `json:"case_id"`
+	// RequestID is the intake request the case comes from.
+	RequestID string `json:"request_id"`
+	// Chamber owns the case (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the case is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is who recorded the registration.
+	AdvisorID string `json:"advisor_id"`
+	// LegalForm is the business's legal form (EI, SARL, SAS, ...).
+	LegalForm string `json:"legal_form"`
+	// RegisteredOn is the registration date (YYYY-MM-DD).
+	RegisteredOn string `json:"registered_on"`
+	// RecordedAt is when the advisor recorded it.
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// EventName implements Payload.
+func (CreationCaseRegistered) EventName() Name {
+	return Name{Producer: "creation", Aggregate: "case", Verb: "registered", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *CreationCaseRegistered) Validate() error {
+	errs := []error{validCase(p.CaseID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID),
+		required("legal_form", p.LegalForm)}
+	if _, err := time.Parse(time.DateOnly, p.RegisteredOn); err != nil {
+		errs = append(errs, errors.New("registered_on must be a date (YYYY-MM-DD)"))
+	}
+	return errors.Join(errs...)
+}
+
+// CreationCaseClosed (creation.case.closed.v1): the case ended: abandoned
+// (with its reason), or after its follow-up (ceased, followed_up). A
+// redirection to takeover closes a case with its own event,
+// CreationCaseRedirectedToTakeover. Subject: the case id.
+type CreationCaseClosed struct {
+	// CaseID is creation-support's id of the case.
+	CaseID string `json:"case_id"`
+	// RequestID is the intake request the case comes from.
+	RequestID string `json:"request_id"`
+	// Chamber owns the case (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the case is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is who closed it.
+	AdvisorID string `json:"advisor_id"`
+	// From is the stage the case was at.
+	From string `json:"from"`
+	// Outcome is abandoned, ceased or followed_up.
+	Outcome string `json:"outcome"`
+	// Reason is one of AbandonReasons for an abandoned case.
+	Reason string `json:"reason,omitempty"`
+	// ClosedAt is when the case closed.
+	ClosedAt time.Time `json:"closed_at"`
+}
+
+// EventName implements Payload.
+func (CreationCaseClosed) EventName() Name {
+	return Name{Producer: "creation", Aggregate: "case", Verb: "closed", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *CreationCaseClosed) Validate() error {
+	errs := []error{validCase(p.CaseID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID),
+		required("from", p.From)}
+	switch p.Outcome {
+	case OutcomeAbandoned:
+		if !slices.Contains(AbandonReasons(), p.Reason) {
+			errs = append(errs, errors.New("reason must be one of "+strings.Join(AbandonReasons(), ", ")))
+		}
+	case OutcomeCeased, OutcomeFollowedUp:
+	default:
+		errs = append(errs, errors.New("outcome must be abandoned, ceased or followed_up"))
+	}
+	return errors.Join(errs...)
+}
+
+// CreationCaseRedirectedToTakeover
+// (creation.case.redirected_to_takeover.v1): the project holder would
+// rather take over an existing business. The creation case is closed;
+// takeover-matching opens a draft buyer search from the event, linked to
+// the same request, for the chamber's advisor to complete. Subject: the
+// case id.
+type CreationCaseRedirectedToTakeover struct {
+	// CaseID is creation-support's id of the case.
+	CaseID string `json:"case_id"`
+	// RequestID is the intake request the case comes from.
+	RequestID string `json:"request_id"`
+	// Chamber owns the case (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the case is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is who redirected it.
+	AdvisorID string `json:"advisor_id"`
+	// NAFCode is the activity of the project ("10.71C"), if known: the
+	// first sector of the buyer search.
+	NAFCode string `json:"naf_code,omitempty"`
+	// CommuneCode is the INSEE code of the project's commune: the centre
+	// of the search's area.
+	CommuneCode string `json:"commune_code"`
+	// Departement is the département code of the commune.
+	Departement string `json:"departement"`
+	// RedirectedAt is when the case closed.
+	RedirectedAt time.Time `json:"redirected_at"`
+}
+
+// EventName implements Payload.
+func (CreationCaseRedirectedToTakeover) EventName() Name {
+	return Name{Producer: "creation", Aggregate: "case", Verb: "redirected_to_takeover", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *CreationCaseRedirectedToTakeover) Validate() error {
+	return errors.Join(validCase(p.CaseID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID),
+		required("commune_code", p.CommuneCode), required("departement", p.Departement))
+}

@@ -19,6 +19,10 @@ func Registry() []Payload {
 		CreationCaseOpened{},
 		CreationCaseTakenInCharge{},
 		CreationCaseReassigned{},
+		CreationCaseStageChanged{},
+		CreationCaseRegistered{},
+		CreationCaseClosed{},
+		CreationCaseRedirectedToTakeover{},
 		// takeover.go
 		TakeoverOfferRegistered{},
 		TakeoverSearchRegistered{},

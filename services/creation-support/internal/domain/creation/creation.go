@@ -84,6 +84,14 @@ type Case struct {
 	// HandBacks are the times advisors handed the case back, oldest
 	// first; their comments stay in this service.
 	HandBacks []HandBack
+	// Facts are what advisors recorded along the journey.
+	Facts Facts
+	// Checkpoints are the post-creation follow-up, once registered.
+	Checkpoints []Checkpoint
+	// Outcome is set when the case is closed.
+	Outcome Outcome
+	// Next is the case's next action, if one is planned.
+	Next NextAction
 }
 
 // AdvisorLoad is an assignable advisor with their current load.
