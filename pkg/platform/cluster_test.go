@@ -3,7 +3,6 @@ package platform_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -20,7 +19,6 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
-	"github.com/ccicma/platform/pkg/natsembed"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
@@ -133,8 +131,10 @@ func recordApplied(pool *pgxpool.Pool) natsbus.Handler {
 
 // loseLeader loses the INTAKE stream's leader (stop kills or stops it)
 // while the load runs, logs how long the cluster took to elect another,
-// to acknowledge a publish again and to apply what was accepted before the
-// loss, then restarts the node and waits until its replica is current.
+// to take a publish again (the leader stamps an event when it takes it,
+// and acknowledges it once a quorum stored it) and to apply what was
+// accepted before the loss, then restarts the node and waits until its
+// replica is current.
 func (w *clusterWorld) loseLeader(t *testing.T, l *load, how string, stop func(int) error) {
 	t.Helper()
 	nodes := w.nats.Nodes
@@ -142,7 +142,9 @@ func (w *clusterWorld) loseLeader(t *testing.T, l *load, how string, stop func(i
 	if err != nil {
 		t.Fatal(err)
 	}
-	acks := observePubAcks(t, nodes.ClientURL((leader+1)%nodes.Size()), w.nats.Passwords[natsembed.AdminUser])
+	// The worst case: both services lose their connection with the leader.
+	w.connectTo(t, w.intake.Bus.NC, nodes.Name(leader))
+	w.connectTo(t, w.cs.Bus.NC, nodes.Name(leader))
 	before := l.count()
 	lost := time.Now()
 	if err := stop(leader); err != nil {
@@ -153,9 +155,9 @@ func (w *clusterWorld) loseLeader(t *testing.T, l *load, how string, stop func(i
 		t.Fatal(err)
 	}
 	elected := time.Since(lost)
-	resumed := acks.firstAfter(t, lost).Sub(lost)
+	resumed := w.firstStoredAfter(t, lost).Sub(lost)
 	w.waitApplied(t, before)
-	t.Logf("%s of the INTAKE leader %s: %s elected after %s; first PubAck after %s; the %d rows accepted before the loss all applied after %s",
+	t.Logf("%s of the INTAKE leader %s: %s elected after %s; publishing resumed after %s; the %d rows accepted before the loss all applied after %s",
 		how, nodes.Name(leader), nodes.Name(next), elected.Round(time.Millisecond), resumed.Round(time.Millisecond),
 		before, time.Since(lost).Round(time.Millisecond))
 	time.Sleep(2 * time.Second) // the load goes on with a node down
@@ -163,6 +165,23 @@ func (w *clusterWorld) loseLeader(t *testing.T, l *load, how string, stop func(i
 		t.Fatal(err)
 	}
 	w.waitReplicaCurrent(t, nodes.Name(leader))
+}
+
+// connectTo makes a service's connection move to the node named name, so
+// that losing that node makes the service fail over.
+func (w *clusterWorld) connectTo(t *testing.T, nc *nats.Conn, name string) {
+	t.Helper()
+	testkit.Eventually(t, clusterWait, "connected to "+name, func() (bool, error) {
+		if nc.Status() != nats.CONNECTED {
+			return false, nil
+		}
+		if nc.ConnectedServerName() == name {
+			return true, nil
+		}
+		err := nc.ForceReconnect()
+		time.Sleep(100 * time.Millisecond)
+		return false, err
+	})
 }
 
 // waitApplied waits until the consumer has applied at least n events.
@@ -369,62 +388,30 @@ func submission() (events.Event, error) {
 	}, time.Now())
 }
 
-// pubAcks records when INTAKE's PubAcks to intake pass on the wire, seen
-// from an administrator's connection to one node: publishing has resumed
-// when the first comes after the loss.
-type pubAcks struct {
-	mu    sync.Mutex
-	times []time.Time
-}
-
-// observePubAcks subscribes, on the node at url, to intake's reply inbox,
-// where the stream leader sends the PubAcks of the relay's publishes.
-func observePubAcks(t *testing.T, url, adminPassword string) *pubAcks {
-	t.Helper()
-	nc, err := nats.Connect(url, nats.UserInfo(natsembed.AdminUser, adminPassword))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	p := &pubAcks{}
-	id := testkit.Identity(t, "intake")
-	if _, err := nc.Subscribe(id.InboxPrefix()+".>", p.record); err != nil {
-		t.Fatal(err)
-	}
-	if err := nc.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func (p *pubAcks) record(m *nats.Msg) {
-	at := time.Now()
-	var ack struct {
-		Stream string `json:"stream"`
-		Seq    uint64 `json:"seq"`
-	}
-	if json.Unmarshal(m.Data, &ack) != nil || ack.Stream != events.StreamIntake.Name || ack.Seq == 0 {
-		return // another reply: an API call's, an error
-	}
-	p.mu.Lock()
-	p.times = append(p.times, at)
-	p.mu.Unlock()
-}
-
-// firstAfter waits for the first PubAck after since and returns its time.
-func (p *pubAcks) firstAfter(t *testing.T, since time.Time) time.Time {
+// firstStoredAfter returns when INTAKE took its first event after since,
+// by the time its leader stamped on it. A PubAck seen on the wire would
+// not do: a subscriber's clock reads when its callback runs, which may be
+// late, and a PubAck of the old leader may still be on its way.
+func (w *clusterWorld) firstStoredAfter(t *testing.T, since time.Time) time.Time {
 	t.Helper()
 	var first time.Time
-	testkit.Eventually(t, clusterWait, "a PubAck after the loss", func() (bool, error) {
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		for _, at := range p.times {
-			if at.After(since) {
-				first = at
-				return true, nil
-			}
+	testkit.Eventually(t, clusterWait, "an event stored after the loss", func() (bool, error) {
+		c, err := w.js.OrderedConsumer(w.ctx, events.StreamIntake.Name, jetstream.OrderedConsumerConfig{
+			DeliverPolicy: jetstream.DeliverByStartTimePolicy, OptStartTime: &since,
+		})
+		if err != nil {
+			return false, err
 		}
-		return false, nil
+		msg, err := c.Next(jetstream.FetchMaxWait(5 * time.Second))
+		if err != nil {
+			return false, err
+		}
+		md, err := msg.Metadata()
+		if err != nil {
+			return false, err
+		}
+		first = md.Timestamp
+		return true, nil
 	})
 	return first
 }
