@@ -237,7 +237,7 @@ func (w *clusterWorld) assertExactlyOnce(t *testing.T, accepted int) {
 	if n := w.db.Count(t, `SELECT count(*) FROM intake.outbox`); n != accepted {
 		t.Errorf("outbox holds %d rows, %d accepted", n, accepted)
 	}
-	if n := w.published(t); n != uint64(accepted) {
+	if n := w.published(t); n != uint64(accepted) { //nolint:gosec // a count of rows is never negative
 		t.Errorf("INTAKE holds %d submissions, want the %d accepted, each once", n, accepted)
 	}
 	if n := w.db.Count(t, `SELECT count(*) FROM intake.outbox o
