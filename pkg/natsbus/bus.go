@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -20,6 +21,9 @@ import (
 
 // Config says how a service reaches NATS.
 type Config struct {
+	// URL is one server, or a comma-separated list of a cluster's servers
+	// (nats://nats-0:4222,nats://nats-1:4222,...): the client connects to
+	// any of them and fails over to the others.
 	URL      string `envconfig:"NATS_URL" default:"nats://127.0.0.1:4222"`
 	User     string `envconfig:"NATS_USER"`
 	Password string `envconfig:"NATS_PASSWORD"`
@@ -59,6 +63,12 @@ func Connect(ctx context.Context, cfg Config, id Identity, tel *telemetry.Teleme
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(500 * time.Millisecond),
 		nats.RetryOnFailedConnect(false),
+		// A server that vanishes without closing the connection (its
+		// machine lost) is only noticed by unanswered pings: the default
+		// (2 min, 2 outstanding) would hold the service on a dead node for
+		// minutes before it fails over to the cluster's other nodes.
+		nats.PingInterval(5 * time.Second),
+		nats.MaxPingsOutstanding(3),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
 				log.Warn("nats disconnected", "err", err)
@@ -119,10 +129,15 @@ func (b *Bus) Close() {
 	}
 }
 
-// redact hides a password embedded in a server URL.
+// redact hides the passwords embedded in a server URL or a list of them.
 func redact(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		return u.Redacted()
+	urls := strings.Split(raw, ",")
+	for i, s := range urls {
+		u, err := url.Parse(strings.TrimSpace(s))
+		if err != nil {
+			return "(unparsable nats url)"
+		}
+		urls[i] = u.Redacted()
 	}
-	return "(unparsable nats url)"
+	return strings.Join(urls, ",")
 }

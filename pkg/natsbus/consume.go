@@ -224,6 +224,11 @@ func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (
 	c.stopping = w.stopping
 	cc, err := cons.Consume(w.dispatch,
 		jetstream.PullMaxMessages(spec.MaxInFlight),
+		// A pull request held by a consumer leader that is lost (a NATS
+		// node down) is answered by nobody: the client notices only when
+		// two heartbeats are missing, and pulls again. The default (half
+		// the 30 s expiry) stalled the consumer 30 s after losing a node.
+		jetstream.PullHeartbeat(2*time.Second),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			b.log.Warn("consume error", "stream", spec.Stream.Name, "err", err)
 		}))
