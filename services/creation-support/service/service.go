@@ -71,6 +71,15 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Take:     app.TakeInCharge{Cases: store, Now: now},
 		Back:     app.HandBack{Cases: store, Now: now},
 		Reassign: app.Reassign{Cases: store, Now: now},
+	}, Journey: httpapi.JourneyUseCases{
+		Move:       app.MoveStage{Cases: store, Now: now},
+		Facts:      app.RecordFacts{Cases: store, Now: now},
+		Register:   app.RegisterBusiness{Cases: store, Now: now},
+		Close:      app.CloseCase{Cases: store, Now: now},
+		Next:       app.PlanNextAction{Cases: store, Now: now},
+		Checkpoint: app.RecordCheckpoint{Cases: store, Now: now},
+		WriteNote:  app.WriteNote{Cases: store, Notes: store, Now: now},
+		ReadNotes:  app.ReadNotes{Cases: store, Notes: store},
 	}}
 	routes.Auth = guard
 	if err := rt.Listen(routes.Handler()); err != nil {

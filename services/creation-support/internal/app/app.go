@@ -69,7 +69,9 @@ type CaseQuery struct {
 	// Scope is what the reader may see (access.ScopeOf, which ReadCases
 	// applies).
 	Scope access.Scope
-	// Stage and AdvisorID filter when set.
+	// Status (opened, in_progress, closed), Stage (one of the journey)
+	// and AdvisorID filter when set.
+	Status    string
 	Stage     creation.Stage
 	AdvisorID string
 	// After is the last case id of the previous page (ids are UUIDv7, so

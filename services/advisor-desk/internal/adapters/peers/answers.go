@@ -55,6 +55,8 @@ type CreationCase struct {
 	SecondaryChamber string     `json:"secondary_chamber"`
 	AdvisorID        string     `json:"advisor_id"`
 	Status           string     `json:"status"`
+	Stage            string     `json:"stage"`
+	StageLabel       string     `json:"stage_label"` // the stage of the creation journey, in French
 	NAFCode          string     `json:"naf_code"`
 	CommuneCode      string     `json:"commune_code"`
 	Departement      string     `json:"departement"`

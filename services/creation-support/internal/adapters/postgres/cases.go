@@ -19,7 +19,9 @@ import (
 )
 
 const caseColumns = `case_id, request_id, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
-	stage, coalesce(naf_code, ''), commune_code, departement, coalesce(epci, ''), routing_rule, opened_at, taken_at, updated_at`
+	stage, coalesce(naf_code, ''), commune_code, departement, coalesce(epci, ''), routing_rule, opened_at, taken_at, updated_at,
+	facts, coalesce(outcome, ''), coalesce(outcome_reason, ''), outcome_at,
+	coalesce(next_label, ''), next_due, coalesce(next_set_by, ''), next_set_at`
 
 // querier is what reads need of a pool or a transaction.
 type querier interface {
@@ -30,18 +32,26 @@ type querier interface {
 func scanCase(r pgx.Row) (creation.Case, error) {
 	var c creation.Case
 	var stage string
-	var taken *time.Time
+	var taken, outcomeAt, nextDue, nextSetAt *time.Time
 	err := r.Scan(&c.ID, &c.RequestID, &c.Chamber, &c.SecondaryChamber, &c.AdvisorID, &stage, &c.NAFCode,
-		&c.CommuneCode, &c.Departement, &c.EPCI, &c.RoutingRule, &c.OpenedAt, &taken, &c.UpdatedAt)
+		&c.CommuneCode, &c.Departement, &c.EPCI, &c.RoutingRule, &c.OpenedAt, &taken, &c.UpdatedAt,
+		&c.Facts, &c.Outcome.Kind, &c.Outcome.Reason, &outcomeAt,
+		&c.Next.Label, &nextDue, &c.Next.SetBy, &nextSetAt)
 	if err != nil {
 		return c, err
 	}
 	c.Stage = creation.Stage(stage)
 	c.OpenedAt, c.UpdatedAt = c.OpenedAt.UTC(), c.UpdatedAt.UTC()
-	if taken != nil {
-		c.TakenAt = taken.UTC()
-	}
+	c.TakenAt, c.Outcome.At, c.Next.Due, c.Next.SetAt = utc(taken), utc(outcomeAt), utc(nextDue), utc(nextSetAt)
 	return c, nil
+}
+
+// utc reads a nullable timestamp: zero for NULL.
+func utc(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 // loadCase reads a case with its hand-backs; lock takes the row lock a
@@ -72,6 +82,12 @@ func loadCase(ctx context.Context, q querier, where string, arg string, lock boo
 	if err != nil {
 		return c, false, fmt.Errorf("read hand-backs: %w", err)
 	}
+	if c.Timeline, err = loadTimeline(ctx, q, c.ID); err != nil {
+		return c, false, err
+	}
+	if c.Checkpoints, err = loadCheckpoints(ctx, q, c.ID); err != nil {
+		return c, false, err
+	}
 	return c, true, nil
 }
 
@@ -101,8 +117,9 @@ func (s *Store) ListCases(ctx context.Context, q app.CaseQuery) ([]creation.Case
 	rows, err := s.pool.Query(ctx, `SELECT `+caseColumns+` FROM creation_cases
 		WHERE (chamber = $1 OR secondary_chamber = $2 OR advisor_id = $3)
 		  AND ($4 = '' OR stage = $4) AND ($5 = '' OR advisor_id = $5) AND ($6::uuid IS NULL OR case_id > $6::uuid)
+		  AND ($8 = '' OR CASE WHEN stage IN ('opened', 'closed') THEN stage ELSE 'in_progress' END = $8)
 		ORDER BY case_id LIMIT $7`,
-		q.Scope.Lead, q.Scope.Shared, q.Scope.Subject, string(q.Stage), q.AdvisorID, after, q.Limit)
+		q.Scope.Lead, q.Scope.Shared, q.Scope.Subject, string(q.Stage), q.AdvisorID, after, q.Limit, q.Status)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
@@ -130,12 +147,12 @@ func (s *Store) Update(ctx context.Context, caseID string,
 		if !found {
 			return creation.ErrCaseNotFound
 		}
-		prevAdvisor, prevHandBacks := c.AdvisorID, len(c.HandBacks)
+		prevAdvisor, prev := c.AdvisorID, savedLengths{handBacks: len(c.HandBacks), timeline: len(c.Timeline)}
 		evs, err := change(&c, txDirectory{tx})
 		if err != nil {
 			return err
 		}
-		if err := saveCase(ctx, tx, c, prevHandBacks); err != nil {
+		if err := saveCase(ctx, tx, c, prev); err != nil {
 			return err
 		}
 		if err := moveLoad(ctx, tx, prevAdvisor, c.AdvisorID); err != nil {
@@ -154,15 +171,26 @@ func (s *Store) Update(ctx context.Context, caseID string,
 	return out, nil
 }
 
-// saveCase writes the case's mutable columns and its hand-backs from
-// index from on.
-func saveCase(ctx context.Context, tx pgx.Tx, c creation.Case, from int) error {
+// savedLengths are how many hand-backs and stage changes the case had when
+// it was read: the ones after are new and inserted.
+type savedLengths struct{ handBacks, timeline int }
+
+// saveCase writes the case's mutable columns, its new hand-backs and stage
+// changes, and its checkpoints.
+func saveCase(ctx context.Context, tx pgx.Tx, c creation.Case, prev savedLengths) error {
 	if _, err := tx.Exec(ctx, `UPDATE creation_cases SET chamber = $2, secondary_chamber = NULLIF($3, ''),
-		advisor_id = NULLIF($4, ''), stage = $5, taken_at = $6, updated_at = $7 WHERE case_id = $1`,
-		c.ID, c.Chamber, c.SecondaryChamber, c.AdvisorID, string(c.Stage), nullTime(c.TakenAt), c.UpdatedAt); err != nil {
+		advisor_id = NULLIF($4, ''), stage = $5, taken_at = $6, updated_at = $7, facts = $8,
+		outcome = NULLIF($9, ''), outcome_reason = NULLIF($10, ''), outcome_at = $11,
+		next_reminded_at = CASE WHEN next_label IS NOT DISTINCT FROM NULLIF($12, '') AND next_due IS NOT DISTINCT FROM $13
+			THEN next_reminded_at END,
+		next_label = NULLIF($12, ''), next_due = $13, next_set_by = NULLIF($14, ''), next_set_at = $15
+		WHERE case_id = $1`,
+		c.ID, c.Chamber, c.SecondaryChamber, c.AdvisorID, string(c.Stage), nullTime(c.TakenAt), c.UpdatedAt, c.Facts,
+		c.Outcome.Kind, c.Outcome.Reason, nullTime(c.Outcome.At),
+		c.Next.Label, nullTime(c.Next.Due), c.Next.SetBy, nullTime(c.Next.SetAt)); err != nil {
 		return fmt.Errorf("update case: %w", err)
 	}
-	for i := from; i < len(c.HandBacks); i++ {
+	for i := prev.handBacks; i < len(c.HandBacks); i++ {
 		h := c.HandBacks[i]
 		if _, err := tx.Exec(ctx, `INSERT INTO case_hand_backs
 			(case_id, seq, advisor_id, chamber, reason, comment, to_other, handed_back_at)
@@ -171,7 +199,10 @@ func saveCase(ctx context.Context, tx pgx.Tx, c creation.Case, from int) error {
 			return fmt.Errorf("insert hand-back: %w", err)
 		}
 	}
-	return nil
+	if err := saveTimeline(ctx, tx, c, prev.timeline); err != nil {
+		return err
+	}
+	return saveCheckpoints(ctx, tx, c)
 }
 
 // moveLoad counts the case out of the previous advisor's load and into the
@@ -208,11 +239,21 @@ func (s *Store) Advisor(ctx context.Context, id string) (creation.Advisor, bool,
 	return projection.Get(ctx, s.pool, id)
 }
 
-// EraseComments implements app.Comments.
+// EraseComments implements app.Comments: the advisors' free text written
+// before the horizon (hand-back and stage-change comments, notes), which
+// may name the applicant, is emptied; codes and dates stay.
 func (s *Store) EraseComments(ctx context.Context, before time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE case_hand_backs SET comment = '' WHERE handed_back_at < $1 AND comment <> ''`, before)
-	if err != nil {
-		return 0, fmt.Errorf("erase comments: %w", err)
+	var erased int64
+	for _, sql := range []string{
+		`UPDATE case_hand_backs SET comment = '' WHERE handed_back_at < $1 AND comment <> ''`,
+		`UPDATE case_stage_changes SET comment = '' WHERE changed_at < $1 AND comment <> ''`,
+		`UPDATE case_notes SET body = '' WHERE written_at < $1 AND body <> ''`,
+	} {
+		tag, err := s.pool.Exec(ctx, sql, before)
+		if err != nil {
+			return erased, fmt.Errorf("erase comments: %w", err)
+		}
+		erased += tag.RowsAffected()
 	}
-	return tag.RowsAffected(), nil
+	return erased, nil
 }

@@ -279,7 +279,7 @@ func TestListCases(t *testing.T) {
 		{"CCI advisor: the chamber's cases", app.CaseQuery{Scope: access.Scope{Lead: "CCI", Shared: "CCI", Subject: "cci-b"}}, []string{cci.ID, shared.ID, taken.ID}},
 		{"CMA advisor: own chamber and shared", app.CaseQuery{Scope: cmaAdvisor}, []string{shared.ID, cma.ID}},
 		{"CMA manager: own chamber only", app.CaseQuery{Scope: cmaManager}, []string{cma.ID}},
-		{"status filter", app.CaseQuery{Scope: access.Scope{Lead: "CCI"}, Stage: creation.StageInProgress}, []string{taken.ID}},
+		{"status filter", app.CaseQuery{Scope: access.Scope{Lead: "CCI"}, Status: creation.StatusInProgress}, []string{taken.ID}},
 		{"advisor filter", app.CaseQuery{Scope: cmaAdvisor, AdvisorID: "cma-a"}, []string{cma.ID}},
 		{"first page", app.CaseQuery{Scope: access.Scope{Lead: "CCI"}, Limit: 2}, []string{cci.ID, shared.ID}},
 		{"next page", app.CaseQuery{Scope: access.Scope{Lead: "CCI"}, Limit: 2, After: shared.ID}, []string{taken.ID}},
@@ -309,16 +309,42 @@ func TestEraseComments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The journey's free text: a stage change's comment and a note.
+	followUp := func(c creation.Case) {
+		t.Helper()
+		c, _, _ = f.store.Case(f.ctx, c.ID)
+		p := auth.Principal{Subject: c.AdvisorID, Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}
+		if _, err := (app.TakeInCharge{Cases: f.store, Now: f.clock}).Do(f.ctx, p, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := (app.MoveStage{Cases: f.store, Now: f.clock}).Do(f.ctx, p, c.ID, app.MoveInput{
+			To: creation.StageTraining, Reason: creation.ReasonOtherTransition, Comment: "Mme Durand a déjà un business plan."}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := (app.WriteNote{Cases: f.store, Notes: f.store, Now: f.clock}).Do(f.ctx, p, c.ID, "Joignable au 06 12 34 56 78.", false); err != nil {
+			t.Fatal(err)
+		}
+	}
 	handBack(old)
+	followUp(old)
 	f.now = f.now.Add(3 * 365 * 24 * time.Hour)
 	handBack(recent)
+	followUp(recent)
 	n, err := (app.EraseComments{Comments: f.store, After: 26280 * time.Hour, Now: func() time.Time { return f.now.Add(time.Hour) }}).Run(f.ctx)
-	if err != nil || n != 1 {
-		t.Fatalf("erased %d (%v), want 1", n, err)
+	if err != nil || n != 3 {
+		t.Fatalf("erased %d (%v), want 3: a hand-back's comment, a stage change's and a note", n, err)
 	}
 	o, _, _ := f.store.Case(f.ctx, old.ID)
 	r, _, _ := f.store.Case(f.ctx, recent.ID)
 	if o.HandBacks[0].Comment != "" || o.HandBacks[0].Reason != events.ReassignOther || r.HandBacks[0].Comment == "" {
 		t.Fatalf("old %+v, recent %+v", o.HandBacks, r.HandBacks)
+	}
+	if o.Timeline[0].Comment != "" || o.Timeline[0].Reason != creation.ReasonOtherTransition || r.Timeline[0].Comment == "" {
+		t.Fatalf("stage changes: old %+v, recent %+v", o.Timeline, r.Timeline)
+	}
+	on, _ := f.store.Notes(f.ctx, old.ID)
+	rn, _ := f.store.Notes(f.ctx, recent.ID)
+	if len(on) != 1 || on[0].Text != "" || len(rn) != 1 || rn[0].Text == "" {
+		t.Fatalf("notes: old %+v, recent %+v", on, rn)
 	}
 }

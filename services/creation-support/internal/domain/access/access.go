@@ -22,6 +22,7 @@ var (
 	ErrNotVisible  = fmt.Errorf("%w: case not visible to this advisor", ErrForbidden)
 	ErrNotAssignee = fmt.Errorf("%w: only the assigned advisor may do this", ErrForbidden)
 	ErrNotManager  = fmt.Errorf("%w: only a manager of the case's chamber may do this", ErrForbidden)
+	ErrNotFollower = fmt.Errorf("%w: only the assigned advisor or a manager of the case's chamber may do this", ErrForbidden)
 	// ErrNoScope: the principal sees no creation case at all (ScopeOf).
 	ErrNoScope = fmt.Errorf("%w: neither advisor nor manager", ErrForbidden)
 )
@@ -84,4 +85,39 @@ func Reassign(p auth.Principal, c creation.Case) error {
 		return ErrNotManager
 	}
 	return nil
+}
+
+// FollowUp says whether p may move the case along its journey, record its
+// facts, outcome and next action: its assigned advisor, or a manager of
+// the chamber that leads it. The chamber it is shared with reads the
+// header and writes notes, and leaves the follow-up to the lead chamber.
+func FollowUp(p auth.Principal, c creation.Case) error {
+	if err := See(p, c); err != nil {
+		return err
+	}
+	if c.AdvisorID != "" && p.Subject == c.AdvisorID {
+		return nil
+	}
+	if p.Has(auth.RoleManager) && p.Chamber == c.Chamber {
+		return nil
+	}
+	return ErrNotFollower
+}
+
+// WriteNote says whether p may add a note to the case: any advisor or
+// manager who sees it, in their own chamber's notes.
+func WriteNote(p auth.Principal, c creation.Case) error { return See(p, c) }
+
+// ReadFollowUp says whether p reads the case's follow-up (the journey's
+// facts, the comments of its timeline, its checkpoints): the chamber that
+// leads it, and its assigned advisor. The chamber it is shared with reads
+// its header only.
+func ReadFollowUp(p auth.Principal, c creation.Case) error {
+	if err := See(p, c); err != nil {
+		return err
+	}
+	if p.Chamber == c.Chamber || (c.AdvisorID != "" && p.Subject == c.AdvisorID) {
+		return nil
+	}
+	return ErrNotFollower
 }

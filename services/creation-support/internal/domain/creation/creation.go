@@ -15,12 +15,33 @@ import (
 // Stage is where a creation case stands in the entrepreneur's journey.
 type Stage string
 
-// Stages of a creation case.
+// Stages of a creation case outside its journey (see Journey).
 const (
-	StageOpened     Stage = "opened"      // waiting to be taken in charge
-	StageInProgress Stage = "in_progress" // an advisor works on it
+	StageOpened Stage = "opened" // waiting to be taken in charge
+	// StageInProgress is the stage of cases taken in charge before the
+	// journey had stages: they read as at its welcome stage.
+	StageInProgress Stage = "in_progress"
 	StageClosed     Stage = "closed"
 )
+
+// Coarse statuses of a case, for lists and peers that need no stage:
+// waiting, followed by an advisor, or closed.
+const (
+	StatusOpened     = "opened"
+	StatusInProgress = "in_progress"
+	StatusClosed     = "closed"
+)
+
+// Status is the case's coarse status.
+func (c Case) Status() string {
+	switch c.Stage {
+	case StageOpened:
+		return StatusOpened
+	case StageClosed:
+		return StatusClosed
+	}
+	return StatusInProgress
+}
 
 // ErrNoChamber reports a request routed to neither chamber: creation-support
 // has nothing to open for it (the applicant was told where to turn).
@@ -92,6 +113,9 @@ type Case struct {
 	Outcome Outcome
 	// Next is the case's next action, if one is planned.
 	Next NextAction
+	// Timeline are the case's stage changes, oldest first; their comments
+	// stay in this service.
+	Timeline []StageChange
 }
 
 // AdvisorLoad is an assignable advisor with their current load.

@@ -63,6 +63,9 @@ type FollowUpResult struct {
 // business no longer active closes the case (outcome ceased); the last
 // checkpoint of an active one closes it as followed up.
 func (c *Case) RecordCheckpoint(i int, r CheckpointReport, advisorID string, now time.Time) (FollowUpResult, error) {
+	if r.Headcount < 0 { // input first: a bad report says nothing of the case
+		return FollowUpResult{}, &InvalidInput{Fields: []FieldProblem{{"headcount", "invalid", "Effectif positif ou nul attendu."}}}
+	}
 	if c.Stage != StageFollowUp {
 		return FollowUpResult{}, ErrNoSuchCheckpoint
 	}
@@ -75,8 +78,6 @@ func (c *Case) RecordCheckpoint(i int, r CheckpointReport, advisorID string, now
 		return FollowUpResult{}, ErrCheckpointWritten
 	case cp.Due.After(now):
 		return FollowUpResult{}, ErrCheckpointNotDue
-	case r.Headcount < 0:
-		return FollowUpResult{}, &InvalidInput{Fields: []FieldProblem{{"headcount", "invalid", "Effectif positif ou nul attendu."}}}
 	}
 	cp.Recorded, cp.StillActive, cp.Headcount, cp.Difficulties = now.UTC(), r.StillActive, r.Headcount, r.Difficulties
 	c.UpdatedAt = now.UTC()

@@ -112,13 +112,14 @@ func (c *Case) checkOpen() error {
 	}
 }
 
-// TakeInCharge records that the assigned advisor took the case in charge.
-// Whether the caller is that advisor is an access rule (package access).
+// TakeInCharge records that the assigned advisor took the case in charge:
+// its journey starts, at the welcome stage. Whether the caller is that
+// advisor is an access rule (package access).
 func (c *Case) TakeInCharge(now time.Time) (events.CreationCaseTakenInCharge, error) {
 	if err := c.checkOpen(); err != nil {
 		return events.CreationCaseTakenInCharge{}, err
 	}
-	c.Stage, c.TakenAt, c.UpdatedAt = StageInProgress, now.UTC(), now.UTC()
+	c.Stage, c.TakenAt, c.UpdatedAt = StageWelcome, now.UTC(), now.UTC()
 	return events.CreationCaseTakenInCharge{CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber,
 		AdvisorID: c.AdvisorID, TakenAt: c.TakenAt}, nil
 }

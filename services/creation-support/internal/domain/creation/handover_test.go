@@ -83,7 +83,7 @@ func TestTakeInCharge(t *testing.T) {
 				}
 				return
 			}
-			if c.Stage != StageInProgress || !c.TakenAt.Equal(t0) || ev.AdvisorID != "cci-a" || ev.CaseID != caseID || !ev.TakenAt.Equal(t0) {
+			if c.Stage != StageWelcome || !c.TakenAt.Equal(t0) || ev.AdvisorID != "cci-a" || ev.CaseID != caseID || !ev.TakenAt.Equal(t0) {
 				t.Fatalf("case %+v, event %+v", c, ev)
 			}
 		})

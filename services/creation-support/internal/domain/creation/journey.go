@@ -250,6 +250,7 @@ func (c *Case) changeStage(to Stage, reason, comment, advisorID string, at time.
 	at = at.UTC()
 	ch := StageChange{From: c.journeyStage(), To: to, Reason: reason, Comment: comment, AdvisorID: advisorID, At: at}
 	c.Stage, c.UpdatedAt = to, at
+	c.Timeline = append(c.Timeline, ch)
 	return ch, events.CreationCaseStageChanged{CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber,
 		SecondaryChamber: c.SecondaryChamber, AdvisorID: advisorID, From: string(ch.From), To: string(to),
 		Reason: reason, ChangedAt: at}

@@ -25,21 +25,21 @@ func LegalForms() []string {
 // checked with the Luhn rule, a date not in the future, a known legal
 // form), moves the case to follow-up and plans its checkpoints. The
 // SIREN stays in this service: the event carries the legal form and date.
-func (c *Case) Register(reg Registration, advisorID string, now time.Time) (StageChange, events.CreationCaseRegistered, error) {
+func (c *Case) Register(reg Registration, advisorID string, now time.Time) (events.CreationCaseStageChanged, events.CreationCaseRegistered, error) {
 	if err := c.checkInJourney(); err != nil {
-		return StageChange{}, events.CreationCaseRegistered{}, err
+		return events.CreationCaseStageChanged{}, events.CreationCaseRegistered{}, err
 	}
 	if c.Stage != StageFormalities {
-		return StageChange{}, events.CreationCaseRegistered{}, ErrNotAtFormalities
+		return events.CreationCaseStageChanged{}, events.CreationCaseRegistered{}, ErrNotAtFormalities
 	}
 	if err := checkRegistration(reg, now); err != nil {
-		return StageChange{}, events.CreationCaseRegistered{}, err
+		return events.CreationCaseStageChanged{}, events.CreationCaseRegistered{}, err
 	}
 	c.Facts.Registration = reg
-	ch, _ := c.changeStage(StageFollowUp, reasonForward, "", advisorID, now)
+	_, moved := c.changeStage(StageFollowUp, reasonForward, "", advisorID, now)
 	c.Outcome = Outcome{Kind: events.OutcomeRegistered, At: now.UTC()}
 	c.Checkpoints = PlanCheckpoints(reg.Date)
-	return ch, events.CreationCaseRegistered{CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber,
+	return moved, events.CreationCaseRegistered{CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber,
 		SecondaryChamber: c.SecondaryChamber, AdvisorID: advisorID, LegalForm: reg.LegalForm,
 		RegisteredOn: reg.Date.Format(time.DateOnly), RecordedAt: now.UTC()}, nil
 }
@@ -100,6 +100,7 @@ func (c *Case) RedirectToTakeover(advisorID string, now time.Time) (events.Creat
 // close ends the case with an outcome.
 func (c *Case) close(outcome, reason, advisorID string, now time.Time) events.CreationCaseClosed {
 	from := c.journeyStage()
+	c.Timeline = append(c.Timeline, StageChange{From: from, To: StageClosed, Reason: reason, AdvisorID: advisorID, At: now.UTC()})
 	c.Stage, c.UpdatedAt, c.Next = StageClosed, now.UTC(), NextAction{}
 	c.Outcome = Outcome{Kind: outcome, Reason: reason, At: now.UTC()}
 	return events.CreationCaseClosed{CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber,

@@ -42,12 +42,13 @@ func TestRegisterMovesToFollowUpAndPlansCheckpoints(t *testing.T) {
 		t.Fatalf("a refused registration changed the case: %s %+v", c.Stage, c.Outcome)
 	}
 	reg := creation.Registration{SIREN: "732829320", Date: journeyStart, LegalForm: "SARL"}
-	ch, ev, err := c.Register(reg, "cma-91-0007", now)
+	moved, ev, err := c.Register(reg, "cma-91-0007", now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Stage != creation.StageFollowUp || ch.From != creation.StageFormalities || c.Outcome.Kind != events.OutcomeRegistered {
-		t.Fatalf("after registration: stage %s, change %+v, outcome %+v", c.Stage, ch, c.Outcome)
+	if c.Stage != creation.StageFollowUp || moved.From != "formalities" || moved.To != "follow_up" || moved.Validate() != nil ||
+		c.Outcome.Kind != events.OutcomeRegistered {
+		t.Fatalf("after registration: stage %s, event %+v, outcome %+v", c.Stage, moved, c.Outcome)
 	}
 	if ev.LegalForm != "SARL" || ev.RegisteredOn != "2026-03-02" || ev.Validate() != nil {
 		t.Fatalf("event %+v (%v)", ev, ev.Validate())

@@ -20,7 +20,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"time"
+	"strings"
 
 	"github.com/google/uuid"
 
@@ -47,8 +47,9 @@ type UseCases struct {
 
 // Routes serves the advisors' API.
 type Routes struct {
-	Cases CaseReader
-	Do    UseCases
+	Cases   CaseReader
+	Do      UseCases
+	Journey JourneyUseCases
 	// Auth authenticates every route (auth.NewGuard).
 	Auth auth.Guard
 	Log  *slog.Logger
@@ -74,6 +75,7 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("POST /api/v1/creation-cases/{id}/take-in-charge", guard(rt.takeInCharge))
 	mux.Handle("POST /api/v1/creation-cases/{id}/hand-back", guard(rt.handBack))
 	mux.Handle("POST /api/v1/creation-cases/{id}/reassign", guard(rt.reassign))
+	rt.routeJourney(mux)
 	return mux
 }
 
@@ -100,7 +102,7 @@ func (rt Routes) list(w http.ResponseWriter, r *http.Request, p auth.Principal) 
 	}
 	page := listPage{Cases: make([]caseView, len(cs))}
 	for i, c := range cs {
-		page.Cases[i] = viewOf(c, false)
+		page.Cases[i] = viewOf(c, p, false)
 	}
 	if len(cs) == q.Limit {
 		page.NextAfter = cs[len(cs)-1].ID
@@ -118,18 +120,24 @@ func listQuery(r *http.Request) (app.CaseQuery, []httpserver.FieldError) {
 			bad = append(bad, httpserver.FieldError{Field: name, Code: "repeated", Message: "Paramètre donné plusieurs fois."})
 		}
 		switch name {
-		case "status", "advisor", "after", "limit":
+		case "status", "stage", "advisor", "after", "limit":
 		default:
 			bad = append(bad, httpserver.FieldError{Field: name, Code: "unknown", Message: "Paramètre inconnu."})
 		}
 	}
 	if s := v.Get("status"); s != "" {
-		switch st := creation.Stage(s); st {
-		case creation.StageOpened, creation.StageInProgress, creation.StageClosed:
-			q.Stage = st
+		switch s {
+		case creation.StatusOpened, creation.StatusInProgress, creation.StatusClosed:
+			q.Status = s
 		default:
 			bad = append(bad, httpserver.FieldError{Field: "status", Code: "invalid", Message: "Valeur attendue : opened, in_progress ou closed."})
 		}
+	}
+	if s := creation.Stage(v.Get("stage")); s != "" {
+		if !s.InJourney() {
+			bad = append(bad, httpserver.FieldError{Field: "stage", Code: "invalid", Message: "Étape du parcours attendue."})
+		}
+		q.Stage = s
 	}
 	if a := v.Get("advisor"); len(a) > maxAdvisorID {
 		bad = append(bad, httpserver.FieldError{Field: "advisor", Code: "too_long", Message: fmt.Sprintf("%d caractères au plus.", maxAdvisorID)})
@@ -154,7 +162,7 @@ func listQuery(r *http.Request) (app.CaseQuery, []httpserver.FieldError) {
 
 func (rt Routes) get(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 	c, err := rt.Cases.Get(r.Context(), p, r.PathValue("id"))
-	rt.answer(w, r, "get case", c, err)
+	rt.answerAs(w, r, p, "get case", c, err)
 }
 
 func (rt Routes) takeInCharge(w http.ResponseWriter, r *http.Request, p auth.Principal) {
@@ -162,7 +170,7 @@ func (rt Routes) takeInCharge(w http.ResponseWriter, r *http.Request, p auth.Pri
 		return
 	}
 	c, err := rt.Do.Take.Do(r.Context(), p, r.PathValue("id"))
-	rt.answer(w, r, "take case in charge", c, err)
+	rt.answerAs(w, r, p, "take case in charge", c, err)
 }
 
 // handBackRequest is the body of a hand-back.
@@ -179,7 +187,7 @@ func (rt Routes) handBack(w http.ResponseWriter, r *http.Request, p auth.Princip
 		return
 	}
 	c, err := rt.Do.Back.Do(r.Context(), p, r.PathValue("id"), app.HandBackInput{Reason: req.Reason, Comment: req.Comment, ToChamber: req.ToChamber})
-	rt.answer(w, r, "hand case back", c, err)
+	rt.answerAs(w, r, p, "hand case back", c, err)
 }
 
 func (rt Routes) reassign(w http.ResponseWriter, r *http.Request, p auth.Principal) {
@@ -199,7 +207,7 @@ func (rt Routes) reassign(w http.ResponseWriter, r *http.Request, p auth.Princip
 		return
 	}
 	c, err := rt.Do.Reassign.Do(r.Context(), p, r.PathValue("id"), req.AdvisorID)
-	rt.answer(w, r, "reassign case", c, err)
+	rt.answerAs(w, r, p, "reassign case", c, err)
 }
 
 // emptyBody refuses a body on an action that takes none (strict input).
@@ -215,13 +223,14 @@ func emptyBody(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// answer writes the case a use case returned, or its error.
-func (rt Routes) answer(w http.ResponseWriter, r *http.Request, what string, c creation.Case, err error) {
+// answerAs writes the case a use case returned, as p may read it, or its
+// error.
+func (rt Routes) answerAs(w http.ResponseWriter, r *http.Request, p auth.Principal, what string, c creation.Case, err error) {
 	if err != nil {
 		rt.fail(w, r, what, err)
 		return
 	}
-	httpserver.WriteJSON(w, http.StatusOK, viewOf(c, true))
+	httpserver.WriteJSON(w, http.StatusOK, viewOf(c, p, true))
 }
 
 // fail maps a use case's error to the response: the errors are mapped
@@ -245,12 +254,43 @@ func (rt Routes) fail(w http.ResponseWriter, r *http.Request, what string, err e
 		auth.Forbid(w, r, "Seul le conseiller à qui le dossier est attribué peut le faire.")
 	case errors.Is(err, access.ErrNotManager):
 		auth.Forbid(w, r, "Seul un responsable de la chambre du dossier peut le réattribuer.")
+	case errors.Is(err, access.ErrNotFollower):
+		auth.Forbid(w, r, "Seuls le conseiller du dossier et les responsables de sa chambre le font avancer.")
 	case errors.Is(err, creation.ErrTakenInCharge):
 		conflict(w, r, "Le dossier est déjà pris en charge ; un responsable peut le réattribuer.")
 	case errors.Is(err, creation.ErrClosed):
 		conflict(w, r, "Le dossier est clos.")
 	case errors.Is(err, creation.ErrNotReassigned):
 		conflict(w, r, "Le dossier est déjà attribué à ce conseiller.")
+	default:
+		rt.failJourney(w, r, what, err)
+	}
+}
+
+// failJourney maps the journey's state errors (409, or 404 for a
+// checkpoint the case does not have); anything else is the service's
+// failure (503), logged here.
+func (rt Routes) failJourney(w http.ResponseWriter, r *http.Request, what string, err error) {
+	var unmet *creation.UnmetCriteria
+	switch {
+	case errors.As(err, &unmet):
+		conflict(w, r, "Avant de passer à l'étape suivante, il manque : "+strings.Join(unmet.Missing, " ; ")+
+			". Sinon, passez l'étape avec un motif.")
+	case errors.Is(err, creation.ErrNotTakenInCharge):
+		conflict(w, r, "Le dossier doit d'abord être pris en charge.")
+	case errors.Is(err, creation.ErrSameStage):
+		conflict(w, r, "Le dossier est déjà à cette étape.")
+	case errors.Is(err, creation.ErrNotAtFormalities):
+		conflict(w, r, "L'immatriculation s'enregistre à l'étape des formalités.")
+	case errors.Is(err, creation.ErrRegistered):
+		conflict(w, r, "L'entreprise est immatriculée : son suivi post-création dira ce qu'elle devient.")
+	case errors.Is(err, creation.ErrCheckpointNotDue):
+		conflict(w, r, "Ce point de suivi n'est pas encore échu.")
+	case errors.Is(err, creation.ErrCheckpointWritten):
+		conflict(w, r, "Ce point de suivi est déjà enregistré.")
+	case errors.Is(err, creation.ErrNoSuchCheckpoint):
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Point de suivi inconnu",
+			Detail: "Les points de suivi existent une fois l'entreprise immatriculée."})
 	default:
 		rt.Log.ErrorContext(r.Context(), what, "err", err)
 		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusServiceUnavailable, Title: "Service momentanément indisponible"})
@@ -273,48 +313,4 @@ func invalid(w http.ResponseWriter, r *http.Request, bad []httpserver.FieldError
 type listPage struct {
 	Cases     []caseView `json:"cases"`
 	NextAfter string     `json:"next_after,omitempty"`
-}
-
-// caseView is a case as the API shows it.
-type caseView struct {
-	ID               string         `json:"id"`
-	RequestID        string         `json:"request_id"`
-	Chamber          string         `json:"chamber"`
-	SecondaryChamber string         `json:"secondary_chamber,omitempty"`
-	AdvisorID        string         `json:"advisor_id,omitempty"`
-	Status           string         `json:"status"`
-	NAFCode          string         `json:"naf_code,omitempty"`
-	CommuneCode      string         `json:"commune_code"`
-	Departement      string         `json:"departement"`
-	RoutingRule      string         `json:"routing_rule"`
-	OpenedAt         time.Time      `json:"opened_at"`
-	TakenAt          *time.Time     `json:"taken_at,omitempty"`
-	UpdatedAt        time.Time      `json:"updated_at"`
-	HandBacks        []handBackView `json:"hand_backs,omitempty"`
-}
-
-type handBackView struct {
-	AdvisorID string    `json:"advisor_id"`
-	Chamber   string    `json:"chamber"`
-	Reason    string    `json:"reason"`
-	Comment   string    `json:"comment,omitempty"`
-	ToOther   bool      `json:"to_other_chamber"`
-	At        time.Time `json:"at"`
-}
-
-func viewOf(c creation.Case, detail bool) caseView {
-	v := caseView{ID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber,
-		AdvisorID: c.AdvisorID, Status: string(c.Stage), NAFCode: c.NAFCode, CommuneCode: c.CommuneCode,
-		Departement: c.Departement, RoutingRule: c.RoutingRule, OpenedAt: c.OpenedAt, UpdatedAt: c.UpdatedAt}
-	if !c.TakenAt.IsZero() {
-		t := c.TakenAt
-		v.TakenAt = &t
-	}
-	if detail {
-		for _, h := range c.HandBacks {
-			v.HandBacks = append(v.HandBacks, handBackView{AdvisorID: h.AdvisorID, Chamber: h.Chamber, Reason: h.Reason,
-				Comment: h.Comment, ToOther: h.ToOtherChamber, At: h.At})
-		}
-	}
-	return v
 }

@@ -72,6 +72,15 @@ func newAPI(t *testing.T) *api {
 		Take:     app.TakeInCharge{Cases: a.store, Now: clock},
 		Back:     app.HandBack{Cases: a.store, Now: clock},
 		Reassign: app.Reassign{Cases: a.store, Now: clock},
+	}, Journey: httpapi.JourneyUseCases{
+		Move:       app.MoveStage{Cases: a.store, Now: clock},
+		Facts:      app.RecordFacts{Cases: a.store, Now: clock},
+		Register:   app.RegisterBusiness{Cases: a.store, Now: clock},
+		Close:      app.CloseCase{Cases: a.store, Now: clock},
+		Next:       app.PlanNextAction{Cases: a.store, Now: clock},
+		Checkpoint: app.RecordCheckpoint{Cases: a.store, Now: clock},
+		WriteNote:  app.WriteNote{Cases: a.store, Notes: a.store, Now: clock},
+		ReadNotes:  app.ReadNotes{Cases: a.store, Notes: a.store},
 	}}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)

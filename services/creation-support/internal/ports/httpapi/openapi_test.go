@@ -122,6 +122,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		{"reassign an unknown case", openapicheck.Call{Method: "POST", Path: path(unknown, "reassign"), Token: manager, Body: `{"advisor_id":"cci-a"}`, Status: 404}},
 		{"reassign without a token", openapicheck.Call{Method: "POST", Path: path(moved, "reassign"), Body: `{"advisor_id":"cci-a"}`, Status: 401, Doc: rejects}},
 	}
+	calls = append(calls, journeyCalls(a, path, cciA, cciB, admin, unknown)...)
 	for _, call := range calls {
 		t.Run(call.name, func(t *testing.T) {
 			answer := c.Send(t, a.url, call.Call)
@@ -141,11 +142,8 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 			continue
 		}
 		call := openapicheck.Call{Method: method, Path: strings.ReplaceAll(p, "{id}", waiting), Token: cciA, Status: 503}
-		if strings.HasSuffix(p, "/hand-back") {
-			call.Body = `{"reason":"other"}`
-		} else if strings.HasSuffix(p, "/reassign") {
-			call.Body = `{"advisor_id":"cci-b"}`
-		}
+		call.Path = strings.ReplaceAll(call.Path, "{n}", "1")
+		call.Body = validBodies[method+" "+p[strings.LastIndex(p, "/"):]]
 		t.Run(op+" unavailable", func(t *testing.T) { c.Send(t, down.URL, call) })
 	}
 	c.AssertCovered(t)
@@ -169,14 +167,36 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := doc.Components.Schemas
-	stages := []string{string(creation.StageOpened), string(creation.StageInProgress), string(creation.StageClosed)}
+	statuses := []string{creation.StatusOpened, creation.StatusInProgress, creation.StatusClosed}
+	stages := []string{string(creation.StageOpened), string(creation.StageInProgress)}
+	var targets []string
+	for _, st := range creation.Journey() {
+		stages = append(stages, string(st))
+		if st != creation.StageFollowUp {
+			targets = append(targets, string(st))
+		}
+	}
+	stages = append(stages, string(creation.StageClosed))
+	moveReasons := creation.SkipReasons()
+	for _, r := range creation.BackReasons() {
+		if !slices.Contains(moveReasons, r) {
+			moveReasons = append(moveReasons, r)
+		}
+	}
+	slices.Sort(moveReasons)
+	documentedMoves := slices.Sorted(slices.Values(s["MoveRequest"].Properties["reason"].Enum))
 	for _, tt := range []struct {
 		name      string
 		got, want []string
 	}{
 		{"hand-back reasons", s["HandBackRequest"].Properties["reason"].Enum, creation.HandBackReasons()},
 		{"reasons in the history", s["HandBack"].Properties["reason"].Enum, events.ReassignReasons()},
-		{"statuses", s["Case"].Properties["status"].Enum, stages},
+		{"statuses", s["Case"].Properties["status"].Enum, statuses},
+		{"stages", s["Case"].Properties["stage"].Enum, stages},
+		{"stages to move to", s["MoveRequest"].Properties["to"].Enum, targets},
+		{"move reasons", documentedMoves, moveReasons},
+		{"abandon reasons", s["AbandonRequest"].Properties["reason"].Enum, events.AbandonReasons()},
+		{"legal forms", s["Registration"].Properties["legal_form"].Enum, creation.LegalForms()},
 		{"to_chamber", s["HandBackRequest"].Properties["to_chamber"].Enum, []string{"", creation.ToOtherChamber}},
 	} {
 		if !slices.Equal(tt.got, tt.want) {
