@@ -250,7 +250,7 @@ func (res *result) checkStreams(ctx context.Context, js jetstream.JetStream) err
 		}
 		res.deadLetters = append(res.deadLetters, fmt.Sprintf("%s: %s", msg.Subject, msg.Header.Get(events.HeaderDeadReason)))
 	}
-	for n := len(res.deadLetters); uint64(n) < info.State.Msgs; n++ { //nolint:gosec // G115: a count
+	for n := len(res.deadLetters); uint64(n) < info.State.Msgs; n++ {
 		res.deadLetters = append(res.deadLetters, "(not listed)")
 	}
 	return eachConsumer(ctx, js, func(stream string, ci *jetstream.ConsumerInfo) {

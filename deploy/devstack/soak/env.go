@@ -61,7 +61,7 @@ func setUp(ctx context.Context, o options) (_ *env, err error) {
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return nil, fmt.Errorf("-log: %w", err)
 	}
-	st, err := stack.Start(ctx, e.stackOptions(o, level))
+	st, err := stack.Start(ctx, e.stackOptions(level))
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +110,7 @@ func (e *env) startDependencies(ctx context.Context, o options) error {
 	return os.WriteFile(filepath.Join(e.dir, "signing-key.pem"), key, 0o600)
 }
 
-func (e *env) stackOptions(o options, level slog.Level) stack.Options {
+func (e *env) stackOptions(level slog.Level) stack.Options {
 	return stack.Options{
 		AdminDatabaseURL:   e.dbURL,
 		RolePassword:       func(role string) string { return "soak-" + role },
@@ -121,7 +121,7 @@ func (e *env) stackOptions(o options, level slog.Level) stack.Options {
 		AuthSigningKeyFile: filepath.Join(e.dir, "signing-key.pem"),
 		SMTPURL:            e.mail.URL(),
 		Tune: func(c *platform.Config) {
-			// The load comes from o.clients addresses behind a proxy on
+			// The load comes from -clients addresses behind a proxy on
 			// loopback: intake's public limit stays as in production, per
 			// client, and the soak is not throttled by it.
 			c.TrustedProxies = []string{"127.0.0.1/32", "::1/128"}

@@ -55,10 +55,10 @@ const (
 )
 
 // schedule builds the faults o asks for and spaces them over o.duration.
-func schedule(o options, e *env) (plan, error) {
+func schedule(o options) (plan, error) {
 	var p plan
 	for _, kind := range o.faults {
-		fs, err := faultsOf(kind, o, e)
+		fs, err := faultsOf(kind, o)
 		if err != nil {
 			return p, err
 		}
@@ -80,7 +80,7 @@ func schedule(o options, e *env) (plan, error) {
 	return p, nil
 }
 
-func faultsOf(kind string, o options, e *env) ([]fault, error) {
+func faultsOf(kind string, o options) ([]fault, error) {
 	switch kind {
 	case "services":
 		var fs []fault
@@ -93,12 +93,8 @@ func faultsOf(kind string, o options, e *env) ([]fault, error) {
 		return []fault{{name: "restart NATS", estimate: o.down + 2*time.Second,
 			inject: func(ctx context.Context, e *env) error { return restartNATS(ctx, e, o.down) }}}, nil
 	case "postgres":
-		cluster, err := findCluster(o)
-		if err != nil {
-			return nil, err
-		}
-		return []fault{{name: "restart Postgres " + cluster, estimate: 8 * time.Second,
-			inject: func(ctx context.Context, e *env) error { return restartPostgres(ctx, e, cluster) }}}, nil
+		return []fault{{name: "restart Postgres " + o.pgCluster, estimate: 8 * time.Second,
+			inject: func(ctx context.Context, e *env) error { return restartPostgres(ctx, e, o.pgCluster) }}}, nil
 	case "dbcut":
 		role := stack.Schema(o.cutRole)
 		if role == "" {
@@ -176,7 +172,8 @@ func restartNATS(ctx context.Context, e *env, down time.Duration) error {
 }
 
 // findCluster names the Debian cluster (version/name) serving -db's port,
-// from pg_lsclusters, unless -pg-cluster names it.
+// from pg_lsclusters, unless -pg-cluster names it; it fails, before
+// anything starts, where pg_ctlcluster cannot restart it.
 func findCluster(o options) (string, error) {
 	if _, err := exec.LookPath("pg_ctlcluster"); err != nil {
 		return "", errors.New("the postgres fault restarts the cluster with pg_ctlcluster (Debian's postgresql-common), " +

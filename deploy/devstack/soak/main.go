@@ -45,7 +45,7 @@ type options struct {
 }
 
 // faultKinds are the faults -faults may name, in schedule order.
-var faultKinds = []string{"services", "nats", "postgres", "dbcut"}
+func faultKinds() []string { return []string{"services", "nats", "postgres", "dbcut"} }
 
 func main() {
 	o, err := parseFlags(os.Args[1:])
@@ -72,7 +72,9 @@ func parseFlags(args []string) (options, error) {
 	fs := flag.NewFlagSet("soak", flag.ContinueOnError)
 	fs.StringVar(&o.adminURL, "db", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable",
 		"superuser URL of the Postgres server (its cluster is restarted, a role of it cut)")
-	fs.DurationVar(&o.duration, "duration", 4*time.Minute, "how long the load runs (the faults happen within it)")
+	// The default fits the faults at their default lengths, with calm
+	// between them (schedule says what a shorter one needs).
+	fs.DurationVar(&o.duration, "duration", 4*time.Minute+30*time.Second, "how long the load runs (the faults happen within it)")
 	fs.Float64Var(&o.rate, "rate", 200, "requests per second, over the four kinds")
 	fs.DurationVar(&o.down, "down", 5*time.Second, "how long a stopped service or NATS stays down")
 	// The consumers' nak delays (natsbus ConsumerSpec defaults: 1, 2, 5,
@@ -81,7 +83,7 @@ func parseFlags(args []string) (options, error) {
 	// their deliveries.
 	fs.DurationVar(&o.cut, "cut", 2*time.Minute, "how long one service's database access is cut (over 108 s proves an outage spends no delivery)")
 	fs.StringVar(&o.cutRole, "cut-service", "creation-support", "the service whose database access is cut")
-	faults := fs.String("faults", strings.Join(faultKinds, ","), "faults to inject: "+strings.Join(faultKinds, ","))
+	faults := fs.String("faults", strings.Join(faultKinds(), ","), "faults to inject: "+strings.Join(faultKinds(), ","))
 	fs.DurationVar(&o.settle, "settle", 3*time.Minute, "longest wait for the platform to be quiet after the load")
 	fs.StringVar(&o.pgCluster, "pg-cluster", "", "version/name of the Postgres cluster to restart (default: the one on -db's port, from pg_lsclusters)")
 	fs.IntVar(&o.clients, "clients", 2000, "distinct client addresses the load comes from (X-Forwarded-For through a trusted proxy)")
@@ -94,8 +96,8 @@ func parseFlags(args []string) (options, error) {
 		if f = strings.TrimSpace(f); f == "" {
 			continue
 		}
-		if !slices.Contains(faultKinds, f) {
-			return o, fmt.Errorf("unknown fault %q (known: %s)", f, strings.Join(faultKinds, ","))
+		if !slices.Contains(faultKinds(), f) {
+			return o, fmt.Errorf("unknown fault %q (known: %s)", f, strings.Join(faultKinds(), ","))
 		}
 		o.faults = append(o.faults, f)
 	}
@@ -109,15 +111,20 @@ func parseFlags(args []string) (options, error) {
 // passed is false when the checks found a loss, a duplicate, a dead letter
 // or a stuck consumer.
 func run(ctx context.Context, o options) (passed bool, err error) {
+	if slices.Contains(o.faults, "postgres") {
+		if o.pgCluster, err = findCluster(o); err != nil {
+			return false, err
+		}
+	}
+	plan, err := schedule(o)
+	if err != nil {
+		return false, err
+	}
 	env, err := setUp(ctx, o)
 	if err != nil {
 		return false, err
 	}
 	defer func() { err = errors.Join(err, env.tearDown()) }()
-	plan, err := schedule(o, env)
-	if err != nil {
-		return false, err
-	}
 	fmt.Printf("soak: %s at %.0f requests/s, faults: %s\n", o.duration, o.rate, plan)
 
 	loadCtx, stopLoad := context.WithCancel(ctx)
