@@ -125,7 +125,6 @@ func (e *env) stackOptions(level slog.Level) stack.Options {
 			// loopback: intake's public limit stays as in production, per
 			// client, and the soak is not throttled by it.
 			c.TrustedProxies = []string{"127.0.0.1/32", "::1/128"}
-			c.ShutdownTimeout = 10 * time.Second
 		},
 	}
 }

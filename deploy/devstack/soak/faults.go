@@ -25,11 +25,15 @@ type fault struct {
 	inject   func(ctx context.Context, e *env) error
 }
 
-// faultRun is what happened when a fault was injected.
+// faultRun is what happened when a fault was injected: err when it could
+// not be injected or undone, note for what the platform did wrong meanwhile
+// without failing the soak by itself (e.g. a shutdown that timed out: the
+// checks then tell whether it lost anything).
 type faultRun struct {
 	name       string
 	start, end time.Time
 	err        error
+	note       string
 }
 
 // plan spaces the faults over the load: a lead so that the platform is
@@ -116,8 +120,15 @@ func (p plan) run(ctx context.Context, e *env) []faultRun {
 		r := faultRun{name: f.name, start: time.Now()}
 		r.err = f.inject(ctx, e)
 		r.end = time.Now()
+		var note *noteError
+		if errors.As(r.err, &note) {
+			r.err, r.note = nil, note.msg
+		}
 		out = append(out, r)
 		status := "over"
+		if r.note != "" {
+			status = "over; " + r.note
+		}
 		if r.err != nil {
 			status = "FAILED: " + r.err.Error()
 		}
@@ -141,15 +152,34 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// noteError is an observation a fault reports without failing.
+type noteError struct{ msg string }
+
+func (n *noteError) Error() string { return n.msg }
+
 // restartService stops one service in process and starts it again after
-// down, retrying the start as a supervisor would.
+// down, retrying the start as a supervisor would. A service whose shutdown
+// failed (it stopped, but did not drain in time) is started again all the
+// same, as a supervisor restarts a process that exited badly; the failure
+// is reported as a note.
 func restartService(ctx context.Context, e *env, name string, down time.Duration) error {
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	if err := e.st.StopService(stopCtx, name); err != nil {
-		return fmt.Errorf("stop: %w", err)
+	stopErr := e.st.StopService(stopCtx, name)
+	if stopCtx.Err() != nil {
+		return fmt.Errorf("stop: %w", stopErr)
 	}
 	sleep(ctx, down)
+	if err := startAgain(ctx, e, name); err != nil {
+		return err
+	}
+	if stopErr != nil {
+		return &noteError{"its shutdown failed: " + stopErr.Error()}
+	}
+	return nil
+}
+
+func startAgain(ctx context.Context, e *env, name string) error {
 	startCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 	defer cancel()
 	for {

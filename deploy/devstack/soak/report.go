@@ -124,6 +124,9 @@ func (res *result) printRecoveries() {
 	var longest time.Duration
 	for _, f := range res.faults {
 		status := ""
+		if f.note != "" {
+			status = "  NOTE: " + f.note
+		}
 		if f.err != nil {
 			status = "  FAULT FAILED: " + f.err.Error()
 		}
