@@ -82,6 +82,10 @@ func (res *result) print(o options, l *load) {
 		fmt.Printf("  end to end    p50 %s  p99 %s  max %s  (POST sent -> first notification stored)\n",
 			pct(latencies, 0.50), pct(latencies, 0.99), latencies[len(latencies)-1])
 	}
+	if !res.quiet {
+		fmt.Println("  NOT QUIET when checked: requests still in a consumer's backlog are listed as lost below;")
+		fmt.Println("  a longer -settle (or a lower -rate) tells a backlog from a loss")
+	}
 	printList("lost", res.lost)
 	printList("duplicates", res.dups)
 	printList("dead letters", res.deadLetters)
