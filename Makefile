@@ -12,7 +12,7 @@ PACKAGES := ./pkg/... \
 TEST_FLAGS ?= -race -count=1 -p 2 -timeout 15m
 GATES := deploy/gates/gates.sh
 
-.PHONY: run test gates lint bench vet fmt tidy generate
+.PHONY: run test gates lint bench soak vet fmt tidy generate
 
 run:
 	./deploy/devstack/ensure-deps.sh run
@@ -37,6 +37,17 @@ vet:
 
 bench:
 	./deploy/bench/run.sh
+
+# The fault-injection soak (minutes; not part of make test): load at a fixed
+# rate while services, NATS and Postgres are restarted and a database role
+# is cut, then every accepted request is checked. It restarts the Postgres
+# cluster of SOAK_DATABASE_URL: point it at a cluster nobody else uses then.
+# SOAK_FLAGS, e.g. SOAK_FLAGS='-duration 2m -rate 50 -cut 15s'; -h lists them.
+SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
+SOAK_FLAGS ?=
+soak:
+	./deploy/devstack/ensure-deps.sh test
+	$(GO) run ./deploy/devstack/soak -db '$(SOAK_DATABASE_URL)' $(SOAK_FLAGS)
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

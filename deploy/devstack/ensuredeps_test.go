@@ -604,14 +604,14 @@ func lines(s string) []string {
 	return strings.Split(s, "\n")
 }
 
-// TestEnsureDepsWired: `make run`, `make test` and .ci/run set up through the
-// script, so a fresh machine needs nothing else.
+// TestEnsureDepsWired: `make run`, `make test`, `make soak` and .ci/run set
+// up through the script, so a fresh machine needs nothing else.
 func TestEnsureDepsWired(t *testing.T) {
 	makefile, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for target, call := range map[string]string{"run": "ensure-deps.sh run", "test": "ensure-deps.sh test"} {
+	for target, call := range map[string]string{"run": "ensure-deps.sh run", "test": "ensure-deps.sh test", "soak": "ensure-deps.sh test"} {
 		recipe := recipeOf(string(makefile), target)
 		if len(recipe) == 0 || !strings.Contains(recipe[0], call) {
 			t.Errorf("make %s's recipe %q does not start with %s", target, recipe, call)

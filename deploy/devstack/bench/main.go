@@ -13,7 +13,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -32,6 +31,7 @@ import (
 	"github.com/ccicma/platform/pkg/natsembed"
 	"github.com/ccicma/platform/pkg/platform"
 
+	"github.com/ccicma/platform/deploy/devstack/internal/scratch"
 	"github.com/ccicma/platform/deploy/devstack/stack"
 )
 
@@ -62,7 +62,7 @@ func main() {
 }
 
 func run(ctx context.Context, o options) (err error) {
-	dbURL, drop, err := freshDatabase(ctx, o.adminURL)
+	dbURL, drop, err := scratch.Database(ctx, o.adminURL, "bench")
 	if err != nil {
 		return err
 	}
@@ -72,10 +72,7 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, os.RemoveAll(dir)) }()
-	pw := map[string]string{natsembed.AdminUser: "bench-admin"}
-	for _, id := range natsbus.Platform() {
-		pw[id.Service] = "bench-" + id.Service
-	}
+	pw := scratch.NATSPasswords("bench")
 	ns, err := natsembed.Start(natsembed.Options{Port: -1, StoreDir: filepath.Join(dir, "js"), Passwords: pw})
 	if err != nil {
 		return err
@@ -162,28 +159,6 @@ func report(o options, thr result, lats []result, rates []float64) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// freshDatabase creates a throw-away database for the run.
-func freshDatabase(ctx context.Context, adminURL string) (string, func(), error) {
-	conn, err := pgx.Connect(ctx, adminURL)
-	if err != nil {
-		return "", nil, fmt.Errorf("connect to Postgres: %w", err)
-	}
-	defer conn.Close(ctx)
-	name := fmt.Sprintf("bench_%d", time.Now().UnixNano())
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", nil, err
-	}
-	u, _ := url.Parse(adminURL)
-	u.Path = "/" + name
-	return u.String(), func() {
-		c, err := pgx.Connect(context.Background(), adminURL)
-		if err == nil {
-			_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(context.Background())
-		}
-	}, nil
-}
 
 type bench struct {
 	natsURL, natsAdminPW string

@@ -55,8 +55,13 @@ type Options struct {
 	DisableDevSignIn bool
 	// AuthSigningKeyFile holds advisor-desk's signing key, so that tokens
 	// survive restarts (empty: AUTH_SIGNING_KEY_FILE, or a key generated
-	// at start).
+	// at start; then a restarted advisor-desk signs with a new key, which
+	// the other services, given the first one in process, do not know).
 	AuthSigningKeyFile string
+	// SMTPURL, when set, makes advisor-desk e-mail its notifications to
+	// this server, without TLS (a local catcher such as pkg/mailcatch);
+	// empty leaves advisor-desk's SMTP settings to its environment.
+	SMTPURL string
 }
 
 // Runner is a started service.
@@ -65,13 +70,22 @@ type Runner interface {
 	Run(ctx context.Context) error
 }
 
-// Stack is the running platform.
+// Stack is the running platform. One service can be stopped and started
+// again while the others run (StopService, StartService), as a process of
+// that service would be: fault-injection runs use it.
 type Stack struct {
-	Services map[string]Runner
-	order    []string
+	opts  Options
+	order []string
+
+	mu       sync.Mutex
+	services map[string]Runner
+	// addrs keep each service's first address, so that a restarted
+	// service listens where its peers and clients call it.
+	addrs map[string]string
 	// devKeys are advisor-desk's development issuer and keys, handed to
 	// the other services in process (nil when dev sign-in is off).
 	devKeys *auth.Issuer
+	run     *runGroup // nil unless Run is serving
 }
 
 // Names lists the services in start order.
@@ -99,39 +113,42 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 			return nil, fmt.Errorf("provision %s: %w", name, err)
 		}
 	}
-	st := &Stack{Services: map[string]Runner{}}
+	st := &Stack{opts: o, services: map[string]Runner{}, addrs: map[string]string{}}
 	for _, name := range Names {
-		svc, err := st.startOne(ctx, name, o)
+		port := 0
+		if o.BasePort != 0 {
+			port = o.BasePort + ports[name]
+		}
+		svc, err := st.startOne(ctx, name, net.JoinHostPort(o.Host, strconv.Itoa(port)))
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("start %s: %w", name, err), st.abort())
 		}
-		st.Services[name] = svc
+		st.services[name] = svc
+		st.addrs[name] = svc.Addr()
 		st.order = append(st.order, name)
 	}
 	return st, nil
 }
 
-func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, error) {
+// startOne creates a service listening on addr (port 0: a free one).
+func (st *Stack) startOne(ctx context.Context, name, addr string) (Runner, error) {
+	o := st.opts
 	role := schemas[name]
 	dbURL, err := pgdb.RoleURL(o.AdminDatabaseURL, role, o.RolePassword(role))
 	if err != nil {
 		return nil, err
 	}
-	port := 0
-	if o.BasePort != 0 {
-		port = o.BasePort + ports[name]
-	}
 	// Services that verify advisors' tokens get advisor-desk's keys in
 	// process: no fetch over HTTP from a server not yet serving.
 	keys := func(a *auth.Config) {
-		if st.devKeys != nil {
-			a.JWKS, a.Issuer = st.devKeys.JWKS(), st.devKeys.Name()
+		if keys := st.issuer(); keys != nil {
+			a.JWKS, a.Issuer = keys.JWKS(), keys.Name()
 		}
 	}
 	common := func(c *platform.Config) {
 		c.DB.URL = dbURL
 		c.NATS = o.NATS(name)
-		c.HTTPAddr = net.JoinHostPort(o.Host, strconv.Itoa(port))
+		c.HTTPAddr = addr
 		if o.Tune != nil {
 			o.Tune(c)
 		}
@@ -187,13 +204,16 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 		if o.AuthSigningKeyFile != "" {
 			cfg.SigningKeyFile = o.AuthSigningKeyFile
 		}
+		if o.SMTPURL != "" {
+			cfg.SMTPURL, cfg.SMTPTLS = o.SMTPURL, "none"
+		}
 		// The case pages call the other services, which start after
 		// advisor-desk (on free ports when BasePort is 0): they are looked
 		// up at each call, which comes only once Run serves, after Start
-		// has filled st.Services.
+		// has noted their addresses.
 		peers := advisordesk.WithPeers(func(service string) string {
-			if svc, ok := st.Services[service]; ok {
-				return "http://" + svc.Addr()
+			if addr := st.addr(service); addr != "" {
+				return "http://" + addr
 			}
 			return ""
 		})
@@ -201,7 +221,9 @@ func (st *Stack) startOne(ctx context.Context, name string, o Options) (Runner, 
 		if err != nil {
 			return nil, err
 		}
+		st.mu.Lock()
 		st.devKeys = svc.Issuer
+		st.mu.Unlock()
 		return svc, nil
 	}
 	return nil, fmt.Errorf("unknown service %q", name)
@@ -213,35 +235,24 @@ func (st *Stack) abort() error {
 	cancel()
 	var errs []error
 	for _, name := range st.order {
-		if err := st.Services[name].Run(ctx); err != nil {
+		if err := st.services[name].Run(ctx); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// Run serves every service until ctx ends and returns once all have shut
-// down. A service that fails stops the others.
-func (st *Stack) Run(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var errs []error
-	for _, name := range st.order {
-		svc := st.Services[name]
-		wg.Go(func() {
-			if err := svc.Run(ctx); err != nil {
-				mu.Lock()
-				errs = append(errs, fmt.Errorf("%s: %w", name, err))
-				mu.Unlock()
-				cancel()
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
+func (st *Stack) issuer() *auth.Issuer {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.devKeys
+}
+
+func (st *Stack) addr(service string) string {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.addrs[service]
 }
 
 // URL is the base URL of a service.
-func (st *Stack) URL(service string) string { return "http://" + st.Services[service].Addr() }
+func (st *Stack) URL(service string) string { return "http://" + st.addr(service) }
