@@ -58,7 +58,11 @@ type StatusView struct {
 	Status    request.Status `json:"status"`
 	// Chamber holds the request's case now, once a chamber opened one: it
 	// differs from the routing's lead chamber after a hand-back.
-	Chamber     string         `json:"chamber,omitempty"`
+	Chamber string `json:"chamber,omitempty"`
+	// Stage is the creation journey's stage reached (creation requests),
+	// and Outcome how the case ended, as the chambers' events name them.
+	Stage       string         `json:"stage,omitempty"`
+	Outcome     string         `json:"outcome,omitempty"`
 	Routing     events.Routing `json:"routing"`
 	SubmittedAt time.Time      `json:"submitted_at"`
 	UpdatedAt   time.Time      `json:"updated_at"`

@@ -67,3 +67,30 @@ func (uc TrackCase) SearchRegistered(ctx context.Context, ev events.Event, p eve
 func (uc TrackCase) DifficultyCaseOpened(ctx context.Context, ev events.Event, p events.DifficultyCaseOpened) error {
 	return uc.advance(ctx, ev, request.CaseStep(p.RequestID, p.Chamber, p.AdvisorIDs, p.OpenedAt))
 }
+
+// CaseStageChanged handles creation.case.stage_changed: the project moves
+// along the creation journey.
+func (uc TrackCase) CaseStageChanged(ctx context.Context, ev events.Event, p events.CreationCaseStageChanged) error {
+	return uc.advance(ctx, ev, request.Step{RequestID: p.RequestID, Status: request.StatusInCharge, Chamber: p.Chamber,
+		Stage: p.To, At: p.ChangedAt})
+}
+
+// CaseRegistered handles creation.case.registered: the business exists,
+// followed up by its advisor.
+func (uc TrackCase) CaseRegistered(ctx context.Context, ev events.Event, p events.CreationCaseRegistered) error {
+	return uc.advance(ctx, ev, request.Step{RequestID: p.RequestID, Status: request.StatusInCharge, Chamber: p.Chamber,
+		Outcome: events.OutcomeRegistered, At: p.RecordedAt})
+}
+
+// CaseClosed handles creation.case.closed.
+func (uc TrackCase) CaseClosed(ctx context.Context, ev events.Event, p events.CreationCaseClosed) error {
+	return uc.advance(ctx, ev, request.Step{RequestID: p.RequestID, Status: request.StatusClosed, Chamber: p.Chamber,
+		Outcome: p.Outcome, At: p.ClosedAt})
+}
+
+// CaseRedirectedToTakeover handles creation.case.redirected_to_takeover:
+// the creation case is closed, the project goes on as a buyer search.
+func (uc TrackCase) CaseRedirectedToTakeover(ctx context.Context, ev events.Event, p events.CreationCaseRedirectedToTakeover) error {
+	return uc.advance(ctx, ev, request.Step{RequestID: p.RequestID, Status: request.StatusClosed, Chamber: p.Chamber,
+		Outcome: events.OutcomeRedirectedToTakeover, At: p.RedirectedAt})
+}

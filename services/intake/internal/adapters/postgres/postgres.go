@@ -176,8 +176,10 @@ func (s *Store) Status(ctx context.Context, requestID string) (app.StatusView, e
 	var v app.StatusView
 	var status string
 	var routing []byte
-	err := s.pool.QueryRow(ctx, `SELECT request_id, kind, status, coalesce(case_chamber, ''), routing, submitted_at, updated_at
-		FROM requests WHERE request_id = $1`, requestID).Scan(&v.RequestID, &v.Kind, &status, &v.Chamber, &routing, &v.SubmittedAt, &v.UpdatedAt)
+	err := s.pool.QueryRow(ctx, `SELECT request_id, kind, status, coalesce(case_chamber, ''), coalesce(stage, ''),
+		coalesce(outcome, ''), routing, submitted_at, updated_at
+		FROM requests WHERE request_id = $1`, requestID).Scan(&v.RequestID, &v.Kind, &status, &v.Chamber, &v.Stage,
+		&v.Outcome, &routing, &v.SubmittedAt, &v.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return app.StatusView{}, app.ErrNotFound
 	}

@@ -24,7 +24,8 @@ const Consumer = app.Name
 // consumer's batch) the statements of the unit's steps are sent together,
 // in order, in one round trip when the unit flushes.
 func (s *Store) Advance(ctx context.Context, trigger events.Event, step request.Step) error {
-	args := []any{step.RequestID, string(step.Status), step.Chamber, step.At, step.Advisors, Consumer, trigger.ID}
+	args := []any{step.RequestID, string(step.Status), step.Chamber, step.At, step.Advisors, Consumer, trigger.ID,
+		step.Stage, step.Outcome}
 	if f, batched := pgdb.Deferred(ctx, stepsKey{}, func() pgdb.Flusher { return &steps{} }); batched {
 		f.(*steps).batch.Queue(advanceSQL, args...)
 		return nil
@@ -42,6 +43,7 @@ const advanceSQL = `WITH claim AS (
 	)
 	UPDATE requests
 	SET status = $2, case_chamber = coalesce(NULLIF($3, ''), case_chamber), advisor_ids = coalesce($5, advisor_ids),
+	    stage = coalesce(NULLIF($8, ''), stage), outcome = coalesce(NULLIF($9, ''), outcome),
 	    progress_at = $4, updated_at = greatest(updated_at, $4)
 	WHERE request_id = $1 AND (progress_at IS NULL OR progress_at <= $4) AND EXISTS (SELECT 1 FROM claim)`
 

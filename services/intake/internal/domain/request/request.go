@@ -24,7 +24,7 @@ const (
 )
 
 // Statuses lists every status, in the order a request goes through them.
-func Statuses() []Status { return []Status{StatusReceived, StatusAssigned, StatusInCharge} }
+func Statuses() []Status { return []Status{StatusReceived, StatusAssigned, StatusInCharge, StatusClosed} }
 
 // Step is what a chamber's event says about a request: where it stands,
 // which chamber holds it, as of when. Events may arrive late or twice; a
@@ -37,7 +37,11 @@ type Step struct {
 	// Advisors are the advisors the case is assigned to from now on (empty:
 	// the chamber's advisors must pick it up; nil: unchanged).
 	Advisors []string
-	At       time.Time
+	// Stage is the creation journey's stage reached, and Outcome how the
+	// case ended (codes of the creation events); empty leaves them as
+	// they are.
+	Stage, Outcome string
+	At             time.Time
 }
 
 // CaseStep is the step of a case that went to chamber, in the hands of

@@ -23,7 +23,8 @@ func Consumers(track app.TrackCase, batch natsbus.BatchRunner) []natsbus.Consume
 	spec := func(s events.Stream) natsbus.ConsumerSpec { return natsbus.ConsumerSpec{Stream: s, Batch: batch} }
 	return []natsbus.Consumer{
 		natsbus.Routes(spec(events.StreamCreation), natsbus.On(track.CaseOpened),
-			natsbus.On(track.CaseTakenInCharge), natsbus.On(track.CaseReassigned)),
+			natsbus.On(track.CaseTakenInCharge), natsbus.On(track.CaseReassigned), natsbus.On(track.CaseStageChanged),
+			natsbus.On(track.CaseRegistered), natsbus.On(track.CaseClosed), natsbus.On(track.CaseRedirectedToTakeover)),
 		natsbus.Routes(spec(events.StreamTakeover), natsbus.On(track.OfferRegistered), natsbus.On(track.SearchRegistered)),
 		natsbus.Routes(spec(events.StreamDifficulty), natsbus.On(track.DifficultyCaseOpened)),
 	}

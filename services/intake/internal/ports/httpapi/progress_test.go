@@ -148,3 +148,48 @@ func TestRedeliveredStepIsSkippedByTheInbox(t *testing.T) {
 	e.must(t, e.track.CaseOpened(e.ctx, ev, p))
 	e.expect(t, path, "a redelivery", "received", "CMA")
 }
+
+// TestStatusFollowsTheCreationJourney: the stage the advisor reached shows
+// on the status, a late stage change does not move it back, and the
+// outcome shows once the business is registered, then once the case
+// closes.
+func TestStatusFollowsTheCreationJourney(t *testing.T) {
+	e := progressEnv{env: setup(t), t0: time.Now().UTC().Add(-time.Hour)}
+	e.track = app.TrackCase{Progress: postgres.New(e.pool, e.waker)}
+	id := str(e.post(t, bakery, "").body["request_id"])
+	path := httpapi.CreationPath + "/" + id
+	journey := func(step string) (status, stage, outcome string) {
+		t.Helper()
+		r := e.do(t, http.MethodGet, path, "", "", nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("after %s: GET %s: %d", step, path, r.status)
+		}
+		return str(r.body["status"]), str(r.body["stage"]), str(r.body["outcome"])
+	}
+	moved := func(from, to string, at time.Duration) events.CreationCaseStageChanged {
+		return events.CreationCaseStageChanged{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: "cma-91-001",
+			From: from, To: to, ChangedAt: e.t0.Add(at)}
+	}
+	for _, m := range []events.CreationCaseStageChanged{moved("welcome", "diagnosis", time.Minute), moved("diagnosis", "business_plan", 3*time.Minute)} {
+		e.must(t, e.track.CaseStageChanged(e.ctx, e.event(t, caseID, m), m))
+	}
+	late := moved("welcome", "diagnosis", 2*time.Minute)
+	e.must(t, e.track.CaseStageChanged(e.ctx, e.event(t, caseID, late), late))
+	if st, stage, out := journey("two moves and a late one"); st != "in_charge" || stage != "business_plan" || out != "" {
+		t.Fatalf("status %q stage %q outcome %q", st, stage, out)
+	}
+	reg := events.CreationCaseRegistered{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: "cma-91-001",
+		LegalForm: "SARL", RegisteredOn: "2026-03-02", RecordedAt: e.t0.Add(5 * time.Minute)}
+	toFollowUp := moved("formalities", "follow_up", 5*time.Minute)
+	e.must(t, e.track.CaseStageChanged(e.ctx, e.event(t, caseID, toFollowUp), toFollowUp))
+	e.must(t, e.track.CaseRegistered(e.ctx, e.event(t, caseID, reg), reg))
+	if st, stage, out := journey("registration"); st != "in_charge" || stage != "follow_up" || out != "registered" {
+		t.Fatalf("status %q stage %q outcome %q", st, stage, out)
+	}
+	closed := events.CreationCaseClosed{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: "cma-91-001",
+		From: "follow_up", Outcome: events.OutcomeFollowedUp, ClosedAt: e.t0.Add(6 * time.Minute)}
+	e.must(t, e.track.CaseClosed(e.ctx, e.event(t, caseID, closed), closed))
+	if st, stage, out := journey("the end of the follow-up"); st != "closed" || stage != "follow_up" || out != "followed_up" {
+		t.Fatalf("status %q stage %q outcome %q", st, stage, out)
+	}
+}

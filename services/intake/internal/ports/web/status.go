@@ -38,6 +38,28 @@ type statusPage struct {
 	// Confidential: a difficulty report, of which the page shows only
 	// that it was received and where it went (app.RequestStatus).
 	Confidential bool
+	// Journey is where a creation project stands in the chambers'
+	// creation journey, once its advisor moved it along (nil before).
+	Journey *journeyStep
+	// Closed: the case ended; Outcome says how (also for a business
+	// registered and followed up).
+	Closed  bool
+	Outcome string
+}
+
+// journeyStep is a stage of the creation journey as the page shows it.
+type journeyStep struct {
+	Rank, Of    int
+	Label, Next string
+}
+
+// journeyOf places the request's stage in the journey (nil: none).
+func journeyOf(stage string) *journeyStep {
+	rank, of, label, next, ok := request.JourneyStep(stage)
+	if !ok {
+		return nil
+	}
+	return &journeyStep{Rank: rank, Of: of, Label: label, Next: next}
 }
 
 // chamber names a chamber for the applicant.
@@ -96,7 +118,8 @@ func (s *site) status(w http.ResponseWriter, r *http.Request) {
 		Link: statusPath(v.RequestID), Lead: chamberOf(v.Routing.LeadChamber), Second: chamberOf(v.Routing.SecondaryChamber),
 		Neither: v.Routing.LeadChamber == "", Received: v.Status == request.StatusReceived,
 		Assigned: v.Status == request.StatusAssigned, InCharge: v.Status == request.StatusInCharge,
-		Holder: chamberOf(v.Routing.LeadChamber), Confidential: v.Kind == request.KindDifficulty}
+		Holder: chamberOf(v.Routing.LeadChamber), Confidential: v.Kind == request.KindDifficulty,
+		Journey: journeyOf(v.Stage), Closed: v.Status == request.StatusClosed, Outcome: request.OutcomeText(v.Outcome)}
 	if v.Chamber != "" && v.Chamber != v.Routing.LeadChamber {
 		p.Holder, p.Moved = chamberOf(v.Chamber), true
 	}

@@ -377,6 +377,28 @@ func TestStatusPage(t *testing.T) {
 		!strings.Contains(body, "réorientée vers la chambre de commerce") {
 		t.Errorf("handed-over request's page:\n%s", body)
 	}
+	// Along the creation journey: the stage, the next one, then how it ended.
+	if _, err := e.pool.Exec(e.ctx, `UPDATE requests SET status = 'in_charge', stage = 'funding' WHERE request_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if body := text(parse(t, e.get(t, "/suivi/"+id).body)); !strings.Contains(body, "FinancementÉtape 5 sur 7") ||
+		!strings.Contains(body, "Étape suivante : Formalités d'immatriculation") {
+		t.Errorf("a project at the funding stage:\n%s", body)
+	}
+	if _, err := e.pool.Exec(e.ctx, `UPDATE requests SET stage = 'follow_up', outcome = 'registered' WHERE request_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if doc := parse(t, e.get(t, "/suivi/"+id).body); !strings.Contains(text(doc), "Étape 7 sur 7") ||
+		!strings.Contains(text(byID(doc, "issue")), "Votre entreprise est immatriculée") {
+		t.Errorf("a registered business's page:\n%s", text(doc))
+	}
+	if _, err := e.pool.Exec(e.ctx, `UPDATE requests SET status = 'closed', outcome = 'redirected_to_takeover' WHERE request_id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	if doc := parse(t, e.get(t, "/suivi/"+id).body); !strings.Contains(text(byID(doc, "issue")), "Dossier clos") ||
+		!strings.Contains(text(byID(doc, "issue")), "reprise d'une entreprise existante") {
+		t.Errorf("a project redirected to takeover:\n%s", text(doc))
+	}
 	for _, id := range []string{"01920000-0000-7000-8000-000000000099", "not-a-uuid", "%27%20OR%201=1"} {
 		if got := e.get(t, "/suivi/"+id); got.status != http.StatusNotFound || !strings.Contains(got.body, "Demande introuvable") {
 			t.Errorf("/suivi/%s: %d, want the 404 page", id, got.status)
