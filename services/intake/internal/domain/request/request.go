@@ -24,7 +24,9 @@ const (
 )
 
 // Statuses lists every status, in the order a request goes through them.
-func Statuses() []Status { return []Status{StatusReceived, StatusAssigned, StatusInCharge, StatusClosed} }
+func Statuses() []Status {
+	return []Status{StatusReceived, StatusAssigned, StatusInCharge, StatusClosed}
+}
 
 // Step is what a chamber's event says about a request: where it stands,
 // which chamber holds it, as of when. Events may arrive late or twice; a
