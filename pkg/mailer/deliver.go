@@ -105,6 +105,9 @@ func (m Mailer) Run(ctx context.Context) error {
 // SendOne leases the next due e-mail, sends it and records the outcome;
 // found=false when none is due.
 func (m Mailer) SendOne(ctx context.Context) (found bool, err error) {
+	if err := m.check(); err != nil {
+		return false, err
+	}
 	c, found, err := m.Queue.Claim(ctx, m.Owner, m.Now(), m.Now().Add(m.Lease))
 	if err != nil || !found {
 		return found, err
@@ -130,6 +133,18 @@ func (m Mailer) SendOne(ctx context.Context) (found bool, err error) {
 	}
 	m.report(ctx, c, o)
 	return true, nil
+}
+
+// check refuses a mailer that could send an e-mail twice: a lease that
+// may end while its send is still running lets another replica take it.
+func (m Mailer) check() error {
+	switch {
+	case m.Queue == nil || m.Composer == nil || m.Transport == nil || m.Now == nil || m.Log == nil:
+		return errors.New("mailer: Queue, Composer, Transport, Now and Log are required")
+	case m.Timeout <= 0 || m.Lease < MinLease(m.Timeout):
+		return fmt.Errorf("mailer: lease %s shorter than %s for a timeout of %s", m.Lease, MinLease(m.Timeout), m.Timeout)
+	}
+	return nil
 }
 
 // attempt composes and sends the claimed e-mail, each bounded by the

@@ -2,6 +2,7 @@ package mailer_test
 
 import (
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -89,5 +90,15 @@ func TestSettingsChecked(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: %v, want an error naming %s", tt.name, err, tt.want)
 		}
+	}
+}
+
+// TestMailerRefusesAShortLease: a lease that could end while its send is
+// still running would let another replica send the e-mail too.
+func TestMailerRefusesAShortLease(t *testing.T) {
+	m := mailer.Mailer{Queue: mailer.NewPostgresQueue(nil), Composer: letters{}, Transport: &mailer.Sender{},
+		Now: time.Now, Log: slog.New(slog.DiscardHandler), Timeout: 15 * time.Second, Lease: 30 * time.Second}
+	if err := m.Run(t.Context()); err == nil || !strings.Contains(err.Error(), "lease") {
+		t.Errorf("Run with a 30 s lease and a 15 s timeout: %v, want refused", err)
 	}
 }
