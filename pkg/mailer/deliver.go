@@ -8,6 +8,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/ccicma/platform/pkg/pgdb"
 )
 
 // Queue leases due e-mails and records their outcomes (PostgresQueue).
@@ -39,8 +41,9 @@ type Transport interface {
 	Send(ctx context.Context, m Message) error
 }
 
-// RecordTimeout bounds the recording of an outcome, which runs even when
-// the job that sent the e-mail has been stopped.
+// RecordTimeout bounds the recording of an outcome (retried while the
+// database does not answer), which runs even when the job that sent the
+// e-mail has been stopped.
 const RecordTimeout = 10 * time.Second
 
 // Mailer is the job that sends due e-mails: lease, send, record, one
@@ -120,9 +123,7 @@ func (m Mailer) SendOne(ctx context.Context) (found bool, err error) {
 	// job must neither cut the send short nor lose what the server said.
 	work := context.WithoutCancel(ctx)
 	o := m.attempt(work, c)
-	rctx, cancel := context.WithTimeout(work, RecordTimeout)
-	defer cancel()
-	err = m.Queue.Record(rctx, c, o, m.Now())
+	err = m.record(work, c, o)
 	if errors.Is(err, ErrLeaseLost) {
 		m.Log.WarnContext(ctx, "e-mail outcome recorded after its lease, dropped", "mail_id", c.ID, "key", c.Key,
 			"attempt", c.Attempt, "status", o.Status)
@@ -133,6 +134,25 @@ func (m Mailer) SendOne(ctx context.Context) (found bool, err error) {
 	}
 	m.report(ctx, c, o)
 	return true, nil
+}
+
+// record stores the outcome within RecordTimeout, retrying while the
+// database does not answer: an outcome lost after a send means the e-mail
+// goes out again when its lease expires.
+func (m Mailer) record(ctx context.Context, c Claim, o Outcome) error {
+	ctx, cancel := context.WithTimeout(ctx, RecordTimeout)
+	defer cancel()
+	for wait := 100 * time.Millisecond; ; wait = min(2*wait, 2*time.Second) {
+		err := m.Queue.Record(ctx, c, o, m.Now())
+		if err == nil || !pgdb.IsOutage(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+	}
 }
 
 // check refuses a mailer that could send an e-mail twice: a lease that

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/mailcatch"
@@ -31,6 +32,7 @@ func TestMailer(t *testing.T) {
 	}{
 		{"StoppedBetweenSendAndRecord", testStoppedBetweenSendAndRecord},
 		{"ExpiredLeaseResendsOnce", testExpiredLeaseResendsOnce},
+		{"RecordRetriedThroughAnOutage", testRecordRetriedThroughAnOutage},
 		{"ReplicasNeverSendTwice", testReplicasNeverSendTwice},
 		{"TemporaryRefusalRetriedFinalGivenUp", testTemporaryRefusalRetriedFinalGivenUp},
 		{"NoAddressOrContentInLogs", testNoAddressOrContentInLogs},
@@ -253,6 +255,38 @@ func testExpiredLeaseResendsOnce(t *testing.T, e *env) {
 	}
 	if r := e.row(t, "receipt:r2"); r.status != mailer.StatusSent {
 		t.Errorf("after a late record: %+v, want still sent", r)
+	}
+}
+
+// outageAtRecord is a queue whose database does not answer the first
+// records.
+type outageAtRecord struct {
+	mailer.Queue
+	mu    sync.Mutex
+	fails int
+}
+
+func (q *outageAtRecord) Record(ctx context.Context, c mailer.Claim, o mailer.Outcome, at time.Time) error {
+	q.mu.Lock()
+	fail := q.fails > 0
+	q.fails--
+	q.mu.Unlock()
+	if fail {
+		return &pgconn.PgError{Code: "57P03", Message: "the database system is starting up"}
+	}
+	return q.Queue.Record(ctx, c, o, at)
+}
+
+// testRecordRetriedThroughAnOutage: a database that does not answer for a
+// moment after the send does not lose the outcome (which would resend the
+// e-mail after its lease).
+func testRecordRetriedThroughAnOutage(t *testing.T, e *env) {
+	e.queueLetter(t, "receipt:r1", "ines.moreau@example.fr", "Nous avons bien reçu votre demande.")
+	m := e.mailer(t, "replica-1")
+	m.Queue = &outageAtRecord{Queue: e.queue, fails: 2}
+	e.run(t, m)
+	if r := e.row(t, "receipt:r1"); r.status != mailer.StatusSent || len(e.smtp.Messages()) != 1 {
+		t.Errorf("after an outage at the record: %+v, %d delivered; want sent once", r, len(e.smtp.Messages()))
 	}
 }
 

@@ -7,12 +7,15 @@
 // records what the SMTP server answered (sent, retry at, failed for good)
 // in a transaction of its own, with a context detached from the job's
 // cancellation. A service stopping cleanly therefore finishes the send in
-// flight (bounded by the SMTP timeout) and records its outcome: nothing is
+// flight (bounded by the SMTP timeout) and records its outcome (retried
+// while the database does not answer, up to RecordTimeout): nothing is
 // sent twice. Only a process killed inside the send window (after the
-// claim, before the record) leaves an e-mail leased without an outcome; it
-// is sent again once its lease has expired, never before. That is the one
-// at-least-once case, and the resend carries the same Message-ID (derived
-// from the e-mail's key), so that the receiving side can recognise it.
+// claim, before the record), or a database unreachable for all of
+// RecordTimeout right after the send, leaves an e-mail leased without an
+// outcome; it is sent again once its lease has expired, never before. That
+// is the one at-least-once case, and the resend carries the same
+// Message-ID (derived from the e-mail's key), so that the receiving side
+// can recognise it.
 //
 // What is generic lives here: the SMTP sender (whose errors and logs never
 // carry an address or content), its settings, the retry policy and the
