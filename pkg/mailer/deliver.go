@@ -192,14 +192,14 @@ func (m Mailer) attempt(ctx context.Context, c Claim) Outcome {
 // report logs and counts a recorded outcome.
 func (m Mailer) report(ctx context.Context, c Claim, o Outcome) {
 	attrs := []any{"mail_id", c.ID, "key", c.Key, "attempt", c.Attempt}
-	switch {
-	case o.Status == StatusSent:
+	switch o.Status {
+	case StatusSent:
 		m.observe("sent")
 		m.Log.InfoContext(ctx, "e-mail sent", attrs...)
-	case o.Status == StatusSkipped:
+	case StatusSkipped:
 		m.observe("skipped")
 		m.Log.InfoContext(ctx, "e-mail skipped: nothing to send", attrs...)
-	case o.Status == StatusFailed:
+	case StatusFailed:
 		m.observe("failed")
 		m.Log.ErrorContext(ctx, "e-mail given up", append(attrs, "err", o.Error)...)
 	default:
