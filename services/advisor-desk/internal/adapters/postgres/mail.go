@@ -206,4 +206,3 @@ func mailItems(ctx context.Context, q *pgxpool.Pool, mailID int64) ([]mail.Item,
 	}
 	return items, nil
 }
-
