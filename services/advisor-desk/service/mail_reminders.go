@@ -11,11 +11,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ccicma/platform/pkg/mailer"
 	"github.com/ccicma/platform/pkg/platform"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/live"
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
-	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/smtp"
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/mail"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/reminder"
@@ -56,7 +56,7 @@ type mailSetup struct {
 	composer    mail.Composer
 	durations   reminder.Durations
 	defaultMode mail.Mode
-	sender      *smtp.Sender // nil: e-mail disabled
+	sender      *mailer.Sender // nil: e-mail disabled
 }
 
 // prepareMailReminders checks the settings before anything is started.
@@ -67,8 +67,8 @@ func prepareMailReminders(cfg Config) (mailSetup, error) {
 	}
 	ms := mailSetup{composer: mc, durations: d}
 	ms.defaultMode, _ = mail.ParseMode(cfg.MailDefaultMode)
-	if cfg.SMTPURL != "" {
-		if ms.sender, err = smtp.New(cfg.SMTPURL, cfg.SMTPTLS, cfg.MailFrom, cfg.SMTPTimeout); err != nil {
+	if cfg.Mailer.Enabled() {
+		if ms.sender, err = mailer.NewSender(cfg.Mailer, cfg.MailFrom); err != nil {
 			return mailSetup{}, err
 		}
 	}
@@ -112,18 +112,20 @@ func mailJobs(ms mailSetup, cfg Config, rt *platform.Runtime, store *postgres.St
 	if err := rt.Tel.Registry.Register(outcomes); err != nil {
 		return fmt.Errorf("register mail metrics: %w", err)
 	}
-	if err := rt.Tel.Metrics.GaugeFunc("mail_backlog", "E-mails queued and not yet sent.", mailBacklog(store)); err != nil {
+	queue := mailer.NewPostgresQueue(rt.Pool)
+	if err := rt.Tel.Metrics.GaugeFunc("mail_backlog", "E-mails queued and not yet sent.", mailBacklog(queue)); err != nil {
 		return err
 	}
-	send := app.SendMails{Queue: store, Sender: ms.sender, Composer: ms.composer, Now: now, Rejected: smtp.ErrRejected,
-		Retry:  mail.RetryPolicy{Base: cfg.MailRetryBase, Max: cfg.MailRetryMax, MaxAttempts: cfg.MailMaxAttempts},
-		Jitter: rand.Float64, Observe: func(o string) { outcomes.WithLabelValues(o).Inc() },
-		Log: rt.Log.With("component", "mailer"), Timeout: cfg.SMTPTimeout}
+	send := mailer.Mailer{Queue: queue, Transport: ms.sender, Domain: ms.sender.Domain(),
+		Composer: app.ComposeMail{Contents: store, Composer: ms.composer},
+		Retry:    cfg.Mailer.Retry(), Owner: mailer.DefaultOwner(), Lease: cfg.MailLease, Timeout: cfg.SMTPTimeout,
+		Now: now, Jitter: rand.Float64, Observe: func(o string) { outcomes.WithLabelValues(o).Inc() },
+		Log: rt.Log.With("component", "mailer")}
 	rt.Every("mailer", cfg.MailPoll, send.Run)
 	digests := app.QueueDigests{Queue: store, Digest: mail.Digest{Hour: cfg.MailDigestHour, Zone: ms.composer.Zone},
 		Default: ms.defaultMode, Now: now, Log: rt.Log}
 	rt.Every("mail-digests", cfg.MailDigestEvery, digests.Run)
-	prune := app.PruneMails{Mails: store, Retention: cfg.MailRetention, Now: now, Log: rt.Log}
+	prune := app.PruneMails{Mails: queue, Retention: cfg.MailRetention, Now: now, Log: rt.Log}
 	rt.Every("mail-housekeeping", cfg.HousekeepEvery, prune.Run)
 	return nil
 }
@@ -142,8 +144,8 @@ func checkMailReminders(cfg Config) (mail.Composer, reminder.Durations, error) {
 	if cfg.MailRetention < 8*24*time.Hour {
 		errs = append(errs, errors.New("MAIL_RETENTION: at least 192h (the digests look a week back)"))
 	}
-	if cfg.MailMaxAttempts < 1 || cfg.MailRetryBase <= 0 || cfg.MailRetryMax < cfg.MailRetryBase {
-		errs = append(errs, errors.New("MAIL_MAX_ATTEMPTS >= 1, 0 < MAIL_RETRY_BASE <= MAIL_RETRY_MAX"))
+	if cfg.Mailer.Enabled() {
+		errs = append(errs, cfg.Mailer.Check())
 	}
 	d := reminder.Durations{Reminder: cfg.ReminderFirst, LastReminder: cfg.ReminderLast, Escalation: cfg.ReminderEscalation}
 	if d.Reminder <= 0 || d.LastReminder <= d.Reminder || d.Escalation <= d.LastReminder {
@@ -156,7 +158,7 @@ func checkMailReminders(cfg Config) (mail.Composer, reminder.Durations, error) {
 	if err := errors.Join(errs...); err != nil {
 		return mail.Composer{}, d, fmt.Errorf("advisor-desk e-mail and reminder settings: %w", err)
 	}
-	return mail.Composer{BaseURL: trimSlash(cfg.PublicBaseURL), Domain: base.Hostname(), Zone: zone}, d, nil
+	return mail.Composer{BaseURL: trimSlash(cfg.PublicBaseURL), Zone: zone}, d, nil
 }
 
 func trimSlash(s string) string {
@@ -166,11 +168,11 @@ func trimSlash(s string) string {
 	return s
 }
 
-func mailBacklog(store *postgres.Store) func() float64 {
+func mailBacklog(queue *mailer.PostgresQueue) func() float64 {
 	return func() float64 {
 		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
-		n, err := store.MailCount(ctx, mail.StatusPending)
+		n, err := queue.Backlog(ctx)
 		if err != nil {
 			return -1
 		}

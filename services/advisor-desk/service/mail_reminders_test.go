@@ -59,14 +59,14 @@ func TestMailEndToEnd(t *testing.T) {
 	d.PublishCopy(t, ev, "first-"+ev.ID)
 	d.CaughtUp(t, d.PublishCopy(t, ev, "second-"+ev.ID))
 	testkit.Eventually(t, testkit.Wait, "the e-mail sent", func() (bool, error) {
-		return d.DB.Count(t, `SELECT count(*) FROM advisor_desk.mails WHERE status = 'pending'`) == 0, nil
+		return d.DB.Count(t, `SELECT count(*) FROM advisor_desk.mail_queue WHERE status IN ('pending', 'sending')`) == 0, nil
 	})
 	ms := srv.Messages()
 	if len(ms) != 1 || ms[0].To[0] != "lea.dubois@cma-idf.example" ||
 		!strings.Contains(ms[0].Text(), "https://desk.example/dossiers/creation/"+ev.Subject) {
 		t.Fatalf("sent %d e-mails (%+v), want one to Léa with the case's link", len(ms), ms)
 	}
-	if n := d.DB.Count(t, `SELECT count(*) FROM advisor_desk.mails WHERE status = 'sent'`); n != 1 {
+	if n := d.DB.Count(t, `SELECT count(*) FROM advisor_desk.mail_queue WHERE status = 'sent'`); n != 1 {
 		t.Errorf("%d e-mails sent in the queue, want 1", n)
 	}
 	resp, err := http.Get(d.URL + "/metrics")

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/mailer"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/refdata"
@@ -66,7 +67,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set()}, topts)
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set(),
+		Shared: []pgdb.Migrations{mailer.Migrations()}}, topts)
 	if err != nil {
 		return nil, err
 	}

@@ -10,10 +10,10 @@ import (
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/mailcatch"
+	"github.com/ccicma/platform/pkg/mailer"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/postgres"
-	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/smtp"
 	"github.com/ccicma/platform/services/advisor-desk/internal/app"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/mail"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
@@ -28,7 +28,8 @@ type mailEnv struct {
 	smtp     *mailcatch.Server
 	clock    *testkit.Clock
 	notify   app.Notify
-	send     app.SendMails
+	send     mailer.Mailer
+	queue    *mailer.PostgresQueue
 	prefs    app.MailPreference
 	outcomes *outcomes
 }
@@ -66,15 +67,17 @@ func setupMail(t *testing.T, start time.Time) *mailEnv {
 	}
 	e.store = postgres.New(e.pool, e.waker)
 	e.store.EnableMail(mail.ModeEach)
-	sender, err := smtp.New(e.smtp.URL(), "none", "Bureau des conseillers <ne-pas-repondre@desk.example>", 5*time.Second)
+	sender, err := mailer.NewSender(mailer.Config{SMTPURL: e.smtp.URL(), SMTPTLS: "none", SMTPTimeout: 5 * time.Second},
+		"Bureau des conseillers <ne-pas-repondre@desk.example>")
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.queue = mailer.NewPostgresQueue(e.pool)
 	e.notify = app.Notify{Rules: notification.Rules(), Notifications: e.store, Live: &liveRecorder{}, Now: e.clock.Now}
-	e.send = app.SendMails{Queue: e.store, Sender: sender, Now: e.clock.Now, Rejected: smtp.ErrRejected,
-		Composer: mail.Composer{BaseURL: "https://desk.example", Domain: "desk.example", Zone: paris},
-		Retry:    mail.RetryPolicy{Base: time.Minute, Max: time.Hour, MaxAttempts: 3},
-		Observe:  e.outcomes.add, Log: slog.New(slog.DiscardHandler), Timeout: 5 * time.Second}
+	e.send = mailer.Mailer{Queue: e.queue, Transport: sender, Domain: sender.Domain(), Now: e.clock.Now,
+		Composer: app.ComposeMail{Contents: e.store, Composer: mail.Composer{BaseURL: "https://desk.example", Zone: paris}},
+		Retry:    mailer.RetryPolicy{Base: time.Minute, Max: time.Hour, MaxAttempts: 3}, Owner: "desk-1", Lease: 5 * time.Minute,
+		Observe: e.outcomes.add, Log: slog.New(slog.DiscardHandler), Timeout: 5 * time.Second}
 	e.prefs = app.MailPreference{Modes: e.store, Default: mail.ModeEach, Now: e.clock.Now}
 	return e
 }
@@ -104,8 +107,8 @@ type mailRow struct {
 
 func (e *mailEnv) mails(t *testing.T, advisor string) []mailRow {
 	t.Helper()
-	rows, err := e.pool.Query(e.ctx, `SELECT kind, status, coalesce(last_error, ''), attempts, next_attempt_at FROM mails
-		WHERE advisor_id = $1 ORDER BY id`, advisor)
+	rows, err := e.pool.Query(e.ctx, `SELECT m.kind, q.status, coalesce(q.last_error, ''), q.attempts, q.next_attempt_at
+		FROM mails m JOIN mail_queue q ON q.key = m.dedup_key WHERE m.advisor_id = $1 ORDER BY m.id`, advisor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +171,7 @@ func TestMailOncePerNotification(t *testing.T) {
 	if !strings.Contains(m.HTML(), `href="https://desk.example/dossiers/creation/`+ev.Subject+`"`) {
 		t.Errorf("HTML part lacks the link:\n%s", m.HTML())
 	}
-	if got := e.mails(t, "cma-91-001"); len(got) != 1 || got[0].status != mail.StatusSent || got[0].attempts != 1 {
+	if got := e.mails(t, "cma-91-001"); len(got) != 1 || got[0].status != mailer.StatusSent || got[0].attempts != 1 {
 		t.Errorf("Léa's queued e-mails: %+v, want one sent at the first attempt", got)
 	}
 
@@ -208,7 +211,7 @@ func TestMailRetries(t *testing.T) {
 	e.opened(t, events.ChamberCMA, "cma-91-001")
 	e.sendAll(t)
 	got := e.mails(t, "cma-91-001")
-	if len(e.smtp.Messages()) != 0 || len(got) != 1 || got[0].status != mail.StatusPending || got[0].attempts != 1 ||
+	if len(e.smtp.Messages()) != 0 || len(got) != 1 || got[0].status != mailer.StatusPending || got[0].attempts != 1 ||
 		!got[0].next.Equal(clock.Add(time.Minute)) || !strings.Contains(got[0].lastError, "451") {
 		t.Fatalf("after a 451: %d sent, queue %+v; want pending, retried in one minute", len(e.smtp.Messages()), got)
 	}
@@ -225,7 +228,7 @@ func TestMailRetries(t *testing.T) {
 	if ms := e.smtp.Messages(); len(ms) != 1 || len(to(ms, lea)) != 1 {
 		t.Fatalf("after the backoff: %d e-mails, want one to Léa", len(ms))
 	}
-	if got := e.mails(t, "cma-91-001"); got[0].status != mail.StatusSent || got[0].attempts != 2 {
+	if got := e.mails(t, "cma-91-001"); got[0].status != mailer.StatusSent || got[0].attempts != 2 {
 		t.Errorf("after delivery: %+v", got[0])
 	}
 
@@ -235,7 +238,7 @@ func TestMailRetries(t *testing.T) {
 	e.sendAll(t)
 	e.clock.Advance(time.Hour)
 	e.sendAll(t)
-	if got := e.mails(t, "cma-91-002"); len(got) != 1 || got[0].status != mail.StatusFailed || got[0].attempts != 1 {
+	if got := e.mails(t, "cma-91-002"); len(got) != 1 || got[0].status != mailer.StatusFailed || got[0].attempts != 1 {
 		t.Errorf("after a 554: %+v, want failed after one attempt", got)
 	}
 
@@ -246,7 +249,7 @@ func TestMailRetries(t *testing.T) {
 		e.clock.Advance(wait)
 		e.sendAll(t)
 	}
-	if got := e.mails(t, "cci-91-002"); len(got) != 1 || got[0].status != mail.StatusFailed || got[0].attempts != 3 {
+	if got := e.mails(t, "cci-91-002"); len(got) != 1 || got[0].status != mailer.StatusFailed || got[0].attempts != 3 {
 		t.Errorf("after three temporary refusals: %+v, want failed after 3 attempts", got)
 	}
 	if n := len(to(e.smtp.Messages(), karim)) + len(to(e.smtp.Messages(), thomas)); n != 0 {
@@ -262,7 +265,7 @@ func TestMailRetries(t *testing.T) {
 	e.opened(t, events.ChamberCMA, "cma-91-002")
 	e.sendAll(t)
 	e.clock.Advance(48 * time.Hour)
-	prune := app.PruneMails{Mails: e.store, Retention: 24 * time.Hour, Now: e.clock.Now, Log: slog.New(slog.DiscardHandler)}
+	prune := app.PruneMails{Mails: e.queue, Retention: 24 * time.Hour, Now: e.clock.Now, Log: slog.New(slog.DiscardHandler)}
 	if err := prune.Run(e.ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +341,7 @@ func TestMailDigest(t *testing.T) {
 	if len(ms) != 2 || !strings.Contains(ms[1].Text(), c.Subject) || !strings.Contains(ms[1].Header("Subject"), "05/05/2026 : 1 notification") {
 		t.Errorf("next day's digest: %d e-mails, last %q", len(ms), ms[len(ms)-1].Header("Subject"))
 	}
-	if got := e.mails(t, "cma-91-001"); len(got) != 3 || got[0].status != mail.StatusSkipped {
+	if got := e.mails(t, "cma-91-001"); len(got) != 3 || got[0].status != mailer.StatusSkipped {
 		t.Errorf("Léa's digests: %+v, want the empty one skipped and two sent", got)
 	}
 	if n := len(e.mails(t, "cma-91-002")); n != 0 {

@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// MailPruner deletes old finished e-mails.
+// MailPruner deletes old finished e-mails (mailer.PostgresQueue; the
+// e-mails' rows and items go with them).
 type MailPruner interface {
-	PruneMails(ctx context.Context, before time.Time) (int64, error)
+	Prune(ctx context.Context, before time.Time) (int64, error)
 }
 
 // PruneMails is the periodic job that keeps the e-mail queue small. The
@@ -23,7 +24,7 @@ type PruneMails struct {
 
 // Run deletes the e-mails finished before the retention horizon.
 func (uc PruneMails) Run(ctx context.Context) error {
-	n, err := uc.Mails.PruneMails(ctx, uc.Now().Add(-uc.Retention))
+	n, err := uc.Mails.Prune(ctx, uc.Now().Add(-uc.Retention))
 	if err != nil {
 		return err
 	}

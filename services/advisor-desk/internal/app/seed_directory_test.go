@@ -14,6 +14,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/mailer"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/testkit"
@@ -56,7 +57,7 @@ var clock = time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 func setup(t *testing.T) *env {
 	t.Helper()
 	e := &env{ctx: testkit.Context(t), waker: &waker{}}
-	pool := testkit.NewSchemas(t, "advisor_desk").Pool(t, outbox.Migrations(), inbox.Migrations(), migrations.Set())
+	pool := testkit.NewSchemas(t, "advisor_desk").Pool(t, outbox.Migrations(), inbox.Migrations(), mailer.Migrations(), migrations.Set())
 	e.pool = pool
 	e.store = postgres.New(pool, e.waker)
 	e.uc = app.SeedDirectory{Directory: e.store, Places: places(t), Now: func() time.Time { return clock }}

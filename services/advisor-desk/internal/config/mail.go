@@ -4,18 +4,20 @@ import (
 	"fmt"
 	"time"
 	_ "time/tzdata" // the digest's zone, even in images without a zone database
+
+	"github.com/ccicma/platform/pkg/mailer"
 )
 
-// Mail is the e-mail settings. Without SMTPURL no e-mail is queued or sent
-// (development): the inbox alone carries the notifications.
+// Mailer is the SMTP relay and delivery settings every sending service
+// shares (SMTP_URL, SMTP_TLS, SMTP_TIMEOUT, MAIL_POLL, MAIL_RETRY_*,
+// MAIL_MAX_ATTEMPTS, MAIL_LEASE): an alias, so that Mail can embed it and
+// its keys keep their names.
+type Mailer = mailer.Config
+
+// Mail is the e-mail settings. Without SMTP_URL no e-mail is queued or
+// sent (development): the inbox alone carries the notifications.
 type Mail struct {
-	// SMTPURL is smtp://[user:password@]host[:port] (STARTTLS per SMTPTLS)
-	// or smtps://... (TLS from the first byte).
-	SMTPURL string `envconfig:"SMTP_URL"`
-	// SMTPTLS is the STARTTLS policy of smtp:// URLs: mandatory,
-	// opportunistic or none (a local relay such as Mailpit).
-	SMTPTLS     string        `envconfig:"SMTP_TLS" default:"mandatory"`
-	SMTPTimeout time.Duration `envconfig:"SMTP_TIMEOUT" default:"15s"`
+	Mailer
 	// MailFrom is the sender of the e-mails.
 	MailFrom string `envconfig:"MAIL_FROM" default:"Bureau des conseillers CCI-CMA <ne-pas-repondre@ccicma.example>"`
 	// PublicBaseURL prefixes the links to the desk in e-mails.
@@ -23,13 +25,6 @@ type Mail struct {
 	// MailDefaultMode applies to advisors who have not chosen: each,
 	// digest or none.
 	MailDefaultMode string `envconfig:"MAIL_DEFAULT_MODE" default:"each"`
-	// MailPoll is how often the mailer looks for due e-mails.
-	MailPoll time.Duration `envconfig:"MAIL_POLL" default:"5s"`
-	// A failed e-mail is retried after MailRetryBase, doubling up to
-	// MailRetryMax, and given up after MailMaxAttempts.
-	MailRetryBase   time.Duration `envconfig:"MAIL_RETRY_BASE" default:"30s"`
-	MailRetryMax    time.Duration `envconfig:"MAIL_RETRY_MAX" default:"1h"`
-	MailMaxAttempts int           `envconfig:"MAIL_MAX_ATTEMPTS" default:"8"`
 	// The daily digest goes out at MailDigestHour in MailDigestZone; the
 	// job checks every MailDigestEvery whether it is due.
 	MailDigestHour  int           `envconfig:"MAIL_DIGEST_HOUR" default:"8"`

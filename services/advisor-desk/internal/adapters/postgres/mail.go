@@ -8,7 +8,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ccicma/platform/pkg/mailer"
 	"github.com/ccicma/platform/pkg/pgdb"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/directory"
@@ -26,31 +28,47 @@ type mailSettings struct {
 func (s *Store) EnableMail(defaultMode mail.Mode) { s.mail = &mailSettings{defaultMode: defaultMode} }
 
 // enqueueMails queues one e-mail per notification stored for the source
-// events whose advisor wants them one by one. The notification's id is the
-// e-mail's key: a redelivered event, or a retried transaction, never
-// queues a second one. An e-mail is queued as of its notification's
-// creation.
+// events whose advisor wants them one by one, with pkg/mailer's queue row
+// in the same transaction. The notification's id is the e-mail's key: a
+// redelivered event, or a retried transaction, never queues a second one.
+// An e-mail is queued as of its notification's creation.
 func (s *Store) enqueueMails(ctx context.Context, tx pgx.Tx, sourceEvents []string) error {
 	if s.mail == nil {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `WITH fresh AS (
+	rows, err := tx.Query(ctx, `WITH fresh AS (
 			SELECT n.id, n.notification_id, n.advisor_id, n.created_at FROM notifications n
 			LEFT JOIN mail_preferences p ON p.advisor_id = n.advisor_id
 			WHERE n.source_event = ANY($1::uuid[]) AND coalesce(p.mode, $2) = 'each'
 		), queued AS (
-			INSERT INTO mails (dedup_key, advisor_id, kind, next_attempt_at, created_at)
-			SELECT 'n:' || notification_id, advisor_id, 'each', created_at, created_at FROM fresh ORDER BY id
+			INSERT INTO mails (dedup_key, advisor_id, kind, created_at)
+			SELECT 'n:' || notification_id, advisor_id, 'each', created_at FROM fresh ORDER BY id
 			ON CONFLICT (dedup_key) DO NOTHING
-			RETURNING id, dedup_key
+			RETURNING id, dedup_key, created_at
+		), items AS (
+			INSERT INTO mail_items (notification_id, mail_id)
+			SELECT f.id, q.id FROM queued q JOIN fresh f ON q.dedup_key = 'n:' || f.notification_id
+			ON CONFLICT (notification_id) DO NOTHING
 		)
-		INSERT INTO mail_items (notification_id, mail_id)
-		SELECT f.id, q.id FROM queued q JOIN fresh f ON q.dedup_key = 'n:' || f.notification_id
-		ON CONFLICT (notification_id) DO NOTHING`, sourceEvents, string(s.mail.defaultMode))
+		SELECT dedup_key, created_at FROM queued`, sourceEvents, string(s.mail.defaultMode))
 	if err != nil {
 		return fmt.Errorf("queue e-mails: %w", err)
 	}
-	return nil
+	var keys []string
+	var at []time.Time
+	var key string
+	var created time.Time
+	_, err = pgx.ForEachRow(rows, []any{&key, &created}, func() error {
+		keys, at = append(keys, key), append(at, created)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("queue e-mails: %w", err)
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	return mailer.EnqueueMany(ctx, tx, keys, at)
 }
 
 // MailMode returns an advisor's e-mail mode and whether they chose it
@@ -118,9 +136,10 @@ func (s *Store) queueDigest(ctx context.Context, advisorID, date string, moment,
 	queued := 0
 	err := pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var mailID int64
-		err := tx.QueryRow(ctx, `INSERT INTO mails (dedup_key, advisor_id, kind, next_attempt_at, created_at, covers_until)
-			VALUES ($1, $2, 'digest', $3, $3, $4) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
-			mail.DigestKey(advisorID, date), advisorID, now, moment).Scan(&mailID)
+		key := mail.DigestKey(advisorID, date)
+		err := tx.QueryRow(ctx, `INSERT INTO mails (dedup_key, advisor_id, kind, created_at, covers_until)
+			VALUES ($1, $2, 'digest', $3, $4) ON CONFLICT (dedup_key) DO NOTHING RETURNING id`,
+			key, advisorID, now, moment).Scan(&mailID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil // another replica queued it
 		}
@@ -137,12 +156,12 @@ func (s *Store) queueDigest(ctx context.Context, advisorID, date string, moment,
 		if err != nil {
 			return fmt.Errorf("fill digest: %w", err)
 		}
-		if tag.RowsAffected() == 0 {
-			// Nothing to report: the key still marks the day as done.
-			_, err = tx.Exec(ctx, `UPDATE mails SET status = 'skipped' WHERE id = $1`, mailID)
+		// An empty digest is queued too: its key marks the day as done,
+		// and the mailer skips it (nothing to send).
+		if _, err := mailer.Enqueue(ctx, tx, key, now); err != nil {
 			return err
 		}
-		queued = 1
+		queued = int(min(tag.RowsAffected(), 1))
 		return nil
 	})
 	if err != nil {
@@ -151,49 +170,28 @@ func (s *Store) queueDigest(ctx context.Context, advisorID, date string, moment,
 	return queued, nil
 }
 
-// SendNextMail locks the next due e-mail (SKIP LOCKED: replicas share the
-// queue, each e-mail held by one of them), hands it to deliver with what
-// it reports, and records the outcome, in one transaction. found=false
-// when none is due.
-func (s *Store) SendNextMail(ctx context.Context, now time.Time,
-	deliver func(context.Context, mail.Outgoing) mail.Outcome) (found bool, err error) {
-	err = pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		var out mail.Outgoing
-		err := tx.QueryRow(ctx, `SELECT m.id, m.kind, m.advisor_id, m.attempts, coalesce(m.covers_until, m.created_at),
-				a.full_name, a.email
-			FROM mails m JOIN advisors a USING (advisor_id)
-			WHERE m.status = 'pending' AND m.next_attempt_at <= $1
-			ORDER BY m.next_attempt_at, m.id LIMIT 1 FOR UPDATE OF m SKIP LOCKED`, now).
-			Scan(&out.ID, &out.Kind, &out.AdvisorID, &out.Attempts, &out.CoversUntil, &out.Name, &out.Address)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("claim due e-mail: %w", err)
-		}
-		found = true
-		if out.Items, err = mailItems(ctx, tx, out.ID); err != nil {
-			return err
-		}
-		o := deliver(ctx, out)
-		var next *time.Time
-		if o.Status == mail.StatusPending {
-			next = &o.NextAttempt
-		}
-		_, err = tx.Exec(ctx, `UPDATE mails SET status = $2, attempts = attempts + 1,
-				next_attempt_at = coalesce($3, next_attempt_at), last_error = $4,
-				sent_at = CASE WHEN $2 = 'sent' THEN $5::timestamptz END
-			WHERE id = $1`, out.ID, o.Status, next, nullable(o.Error), now)
-		if err != nil {
-			return fmt.Errorf("record e-mail %d: %w", out.ID, err)
-		}
-		return nil
-	})
-	return found, err
+// MailOutgoing reads the e-mail with key as it is now: the advisor's
+// current name and address and the notifications it reports.
+// found=false when it is no longer held.
+func (s *Store) MailOutgoing(ctx context.Context, key string) (out mail.Outgoing, found bool, err error) {
+	err = s.pool.QueryRow(ctx, `SELECT m.id, m.kind, m.advisor_id, coalesce(m.covers_until, m.created_at),
+			a.full_name, a.email
+		FROM mails m JOIN advisors a USING (advisor_id) WHERE m.dedup_key = $1`, key).
+		Scan(&out.ID, &out.Kind, &out.AdvisorID, &out.CoversUntil, &out.Name, &out.Address)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return out, false, nil
+	}
+	if err != nil {
+		return out, false, fmt.Errorf("read e-mail %s: %w", key, err)
+	}
+	if out.Items, err = mailItems(ctx, s.pool, out.ID); err != nil {
+		return out, false, err
+	}
+	return out, true, nil
 }
 
-func mailItems(ctx context.Context, tx pgx.Tx, mailID int64) ([]mail.Item, error) {
-	rows, err := tx.Query(ctx, `SELECT n.title, n.body, n.link, n.created_at FROM mail_items i
+func mailItems(ctx context.Context, q *pgxpool.Pool, mailID int64) ([]mail.Item, error) {
+	rows, err := q.Query(ctx, `SELECT n.title, n.body, n.link, n.created_at FROM mail_items i
 		JOIN notifications n ON n.id = i.notification_id WHERE i.mail_id = $1 ORDER BY n.id`, mailID)
 	if err != nil {
 		return nil, fmt.Errorf("read e-mail items: %w", err)
@@ -207,30 +205,4 @@ func mailItems(ctx context.Context, tx pgx.Tx, mailID int64) ([]mail.Item, error
 		return nil, fmt.Errorf("read e-mail items: %w", err)
 	}
 	return items, nil
-}
-
-func nullable(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
-}
-
-// MailCount counts the queued e-mails with a status, for metrics.
-func (s *Store) MailCount(ctx context.Context, status string) (int, error) {
-	var n int
-	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM mails WHERE status = $1`, status).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count e-mails: %w", err)
-	}
-	return n, nil
-}
-
-// PruneMails forgets e-mails done with (sent, failed, skipped) created
-// before the horizon; their items go with them.
-func (s *Store) PruneMails(ctx context.Context, before time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM mails WHERE status <> 'pending' AND created_at < $1`, before)
-	if err != nil {
-		return 0, fmt.Errorf("prune e-mails: %w", err)
-	}
-	return tag.RowsAffected(), nil
 }

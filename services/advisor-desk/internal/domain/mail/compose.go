@@ -8,24 +8,20 @@ import (
 	"time"
 )
 
-// Message is a composed e-mail.
+// Message is a composed e-mail (its Message-ID is the mailer's, derived
+// from the e-mail's key).
 type Message struct {
-	// MessageID is stable for a queued e-mail, so a retry after a lost
-	// answer carries the same id and receiving systems can spot it.
-	MessageID string
-	To        string
-	ToName    string
-	Subject   string
-	Text      string
-	HTML      string
+	To      string
+	ToName  string
+	Subject string
+	Text    string
+	HTML    string
 }
 
 // Composer writes e-mails in French, with absolute links to the desk.
 type Composer struct {
 	// BaseURL is the advisor desk's public address (no trailing slash).
 	BaseURL string
-	// Domain names the sender in Message-IDs.
-	Domain string
 	// Zone shows dates as advisors read them.
 	Zone *time.Location
 }
@@ -35,7 +31,7 @@ func (c Composer) Compose(out Outgoing) (Message, bool) {
 	if len(out.Items) == 0 {
 		return Message{}, false
 	}
-	m := Message{MessageID: fmt.Sprintf("mail-%d@%s", out.ID, c.Domain), To: out.Address, ToName: out.Name}
+	m := Message{To: out.Address, ToName: out.Name}
 	view := mailView{Name: out.Name}
 	for _, it := range out.Items {
 		view.Items = append(view.Items, itemView{Title: it.Title, Body: it.Body, URL: c.BaseURL + it.Link,

@@ -1,13 +1,12 @@
 // Package mail is the e-mail side of notifications: an advisor's choice
 // (each notification, a daily digest, or none), the content of the e-mails
-// in French, when a failed e-mail is tried again, and when the day's digest
-// is due. No I/O.
+// in French, and when the day's digest is due. No I/O: delivery (leases,
+// retries, the SMTP relay) is pkg/mailer's.
 package mail
 
 import (
 	"errors"
 	"fmt"
-	"math"
 	"time"
 )
 
@@ -39,14 +38,6 @@ const (
 	KindDigest = "digest"
 )
 
-// Statuses of a queued e-mail.
-const (
-	StatusPending = "pending"
-	StatusSent    = "sent"
-	StatusFailed  = "failed"  // given up: rejected, or out of attempts
-	StatusSkipped = "skipped" // nothing left to report (e.g. an empty digest)
-)
-
 // Item is one notification reported by an e-mail.
 type Item struct {
 	Title     string
@@ -62,43 +53,9 @@ type Outgoing struct {
 	AdvisorID string
 	Name      string // the advisor's name and address: never logged
 	Address   string
-	Attempts  int // attempts made before this one
 	Items     []Item
 	// CoversUntil is the end of a digest's period.
 	CoversUntil time.Time
-}
-
-// Outcome is what becomes of a queued e-mail after an attempt.
-type Outcome struct {
-	Status      string
-	NextAttempt time.Time // when pending
-	Error       string    // a reason without personal data
-}
-
-// RetryPolicy says when a failed e-mail is tried again: exponential
-// backoff from Base, capped at Max, with jitter so that replicas and
-// e-mails do not retry in step; after MaxAttempts it is given up.
-type RetryPolicy struct {
-	Base        time.Duration
-	Max         time.Duration
-	MaxAttempts int
-}
-
-// After returns the outcome of a failed attempt number attempt (1 for the
-// first). permanent failures (the server refused the message for good)
-// are not retried. jitter in [0, 1) spreads the delay by up to half of it.
-func (p RetryPolicy) After(attempt int, now time.Time, permanent bool, jitter float64, reason string) Outcome {
-	if permanent || attempt >= p.MaxAttempts {
-		return Outcome{Status: StatusFailed, Error: reason}
-	}
-	return Outcome{Status: StatusPending, NextAttempt: now.Add(p.Delay(attempt, jitter)), Error: reason}
-}
-
-// Delay is the pause after failed attempt number attempt.
-func (p RetryPolicy) Delay(attempt int, jitter float64) time.Duration {
-	d := float64(p.Base) * math.Pow(2, float64(max(attempt-1, 0)))
-	d = min(d, float64(p.Max))
-	return time.Duration(d * (1 + jitter/2))
 }
 
 // Digest locates the daily digest: at hour in zone each day.

@@ -22,38 +22,6 @@ func TestParseMode(t *testing.T) {
 	}
 }
 
-func TestRetryPolicy(t *testing.T) {
-	p := mail.RetryPolicy{Base: 30 * time.Second, Max: 10 * time.Minute, MaxAttempts: 5}
-	now := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
-	tests := []struct {
-		name      string
-		attempt   int
-		permanent bool
-		jitter    float64
-		status    string
-		delay     time.Duration
-	}{
-		{"first failure waits the base", 1, false, 0, mail.StatusPending, 30 * time.Second},
-		{"then doubles", 3, false, 0, mail.StatusPending, 2 * time.Minute},
-		{"jitter adds up to half", 2, false, 0.5, mail.StatusPending, 75 * time.Second},
-		{"capped", 4, false, 0, mail.StatusPending, 4 * time.Minute},
-		{"given up after the last attempt", 5, false, 0, mail.StatusFailed, 0},
-		{"a final refusal is not retried", 1, true, 0, mail.StatusFailed, 0},
-	}
-	for _, tt := range tests {
-		o := p.After(tt.attempt, now, tt.permanent, tt.jitter, "smtp 451")
-		if o.Status != tt.status || o.Error != "smtp 451" {
-			t.Errorf("%s: outcome %+v, want status %s", tt.name, o, tt.status)
-		}
-		if tt.status == mail.StatusPending && o.NextAttempt.Sub(now) != tt.delay {
-			t.Errorf("%s: retry after %v, want %v", tt.name, o.NextAttempt.Sub(now), tt.delay)
-		}
-	}
-	if d := (mail.RetryPolicy{Base: time.Minute, Max: 5 * time.Minute, MaxAttempts: 99}).Delay(30, 0.99); d > 5*time.Minute*3/2 {
-		t.Errorf("delay after many failures %v: not capped", d)
-	}
-}
-
 func TestDigestLatest(t *testing.T) {
 	paris, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
@@ -85,7 +53,7 @@ func TestDigestLatest(t *testing.T) {
 
 func TestCompose(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
-	c := mail.Composer{BaseURL: "https://desk.example.org", Domain: "desk.example.org", Zone: paris}
+	c := mail.Composer{BaseURL: "https://desk.example.org", Zone: paris}
 	at := time.Date(2026, 5, 4, 7, 5, 0, 0, time.UTC)
 	each := mail.Outgoing{ID: 42, Kind: mail.KindEach, Name: "Léa Dubois", Address: "lea@example.org",
 		Items: []mail.Item{{Title: "Nouveau dossier <urgent>", Body: "Projet & co", Link: "/dossiers/creation/c1", CreatedAt: at}}}
@@ -99,8 +67,8 @@ func TestCompose(t *testing.T) {
 			t.Errorf("text lacks %q:\n%s", want, m.Text)
 		}
 	}
-	if m.Subject != "[CCI-CMA] Nouveau dossier <urgent>" || m.MessageID != "mail-42@desk.example.org" || m.To != "lea@example.org" {
-		t.Errorf("subject %q, id %q, to %q", m.Subject, m.MessageID, m.To)
+	if m.Subject != "[CCI-CMA] Nouveau dossier <urgent>" || m.To != "lea@example.org" || m.ToName != "Léa Dubois" {
+		t.Errorf("subject %q, to %q <%s>", m.Subject, m.ToName, m.To)
 	}
 	if !strings.Contains(m.HTML, "Nouveau dossier &lt;urgent&gt;") || !strings.Contains(m.HTML, `href="https://desk.example.org/dossiers/creation/c1"`) {
 		t.Errorf("HTML not escaped or without link:\n%s", m.HTML)

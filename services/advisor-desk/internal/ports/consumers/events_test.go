@@ -13,6 +13,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/mailer"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/testkit"
@@ -48,7 +49,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	t.Parallel()
 	h := testkit.NewHarness(t, "advisor-desk", "advisor_desk")
 	ctx := h.Ctx
-	pool := h.Pool(t, outbox.Migrations(), inbox.Migrations(), migrations.Set())
+	pool := h.Pool(t, outbox.Migrations(), inbox.Migrations(), mailer.Migrations(), migrations.Set())
 	store := postgres.New(pool, nopWaker{})
 	now := func() time.Time { return time.Now().UTC() }
 	ref, err := refdata.Load()

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/mailer"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/testkit"
@@ -52,7 +53,7 @@ func (nopWaker) Wake() {}
 func startAPI(t *testing.T) *api {
 	t.Helper()
 	ctx := testkit.Context(t)
-	pool := testkit.NewSchemas(t, "advisor_desk").Pool(t, outbox.Migrations(), inbox.Migrations(), migrations.Set())
+	pool := testkit.NewSchemas(t, "advisor_desk").Pool(t, outbox.Migrations(), inbox.Migrations(), mailer.Migrations(), migrations.Set())
 	ref, err := loadPlaces()
 	if err != nil {
 		t.Fatal(err)
