@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/ccicma/platform/pkg/mailcatch"
+	"github.com/ccicma/platform/pkg/mailer"
 )
 
 // mailFigures compares the e-mails the catcher received with advisor-desk's
@@ -37,20 +37,20 @@ func checkMail(ctx context.Context, conn *pgx.Conn, msgs []mailcatch.Message) (m
 	if err != nil {
 		return f, err
 	}
+	keyOf := keysByMessageID(sent, msgs)
 	byID, byContent := map[string][]string{}, map[string]int{}
-	caughtIDs := map[int64]bool{}
+	caughtKeys := map[string]bool{}
 	links := regexp.MustCompile(`/dossiers/\S+`)
 	for _, m := range msgs {
-		id := m.Header("Message-Id")
+		id := strings.Trim(m.Header("Message-Id"), "<>")
 		byID[id] = append(byID[id], m.Received.Format("15:04:05.000"))
 		if link := links.FindString(m.Text()); link != "" {
 			byContent[strings.Join(m.To, ",")+" | "+m.Header("Subject")+" | "+link]++
 		}
-		if n, ok := mailRowID(id); ok {
-			caughtIDs[n] = true
-			if !sent[n] {
-				f.caughtNotSent++
-			}
+		if key, ok := keyOf[id]; ok {
+			caughtKeys[key] = true
+		} else {
+			f.caughtNotSent++
 		}
 	}
 	for id, at := range byID {
@@ -63,8 +63,8 @@ func checkMail(ctx context.Context, conn *pgx.Conn, msgs []mailcatch.Message) (m
 			f.dups = append(f.dups, fmt.Sprintf("e-mail %q caught %d times", k, n))
 		}
 	}
-	for id := range sent {
-		if !caughtIDs[id] {
+	for key := range sent {
+		if !caughtKeys[key] {
 			f.sentNotCaught++
 		}
 	}
@@ -75,36 +75,43 @@ func checkMail(ctx context.Context, conn *pgx.Conn, msgs []mailcatch.Message) (m
 	return f, err
 }
 
-// sentMails returns the ids of the mails recorded as sent and counts the
-// mails by status.
-func sentMails(ctx context.Context, conn *pgx.Conn, status map[string]int) (map[int64]bool, error) {
-	rows, err := conn.Query(ctx, `SELECT id, status FROM advisor_desk.mails`)
+// sentMails returns the keys of the e-mails recorded as sent in
+// advisor-desk's mail queue, and counts the e-mails by status.
+func sentMails(ctx context.Context, conn *pgx.Conn, status map[string]int) (map[string]bool, error) {
+	rows, err := conn.Query(ctx, `SELECT key, status FROM advisor_desk.mail_queue`)
 	if err != nil {
 		return nil, fmt.Errorf("read e-mails: %w", err)
 	}
 	defer rows.Close()
-	sent := map[int64]bool{}
+	sent := map[string]bool{}
 	for rows.Next() {
-		var id int64
-		var s string
-		if err := rows.Scan(&id, &s); err != nil {
+		var key, s string
+		if err := rows.Scan(&key, &s); err != nil {
 			return nil, err
 		}
 		status[s]++
-		if s == "sent" {
-			sent[id] = true
+		if s == mailer.StatusSent {
+			sent[key] = true
 		}
 	}
 	return sent, rows.Err()
 }
 
-// mailRowID reads advisor-desk's Message-ID, <mail-<row id>@domain>.
-func mailRowID(messageID string) (int64, bool) {
-	s := strings.TrimPrefix(strings.Trim(messageID, "<>"), "mail-")
-	s, _, ok := strings.Cut(s, "@")
-	if !ok {
-		return 0, false
+// keysByMessageID maps the Message-ID of each sent e-mail (pkg/mailer
+// derives it from the key and the sender's domain, which the caught
+// messages carry) back to its key.
+func keysByMessageID(sent map[string]bool, msgs []mailcatch.Message) map[string]string {
+	domains := map[string]bool{}
+	for _, m := range msgs {
+		if _, d, ok := strings.Cut(strings.Trim(m.Header("Message-Id"), "<>"), "@"); ok {
+			domains[d] = true
+		}
 	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
+	out := map[string]string{}
+	for key := range sent {
+		for d := range domains {
+			out[mailer.MessageID(key, d)] = key
+		}
+	}
+	return out
 }

@@ -5,6 +5,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ccicma/platform/pkg/mailcatch"
+	"github.com/ccicma/platform/pkg/mailer"
 )
 
 // TestRecoveries: a fault's recovery runs from its end to the last done of
@@ -67,12 +70,12 @@ func TestScheduleFitsTheDuration(t *testing.T) {
 	}
 }
 
-func TestMailRowID(t *testing.T) {
-	for in, want := range map[string]int64{"<mail-104@localhost>": 104, "mail-7@ccicma.example": 7, "<other@x>": -1, "": -1} {
-		n, ok := mailRowID(in)
-		if (want < 0 && ok) || (want >= 0 && (!ok || n != want)) {
-			t.Errorf("mailRowID(%q) = %d, %v; want %d", in, n, ok, want)
-		}
+func TestKeysByMessageID(t *testing.T) {
+	id := mailer.MessageID("n:0195a1b2-4000-7111-8222-333344445555", "ccicma.example")
+	msgs := []mailcatch.Message{{Raw: "Message-Id: <" + id + ">\r\nSubject: x\r\n\r\nbody"}}
+	got := keysByMessageID(map[string]bool{"n:0195a1b2-4000-7111-8222-333344445555": true, "n:other": true}, msgs)
+	if got[id] != "n:0195a1b2-4000-7111-8222-333344445555" || len(got) != 2 {
+		t.Fatalf("keys by Message-ID %v, want the caught e-mail's key under %s", got, id)
 	}
 }
 
