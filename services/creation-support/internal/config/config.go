@@ -29,6 +29,9 @@ type Config struct {
 	PersonalDataRetention time.Duration `envconfig:"PERSONAL_DATA_RETENTION" default:"26280h"`
 	// AnonymiseEvery is how often the erasure runs.
 	AnonymiseEvery time.Duration `envconfig:"ANONYMISE_EVERY" default:"1h"`
+	// OverdueEvery is how often overdue next actions are looked for and
+	// their advisors reminded.
+	OverdueEvery time.Duration `envconfig:"OVERDUE_EVERY" default:"15m"`
 }
 
 // Load reads the configuration.
