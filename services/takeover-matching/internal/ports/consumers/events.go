@@ -10,7 +10,9 @@
 //     a repeat whose inbox row was pruned adds nothing. They are the first
 //     event of their request: nothing can come before them.
 //   - advisor.directory.updated: the projection keeps the highest revision
-//     of each advisor, so an older entry arriving late changes nothing.
+//     of each advisor, so an older entry arriving late, or twice, changes
+//     nothing; it claims no inbox row, so a replay of ADVISOR rebuilds
+//     the projection after its rows were deleted.
 package consumers
 
 import (
