@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -225,5 +226,106 @@ func TestReplayRebuildsProjection(t *testing.T) {
 	redriveCaughtUp(t, h)
 	if n := deadLetterCount(t, h); n != 0 {
 		t.Errorf("DEADLETTER holds %d dead letters after the replays, want 0:\n%s", n, ctl(t, h.NATS, "", "deadletters", "list"))
+	}
+}
+
+// deadLetterFrom publishes, as service, a dead letter of an event of
+// subject with reason: what its consumer would have written.
+func deadLetterFrom(t *testing.T, n *testkit.NATS, service, subject, reason string) {
+	t.Helper()
+	bus := n.Bus(t, service)
+	if err := bus.EnsureDeadLetterStream(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	ev := testkit.NewEvent(t, "intake", "01900000-0000-7000-8000-0000000000ee", testkit.Departement, events.DifficultyReported{})
+	msg := natsbus.Message(ev, nil)
+	msg.Subject = events.DeadLetterPrefix + "." + service + "." + subject
+	msg.Header.Set(events.HeaderDeadReason, reason)
+	msg.Header.Set(events.HeaderDeadSubject, subject)
+	msg.Header.Set(events.HeaderDeadConsume, service)
+	if _, err := bus.JS.PublishMsg(t.Context(), msg, jetstream.WithMsgID(nats.NewInbox())); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPurgeAsksFirst: purge lists what it would delete and deletes only on
+// "yes", and only the dead letters its filters select; it refuses to run
+// without a selection.
+func TestPurgeAsksFirst(t *testing.T) {
+	n := testkit.StartNATS(t)
+	deadLetterFrom(t, n, "creation-support", "intake.creation.submitted.91", "handler bug")
+	deadLetterFrom(t, n, "creation-support", "intake.creation.submitted.77", "handler bug")
+	deadLetterFrom(t, n, "takeover-matching", "intake.takeover.offer.submitted.91", "handler bug")
+
+	if _, err := try(t, n, "", "deadletters", "purge"); err == nil {
+		t.Fatal("purge without a selection ran")
+	}
+	out := ctl(t, n, "no\n", "deadletters", "purge", "--consumer", "creation-support")
+	if !strings.Contains(out, "Delete these 2 dead letter(s)?") || !strings.Contains(out, "nothing deleted") {
+		t.Fatalf("purge answered no:\n%s", out)
+	}
+	if list := ctl(t, n, "", "deadletters", "list"); !strings.Contains(list, "3 dead letter(s)") {
+		t.Fatalf("after a purge answered no:\n%s", list)
+	}
+	out = ctl(t, n, "yes\n", "deadletters", "purge", "--consumer", "creation-support", "--subject", "intake.creation.*.91")
+	if !strings.Contains(out, "Delete these 1 dead letter(s)?") || !strings.Contains(out, "deleted 1 of 1") {
+		t.Fatalf("purge answered yes:\n%s", out)
+	}
+	list := ctl(t, n, "", "deadletters", "list")
+	if !strings.Contains(list, "2 dead letter(s)") || !strings.Contains(list, "intake.creation.submitted.77") ||
+		!strings.Contains(list, "takeover-matching") || strings.Contains(list, "intake.creation.submitted.91") {
+		t.Fatalf("after purging creation-support's dead letter of 91:\n%s", list)
+	}
+	if out := ctl(t, n, "", "deadletters", "purge", "--all", "--yes"); !strings.Contains(out, "deleted 2 of 2") {
+		t.Fatalf("purge --all --yes:\n%s", out)
+	}
+}
+
+// TestPlatformctlRights: platformctl's NATS user cannot publish into a
+// domain stream, nor touch a service's durable; it can publish into
+// REDRIVE.
+func TestPlatformctlRights(t *testing.T) {
+	n := testkit.StartNATS(t)
+	intake := n.Bus(t, "intake")
+	if err := intake.EnsureRedriveStream(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	nc, err := nats.Connect(n.URL, nats.UserInfo(natsbus.OperatorUser, n.Passwords[natsbus.OperatorUser]),
+		nats.CustomInboxPrefix(natsbus.OperatorInboxPrefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := testkit.NewEvent(t, "intake", "01900000-0000-7000-8000-0000000000ff", testkit.Departement, submitted("01900000-0000-7000-8000-0000000000ff"))
+	short := func() context.Context {
+		ctx, cancel := context.WithTimeout(t.Context(), 500*time.Millisecond)
+		t.Cleanup(cancel)
+		return ctx
+	}
+	if _, err := js.PublishMsg(short(), natsbus.Message(ev, nil)); err == nil {
+		t.Error("platformctl published into INTAKE")
+	}
+	if _, err := js.CreateOrUpdateConsumer(short(), events.StreamIntake.Name, jetstream.ConsumerConfig{Durable: "creation-support"}); err == nil {
+		t.Error("platformctl created or updated a durable on INTAKE")
+	}
+	if _, err := js.Stream(short(), events.StreamIntake.Name); err != nil {
+		t.Errorf("platformctl cannot read INTAKE's info: %v", err)
+	}
+	msg := natsbus.Message(ev, nil)
+	msg.Subject = events.RedriveSubject("creation-support", ev.Topic)
+	if _, err := js.PublishMsg(short(), msg); err != nil {
+		t.Errorf("platformctl cannot publish into REDRIVE: %v", err)
+	}
+	_, admin := n.Admin(t)
+	st, err := admin.Stream(t.Context(), events.StreamIntake.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.CachedInfo().State.Msgs; got != 0 {
+		t.Errorf("INTAKE holds %d messages, want 0", got)
 	}
 }
