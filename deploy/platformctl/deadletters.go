@@ -166,16 +166,20 @@ func (t *tool) list(ctx context.Context, args []string) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(t.out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SEQ\tCONSUMER\tSUBJECT\tREASON\tAGE\tDELIVERIES")
+	table := &printer{w: tw}
+	table.printf("SEQ\tCONSUMER\tSUBJECT\tREASON\tAGE\tDELIVERIES\n")
 	for _, d := range dls {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", d.msg.Sequence, d.consumer, d.subject, oneLine(d.reason, 60),
+		table.printf("%d\t%s\t%s\t%s\t%s\t%s\n", d.msg.Sequence, d.consumer, d.subject, oneLine(d.reason, 60),
 			t.now().Sub(d.msg.Time).Round(time.Second), d.deliveries)
+	}
+	if table.err != nil {
+		return table.err
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(t.out, "%d dead letter(s)\n", len(dls))
-	return err
+	t.out.printf("%d dead letter(s)\n", len(dls))
+	return nil
 }
 
 // oneLine shortens a reason for a table row.
@@ -205,14 +209,14 @@ func (t *tool) show(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("dead letter %d: %w", seq, err)
 	}
-	fmt.Fprintf(t.out, "Sequence: %d\nSubject:  %s\nStored:   %s (%s ago)\n\n", m.Sequence, m.Subject,
+	t.out.printf("Sequence: %d\nSubject:  %s\nStored:   %s (%s ago)\n\n", m.Sequence, m.Subject,
 		m.Time.UTC().Format(time.RFC3339), t.now().Sub(m.Time).Round(time.Second))
 	for _, k := range slices.Sorted(maps.Keys(m.Header)) {
 		for _, v := range m.Header.Values(k) {
-			fmt.Fprintf(t.out, "%s: %s\n", k, v)
+			t.out.printf("%s: %s\n", k, v)
 		}
 	}
-	fmt.Fprintln(t.out)
+	t.out.printf("\n")
 	return writePayload(t.out, m.Data)
 }
 
@@ -257,7 +261,7 @@ func (t *tool) redrive(ctx context.Context, args []string) error {
 		}
 		done++
 	}
-	fmt.Fprintf(t.out, "redriven %d of %d dead letter(s)\n", done, len(dls))
+	t.out.printf("redriven %d of %d dead letter(s)\n", done, len(dls))
 	return errors.Join(errs...)
 }
 
@@ -314,21 +318,21 @@ func (t *tool) purge(ctx context.Context, args []string) error {
 		return err
 	}
 	if len(dls) == 0 {
-		_, err := fmt.Fprintln(t.out, "no dead letter to delete")
-		return err
+		t.out.printf("no dead letter to delete\n")
+		return nil
 	}
 	if !*yes {
 		for _, d := range dls {
-			fmt.Fprintf(t.out, "%d\t%s\t%s\t%s\n", d.msg.Sequence, d.consumer, d.subject, oneLine(d.reason, 60))
+			t.out.printf("%d\t%s\t%s\t%s\n", d.msg.Sequence, d.consumer, d.subject, oneLine(d.reason, 60))
 		}
-		fmt.Fprintf(t.out, "Delete these %d dead letter(s)? They cannot be redriven afterwards. Type yes: ", len(dls))
+		t.out.printf("Delete these %d dead letter(s)? They cannot be redriven afterwards. Type yes: ", len(dls))
 		answer, err := bufio.NewReader(t.in).ReadString('\n')
 		if err != nil && !errors.Is(err, io.EOF) {
 			return fmt.Errorf("read the answer: %w", err)
 		}
 		if strings.TrimSpace(answer) != "yes" {
-			_, err := fmt.Fprintln(t.out, "\nnothing deleted")
-			return err
+			t.out.printf("\nnothing deleted\n")
+			return nil
 		}
 	}
 	deleted := 0
@@ -340,6 +344,6 @@ func (t *tool) purge(ctx context.Context, args []string) error {
 		}
 		deleted++
 	}
-	fmt.Fprintf(t.out, "deleted %d of %d dead letter(s)\n", deleted, len(dls))
+	t.out.printf("deleted %d of %d dead letter(s)\n", deleted, len(dls))
 	return errors.Join(errs...)
 }

@@ -57,9 +57,9 @@ func (t *tool) replay(ctx context.Context, args []string) error {
 		return nil
 	})
 	if n == 0 {
-		fmt.Fprintf(t.out, "replayed no message of %s to %s\n", *name, *service)
+		t.out.printf("replayed no message of %s to %s\n", *name, *service)
 	} else {
-		fmt.Fprintf(t.out, "replayed %d message(s) of %s (sequences %d to %d) to %s\n", n, *name, first, last, *service)
+		t.out.printf("replayed %d message(s) of %s (sequences %d to %d) to %s\n", n, *name, first, last, *service)
 	}
 	return err
 }

@@ -72,7 +72,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 	if err != nil {
 		return fmt.Errorf("jetstream: %w", err)
 	}
-	return command(&tool{js: js, in: stdin, out: stdout, now: time.Now}, ctx, rest)
+	out := &printer{w: stdout}
+	if err := command(&tool{js: js, in: stdin, out: out, now: time.Now}, ctx, rest); err != nil {
+		return err
+	}
+	return out.err
 }
 
 func connect(cfg Config) (*nats.Conn, error) {
@@ -94,6 +98,29 @@ func connect(cfg Config) (*nats.Conn, error) {
 type tool struct {
 	js  jetstream.JetStream
 	in  io.Reader
-	out io.Writer
+	out *printer
 	now func() time.Time
+}
+
+// printer writes to the operator's terminal and keeps the first error,
+// which run returns once the command is done.
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}
+
+// Write implements io.Writer.
+func (p *printer) Write(b []byte) (int, error) {
+	if p.err != nil {
+		return 0, p.err
+	}
+	n, err := p.w.Write(b)
+	p.err = err
+	return n, err
 }
