@@ -214,8 +214,7 @@ Plateforme CCI-CMA démarrée (Ctrl-C pour arrêter)
   advisor-desk       %s   (bureau des conseillers : /connexion puis /boite)
   NATS monitoring    http://%s:%d
   traces             %s
-  metrics            <service URL>/metrics
-  platformctl        set -a; . %s; set +a; go run ./deploy/platformctl deadletters list
+  metrics            <service URL>/metrics%s
 
 Conseillers de démonstration : cci-91-001 Camille Martin (CCI, responsable,
 administratrice de l'annuaire), cci-91-002 Karim Benali (CCI, cellule de
@@ -230,7 +229,17 @@ Essayez (une boulangerie à Évry, routée vers la CMA) :
 
 %s
 `, intake, st.URL("creation-support"), st.URL("takeover-matching"), st.URL("difficulty-alert"), desk,
-		cfg.Host, cfg.MonitorPort, traces, filepath.Join(cfg.DataDir, "platformctl.env"), webDeskHelp(cfg, desk), intake, signInHelp(cfg, desk))
+		cfg.Host, cfg.MonitorPort, traces, platformctlHelp(cfg), webDeskHelp(cfg, desk), intake, signInHelp(cfg, desk))
+}
+
+// platformctlHelp tells how to run the ops command against the embedded
+// NATS server (an external one has its own passwords).
+func platformctlHelp(cfg Config) string {
+	if cfg.NATSURL != "" {
+		return ""
+	}
+	return "\n  platformctl        set -a; . " + filepath.Join(cfg.DataDir, "platformctl.env") +
+		"; set +a; go run ./deploy/platformctl deadletters list"
 }
 
 // webDeskHelp tells how to sign in to the web desk as a demo advisor.
