@@ -187,8 +187,8 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber string, place takeov
 
 // UpsertAdvisor implements projection.Advisors: a stale revision changes
 // nothing.
-func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a takeover.Advisor) error {
-	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
+func (s *Store) UpsertAdvisor(ctx context.Context, a takeover.Advisor) error {
+	return projection.Apply(ctx, s.pool, a)
 }
 
 // Advisor returns an advisor of the projection (for tests and diagnosis).

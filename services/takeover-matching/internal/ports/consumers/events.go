@@ -13,7 +13,9 @@
 //     claim drops a repeat, and searches are unique by request_id (a
 //     request redirected from creation had no search before).
 //   - advisor.directory.updated: the projection keeps the highest revision
-//     of each advisor, so an older entry arriving late changes nothing.
+//     of each advisor, so an older entry arriving late, or twice, changes
+//     nothing; it claims no inbox row, so a replay of ADVISOR rebuilds
+//     the projection after its rows were deleted.
 package consumers
 
 import (
