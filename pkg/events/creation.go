@@ -90,6 +90,7 @@ const (
 	ReassignWrongSpeciality = "wrong_speciality" // another advisor's speciality
 	ReassignNoCapacity      = "no_capacity"      // the advisor cannot take more
 	ReassignAbsence         = "absence"          // the advisor is absent
+	ReassignDeparture       = "departure"        // the advisor left (no longer active)
 	ReassignManager         = "manager"          // a manager moved the case
 	ReassignOther           = "other"
 )
@@ -97,7 +98,7 @@ const (
 // ReassignReasons lists the reassignment reason codes.
 func ReassignReasons() []string {
 	return []string{ReassignWrongChamber, ReassignWrongSpeciality, ReassignNoCapacity,
-		ReassignAbsence, ReassignManager, ReassignOther}
+		ReassignAbsence, ReassignDeparture, ReassignManager, ReassignOther}
 }
 
 // CreationCaseReassigned (creation.case.reassigned.v1): the case changed

@@ -32,6 +32,11 @@ type Config struct {
 	// OverdueEvery is how often overdue next actions are looked for and
 	// their advisors reminded.
 	OverdueEvery time.Duration `envconfig:"OVERDUE_EVERY" default:"15m"`
+	// ReassignAbsentAfter: the open cases of an advisor absent for longer
+	// than this from now (or no longer active) move to other advisors,
+	// checked every ReassignEvery.
+	ReassignAbsentAfter time.Duration `envconfig:"REASSIGN_ABSENT_AFTER" default:"336h"`
+	ReassignEvery       time.Duration `envconfig:"REASSIGN_EVERY" default:"1h"`
 }
 
 // Load reads the configuration.

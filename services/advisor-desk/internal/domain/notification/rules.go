@@ -208,6 +208,15 @@ func creationCaseReassigned(ev events.Event, p events.CreationCaseReassigned) []
 			To:   Recipients{AdvisorID: p.PreviousAdvisorID},
 			Body: fmt.Sprintf("Ce dossier ne vous est plus confié ; il est suivi par la %s. %s.", p.Chamber, why)})
 	}
+	if p.Reason == events.ReassignAbsence || p.Reason == events.ReassignDeparture {
+		// The platform moved it on its own: the managers answer for it.
+		body := fmt.Sprintf("Le dossier du conseiller %s n'a pu être confié à personne : attribuez-le. %s.", p.PreviousAdvisorID, why)
+		if p.AdvisorID != "" {
+			body = fmt.Sprintf("Le dossier du conseiller %s est confié au conseiller %s. %s.", p.PreviousAdvisorID, p.AdvisorID, why)
+		}
+		out = append(out, Draft{Kind: kind, Title: "Dossier de création réattribué automatiquement", Link: link, Body: body,
+			To: Recipients{Chamber: p.Chamber, Role: RoleManager, Departement: departementOf(ev)}})
+	}
 	return out
 }
 
@@ -221,6 +230,8 @@ func reassignReason(code string) string {
 		return "conseiller sans disponibilité"
 	case events.ReassignAbsence:
 		return "conseiller absent"
+	case events.ReassignDeparture:
+		return "conseiller parti"
 	case events.ReassignManager:
 		return "décision du responsable"
 	default:
@@ -329,6 +340,10 @@ func difficultyCaseOpened(_ events.Event, p events.DifficultyCaseOpened) []Draft
 // RolePreventionCell is the role of the joint prevention cell's members
 // (auth.RolePreventionCell; the directory stores roles as text).
 const RolePreventionCell = "prevention_cell"
+
+// RoleManager is the role of a chamber's managers, told when the cases of
+// an advisor who leaves are moved.
+const RoleManager = "manager"
 
 func difficultyLevel(code string) string {
 	switch code {

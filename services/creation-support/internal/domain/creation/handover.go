@@ -63,7 +63,7 @@ func (e *InvalidInput) Error() string {
 // reason except those only the platform or a manager use.
 func HandBackReasons() []string {
 	return slices.DeleteFunc(events.ReassignReasons(), func(r string) bool {
-		return r == events.ReassignManager || r == events.ReassignAbsence
+		return r == events.ReassignManager || r == events.ReassignAbsence || r == events.ReassignDeparture
 	})
 }
 
