@@ -83,7 +83,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options, opts ...Optio
 		return nil, err
 	}
 	hub := live.NewHub()
-	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: hub, Now: now, AfterCommit: pgdb.AfterCommit}
+	notify := app.Notify{Rules: notification.Rules(places), Notifications: store, Live: hub, Now: now, AfterCommit: pgdb.AfterCommit}
 	mr, err := wireMailReminders(ms, cfg, rt, store, hub, now)
 	if err != nil {
 		return nil, err

@@ -73,7 +73,7 @@ func setupMail(t *testing.T, start time.Time) *mailEnv {
 		t.Fatal(err)
 	}
 	e.queue = mailer.NewPostgresQueue(e.pool)
-	e.notify = app.Notify{Rules: notification.Rules(), Notifications: e.store, Live: &liveRecorder{}, Now: e.clock.Now}
+	e.notify = app.Notify{Rules: notification.Rules(nil), Notifications: e.store, Live: &liveRecorder{}, Now: e.clock.Now}
 	e.send = mailer.Mailer{Queue: e.queue, Transport: sender, Domain: sender.Domain(), Now: e.clock.Now,
 		Composer: app.ComposeMail{Contents: e.store, Composer: mail.Composer{BaseURL: "https://desk.example", Zone: paris}},
 		Retry:    mailer.RetryPolicy{Base: time.Minute, Max: time.Hour, MaxAttempts: 3}, Owner: "desk-1", Lease: 5 * time.Minute,

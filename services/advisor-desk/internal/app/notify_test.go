@@ -60,7 +60,7 @@ func TestNotify(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	live := &liveRecorder{}
-	uc := app.Notify{Rules: notification.Rules(), Notifications: postgres.New(e.pool, e.waker), Live: live,
+	uc := app.Notify{Rules: notification.Rules(nil), Notifications: postgres.New(e.pool, e.waker), Live: live,
 		Now: func() time.Time { return clock }}
 
 	t.Run("ignores events without a rule, rejects malformed ones", func(t *testing.T) {

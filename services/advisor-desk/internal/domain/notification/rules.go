@@ -24,9 +24,10 @@ type Entry struct {
 // Texts name codes and bands only (events carry no personal data), and a
 // difficulty case says nothing beyond its level: its details are read in
 // difficulty-alert, where every read is audited.
-func Table() []Entry {
+func Table(names Names) []Entry {
+	w := words{names}
 	return []Entry{
-		on(creationCaseOpened),
+		named(w, creationCaseOpened),
 		on(creationCaseTakenInCharge),
 		on(creationCaseReassigned),
 		on(creationCaseStageChanged),
@@ -34,7 +35,7 @@ func Table() []Entry {
 		on(creationCaseClosed),
 		on(creationCaseRedirected),
 		on(creationNextActionOverdue),
-		on(takeoverOfferRegistered),
+		named(w, takeoverOfferRegistered),
 		on(takeoverSearchRegistered),
 		on(takeoverMatchProposed),
 		on(difficultyCaseOpened),
@@ -42,12 +43,17 @@ func Table() []Entry {
 }
 
 // Rules is Table by event type (ce-type).
-func Rules() map[string]Rule {
+func Rules(names Names) map[string]Rule {
 	m := map[string]Rule{}
-	for _, e := range Table() {
+	for _, e := range Table(names) {
 		m[e.Event.Type()] = e.Rule
 	}
 	return m
+}
+
+// named is on for a rule that names codes in the advisors' words.
+func named[P events.Payload](w words, f func(w words, ev events.Event, p P) []Draft) Entry {
+	return on(func(ev events.Event, p P) []Draft { return f(w, ev, p) })
 }
 
 // on makes an entry of a function of the decoded payload; the payload's
@@ -97,11 +103,11 @@ func departementOf(ev events.Event) string {
 	return ""
 }
 
-func creationCaseOpened(_ events.Event, p events.CreationCaseOpened) []Draft {
+func creationCaseOpened(w words, _ events.Event, p events.CreationCaseOpened) []Draft {
 	d := Draft{
 		Kind:  KindOf(p.EventName()),
 		Title: "Nouveau dossier de création",
-		Body:  describeCreation(p),
+		Body:  describeCreation(w, p),
 		Link:  creationLink(p.CaseID),
 		To:    Recipients{AdvisorID: p.AdvisorID},
 	}
@@ -112,12 +118,8 @@ func creationCaseOpened(_ events.Event, p events.CreationCaseOpened) []Draft {
 	return []Draft{d}
 }
 
-func describeCreation(p events.CreationCaseOpened) string {
-	activity := "activité non précisée"
-	if p.NAFCode != "" {
-		activity = "activité NAF " + p.NAFCode
-	}
-	s := fmt.Sprintf("Projet de création (%s), commune INSEE %s, département %s, chambre %s", activity, p.CommuneCode, p.Departement, p.Chamber)
+func describeCreation(w words, p events.CreationCaseOpened) string {
+	s := fmt.Sprintf("Projet de création (%s), %s, département %s, chambre %s", w.activity(p.NAFCode), w.commune(p.CommuneCode), p.Departement, p.Chamber)
 	return s + shared(p.SecondaryChamber) + "."
 }
 
@@ -239,8 +241,8 @@ func reassignReason(code string) string {
 	}
 }
 
-func takeoverOfferRegistered(_ events.Event, p events.TakeoverOfferRegistered) []Draft {
-	body := fmt.Sprintf("Entreprise à céder, activité NAF %s, département %s, chambre %s%s.", p.NAFCode, p.Departement, p.Chamber, shared(p.SecondaryChamber))
+func takeoverOfferRegistered(w words, _ events.Event, p events.TakeoverOfferRegistered) []Draft {
+	body := fmt.Sprintf("Entreprise à céder, %s, département %s, chambre %s%s.", w.activity(p.NAFCode), p.Departement, p.Chamber, shared(p.SecondaryChamber))
 	if p.Confidential {
 		body += " Cession confidentielle : présentée anonymement aux repreneurs."
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/refdata"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/notification"
 )
@@ -50,7 +51,7 @@ func TestTable(t *testing.T) {
 		{"creation case assigned", "91", events.CreationCaseOpened{CaseID: caseID, RequestID: reqID, Chamber: "CMA", SecondaryChamber: "CCI",
 			AdvisorID: "cma-91-001", NAFCode: "10.71C", CommuneCode: "91228", Departement: "91", OpenedAt: at},
 			[]want{{kind: "creation.case.opened", title: "Nouveau dossier de création", link: "/dossiers/creation/" + caseID,
-				to: notification.Recipients{AdvisorID: "cma-91-001"}, has: []string{"NAF 10.71C", "91228", "partagé avec la CCI"}}}},
+				to: notification.Recipients{AdvisorID: "cma-91-001"}, has: []string{"Boulangerie et boulangerie-pâtisserie (NAF 10.71C)", "Évry-Courcouronnes", "partagé avec la CCI"}, hasNot: []string{"INSEE"}}}},
 		{"creation case for the chamber", "91", events.CreationCaseOpened{CaseID: caseID, RequestID: reqID, Chamber: "CCI",
 			CommuneCode: "91228", Departement: "91", OpenedAt: at},
 			[]want{{kind: "creation.case.opened", title: "Dossier de création à attribuer", link: "/dossiers/creation/" + caseID,
@@ -117,7 +118,7 @@ func TestTable(t *testing.T) {
 		{"confidential offer", "91", events.TakeoverOfferRegistered{OfferID: offerID, RequestID: reqID, Chamber: "CCI", AdvisorID: "cci-91-001",
 			NAFCode: "56.10A", Departement: "91", Confidential: true, RegisteredAt: at},
 			[]want{{kind: "takeover.offer.registered", title: "Nouvelle entreprise à céder", link: "/dossiers/reprise/offres/" + offerID,
-				to: notification.Recipients{AdvisorID: "cci-91-001"}, has: []string{"NAF 56.10A", "confidentielle"}}}},
+				to: notification.Recipients{AdvisorID: "cci-91-001"}, has: []string{"Restauration traditionnelle (NAF 56.10A)", "confidentielle"}}}},
 		{"offer for the chamber", "91", events.TakeoverOfferRegistered{OfferID: offerID, RequestID: reqID, Chamber: "CMA",
 			NAFCode: "43.22A", Departement: "91", RegisteredAt: at},
 			[]want{{kind: "takeover.offer.registered", title: "Entreprise à céder : dossier à attribuer", link: "/dossiers/reprise/offres/" + offerID,
@@ -178,7 +179,7 @@ func TestTable(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			ev := event(t, tc.territory, tc.payload)
-			rule, ok := notification.Rules()[ev.Type]
+			rule, ok := notification.Rules(names(t))[ev.Type]
 			if !ok {
 				t.Fatalf("no rule for %s", ev.Type)
 			}
@@ -214,7 +215,7 @@ func TestTable(t *testing.T) {
 // names a registered event.
 func TestTableCoversTheDomainEvents(t *testing.T) {
 	t.Parallel()
-	rules := notification.Rules()
+	rules := notification.Rules(names(t))
 	registered := map[string]bool{}
 	for _, p := range events.Registry() {
 		typ := p.EventName().Type()
@@ -239,7 +240,33 @@ func TestRuleRefusesAnUndecodableEvent(t *testing.T) {
 	t.Parallel()
 	ev := event(t, "91", events.CreationCaseOpened{CaseID: caseID, RequestID: reqID, Chamber: "CCI"})
 	ev.Data = json.RawMessage(`{"case_id": 12}`)
-	if _, err := notification.Rules()[ev.Type](ev); err == nil {
+	if _, err := notification.Rules(names(t))[ev.Type](ev); err == nil {
 		t.Error("an undecodable payload gave drafts")
+	}
+}
+
+// names is the reference data, which names activities and communes.
+func names(t *testing.T) notification.Names {
+	t.Helper()
+	d, err := refdata.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestTextsWithoutNamesGiveTheCodes: without the reference data (or for a
+// code it does not know) a text still says which activity and commune.
+func TestTextsWithoutNamesGiveTheCodes(t *testing.T) {
+	t.Parallel()
+	p := events.CreationCaseOpened{CaseID: "01920000-0000-7000-8000-000000000001", RequestID: "01920000-0000-7000-8000-000000000002",
+		Chamber: "CMA", AdvisorID: "cma-91-001", NAFCode: "10.71C", CommuneCode: "91228", Departement: "91", OpenedAt: time.Now()}
+	ev, err := events.New("creation-support", p.CaseID, "91", p, p.OpenedAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds, err := notification.Rules(nil)[ev.Type](ev)
+	if err != nil || len(ds) != 1 || !strings.Contains(ds[0].Body, "activité NAF 10.71C") || !strings.Contains(ds[0].Body, "commune INSEE 91228") {
+		t.Fatalf("drafts without names: %+v (%v)", ds, err)
 	}
 }

@@ -51,7 +51,7 @@ func Consumers(notify app.Notify, batch natsbus.BatchRunner, log *slog.Logger, r
 		return err
 	}
 	var routes []natsbus.Route
-	for _, e := range notification.Table() {
+	for _, e := range notification.Table(nil) {
 		routes = append(routes, natsbus.Route{Name: e.Event, Handle: handle})
 	}
 	for _, r := range reactions {

@@ -68,7 +68,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	notify := app.Notify{Rules: notification.Rules(), Notifications: store, Live: live.NewHub(), Now: now}
+	notify := app.Notify{Rules: notification.Rules(nil), Notifications: store, Live: live.NewHub(), Now: now}
 	cons := consumers.Consumers(notify, inbox.Batcher{Pool: pool}, slog.New(slog.DiscardHandler))
 	// One consumer per stream the notification table reads, filtered on
 	// its event types.
