@@ -6,10 +6,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/kelseyhightower/envconfig"
 
 	"github.com/ccicma/platform/pkg/auth"
@@ -43,6 +46,9 @@ type Config struct {
 	// SigningKeyFile is advisor-desk's token signing key; empty: one kept
 	// in DataDir, created on the first run, so tokens survive restarts.
 	SigningKeyFile string `envconfig:"AUTH_SIGNING_KEY_FILE"`
+	// Seed submits demo creation projects at every stage of the journey on
+	// the first run (an empty creation-support), so the desk is not empty.
+	Seed bool `envconfig:"DEVSTACK_SEED" default:"true"`
 }
 
 func run(ctx context.Context) error {
@@ -84,7 +90,59 @@ func run(ctx context.Context) error {
 		return err
 	}
 	printWelcome(cfg, st)
+	if cfg.Seed && cfg.DevSignIn {
+		go seed(ctx, cfg, st, log)
+	}
 	return st.Run(ctx)
+}
+
+// seed fills a new platform with demo creation projects once it serves;
+// a failure is logged, the platform runs on.
+func seed(ctx context.Context, cfg Config, st *stack.Stack, log *slog.Logger) {
+	db, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	if err != nil {
+		log.Warn("demo seed: open the database", "err", err)
+		return
+	}
+	defer db.Close()
+	if err := awaitReady(ctx, st.URL("intake")+"/readyz"); err != nil {
+		log.Warn("demo seed: the platform did not get ready", "err", err)
+		return
+	}
+	n, err := st.SeedJourneys(ctx, db)
+	if err != nil {
+		log.Warn("demo seed stopped", "projects", n, "err", err)
+		return
+	}
+	if n > 0 {
+		log.Info("demo creation projects seeded at every stage of the journey", "projects", n)
+	}
+}
+
+// awaitReady polls a readiness URL for up to a minute.
+func awaitReady(ctx context.Context, url string) error {
+	client := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		if resp, err := client.Do(req); err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s not ready after a minute", url)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // startNATS starts the embedded server, or returns the settings of the
