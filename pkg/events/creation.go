@@ -379,3 +379,47 @@ func (p *CreationCaseNextActionOverdue) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// CreationSessionRegistered (creation.session.registered.v1): a project
+// holder's case was registered to a chamber's collective information
+// meeting or training; intake, which alone holds the holder's contact
+// details, confirms it to them. Title and place are the chamber's words,
+// not personal data. Subject: the session id.
+type CreationSessionRegistered struct {
+	// SessionID is creation-support's id of the session.
+	SessionID string `json:"session_id"`
+	// CaseID is the case registered.
+	CaseID string `json:"case_id"`
+	// RequestID is the intake request of the case.
+	RequestID string `json:"request_id"`
+	// Chamber holds the session (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// Kind is information_meeting or training.
+	Kind string `json:"kind"`
+	// Title is the session's title ("Réunion d'information création").
+	Title string `json:"title"`
+	// StartsAt is when the session starts.
+	StartsAt time.Time `json:"starts_at"`
+	// Place is where it is held.
+	Place string `json:"place"`
+	// RegisteredAt is when the case was registered.
+	RegisteredAt time.Time `json:"registered_at"`
+}
+
+// EventName implements Payload.
+func (CreationSessionRegistered) EventName() Name {
+	return Name{Producer: "creation", Aggregate: "session", Verb: "registered", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *CreationSessionRegistered) Validate() error {
+	errs := []error{validAggregate("session_id", p.SessionID, p.RequestID, p.Chamber), required("case_id", p.CaseID),
+		required("title", p.Title), required("place", p.Place)}
+	if p.Kind != "information_meeting" && p.Kind != "training" {
+		errs = append(errs, errors.New("kind must be information_meeting or training"))
+	}
+	if p.StartsAt.IsZero() {
+		errs = append(errs, errors.New("starts_at is required"))
+	}
+	return errors.Join(errs...)
+}

@@ -24,6 +24,7 @@ func Registry() []Payload {
 		CreationCaseClosed{},
 		CreationCaseRedirectedToTakeover{},
 		CreationCaseNextActionOverdue{},
+		CreationSessionRegistered{},
 		// takeover.go
 		TakeoverOfferRegistered{},
 		TakeoverSearchRegistered{},
