@@ -196,7 +196,7 @@ func (rt *Runtime) heldInOutbox(ctx context.Context) string {
 	if err != nil {
 		return "outbox backlog unknown: " + err.Error()
 	}
-	return fmt.Sprintf("%d events held in the outbox until NATS is back", n)
+	return fmt.Sprintf("outbox backlog: %d (held until NATS is back)", n)
 }
 
 // Addr is the HTTP address (after Listen).
