@@ -175,7 +175,8 @@ func TestShutdownLetsRequestsInFlightFinish(t *testing.T) {
 	if err := receive(t, "Serve returned", served); err != nil {
 		t.Errorf("Serve = %v, want nil", err)
 	}
-	if _, err := http.Post(base+"/slow", "application/json", strings.NewReader("{}")); err == nil {
+	if res, err := http.Post(base+"/slow", "application/json", strings.NewReader("{}")); err == nil {
+		res.Body.Close()
 		t.Error("a new request was served after Shutdown")
 	}
 }
