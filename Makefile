@@ -7,7 +7,7 @@ GO ?= go
 PACKAGES := ./pkg/... \
 	./services/intake/... ./services/creation-support/... ./services/takeover-matching/... \
 	./services/difficulty-alert/... ./services/advisor-desk/... \
-	./deploy/devstack/...
+	./deploy/devstack/... ./deploy/platformctl/...
 # Test binaries run two at a time: each starts its own NATS and databases.
 TEST_FLAGS ?= -race -count=1 -p 2 -timeout 15m
 GATES := deploy/gates/gates.sh
@@ -53,7 +53,7 @@ fmt:
 	gofmt -w $$(git ls-files '*.go')
 
 tidy:
-	for m in pkg services/* deploy/devstack deploy/tools; do (cd $$m && GOWORK=off $(GO) mod tidy) || exit 1; done
+	for m in pkg services/* deploy/devstack deploy/platformctl deploy/tools; do (cd $$m && GOWORK=off $(GO) mod tidy) || exit 1; done
 
 # Every generated file, from its source: the reference data (from ../shared/data,
 # when it is beside the repository), the events' JSON Schemas and AsyncAPI

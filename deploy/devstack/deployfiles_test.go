@@ -77,6 +77,13 @@ accounts {
 		fmt.Fprintf(&b, "          subscribe: { allow: [\n%s          ] }\n", quotedList(sub, "            "))
 		b.WriteString("        }\n      }\n")
 	}
+	pub, sub := natsbus.OperatorPermissions()
+	fmt.Fprintf(&b, "      # platformctl (dead letters, replays): reads streams, deletes dead\n")
+	fmt.Fprintf(&b, "      # letters, sends events back through REDRIVE; no consumer rights\n")
+	fmt.Fprintf(&b, "      {\n        user: %q\n        password: $%s\n        permissions: {\n", natsbus.OperatorUser, natsPassVar(natsbus.OperatorUser))
+	fmt.Fprintf(&b, "          publish: { allow: [\n%s          ] }\n", quotedList(pub, "            "))
+	fmt.Fprintf(&b, "          subscribe: { allow: [\n%s          ] }\n", quotedList(sub, "            "))
+	b.WriteString("        }\n      }\n")
 	fmt.Fprintf(&b, "      # ops tools (nats CLI): unrestricted within the account\n")
 	fmt.Fprintf(&b, "      { user: %q, password: $%s }\n", natsAdmin, adminPassVar)
 	b.WriteString("    ]\n  }\n}\n")
@@ -184,6 +191,8 @@ func TestDeployNatsConfig(t *testing.T) {
 		t.Run(tc.conf, func(t *testing.T) {
 			passwords := map[string]string{natsAdmin: "admin-Pw_0"}
 			t.Setenv(adminPassVar, passwords[natsAdmin])
+			passwords[natsbus.OperatorUser] = "ctl-Pw_0"
+			t.Setenv(natsPassVar(natsbus.OperatorUser), passwords[natsbus.OperatorUser])
 			for i, id := range natsbus.Platform() {
 				passwords[id.Service] = fmt.Sprintf("pw-%s_%d", id.Service, i)
 				t.Setenv(natsPassVar(id.Service), passwords[id.Service])
@@ -211,8 +220,15 @@ func TestDeployNatsConfig(t *testing.T) {
 			for _, u := range opts.Users {
 				users[u.Username] = u
 			}
-			if len(users) != len(natsbus.Platform())+1 {
-				t.Errorf("users %v; want the %d services and %s", slices.Sorted(maps.Keys(users)), len(natsbus.Platform()), natsAdmin)
+			if len(users) != len(natsbus.Platform())+2 {
+				t.Errorf("users %v; want the %d services, %s and %s", slices.Sorted(maps.Keys(users)), len(natsbus.Platform()), natsbus.OperatorUser, natsAdmin)
+			}
+			ctl := users[natsbus.OperatorUser]
+			ctlPub, ctlSub := natsbus.OperatorPermissions()
+			if ctl == nil || ctl.Password != passwords[natsbus.OperatorUser] || ctl.Permissions == nil ||
+				ctl.Permissions.Publish == nil || !sameSet(ctl.Permissions.Publish.Allow, ctlPub) ||
+				ctl.Permissions.Subscribe == nil || !sameSet(ctl.Permissions.Subscribe.Allow, ctlSub) {
+				t.Errorf("%s user missing, without $%s or without exactly natsbus.OperatorPermissions", natsbus.OperatorUser, natsPassVar(natsbus.OperatorUser))
 			}
 			admin := users[natsAdmin]
 			if admin == nil || admin.Password != passwords[natsAdmin] || admin.Permissions != nil || accountOf(admin) != natsAccount {
@@ -313,7 +329,10 @@ func TestDeployWiring(t *testing.T) {
 	var kustomization struct{ Resources []string }
 	decodeYAML(t, "deploy/k8s/kustomization.yaml", &kustomization)
 
-	wantNatsKeys, wantDBKeys := []string{adminPassVar}, []string(nil)
+	wantNatsKeys, wantDBKeys := []string{adminPassVar, natsPassVar(natsbus.OperatorUser)}, []string(nil)
+	if natsEnv[natsPassVar(natsbus.OperatorUser)] == "" {
+		t.Errorf("docker-compose.yml: nats lacks %s", natsPassVar(natsbus.OperatorUser))
+	}
 	for _, id := range natsbus.Platform() {
 		svc, schema := id.Service, schemaOf(id.Service)
 		natsVar, dbVar := natsPassVar(svc), strings.ToUpper(schema)+"_DB_PASSWORD"

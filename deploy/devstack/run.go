@@ -96,7 +96,7 @@ func startNATS(cfg Config, secrets map[string]string) (func(string) natsbus.Conf
 			return natsbus.Config{URL: cfg.NATSURL, User: service, Password: os.Getenv(prefix + "_NATS_PASSWORD")}
 		}, func() {}, nil
 	}
-	pw := map[string]string{natsembed.AdminUser: secrets["nats_admin"]}
+	pw := map[string]string{natsembed.AdminUser: secrets["nats_admin"], natsbus.OperatorUser: secrets["nats_"+natsbus.OperatorUser]}
 	for _, id := range natsbus.Platform() {
 		pw[id.Service] = secrets["nats_"+id.Service]
 	}
@@ -108,6 +108,10 @@ func startNATS(cfg Config, secrets map[string]string) (func(string) natsbus.Conf
 		return nil, nil, fmt.Errorf("embedded nats (port %d; set DEVSTACK_NATS_PORT if taken): %w", cfg.NATSPort, err)
 	}
 	url := ns.ClientURL()
+	if err := writePlatformctlEnv(filepath.Join(cfg.DataDir, "platformctl.env"), url, pw[natsbus.OperatorUser]); err != nil {
+		ns.Shutdown()
+		return nil, nil, err
+	}
 	return func(service string) natsbus.Config {
 			return natsbus.Config{URL: url, User: service, Password: pw[service]}
 		}, func() {
@@ -116,10 +120,23 @@ func startNATS(cfg Config, secrets map[string]string) (func(string) natsbus.Conf
 		}, nil
 }
 
+// writePlatformctlEnv writes the settings with which platformctl, the ops
+// command, reaches the embedded server as its own user:
+//
+//	set -a; . .devstack/platformctl.env; set +a; go run ./deploy/platformctl deadletters list
+func writePlatformctlEnv(path, url, password string) error {
+	env := fmt.Sprintf("PLATFORMCTL_NATS_URL=%s\nPLATFORMCTL_NATS_USER=%s\nPLATFORMCTL_NATS_PASSWORD=%s\n",
+		url, natsbus.OperatorUser, password)
+	if err := os.WriteFile(path, []byte(env), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
 // loadSecrets reads the development passwords kept between runs, creating
 // random ones on the first run (so no password is written in the code).
 func loadSecrets(path string) (map[string]string, error) {
-	want := []string{"nats_admin"}
+	want := []string{"nats_admin", "nats_" + natsbus.OperatorUser}
 	for _, id := range natsbus.Platform() {
 		want = append(want, "nats_"+id.Service, "pg_"+stack.Schema(id.Service))
 	}
@@ -197,7 +214,7 @@ Plateforme CCI-CMA démarrée (Ctrl-C pour arrêter)
   advisor-desk       %s   (bureau des conseillers : /connexion puis /boite)
   NATS monitoring    http://%s:%d
   traces             %s
-  metrics            <service URL>/metrics
+  metrics            <service URL>/metrics%s
 
 Conseillers de démonstration : cci-91-001 Camille Martin (CCI, responsable,
 administratrice de l'annuaire), cci-91-002 Karim Benali (CCI, cellule de
@@ -212,7 +229,17 @@ Essayez (une boulangerie à Évry, routée vers la CMA) :
 
 %s
 `, intake, st.URL("creation-support"), st.URL("takeover-matching"), st.URL("difficulty-alert"), desk,
-		cfg.Host, cfg.MonitorPort, traces, webDeskHelp(cfg, desk), intake, signInHelp(cfg, desk))
+		cfg.Host, cfg.MonitorPort, traces, platformctlHelp(cfg), webDeskHelp(cfg, desk), intake, signInHelp(cfg, desk))
+}
+
+// platformctlHelp tells how to run the ops command against the embedded
+// NATS server (an external one has its own passwords).
+func platformctlHelp(cfg Config) string {
+	if cfg.NATSURL != "" {
+		return ""
+	}
+	return "\n  platformctl        set -a; . " + filepath.Join(cfg.DataDir, "platformctl.env") +
+		"; set +a; go run ./deploy/platformctl deadletters list"
 }
 
 // webDeskHelp tells how to sign in to the web desk as a demo advisor.

@@ -90,6 +90,7 @@ const (
 	ReassignWrongSpeciality = "wrong_speciality" // another advisor's speciality
 	ReassignNoCapacity      = "no_capacity"      // the advisor cannot take more
 	ReassignAbsence         = "absence"          // the advisor is absent
+	ReassignDeparture       = "departure"        // the advisor left (no longer active)
 	ReassignManager         = "manager"          // a manager moved the case
 	ReassignOther           = "other"
 )
@@ -97,7 +98,7 @@ const (
 // ReassignReasons lists the reassignment reason codes.
 func ReassignReasons() []string {
 	return []string{ReassignWrongChamber, ReassignWrongSpeciality, ReassignNoCapacity,
-		ReassignAbsence, ReassignManager, ReassignOther}
+		ReassignAbsence, ReassignDeparture, ReassignManager, ReassignOther}
 }
 
 // CreationCaseReassigned (creation.case.reassigned.v1): the case changed
@@ -303,12 +304,11 @@ func (p *CreationCaseClosed) Validate() error {
 	return errors.Join(errs...)
 }
 
-// CreationCaseRedirectedToTakeover
-// (creation.case.redirected_to_takeover.v1): the project holder would
-// rather take over an existing business. The creation case is closed;
-// takeover-matching opens a draft buyer search from the event, linked to
-// the same request, for the chamber's advisor to complete. Subject: the
-// case id.
+// CreationCaseRedirectedToTakeover is creation.case.redirected_to_takeover.v1:
+// the project holder would rather take over an existing business. The
+// creation case is closed; takeover-matching opens a draft buyer search
+// from the event, linked to the same request, for the chamber's advisor
+// to complete. Subject: the case id.
 type CreationCaseRedirectedToTakeover struct {
 	// CaseID is creation-support's id of the case.
 	CaseID string `json:"case_id"`
@@ -341,4 +341,41 @@ func (CreationCaseRedirectedToTakeover) EventName() Name {
 func (p *CreationCaseRedirectedToTakeover) Validate() error {
 	return errors.Join(validCase(p.CaseID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID),
 		required("commune_code", p.CommuneCode), required("departement", p.Departement))
+}
+
+// CreationCaseNextActionOverdue (creation.case.next_action_overdue.v1):
+// the next action the case's advisor planned is past its due date and
+// was not replanned; advisor-desk reminds the advisor. Sent once per
+// planned action. The action's label is the advisor's free text and stays
+// in creation-support. Subject: the case id.
+type CreationCaseNextActionOverdue struct {
+	// CaseID is creation-support's id of the case.
+	CaseID string `json:"case_id"`
+	// RequestID is the intake request the case comes from.
+	RequestID string `json:"request_id"`
+	// Chamber owns the case (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// AdvisorID is the case's advisor, reminded; empty when the case has
+	// none (the chamber's creation advisors are told).
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// Stage is the stage of the journey the case is at.
+	Stage string `json:"stage"`
+	// Due is when the action was due.
+	Due time.Time `json:"due"`
+	// DetectedAt is when the delay was noticed.
+	DetectedAt time.Time `json:"detected_at"`
+}
+
+// EventName implements Payload.
+func (CreationCaseNextActionOverdue) EventName() Name {
+	return Name{Producer: "creation", Aggregate: "case", Verb: "next_action_overdue", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *CreationCaseNextActionOverdue) Validate() error {
+	errs := []error{validCase(p.CaseID, p.RequestID, p.Chamber), required("stage", p.Stage)}
+	if p.Due.IsZero() {
+		errs = append(errs, errors.New("due is required"))
+	}
+	return errors.Join(errs...)
 }

@@ -23,6 +23,7 @@ func Registry() []Payload {
 		CreationCaseRegistered{},
 		CreationCaseClosed{},
 		CreationCaseRedirectedToTakeover{},
+		CreationCaseNextActionOverdue{},
 		// takeover.go
 		TakeoverOfferRegistered{},
 		TakeoverSearchRegistered{},

@@ -289,6 +289,23 @@ func payloadExamples() []payloadExample {
 			Departement:      "91",
 			RedirectedAt:     exampleTime.Add(15 * 24 * time.Hour),
 		}, "0195a1b2-6000-7111-8222-333344445555", "91", "0195a1b2-6001-7d01-8e02-0f0301415269", exampleTime.Add(15*24*time.Hour)),
+		exampleOf("business-plan-late", events.CreationCaseNextActionOverdue{
+			CaseID:     "0195a1b2-5000-7111-8222-333344445555",
+			RequestID:  "0195a1b2-5000-7aaa-9bbb-cccdddeeefff",
+			Chamber:    events.ChamberCCI,
+			AdvisorID:  "cci-91-0042",
+			Stage:      "business_plan",
+			Due:        time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC),
+			DetectedAt: time.Date(2026, 3, 21, 0, 15, 0, 0, time.UTC),
+		}, "0195a1b2-5000-7111-8222-333344445555", "91", "0195a1b2-5001-7d01-8e02-0f0301415270", time.Date(2026, 3, 21, 0, 15, 0, 0, time.UTC)),
+		exampleOf("redirected-project", events.TakeoverSearchRegistered{
+			SearchID:     "0195a1d0-2100-7aaa-8bbb-000000000005",
+			RequestID:    "0195a1b2-6000-7aaa-9bbb-cccdddeeefff",
+			Chamber:      events.ChamberCMA,
+			AdvisorID:    "cma-91-0011",
+			Draft:        true,
+			RegisteredAt: exampleTime.Add(15*24*time.Hour + time.Second),
+		}, "0195a1d0-2100-7aaa-8bbb-000000000005", "91", "0195a1d0-2101-7b01-8c02-0d03e04f0705", exampleTime.Add(15*24*time.Hour+time.Second)),
 
 		exampleOf("confidential-bakery", events.TakeoverOfferRegistered{
 			OfferID:          "0195a1d0-1000-7aaa-8bbb-000000000001",

@@ -478,7 +478,9 @@ func docDescription() string {
 			"`Nats-Msg-Id` = `ce-id` for JetStream de-duplication, W3C `traceparent`/`tracestate`. " +
 			"Payloads carry ids, codes and bands, never personal data.",
 		"Streams, one per producer, file storage, limits retention: " + strings.Join(ss, ", ") +
-			"; plus `" + events.DeadLetterStream + "` (`" + events.DeadLetterPrefix + ".>`, `" + events.MaxDeliveriesAdv + ".>`).",
+			"; plus `" + events.DeadLetterStream + "` (`" + events.DeadLetterPrefix + ".>`, `" + events.MaxDeliveriesAdv + ".>`)" +
+			" and `" + events.RedriveStream + "` (`" + events.RedrivePrefix + ".<consumer>.<subject>`: events ops send back to one consumer, " +
+			"dead letters redriven and streams replayed by platformctl, with their own headers; each service reads its own subjects).",
 		"Generated from package " + eventsPkgPath + " by `" + regenerateCmd + "`; do not edit.",
 	}, "\n\n")
 }
@@ -572,7 +574,7 @@ func addDeadLetters(d *apiDoc) {
 		Properties: withProps(&jsonschema.Schema{},
 			events.HeaderDeadReason, str("Why the consumer gave up: the handler's error, prefixed `max deliveries reached: ` when retries ran out (at most 2000 bytes)."),
 			events.HeaderDeadSubject, str("The subject the event was consumed from."),
-			events.HeaderDeadStream, str("The stream the event was consumed from."),
+			events.HeaderDeadStream, str("The stream the event was consumed from: "+events.RedriveStream+" for an event redriven or replayed."),
 			events.HeaderDeadSeq, &jsonschema.Schema{Type: "string", Pattern: "^[0-9]+$", Description: "The event's sequence in that stream."},
 			events.HeaderDeadDeliver, &jsonschema.Schema{Type: "string", Pattern: "^[0-9]+$", Description: "How many times it was delivered."},
 			events.HeaderDeadConsume, str("The consuming service."),

@@ -32,6 +32,22 @@ const (
 	HeaderDeadConsume = "Dead-Consumer"
 )
 
+// RedriveStream holds events sent back to one consumer: dead letters
+// redriven and streams replayed by ops (platformctl). A message's subject
+// is RedrivePrefix.<service>.<the event's own subject>; each service reads
+// its own subjects through a durable of its name, which hands the event to
+// the consumer that handles its subject.
+const (
+	RedriveStream = "REDRIVE"
+	RedrivePrefix = "redrive"
+)
+
+// RedriveSubject is the subject that sends an event of subject to
+// service's consumers.
+func RedriveSubject(service, subject string) string {
+	return RedrivePrefix + "." + service + "." + subject
+}
+
 // StreamFor returns the stream of a producer token.
 func StreamFor(producer string) (Stream, bool) {
 	for _, s := range []Stream{StreamIntake, StreamCreation, StreamTakeover, StreamDifficulty, StreamAdvisor} {

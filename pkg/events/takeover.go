@@ -59,6 +59,10 @@ type TakeoverSearchRegistered struct {
 	SecondaryChamber string `json:"secondary_chamber,omitempty"`
 	// AdvisorID is the assigned advisor; empty when none was available.
 	AdvisorID string `json:"advisor_id,omitempty"`
+	// Draft is true for a search opened from a creation project
+	// redirected to takeover (creation.case.redirected_to_takeover): its
+	// criteria are for the advisor to complete before it meets offers.
+	Draft bool `json:"draft,omitempty"`
 	// RegisteredAt is when the search was registered.
 	RegisteredAt time.Time `json:"registered_at"`
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -72,6 +73,10 @@ type ConsumerSpec struct {
 	// the dependency did not answer (the platform sets pgdb.IsOutage), in
 	// addition to IsOutage's NATS and network errors.
 	Outage func(error) bool
+	// SubjectPrefix, when set, begins the subject of every message and is
+	// not part of the event's: the REDRIVE stream's "redrive.<service>.".
+	// The handler, and a dead letter, see the event's own subject.
+	SubjectPrefix string
 }
 
 // Item is one event of a batch, with the context of its own trace span.
@@ -287,8 +292,14 @@ func (c *consumer) receive(msg jetstream.Msg) *delivery {
 	if d.md.NumDelivered > 1 {
 		c.bus.tel.Metrics.Redeliveries.WithLabelValues(c.bus.service).Inc()
 	}
-	d.ev, d.err = events.FromMessage(msg.Subject(), msg.Headers(), msg.Data())
+	d.ev, d.err = events.FromMessage(c.subject(msg), msg.Headers(), msg.Data())
 	return d
+}
+
+// subject is the event's subject: the message's without the spec's
+// SubjectPrefix.
+func (c *consumer) subject(msg jetstream.Msg) string {
+	return strings.TrimPrefix(msg.Subject(), c.spec.SubjectPrefix)
 }
 
 // finish settles a delivery with the handler's result and closes its span.
@@ -474,12 +485,13 @@ func (c *consumer) settle(ctx context.Context, msg jetstream.Msg, md *jetstream.
 // deadLetter copies the message into DEADLETTER with the reason and its
 // origin, and waits for the PubAck.
 func (c *consumer) deadLetter(ctx context.Context, msg jetstream.Msg, md *jetstream.MsgMetadata, reason string) error {
-	dl := &nats.Msg{Subject: events.DeadLetterPrefix + "." + c.bus.service + "." + msg.Subject(), Data: msg.Data(), Header: nats.Header{}}
+	subject := c.subject(msg)
+	dl := &nats.Msg{Subject: events.DeadLetterPrefix + "." + c.bus.service + "." + subject, Data: msg.Data(), Header: nats.Header{}}
 	for k, v := range msg.Headers() {
 		dl.Header[k] = v
 	}
 	dl.Header.Set(events.HeaderDeadReason, truncate(reason, 2000))
-	dl.Header.Set(events.HeaderDeadSubject, msg.Subject())
+	dl.Header.Set(events.HeaderDeadSubject, subject)
 	dl.Header.Set(events.HeaderDeadStream, md.Stream)
 	dl.Header.Set(events.HeaderDeadSeq, strconv.FormatUint(md.Sequence.Stream, 10))
 	dl.Header.Set(events.HeaderDeadDeliver, strconv.FormatUint(md.NumDelivered, 10))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -162,26 +161,11 @@ func (e *env) deadLetters(t *testing.T, filter string) []*jetstream.RawStreamMsg
 		if err != nil {
 			continue // deleted or not matching
 		}
-		if subjectMatches(filter, m.Subject) {
+		if natsbus.MatchSubject(filter, m.Subject) {
 			out = append(out, m)
 		}
 	}
 	return out
-}
-
-func subjectMatches(filter, subject string) bool {
-	f, s := strings.Split(filter, "."), strings.Split(subject, ".")
-	for i, tok := range f {
-		switch {
-		case tok == ">":
-			return len(s) > i
-		case i >= len(s):
-			return false
-		case tok != "*" && tok != s[i]:
-			return false
-		}
-	}
-	return len(f) == len(s)
 }
 
 // submission builds a valid intake.creation.submitted event; label only

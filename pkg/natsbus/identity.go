@@ -3,6 +3,7 @@ package natsbus
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/ccicma/platform/pkg/events"
 )
@@ -35,7 +36,13 @@ func (id Identity) Permissions() (publish, subscribe []string) {
 		"$JS.API.STREAM.UPDATE." + events.DeadLetterStream,
 		"$JS.API.STREAM.INFO." + events.DeadLetterStream,
 	}
-	for _, s := range id.Consumes {
+	// Every service creates REDRIVE (like DEADLETTER: whichever starts
+	// first) and reads it through its durable.
+	publish = append(publish,
+		"$JS.API.STREAM.CREATE."+events.RedriveStream,
+		"$JS.API.STREAM.UPDATE."+events.RedriveStream)
+	consumes := append(slices.Clip(id.Consumes), events.Stream{Name: events.RedriveStream})
+	for _, s := range consumes {
 		d := s.Name + "." + id.Service
 		publish = append(publish,
 			"$JS.API.STREAM.INFO."+s.Name,
@@ -57,7 +64,7 @@ func Platform() []Identity {
 	return []Identity{
 		{Service: "intake", Owns: events.StreamIntake, Consumes: []events.Stream{events.StreamCreation, events.StreamTakeover, events.StreamDifficulty, events.StreamAdvisor}},
 		{Service: "creation-support", Owns: events.StreamCreation, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
-		{Service: "takeover-matching", Owns: events.StreamTakeover, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
+		{Service: "takeover-matching", Owns: events.StreamTakeover, Consumes: []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamAdvisor}},
 		{Service: "difficulty-alert", Owns: events.StreamDifficulty, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
 		{Service: "advisor-desk", Owns: events.StreamAdvisor, Consumes: domain},
 	}
@@ -78,4 +85,29 @@ func IdentityOf(service string) (Identity, error) {
 		}
 	}
 	return Identity{}, fmt.Errorf("nats identity of %q: %w", service, ErrUnknownService)
+}
+
+// OperatorUser is the NATS user of platformctl, the ops command for dead
+// letters and replays.
+const OperatorUser = "platformctl"
+
+// OperatorInboxPrefix is platformctl's private reply subject space.
+const OperatorInboxPrefix = "_INBOX_" + OperatorUser
+
+// OperatorPermissions lists what platformctl may publish and subscribe
+// to: read any stream message by message (STREAM.MSG.GET: a replay reads
+// its stream that way), delete dead letters, and send events back to a
+// consumer through REDRIVE. It has no consumer rights at all: NATS
+// permissions match whole subject tokens, so the right to create or pull
+// from an ephemeral consumer could not exclude the services' durables,
+// which a mistaken command would then update or drain.
+func OperatorPermissions() (publish, subscribe []string) {
+	publish = []string{
+		events.RedrivePrefix + ".>",
+		"$JS.API.INFO",
+		"$JS.API.STREAM.INFO.*",
+		"$JS.API.STREAM.MSG.GET.*",
+		"$JS.API.STREAM.MSG.DELETE." + events.DeadLetterStream,
+	}
+	return publish, []string{OperatorInboxPrefix + ".>"}
 }

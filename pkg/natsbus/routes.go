@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/ccicma/platform/pkg/events"
 )
@@ -64,4 +65,32 @@ func Routes(spec ConsumerSpec, routes ...Route) Consumer {
 		}
 		return nil
 	}}
+}
+
+// MatchSubject reports whether subject matches a NATS subject filter
+// ("*" one token, ">" one or more trailing tokens), as the server matches
+// a consumer's filters.
+func MatchSubject(filter, subject string) bool {
+	f, s := strings.Split(filter, "."), strings.Split(subject, ".")
+	for i, tok := range f {
+		switch {
+		case tok == ">":
+			return len(s) > i
+		case i >= len(s):
+			return false
+		case tok != "*" && tok != s[i]:
+			return false
+		}
+	}
+	return len(f) == len(s)
+}
+
+// Matches reports whether the spec's consumer receives events of subject:
+// one of its filters, or its stream's subjects when it has none.
+func (s ConsumerSpec) Matches(subject string) bool {
+	filters := s.Filters
+	if len(filters) == 0 {
+		filters = s.Stream.Subjects()
+	}
+	return slices.ContainsFunc(filters, func(f string) bool { return MatchSubject(f, subject) })
 }

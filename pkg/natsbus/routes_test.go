@@ -88,3 +88,28 @@ func TestIdentityOf(t *testing.T) {
 		t.Errorf("IdentityOf(misspelt) = %v, want ErrUnknownService naming the name", err)
 	}
 }
+
+// TestMatchSubject: filters match as the server matches a consumer's, so
+// the redrive consumer hands an event to the consumer that would have
+// received it.
+func TestMatchSubject(t *testing.T) {
+	for _, tc := range []struct {
+		filter, subject string
+		want            bool
+	}{
+		{"intake.creation.submitted.>", "intake.creation.submitted.91", true},
+		{"intake.creation.submitted.>", "intake.creation.submitted", false},
+		{"intake.*.submitted.91", "intake.creation.submitted.91", true},
+		{"intake.*.submitted.91", "intake.creation.submitted.77", false},
+		{"intake.creation", "intake.creation.submitted", false},
+		{"advisor.>", "intake.creation.submitted.91", false},
+	} {
+		if got := natsbus.MatchSubject(tc.filter, tc.subject); got != tc.want {
+			t.Errorf("MatchSubject(%q, %q) = %v, want %v", tc.filter, tc.subject, got, tc.want)
+		}
+	}
+	spec := natsbus.ConsumerSpec{Stream: events.StreamAdvisor}
+	if !spec.Matches("advisor.directory.updated.91") || spec.Matches("intake.creation.submitted.91") {
+		t.Error("a spec without filters matches its stream's subjects only")
+	}
+}

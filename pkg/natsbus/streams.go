@@ -57,3 +57,31 @@ func (b *Bus) EnsureDeadLetterStream(ctx context.Context, replicas int) error {
 	}
 	return nil
 }
+
+// RedriveRetention is how long REDRIVE keeps what ops sent back to a
+// consumer: long enough to see what a redrive or a replay sent, short
+// enough that the stream stays small (it is not a record of events).
+const RedriveRetention = 7 * 24 * time.Hour
+
+// EnsureRedriveStream creates or updates REDRIVE, through which ops send
+// dead letters and replayed events back to one service's consumers
+// (events.RedriveSubject).
+func (b *Bus) EnsureRedriveStream(ctx context.Context, replicas int) error {
+	if replicas < 1 {
+		replicas = 1
+	}
+	_, err := b.JS.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name:        events.RedriveStream,
+		Description: "events sent back to one service's consumers: redriven dead letters, replays",
+		Subjects:    []string{events.RedrivePrefix + ".>"},
+		Storage:     jetstream.FileStorage,
+		Retention:   jetstream.LimitsPolicy,
+		MaxAge:      RedriveRetention,
+		Duplicates:  DuplicateWindow,
+		Replicas:    replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("ensure stream %s: %w", events.RedriveStream, err)
+	}
+	return nil
+}

@@ -22,7 +22,8 @@ type Options struct {
 	Host     string // default 127.0.0.1
 	Port     int    // -1 picks a free port
 	StoreDir string // JetStream file store
-	// Passwords maps each user (service names and AdminUser) to its password.
+	// Passwords maps each user (service names, natsbus.OperatorUser and
+	// AdminUser) to its password; platformctl and admin are optional.
 	Passwords map[string]string
 	// MonitorPort, when > 0, serves the NATS monitoring endpoints.
 	MonitorPort int
@@ -61,7 +62,8 @@ func Start(opts Options) (*server.Server, error) {
 }
 
 // Users builds the server's users: each platform service restricted to its
-// identity's permissions, and the admin user unrestricted.
+// identity's permissions, platformctl (natsbus.OperatorUser) with its own
+// when it has a password, and the admin user unrestricted.
 func Users(passwords map[string]string) ([]*server.User, error) {
 	var users []*server.User
 	for _, id := range natsbus.Platform() {
@@ -72,6 +74,17 @@ func Users(passwords map[string]string) ([]*server.User, error) {
 		pub, sub := id.Permissions()
 		users = append(users, &server.User{
 			Username: id.Service,
+			Password: pw,
+			Permissions: &server.Permissions{
+				Publish:   &server.SubjectPermission{Allow: pub},
+				Subscribe: &server.SubjectPermission{Allow: sub},
+			},
+		})
+	}
+	if pw := passwords[natsbus.OperatorUser]; pw != "" {
+		pub, sub := natsbus.OperatorPermissions()
+		users = append(users, &server.User{
+			Username: natsbus.OperatorUser,
 			Password: pw,
 			Permissions: &server.Permissions{
 				Publish:   &server.SubjectPermission{Allow: pub},

@@ -52,6 +52,11 @@ type Config struct {
 	HousekeepEvery time.Duration `envconfig:"HOUSEKEEP_EVERY" default:"1h"`
 	OutboxPoll     time.Duration `envconfig:"OUTBOX_POLL" default:"1s"`
 	LogLevel       slog.Level    `envconfig:"LOG_LEVEL" default:"INFO"`
+	// ConsumerMaxDeliver and ConsumerBackoff are the deliveries and nak
+	// delays of the consumers whose spec sets none (natsbus's defaults
+	// when unset): a test lowers them to dead-letter quickly.
+	ConsumerMaxDeliver int             `envconfig:"CONSUMER_MAX_DELIVER"`
+	ConsumerBackoff    []time.Duration `envconfig:"CONSUMER_BACKOFF"`
 }
 
 // Spec is what a service declares about itself.
@@ -88,7 +93,7 @@ type consumer struct {
 }
 
 // Start opens the database (and migrates it), connects to NATS and ensures
-// the service's stream and the dead-letter stream. On error, whatever was
+// the service's stream, the dead-letter stream and the redrive stream. On error, whatever was
 // opened is closed.
 func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) (rt *Runtime, err error) {
 	if topts.Logger == nil {
@@ -123,6 +128,9 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 		return nil, err
 	}
 	if err = rt.Bus.EnsureDeadLetterStream(ctx, cfg.StreamReplicas); err != nil {
+		return nil, err
+	}
+	if err = rt.Bus.EnsureRedriveStream(ctx, cfg.StreamReplicas); err != nil {
 		return nil, err
 	}
 	rt.Relay = outbox.NewRelay(rt.Pool, rt.Bus.JS, tel, outbox.RelayOptions{Poll: cfg.OutboxPoll})

@@ -10,7 +10,6 @@ import (
 	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/outbox"
-	"github.com/ccicma/platform/pkg/pgdb"
 )
 
 // Run starts the consumers, the relay, housekeeping and the HTTP server,
@@ -27,12 +26,7 @@ func (rt *Runtime) Run(ctx context.Context) error {
 		return errors.New("platform: Listen before Run")
 	}
 	var subs []*natsbus.Subscription
-	for _, c := range rt.consumers {
-		if c.spec.Outage == nil {
-			// Every service's handlers use the pool: a database that does
-			// not answer pauses its consumers instead of dead-lettering.
-			c.spec.Outage = pgdb.IsOutage
-		}
+	for _, c := range rt.consumersToRun() {
 		sub, err := rt.Bus.Consume(ctx, c.spec, c.h)
 		if err != nil {
 			rt.stop(subs)

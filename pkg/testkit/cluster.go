@@ -19,7 +19,7 @@ type NATSCluster struct {
 // it when the test ends.
 func StartNATSCluster(t testing.TB) *NATSCluster {
 	t.Helper()
-	pw := map[string]string{natsembed.AdminUser: "admin-" + randomHex(6)}
+	pw := map[string]string{natsembed.AdminUser: "admin-" + randomHex(6), natsbus.OperatorUser: "ctl-" + randomHex(6)}
 	for _, id := range natsbus.Platform() {
 		pw[id.Service] = id.Service + "-" + randomHex(6)
 	}

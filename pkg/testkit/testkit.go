@@ -111,7 +111,7 @@ type NATS struct {
 // when the test ends.
 func StartNATS(t testing.TB) *NATS {
 	t.Helper()
-	pw := map[string]string{natsembed.AdminUser: "admin-" + randomHex(6)}
+	pw := map[string]string{natsembed.AdminUser: "admin-" + randomHex(6), natsbus.OperatorUser: "ctl-" + randomHex(6)}
 	for _, id := range natsbus.Platform() {
 		pw[id.Service] = id.Service + "-" + randomHex(6)
 	}

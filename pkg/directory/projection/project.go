@@ -9,10 +9,10 @@ import (
 )
 
 // Advisors stores a service's projection of the directory: its Postgres
-// adapter, whose UpsertAdvisor runs Apply (the upsert with the inbox claim
-// of trigger) and keeps the entry with the highest revision.
+// adapter, whose UpsertAdvisor runs Apply and keeps the entry with the
+// highest revision.
 type Advisors interface {
-	UpsertAdvisor(ctx context.Context, trigger events.Event, a directory.Advisor) error
+	UpsertAdvisor(ctx context.Context, a directory.Advisor) error
 }
 
 // ProjectAdvisor is the use case every assigning service runs on
@@ -23,8 +23,8 @@ type ProjectAdvisor struct {
 }
 
 // Handle applies a directory change.
-func (uc ProjectAdvisor) Handle(ctx context.Context, ev events.Event, p events.AdvisorUpdated) error {
-	if err := uc.Advisors.UpsertAdvisor(ctx, ev, directory.FromEvent(p)); err != nil {
+func (uc ProjectAdvisor) Handle(ctx context.Context, _ events.Event, p events.AdvisorUpdated) error {
+	if err := uc.Advisors.UpsertAdvisor(ctx, directory.FromEvent(p)); err != nil {
 		return fmt.Errorf("project advisor %s: %w", p.AdvisorID, err)
 	}
 	return nil

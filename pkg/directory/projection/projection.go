@@ -25,8 +25,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/directory"
-	"github.com/ccicma/platform/pkg/events"
-	"github.com/ccicma/platform/pkg/inbox"
 	"github.com/ccicma/platform/pkg/pgdb"
 )
 
@@ -44,11 +42,14 @@ type DB interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// Apply projects a directory event as consumer: the upsert commits with
-// the inbox claim of trigger, so a redelivered event changes nothing.
-func Apply(ctx context.Context, pool *pgxpool.Pool, consumer string, trigger events.Event, a directory.Advisor) error {
-	_, err := inbox.Apply(ctx, pool, consumer, trigger, func(tx pgx.Tx) error { return Upsert(ctx, tx, a) })
-	return err
+// Apply upserts the entry in the transaction of ctx's unit of work (the
+// consumer's batch), or in its own. It claims no inbox row: the revision
+// guard of Upsert already makes a repeated or late event harmless, and
+// without a claim a replay of the directory's events rebuilds a
+// projection whose rows were deleted, where the inbox would skip every
+// event it had seen.
+func Apply(ctx context.Context, pool *pgxpool.Pool, a directory.Advisor) error {
+	return pgdb.InTx(ctx, pool, func(tx pgx.Tx) error { return Upsert(ctx, tx, a) })
 }
 
 // Upsert stores the entry unless the projection holds the same or a later

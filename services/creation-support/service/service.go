@@ -67,6 +67,22 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		}
 		return err
 	})
+	overdue := app.RemindOverdueActions{Cases: store, Now: now}
+	rt.Every("remind overdue next actions", cfg.OverdueEvery, func(ctx context.Context) error {
+		n, err := overdue.Run(ctx)
+		if n > 0 {
+			rt.Log.InfoContext(ctx, "overdue next actions reminded", "cases", n)
+		}
+		return err
+	})
+	leavers := app.ReassignLeavers{Leavers: store, Cases: store, After: cfg.ReassignAbsentAfter, Now: now}
+	rt.Every("reassign the cases of leaving advisors", cfg.ReassignEvery, func(ctx context.Context) error {
+		n, err := leavers.Run(ctx)
+		if n > 0 {
+			rt.Log.InfoContext(ctx, "cases of leaving advisors reassigned", "cases", n)
+		}
+		return err
+	})
 	routes := httpapi.Routes{Cases: app.ReadCases{Cases: store}, Log: rt.Log, Do: httpapi.UseCases{
 		Take:     app.TakeInCharge{Cases: store, Now: now},
 		Back:     app.HandBack{Cases: store, Now: now},

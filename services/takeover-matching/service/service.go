@@ -76,9 +76,13 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	offer := app.RegisterOffer{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
 	search := app.RegisterSearch{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
-	rt.HandleAll(consumers.Consumers(offer, search, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
+	draft := app.OpenDraftSearch{Registry: store, RegionOf: regionOf, Now: now, NewID: newID}
+	rt.HandleAll(consumers.Consumers(offer, search, draft, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
+	complete := app.CompleteSearch{Searches: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID,
+		IsNAF:     func(id string) bool { _, ok := ref.NAFLabel(id); return ok },
+		IsCommune: func(code string) bool { _, ok := ref.Commune(code); return ok }}
 	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},
-		Matches: app.ReadMatches{Files: store}, Auth: verifier, Log: rt.Log}
+		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: rt.Log}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

@@ -45,10 +45,10 @@ func Database(ctx context.Context, adminURL, prefix string) (string, func(), err
 }
 
 // NATSPasswords are the passwords of an embedded server's users (every
-// service and the admin), derived from prefix: the server lives only as
-// long as the command, on loopback.
+// service, platformctl and the admin), derived from prefix: the server
+// lives only as long as the command, on loopback.
 func NATSPasswords(prefix string) map[string]string {
-	pw := map[string]string{natsembed.AdminUser: prefix + "-admin"}
+	pw := map[string]string{natsembed.AdminUser: prefix + "-admin", natsbus.OperatorUser: prefix + "-" + natsbus.OperatorUser}
 	for _, id := range natsbus.Platform() {
 		pw[id.Service] = prefix + "-" + id.Service
 	}

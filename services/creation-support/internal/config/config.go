@@ -29,6 +29,14 @@ type Config struct {
 	PersonalDataRetention time.Duration `envconfig:"PERSONAL_DATA_RETENTION" default:"26280h"`
 	// AnonymiseEvery is how often the erasure runs.
 	AnonymiseEvery time.Duration `envconfig:"ANONYMISE_EVERY" default:"1h"`
+	// OverdueEvery is how often overdue next actions are looked for and
+	// their advisors reminded.
+	OverdueEvery time.Duration `envconfig:"OVERDUE_EVERY" default:"15m"`
+	// ReassignAbsentAfter: the open cases of an advisor absent for longer
+	// than this from now (or no longer active) move to other advisors,
+	// checked every ReassignEvery.
+	ReassignAbsentAfter time.Duration `envconfig:"REASSIGN_ABSENT_AFTER" default:"336h"`
+	ReassignEvery       time.Duration `envconfig:"REASSIGN_EVERY" default:"1h"`
 }
 
 // Load reads the configuration.

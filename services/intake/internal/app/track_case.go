@@ -55,8 +55,13 @@ func (uc TrackCase) OfferRegistered(ctx context.Context, ev events.Event, p even
 	return uc.advance(ctx, ev, request.AdvisorStep(p.RequestID, p.Chamber, p.AdvisorID, p.RegisteredAt))
 }
 
-// SearchRegistered handles takeover.search.registered.
+// SearchRegistered handles takeover.search.registered. A draft search
+// comes from a creation project redirected to takeover, whose status page
+// already says so (CaseRedirectedToTakeover): nothing changes.
 func (uc TrackCase) SearchRegistered(ctx context.Context, ev events.Event, p events.TakeoverSearchRegistered) error {
+	if p.Draft {
+		return nil
+	}
 	return uc.advance(ctx, ev, request.AdvisorStep(p.RequestID, p.Chamber, p.AdvisorID, p.RegisteredAt))
 }
 

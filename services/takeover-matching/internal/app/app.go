@@ -94,7 +94,7 @@ type Files interface {
 // nothing and is not looked up.
 func byID[T any](ctx context.Context, what, id string, get func(context.Context, string) (T, bool, error)) (T, error) {
 	var zero T
-	if _, err := uuid.Parse(id); err != nil {
+	if !validUUID(id) {
 		return zero, ErrNotFound
 	}
 	v, found, err := get(ctx, id)
@@ -149,4 +149,10 @@ func matchOfferOwners(m takeover.Match) access.Owners {
 
 func matchSearchOwners(m takeover.Match) access.Owners {
 	return access.Owners{Chamber: m.SearchChamber, SecondaryChamber: m.SearchSecondaryChamber}
+}
+
+// validUUID tells whether id can name an offer, a search or a match.
+func validUUID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil
 }

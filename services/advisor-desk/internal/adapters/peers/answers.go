@@ -112,24 +112,28 @@ func (o Offer) Teaser() bool { return o.View == "teaser" }
 
 // Search is takeover-matching's buyer's search: codes and bands only.
 type Search struct {
-	SearchID         string    `json:"search_id"`
-	RequestID        string    `json:"request_id"`
-	Chamber          string    `json:"chamber"`
-	SecondaryChamber string    `json:"secondary_chamber"`
-	AdvisorID        string    `json:"advisor_id"`
-	Sectors          []string  `json:"sectors"`
-	CommuneCodes     []string  `json:"commune_codes"`
-	EPCICodes        []string  `json:"epci_codes"`
-	Departements     []string  `json:"departements"`
-	Mobility         string    `json:"mobility"`
-	BudgetBand       string    `json:"budget_band"`
-	ContributionBand string    `json:"personal_contribution_band"`
-	HeadcountMin     int       `json:"headcount_min"`
-	HeadcountMax     int       `json:"headcount_max"`
-	DealTypes        []string  `json:"deal_types"`
-	Timeline         string    `json:"timeline"`
-	Experience       string    `json:"experience"`
-	RegisteredAt     time.Time `json:"registered_at"`
+	SearchID         string   `json:"search_id"`
+	RequestID        string   `json:"request_id"`
+	Chamber          string   `json:"chamber"`
+	SecondaryChamber string   `json:"secondary_chamber"`
+	AdvisorID        string   `json:"advisor_id"`
+	Sectors          []string `json:"sectors"`
+	CommuneCodes     []string `json:"commune_codes"`
+	EPCICodes        []string `json:"epci_codes"`
+	Departements     []string `json:"departements"`
+	Mobility         string   `json:"mobility"`
+	BudgetBand       string   `json:"budget_band"`
+	ContributionBand string   `json:"personal_contribution_band"`
+	HeadcountMin     int      `json:"headcount_min"`
+	HeadcountMax     int      `json:"headcount_max"`
+	DealTypes        []string `json:"deal_types"`
+	Timeline         string   `json:"timeline"`
+	Experience       string   `json:"experience"`
+	// Status is "open", or "draft" for a search opened from a creation
+	// project redirected to takeover, whose criteria its advisor has yet
+	// to complete.
+	Status       string    `json:"status"`
+	RegisteredAt time.Time `json:"registered_at"`
 }
 
 // Match is takeover-matching's proposed match, with its offer as the

@@ -29,6 +29,11 @@ func Table() []Entry {
 		on(creationCaseOpened),
 		on(creationCaseTakenInCharge),
 		on(creationCaseReassigned),
+		on(creationCaseStageChanged),
+		on(creationCaseRegistered),
+		on(creationCaseClosed),
+		on(creationCaseRedirected),
+		on(creationNextActionOverdue),
 		on(takeoverOfferRegistered),
 		on(takeoverSearchRegistered),
 		on(takeoverMatchProposed),
@@ -121,6 +126,73 @@ func describeCreation(p events.CreationCaseOpened) string {
 // the event consumed, so that a later rule needs no new subscription).
 func creationCaseTakenInCharge(events.Event, events.CreationCaseTakenInCharge) []Draft { return nil }
 
+// creationCaseStageChanged notifies nobody: the advisor moved the case
+// themselves, and the other chamber reads the stage in the shared header.
+func creationCaseStageChanged(events.Event, events.CreationCaseStageChanged) []Draft { return nil }
+
+// creationCaseRedirected notifies nobody here: takeover-matching opens a
+// draft buyer search, whose registration tells its takeover advisor.
+func creationCaseRedirected(events.Event, events.CreationCaseRedirectedToTakeover) []Draft {
+	return nil
+}
+
+// creationNextActionOverdue reminds the case's advisor of the next action
+// they planned and did not do by its due date (once per planned action);
+// a case without advisor goes to the chamber's creation advisors.
+func creationNextActionOverdue(ev events.Event, p events.CreationCaseNextActionOverdue) []Draft {
+	d := Draft{Kind: KindOf(p.EventName()), Title: "Prochaine action en retard", Link: creationLink(p.CaseID),
+		Body: fmt.Sprintf("La prochaine action prévue pour ce dossier de création était attendue le %s : faites-la, ou replanifiez-la.",
+			p.Due.UTC().Format("02/01/2006")),
+		To: Recipients{AdvisorID: p.AdvisorID}}
+	if p.AdvisorID == "" {
+		d.To = pool(p.Chamber, events.SpecialityCreation, departementOf(ev))
+	}
+	return []Draft{d}
+}
+
+// creationCaseRegistered tells the chamber the case is shared with (its
+// creation advisors of the département) that the project became a
+// business: the chamber that recorded it knows already.
+func creationCaseRegistered(ev events.Event, p events.CreationCaseRegistered) []Draft {
+	if p.SecondaryChamber == "" {
+		return nil
+	}
+	return []Draft{{Kind: KindOf(p.EventName()), Title: "Entreprise créée", Link: creationLink(p.CaseID),
+		Body: fmt.Sprintf("Le projet de création suivi avec la %s est immatriculé (forme juridique %s, le %s).",
+			p.Chamber, p.LegalForm, p.RegisteredOn),
+		To: pool(p.SecondaryChamber, events.SpecialityCreation, departementOf(ev))}}
+}
+
+// creationCaseClosed tells the chamber the case is shared with that it
+// ended, and how.
+func creationCaseClosed(ev events.Event, p events.CreationCaseClosed) []Draft {
+	if p.SecondaryChamber == "" {
+		return nil
+	}
+	return []Draft{{Kind: KindOf(p.EventName()), Title: "Dossier de création clos", Link: creationLink(p.CaseID),
+		Body: fmt.Sprintf("Le dossier suivi avec la %s est clos : %s.", p.Chamber, closeOutcome(p.Outcome, p.Reason)),
+		To:   pool(p.SecondaryChamber, events.SpecialityCreation, departementOf(ev))}}
+}
+
+// closeOutcome says how a creation case ended, in the advisors' words.
+func closeOutcome(outcome, reason string) string {
+	switch outcome {
+	case events.OutcomeCeased:
+		return "l'entreprise a cessé son activité"
+	case events.OutcomeFollowedUp:
+		return "le suivi post-création de trois ans est terminé"
+	}
+	reasons := map[string]string{
+		events.AbandonHolderChoice: "le porteur a renoncé", events.AbandonNotViable: "projet non viable",
+		events.AbandonNoFunding: "financement non obtenu", events.AbandonEmployment: "le porteur a pris un emploi salarié",
+		events.AbandonUnreachable: "le porteur ne répond plus",
+	}
+	if r, ok := reasons[reason]; ok {
+		return "projet abandonné (" + r + ")"
+	}
+	return "projet abandonné"
+}
+
 func creationCaseReassigned(ev events.Event, p events.CreationCaseReassigned) []Draft {
 	kind, link := KindOf(p.EventName()), creationLink(p.CaseID)
 	why := "Motif : " + reassignReason(p.Reason)
@@ -136,6 +208,15 @@ func creationCaseReassigned(ev events.Event, p events.CreationCaseReassigned) []
 			To:   Recipients{AdvisorID: p.PreviousAdvisorID},
 			Body: fmt.Sprintf("Ce dossier ne vous est plus confié ; il est suivi par la %s. %s.", p.Chamber, why)})
 	}
+	if p.Reason == events.ReassignAbsence || p.Reason == events.ReassignDeparture {
+		// The platform moved it on its own: the managers answer for it.
+		body := fmt.Sprintf("Le dossier du conseiller %s n'a pu être confié à personne : attribuez-le. %s.", p.PreviousAdvisorID, why)
+		if p.AdvisorID != "" {
+			body = fmt.Sprintf("Le dossier du conseiller %s est confié au conseiller %s. %s.", p.PreviousAdvisorID, p.AdvisorID, why)
+		}
+		out = append(out, Draft{Kind: kind, Title: "Dossier de création réattribué automatiquement", Link: link, Body: body,
+			To: Recipients{Chamber: p.Chamber, Role: RoleManager, Departement: departementOf(ev)}})
+	}
 	return out
 }
 
@@ -149,6 +230,8 @@ func reassignReason(code string) string {
 		return "conseiller sans disponibilité"
 	case events.ReassignAbsence:
 		return "conseiller absent"
+	case events.ReassignDeparture:
+		return "conseiller parti"
 	case events.ReassignManager:
 		return "décision du responsable"
 	default:
@@ -174,8 +257,16 @@ func takeoverSearchRegistered(ev events.Event, p events.TakeoverSearchRegistered
 	d := Draft{Kind: KindOf(p.EventName()), Title: "Nouvelle recherche de repreneur",
 		Body: fmt.Sprintf("Un repreneur cherche une entreprise ; chambre %s%s.", p.Chamber, shared(p.SecondaryChamber)),
 		Link: "/dossiers/reprise/recherches/" + p.SearchID, To: Recipients{AdvisorID: p.AdvisorID}}
+	if p.Draft {
+		d.Title = "Recherche de repreneur à compléter"
+		d.Body = fmt.Sprintf("Un porteur de projet suivi en création préfère reprendre une entreprise : complétez les critères de sa recherche ; chambre %s%s.",
+			p.Chamber, shared(p.SecondaryChamber))
+	}
 	if p.AdvisorID == "" {
-		d.Title = "Recherche de repreneur à attribuer"
+		d.Title += " (à attribuer)"
+		if !p.Draft {
+			d.Title = "Recherche de repreneur à attribuer"
+		}
 		d.To = pool(p.Chamber, events.SpecialityTakeover, departementOf(ev))
 	}
 	return []Draft{d}
@@ -249,6 +340,10 @@ func difficultyCaseOpened(_ events.Event, p events.DifficultyCaseOpened) []Draft
 // RolePreventionCell is the role of the joint prevention cell's members
 // (auth.RolePreventionCell; the directory stores roles as text).
 const RolePreventionCell = "prevention_cell"
+
+// RoleManager is the role of a chamber's managers, told when the cases of
+// an advisor who leaves are moved.
+const RoleManager = "manager"
 
 func difficultyLevel(code string) string {
 	switch code {

@@ -77,7 +77,8 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 		byStream[c.Spec.Stream.Name] = c.Spec.Filters
 	}
 	want := map[string][]string{
-		"CREATION":   {"creation.case.opened.>", "creation.case.taken_in_charge.>", "creation.case.reassigned.>"},
+		"CREATION": {"creation.case.opened.>", "creation.case.taken_in_charge.>", "creation.case.reassigned.>", "creation.case.stage_changed.>",
+			"creation.case.registered.>", "creation.case.closed.>", "creation.case.redirected_to_takeover.>", "creation.case.next_action_overdue.>"},
 		"TAKEOVER":   {"takeover.offer.registered.>", "takeover.search.registered.>", "takeover.match.proposed.>"},
 		"DIFFICULTY": {"difficulty.case.opened.>"},
 	}

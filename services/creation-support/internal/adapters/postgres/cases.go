@@ -147,7 +147,7 @@ func (s *Store) Update(ctx context.Context, caseID string,
 		if !found {
 			return creation.ErrCaseNotFound
 		}
-		prevAdvisor, prev := c.AdvisorID, savedLengths{handBacks: len(c.HandBacks), timeline: len(c.Timeline)}
+		prevHolder, prev := loadHolder(c), savedLengths{handBacks: len(c.HandBacks), timeline: len(c.Timeline)}
 		evs, err := change(&c, txDirectory{tx})
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (s *Store) Update(ctx context.Context, caseID string,
 		if err := saveCase(ctx, tx, c, prev); err != nil {
 			return err
 		}
-		if err := moveLoad(ctx, tx, prevAdvisor, c.AdvisorID); err != nil {
+		if err := moveLoad(ctx, tx, prevHolder, loadHolder(c)); err != nil {
 			return err
 		}
 		if err := outbox.Add(ctx, tx, evs...); err != nil {
@@ -205,7 +205,16 @@ func saveCase(ctx context.Context, tx pgx.Tx, c creation.Case, prev savedLengths
 	return saveCheckpoints(ctx, tx, c)
 }
 
-// moveLoad counts the case out of the previous advisor's load and into the
+// loadHolder is the advisor whose load counts the case: its advisor while
+// it is open, nobody once it is closed (a closed case frees a place).
+func loadHolder(c creation.Case) string {
+	if c.Stage == creation.StageClosed {
+		return ""
+	}
+	return c.AdvisorID
+}
+
+// moveLoad counts the case out of the previous holder's load and into the
 // new one's.
 func moveLoad(ctx context.Context, tx pgx.Tx, from, to string) error {
 	if from == to {

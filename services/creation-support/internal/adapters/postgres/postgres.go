@@ -61,8 +61,8 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber, dept string) ([]cre
 
 // UpsertAdvisor implements projection.Advisors: a stale revision changes
 // nothing.
-func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a creation.Advisor) error {
-	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
+func (s *Store) UpsertAdvisor(ctx context.Context, a creation.Advisor) error {
+	return projection.Apply(ctx, s.pool, a)
 }
 
 // nullTime stores the zero time as NULL.

@@ -53,11 +53,7 @@ func (f *fixture) advisor(a creation.Advisor) {
 		a.Revision = 1
 	}
 	a.Departements, a.Specialities, a.Capacity = []string{"91"}, []string{events.SpecialityCreation}, 10
-	ev, err := events.New("advisor-desk", a.AdvisorID, "91", events.AdvisorUpdated{AdvisorID: a.AdvisorID, Revision: a.Revision, Chamber: a.Chamber}, f.now)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	if err := f.store.UpsertAdvisor(f.ctx, ev, a); err != nil {
+	if err := f.store.UpsertAdvisor(f.ctx, a); err != nil {
 		f.t.Fatal(err)
 	}
 }

@@ -63,7 +63,7 @@ func (e *InvalidInput) Error() string {
 // reason except those only the platform or a manager use.
 func HandBackReasons() []string {
 	return slices.DeleteFunc(events.ReassignReasons(), func(r string) bool {
-		return r == events.ReassignManager || r == events.ReassignAbsence
+		return r == events.ReassignManager || r == events.ReassignAbsence || r == events.ReassignDeparture
 	})
 }
 
@@ -99,27 +99,39 @@ func OtherChamber(c string) (string, error) {
 	return "", fmt.Errorf("%q: %w", c, errUnknownChamber)
 }
 
+// Waiting tells whether the case waits for its advisor to take it in
+// charge: never taken, or handed over to a new advisor since. A case
+// handed over along its journey keeps its stage: the new advisor takes
+// it up where it is.
+func (c *Case) Waiting() bool {
+	return c.Stage == StageOpened || (c.Stage != StageClosed && c.TakenAt.IsZero())
+}
+
 // checkOpen reports why a case that is no longer waiting cannot change
 // hands on an advisor's initiative.
 func (c *Case) checkOpen() error {
-	switch c.Stage {
-	case StageOpened:
-		return nil
-	case StageClosed:
+	switch {
+	case c.Stage == StageClosed:
 		return ErrClosed
+	case c.Waiting():
+		return nil
 	default:
 		return ErrTakenInCharge
 	}
 }
 
 // TakeInCharge records that the assigned advisor took the case in charge:
-// its journey starts, at the welcome stage. Whether the caller is that
-// advisor is an access rule (package access).
+// its journey starts, at the welcome stage, or goes on where it was for a
+// case handed over along the way. Whether the caller is that advisor is an
+// access rule (package access).
 func (c *Case) TakeInCharge(now time.Time) (events.CreationCaseTakenInCharge, error) {
 	if err := c.checkOpen(); err != nil {
 		return events.CreationCaseTakenInCharge{}, err
 	}
-	c.Stage, c.TakenAt, c.UpdatedAt = StageWelcome, now.UTC(), now.UTC()
+	if c.Stage == StageOpened {
+		c.Stage = StageWelcome
+	}
+	c.TakenAt, c.UpdatedAt = now.UTC(), now.UTC()
 	return events.CreationCaseTakenInCharge{CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber,
 		AdvisorID: c.AdvisorID, TakenAt: c.TakenAt}, nil
 }
@@ -185,7 +197,9 @@ func (c *Case) Reassign(to Advisor, found bool, now time.Time) (events.CreationC
 	return c.moveTo(c.Chamber, to.AdvisorID, events.ReassignManager, now), nil
 }
 
-// moveTo gives the case to chamber and advisor and returns the event.
+// moveTo gives the case to chamber and advisor and returns the event: the
+// case waits for its new advisor to take it in charge, at the stage it
+// had reached.
 func (c *Case) moveTo(chamber, advisorID, reason string, now time.Time) events.CreationCaseReassigned {
 	ev := events.CreationCaseReassigned{CaseID: c.ID, RequestID: c.RequestID, PreviousChamber: c.Chamber,
 		PreviousAdvisorID: c.AdvisorID, Reason: reason, ReassignedAt: now.UTC()}
@@ -193,7 +207,7 @@ func (c *Case) moveTo(chamber, advisorID, reason string, now time.Time) events.C
 		c.SecondaryChamber = c.Chamber
 		c.Chamber = chamber
 	}
-	c.AdvisorID, c.Stage, c.TakenAt, c.UpdatedAt = advisorID, StageOpened, time.Time{}, now.UTC()
+	c.AdvisorID, c.TakenAt, c.UpdatedAt = advisorID, time.Time{}, now.UTC()
 	ev.Chamber, ev.SecondaryChamber, ev.AdvisorID = c.Chamber, c.SecondaryChamber, c.AdvisorID
 	return ev
 }

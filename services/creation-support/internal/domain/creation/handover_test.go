@@ -65,6 +65,26 @@ func TestNewHandBack(t *testing.T) {
 	}
 }
 
+// TestHandedOverAlongTheJourney: a case handed over at the business plan
+// waits for its new advisor there, who takes it up at that stage, not at
+// the welcome.
+func TestHandedOverAlongTheJourney(t *testing.T) {
+	c := waiting("CCI", "", "cci-a")
+	if _, err := c.TakeInCharge(t0); err != nil {
+		t.Fatal(err)
+	}
+	c.Stage = StageBusinessPlan
+	if _, err := c.Reassign(Advisor{AdvisorID: "cci-b", Chamber: "CCI", Active: true}, true, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if !c.Waiting() || c.Stage != StageBusinessPlan || c.AdvisorID != "cci-b" {
+		t.Fatalf("handed over: waiting %v, stage %s, advisor %s", c.Waiting(), c.Stage, c.AdvisorID)
+	}
+	if _, err := c.TakeInCharge(t0.Add(2 * time.Hour)); err != nil || c.Stage != StageBusinessPlan || c.Waiting() {
+		t.Fatalf("taken up: %v, stage %s, waiting %v", err, c.Stage, c.Waiting())
+	}
+}
+
 func TestTakeInCharge(t *testing.T) {
 	for _, tt := range []struct {
 		stage Stage
@@ -73,6 +93,9 @@ func TestTakeInCharge(t *testing.T) {
 		t.Run(string(tt.stage), func(t *testing.T) {
 			c := waiting("CCI", "", "cci-a")
 			c.Stage = tt.stage
+			if tt.stage == StageInProgress {
+				c.TakenAt = t0.Add(-time.Minute)
+			}
 			ev, err := c.TakeInCharge(t0)
 			if !errors.Is(err, tt.err) {
 				t.Fatalf("err = %v, want %v", err, tt.err)
@@ -116,7 +139,11 @@ func TestHandBack(t *testing.T) {
 			[]AdvisorLoad{l("cma-x", 3), l("cma-y", 1)}, "cma-y", "CMA", "CCI", nil},
 		{"shared case swaps lead and secondary", waiting("CMA", "CCI", "cma-a"), events.ReassignOther, "other",
 			[]AdvisorLoad{l("cci-x", 0)}, "cci-x", "CCI", "CMA", nil},
-		{"taken in charge: refused", func() Case { c := waiting("CCI", "", "cci-a"); c.Stage = StageInProgress; return c }(),
+		{"taken in charge: refused", func() Case {
+			c := waiting("CCI", "", "cci-a")
+			c.Stage, c.TakenAt = StageInProgress, t0.Add(-time.Minute)
+			return c
+		}(),
 			events.ReassignOther, "", []AdvisorLoad{l("cci-b", 0)}, "cci-a", "CCI", "", ErrTakenInCharge},
 		{"closed: refused", func() Case { c := waiting("CCI", "", "cci-a"); c.Stage = StageClosed; return c }(),
 			events.ReassignOther, "", []AdvisorLoad{l("cci-b", 0)}, "cci-a", "CCI", "", ErrClosed},
@@ -196,7 +223,7 @@ func TestReassign(t *testing.T) {
 		wantErr error
 	}{
 		{"to an available advisor of the chamber", waiting("CCI", "", "cci-a"), adv("cci-b", "CCI", true, time.Time{}), true, "", nil},
-		{"a case in progress goes back to waiting", inProgress, adv("cci-b", "CCI", true, t0), true, "", nil},
+		{"a case in progress waits for its new advisor, at its stage", inProgress, adv("cci-b", "CCI", true, t0), true, "", nil},
 		{"unknown advisor", waiting("CCI", "", "cci-a"), Advisor{}, false, "unknown", nil},
 		{"advisor of the other chamber", waiting("CCI", "CMA", "cci-a"), adv("cma-b", "CMA", true, time.Time{}), true, "other_chamber", nil},
 		{"absent advisor", waiting("CCI", "", "cci-a"), adv("cci-b", "CCI", true, t0.Add(time.Hour)), true, "unavailable", nil},
@@ -222,7 +249,7 @@ func TestReassign(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.AdvisorID != tt.to.AdvisorID || c.Stage != StageOpened || !c.TakenAt.IsZero() || c.Chamber != tt.c.Chamber ||
+				if c.AdvisorID != tt.to.AdvisorID || c.Stage != tt.c.Stage || !c.Waiting() || !c.TakenAt.IsZero() || c.Chamber != tt.c.Chamber ||
 					c.SecondaryChamber != tt.c.SecondaryChamber {
 					t.Fatalf("case %+v", c)
 				}

@@ -157,8 +157,16 @@ func TestNextAction(t *testing.T) {
 	if err := c.PlanNext("Relire le plan de trésorerie", today, "cma-91-0007", now); err != nil {
 		t.Fatalf("due today: %v", err)
 	}
-	if !c.Next.OverdueAt(now) || c.Next.OverdueAt(today.Add(-time.Minute)) {
-		t.Fatalf("overdue at %s: %v", now, c.Next.OverdueAt(now))
+	tomorrow := today.AddDate(0, 0, 1)
+	if c.Next.OverdueAt(now) || c.Next.OverdueAt(tomorrow.Add(-time.Nanosecond)) || !c.Next.OverdueAt(tomorrow) {
+		t.Fatalf("due %s: overdue today %v, at midnight %v", today, c.Next.OverdueAt(now), c.Next.OverdueAt(tomorrow))
+	}
+	if r, ok := c.OverdueReminder(tomorrow); !ok || r.Due != today || r.Stage != string(creation.StageBusinessPlan) ||
+		r.CaseID != c.ID || r.Validate() != nil {
+		t.Fatalf("reminder at %s: %+v %v (%v)", tomorrow, r, ok, r.Validate())
+	}
+	if _, ok := c.OverdueReminder(now); ok {
+		t.Fatal("a reminder of an action due today")
 	}
 	if (creation.NextAction{}).OverdueAt(now) {
 		t.Fatal("no action planned, yet overdue")

@@ -92,6 +92,6 @@ func insertCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (opened bool,
 
 // UpsertAdvisor implements projection.Advisors: a stale revision changes
 // nothing.
-func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a prevention.Advisor) error {
-	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
+func (s *Store) UpsertAdvisor(ctx context.Context, a prevention.Advisor) error {
+	return projection.Apply(ctx, s.pool, a)
 }

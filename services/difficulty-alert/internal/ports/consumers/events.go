@@ -10,7 +10,9 @@
 //     row was pruned opens nothing either. It is the first event of its
 //     request: nothing can come before it.
 //   - advisor.directory.updated: the projection keeps the highest revision
-//     of each advisor, so an older entry arriving late changes nothing.
+//     of each advisor, so an older entry arriving late, or twice, changes
+//     nothing; it claims no inbox row, so a replay of ADVISOR rebuilds
+//     the projection after its rows were deleted.
 package consumers
 
 import (

@@ -193,3 +193,25 @@ func TestStatusFollowsTheCreationJourney(t *testing.T) {
 		t.Fatalf("status %q stage %q outcome %q", st, stage, out)
 	}
 }
+
+// TestRedirectedProjectKeepsItsStatusWhenItsDraftSearchOpens: a creation
+// project redirected to takeover shows as closed with that outcome; the
+// draft buyer search takeover-matching then opens for the same request
+// does not turn it back into an assigned request.
+func TestRedirectedProjectKeepsItsStatusWhenItsDraftSearchOpens(t *testing.T) {
+	e := progressEnv{env: setup(t), t0: time.Now().UTC().Add(-time.Hour)}
+	e.track = app.TrackCase{Progress: postgres.New(e.pool, e.waker)}
+	id := str(e.post(t, bakery, "").body["request_id"])
+	path := httpapi.CreationPath + "/" + id
+	redirected := events.CreationCaseRedirectedToTakeover{CaseID: caseID, RequestID: id, Chamber: "CMA", AdvisorID: "cma-91-001",
+		CommuneCode: "91228", Departement: "91", RedirectedAt: e.t0.Add(time.Minute)}
+	e.must(t, e.track.CaseRedirectedToTakeover(e.ctx, e.event(t, caseID, redirected), redirected))
+	const searchID = "01900000-0000-7000-8000-0000000000f3"
+	draft := events.TakeoverSearchRegistered{SearchID: searchID, RequestID: id, Chamber: "CMA", AdvisorID: "cma-91-t",
+		Draft: true, RegisteredAt: e.t0.Add(2 * time.Minute)}
+	e.must(t, e.track.SearchRegistered(e.ctx, e.event(t, searchID, draft), draft))
+	r := e.do(t, http.MethodGet, path, "", "", nil)
+	if r.status != http.StatusOK || str(r.body["status"]) != "closed" || str(r.body["outcome"]) != events.OutcomeRedirectedToTakeover {
+		t.Fatalf("GET %s after the draft search: %d %v", path, r.status, r.body)
+	}
+}

@@ -6,6 +6,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -79,9 +80,11 @@ func (s *Store) RegisterSearch(ctx context.Context, trigger events.Event, search
 		if err != nil {
 			return err
 		}
-		offers, err := offerCandidates(ctx, tx, search)
-		if err != nil {
-			return err
+		var offers []takeover.Offer
+		if search.Status != takeover.SearchDraft { // a draft meets no offer
+			if offers, err = offerCandidates(ctx, tx, search); err != nil {
+				return err
+			}
 		}
 		out, err := decide(candidates, offers)
 		if err != nil {
@@ -97,6 +100,47 @@ func (s *Store) RegisterSearch(ctx context.Context, trigger events.Event, search
 		pgdb.AfterCommit(ctx, s.relay.Wake)
 	}
 	return applied, err
+}
+
+// CompleteSearch implements app.Completer. An unknown search is
+// app.ErrNotFound; nothing is stored when decide fails.
+func (s *Store) CompleteSearch(ctx context.Context, id string,
+	decide func(takeover.Search, func(takeover.Search) ([]takeover.Offer, error)) (app.SearchOutcome, error)) (takeover.Search, error) {
+	var done takeover.Search
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(registerLock)); err != nil {
+			return fmt.Errorf("take registration lock: %w", err)
+		}
+		rows, err := tx.Query(ctx, `SELECT `+searchColumns+` FROM buyer_searches WHERE search_id = $1 FOR UPDATE`, id)
+		if err != nil {
+			return fmt.Errorf("read search: %w", err)
+		}
+		search, err := pgx.CollectExactlyOneRow(rows, scanSearch)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return app.ErrNotFound
+		} else if err != nil {
+			return fmt.Errorf("read search: %w", err)
+		}
+		out, err := decide(search, func(c takeover.Search) ([]takeover.Offer, error) { return offerCandidates(ctx, tx, c) })
+		if err != nil {
+			return err
+		}
+		if err := updateCompleted(ctx, tx, out.Search); err != nil {
+			return err
+		}
+		for _, m := range out.Matches {
+			if err := insertMatch(ctx, tx, m); err != nil {
+				return err
+			}
+		}
+		done = out.Search
+		return outbox.Add(ctx, tx, out.Events...)
+	})
+	if err != nil {
+		return takeover.Search{}, err
+	}
+	s.relay.Wake()
+	return done, nil
 }
 
 // prepare takes the registration lock and reads the candidate advisors.
@@ -143,8 +187,8 @@ func loadCandidates(ctx context.Context, tx pgx.Tx, chamber string, place takeov
 
 // UpsertAdvisor implements projection.Advisors: a stale revision changes
 // nothing.
-func (s *Store) UpsertAdvisor(ctx context.Context, trigger events.Event, a takeover.Advisor) error {
-	return projection.Apply(ctx, s.pool, Consumer, trigger, a)
+func (s *Store) UpsertAdvisor(ctx context.Context, a takeover.Advisor) error {
+	return projection.Apply(ctx, s.pool, a)
 }
 
 // Advisor returns an advisor of the projection (for tests and diagnosis).

@@ -87,7 +87,7 @@ func trigger(t *testing.T) events.Event {
 
 func (e *env) advisor(t *testing.T, a takeover.Advisor) {
 	t.Helper()
-	if err := e.store.UpsertAdvisor(e.ctx, trigger(t), a); err != nil {
+	if err := e.store.UpsertAdvisor(e.ctx, a); err != nil {
 		t.Fatal(err)
 	}
 }

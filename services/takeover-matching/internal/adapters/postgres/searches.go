@@ -12,13 +12,15 @@ import (
 
 const searchColumns = `search_id::text, request_id::text, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
 	sectors, commune_codes, epci_codes, departements, regions, mobility, budget_band, contribution_band,
-	headcount_min, headcount_max, deal_types, timeline, experience, registered_at`
+	headcount_min, headcount_max, deal_types, timeline, experience, status, coalesce(creation_case_id::text, ''),
+	registered_at, coalesce(completed_at, '0001-01-01Z')`
 
 func scanSearch(r pgx.CollectableRow) (takeover.Search, error) {
 	var s takeover.Search
 	err := r.Scan(&s.ID, &s.RequestID, &s.Chamber, &s.SecondaryChamber, &s.AdvisorID, &s.Sectors, &s.CommuneCodes,
 		&s.EPCICodes, &s.Departements, &s.Regions, &s.Mobility, &s.BudgetBand, &s.ContributionBand,
-		&s.HeadcountMin, &s.HeadcountMax, &s.DealTypes, &s.Timeline, &s.Experience, &s.RegisteredAt)
+		&s.HeadcountMin, &s.HeadcountMax, &s.DealTypes, &s.Timeline, &s.Experience, &s.Status, &s.CreationCaseID,
+		&s.RegisteredAt, &s.CompletedAt)
 	return s, err
 }
 
@@ -26,16 +28,33 @@ func scanSearch(r pgx.CollectableRow) (takeover.Search, error) {
 func insertSearch(ctx context.Context, tx pgx.Tx, s takeover.Search) (bool, error) {
 	tag, err := tx.Exec(ctx, `INSERT INTO buyer_searches (search_id, request_id, chamber, secondary_chamber, advisor_id,
 		sectors, commune_codes, epci_codes, departements, regions, mobility, budget_band, contribution_band,
-		headcount_min, headcount_max, deal_types, timeline, experience, registered_at)
-		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+		headcount_min, headcount_max, deal_types, timeline, experience, status, creation_case_id, registered_at)
+		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
+		        $19, NULLIF($20, '')::uuid, $21)
 		ON CONFLICT (request_id) DO NOTHING`,
 		s.ID, s.RequestID, s.Chamber, s.SecondaryChamber, s.AdvisorID, arr(s.Sectors), arr(s.CommuneCodes),
 		arr(s.EPCICodes), arr(s.Departements), arr(s.Regions), s.Mobility, s.BudgetBand, s.ContributionBand,
-		s.HeadcountMin, s.HeadcountMax, arr(s.DealTypes), s.Timeline, s.Experience, s.RegisteredAt)
+		s.HeadcountMin, s.HeadcountMax, arr(s.DealTypes), s.Timeline, s.Experience, s.Status, s.CreationCaseID,
+		s.RegisteredAt)
 	if err != nil {
 		return false, fmt.Errorf("insert search: %w", err)
 	}
 	return tag.RowsAffected() == 1, nil
+}
+
+// updateCompleted stores the criteria of a completed draft.
+func updateCompleted(ctx context.Context, tx pgx.Tx, s takeover.Search) error {
+	_, err := tx.Exec(ctx, `UPDATE buyer_searches SET sectors = $2, commune_codes = $3, epci_codes = $4,
+		departements = $5, regions = $6, mobility = $7, budget_band = $8, contribution_band = $9, headcount_min = $10,
+		headcount_max = $11, deal_types = $12, timeline = $13, experience = $14, status = $15, completed_at = $16
+		WHERE search_id = $1`,
+		s.ID, arr(s.Sectors), arr(s.CommuneCodes), arr(s.EPCICodes), arr(s.Departements), arr(s.Regions), s.Mobility,
+		s.BudgetBand, s.ContributionBand, s.HeadcountMin, s.HeadcountMax, arr(s.DealTypes), s.Timeline, s.Experience,
+		s.Status, s.CompletedAt)
+	if err != nil {
+		return fmt.Errorf("update search %s: %w", s.ID, err)
+	}
+	return nil
 }
 
 // searchCandidates reads the open searches that may fit an offer: the

@@ -73,7 +73,14 @@ type Search struct {
 	DealTypes        []string
 	Timeline         string
 	Experience       string
-	RegisteredAt     time.Time
+	// Status is SearchOpen, or SearchDraft for a search opened from a
+	// redirected creation project until its advisor completes it.
+	Status string
+	// CreationCaseID is the creation case a draft came from, if any.
+	CreationCaseID string
+	RegisteredAt   time.Time
+	// CompletedAt is when a draft was completed (zero otherwise).
+	CompletedAt time.Time
 }
 
 // Territory is the département that places the search in an advisor's
@@ -143,7 +150,7 @@ func SearchFrom(p events.TakeoverSearchSubmitted, regionOf RegionOf) (Search, er
 	s := Search{
 		RequestID: p.RequestID, Chamber: p.Routing.LeadChamber, SecondaryChamber: p.Routing.SecondaryChamber,
 		CommuneCodes: sortedSet(p.CommuneCodes), EPCICodes: sortedSet(p.EPCICodes),
-		Departements: slices.Clone(p.Departements), Mobility: p.Mobility, BudgetBand: p.BudgetBand,
+		Departements: slices.Clone(p.Departements), Mobility: p.Mobility, BudgetBand: p.BudgetBand, Status: SearchOpen,
 		ContributionBand: p.PersonalContributionBand, HeadcountMin: p.HeadcountMin, HeadcountMax: p.HeadcountMax,
 		DealTypes: sortedSet(p.DealTypes), Timeline: p.Timeline, Experience: p.Experience,
 	}
@@ -196,12 +203,16 @@ func (o Offer) Register(id, advisorID string, now time.Time) (Offer, events.Take
 	}
 }
 
-// Register completes a search and returns the event to emit.
+// Register completes a search (open unless it is a draft) and returns the
+// event to emit.
 func (s Search) Register(id, advisorID string, now time.Time) (Search, events.TakeoverSearchRegistered) {
 	s.ID, s.AdvisorID, s.RegisteredAt = id, advisorID, now.UTC()
+	if s.Status == "" {
+		s.Status = SearchOpen
+	}
 	return s, events.TakeoverSearchRegistered{
 		SearchID: s.ID, RequestID: s.RequestID, Chamber: s.Chamber, SecondaryChamber: s.SecondaryChamber,
-		AdvisorID: s.AdvisorID, RegisteredAt: s.RegisteredAt,
+		AdvisorID: s.AdvisorID, Draft: s.Status == SearchDraft, RegisteredAt: s.RegisteredAt,
 	}
 }
 

@@ -9,8 +9,13 @@
 //     searches are unique by request_id, as matches are by their pair, so
 //     a repeat whose inbox row was pruned adds nothing. They are the first
 //     event of their request: nothing can come before them.
+//   - creation.case.redirected_to_takeover opens a draft search: the inbox
+//     claim drops a repeat, and searches are unique by request_id (a
+//     request redirected from creation had no search before).
 //   - advisor.directory.updated: the projection keeps the highest revision
-//     of each advisor, so an older entry arriving late changes nothing.
+//     of each advisor, so an older entry arriving late, or twice, changes
+//     nothing; it claims no inbox row, so a replay of ADVISOR rebuilds
+//     the projection after its rows were deleted.
 package consumers
 
 import (
@@ -23,7 +28,7 @@ import (
 
 // Consumers lists the durable consumers and their handlers; batch commits
 // the events a consumer has at hand together.
-func Consumers(offer app.RegisterOffer, search app.RegisterSearch, project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
+func Consumers(offer app.RegisterOffer, search app.RegisterSearch, draft app.OpenDraftSearch, project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
 	return []natsbus.Consumer{
 		// One durable per service and stream, so offers and searches share
 		// it; one worker, because every registration takes the same lock
@@ -31,6 +36,8 @@ func Consumers(offer app.RegisterOffer, search app.RegisterSearch, project proje
 		// other.
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamIntake, Batch: batch, Workers: 1},
 			natsbus.On(offer.Handle), natsbus.On(search.Handle)),
+		// Redirected creation projects are rare: one worker, the same lock.
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch, Workers: 1}, natsbus.On(draft.Handle)),
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch}, natsbus.On(project.Handle)),
 	}
 }

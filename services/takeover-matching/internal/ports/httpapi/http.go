@@ -40,13 +40,19 @@ type MatchReader interface {
 	Get(ctx context.Context, p auth.Principal, id string) (app.VisibleMatch, error)
 }
 
+// SearchCompleter completes draft searches (app.CompleteSearch).
+type SearchCompleter interface {
+	Complete(ctx context.Context, p auth.Principal, id string, c takeover.Criteria) (takeover.Search, error)
+}
+
 // Routes serves the advisors' takeover API.
 type Routes struct {
-	Offers   OfferReader
-	Searches SearchReader
-	Matches  MatchReader
-	Auth     auth.Guard
-	Log      *slog.Logger
+	Offers    OfferReader
+	Searches  SearchReader
+	Matches   MatchReader
+	Completer SearchCompleter
+	Auth      auth.Guard
+	Log       *slog.Logger
 }
 
 // Handler returns the mux.
@@ -58,6 +64,7 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/takeover-offers/{id}", guard(rt.getOffer))
 	mux.Handle("GET /api/v1/buyer-searches", guard(rt.listSearches))
 	mux.Handle("GET /api/v1/buyer-searches/{id}", guard(rt.getSearch))
+	mux.Handle("PUT /api/v1/buyer-searches/{id}/criteria", guard(rt.completeSearch))
 	mux.Handle("GET /api/v1/matches", guard(rt.listMatches))
 	mux.Handle("GET /api/v1/matches/{id}", guard(rt.getMatch))
 	return mux

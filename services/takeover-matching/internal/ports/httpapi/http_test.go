@@ -65,8 +65,12 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	complete := app.CompleteSearch{Searches: store, RegionOf: regionOf, Threshold: 60, NewID: newID,
+		Now:       func() time.Time { return time.Now().UTC() },
+		IsNAF:     func(id string) bool { return id == "10.7" || id == "10.71" },
+		IsCommune: func(code string) bool { return code == "91228" }}
 	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},
-		Matches: app.ReadMatches{Files: store}, Auth: verifier, Log: quiet}
+		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: quiet}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
@@ -82,6 +86,7 @@ func regionOf(d string) string { return map[string]string{"91": "11"}[d] }
 //   - "shared": a CCI shop shared with the CMA; "lone": a CCI restaurant
 //   - "buyer": a CCI buyer of bakeries (matches conf and public)
 //   - "farmer": a CMA buyer of farms (matches nothing)
+//   - "draft", "draft2": CCI draft searches from redirected creation projects
 func (f *fixture) register(t *testing.T, ctx context.Context, store *postgres.Store) {
 	t.Helper()
 	now := func() time.Time { return time.Now().UTC() }
@@ -117,6 +122,21 @@ func (f *fixture) register(t *testing.T, ctx context.Context, store *postgres.St
 		}
 		f.ids[name] = s.ID
 	}
+	draft := func(name string) {
+		p := events.CreationCaseRedirectedToTakeover{CaseID: uuid.Must(uuid.NewV7()).String(), RequestID: uuid.Must(uuid.NewV7()).String(),
+			Chamber: "CCI", AdvisorID: "cci-91-c", NAFCode: "10.71C", CommuneCode: "91228", Departement: "91", RedirectedAt: now()}
+		uc := app.OpenDraftSearch{Registry: store, RegionOf: regionOf, Now: now, NewID: newID}
+		if err := uc.Handle(ctx, trigger(t), p); err != nil {
+			t.Fatal(err)
+		}
+		s, ok, err := store.SearchByRequest(ctx, p.RequestID)
+		if err != nil || !ok || s.Status != "draft" {
+			t.Fatalf("draft %s: %+v %v %v", name, s, ok, err)
+		}
+		f.ids[name] = s.ID
+	}
+	draft("draft")
+	draft("draft2")
 	offer("conf", "CMA", "", "10.71C", true)
 	offer("public", "CMA", "", "10.71D", false)
 	offer("shared", "CCI", "CMA", "47.11F", false)

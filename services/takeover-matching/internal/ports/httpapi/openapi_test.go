@@ -104,6 +104,28 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		{"not a match id", "cma advisor", "/api/v1/matches/42", 404, rejects, ""},
 		{"a match without a token", "none", "/api/v1/matches/{match-conf}", 401, rejects, ""},
 	}
+	puts := []struct {
+		name, as, path string
+		status         int
+		doc            openapicheck.Doc
+		body           string
+	}{
+		{"complete a draft", "cci advisor", "/api/v1/buyer-searches/{draft}/criteria", 200, 0, criteria},
+		{"complete it again", "cci advisor", "/api/v1/buyer-searches/{draft}/criteria", 409, 0, criteria},
+		{"complete with bad criteria", "cci advisor", "/api/v1/buyer-searches/{draft2}/criteria", 400, unchecked,
+			strings.Replace(criteria, `"10.7"`, `"99"`, 1)},
+		{"complete with an unknown member", "cci advisor", "/api/v1/buyer-searches/{draft2}/criteria", 400, rejects,
+			strings.Replace(criteria, `"timeline"`, `"when"`, 1)},
+		{"complete another chamber's", "cma advisor", "/api/v1/buyer-searches/{draft2}/criteria", 403, 0, criteria},
+		{"complete an unknown search", "cci advisor", "/api/v1/buyer-searches/" + unknown + "/criteria", 404, 0, criteria},
+		{"complete without a token", "none", "/api/v1/buyer-searches/{draft2}/criteria", 401, rejects, criteria},
+	}
+	for _, x := range puts {
+		t.Run(x.name, func(t *testing.T) {
+			c.Send(t, f.url, openapicheck.Call{Method: http.MethodPut, Path: f.expand(x.path), Token: f.token(t, x.as),
+				Body: x.body, Status: x.status, Doc: x.doc})
+		})
+	}
 	for _, x := range calls {
 		t.Run(x.name, func(t *testing.T) {
 			a := c.Send(t, f.url, openapicheck.Call{Method: http.MethodGet, Path: f.expand(x.path), Token: f.token(t, x.as), Status: x.status, Doc: x.doc})
@@ -123,11 +145,20 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 			continue
 		}
 		t.Run(op+" unavailable", func(t *testing.T) {
-			c.Send(t, down.URL, openapicheck.Call{Method: method, Path: strings.ReplaceAll(p, "{id}", unknown), Token: f.token(t, "cma advisor"), Status: 503})
+			call := openapicheck.Call{Method: method, Path: strings.ReplaceAll(p, "{id}", unknown), Token: f.token(t, "cma advisor"), Status: 503}
+			if method == http.MethodPut {
+				call.Body = criteria
+			}
+			c.Send(t, down.URL, call)
 		})
 	}
 	c.AssertCovered(t)
 }
+
+// criteria complete a draft search.
+const criteria = `{"sectors":["10.7"],"commune_codes":["91228"],"mobility":"local","budget_band":"100k_300k",
+	"personal_contribution_band":"50k_100k","headcount_min":1,"headcount_max":9,"deal_types":["fonds"],
+	"timeline":"6m_12m","experience":"sector"}`
 
 // TestOpenAPIMatchesTheDomain: the codes the document lists are the
 // domain's, so neither can change alone.

@@ -62,32 +62,41 @@ func offerView(o takeover.Offer, v access.View) any {
 
 // searchJSON is a buyer's search: codes and bands only.
 type searchJSON struct {
-	SearchID         string    `json:"search_id"`
-	RequestID        string    `json:"request_id"`
-	Chamber          string    `json:"chamber"`
-	SecondaryChamber string    `json:"secondary_chamber,omitempty"`
-	AdvisorID        string    `json:"advisor_id,omitempty"`
-	Sectors          []string  `json:"sectors"`
-	CommuneCodes     []string  `json:"commune_codes"`
-	EPCICodes        []string  `json:"epci_codes"`
-	Departements     []string  `json:"departements"`
-	Mobility         string    `json:"mobility"`
-	BudgetBand       string    `json:"budget_band"`
-	ContributionBand string    `json:"personal_contribution_band"`
-	HeadcountMin     int       `json:"headcount_min"`
-	HeadcountMax     int       `json:"headcount_max"`
-	DealTypes        []string  `json:"deal_types"`
-	Timeline         string    `json:"timeline"`
-	Experience       string    `json:"experience"`
-	RegisteredAt     time.Time `json:"registered_at"`
+	SearchID         string   `json:"search_id"`
+	RequestID        string   `json:"request_id"`
+	Chamber          string   `json:"chamber"`
+	SecondaryChamber string   `json:"secondary_chamber,omitempty"`
+	AdvisorID        string   `json:"advisor_id,omitempty"`
+	Sectors          []string `json:"sectors"`
+	CommuneCodes     []string `json:"commune_codes"`
+	EPCICodes        []string `json:"epci_codes"`
+	Departements     []string `json:"departements"`
+	Mobility         string   `json:"mobility"`
+	BudgetBand       string   `json:"budget_band"`
+	ContributionBand string   `json:"personal_contribution_band"`
+	HeadcountMin     int      `json:"headcount_min"`
+	HeadcountMax     int      `json:"headcount_max"`
+	DealTypes        []string `json:"deal_types"`
+	Timeline         string   `json:"timeline"`
+	Experience       string   `json:"experience"`
+	// Status is "open", or "draft" until its advisor completes a search
+	// opened from a redirected creation project.
+	Status         string     `json:"status"`
+	CreationCaseID string     `json:"creation_case_id,omitempty"`
+	RegisteredAt   time.Time  `json:"registered_at"`
+	CompletedAt    *time.Time `json:"completed_at,omitempty"`
 }
 
 func searchView(s takeover.Search) searchJSON {
-	return searchJSON{SearchID: s.ID, RequestID: s.RequestID, Chamber: s.Chamber, SecondaryChamber: s.SecondaryChamber,
+	v := searchJSON{SearchID: s.ID, RequestID: s.RequestID, Chamber: s.Chamber, SecondaryChamber: s.SecondaryChamber,
 		AdvisorID: s.AdvisorID, Sectors: s.Sectors, CommuneCodes: s.CommuneCodes, EPCICodes: s.EPCICodes,
 		Departements: s.Departements, Mobility: s.Mobility, BudgetBand: s.BudgetBand, ContributionBand: s.ContributionBand,
 		HeadcountMin: s.HeadcountMin, HeadcountMax: s.HeadcountMax, DealTypes: s.DealTypes, Timeline: s.Timeline,
-		Experience: s.Experience, RegisteredAt: s.RegisteredAt}
+		Experience: s.Experience, Status: s.Status, CreationCaseID: s.CreationCaseID, RegisteredAt: s.RegisteredAt}
+	if !s.CompletedAt.IsZero() {
+		v.CompletedAt = &s.CompletedAt
+	}
+	return v
 }
 
 // matchJSON is a proposed match with its offer as the reader may see it.
