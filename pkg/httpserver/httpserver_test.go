@@ -125,16 +125,9 @@ func TestWriteProblem(t *testing.T) {
 }
 
 // server starts a real server on a free port with the given checks.
-func server(t *testing.T, routes http.Handler, checks map[string]httpserver.Check) string {
+func server(t *testing.T, routes http.Handler, checks []httpserver.Check) string {
 	t.Helper()
-	tel, err := telemetry.New(context.Background(), "intake", telemetry.Options{Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := httpserver.New("127.0.0.1:0", routes, tel, checks)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := newServer(t, routes, checks)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve() }()
 	t.Cleanup(func() {
@@ -148,6 +141,19 @@ func server(t *testing.T, routes http.Handler, checks map[string]httpserver.Chec
 		}
 	})
 	return "http://" + srv.Addr()
+}
+
+func newServer(t *testing.T, routes http.Handler, checks []httpserver.Check) *httpserver.Server {
+	t.Helper()
+	tel, err := telemetry.New(context.Background(), "intake", telemetry.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := httpserver.New("127.0.0.1:0", routes, tel, checks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
 }
 
 func get(t *testing.T, url string) (int, http.Header, string) {
@@ -164,40 +170,89 @@ func get(t *testing.T, url string) (int, http.Header, string) {
 	return res.StatusCode, res.Header, string(b)
 }
 
+// readyz is /readyz's body.
+type readyz struct {
+	Status string `json:"status"`
+	Checks map[string]struct {
+		OK       bool   `json:"ok"`
+		Required bool   `json:"required"`
+		Error    string `json:"error"`
+		Detail   string `json:"detail"`
+	} `json:"checks"`
+}
+
+func getReadyz(t *testing.T, base string) (int, readyz) {
+	t.Helper()
+	code, h, body := get(t, base+"/readyz")
+	var r readyz
+	if ct := h.Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("/readyz Content-Type %q, want application/json", ct)
+	}
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatalf("/readyz body %q: %v", body, err)
+	}
+	return code, r
+}
+
+// TestHealthAndReadiness: /readyz is 200 "ready" when every dependency
+// answers, 200 "degraded" naming the one down when only a degraded-only
+// dependency fails (with its detail), 503 "unavailable" when a required
+// one fails; /healthz stays 200 throughout.
 func TestHealthAndReadiness(t *testing.T) {
 	t.Parallel()
-	var natsDown atomic.Bool
-	base := server(t, http.NotFoundHandler(), map[string]httpserver.Check{
-		"postgres": func(context.Context) error { return nil },
-		"nats": func(context.Context) error {
-			if natsDown.Load() {
-				return errors.New("nats connection RECONNECTING")
+	var pgDown, natsDown atomic.Bool
+	failing := func(down *atomic.Bool, msg string) func(context.Context) error {
+		return func(context.Context) error {
+			if down.Load() {
+				return errors.New(msg)
 			}
 			return nil
-		},
+		}
+	}
+	var detailAsked atomic.Int32
+	base := server(t, http.NotFoundHandler(), []httpserver.Check{
+		{Name: "postgres", Probe: failing(&pgDown, "connection refused")},
+		{Name: "nats", Probe: failing(&natsDown, "nats connection RECONNECTING"), Degraded: true,
+			Detail: func(context.Context) string { detailAsked.Add(1); return "3 events held in the outbox" }},
 	})
 
 	if code, _, body := get(t, base+"/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz = %d %q, want 200 ok", code, body)
 	}
-	if code, _, body := get(t, base+"/readyz"); code != 200 {
-		t.Errorf("/readyz with every check passing = %d %q, want 200", code, body)
+	code, r := getReadyz(t, base)
+	if code != 200 || r.Status != "ready" || !r.Checks["postgres"].OK || !r.Checks["nats"].OK ||
+		!r.Checks["postgres"].Required || r.Checks["nats"].Required {
+		t.Errorf("/readyz with every check passing = %d %+v, want 200 ready, postgres required, nats not", code, r)
 	}
+	if detailAsked.Load() != 0 {
+		t.Error("a passing check's detail was asked for")
+	}
+
 	natsDown.Store(true)
-	code, _, body := get(t, base+"/readyz")
-	if code != 503 {
-		t.Errorf("/readyz with nats down = %d, want 503", code)
+	code, r = getReadyz(t, base)
+	nats := r.Checks["nats"]
+	if code != 200 || r.Status != "degraded" || nats.OK || nats.Error != "nats connection RECONNECTING" ||
+		nats.Detail != "3 events held in the outbox" || !r.Checks["postgres"].OK {
+		t.Errorf("/readyz with nats down = %d %+v, want 200 degraded naming nats and its detail", code, r)
 	}
-	if !strings.Contains(body, "nats: nats connection RECONNECTING") || strings.Contains(body, "postgres") {
-		t.Errorf("/readyz body %q should name the failing check only", body)
+
+	pgDown.Store(true)
+	code, r = getReadyz(t, base)
+	if code != 503 || r.Status != "unavailable" || r.Checks["postgres"].Error != "connection refused" || r.Checks["nats"].OK {
+		t.Errorf("/readyz with both down = %d %+v, want 503 unavailable", code, r)
+	}
+	natsDown.Store(false)
+	code, r = getReadyz(t, base)
+	if code != 503 || r.Status != "unavailable" || r.Checks["postgres"].OK || !r.Checks["nats"].OK {
+		t.Errorf("/readyz with postgres down = %d %+v, want 503 unavailable", code, r)
 	}
 	// Liveness does not depend on dependencies.
 	if code, _, _ := get(t, base+"/healthz"); code != 200 {
-		t.Errorf("/healthz with nats down = %d, want 200", code)
+		t.Errorf("/healthz with postgres down = %d, want 200", code)
 	}
-	natsDown.Store(false)
-	if code, _, _ := get(t, base+"/readyz"); code != 200 {
-		t.Errorf("/readyz after recovery = %d, want 200", code)
+	pgDown.Store(false)
+	if code, r := getReadyz(t, base); code != 200 || r.Status != "ready" {
+		t.Errorf("/readyz after recovery = %d %+v, want 200 ready", code, r)
 	}
 	if code, _, body := get(t, base+"/metrics"); code != 200 || !strings.Contains(body, "outbox_published_total") {
 		t.Errorf("/metrics = %d, want 200 with the platform metrics", code)

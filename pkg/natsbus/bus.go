@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -50,6 +52,9 @@ type Bus struct {
 	service string
 	tel     *telemetry.Telemetry
 	log     *slog.Logger
+
+	mu          sync.Mutex
+	onReconnect []func()
 }
 
 // Connect opens the service's connection. It retries the first connection
@@ -57,6 +62,7 @@ type Bus struct {
 // and the outbox relay resume by themselves once the server is back.
 func Connect(ctx context.Context, cfg Config, id Identity, tel *telemetry.Telemetry) (*Bus, error) {
 	log := tel.Logger.With("component", "natsbus")
+	b := &Bus{service: id.Service, tel: tel, log: log}
 	opts := []nats.Option{
 		nats.Name(id.Service),
 		nats.CustomInboxPrefix(id.InboxPrefix()),
@@ -74,7 +80,10 @@ func Connect(ctx context.Context, cfg Config, id Identity, tel *telemetry.Teleme
 				log.Warn("nats disconnected", "err", err)
 			}
 		}),
-		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info("nats reconnected", "url", nc.ConnectedUrlRedacted()) }),
+		nats.ReconnectHandler(func(nc *nats.Conn) {
+			log.Info("nats reconnected", "url", nc.ConnectedUrlRedacted())
+			b.reconnected()
+		}),
 		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
 			subject := ""
 			if sub != nil {
@@ -110,7 +119,27 @@ func Connect(ctx context.Context, cfg Config, id Identity, tel *telemetry.Teleme
 		nc.Close()
 		return nil, fmt.Errorf("jetstream context: %w", err)
 	}
-	return &Bus{NC: nc, JS: js, service: id.Service, tel: tel, log: log}, nil
+	b.NC, b.JS = nc, js
+	return b, nil
+}
+
+// OnReconnect registers f, called each time the connection comes back
+// after a loss (a server restart, a failover to another node): the outbox
+// relay is woken by it, so that what piled up during the outage leaves at
+// once rather than after the relay's backoff. f must not block.
+func (b *Bus) OnReconnect(f func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.onReconnect = append(b.onReconnect, f)
+}
+
+func (b *Bus) reconnected() {
+	b.mu.Lock()
+	hooks := slices.Clone(b.onReconnect)
+	b.mu.Unlock()
+	for _, f := range hooks {
+		f()
+	}
 }
 
 // Ready reports whether the connection is up (for /readyz).

@@ -8,6 +8,7 @@ package platform
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -84,8 +85,6 @@ type Runtime struct {
 	consumers []consumer
 	jobs      []job
 	server    *httpserver.Server
-	baseCtx   context.Context
-	cancelReq context.CancelFunc
 }
 
 type consumer struct {
@@ -135,6 +134,9 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 		return nil, err
 	}
 	rt.Relay = outbox.NewRelay(rt.Pool, rt.Bus.JS, tel, outbox.RelayOptions{Poll: cfg.OutboxPoll})
+	// What piled up in the outbox during a NATS outage leaves as soon as
+	// the connection is back, not after the relay's backoff.
+	rt.Bus.OnReconnect(rt.Relay.Wake)
 	err = tel.Metrics.GaugeFunc("outbox_backlog", "Outbox rows not yet published.", func() float64 {
 		c, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
@@ -147,7 +149,6 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 	if err != nil {
 		return nil, err
 	}
-	rt.baseCtx, rt.cancelReq = context.WithCancel(context.WithoutCancel(ctx))
 	return rt, nil
 }
 
@@ -180,17 +181,30 @@ func (rt *Runtime) HandleAll(consumers []natsbus.Consumer) {
 
 // Listen binds the HTTP server on cfg.HTTPAddr with the service's routes,
 // so callers learn the address (port 0 in tests) before Run.
+//
+// Its /readyz needs Postgres: without it nothing can be stored, and the
+// service is unready (503). NATS only degrades it (200, "degraded"): the
+// outbox holds the events the service accepts meanwhile, and its
+// consumers wait for the connection to come back.
 func (rt *Runtime) Listen(routes http.Handler) error {
-	srv, err := httpserver.New(rt.cfg.HTTPAddr, routes, rt.Tel, map[string]httpserver.Check{
-		"postgres": rt.Pool.Ping,
-		"nats":     rt.Bus.Ready,
+	srv, err := httpserver.New(rt.cfg.HTTPAddr, routes, rt.Tel, []httpserver.Check{
+		{Name: "postgres", Probe: rt.Pool.Ping},
+		{Name: "nats", Probe: rt.Bus.Ready, Degraded: true, Detail: rt.heldInOutbox},
 	})
 	if err != nil {
 		return err
 	}
-	srv.SetBaseContext(rt.baseCtx)
 	rt.server = srv
 	return nil
+}
+
+// heldInOutbox says how many events wait in the outbox for NATS.
+func (rt *Runtime) heldInOutbox(ctx context.Context) string {
+	n, err := outbox.Backlog(ctx, rt.Pool)
+	if err != nil {
+		return "outbox backlog unknown: " + err.Error()
+	}
+	return fmt.Sprintf("outbox backlog: %d (held until NATS is back)", n)
 }
 
 // Addr is the HTTP address (after Listen).
@@ -200,7 +214,3 @@ func (rt *Runtime) Addr() string {
 	}
 	return rt.server.Addr()
 }
-
-// RequestContext is cancelled at shutdown; long-lived responses (event
-// streams) watch it so they do not hold the server open.
-func (rt *Runtime) RequestContext() context.Context { return rt.baseCtx }

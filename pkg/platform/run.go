@@ -13,9 +13,14 @@ import (
 )
 
 // Run starts the consumers, the relay, housekeeping and the HTTP server,
-// waits for ctx to end (or the server to fail), then shuts down in order:
-// stop taking work (HTTP and consumers drain together, so no writer is left),
-// flush the relay, flush telemetry, close NATS and the pool.
+// waits for ctx to end (or the server to fail), then shuts down in order,
+// within SHUTDOWN_TIMEOUT:
+//  1. stop taking work, and finish the work under way: the HTTP server
+//     takes no new request, ends its event streams and lets the requests in
+//     flight finish (their contexts are not cancelled); meanwhile the
+//     consumers stop fetching and finish the events they hold;
+//  2. once no writer is left, the relay flushes the last outbox rows;
+//  3. telemetry is flushed, NATS and the pool are closed.
 func (rt *Runtime) Run(ctx context.Context) error {
 	if rt.server == nil {
 		return errors.New("platform: Listen before Run")
@@ -55,7 +60,6 @@ func (rt *Runtime) Run(ctx context.Context) error {
 	var errs []error
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		rt.cancelReq() // ends event streams so Shutdown need not wait for them
 		if e := rt.server.Shutdown(sctx); e != nil {
 			errs = append(errs, e)
 		}

@@ -10,15 +10,18 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
@@ -98,6 +101,10 @@ func RoleName(schema string) string { return strings.ReplaceAll(schema, "-", "_"
 type NATS struct {
 	URL       string
 	Passwords map[string]string
+
+	opts natsembed.Options // port and store kept for Restart
+	mu   sync.Mutex
+	srv  *server.Server // nil while stopped
 }
 
 // StartNATS starts a JetStream server on a temporary directory and stops it
@@ -108,12 +115,64 @@ func StartNATS(t testing.TB) *NATS {
 	for _, id := range natsbus.Platform() {
 		pw[id.Service] = id.Service + "-" + randomHex(6)
 	}
-	ns, err := natsembed.Start(natsembed.Options{Port: -1, StoreDir: t.TempDir(), Passwords: pw})
+	n := &NATS{Passwords: pw, opts: natsembed.Options{Port: -1, StoreDir: t.TempDir(), Passwords: pw}}
+	ns, err := natsembed.Start(n.opts)
 	if err != nil {
 		t.Fatalf("start nats-server: %v", err)
 	}
-	t.Cleanup(func() { ns.Shutdown(); ns.WaitForShutdown() })
-	return &NATS{URL: ns.ClientURL(), Passwords: pw}
+	n.srv, n.URL = ns, ns.ClientURL()
+	addr, ok := ns.Addr().(*net.TCPAddr)
+	if !ok {
+		t.Fatalf("nats-server listens on %v, not TCP", ns.Addr())
+	}
+	n.opts.Port = addr.Port
+	t.Cleanup(n.shutdown)
+	return n
+}
+
+// Stop shuts the server down, as an outage does: its clients lose their
+// connection and try to reconnect until Restart.
+func (n *NATS) Stop(t testing.TB) {
+	t.Helper()
+	n.single(t)
+	n.shutdown()
+}
+
+// Restart starts the stopped server again on its port and its store:
+// streams, consumers and their state are as they were, and the clients
+// reconnect by themselves.
+func (n *NATS) Restart(t testing.TB) {
+	t.Helper()
+	n.single(t)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.srv != nil {
+		t.Fatal("restart nats-server: it is running")
+	}
+	ns, err := natsembed.Start(n.opts)
+	if err != nil {
+		t.Fatalf("restart nats-server: %v", err)
+	}
+	n.srv = ns
+}
+
+// single fails the test on a cluster's NATS, whose nodes are stopped
+// one by one (NATSCluster.Nodes).
+func (n *NATS) single(t testing.TB) {
+	t.Helper()
+	if n.opts.StoreDir == "" {
+		t.Fatal("a cluster's nodes stop and restart through NATSCluster.Nodes")
+	}
+}
+
+func (n *NATS) shutdown() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.srv != nil {
+		n.srv.Shutdown()
+		n.srv.WaitForShutdown()
+		n.srv = nil
+	}
 }
 
 // Config is how a service connects to this server.

@@ -175,8 +175,12 @@ func pageParams(r *http.Request) (after int64, limit int, bad *httpserver.Proble
 // Last-Event-ID (or ?after) on, then live. Each event's id is the
 // notification id, so a reconnecting browser resumes without loss. The
 // stream ends when the token expires: the page then reconnects with a
-// fresh one.
+// fresh one. It also ends when the server starts shutting down
+// (httpserver.StreamContext), so that it does not hold the shutdown: the
+// browser reconnects to another replica.
 func (rt Routes) stream(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := httpserver.StreamContext(r)
+	defer cancel()
 	pages, p, ok := rt.owner(w, r)
 	if !ok {
 		return
@@ -210,14 +214,14 @@ func (rt Routes) stream(w http.ResponseWriter, r *http.Request) {
 	defer beat.Stop()
 	for {
 		var err error
-		if after, err = rt.send(r.Context(), w, pages, after); err != nil {
+		if after, err = rt.send(ctx, w, pages, after); err != nil {
 			return
 		}
 		if err := rc.Flush(); err != nil {
 			return
 		}
 		select {
-		case <-r.Context().Done():
+		case <-ctx.Done():
 			return
 		case <-expired.C:
 			return
