@@ -298,6 +298,17 @@ func payloadExamples() []payloadExample {
 			Due:        time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC),
 			DetectedAt: time.Date(2026, 3, 21, 0, 15, 0, 0, time.UTC),
 		}, "0195a1b2-5000-7111-8222-333344445555", "91", "0195a1b2-5001-7d01-8e02-0f0301415270", time.Date(2026, 3, 21, 0, 15, 0, 0, time.UTC)),
+		exampleOf("training-seat", events.CreationSessionRegistered{
+			SessionID:    "0195a1b2-7000-7111-8222-333344445555",
+			CaseID:       "0195a1b2-6000-7111-8222-333344445555",
+			RequestID:    "0195a1b2-6000-7aaa-9bbb-cccdddeeefff",
+			Chamber:      events.ChamberCMA,
+			Kind:         "training",
+			Title:        "Stage de préparation à l'installation",
+			StartsAt:     time.Date(2026, 4, 13, 9, 0, 0, 0, time.UTC),
+			Place:        "CMA Essonne, Évry-Courcouronnes",
+			RegisteredAt: time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC),
+		}, "0195a1b2-7000-7111-8222-333344445555", "91", "0195a1b2-7001-7d01-8e02-0f0301415271", time.Date(2026, 3, 20, 10, 0, 0, 0, time.UTC)),
 		exampleOf("redirected-project", events.TakeoverSearchRegistered{
 			SearchID:     "0195a1d0-2100-7aaa-8bbb-000000000005",
 			RequestID:    "0195a1b2-6000-7aaa-9bbb-cccdddeeefff",

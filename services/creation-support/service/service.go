@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/inbox"
@@ -94,6 +96,9 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Close:      app.CloseCase{Cases: store, Now: now},
 		Next:       app.PlanNextAction{Cases: store, Now: now},
 		Checkpoint: app.RecordCheckpoint{Cases: store, Now: now},
+		Plan:       app.PlanSession{Sessions: store, Now: now, NewID: newUUID},
+		Sessions:   app.ListSessions{Sessions: store, Now: now},
+		Enrol:      app.EnrolCase{Sessions: store, Now: now},
 		WriteNote:  app.WriteNote{Cases: store, Notes: store, Now: now},
 		ReadNotes:  app.ReadNotes{Cases: store, Notes: store},
 	}}
@@ -102,4 +107,12 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		return nil, err
 	}
 	return &Service{Runtime: rt, Store: store}, nil
+}
+
+func newUUID() (string, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("new id: %w", err)
+	}
+	return id.String(), nil
 }

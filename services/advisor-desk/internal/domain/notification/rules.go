@@ -35,6 +35,7 @@ func Table(names Names) []Entry {
 		on(creationCaseClosed),
 		on(creationCaseRedirected),
 		on(creationNextActionOverdue),
+		on(creationSessionRegistered),
 		named(w, takeoverOfferRegistered),
 		on(takeoverSearchRegistered),
 		on(takeoverMatchProposed),
@@ -151,6 +152,10 @@ func creationNextActionOverdue(ev events.Event, p events.CreationCaseNextActionO
 	}
 	return []Draft{d}
 }
+
+// creationSessionRegistered notifies nobody: the advisor registered the
+// holder, and intake confirms it to the holder.
+func creationSessionRegistered(events.Event, events.CreationSessionRegistered) []Draft { return nil }
 
 // creationCaseRegistered tells the chamber the case is shared with (its
 // creation advisors of the département) that the project became a

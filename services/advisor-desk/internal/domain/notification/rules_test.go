@@ -115,6 +115,8 @@ func TestTable(t *testing.T) {
 			Chamber: "CCI", Stage: "welcome", Due: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), DetectedAt: at},
 			[]want{{kind: "creation.case.next_action_overdue", title: "Prochaine action en retard", link: "/dossiers/creation/" + caseID,
 				to: notification.Recipients{Chamber: "CCI", Speciality: "creation", Departement: "91"}}}},
+		{"a session registration tells nobody", "91", events.CreationSessionRegistered{SessionID: caseID, CaseID: caseID, RequestID: reqID,
+			Chamber: "CMA", Kind: "training", Title: "Stage", StartsAt: at, Place: "Évry", RegisteredAt: at}, nil},
 		{"confidential offer", "91", events.TakeoverOfferRegistered{OfferID: offerID, RequestID: reqID, Chamber: "CCI", AdvisorID: "cci-91-001",
 			NAFCode: "56.10A", Departement: "91", Confidential: true, RegisteredAt: at},
 			[]want{{kind: "takeover.offer.registered", title: "Nouvelle entreprise à céder", link: "/dossiers/reprise/offres/" + offerID,

@@ -76,6 +76,7 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("POST /api/v1/creation-cases/{id}/hand-back", guard(rt.handBack))
 	mux.Handle("POST /api/v1/creation-cases/{id}/reassign", guard(rt.reassign))
 	rt.routeJourney(mux)
+	rt.routeSessions(mux)
 	return mux
 }
 

@@ -16,6 +16,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/google/uuid"
+
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
@@ -81,6 +83,11 @@ func newAPI(t *testing.T) *api {
 		Checkpoint: app.RecordCheckpoint{Cases: a.store, Now: clock},
 		WriteNote:  app.WriteNote{Cases: a.store, Notes: a.store, Now: clock},
 		ReadNotes:  app.ReadNotes{Cases: a.store, Notes: a.store},
+		Plan: app.PlanSession{Sessions: a.store, Now: clock, NewID: func() (string, error) {
+			return uuid.Must(uuid.NewV7()).String(), nil
+		}},
+		Sessions: app.ListSessions{Sessions: a.store, Now: clock},
+		Enrol:    app.EnrolCase{Sessions: a.store, Now: clock},
 	}}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)

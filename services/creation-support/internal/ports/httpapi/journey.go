@@ -22,6 +22,9 @@ type JourneyUseCases struct {
 	Checkpoint app.RecordCheckpoint
 	WriteNote  app.WriteNote
 	ReadNotes  app.ReadNotes
+	Plan       app.PlanSession
+	Sessions   app.ListSessions
+	Enrol      app.EnrolCase
 }
 
 // maxFactsBody bounds the facts document: twenty funding requests and a

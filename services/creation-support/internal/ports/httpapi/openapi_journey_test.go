@@ -11,15 +11,16 @@ import (
 // validBodies are a valid body of each operation that needs one, by
 // method and last path element: what the unavailable service is sent.
 var validBodies = map[string]string{
-	"POST /hand-back":    `{"reason":"other"}`,
-	"POST /reassign":     `{"advisor_id":"cci-b"}`,
-	"POST /stage":        `{"to":"diagnosis"}`,
-	"PUT /facts":         `{}`,
-	"POST /registration": `{"siren":"732829320","registered_on":"2026-01-05","legal_form":"SARL"}`,
-	"POST /abandon":      `{"reason":"other"}`,
-	"PUT /next-action":   `{"label":"Rappeler","due":"2099-01-01"}`,
-	"POST /{n}":          `{"still_active":true}`,
-	"POST /notes":        `{"text":"Note"}`,
+	"POST /hand-back":         `{"reason":"other"}`,
+	"POST /reassign":          `{"advisor_id":"cci-b"}`,
+	"POST /stage":             `{"to":"diagnosis"}`,
+	"PUT /facts":              `{}`,
+	"POST /registration":      `{"siren":"732829320","registered_on":"2026-01-05","legal_form":"SARL"}`,
+	"POST /abandon":           `{"reason":"other"}`,
+	"PUT /next-action":        `{"label":"Rappeler","due":"2099-01-01"}`,
+	"POST /{n}":               `{"still_active":true}`,
+	"POST /notes":             `{"text":"Note"}`,
+	"POST /creation-sessions": `{"kind":"training","title":"Stage","starts_at":"2099-01-01T09:00:00Z","place":"Évry","capacity":1}`,
 }
 
 type namedCall = struct {

@@ -123,6 +123,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		{"reassign without a token", openapicheck.Call{Method: "POST", Path: path(moved, "reassign"), Body: `{"advisor_id":"cci-a"}`, Status: 401, Doc: rejects}},
 	}
 	calls = append(calls, journeyCalls(a, path, cciA, cciB, admin, unknown)...)
+	calls = append(calls, sessionCalls(a, path, cciA, cciB, admin, unknown)...)
 	for _, call := range calls {
 		t.Run(call.name, func(t *testing.T) {
 			answer := c.Send(t, a.url, call.Call)
@@ -143,6 +144,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		}
 		call := openapicheck.Call{Method: method, Path: strings.ReplaceAll(p, "{id}", waiting), Token: cciA, Status: 503}
 		call.Path = strings.ReplaceAll(call.Path, "{n}", "1")
+		call.Path = strings.ReplaceAll(call.Path, "{session_id}", unknown)
 		call.Body = validBodies[method+" "+p[strings.LastIndex(p, "/"):]]
 		t.Run(op+" unavailable", func(t *testing.T) { c.Send(t, down.URL, call) })
 	}
