@@ -15,7 +15,7 @@ import (
 func TestHandBackReasons(t *testing.T) {
 	var want []string
 	for _, r := range events.ReassignReasons() {
-		if r != events.ReassignAbsence && r != events.ReassignManager {
+		if r != events.ReassignAbsence && r != events.ReassignDeparture && r != events.ReassignManager {
 			want = append(want, r)
 		}
 	}
