@@ -26,7 +26,7 @@ func newStatic() *dsfr.Static {
 
 type pageTemplate = template.Template
 
-var pageNames = []string{"signin", "inbox", "error", "creation", "offer", "search", "match", "prevention"}
+var pageNames = []string{"signin", "inbox", "error", "creation", "mycases", "pipeline", "offer", "search", "match", "prevention"}
 
 // parsePages parses every page with the layout. The templates are
 // embedded, so a parse error is a build bug, caught by every test: it
