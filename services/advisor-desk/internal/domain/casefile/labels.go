@@ -24,7 +24,7 @@ const MaxComment = 500
 var labels = map[string]map[string]string{
 	"reason": {
 		"wrong_chamber": "relève de l'autre chambre", "wrong_speciality": "relève d'une autre spécialité",
-		"no_capacity": "pas de disponibilité", "absence": "conseiller absent", "manager": "décision du responsable",
+		"no_capacity": "pas de disponibilité", "absence": "conseiller absent", "departure": "départ du conseiller", "manager": "décision du responsable",
 		"other": "autre motif",
 	},
 	"status": {
