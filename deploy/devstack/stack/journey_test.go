@@ -118,7 +118,8 @@ func TestCreationJourneyPagesEndToEnd(t *testing.T) {
 	past := b.do(http.MethodPost, link+"/prochaine-action", url.Values{"action": {"Inscrire au stage"}, "echeance": {"2020-01-15"}, "jeton": {tok}})
 	expect(t, "past due date", past, http.StatusUnprocessableEntity, "L'échéance ne peut pas être passée.", `href="#echeance"`,
 		`value="Inscrire au stage"`)
-	due := time.Now().AddDate(0, 0, 7).Format(time.DateOnly)
+	dueOn := time.Now().AddDate(0, 0, 7)
+	due, dueText := dueOn.Format(time.DateOnly), dueOn.Format("02/01/2006")
 	expect(t, "next action", b.do(http.MethodPost, link+"/prochaine-action",
 		url.Values{"action": {"Inscrire au stage"}, "echeance": {due}, "jeton": {tok}}), http.StatusSeeOther)
 	const private = "Le porteur hésite entre deux locaux."
@@ -126,11 +127,11 @@ func TestCreationJourneyPagesEndToEnd(t *testing.T) {
 		http.StatusUnprocessableEntity, `href="#note"`)
 	expect(t, "private note", b.do(http.MethodPost, link+"/notes", url.Values{"note": {private}, "jeton": {tok}}), http.StatusSeeOther)
 	expect(t, "case page with the note", b.do(http.MethodGet, link, nil), http.StatusOK, private, "(privée à la CCI)",
-		"Inscrire au stage, pour le "+due)
+		"Inscrire au stage, pour le <time datetime=\""+due+"\">"+dueText+"</time>")
 
 	// Mes dossiers: filtered on the stage, sorted either way.
 	expect(t, "Mes dossiers at training", b.do(http.MethodGet, "/dossiers/creation?etape=training&tri=attente", nil), http.StatusOK,
-		`href="`+link+`"`, "Inscrire au stage", due, "à l'étape « Formation »", "l'attente la plus longue en premier")
+		`href="`+link+`"`, "Inscrire au stage", dueText, "à l'étape « Formation »", "l'attente la plus longue en premier")
 	if p := b.do(http.MethodGet, "/dossiers/creation?etape=funding", nil); strings.Contains(p.body, link) {
 		t.Error("the case is listed under another stage")
 	}

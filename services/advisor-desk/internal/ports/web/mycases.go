@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
@@ -43,11 +44,11 @@ type myCasesView struct {
 
 // caseLine is one row of "Mes dossiers".
 type caseLine struct {
-	ID, Link, Stage, NAF, Commune string
-	Waiting                       string
-	WaitingSince                  time.Time
-	Next                          *peers.NextAction
-	Closed                        bool
+	ID, Short, Link, Stage, NAF, Commune string
+	Waiting                              string
+	WaitingSince                         time.Time
+	Next                                 *peers.NextAction
+	Closed                               bool
 }
 
 // stageCount is the number of the advisor's cases at a stage, with the
@@ -155,7 +156,8 @@ func (s *site) caseLineOf(cs peers.CreationCase, now time.Time) caseLine {
 	if since.IsZero() {
 		since = cs.OpenedAt
 	}
-	return caseLine{ID: cs.ID, Link: "/dossiers/creation/" + url.PathEscape(cs.ID), Stage: stageText(cs),
+	short, _, _ := strings.Cut(cs.ID, "-")
+	return caseLine{ID: cs.ID, Short: short, Link: "/dossiers/creation/" + url.PathEscape(cs.ID), Stage: stageText(cs),
 		NAF: s.nafText(cs.NAFCode), Commune: s.communeText(cs.CommuneCode), WaitingSince: since,
 		Waiting: waitingText(now.Sub(since)), Next: cs.NextAction}
 }

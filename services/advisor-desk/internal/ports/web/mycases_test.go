@@ -1,7 +1,11 @@
 package web
 
 import (
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,5 +57,30 @@ func TestStageFilter(t *testing.T) {
 		if validStageFilter(s) {
 			t.Errorf("stage %q accepted", s)
 		}
+	}
+}
+
+// An overdue next action says so in words, not in colour alone; the
+// table has its caption and header scopes.
+func TestMyCasesPageOverdue(t *testing.T) {
+	s := &site{Routes: Routes{Log: slog.New(slog.DiscardHandler)}, pages: parsePages(newStatic())}
+	v := myCasesView{Sort: sortDue, SortWaitingURL: myCasesURL("", sortWaiting), Cases: []caseLine{
+		{ID: "0190b3c4-0000-7000-8000-000000000001", Short: "0190b3c4", Link: "/dossiers/creation/0190b3c4-0000-7000-8000-000000000001",
+			Stage: "Formation", Waiting: "depuis 3 jours", Next: &peers.NextAction{Label: "Rappeler", Due: "2026-11-30", Overdue: true}},
+		{ID: "0190b3c4-0000-7000-8000-000000000002", Short: "0190b3c4", Link: "/dossiers/creation/0190b3c4-0000-7000-8000-000000000002",
+			Stage: "Accueil", Waiting: "depuis 1 jour", Next: &peers.NextAction{Label: "Relire", Due: "2026-12-30"}},
+	}}
+	w := httptest.NewRecorder()
+	s.render(w, httptest.NewRequest(http.MethodGet, "/dossiers/creation", nil), http.StatusOK, "mycases",
+		layout{Title: "Mes dossiers de création", Signed: true, Main: v})
+	body := w.Body.String()
+	for _, want := range []string{`<time datetime="2026-11-30">30/11/2026</time> <span class="fr-badge fr-badge--sm fr-badge--error">En retard</span>`,
+		"<caption>2 dossiers", `<th scope="row">`, "Échéance (tri actuel)", `href="/dossiers/creation?tri=attente"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q:\n%s", want, body)
+		}
+	}
+	if n := strings.Count(body, "En retard"); n != 1 {
+		t.Errorf("%d cases said overdue, want 1", n)
 	}
 }

@@ -37,7 +37,18 @@ func parsePages(static *dsfr.Static) map[string]*pageTemplate {
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"unread": unreadText,
 		"label":  casefile.Label,
+		"day":    dayText,
 	})
+}
+
+// dayText is a date the services send as YYYY-MM-DD, the French way
+// (14/12/2026), or as sent when it is not one.
+func dayText(iso string) string {
+	d, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return d.Format("02/01/2006")
 }
 
 // layout is what every page shows around its content.
