@@ -31,12 +31,15 @@ func deskSignIn(t *testing.T, ctx context.Context, desk, advisor string) {
 	)
 }
 
-// submit opens the page at url, sets the fields of its form posting to
-// action and sends it; the page it comes back to shows what was done
-// (the page opened first shows no confirmation, so that the wait is for
-// the answer's).
+// submit opens the page at url (unless empty: the page open), sets the
+// fields of its form posting to action and sends it; the page it comes
+// back to shows what was done (the page opened shows no confirmation, so
+// that the wait is for the answer's).
 func submit(url, action string, fields map[string]string) []chromedp.Action[chromedp.Void] {
-	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(url)}
+	var steps []chromedp.Action[chromedp.Void]
+	if url != "" {
+		steps = append(steps, chromedp.Navigate(url))
+	}
 	for id, value := range fields {
 		steps = append(steps, chromedp.SetValue(chromedp.ID(id), value))
 	}
@@ -48,7 +51,8 @@ func submit(url, action string, fields map[string]string) []chromedp.Action[chro
 
 // TestBrowserCreationJourney: the CCI advisor of a case shared with the
 // CMA signs in, opens "Mes dossiers", opens the case, takes it in charge,
-// moves it through two stages and adds a private note; the CMA advisor
+// records what each stage needs and moves it through two stages, and adds
+// a private note; the CMA advisor
 // then sees the stage on the case page, and not the note.
 func TestBrowserCreationJourney(t *testing.T) {
 	r := startStack(t)
@@ -66,13 +70,19 @@ func TestBrowserCreationJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action$="/prise-en-charge"] button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.ID("vers")),
 	)
-	// The welcome and the diagnosis took place: their facts let the case
-	// move on (the desk has no facts form yet).
-	recordFacts(t, r, caseID, lead, diagnosed)
+	// The welcome took place: its facts let the case move on.
+	browsertest.Do(t, ctx, chromedp.Navigate(desk+link), chromedp.Click(chromedp.ID("accueil-individual")))
+	browsertest.Do(t, ctx, submit("", "/faits", map[string]string{"date-accueil": "2026-11-02"})...)
 	browsertest.Do(t, ctx, submit(desk+link, "/etape", map[string]string{"vers": "diagnosis"})...)
 	if stage := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("etape-actuelle"))); stage != "Diagnostic et orientation" {
 		t.Fatalf("stage after the first move: %q", stage)
 	}
+	browsertest.Do(t, ctx,
+		chromedp.Navigate(desk+link),
+		chromedp.Click(chromedp.ID("chambre-confirmee")),
+		chromedp.Click(chromedp.ID("reglementee-non")),
+	)
+	browsertest.Do(t, ctx, submit("", "/faits", nil)...)
 	browsertest.Do(t, ctx, submit(desk+link, "/etape", map[string]string{"vers": "training"})...)
 	if stage := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("etape-actuelle"))); stage != "Formation" {
 		t.Fatalf("stage after the second move: %q", stage)

@@ -39,22 +39,6 @@ func sharedCase(t *testing.T, r *running, key string) (caseID, lead, other strin
 	return caseID, lead, other
 }
 
-// recordFacts records the journey's facts of a case through
-// creation-support's API, as its advisor.
-func recordFacts(t *testing.T, r *running, caseID, advisor, facts string) {
-	t.Helper()
-	creation, desk := r.st.URL("creation-support"), r.st.URL("advisor-desk")
-	if code, out := call(t, http.MethodPut, creation+"/api/v1/creation-cases/"+caseID+"/facts", signIn(t, desk, advisor), facts); code != http.StatusOK {
-		t.Fatalf("record facts answered %d: %v", code, out)
-	}
-}
-
-const (
-	welcomed  = `{"welcome": {"kind": "individual", "at": "2026-11-02T09:00:00Z"}}`
-	diagnosed = `{"welcome": {"kind": "individual", "at": "2026-11-02T09:00:00Z"},
-	              "diagnosis": {"chamber_confirmed": true, "regulated": false}}`
-)
-
 // expect checks an answer's status and that its page says each of want.
 func expect(t *testing.T, what string, p page, status int, want ...string) {
 	t.Helper()
@@ -69,10 +53,10 @@ func expect(t *testing.T, what string, p page, status int, want ...string) {
 }
 
 // TestCreationJourneyPagesEndToEnd: the CCI advisor of a case shared
-// with the CMA finds it in "Mes dossiers", takes it in charge and moves
-// it through two stages from its page, the refusals of creation-support
-// (exit criteria, a skip without a reason, a past due date) said next to
-// the forms; sets its next action, adds a private note. "Mes dossiers"
+// with the CMA finds it in "Mes dossiers", takes it in charge, records
+// the facts of two stages and moves it through them from its page, the
+// refusals (exit criteria, a skip without a reason, a past due date, a
+// welcome without its kind) said next to the forms; sets its next action, adds a private note. "Mes dossiers"
 // filters and sorts; the CCI's manager sees it in the pipeline. The CMA
 // advisor sees the stage, not the note nor the forms.
 func TestCreationJourneyPagesEndToEnd(t *testing.T) {
@@ -99,12 +83,24 @@ func TestCreationJourneyPagesEndToEnd(t *testing.T) {
 	// The welcome's exit criterion is not met yet: creation-support says
 	// what is missing.
 	expect(t, "move without the welcome", move("diagnosis", ""), http.StatusConflict, "il manque", "la réunion d'information")
-	recordFacts(t, r, caseID, lead, welcomed)
+	// The welcome's facts, through the page's form: what is missing is
+	// said next to the fields.
+	facts := func(form url.Values) page {
+		form.Set("jeton", tok)
+		return b.do(http.MethodPost, link+"/faits", form)
+	}
+	expect(t, "welcome without its kind", facts(url.Values{"section": {"welcome"}}), http.StatusUnprocessableEntity,
+		`href="#accueil-individual"`, `href="#date-accueil"`, `id="date-accueil-erreur"`)
+	expect(t, "welcome", facts(url.Values{"section": {"welcome"}, "accueil": {"individual"}, "date-accueil": {"2026-11-02"}}),
+		http.StatusSeeOther)
 	// A skip needs a reason: the field's error is linked from the summary.
 	expect(t, "skip without a reason", move("business_plan", ""), http.StatusUnprocessableEntity,
 		`href="#motif-etape"`, "Passer une étape demande un motif.", `id="motif-etape-erreur"`, "Erreur — ")
 	expect(t, "move to diagnosis", move("diagnosis", ""), http.StatusSeeOther)
-	recordFacts(t, r, caseID, lead, diagnosed)
+	expect(t, "diagnosis form", b.do(http.MethodGet, link, nil), http.StatusOK, "Ce qui a été fait : Diagnostic et orientation",
+		`<label class="fr-label" for="qualification">`)
+	expect(t, "diagnosis", facts(url.Values{"section": {"diagnosis"}, "chambre-confirmee": {"oui"}, "reglementee": {"non"}}),
+		http.StatusSeeOther)
 	done := move("training", "")
 	expect(t, "move to training", done, http.StatusSeeOther)
 	if loc := done.header.Get("Location"); loc != link+"?fait=etape" {

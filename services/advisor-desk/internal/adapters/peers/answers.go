@@ -69,6 +69,9 @@ type CreationCase struct {
 	// single case, not with a list.
 	NextAction *NextAction   `json:"next_action"`
 	Timeline   []StageChange `json:"timeline"`
+	// Facts are shown to the lead chamber's follow-up only (nil
+	// otherwise).
+	Facts *Facts `json:"facts"`
 }
 
 // Waiting tells whether the case waits to be taken in charge (the rule:

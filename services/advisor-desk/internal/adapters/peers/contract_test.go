@@ -72,6 +72,13 @@ var contracts = map[string]contract{
 		func(ctx context.Context, c *Client) error {
 			return c.PlanNextAction(ctx, "tok", caseID, "Relire le plan de trésorerie", "2027-01-15")
 		}, nil, nil},
+	"RecordFacts": {CreationSupport, "PUT /api/v1/creation-cases/{id}/facts",
+		func(ctx context.Context, c *Client) error {
+			regulated := true
+			return c.RecordFacts(ctx, "tok", caseID, Facts{Welcome: Welcome{Kind: "individual", At: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)},
+				Diagnosis: Diagnosis{ChamberConfirmed: true, Regulated: &regulated, Qualification: "CAP boulanger"},
+				Funding:   []FundingRequest{{Partner: "Initiative Essonne", Asked: 8000, Decision: "pending"}}})
+		}, nil, nil},
 	"CreationNotes": {CreationSupport, "GET /api/v1/creation-cases/{id}/notes",
 		func(ctx context.Context, c *Client) error { _, err := c.CreationNotes(ctx, "tok", caseID); return err },
 		reflect.TypeFor[NoteList](), nil},

@@ -24,6 +24,7 @@ type CaseFiles interface {
 	TakeInCharge(ctx context.Context, token, id string) error
 	HandBack(ctx context.Context, token, id, reason, comment string) error
 	CreationCases(ctx context.Context, token string, f peers.CaseFilter) (peers.CasePage, error)
+	RecordFacts(ctx context.Context, token, id string, f peers.Facts) error
 	MoveStage(ctx context.Context, token, id, to, reason, comment string) error
 	PlanNextAction(ctx context.Context, token, id, label, due string) error
 	CreationNotes(ctx context.Context, token, id string) (peers.NoteList, error)
@@ -52,6 +53,7 @@ func (s *site) caseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /dossiers/creation/{id}", s.creationPage)
 	mux.HandleFunc("POST /dossiers/creation/{id}/prise-en-charge", s.takeInCharge)
 	mux.HandleFunc("POST /dossiers/creation/{id}/pas-pour-moi", s.handBack)
+	mux.HandleFunc("POST /dossiers/creation/{id}/faits", s.recordFacts)
 	mux.HandleFunc("POST /dossiers/creation/{id}/etape", s.moveStage)
 	mux.HandleFunc("POST /dossiers/creation/{id}/prochaine-action", s.planNext)
 	mux.HandleFunc("POST /dossiers/creation/{id}/notes", s.writeNote)

@@ -27,6 +27,7 @@ var doneTexts = map[string]string{
 	doneStage:    "Le dossier a changé d'étape.",
 	doneNext:     "La prochaine action est enregistrée.",
 	doneNote:     "La note est ajoutée au dossier.",
+	doneFacts:    "Les informations de l'étape sont enregistrées.",
 }
 
 // creationView is the data of creation.html.

@@ -35,6 +35,10 @@ type journeyView struct {
 	NextURL       string
 	NoteURL       string
 	Form          journeyForm
+	// Facts is the form of the facts of the case's stage; FactsForm, when
+	// set, is that form as sent, after a refusal.
+	Facts     factsView
+	FactsForm *factsView
 	// Errors are the refused fields' messages, by field id.
 	Errors map[string]string
 }
@@ -76,6 +80,10 @@ func (s *site) journeyOf(ctx context.Context, c caseRequest, cs peers.CreationCa
 	j.Stages, j.Reasons = casefile.Stages(), casefile.MoveReasons()
 	j.MaxComment, j.MaxNextAction, j.MaxNote = casefile.MaxComment, casefile.MaxNextAction, casefile.MaxNote
 	j.Token = c.formToken
+	j.Facts = factsOf(cs)
+	if sent := j.FactsForm; sent != nil {
+		j.Facts.Facts, j.Facts.WelcomeDay, j.Facts.Regulated, j.Facts.Hours = sent.Facts, sent.WelcomeDay, sent.Regulated, sent.Hours
+	}
 	base := "/dossiers/creation/" + url.PathEscape(cs.ID)
 	j.StageURL, j.NextURL, j.NoteURL = base+"/etape", base+"/prochaine-action", base+"/notes"
 	notes, err := s.Cases.CreationNotes(ctx, c.bearer, cs.ID)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/dsfr"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
 )
 
@@ -38,7 +39,16 @@ func parsePages(static *dsfr.Static) map[string]*pageTemplate {
 		"unread": unreadText,
 		"label":  casefile.Label,
 		"day":    dayText,
+		"planPart": func(id, label string, part peers.PlanPart) planPartField {
+			return planPartField{ID: id, Label: label, Part: part}
+		},
 	})
+}
+
+// planPartField is a part of the business plan in the facts form.
+type planPartField struct {
+	ID, Label string
+	Part      peers.PlanPart
 }
 
 // dayText is a date the services send as YYYY-MM-DD, the French way
