@@ -55,7 +55,19 @@ func TestCasePagesWithoutTheOwningServices(t *testing.T) {
 			t.Errorf("%s with a bad id: %d\n%s", path, nf.status, nf.body)
 		}
 	}
-	for _, action := range []string{"/prise-en-charge", "/pas-pour-moi"} {
+	for _, path := range []string{"/dossiers/creation", "/dossiers/creation?etape=diagnosis&tri=attente"} {
+		if p := b.get(path); p.status != http.StatusServiceUnavailable || !strings.Contains(p.body, "Service momentanément indisponible") {
+			t.Errorf("%s with creation-support down: %d\n%s", path, p.status, p.body)
+		}
+	}
+	// cma-91-001 is no manager in these tests' directory.
+	if p := b.get("/dossiers/creation/pilotage"); p.status != http.StatusForbidden || !strings.Contains(p.body, "réservé aux responsables") {
+		t.Errorf("pipeline for an advisor: %d\n%s", p.status, p.body)
+	}
+	if anon := d.browser(t).get("/dossiers/creation"); anon.status != http.StatusSeeOther || anon.header.Get("Location") != "/connexion" {
+		t.Errorf("Mes dossiers without a session: %d %q", anon.status, anon.header.Get("Location"))
+	}
+	for _, action := range []string{"/prise-en-charge", "/pas-pour-moi", "/etape", "/prochaine-action", "/notes"} {
 		p := b.post("/dossiers/creation/"+id+action, url.Values{"motif": {"other"}, "jeton": {"forged"}})
 		if p.status != http.StatusForbidden || !strings.Contains(p.body, "Le formulaire a expiré") {
 			t.Errorf("%s with a forged form token: %d\n%s", action, p.status, p.body)

@@ -65,6 +65,13 @@ type CreationCase struct {
 	TakenAt          *time.Time `json:"taken_at"`
 	UpdatedAt        time.Time  `json:"updated_at"`
 	HandBacks        []HandBack `json:"hand_backs"`
+	// NextAction is nil when none is planned; Timeline comes with a
+	// single case, not with a list.
+	NextAction *NextAction   `json:"next_action"`
+	Timeline   []StageChange `json:"timeline"`
+	// Facts are shown to the lead chamber's follow-up only (nil
+	// otherwise).
+	Facts *Facts `json:"facts"`
 }
 
 // Waiting tells whether the case waits to be taken in charge (the rule:

@@ -58,6 +58,35 @@ var contracts = map[string]contract{
 		func(ctx context.Context, c *Client) error {
 			return c.HandBack(ctx, "tok", caseID, "wrong_speciality", "Pas ma spécialité.")
 		}, nil, nil},
+	"CreationCases": {CreationSupport, "GET /api/v1/creation-cases",
+		func(ctx context.Context, c *Client) error {
+			_, err := c.CreationCases(ctx, "tok", CaseFilter{Stage: "diagnosis", Advisor: "cma-91-001", Limit: 200})
+			return err
+		}, reflect.TypeFor[CasePage](), nil},
+	"MoveStage": {CreationSupport, "POST /api/v1/creation-cases/{id}/stage",
+		func(ctx context.Context, c *Client) error {
+			return c.MoveStage(ctx, "tok", caseID, "training", "not_needed", "")
+		},
+		nil, nil},
+	"PlanNextAction": {CreationSupport, "PUT /api/v1/creation-cases/{id}/next-action",
+		func(ctx context.Context, c *Client) error {
+			return c.PlanNextAction(ctx, "tok", caseID, "Relire le plan de trésorerie", "2027-01-15")
+		}, nil, nil},
+	"RecordFacts": {CreationSupport, "PUT /api/v1/creation-cases/{id}/facts",
+		func(ctx context.Context, c *Client) error {
+			regulated := true
+			return c.RecordFacts(ctx, "tok", caseID, Facts{Welcome: Welcome{Kind: "individual", At: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)},
+				Diagnosis: Diagnosis{ChamberConfirmed: true, Regulated: &regulated, Qualification: "CAP boulanger"},
+				Funding:   []FundingRequest{{Partner: "Initiative Essonne", Asked: 8000, Decision: "pending"}}})
+		}, nil, nil},
+	"CreationNotes": {CreationSupport, "GET /api/v1/creation-cases/{id}/notes",
+		func(ctx context.Context, c *Client) error { _, err := c.CreationNotes(ctx, "tok", caseID); return err },
+		reflect.TypeFor[NoteList](), nil},
+	"WriteNote": {CreationSupport, "POST /api/v1/creation-cases/{id}/notes",
+		func(ctx context.Context, c *Client) error {
+			return c.WriteNote(ctx, "tok", caseID, "Rappeler lundi.", false)
+		},
+		nil, nil},
 	"Offer": {TakeoverMatching, "GET /api/v1/takeover-offers/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.Offer(ctx, "tok", caseID); return err },
 		reflect.TypeFor[Offer](), nil},

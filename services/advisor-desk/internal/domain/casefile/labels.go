@@ -30,6 +30,16 @@ var labels = map[string]map[string]string{
 	"status": {
 		StatusOpened: "En attente de prise en charge", StatusInProgress: "Pris en charge", StatusClosed: "Clos",
 	},
+	"stage": {
+		"opened": "En attente de prise en charge", "in_progress": "Pris en charge", "welcome": "Accueil",
+		"diagnosis": "Diagnostic et orientation", "training": "Formation", "business_plan": "Business plan",
+		"funding": "Financement", "formalities": "Formalités", "follow_up": "Suivi post-création", "closed": "Dossier clos",
+	},
+	"move": {
+		"not_needed": "étape sans objet pour ce projet", "done_elsewhere": "étape faite ailleurs ou plus tôt",
+		"holder_choice": "le porteur de projet ne la souhaite pas", "new_information": "un fait nouveau change le projet",
+		"incomplete": "travail d'une étape antérieure à reprendre", "other": "autre motif",
+	},
 	"level": {"call_back": "À rappeler", "vigilance": "Vigilance", "none": "Sans alerte"},
 	"kind": {
 		"cash_flow": "Tensions de trésorerie", "unpaid_social_debts": "Dettes sociales impayées (URSSAF, retraite)",

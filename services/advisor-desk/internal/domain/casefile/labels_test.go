@@ -10,7 +10,8 @@ import (
 )
 
 // The form offers exactly the reasons creation-support takes from an
-// advisor: every reassignment reason but those of the platform (absence)
+// advisor: every reassignment reason but those of the platform (absence,
+// departure)
 // and of a manager; each is labelled, in the history too.
 func TestHandBackReasons(t *testing.T) {
 	var want []string

@@ -23,6 +23,12 @@ type CaseFiles interface {
 	CreationCase(ctx context.Context, token, id string) (peers.CreationCase, error)
 	TakeInCharge(ctx context.Context, token, id string) error
 	HandBack(ctx context.Context, token, id, reason, comment string) error
+	CreationCases(ctx context.Context, token string, f peers.CaseFilter) (peers.CasePage, error)
+	RecordFacts(ctx context.Context, token, id string, f peers.Facts) error
+	MoveStage(ctx context.Context, token, id, to, reason, comment string) error
+	PlanNextAction(ctx context.Context, token, id, label, due string) error
+	CreationNotes(ctx context.Context, token, id string) (peers.NoteList, error)
+	WriteNote(ctx context.Context, token, id, text string, shared bool) error
 	Offer(ctx context.Context, token, id string) (peers.Offer, error)
 	Search(ctx context.Context, token, id string) (peers.Search, error)
 	Match(ctx context.Context, token, id string) (peers.Match, error)
@@ -42,9 +48,15 @@ func (s *site) caseRoutes(mux *http.ServeMux) {
 	if s.Cases == nil {
 		return
 	}
+	mux.HandleFunc("GET /dossiers/creation", s.myCases)
+	mux.HandleFunc("GET /dossiers/creation/pilotage", s.pipeline)
 	mux.HandleFunc("GET /dossiers/creation/{id}", s.creationPage)
 	mux.HandleFunc("POST /dossiers/creation/{id}/prise-en-charge", s.takeInCharge)
 	mux.HandleFunc("POST /dossiers/creation/{id}/pas-pour-moi", s.handBack)
+	mux.HandleFunc("POST /dossiers/creation/{id}/faits", s.recordFacts)
+	mux.HandleFunc("POST /dossiers/creation/{id}/etape", s.moveStage)
+	mux.HandleFunc("POST /dossiers/creation/{id}/prochaine-action", s.planNext)
+	mux.HandleFunc("POST /dossiers/creation/{id}/notes", s.writeNote)
 	mux.HandleFunc("GET /dossiers/reprise/offres/{id}", s.offerPage)
 	mux.HandleFunc("GET /dossiers/reprise/recherches/{id}", s.searchPage)
 	mux.HandleFunc("GET /dossiers/reprise/mises-en-relation/{id}", s.matchPage)

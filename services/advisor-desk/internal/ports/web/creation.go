@@ -16,11 +16,18 @@ import (
 const (
 	doneTaken    = "prise-en-charge"
 	doneHandBack = "rendu"
+	doneStage    = "etape"
+	doneNext     = "action"
+	doneNote     = "note"
 )
 
 var doneTexts = map[string]string{
 	doneTaken:    "Vous avez pris ce dossier en charge.",
 	doneHandBack: "Le dossier a été rendu : le service de création d'entreprise l'a confié à un autre conseiller.",
+	doneStage:    "Le dossier a changé d'étape.",
+	doneNext:     "La prochaine action est enregistrée.",
+	doneNote:     "La note est ajoutée au dossier.",
+	doneFacts:    "Les informations de l'étape sont enregistrées.",
 }
 
 // creationView is the data of creation.html.
@@ -37,6 +44,7 @@ type creationView struct {
 	Done                        string
 	Alert                       *alert
 	Reason, Comment             string // the hand-back form as sent, after a refusal
+	Journey                     journeyView
 }
 
 type handBackLine struct {
@@ -45,12 +53,30 @@ type handBackLine struct {
 	At                                time.Time
 }
 
-// alert is a refusal shown above the forms.
+// alert is a refusal shown above the forms: an error summary whose
+// Fields link to the fields they name (their ids in the page).
 type alert struct {
 	Title  string
 	Text   string
 	Fields []peers.FieldError
 }
+
+// fieldIDs maps an owning service's field names to the ids of a form's
+// fields, so that its errors link to them.
+type fieldIDs map[string]string
+
+// inPage renames the fields of errs to their ids in the page; a field the
+// form does not have keeps no link.
+func (ids fieldIDs) inPage(errs []peers.FieldError) []peers.FieldError {
+	out := make([]peers.FieldError, len(errs))
+	for i, e := range errs {
+		e.Field = ids[e.Field]
+		out[i] = e
+	}
+	return out
+}
+
+var handBackFields = fieldIDs{"reason": "motif", "comment": "commentaire"}
 
 func (s *site) creationPage(w http.ResponseWriter, r *http.Request) {
 	c, ok := s.caseStart(w, r)
@@ -87,6 +113,7 @@ func (s *site) showCreation(w http.ResponseWriter, r *http.Request, c caseReques
 	v.Reasons, v.MaxComment, v.Token = casefile.HandBackReasons(), casefile.MaxComment, c.formToken
 	base := "/dossiers/creation/" + url.PathEscape(cs.ID)
 	v.TakeURL, v.HandBackURL = base+"/prise-en-charge", base+"/pas-pour-moi"
+	s.journeyOf(r.Context(), c, cs, &v.Journey)
 	// Errors titles the page "Erreur — …", so that a screen reader says at
 	// once that the action was refused.
 	s.render(w, r, status, "creation", layout{Title: "Dossier de création", Errors: v.Alert != nil, Signed: true, Token: c.formToken, Main: v})
@@ -113,7 +140,7 @@ func (s *site) takeInCharge(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.afterAction(w, r, c, s.Cases.TakeInCharge(r.Context(), c.bearer, c.id), doneTaken, creationView{})
+	s.afterAction(w, r, c, s.Cases.TakeInCharge(r.Context(), c.bearer, c.id), doneTaken, creationView{}, nil)
 }
 
 func (s *site) handBack(w http.ResponseWriter, r *http.Request) {
@@ -135,13 +162,14 @@ func (s *site) handBack(w http.ResponseWriter, r *http.Request) {
 		s.showCreation(w, r, c, http.StatusUnprocessableEntity, v, false)
 		return
 	}
-	s.afterAction(w, r, c, s.Cases.HandBack(r.Context(), c.bearer, c.id, reason, comment), doneHandBack, v)
+	s.afterAction(w, r, c, s.Cases.HandBack(r.Context(), c.bearer, c.id, reason, comment), doneHandBack, v, handBackFields)
 }
 
 // afterAction sends the advisor back to the case with a confirmation
 // (303), or shows the owning service's refusal on the page, with its
-// status: 403, 409, 422 above the forms; 404 and others as error pages.
-func (s *site) afterAction(w http.ResponseWriter, r *http.Request, c caseRequest, err error, done string, v creationView) {
+// status: 403, 409, 422 above the forms, their fields named by ids;
+// 404 and others as error pages.
+func (s *site) afterAction(w http.ResponseWriter, r *http.Request, c caseRequest, err error, done string, v creationView, ids fieldIDs) {
 	if err == nil {
 		http.Redirect(w, r, "/dossiers/creation/"+url.PathEscape(c.id)+"?fait="+done, http.StatusSeeOther)
 		return
@@ -151,7 +179,8 @@ func (s *site) afterAction(w http.ResponseWriter, r *http.Request, c caseRequest
 		s.caseError(w, r, c, err)
 		return
 	}
-	v.Alert = &alert{Title: ref.Title, Text: ref.Detail, Fields: ref.Fields}
+	v.Alert = &alert{Title: ref.Title, Text: ref.Detail, Fields: ids.inPage(ref.Fields)}
+	v.Journey.Errors = fieldMessages(v.Alert.Fields)
 	if v.Alert.Title == "" {
 		v.Alert.Title = "Action refusée"
 	}

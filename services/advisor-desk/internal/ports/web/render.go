@@ -10,6 +10,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/dsfr"
 
+	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
 )
 
@@ -26,18 +27,38 @@ func newStatic() *dsfr.Static {
 
 type pageTemplate = template.Template
 
-var pageNames = []string{"signin", "inbox", "error", "creation", "offer", "search", "match", "prevention"}
+var pageNames = []string{"signin", "inbox", "error", "creation", "mycases", "pipeline", "offer", "search", "match", "prevention"}
 
 // parsePages parses every page with the layout. The templates are
 // embedded, so a parse error is a build bug, caught by every test: it
 // panics.
 func parsePages(static *dsfr.Static) map[string]*pageTemplate {
-	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/case_parts.html"}, pageNames, template.FuncMap{
+	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/case_parts.html", "templates/journey.html"}, pageNames, template.FuncMap{
 		"static": static.URL,
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"unread": unreadText,
 		"label":  casefile.Label,
+		"day":    dayText,
+		"planPart": func(id, label string, part peers.PlanPart) planPartField {
+			return planPartField{ID: id, Label: label, Part: part}
+		},
 	})
+}
+
+// planPartField is a part of the business plan in the facts form.
+type planPartField struct {
+	ID, Label string
+	Part      peers.PlanPart
+}
+
+// dayText is a date the services send as YYYY-MM-DD, the French way
+// (14/12/2026), or as sent when it is not one.
+func dayText(iso string) string {
+	d, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return d.Format("02/01/2006")
 }
 
 // layout is what every page shows around its content.
