@@ -49,6 +49,7 @@ func (b backlog) String() string {
 func waitQuiet(ctx context.Context, e *env, settle time.Duration) bool {
 	start := time.Now()
 	var last backlog
+	var lastErr error
 	for time.Since(start) < settle && ctx.Err() == nil {
 		b, err := readBacklog(ctx, e)
 		if err == nil && b.empty() {
@@ -58,7 +59,13 @@ func waitQuiet(ctx context.Context, e *env, settle time.Duration) bool {
 		if err == nil {
 			last = b
 		}
+		lastErr = err
 		sleep(ctx, time.Second)
+	}
+	if lastErr != nil {
+		// A backlog that cannot be read is not quiet: say why.
+		fmt.Printf("  NOT quiet %s after the load: the backlog could not be read: %v\n", settle, lastErr)
+		return false
 	}
 	fmt.Printf("  NOT quiet %s after the load: %s\n", settle, last)
 	return false
@@ -78,7 +85,7 @@ func readBacklog(ctx context.Context, e *env) (backlog, error) {
 	if err := conn.QueryRow(ctx, `SELECT `+strings.Join(parts, " + ")).Scan(&b.outbox); err != nil {
 		return b, fmt.Errorf("read outboxes: %w", err)
 	}
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM advisor_desk.mails WHERE status = 'pending'`).Scan(&b.mails); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM advisor_desk.mail_queue WHERE status IN ('pending', 'sending')`).Scan(&b.mails); err != nil {
 		return b, fmt.Errorf("read e-mails: %w", err)
 	}
 	return b, eachConsumer(ctx, js, func(stream string, ci *jetstream.ConsumerInfo) {
