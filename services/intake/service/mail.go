@@ -2,8 +2,6 @@ package service
 
 import (
 	"fmt"
-	"math/rand/v2"
-	"net/url"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,17 +48,11 @@ func wireMail(cfg Config, rt *platform.Runtime, store *postgres.Store, sender *m
 		return fmt.Errorf("register mail metrics: %w", err)
 	}
 	store.EnableMail(cfg.MailFollowUpDelay, now)
-	composer := notice.Composer{BaseURL: cfg.PublicBaseURL, Territory: cfg.MailTerritory, Zone: mailZone}
-	send := mailer.Mailer{Queue: mailer.NewPostgresQueue(rt.Pool), Transport: sender, Domain: sender.Domain(),
-		Composer: app.ComposeMail{Contents: store, Composer: composer},
-		Retry:    cfg.Mailer.Retry(), Owner: mailer.DefaultOwner(), Lease: cfg.MailLease, Timeout: cfg.SMTPTimeout,
-		Now: now, Jitter: rand.Float64, Observe: func(o string) { outcomes.WithLabelValues(o).Inc() },
-		Log: rt.Log.With("component", "mailer")}
+	composer := app.ComposeMail{Contents: store,
+		Composer: notice.Composer{BaseURL: cfg.PublicBaseURL, Territory: cfg.MailTerritory, Zone: mailZone}}
+	send := cfg.Mailer.NewMailer(mailer.NewPostgresQueue(rt.Pool), composer, sender, now, rt.Log.With("component", "mailer"),
+		func(o string) { outcomes.WithLabelValues(o).Inc() })
 	rt.Every("mailer", cfg.MailPoll, send.Run)
-	host := ""
-	if u, err := url.Parse(cfg.SMTPURL); err == nil {
-		host = u.Host // never the credentials
-	}
-	rt.Log.Info("e-mail enabled", "smtp", host, "tls", cfg.SMTPTLS, "status_links", cfg.PublicBaseURL)
+	rt.Log.Info("e-mail enabled", "smtp", cfg.RelayHost(), "tls", cfg.SMTPTLS, "status_links", cfg.PublicBaseURL)
 	return nil
 }
