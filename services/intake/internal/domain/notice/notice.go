@@ -99,11 +99,11 @@ func (c Composer) nextSteps(rt events.Routing) []string {
 		}
 		return append(out, "Un conseiller examine votre demande et vous indiquera vers qui vous tourner.")
 	}
-	went := fmt.Sprintf("Votre demande a été transmise à la %s (%s)", lead.Name, lead.Code)
+	went := fmt.Sprintf("Votre demande a été transmise à la %s (%s).", lead.Name, lead.Code)
 	if second := chamberOf(rt.SecondaryChamber); second.Code != "" {
-		went += fmt.Sprintf(", associée à la %s (%s)", second.Name, second.Code)
+		went = fmt.Sprintf("Votre demande a été transmise à la %s (%s) ; la %s (%s) y est associée.", lead.Name, lead.Code, second.Name, second.Code)
 	}
-	out := []string{went + ".", "Pourquoi cette chambre : " + sentence(rt.Reason)}
+	out := []string{went, "Pourquoi cette chambre : " + sentence(rt.Reason)}
 	if rt.OutOfTerritory {
 		out = append(out, outOfTerritory)
 	}

@@ -69,7 +69,7 @@ func TestReceiptParts(t *testing.T) {
 	r := req(request.KindTakeoverOffer, events.Routing{LeadChamber: "CMA", SecondaryChamber: "CCI", Reason: "Activité artisanale (10.71C)", OutOfTerritory: true})
 	m := composer.Receipt(r)
 	link := "https://demarches.example/suivi/" + r.ID
-	for _, want := range []string{"Bonjour Inès Moreau,", "07/12/2026", r.ID, link, "(CMA), associée à la chambre de commerce et d'industrie (CCI).",
+	for _, want := range []string{"Bonjour Inès Moreau,", "07/12/2026", r.ID, link, "(CMA) ; la chambre de commerce et d'industrie (CCI) y est associée.",
 		"Pourquoi cette chambre : Activité artisanale (10.71C).", "hors de notre territoire"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, m.Text)
