@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/kelseyhightower/envconfig"
 
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/mailcatch"
 	"github.com/ccicma/platform/pkg/natsbus"
 	"github.com/ccicma/platform/pkg/natsembed"
 
@@ -49,6 +53,14 @@ type Config struct {
 	// Seed submits demo creation projects at every stage of the journey on
 	// the first run (an empty creation-support), so the desk is not empty.
 	Seed bool `envconfig:"DEVSTACK_SEED" default:"true"`
+	// Mail runs an in-process SMTP catcher (pkg/mailcatch) on MailPort,
+	// its e-mails readable at MailWebPort, and points intake and
+	// advisor-desk at it: nobody's mailbox gets the demo's e-mails.
+	// Turned off (or with SMTP_URL set), the services read their SMTP
+	// settings from the environment.
+	Mail        bool `envconfig:"DEVSTACK_MAIL" default:"true"`
+	MailPort    int  `envconfig:"DEVSTACK_MAIL_PORT" default:"2525"`
+	MailWebPort int  `envconfig:"DEVSTACK_MAIL_WEB_PORT" default:"8086"`
 }
 
 func run(ctx context.Context) error {
@@ -75,6 +87,11 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer shutdownNATS()
+	smtpURL, mailWeb, stopMail, err := startMailCatcher(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
 	st, err := stack.Start(ctx, stack.Options{
 		AdminDatabaseURL:   cfg.DatabaseURL,
 		RolePassword:       func(role string) string { return secrets["pg_"+role] },
@@ -85,11 +102,13 @@ func run(ctx context.Context) error {
 		Logger:             log,
 		DisableDevSignIn:   !cfg.DevSignIn,
 		AuthSigningKeyFile: cfg.SigningKeyFile,
+		SMTPURL:            smtpURL,
+		IntakeSMTPURL:      smtpURL,
 	})
 	if err != nil {
 		return err
 	}
-	printWelcome(cfg, st)
+	printWelcome(cfg, st, mailWeb)
 	if cfg.Seed && cfg.DevSignIn {
 		go seed(ctx, cfg, st, log)
 	}
@@ -256,7 +275,46 @@ func ensureSigningKey(path string) error {
 	return nil
 }
 
-func printWelcome(cfg Config, st *stack.Stack) {
+// startMailCatcher starts the SMTP catcher and the web page of its
+// e-mails; it returns the catcher's SMTP URL and the page's URL (both
+// empty when devstack runs none).
+func startMailCatcher(ctx context.Context, cfg Config, log *slog.Logger) (smtpURL, web string, stop func(), err error) {
+	if !cfg.Mail || os.Getenv("SMTP_URL") != "" {
+		return "", "", func() {}, nil
+	}
+	catcher, err := mailcatch.Listen(net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.MailPort)))
+	if err != nil {
+		return "", "", nil, fmt.Errorf("%w (DEVSTACK_MAIL_PORT, or DEVSTACK_MAIL=false)", err)
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.MailWebPort)))
+	if err != nil {
+		_ = catcher.Close()
+		return "", "", nil, fmt.Errorf("mail catcher page: %w (DEVSTACK_MAIL_WEB_PORT, or DEVSTACK_MAIL=false)", err)
+	}
+	srv := &http.Server{Handler: catcher.Handler(), ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("mail catcher page stopped", "err", err)
+		}
+	}()
+	stop = func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx) // the page of a stopping devstack: nothing to save
+		_ = catcher.Close()
+	}
+	return catcher.URL(), "http://" + l.Addr().String(), stop, nil
+}
+
+// mailHelp says where the demo's e-mails are read.
+func mailHelp(web string) string {
+	if web == "" {
+		return ""
+	}
+	return "\n  courriels          " + web + "   (reçus par le serveur SMTP de développement : accusés de réception, notifications)"
+}
+
+func printWelcome(cfg Config, st *stack.Stack, mailWeb string) {
 	intake, desk := st.URL("intake"), st.URL("advisor-desk")
 	traces := "set OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4318 with Jaeger) to export traces"
 	if v := os.Getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); v != "" {
@@ -272,7 +330,7 @@ Plateforme CCI-CMA démarrée (Ctrl-C pour arrêter)
   advisor-desk       %s   (bureau des conseillers : /connexion puis /boite)
   NATS monitoring    http://%s:%d
   traces             %s
-  metrics            <service URL>/metrics%s
+  metrics            <service URL>/metrics%s%s
 
 Conseillers de démonstration : cci-91-001 Camille Martin (CCI, responsable,
 administratrice de l'annuaire), cci-91-002 Karim Benali (CCI, cellule de
@@ -287,7 +345,7 @@ Essayez (une boulangerie à Évry, routée vers la CMA) :
 
 %s
 `, intake, st.URL("creation-support"), st.URL("takeover-matching"), st.URL("difficulty-alert"), desk,
-		cfg.Host, cfg.MonitorPort, traces, platformctlHelp(cfg), webDeskHelp(cfg, desk), intake, signInHelp(cfg, desk))
+		cfg.Host, cfg.MonitorPort, traces, platformctlHelp(cfg), mailHelp(mailWeb), webDeskHelp(cfg, desk), intake, signInHelp(cfg, desk))
 }
 
 // platformctlHelp tells how to run the ops command against the embedded

@@ -3,6 +3,9 @@ package mailer
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/url"
 	"time"
 )
 
@@ -60,4 +63,26 @@ func (c Config) Check() error {
 		errs = append(errs, fmt.Errorf("MAIL_LEASE: at least %s (4 × SMTP_TIMEOUT + %s)", MinLease(c.SMTPTimeout), RecordTimeout))
 	}
 	return errors.Join(errs...)
+}
+
+// NewMailer is the mailer of these settings on every replica of a service:
+// it sends the e-mails of queue, composed by composer, through sender,
+// with the settings' retry policy (jittered), lease and timeout, under
+// this process's name (DefaultOwner). observe counts outcomes (nil:
+// none).
+func (c Config) NewMailer(queue Queue, composer Composer, sender *Sender, now func() time.Time, log *slog.Logger,
+	observe func(outcome string)) Mailer {
+	return Mailer{Queue: queue, Composer: composer, Transport: sender, Domain: sender.Domain(), Retry: c.Retry(),
+		Owner: DefaultOwner(), Lease: c.MailLease, Timeout: c.SMTPTimeout, Now: now, Jitter: rand.Float64,
+		Observe: observe, Log: log}
+}
+
+// RelayHost is the relay's host[:port], to log where e-mail goes: never
+// the credentials SMTPURL may hold.
+func (c Config) RelayHost() string {
+	u, err := url.Parse(c.SMTPURL)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }

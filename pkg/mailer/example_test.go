@@ -3,7 +3,6 @@ package mailer_test
 import (
 	"context"
 	"log/slog"
-	"math/rand/v2"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -41,8 +40,6 @@ func Example() {
 	if err != nil || cfg.Check() != nil {
 		return
 	}
-	m := mailer.Mailer{Queue: mailer.NewPostgresQueue(pool), Composer: receipts{pool}, Transport: sender,
-		Domain: sender.Domain(), Retry: cfg.Retry(), Owner: mailer.DefaultOwner(), Lease: cfg.MailLease,
-		Timeout: cfg.SMTPTimeout, Now: time.Now, Jitter: rand.Float64, Log: slog.Default()}
+	m := cfg.NewMailer(mailer.NewPostgresQueue(pool), receipts{pool}, sender, time.Now, slog.Default(), nil)
 	_ = m.Run // rt.Every("mailer", cfg.MailPoll, m.Run)
 }

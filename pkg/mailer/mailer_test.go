@@ -102,3 +102,23 @@ func TestMailerRefusesAShortLease(t *testing.T) {
 		t.Errorf("Run with a 30 s lease and a 15 s timeout: %v, want refused", err)
 	}
 }
+
+// TestConfigMailer: the mailer of the settings carries their retry
+// policy, lease and timeout; the relay's host is logged without its
+// credentials.
+func TestConfigMailer(t *testing.T) {
+	cfg := mailer.Config{SMTPURL: "smtp://user:secret@relay.example:2525", SMTPTLS: "none", SMTPTimeout: 7 * time.Second,
+		MailRetryBase: time.Minute, MailRetryMax: time.Hour, MailMaxAttempts: 4, MailLease: 2 * time.Minute}
+	sender, err := mailer.NewSender(cfg, "Les chambres <ne-pas-repondre@ccicma.example>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cfg.NewMailer(nil, nil, sender, time.Now, slog.New(slog.DiscardHandler), nil)
+	if m.Retry != cfg.Retry() || m.Lease != 2*time.Minute || m.Timeout != 7*time.Second || m.Domain != "ccicma.example" ||
+		m.Owner == "" || m.Jitter == nil || m.Transport == nil {
+		t.Errorf("mailer of the settings: %+v", m)
+	}
+	if got := cfg.RelayHost(); got != "relay.example:2525" {
+		t.Errorf("RelayHost() = %q, want the host without credentials", got)
+	}
+}

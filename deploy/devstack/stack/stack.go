@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/ccicma/platform/pkg/auth"
@@ -62,6 +63,11 @@ type Options struct {
 	// this server, without TLS (a local catcher such as pkg/mailcatch);
 	// empty leaves advisor-desk's SMTP settings to its environment.
 	SMTPURL string
+	// IntakeSMTPURL, when set, makes intake e-mail the applicants (their
+	// receipts and follow-ups) to this server, without TLS, with status
+	// links to intake's address; empty leaves intake's SMTP settings to
+	// its environment.
+	IntakeSMTPURL string
 }
 
 // Runner is a started service.
@@ -169,6 +175,12 @@ func (st *Stack) startOne(ctx context.Context, name, addr string) (Runner, error
 			cfg.Departements = o.Departements
 		}
 		keys(&cfg.AuthConfig)
+		if o.IntakeSMTPURL != "" {
+			cfg.SMTPURL, cfg.SMTPTLS = o.IntakeSMTPURL, "none"
+			if !strings.HasSuffix(addr, ":0") { // a free port is known only once listening
+				cfg.PublicBaseURL = "http://" + addr
+			}
+		}
 		return intake.New(ctx, cfg, topts)
 	case creationsupport.Name:
 		cfg, err := creationsupport.LoadConfig()

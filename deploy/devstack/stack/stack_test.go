@@ -50,9 +50,15 @@ func (r *running) restart(t *testing.T) *running {
 
 func runStack(t *testing.T, admin string, nats *testkit.NATS, db *testkit.DB) *running {
 	t.Helper()
+	return runStackWith(t, admin, nats, db, nil)
+}
+
+// runStackWith is runStack with the options adjusted (nil: none).
+func runStackWith(t *testing.T, admin string, nats *testkit.NATS, db *testkit.DB, adjust func(*stack.Options)) *running {
+	t.Helper()
 	rec := tracetest.NewSpanRecorder()
 	ctx, cancel := context.WithCancel(context.Background())
-	st, err := stack.Start(ctx, stack.Options{
+	o := stack.Options{
 		AdminDatabaseURL: admin,
 		RolePassword:     func(role string) string { return "test-" + role },
 		NATS:             nats.Config,
@@ -64,7 +70,11 @@ func runStack(t *testing.T, admin string, nats *testkit.NATS, db *testkit.DB) *r
 			c.ShutdownTimeout = 5 * time.Second
 			c.OutboxPoll = 100 * time.Millisecond
 		},
-	})
+	}
+	if adjust != nil {
+		adjust(&o)
+	}
+	st, err := stack.Start(ctx, o)
 	if err != nil {
 		cancel()
 		t.Fatalf("start stack: %v", err)

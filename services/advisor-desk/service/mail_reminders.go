@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"time"
@@ -96,11 +95,7 @@ func wireMailReminders(ms mailSetup, cfg Config, rt *platform.Runtime, store *po
 	if err := mailJobs(ms, cfg, rt, store, now); err != nil {
 		return mailReminders{}, err
 	}
-	host := ""
-	if u, err := url.Parse(cfg.SMTPURL); err == nil {
-		host = u.Host // never the credentials
-	}
-	rt.Log.Info("e-mail enabled", "smtp", host, "tls", cfg.SMTPTLS, "default_mode", defaultMode, "digest_hour", cfg.MailDigestHour)
+	rt.Log.Info("e-mail enabled", "smtp", cfg.RelayHost(), "tls", cfg.SMTPTLS, "default_mode", defaultMode, "digest_hour", cfg.MailDigestHour)
 	return mr, nil
 }
 
@@ -116,11 +111,8 @@ func mailJobs(ms mailSetup, cfg Config, rt *platform.Runtime, store *postgres.St
 	if err := rt.Tel.Metrics.GaugeFunc("mail_backlog", "E-mails queued and not yet sent.", mailBacklog(queue)); err != nil {
 		return err
 	}
-	send := mailer.Mailer{Queue: queue, Transport: ms.sender, Domain: ms.sender.Domain(),
-		Composer: app.ComposeMail{Contents: store, Composer: ms.composer},
-		Retry:    cfg.Mailer.Retry(), Owner: mailer.DefaultOwner(), Lease: cfg.MailLease, Timeout: cfg.SMTPTimeout,
-		Now: now, Jitter: rand.Float64, Observe: func(o string) { outcomes.WithLabelValues(o).Inc() },
-		Log: rt.Log.With("component", "mailer")}
+	send := cfg.Mailer.NewMailer(queue, app.ComposeMail{Contents: store, Composer: ms.composer}, ms.sender, now,
+		rt.Log.With("component", "mailer"), func(o string) { outcomes.WithLabelValues(o).Inc() })
 	rt.Every("mailer", cfg.MailPoll, send.Run)
 	digests := app.QueueDigests{Queue: store, Digest: mail.Digest{Hour: cfg.MailDigestHour, Zone: ms.composer.Zone},
 		Default: ms.defaultMode, Now: now, Log: rt.Log}

@@ -12,6 +12,7 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/httpserver"
 	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/mailer"
 	"github.com/ccicma/platform/pkg/pgdb"
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/refdata"
@@ -66,12 +67,20 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
-	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set(),
-		Shared: []pgdb.Migrations{audit.Migrations()}}, topts)
+	sender, err := newSender(cfg)
 	if err != nil {
 		return nil, err
 	}
+	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set(),
+		Shared: []pgdb.Migrations{audit.Migrations(), mailer.Migrations()}}, topts)
+	if err != nil {
+		return nil, err
+	}
+	now := func() time.Time { return time.Now().UTC() }
 	store := postgres.New(rt.Pool, rt.Relay)
+	if err := wireMail(cfg, rt, store, sender, now); err != nil {
+		return nil, err
+	}
 	rt.HandleAll(consumers.Consumers(app.TrackCase{Progress: store}, inbox.Batcher{Pool: rt.Pool}))
 	anonymise := app.AnonymiseRequests{Requests: store, After: cfg.PersonalDataRetention, Now: func() time.Time { return time.Now().UTC() }}
 	rt.Every("anonymise requests", cfg.AnonymiseEvery, func(ctx context.Context) error {
@@ -81,7 +90,6 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		}
 		return err
 	})
-	now := func() time.Time { return time.Now().UTC() }
 	router := routing.Router{Ref: ref, Departements: cfg.Departements, Rules: rules}
 	routes := httpapi.Routes{
 		Creation:      app.SubmitCreation{Requests: store, Ref: ref, Router: router, Now: now},

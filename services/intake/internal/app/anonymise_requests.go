@@ -10,7 +10,8 @@ import (
 type Retention interface {
 	// AnonymiseSubmittedBefore replaces the personal data of requests
 	// submitted before cutoff (contact details, free texts) and forgets
-	// their idempotency keys (whose fingerprints hash the original bodies);
+	// their idempotency keys (whose fingerprints hash the original bodies)
+	// and their e-mails (queued or sent, which name the request);
 	// it keeps what the statistics need (kind, codes, routing, dates). It
 	// returns how many requests it anonymised.
 	AnonymiseSubmittedBefore(ctx context.Context, cutoff time.Time) (int64, error)

@@ -26,6 +26,8 @@ type Config struct {
 	// OIDC_ISSUER) on the advisor routes; without keys those routes
 	// answer 503 and the public forms and API still work.
 	AuthConfig
+	// Mail is the applicants' e-mails (SMTP_URL, MAIL_FROM, ...).
+	Mail
 	// Departements are the départements the chambers serve; requests from
 	// elsewhere are accepted and flagged for forwarding.
 	Departements []string `envconfig:"DEPARTEMENTS" default:"91"`
@@ -79,6 +81,9 @@ func Load() (Config, error) {
 	}
 	if err := c.DifficultyThresholds().Validate(); err != nil {
 		return c, fmt.Errorf("read %s configuration: DIFFICULTY_VIGILANCE_THRESHOLD, DIFFICULTY_ALERT_THRESHOLD: %w", platform.EnvPrefix(app.Name), err)
+	}
+	if err := c.CheckMail(); err != nil {
+		return c, fmt.Errorf("read %s configuration: e-mail settings: %w", platform.EnvPrefix(app.Name), err)
 	}
 	return c, nil
 }

@@ -102,3 +102,34 @@ func TestRoutingRules(t *testing.T) {
 		t.Errorf("bad file: %v, want an error naming the file and the rule", err)
 	}
 }
+
+// TestMailSettings: without SMTP_URL e-mail is off and nothing else is
+// checked; with it, the status links need an absolute PUBLIC_BASE_URL and
+// the delivery settings must be safe (a lease that outlasts a send).
+// Not parallel: t.Setenv.
+func TestMailSettings(t *testing.T) {
+	for _, k := range []string{"SMTP_URL", "INTAKE_SMTP_URL", "PUBLIC_BASE_URL", "INTAKE_PUBLIC_BASE_URL", "MAIL_LEASE", "INTAKE_MAIL_LEASE"} {
+		t.Setenv(k, "")
+		if err := os.Unsetenv(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := config.Load()
+	if err != nil || c.Enabled() {
+		t.Fatalf("defaults: enabled %v, err %v; want e-mail off", c.Enabled(), err)
+	}
+	t.Setenv("INTAKE_SMTP_URL", "smtp://127.0.0.1:2525")
+	t.Setenv("INTAKE_PUBLIC_BASE_URL", "https://entreprendre.example.org")
+	if c, err = config.Load(); err != nil || !c.Enabled() || c.MailFollowUpDelay <= 0 || !strings.Contains(c.MailFrom, "@") {
+		t.Fatalf("e-mail on: %+v, err %v", c.Mail, err)
+	}
+	t.Setenv("INTAKE_PUBLIC_BASE_URL", "/suivi")
+	if _, err := config.Load(); err == nil || !strings.Contains(err.Error(), "PUBLIC_BASE_URL") {
+		t.Errorf("a relative PUBLIC_BASE_URL: Load = %v", err)
+	}
+	t.Setenv("INTAKE_PUBLIC_BASE_URL", "https://entreprendre.example.org")
+	t.Setenv("INTAKE_MAIL_LEASE", "10s")
+	if _, err := config.Load(); err == nil || !strings.Contains(err.Error(), "MAIL_LEASE") {
+		t.Errorf("a lease shorter than a send: Load = %v", err)
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/ccicma/platform/pkg/pgdb"
 
 	"github.com/ccicma/platform/services/intake/internal/app"
+	"github.com/ccicma/platform/services/intake/internal/domain/notice"
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 	"github.com/ccicma/platform/services/intake/internal/domain/routing"
 )
@@ -28,6 +29,7 @@ import (
 type Store struct {
 	pool  *pgxpool.Pool
 	relay outbox.Waker
+	mail  *mailSettings // EnableMail
 }
 
 // New returns a store over pool.
@@ -89,6 +91,11 @@ func (s *Store) save(ctx context.Context, r requestRow, idem *app.Idempotency, e
 		(request_id, kind, status, naf_code, commune_code, departement, routing, routing_basis, details, submitted_at, updated_at)
 		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), $7, $8, $9, $10, $10)`,
 		r.id, r.kind, string(request.StatusReceived), r.naf, r.commune, r.departement, routing, basis, details, r.submittedAt)
+	if s.mail != nil {
+		// The receipt commits with the request, or not at all: a replay
+		// of an Idempotency-Key rolls both back, and queues nothing.
+		batch.Queue(queueReceiptSQL, notice.ReceiptKey(r.id), s.mail.now())
+	}
 	if idem == nil && also == nil {
 		// Nothing to decide halfway: the request and its events go in one
 		// round trip, as one implicit transaction (a pipeline with a single

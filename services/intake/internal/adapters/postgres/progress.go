@@ -26,12 +26,17 @@ const Consumer = app.Name
 func (s *Store) Advance(ctx context.Context, trigger events.Event, step request.Step) error {
 	args := []any{step.RequestID, string(step.Status), step.Chamber, step.At, step.Advisors, Consumer, trigger.ID,
 		step.Stage, step.Outcome}
+	sql := advanceSQL
+	if s.mail != nil {
+		now := s.mail.now()
+		sql, args = advanceMailSQL, append(args, now, now.Add(s.mail.followUpDelay), followUpStatuses(), request.KindDifficulty)
+	}
 	if f, batched := pgdb.Deferred(ctx, stepsKey{}, func() pgdb.Flusher { return &steps{} }); batched {
-		f.(*steps).batch.Queue(advanceSQL, args...)
+		f.(*steps).batch.Queue(sql, args...)
 		return nil
 	}
 	return pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, advanceSQL, args...); err != nil {
+		if _, err := tx.Exec(ctx, sql, args...); err != nil {
 			return fmt.Errorf("update request status: %w", err)
 		}
 		return nil
@@ -46,6 +51,33 @@ const advanceSQL = `WITH claim AS (
 	    stage = coalesce(NULLIF($8, ''), stage), outcome = coalesce(NULLIF($9, ''), outcome),
 	    progress_at = $4, updated_at = greatest(updated_at, $4)
 	WHERE request_id = $1 AND (progress_at IS NULL OR progress_at <= $4) AND EXISTS (SELECT 1 FROM claim)`
+
+// advanceMailSQL is advanceSQL that also queues the step's follow-up
+// e-mail (notice.Key, "step:{id}:{status}:{chamber}"), due at $11 ($10
+// plus the follow-up delay), for a request not of kind $13 whose new
+// status is one of $12. Throttle: a new follow-up supersedes the
+// request's follow-ups still pending (skipped: the applicant gets the
+// latest step only), so that steps within the delay of each other make
+// one e-mail; a step already queued once (its key) is never queued again,
+// so a step makes at most one e-mail.
+const advanceMailSQL = `WITH claim AS (
+		INSERT INTO inbox (consumer, event_id) VALUES ($6, $7) ON CONFLICT DO NOTHING RETURNING event_id
+	), stepped AS (
+		UPDATE requests
+		SET status = $2, case_chamber = coalesce(NULLIF($3, ''), case_chamber), advisor_ids = coalesce($5, advisor_ids),
+		    stage = coalesce(NULLIF($8, ''), stage), outcome = coalesce(NULLIF($9, ''), outcome),
+		    progress_at = $4, updated_at = greatest(updated_at, $4)
+		WHERE request_id = $1 AND (progress_at IS NULL OR progress_at <= $4) AND EXISTS (SELECT 1 FROM claim)
+		RETURNING request_id, kind, status, case_chamber
+	), queued AS (
+		INSERT INTO mail_queue (key, next_attempt_at, created_at)
+		SELECT 'step:' || request_id || ':' || status || ':' || case_chamber, $11, $10 FROM stepped
+		WHERE kind <> $13 AND status = ANY($12::text[]) AND case_chamber IS NOT NULL
+		ON CONFLICT (key) DO NOTHING RETURNING key
+	)
+	UPDATE mail_queue m SET status = 'skipped', last_error = 'superseded by a later step'
+	FROM queued q
+	WHERE m.key LIKE 'step:' || split_part(q.key, ':', 2) || ':%' AND m.key <> q.key AND m.status = 'pending'`
 
 type stepsKey struct{}
 

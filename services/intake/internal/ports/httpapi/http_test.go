@@ -20,6 +20,7 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/mailer"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/refdata"
 	"github.com/ccicma/platform/pkg/testkit"
@@ -47,6 +48,7 @@ type env struct {
 	waker  *waker
 	srv    *httptest.Server
 	issuer *auth.Issuer // signs advisors' tokens the routes accept
+	store  *postgres.Store
 }
 
 var (
@@ -57,14 +59,25 @@ var (
 
 func setup(t testing.TB) *env {
 	t.Helper()
+	return setupWith(t, nil)
+}
+
+// setupWith is setup with the store adjusted before use (e.g. EnableMail).
+func setupWith(t testing.TB, configure func(*postgres.Store)) *env {
+	t.Helper()
 	refOnce.Do(func() { ref, refErr = refdata.Load() })
 	if refErr != nil {
 		t.Fatalf("load reference data: %v", refErr)
 	}
 	e := &env{ctx: testkit.Context(t), waker: &waker{}}
-	pool := testkit.NewSchemas(t, "intake").Pool(t, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), migrations.Set())
+	pool := testkit.NewSchemas(t, "intake").Pool(t, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), mailer.Migrations(),
+		migrations.Set())
 	e.pool = pool
 	store := postgres.New(pool, e.waker)
+	if configure != nil {
+		configure(store)
+	}
+	e.store = store
 	router := routing.Router{Ref: ref, Departements: []string{"91"}}
 	now := func() time.Time { return time.Now().UTC() }
 	routes := httpapi.Routes{

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ccicma/platform/pkg/mailer"
+
+	"github.com/ccicma/platform/services/intake/internal/domain/notice"
+)
+
+// MailContents reads what an e-mail may say of a request, as it is now;
+// found=false when the request is gone or its personal data erased.
+type MailContents interface {
+	MailRequest(ctx context.Context, requestID string) (r notice.Request, found bool, err error)
+}
+
+// ComposeMail is intake's part of sending an applicant's e-mail:
+// pkg/mailer leases a due e-mail, asks this for its message, sends it and
+// records the outcome. The message is written when sent, from the
+// request's current record, so that the queue holds neither an address
+// nor a text, and an erased request has nothing left to send.
+type ComposeMail struct {
+	Contents MailContents
+	Composer notice.Composer
+}
+
+// Compose writes the claimed e-mail; mailer.ErrNothingToSend when the
+// request is no longer held or the step calls for no e-mail.
+func (uc ComposeMail) Compose(ctx context.Context, c mailer.Claim) (mailer.Message, error) {
+	key, err := notice.ParseKey(c.Key)
+	if err != nil {
+		// Not one of intake's keys: no attempt can compose it.
+		return mailer.Message{}, fmt.Errorf("compose e-mail %d: %w: %w", c.ID, err, mailer.ErrNothingToSend)
+	}
+	r, found, err := uc.Contents.MailRequest(ctx, key.RequestID)
+	if err != nil {
+		return mailer.Message{}, fmt.Errorf("compose e-mail %d: %w", c.ID, err)
+	}
+	if !found {
+		return mailer.Message{}, mailer.ErrNothingToSend
+	}
+	if key.Receipt() {
+		return uc.Composer.Receipt(r), nil
+	}
+	m, ok := uc.Composer.FollowUp(r, key.Step)
+	if !ok {
+		return mailer.Message{}, mailer.ErrNothingToSend
+	}
+	return m, nil
+}
