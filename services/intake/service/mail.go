@@ -49,7 +49,8 @@ func wireMail(cfg Config, rt *platform.Runtime, store *postgres.Store, sender *m
 	}
 	store.EnableMail(cfg.MailFollowUpDelay, now)
 	composer := app.ComposeMail{Contents: store,
-		Composer: notice.Composer{BaseURL: cfg.PublicBaseURL, Territory: cfg.MailTerritory, Zone: mailZone}}
+		Composer: notice.Composer{BaseURL: cfg.PublicBaseURL, Territory: cfg.MailTerritory, Zone: mailZone,
+			ContactDays: cfg.MailContactDays}}
 	send := cfg.Mailer.NewMailer(mailer.NewPostgresQueue(rt.Pool), composer, sender, now, rt.Log.With("component", "mailer"),
 		func(o string) { outcomes.WithLabelValues(o).Inc() })
 	rt.Every("mailer", cfg.MailPoll, send.Run)

@@ -31,6 +31,9 @@ type Mail struct {
 	// calls for it; a later step within the delay replaces it, so that
 	// steps minutes apart make one e-mail.
 	MailFollowUpDelay time.Duration `envconfig:"MAIL_FOLLOW_UP_DELAY" default:"10m"`
+	// MailContactDays is the chambers' commitment the receipt states: a
+	// first contact within so many working days (0: none stated).
+	MailContactDays int `envconfig:"MAIL_CONTACT_DAYS" default:"10"`
 }
 
 // CheckMail validates the e-mail settings, when e-mail is enabled.
@@ -41,6 +44,9 @@ func (m Mail) CheckMail() error {
 	errs := []error{m.Mailer.Check()}
 	if u, err := url.Parse(m.PublicBaseURL); err != nil || u.Scheme == "" || u.Host == "" {
 		errs = append(errs, errors.New("PUBLIC_BASE_URL: an absolute URL"))
+	}
+	if m.MailContactDays < 0 || m.MailContactDays > 60 {
+		errs = append(errs, errors.New("MAIL_CONTACT_DAYS: 0 to 60"))
 	}
 	if m.MailFollowUpDelay < 0 {
 		errs = append(errs, errors.New("MAIL_FOLLOW_UP_DELAY: not negative"))

@@ -64,6 +64,17 @@ type Composer struct {
 	Territory string
 	// Zone shows dates as applicants read them (nil: UTC).
 	Zone *time.Location
+	// ContactDays is the chambers' commitment: a first contact within
+	// so many working days of the request (0: no commitment stated).
+	ContactDays int
+}
+
+// within says when the applicant will hear from the chamber.
+func (c Composer) within() string {
+	if c.ContactDays <= 0 {
+		return ""
+	}
+	return fmt.Sprintf(" sous %d jours ouvrés", c.ContactDays)
 }
 
 // StatusLink is the applicant's status link of a request (the page web
@@ -107,7 +118,7 @@ func (c Composer) nextSteps(rt events.Routing) []string {
 	if rt.OutOfTerritory {
 		out = append(out, outOfTerritory)
 	}
-	return append(out, fmt.Sprintf("Un conseiller de la %s va vous être attribué ; il vous contactera par courriel ou par téléphone.", lead.Code))
+	return append(out, fmt.Sprintf("Un conseiller de la %s va vous être attribué ; il vous contactera%s par courriel ou par téléphone.", lead.Code, c.within()))
 }
 
 const outOfTerritory = "Votre commune est hors de notre territoire : votre demande sera transmise aux chambres de votre département."

@@ -11,7 +11,7 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
 
-var composer = notice.Composer{BaseURL: "https://demarches.example/", Territory: "de l'Essonne"}
+var composer = notice.Composer{BaseURL: "https://demarches.example/", Territory: "de l'Essonne", ContactDays: 10}
 
 func req(kind string, rt events.Routing) notice.Request {
 	return notice.Request{ID: "01900000-0000-7000-8000-000000000001", Kind: kind, Routing: rt, FirstName: "Inès",
@@ -70,7 +70,7 @@ func TestReceiptParts(t *testing.T) {
 	m := composer.Receipt(r)
 	link := "https://demarches.example/suivi/" + r.ID
 	for _, want := range []string{"Bonjour Inès Moreau,", "07/12/2026", r.ID, link, "(CMA) ; la chambre de commerce et d'industrie (CCI) y est associée.",
-		"Pourquoi cette chambre : Activité artisanale (10.71C).", "hors de notre territoire"} {
+		"Pourquoi cette chambre : Activité artisanale (10.71C).", "hors de notre territoire", "vous contactera sous 10 jours ouvrés"} {
 		if !strings.Contains(m.Text, want) {
 			t.Errorf("text lacks %q:\n%s", want, m.Text)
 		}
@@ -80,6 +80,11 @@ func TestReceiptParts(t *testing.T) {
 	}
 	if m.To != "ines@example.fr" || m.ToName != "Inès Moreau" {
 		t.Errorf("recipient %q %q", m.ToName, m.To)
+	}
+	uncommitted := composer
+	uncommitted.ContactDays = 0
+	if m := uncommitted.Receipt(r); strings.Contains(m.Text, "jours ouvrés") || !strings.Contains(m.Text, "vous contactera par courriel") {
+		t.Errorf("without a commitment the receipt states a delay:\n%s", m.Text)
 	}
 }
 
