@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/testkit"
 )
 
@@ -35,5 +36,35 @@ func TestOnReconnectRunsWhenTheServerIsBack(t *testing.T) {
 	}
 	if err := bus.Ready(t.Context()); err != nil {
 		t.Errorf("Ready after the reconnection: %v", err)
+	}
+}
+
+// TestStreamSetupWaitsForTheServer: a stream ensured while the server is
+// down (as a service starting during a NATS restart, or on a cluster still
+// electing its leader) is created once the server is back, instead of
+// failing the start.
+func TestStreamSetupWaitsForTheServer(t *testing.T) {
+	t.Parallel()
+	n := testkit.StartNATS(t)
+	bus := n.Bus(t, "intake")
+	n.Stop(t)
+	testkit.Eventually(t, testkit.Wait, "connection seen down", func() (bool, error) {
+		return bus.Ready(t.Context()) != nil, nil
+	})
+	back := make(chan struct{})
+	go func() {
+		// Past the JetStream API's own 5 s timeout: one request alone
+		// would fail.
+		defer close(back)
+		time.Sleep(6 * time.Second)
+		n.Restart(t)
+	}()
+	err := bus.EnsureRedriveStream(t.Context(), 1)
+	<-back
+	if err != nil {
+		t.Fatalf("ensure REDRIVE through a server restart: %v", err)
+	}
+	if _, err := bus.JS.Stream(t.Context(), events.RedriveStream); err != nil {
+		t.Fatalf("REDRIVE after the setup: %v", err)
 	}
 }

@@ -21,7 +21,7 @@ func (b *Bus) EnsureStream(ctx context.Context, s events.Stream, replicas int) e
 	if replicas < 1 {
 		replicas = 1
 	}
-	_, err := b.JS.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	err := b.ensure(ctx, jetstream.StreamConfig{
 		Name:        s.Name,
 		Description: "events published by " + s.Producer,
 		Subjects:    s.Subjects(),
@@ -43,7 +43,7 @@ func (b *Bus) EnsureDeadLetterStream(ctx context.Context, replicas int) error {
 	if replicas < 1 {
 		replicas = 1
 	}
-	_, err := b.JS.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	err := b.ensure(ctx, jetstream.StreamConfig{
 		Name:        events.DeadLetterStream,
 		Description: "events consumers gave up on, with the reason; max-delivery advisories",
 		Subjects:    []string{events.DeadLetterPrefix + ".>", events.MaxDeliveriesAdv + ".>"},
@@ -70,7 +70,7 @@ func (b *Bus) EnsureRedriveStream(ctx context.Context, replicas int) error {
 	if replicas < 1 {
 		replicas = 1
 	}
-	_, err := b.JS.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	err := b.ensure(ctx, jetstream.StreamConfig{
 		Name:        events.RedriveStream,
 		Description: "events sent back to one service's consumers: redriven dead letters, replays",
 		Subjects:    []string{events.RedrivePrefix + ".>"},
@@ -84,4 +84,27 @@ func (b *Bus) EnsureRedriveStream(ctx context.Context, replicas int) error {
 		return fmt.Errorf("ensure stream %s: %w", events.RedriveStream, err)
 	}
 	return nil
+}
+
+// StreamSetupWait bounds how long a service's start retries a stream's
+// creation while NATS answers with a timeout or no responders: a cluster
+// just formed, or electing a meta leader, answers so for seconds.
+const StreamSetupWait = time.Minute
+
+// ensure creates or updates a stream, retrying through what IsOutage
+// calls an outage (the creation is idempotent) until ctx ends or
+// StreamSetupWait has passed.
+func (b *Bus) ensure(ctx context.Context, cfg jetstream.StreamConfig) error {
+	deadline := time.Now().Add(StreamSetupWait)
+	for {
+		_, err := b.JS.CreateOrUpdateStream(ctx, cfg)
+		if err == nil || !IsOutage(err) || ctx.Err() != nil || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }
