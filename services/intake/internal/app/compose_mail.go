@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/ccicma/platform/pkg/mailer"
 
@@ -13,6 +14,8 @@ import (
 // found=false when the request is gone or its personal data erased.
 type MailContents interface {
 	MailRequest(ctx context.Context, requestID string) (r notice.Request, found bool, err error)
+	// MailSession reads a session the request was registered to.
+	MailSession(ctx context.Context, requestID, sessionID string) (s notice.Session, found bool, err error)
 }
 
 // ComposeMail is intake's part of sending an applicant's e-mail:
@@ -23,6 +26,8 @@ type MailContents interface {
 type ComposeMail struct {
 	Contents MailContents
 	Composer notice.Composer
+	// Now tells a reminder sent late (nil: the wall clock).
+	Now func() time.Time
 }
 
 // Compose writes the claimed e-mail; mailer.ErrNothingToSend when the
@@ -40,10 +45,33 @@ func (uc ComposeMail) Compose(ctx context.Context, c mailer.Claim) (mailer.Messa
 	if !found {
 		return mailer.Message{}, mailer.ErrNothingToSend
 	}
+	if key.SessionID != "" {
+		return uc.session(ctx, r, key)
+	}
 	if key.Receipt() {
 		return uc.Composer.Receipt(r), nil
 	}
 	m, ok := uc.Composer.FollowUp(r, key.Step)
+	if !ok {
+		return mailer.Message{}, mailer.ErrNothingToSend
+	}
+	return m, nil
+}
+
+// session writes a session's confirmation or reminder.
+func (uc ComposeMail) session(ctx context.Context, r notice.Request, key notice.Key) (mailer.Message, error) {
+	se, found, err := uc.Contents.MailSession(ctx, key.RequestID, key.SessionID)
+	if err != nil {
+		return mailer.Message{}, fmt.Errorf("compose session e-mail: %w", err)
+	}
+	if !found {
+		return mailer.Message{}, mailer.ErrNothingToSend
+	}
+	now := time.Now()
+	if uc.Now != nil {
+		now = uc.Now()
+	}
+	m, ok := uc.Composer.SessionMail(r, se, key.Reminder, now)
 	if !ok {
 		return mailer.Message{}, mailer.ErrNothingToSend
 	}

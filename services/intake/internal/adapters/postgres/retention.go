@@ -23,7 +23,10 @@ func (s *Store) AnonymiseSubmittedBefore(ctx context.Context, cutoff time.Time) 
 				DELETE FROM idempotency_keys k USING due WHERE k.request_id = due.request_id),
 			unmailed AS (
 				DELETE FROM mail_queue m USING due
-				WHERE m.key = 'receipt:' || due.request_id OR m.key LIKE 'step:' || due.request_id || ':%')
+				WHERE m.key = 'receipt:' || due.request_id OR m.key LIKE 'step:' || due.request_id || ':%'
+				   OR m.key LIKE 'session:' || due.request_id || ':%'),
+			unregistered AS (
+				DELETE FROM session_registrations g USING due WHERE g.request_id = due.request_id)
 			UPDATE requests r SET details = jsonb_build_object('anonymised', true),
 				anonymised_at = now(), updated_at = now()
 			FROM due WHERE r.request_id = due.request_id`, cutoff, anonymiseBatch)

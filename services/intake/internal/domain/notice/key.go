@@ -9,20 +9,30 @@ import (
 
 // Key names a queued e-mail (pkg/mailer's key): the request it is about
 // and, for a follow-up, the step. It holds no personal data. Its text
-// form is "receipt:{request id}" or "step:{request id}:{status}:{chamber}"
-// (the store builds the latter in SQL with the same layout).
+// form is "receipt:{request id}", "step:{request id}:{status}:{chamber}"
+// (the store builds it in SQL with the same layout) or
+// "session:{request id}:{session id}:confirm|remind".
 type Key struct {
 	RequestID string
-	// Step is the zero Step for a receipt.
+	// Step is the zero Step for a receipt or a session's e-mail.
 	Step Step
+	// SessionID names a session's e-mail: its confirmation, or its
+	// reminder the day before (Reminder).
+	SessionID string
+	Reminder  bool
 }
 
 // Receipt reports whether the key is a receipt's.
-func (k Key) Receipt() bool { return k.Step.Status == "" }
+func (k Key) Receipt() bool { return k.Step.Status == "" && k.SessionID == "" }
 
 // String is the queue key.
 func (k Key) String() string {
-	if k.Receipt() {
+	switch {
+	case k.SessionID != "" && k.Reminder:
+		return "session:" + k.RequestID + ":" + k.SessionID + ":remind"
+	case k.SessionID != "":
+		return "session:" + k.RequestID + ":" + k.SessionID + ":confirm"
+	case k.Receipt():
 		return "receipt:" + k.RequestID
 	}
 	return "step:" + k.RequestID + ":" + string(k.Step.Status) + ":" + k.Step.Chamber
@@ -39,6 +49,8 @@ func ParseKey(s string) (Key, error) {
 		return Key{RequestID: f[1]}, nil
 	case len(f) == 4 && f[0] == "step" && f[1] != "" && f[2] != "":
 		return Key{RequestID: f[1], Step: Step{Status: request.Status(f[2]), Chamber: f[3]}}, nil
+	case len(f) == 4 && f[0] == "session" && f[1] != "" && f[2] != "" && (f[3] == "confirm" || f[3] == "remind"):
+		return Key{RequestID: f[1], SessionID: f[2], Reminder: f[3] == "remind"}, nil
 	}
-	return Key{}, fmt.Errorf("e-mail key %q: want receipt:{id} or step:{id}:{status}:{chamber}", s)
+	return Key{}, fmt.Errorf("e-mail key %q: want receipt:{id}, step:{id}:{status}:{chamber} or session:{id}:{session}:confirm|remind", s)
 }

@@ -22,13 +22,15 @@ func TestKeyRoundTrip(t *testing.T) {
 	for _, k := range []notice.Key{
 		{RequestID: "abc"},
 		{RequestID: "abc", Step: notice.Step{Status: request.StatusInCharge, Chamber: "CMA"}},
+		{RequestID: "abc", SessionID: "s1"},
+		{RequestID: "abc", SessionID: "s1", Reminder: true},
 	} {
 		got, err := notice.ParseKey(k.String())
 		if err != nil || got != k {
 			t.Errorf("ParseKey(%q) = %+v, %v; want %+v", k.String(), got, err, k)
 		}
 	}
-	for _, bad := range []string{"", "receipt:", "n:12", "step:abc", "step:abc::CMA", "receipt:a:b"} {
+	for _, bad := range []string{"", "receipt:", "n:12", "step:abc", "step:abc::CMA", "receipt:a:b", "session:abc:s1", "session:abc:s1:later"} {
 		if _, err := notice.ParseKey(bad); err == nil {
 			t.Errorf("ParseKey(%q) accepted", bad)
 		}

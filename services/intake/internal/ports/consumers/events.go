@@ -7,7 +7,9 @@
 // route advances the request's status page with the inbox claim of its
 // event, which drops a repeat, and only when the step is not older than
 // the last one applied (progress_at), so a late "case opened" arriving
-// after "taken in charge" does not move the page back.
+// after "taken in charge" does not move the page back. A session
+// registration is kept once per request and session (its key), with the
+// inbox claim, and so are its e-mails (their queue keys).
 package consumers
 
 import (
@@ -19,12 +21,13 @@ import (
 
 // Consumers lists intake's durable consumers, one a stream it follows;
 // batch commits the events a consumer has at hand together.
-func Consumers(track app.TrackCase, batch natsbus.BatchRunner) []natsbus.Consumer {
+func Consumers(track app.TrackCase, sessions app.ConfirmSession, batch natsbus.BatchRunner) []natsbus.Consumer {
 	spec := func(s events.Stream) natsbus.ConsumerSpec { return natsbus.ConsumerSpec{Stream: s, Batch: batch} }
 	return []natsbus.Consumer{
 		natsbus.Routes(spec(events.StreamCreation), natsbus.On(track.CaseOpened),
 			natsbus.On(track.CaseTakenInCharge), natsbus.On(track.CaseReassigned), natsbus.On(track.CaseStageChanged),
-			natsbus.On(track.CaseRegistered), natsbus.On(track.CaseClosed), natsbus.On(track.CaseRedirectedToTakeover)),
+			natsbus.On(track.CaseRegistered), natsbus.On(track.CaseClosed), natsbus.On(track.CaseRedirectedToTakeover),
+			natsbus.On(sessions.Handle)),
 		natsbus.Routes(spec(events.StreamTakeover), natsbus.On(track.OfferRegistered), natsbus.On(track.SearchRegistered)),
 		natsbus.Routes(spec(events.StreamDifficulty), natsbus.On(track.DifficultyCaseOpened)),
 	}

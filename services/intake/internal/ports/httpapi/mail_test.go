@@ -70,7 +70,7 @@ func setupMail(t *testing.T) *mailEnv {
 // mailer is one mailer process (owner).
 func (e *mailEnv) mailer(owner string) mailer.Mailer {
 	return mailer.Mailer{Queue: mailer.NewPostgresQueue(e.pool), Transport: e.sender, Domain: e.sender.Domain(),
-		Composer: app.ComposeMail{Contents: e.store, Composer: notice.Composer{BaseURL: publicURL, Territory: "de l'Essonne"}},
+		Composer: app.ComposeMail{Contents: e.store, Composer: notice.Composer{BaseURL: publicURL, Territory: "de l'Essonne"}, Now: e.clock.Now},
 		Retry:    mailer.RetryPolicy{Base: time.Minute, Max: time.Hour, MaxAttempts: 3}, Owner: owner,
 		Lease: time.Minute, Timeout: 5 * time.Second, Now: e.clock.Now, Log: slog.New(slog.DiscardHandler)}
 }
@@ -366,5 +366,56 @@ func TestErasureTakesTheQueuedMails(t *testing.T) {
 	e.clock.Advance(time.Hour)
 	if msgs := e.send(t); len(msgs) != 1 || strings.Contains(msgs[0].Text(), old) {
 		t.Fatalf("%d e-mails after erasure, want the young request's receipt only", len(msgs))
+	}
+}
+
+// TestSessionConfirmedAndRemindedOnce: a project holder registered to a
+// training gets its confirmation at once and its reminder the day before,
+// once each however often the event comes; a registration to a session
+// starting within a day gets its confirmation only; the e-mails say what,
+// when and where, never the advisor.
+func TestSessionConfirmedAndRemindedOnce(t *testing.T) {
+	e := setupMail(t)
+	id, _ := e.submit(t, httpapi.CreationPath, bakery, "")
+	if got := e.send(t); len(got) != 1 {
+		t.Fatalf("%d e-mails, want the receipt", len(got))
+	}
+	const training, meeting = "01900000-0000-7000-8000-0000000005e1", "01900000-0000-7000-8000-0000000005e2"
+	register := func(session, kind string, in time.Duration) {
+		t.Helper()
+		p := events.CreationSessionRegistered{SessionID: session, CaseID: caseID, RequestID: id, Chamber: "CMA", Kind: kind,
+			Title: "Stage de préparation à l'installation", StartsAt: e.clock.Now().Add(in).Truncate(time.Minute),
+			Place: "CMA Essonne, 29 rue des Mazières, Évry-Courcouronnes", RegisteredAt: e.clock.Now()}
+		ev, err := events.New("creation-support", session, "91", p, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // a redelivery queues nothing more
+			if err := (app.ConfirmSession{Sessions: e.store}).Handle(e.ctx, ev, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	register(training, "training", 72*time.Hour)
+	register(meeting, "information_meeting", 12*time.Hour)
+	got := e.send(t)
+	if len(got) != 3 {
+		t.Fatalf("%d e-mails, want the receipt and two confirmations", len(got))
+	}
+	for _, m := range got[1:] {
+		if !strings.HasPrefix(m.Header("Subject"), "Votre inscription : ") || !strings.Contains(m.Text(), "Évry-Courcouronnes") ||
+			!strings.Contains(m.Text(), "chambre de métiers et de l'artisanat") || strings.Contains(m.Text(), "cma-91") {
+			t.Errorf("confirmation %q:\n%s", m.Header("Subject"), m.Text())
+		}
+		assertFrench(t, m, id, "ines.moreau@example.fr")
+	}
+	e.clock.Advance(48*time.Hour + time.Minute) // the day before the training; the meeting is over
+	got = e.send(t)
+	if len(got) != 4 || !strings.HasPrefix(got[3].Header("Subject"), "Rappel : ") || !strings.Contains(got[3].Text(), "la formation") {
+		t.Fatalf("after two days: %d e-mails, last %q", len(got), got[len(got)-1].Header("Subject"))
+	}
+	e.clock.Advance(24 * time.Hour)
+	if got := e.send(t); len(got) != 4 {
+		t.Fatalf("%d e-mails, want no second reminder", len(got))
 	}
 }
