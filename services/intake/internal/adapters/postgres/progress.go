@@ -53,7 +53,8 @@ const advanceSQL = `WITH claim AS (
 	WHERE request_id = $1 AND (progress_at IS NULL OR progress_at <= $4) AND EXISTS (SELECT 1 FROM claim)`
 
 // advanceMailSQL is advanceSQL that also queues the step's follow-up
-// e-mail (notice.Key, "step:{id}:{status}:{chamber}"), due at $11 ($10
+// e-mail (notice.Key, "step:{id}:{status}:{chamber}[:{stage}]": each
+// stage of the creation journey reached is a step), due at $11 ($10
 // plus the follow-up delay), for a request not of kind $13 whose new
 // status is one of $12. Throttle: a new follow-up supersedes the
 // request's follow-ups still pending (skipped: the applicant gets the
@@ -68,10 +69,11 @@ const advanceMailSQL = `WITH claim AS (
 		    stage = coalesce(NULLIF($8, ''), stage), outcome = coalesce(NULLIF($9, ''), outcome),
 		    progress_at = $4, updated_at = greatest(updated_at, $4)
 		WHERE request_id = $1 AND (progress_at IS NULL OR progress_at <= $4) AND EXISTS (SELECT 1 FROM claim)
-		RETURNING request_id, kind, status, case_chamber
+		RETURNING request_id, kind, status, case_chamber, stage
 	), queued AS (
 		INSERT INTO mail_queue (key, next_attempt_at, created_at)
-		SELECT 'step:' || request_id || ':' || status || ':' || case_chamber, $11, $10 FROM stepped
+		SELECT 'step:' || request_id || ':' || status || ':' || case_chamber || coalesce(':' || NULLIF(stage, ''), ''), $11, $10
+		FROM stepped
 		WHERE kind <> $13 AND status = ANY($12::text[]) AND case_chamber IS NOT NULL
 		ON CONFLICT (key) DO NOTHING RETURNING key
 	)

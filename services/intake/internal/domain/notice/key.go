@@ -10,7 +10,8 @@ import (
 // Key names a queued e-mail (pkg/mailer's key): the request it is about
 // and, for a follow-up, the step. It holds no personal data. Its text
 // form is "receipt:{request id}", "step:{request id}:{status}:{chamber}"
-// (the store builds it in SQL with the same layout) or
+// with ":{stage}" once the creation journey has one (the store builds it
+// in SQL with the same layout) or
 // "session:{request id}:{session id}:confirm|remind".
 type Key struct {
 	RequestID string
@@ -35,7 +36,11 @@ func (k Key) String() string {
 	case k.Receipt():
 		return "receipt:" + k.RequestID
 	}
-	return "step:" + k.RequestID + ":" + string(k.Step.Status) + ":" + k.Step.Chamber
+	key := "step:" + k.RequestID + ":" + string(k.Step.Status) + ":" + k.Step.Chamber
+	if k.Step.Stage != "" {
+		key += ":" + k.Step.Stage
+	}
+	return key
 }
 
 // ReceiptKey is the key of a request's receipt.
@@ -49,8 +54,10 @@ func ParseKey(s string) (Key, error) {
 		return Key{RequestID: f[1]}, nil
 	case len(f) == 4 && f[0] == "step" && f[1] != "" && f[2] != "":
 		return Key{RequestID: f[1], Step: Step{Status: request.Status(f[2]), Chamber: f[3]}}, nil
+	case len(f) == 5 && f[0] == "step" && f[1] != "" && f[2] != "" && f[4] != "":
+		return Key{RequestID: f[1], Step: Step{Status: request.Status(f[2]), Chamber: f[3], Stage: f[4]}}, nil
 	case len(f) == 4 && f[0] == "session" && f[1] != "" && f[2] != "" && (f[3] == "confirm" || f[3] == "remind"):
 		return Key{RequestID: f[1], SessionID: f[2], Reminder: f[3] == "remind"}, nil
 	}
-	return Key{}, fmt.Errorf("e-mail key %q: want receipt:{id}, step:{id}:{status}:{chamber} or session:{id}:{session}:confirm|remind", s)
+	return Key{}, fmt.Errorf("e-mail key %q: want receipt:{id}, step:{id}:{status}:{chamber}[:{stage}] or session:{id}:{session}:confirm|remind", s)
 }

@@ -42,6 +42,9 @@ type Request struct {
 type Step struct {
 	Status  request.Status
 	Chamber string
+	// Stage is the creation journey's stage the case reached ("" before
+	// the journey): each stage reached is a step of its own.
+	Stage string
 }
 
 // FollowsUp reports whether a step of a request of this kind calls for a
@@ -152,6 +155,15 @@ func (c Composer) FollowUp(r Request, s Step) (m mailer.Message, ok bool) {
 		v.Subject = "Votre demande est prise en charge par la " + holder.Code
 		v.Intro = []string{fmt.Sprintf("Un conseiller de la %s (%s) a pris en charge votre demande (%s).", holder.Name, holder.Code, kindNames[r.Kind])}
 		v.Next = []string{"Il vous accompagne désormais et vous contactera par courriel ou par téléphone."}
+		if rank, of, label, next, ok := request.JourneyStep(s.Stage); ok && rank > 1 {
+			v.Subject = "Votre projet avance : " + label
+			v.Intro = []string{fmt.Sprintf("Votre projet de création passe à l'étape « %s » (étape %d sur %d), avec votre conseiller de la %s (%s).",
+				label, rank, of, holder.Name, holder.Code)}
+			v.Next = nil
+			if next != "" {
+				v.Next = []string{"Étape suivante : « " + next + " »."}
+			}
+		}
 	case request.StatusClosed:
 		v.Subject = "Votre dossier à la " + holder.Code + " est clos"
 		v.Intro = []string{fmt.Sprintf("Votre dossier (%s) à la %s (%s) est clos.", kindNames[r.Kind], holder.Name, holder.Code)}

@@ -22,6 +22,7 @@ func TestKeyRoundTrip(t *testing.T) {
 	for _, k := range []notice.Key{
 		{RequestID: "abc"},
 		{RequestID: "abc", Step: notice.Step{Status: request.StatusInCharge, Chamber: "CMA"}},
+		{RequestID: "abc", Step: notice.Step{Status: request.StatusInCharge, Chamber: "CMA", Stage: "funding"}},
 		{RequestID: "abc", SessionID: "s1"},
 		{RequestID: "abc", SessionID: "s1", Reminder: true},
 	} {

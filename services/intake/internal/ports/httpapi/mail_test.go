@@ -286,10 +286,22 @@ func TestFollowUpsAndTheirThrottle(t *testing.T) {
 	must(e.track.CaseTakenInCharge(e.ctx, takenEv, taken)) // redelivered
 	stage := events.CreationCaseStageChanged{CaseID: caseID, RequestID: id, Chamber: "CMA", From: "welcome", To: "diagnosis",
 		ChangedAt: t0.Add(3 * time.Minute)}
-	must(e.track.CaseStageChanged(e.ctx, event(stage), stage)) // still in charge: no new step
+	must(e.track.CaseStageChanged(e.ctx, event(stage), stage)) // a stage of the journey reached: a step
 	e.clock.Advance(time.Hour)
-	if got := e.send(t); len(got) != 2 {
-		t.Fatalf("%d e-mails after a redelivery and a stage change, want still 2", len(got))
+	msgs = e.send(t)
+	if len(msgs) != 3 {
+		t.Fatalf("%d e-mails after a redelivery and a stage reached, want 3", len(msgs))
+	}
+	if got := msgs[2].Header("Subject"); got != "Votre projet avance : Diagnostic de votre projet" ||
+		!strings.Contains(msgs[2].Text(), "étape 2 sur 7") || !strings.Contains(msgs[2].Text(), "Étape suivante : « Formation") {
+		t.Errorf("stage e-mail %q:\n%s", got, msgs[2].Text())
+	}
+	again := stage
+	again.ChangedAt = t0.Add(4 * time.Minute)
+	must(e.track.CaseStageChanged(e.ctx, event(again), again)) // the same stage again, another event: nothing new
+	e.clock.Advance(time.Hour)
+	if got := e.send(t); len(got) != 3 {
+		t.Fatalf("%d e-mails after the same stage again, want still 3", len(got))
 	}
 
 	moved := events.CreationCaseReassigned{CaseID: caseID, RequestID: id, Chamber: "CCI", SecondaryChamber: "CMA",
@@ -298,10 +310,10 @@ func TestFollowUpsAndTheirThrottle(t *testing.T) {
 	must(e.track.CaseReassigned(e.ctx, event(moved), moved))
 	e.clock.Advance(followUpDelay)
 	msgs = e.send(t)
-	if len(msgs) != 3 {
-		t.Fatalf("%d e-mails after the hand-back, want 3", len(msgs))
+	if len(msgs) != 4 {
+		t.Fatalf("%d e-mails after the hand-back, want 4", len(msgs))
 	}
-	if text := msgs[2].Text(); !strings.Contains(text, "réorientée vers la chambre de commerce et d'industrie (CCI)") {
+	if text := msgs[3].Text(); !strings.Contains(text, "réorientée vers la chambre de commerce et d'industrie (CCI)") {
 		t.Errorf("the hand-back's e-mail does not name the new chamber:\n%s", text)
 	}
 	for _, m := range msgs {
@@ -315,8 +327,8 @@ func TestFollowUpsAndTheirThrottle(t *testing.T) {
 		Level: events.DifficultyCallBack, Departement: "91", OpenedAt: t0}
 	must(e.track.DifficultyCaseOpened(e.ctx, event(dc), dc))
 	e.clock.Advance(time.Hour)
-	if got := e.send(t); len(got) != 4 {
-		t.Fatalf("%d e-mails after a difficulty report's case opened, want 4 (its receipt, no follow-up)", len(got))
+	if got := e.send(t); len(got) != 5 {
+		t.Fatalf("%d e-mails after a difficulty report's case opened, want 5 (its receipt, no follow-up)", len(got))
 	}
 }
 
