@@ -31,6 +31,12 @@ func (rt *Runtime) Run(ctx context.Context) error {
 		if err != nil {
 			rt.stop(subs)
 			rt.close(context.WithoutCancel(ctx))
+			if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				// Asked to stop while starting: nothing was taken in
+				// charge yet, so stopping here is a clean shutdown.
+				rt.Log.Info("service stopped while starting")
+				return nil
+			}
 			return err
 		}
 		subs = append(subs, sub)
