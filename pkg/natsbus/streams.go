@@ -2,6 +2,7 @@ package natsbus
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -91,14 +92,32 @@ func (b *Bus) EnsureRedriveStream(ctx context.Context, replicas int) error {
 // just formed, or electing a meta leader, answers so for seconds.
 const StreamSetupWait = time.Minute
 
-// ensure creates or updates a stream, retrying through what IsOutage
-// calls an outage (the creation is idempotent) until ctx ends or
+// JetStream's answers while a cluster forms, or while a peer is away: not
+// the stream's fault (nats-server's JSClusterNoPeersErrF and
+// JSClusterNotAvailErr; nats.go names neither).
+const (
+	jsNoSuitablePeers     jetstream.ErrorCode = 10005 // no suitable peers for placement
+	jsClusterNotAvailable jetstream.ErrorCode = 10008 // JetStream system temporarily unavailable
+)
+
+// setupTransient tells an error a stream's setup may outwait: an outage
+// (IsOutage), or a cluster not ready to place the stream yet.
+func setupTransient(err error) bool {
+	if IsOutage(err) {
+		return true
+	}
+	var apiErr *jetstream.APIError
+	return errors.As(err, &apiErr) && (apiErr.ErrorCode == jsNoSuitablePeers || apiErr.ErrorCode == jsClusterNotAvailable)
+}
+
+// ensure creates or updates a stream, retrying through what
+// setupTransient allows (the creation is idempotent) until ctx ends or
 // StreamSetupWait has passed.
 func (b *Bus) ensure(ctx context.Context, cfg jetstream.StreamConfig) error {
 	deadline := time.Now().Add(StreamSetupWait)
 	for {
 		_, err := b.JS.CreateOrUpdateStream(ctx, cfg)
-		if err == nil || !IsOutage(err) || ctx.Err() != nil || time.Now().After(deadline) {
+		if err == nil || !setupTransient(err) || ctx.Err() != nil || time.Now().After(deadline) {
 			return err
 		}
 		select {
