@@ -192,35 +192,6 @@ func TestShutdownFinishesWorkInFlight(t *testing.T) {
 }
 
 // readyState is /readyz's answer.
-type readyState struct {
-	code   int
-	Status string `json:"status"`
-	Checks map[string]struct {
-		OK     bool   `json:"ok"`
-		Error  string `json:"error"`
-		Detail string `json:"detail"`
-	} `json:"checks"`
-}
-
-func readyz(t *testing.T, base string) readyState {
-	t.Helper()
-	a := testkit.Call(t, http.MethodGet, base+"/readyz", "", "")
-	var s readyState
-	a.Decode(t, &s)
-	s.code = a.Status
-	return s
-}
-
-func waitReady(t *testing.T, base, status string) readyState {
-	t.Helper()
-	var s readyState
-	testkit.Eventually(t, testkit.Wait, "/readyz "+status, func() (bool, error) {
-		s = readyz(t, base)
-		return s.Status == status, nil
-	})
-	return s
-}
-
 // ownRole provisions the schema for a login role of the test's own, so
 // that the test may cut it: roles are global to the server, and cutting a
 // shared one would cut the other test packages too. cut makes the
@@ -302,26 +273,26 @@ func TestReadinessTellsDegradedFromUnavailable(t *testing.T) {
 	}
 	testkit.Run(t, ctx, rt.Run)
 	base := "http://" + rt.Addr()
-	if s := readyz(t, base); s.code != http.StatusOK || s.Status != "ready" {
-		t.Fatalf("/readyz at start = %d %+v, want 200 ready", s.code, s)
+	if s := testkit.ReadyZ(t, base); s.Code != http.StatusOK || s.Status != "ready" {
+		t.Fatalf("/readyz at start = %d %+v, want 200 ready", s.Code, s)
 	}
 
 	nats.Stop(t)
-	s := waitReady(t, base, "degraded")
-	if s.code != http.StatusOK || s.Checks["nats"].OK || !s.Checks["postgres"].OK || s.Checks["nats"].Detail != "outbox backlog: 0 (held until NATS is back)" {
-		t.Errorf("/readyz with NATS down = %d %+v, want 200 degraded, nats down with its backlog", s.code, s)
+	s := testkit.WaitReadyZ(t, base, "degraded")
+	if s.Code != http.StatusOK || s.Checks["nats"].OK || !s.Checks["postgres"].OK || s.Checks["nats"].Detail != "outbox backlog: 0 (held until NATS is back)" {
+		t.Errorf("/readyz with NATS down = %d %+v, want 200 degraded, nats down with its backlog", s.Code, s)
 	}
 	for _, id := range []string{"during-1", "during-2"} {
 		if a := testkit.Call(t, http.MethodPost, base+"/?id="+id, "", ""); a.Status != http.StatusAccepted {
 			t.Errorf("submission with NATS down: %d %s, want 202", a.Status, a.Body)
 		}
 	}
-	if s := readyz(t, base); s.code != http.StatusOK || s.Checks["nats"].Detail != "outbox backlog: 2 (held until NATS is back)" {
-		t.Errorf("/readyz with two submissions held = %d %+v, want 200 with a backlog of 2", s.code, s)
+	if s := testkit.ReadyZ(t, base); s.Code != http.StatusOK || s.Checks["nats"].Detail != "outbox backlog: 2 (held until NATS is back)" {
+		t.Errorf("/readyz with two submissions held = %d %+v, want 200 with a backlog of 2", s.Code, s)
 	}
 
 	nats.Restart(t)
-	waitReady(t, base, "ready")
+	testkit.WaitReadyZ(t, base, "ready")
 	_, js := nats.Admin(t)
 	intake, err := js.Stream(ctx, events.StreamIntake.Name)
 	if err != nil {
@@ -333,13 +304,13 @@ func TestReadinessTellsDegradedFromUnavailable(t *testing.T) {
 	})
 
 	cutDB()
-	s = waitReady(t, base, "unavailable")
-	if s.code != http.StatusServiceUnavailable || s.Checks["postgres"].OK || s.Checks["postgres"].Error == "" || !s.Checks["nats"].OK {
-		t.Errorf("/readyz with the database refusing the service = %d %+v, want 503 unavailable naming postgres", s.code, s)
+	s = testkit.WaitReadyZ(t, base, "unavailable")
+	if s.Code != http.StatusServiceUnavailable || s.Checks["postgres"].OK || s.Checks["postgres"].Error == "" || !s.Checks["nats"].OK {
+		t.Errorf("/readyz with the database refusing the service = %d %+v, want 503 unavailable naming postgres", s.Code, s)
 	}
 	if a := testkit.Call(t, http.MethodGet, base+"/healthz", "", ""); a.Status != http.StatusOK {
 		t.Errorf("/healthz with the database down = %d, want 200", a.Status)
 	}
 	restoreDB()
-	waitReady(t, base, "ready")
+	testkit.WaitReadyZ(t, base, "ready")
 }

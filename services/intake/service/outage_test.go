@@ -13,35 +13,6 @@ import (
 	"github.com/ccicma/platform/services/intake/internal/ports/httpapi"
 )
 
-// readiness is intake's /readyz answer.
-type readiness struct {
-	status int
-	State  string `json:"status"`
-	Checks map[string]struct {
-		OK     bool   `json:"ok"`
-		Detail string `json:"detail"`
-	} `json:"checks"`
-}
-
-func readyz(t *testing.T, base string) readiness {
-	t.Helper()
-	a := testkit.Call(t, http.MethodGet, base+"/readyz", "", "")
-	var r readiness
-	a.Decode(t, &r)
-	r.status = a.Status
-	return r
-}
-
-func waitReadiness(t *testing.T, base, state string) readiness {
-	t.Helper()
-	var r readiness
-	testkit.Eventually(t, testkit.Wait, "/readyz "+state, func() (bool, error) {
-		r = readyz(t, base)
-		return r.State == state, nil
-	})
-	return r
-}
-
 // bakeryForm is a valid creation form, as a browser posts it.
 func bakeryForm() url.Values {
 	return url.Values{
@@ -61,13 +32,13 @@ func bakeryForm() url.Values {
 func TestSubmissionsAcceptedWhileNATSIsDown(t *testing.T) {
 	t.Parallel()
 	h := start(t)
-	if r := readyz(t, h.URL); r.status != http.StatusOK || r.State != "ready" {
-		t.Fatalf("/readyz at start: %d %+v, want 200 ready", r.status, r)
+	if r := testkit.ReadyZ(t, h.URL); r.Code != http.StatusOK || r.Status != "ready" {
+		t.Fatalf("/readyz at start: %d %+v, want 200 ready", r.Code, r)
 	}
 
 	h.NATS.Stop(t)
-	if r := waitReadiness(t, h.URL, "degraded"); r.status != http.StatusOK || r.Checks["nats"].OK || !r.Checks["postgres"].OK {
-		t.Errorf("/readyz with NATS down: %d %+v, want 200 degraded, NATS down", r.status, r)
+	if r := testkit.WaitReadyZ(t, h.URL, "degraded"); r.Code != http.StatusOK || r.Checks["nats"].OK || !r.Checks["postgres"].OK {
+		t.Errorf("/readyz with NATS down: %d %+v, want 200 degraded, NATS down", r.Code, r)
 	}
 	api := send(t, http.MethodPost, h.URL+httpapi.CreationPath, "203.0.113.7", bakery)
 	if api.status != http.StatusAccepted {
@@ -104,8 +75,8 @@ func TestSubmissionsAcceptedWhileNATSIsDown(t *testing.T) {
 	if n := h.DB.Count(t, `SELECT count(*) FROM intake.outbox WHERE sent_at IS NULL AND topic = 'intake.creation.submitted.91'`); n != 2 {
 		t.Errorf("%d intake.creation.submitted events held in the outbox, want 2", n)
 	}
-	if r := readyz(t, h.URL); r.status != http.StatusOK || r.Checks["nats"].Detail != "outbox backlog: 2 (held until NATS is back)" {
-		t.Errorf("/readyz with two submissions held: %d %+v, want 200 and a backlog of 2", r.status, r)
+	if r := testkit.ReadyZ(t, h.URL); r.Code != http.StatusOK || r.Checks["nats"].Detail != "outbox backlog: 2 (held until NATS is back)" {
+		t.Errorf("/readyz with two submissions held: %d %+v, want 200 and a backlog of 2", r.Code, r)
 	}
 
 	h.NATS.Restart(t)
@@ -117,5 +88,5 @@ func TestSubmissionsAcceptedWhileNATSIsDown(t *testing.T) {
 	if n := h.DB.Count(t, `SELECT count(*) FROM intake.requests WHERE request_id::text = $1`, published.RequestID); n != 1 {
 		t.Errorf("last intake.creation.submitted is of request %q, not one stored", published.RequestID)
 	}
-	waitReadiness(t, h.URL, "ready")
+	testkit.WaitReadyZ(t, h.URL, "ready")
 }
