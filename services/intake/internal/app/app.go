@@ -61,11 +61,24 @@ type StatusView struct {
 	Chamber string `json:"chamber,omitempty"`
 	// Stage is the creation journey's stage reached (creation requests),
 	// and Outcome how the case ended, as the chambers' events name them.
-	Stage       string         `json:"stage,omitempty"`
-	Outcome     string         `json:"outcome,omitempty"`
-	Routing     events.Routing `json:"routing"`
-	SubmittedAt time.Time      `json:"submitted_at"`
-	UpdatedAt   time.Time      `json:"updated_at"`
+	Stage   string         `json:"stage,omitempty"`
+	Outcome string         `json:"outcome,omitempty"`
+	Routing events.Routing `json:"routing"`
+	// Sessions are the chambers' meetings and trainings the project
+	// holder was registered to, soonest first (creation requests).
+	Sessions    []SessionView `json:"sessions,omitempty"`
+	SubmittedAt time.Time     `json:"submitted_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+}
+
+// SessionView is a session a project holder was registered to: what the
+// chamber announced of it, nothing of the other registrants.
+type SessionView struct {
+	Chamber  string    `json:"chamber"`
+	Kind     string    `json:"kind"` // information_meeting or training
+	Title    string    `json:"title"`
+	StartsAt time.Time `json:"starts_at"`
+	Place    string    `json:"place"`
 }
 
 // Clock tells the time (tests control it).

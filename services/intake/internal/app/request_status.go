@@ -31,7 +31,7 @@ func (uc RequestStatus) Get(ctx context.Context, requestID string) (StatusView, 
 // confidential reduces the view of a difficulty report to received/routed.
 func confidential(v StatusView) StatusView {
 	v.Status = request.StatusReceived
-	v.Chamber, v.Stage, v.Outcome = "", "", ""
+	v.Chamber, v.Stage, v.Outcome, v.Sessions = "", "", "", nil
 	v.UpdatedAt = v.SubmittedAt
 	v.Routing = events.Routing{
 		LeadChamber:      v.Routing.LeadChamber,

@@ -197,5 +197,8 @@ func (s *Store) Status(ctx context.Context, requestID string) (app.StatusView, e
 	if err := json.Unmarshal(routing, &v.Routing); err != nil {
 		return app.StatusView{}, fmt.Errorf("decode routing: %w", err)
 	}
+	if v.Sessions, err = s.registeredSessions(ctx, requestID); err != nil {
+		return app.StatusView{}, err
+	}
 	return v, nil
 }

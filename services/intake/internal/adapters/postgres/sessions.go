@@ -10,6 +10,7 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/inbox"
 
+	"github.com/ccicma/platform/services/intake/internal/app"
 	"github.com/ccicma/platform/services/intake/internal/domain/notice"
 )
 
@@ -60,4 +61,23 @@ func (s *Store) MailSession(ctx context.Context, requestID, sessionID string) (n
 		return notice.Session{}, false, fmt.Errorf("load session %s for e-mail: %w", sessionID, err)
 	}
 	return se, true, nil
+}
+
+// registeredSessions reads the sessions a request was registered to,
+// soonest first.
+func (s *Store) registeredSessions(ctx context.Context, requestID string) ([]app.SessionView, error) {
+	rows, err := s.pool.Query(ctx, `SELECT chamber, kind, title, starts_at, place FROM session_registrations
+		WHERE request_id = $1 ORDER BY starts_at, session_id`, requestID)
+	if err != nil {
+		return nil, fmt.Errorf("load sessions of request: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (app.SessionView, error) {
+		var v app.SessionView
+		err := row.Scan(&v.Chamber, &v.Kind, &v.Title, &v.StartsAt, &v.Place)
+		return v, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load sessions of request: %w", err)
+	}
+	return out, nil
 }

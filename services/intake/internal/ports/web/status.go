@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/ccicma/platform/services/intake/internal/app"
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
@@ -45,6 +46,33 @@ type statusPage struct {
 	// registered and followed up).
 	Closed  bool
 	Outcome string
+	// Sessions are the meetings and trainings the project holder was
+	// registered to, soonest first.
+	Sessions []sessionLine
+}
+
+// sessionLine is a session the project holder was registered to.
+type sessionLine struct {
+	What, Title, Place, Chamber, At string
+	StartsAt                        time.Time
+	Past                            bool
+}
+
+// sessionKinds say what each kind of session is, at the start of a line.
+var sessionKinds = map[string]string{"information_meeting": "Réunion d'information", "training": "Formation"}
+
+// sessionsOf lists the sessions as the page shows them at now.
+func sessionsOf(ss []app.SessionView, now time.Time) []sessionLine {
+	out := make([]sessionLine, 0, len(ss))
+	for _, s := range ss {
+		what := sessionKinds[s.Kind]
+		if what == "" {
+			what = "Session"
+		}
+		out = append(out, sessionLine{What: what, Title: s.Title, Place: s.Place, Chamber: s.Chamber,
+			At: s.StartsAt.UTC().Format(time.RFC3339), StartsAt: s.StartsAt, Past: !s.StartsAt.After(now)})
+	}
+	return out
 }
 
 // journeyStep is a stage of the creation journey as the page shows it.
@@ -119,7 +147,8 @@ func (s *site) status(w http.ResponseWriter, r *http.Request) {
 		Neither: v.Routing.LeadChamber == "", Received: v.Status == request.StatusReceived,
 		Assigned: v.Status == request.StatusAssigned, InCharge: v.Status == request.StatusInCharge,
 		Holder: chamberOf(v.Routing.LeadChamber), Confidential: v.Kind == request.KindDifficulty,
-		Journey: journeyOf(v.Stage), Closed: v.Status == request.StatusClosed, Outcome: request.OutcomeText(v.Outcome)}
+		Journey: journeyOf(v.Stage), Closed: v.Status == request.StatusClosed, Outcome: request.OutcomeText(v.Outcome),
+		Sessions: sessionsOf(v.Sessions, time.Now())}
 	if v.Chamber != "" && v.Chamber != v.Routing.LeadChamber {
 		p.Holder, p.Moved = chamberOf(v.Chamber), true
 	}

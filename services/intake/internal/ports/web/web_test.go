@@ -12,9 +12,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/ccicma/platform/pkg/dsfr"
 
 	"github.com/ccicma/platform/services/intake/internal/ports/web"
 )
@@ -404,6 +407,70 @@ func TestStatusPage(t *testing.T) {
 			t.Errorf("/suivi/%s: %d, want the 404 page", id, got.status)
 		}
 	}
+}
+
+// TestStatusPageShowsSessions: the project holder sees the sessions they
+// were registered to, soonest first, a past one said so; the JSON status
+// lists them too.
+func TestStatusPageShowsSessions(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	loc := e.postForm(t, "/creation", bakery()).header.Get("Location")
+	id := strings.TrimSuffix(strings.TrimPrefix(loc, "/suivi/"), "?envoyee=1")
+	if doc := parse(t, e.get(t, "/suivi/"+id).body); byID(doc, "sessions") != nil {
+		t.Fatal("sessions listed before any registration")
+	}
+	soon, past := time.Now().Add(72*time.Hour).Truncate(time.Minute), time.Now().Add(-72*time.Hour).Truncate(time.Minute)
+	for _, s := range []struct {
+		session, kind, title string
+		at                   time.Time
+	}{
+		{"01920000-0000-7000-8000-0000000000a1", "training", "Stage de préparation à l'installation", soon},
+		{"01920000-0000-7000-8000-0000000000a2", "information_meeting", "Créer son entreprise artisanale", past},
+	} {
+		if _, err := e.pool.Exec(e.ctx, `INSERT INTO session_registrations
+			(request_id, session_id, chamber, kind, title, starts_at, place, registered_at)
+			VALUES ($1, $2, 'CMA', $3, $4, $5, 'CMA Essonne, Évry-Courcouronnes', now())`, id, s.session, s.kind, s.title, s.at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := parse(t, e.get(t, "/suivi/"+id).body)
+	list := byID(doc, "sessions")
+	if list == nil {
+		t.Fatalf("no session list:\n%s", text(doc))
+	}
+	lines := all(list, func(n *html.Node) bool { return n.DataAtom == atom.Li })
+	if len(lines) != 2 {
+		t.Fatalf("%d sessions listed, want 2:\n%s", len(lines), text(list))
+	}
+	first, second := text(lines[0]), text(lines[1])
+	if !strings.Contains(first, "Réunion d'information « Créer son entreprise artisanale »") || !strings.Contains(first, "passé") ||
+		!strings.Contains(first, "Évry-Courcouronnes (CMA)") {
+		t.Errorf("past session: %q", first)
+	}
+	if !strings.Contains(second, "Formation « Stage de préparation à l'installation »") || strings.Contains(second, "passé") ||
+		!strings.Contains(second, dsfr.FrenchDate(soon.In(paris(t)))) {
+		t.Errorf("coming session: %q", second)
+	}
+	var st struct {
+		Sessions []map[string]any `json:"sessions"`
+	}
+	if got := e.get(t, "/api/v1/creation-requests/"+id); got.status != http.StatusOK || json.Unmarshal([]byte(got.body), &st) != nil {
+		t.Fatalf("JSON status: %d %s", got.status, got.body)
+	}
+	if len(st.Sessions) != 2 || st.Sessions[0]["kind"] != "information_meeting" || st.Sessions[1]["title"] != "Stage de préparation à l'installation" ||
+		len(st.Sessions[1]) != 5 || st.Sessions[1]["place"] != "CMA Essonne, Évry-Courcouronnes" || st.Sessions[1]["chamber"] != "CMA" {
+		t.Errorf("JSON status sessions: %v", st.Sessions)
+	}
+}
+
+func paris(t *testing.T) *time.Location {
+	t.Helper()
+	l, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 func TestStaticFiles(t *testing.T) {
