@@ -18,3 +18,8 @@ echo "  pgbench -N -c 8: ${tps} TPS"
 psql "$ADMIN_URL" -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null
 
 go run ./deploy/devstack/bench -db "$ADMIN_URL" -duration "${DURATION}s" -pgbench-tps "$tps" "$@"
+
+# One replica's mailer: queued e-mails sent to a local SMTP server through
+# the Postgres queue, by one worker and by MAIL_WORKERS' default (4).
+echo "mailer: e-mails/s of one replica (pkg/mailer BenchmarkMailer)"
+TEST_DATABASE_URL=$ADMIN_URL go test -run '^$' -bench BenchmarkMailer -benchtime 5x ./pkg/mailer/ | grep -E 'e-mails/s'

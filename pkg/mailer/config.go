@@ -25,6 +25,8 @@ type Config struct {
 	SMTPTimeout time.Duration `envconfig:"SMTP_TIMEOUT" default:"15s"`
 	// MailPoll is how often the mailer looks for due e-mails.
 	MailPoll time.Duration `envconfig:"MAIL_POLL" default:"5s"`
+	// MailWorkers is how many e-mails a replica sends at once.
+	MailWorkers int `envconfig:"MAIL_WORKERS" default:"4"`
 	// A failed e-mail is retried after MailRetryBase, doubling up to
 	// MailRetryMax, and given up after MailMaxAttempts.
 	MailRetryBase   time.Duration `envconfig:"MAIL_RETRY_BASE" default:"30s"`
@@ -59,11 +61,18 @@ func (c Config) Check() error {
 	if c.SMTPTimeout <= 0 || c.MailPoll <= 0 {
 		errs = append(errs, errors.New("SMTP_TIMEOUT and MAIL_POLL must be positive"))
 	}
+	if c.MailWorkers < 1 || c.MailWorkers > maxMailWorkers {
+		errs = append(errs, fmt.Errorf("MAIL_WORKERS: 1 to %d", maxMailWorkers))
+	}
 	if c.MailLease < MinLease(c.SMTPTimeout) {
 		errs = append(errs, fmt.Errorf("MAIL_LEASE: at least %s (4 × SMTP_TIMEOUT + %s)", MinLease(c.SMTPTimeout), RecordTimeout))
 	}
 	return errors.Join(errs...)
 }
+
+// maxMailWorkers bounds MAIL_WORKERS: each worker holds an SMTP
+// connection and a database connection while it sends.
+const maxMailWorkers = 32
 
 // NewMailer is the mailer of these settings on every replica of a service:
 // it sends the e-mails of queue, composed by composer, through sender,
@@ -74,7 +83,7 @@ func (c Config) NewMailer(queue Queue, composer Composer, sender *Sender, now fu
 	observe func(outcome string)) Mailer {
 	return Mailer{Queue: queue, Composer: composer, Transport: sender, Domain: sender.Domain(), Retry: c.Retry(),
 		Owner: DefaultOwner(), Lease: c.MailLease, Timeout: c.SMTPTimeout, Now: now, Jitter: rand.Float64,
-		Observe: observe, Log: log}
+		Observe: observe, Log: log, Workers: c.MailWorkers}
 }
 
 // RelayHost is the relay's host[:port], to log where e-mail goes: never

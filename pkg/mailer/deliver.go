@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ccicma/platform/pkg/pgdb"
@@ -47,8 +49,9 @@ type Transport interface {
 const RecordTimeout = 10 * time.Second
 
 // Mailer is the job that sends due e-mails: lease, send, record, one
-// e-mail at a time; replicas share the queue. Logs and errors name
-// e-mails by id and key, never by address or content.
+// e-mail at a time on each of its workers; workers and replicas share the
+// queue through the leases. Logs and errors name e-mails by id and key,
+// never by address or content.
 type Mailer struct {
 	Queue     Queue
 	Composer  Composer
@@ -68,8 +71,12 @@ type Mailer struct {
 	// Observe counts outcomes: sent, retry, failed, skipped (nil: none).
 	Observe func(outcome string)
 	Log     *slog.Logger
-	// Max bounds the e-mails sent in one run (default 100), so that a run
-	// ends and a stop is never held back long.
+	// Workers is how many e-mails are sent at once (Config.MailWorkers;
+	// 0: one). Most of a send is waiting for the SMTP server and the
+	// database, so a few workers multiply the throughput.
+	Workers int
+	// Max bounds the e-mails sent in one run (0: until none is due). A
+	// run that stops at a bound waits for the next poll to go on.
 	Max int
 }
 
@@ -83,26 +90,35 @@ func DefaultOwner() string {
 	return host + ":" + strconv.Itoa(os.Getpid())
 }
 
-// Run sends the e-mails due now. A cancelled ctx stops it from claiming
-// more; the e-mail in flight is still sent and its outcome recorded.
+// Run sends the e-mails due now, on Workers workers, until none is due
+// (or Max were sent). A cancelled ctx stops it from claiming more; the
+// e-mails in flight are still sent and their outcomes recorded. The first
+// error stops every worker.
 func (m Mailer) Run(ctx context.Context) error {
-	limit := m.Max
-	if limit <= 0 {
-		limit = 100
+	if err := m.check(); err != nil {
+		return err
 	}
-	for range limit {
-		if ctx.Err() != nil {
-			return nil
-		}
-		found, err := m.SendOne(ctx)
-		if err != nil {
-			return fmt.Errorf("send e-mails: %w", err)
-		}
-		if !found {
-			return nil
-		}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var claimed atomic.Int64
+	errs := make([]error, max(m.Workers, 1))
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			for ctx.Err() == nil && (m.Max <= 0 || claimed.Add(1) <= int64(m.Max)) {
+				found, err := m.SendOne(ctx)
+				if err != nil {
+					errs[i] = fmt.Errorf("send e-mails: %w", err)
+					stop()
+				}
+				if err != nil || !found {
+					return
+				}
+			}
+		})
 	}
-	return nil
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // SendOne leases the next due e-mail, sends it and records the outcome;

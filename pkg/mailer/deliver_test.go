@@ -34,6 +34,7 @@ func TestMailer(t *testing.T) {
 		{"ExpiredLeaseResendsOnce", testExpiredLeaseResendsOnce},
 		{"RecordRetriedThroughAnOutage", testRecordRetriedThroughAnOutage},
 		{"ReplicasNeverSendTwice", testReplicasNeverSendTwice},
+		{"OneRunDrainsTheQueue", testOneRunDrainsTheQueue},
 		{"TemporaryRefusalRetriedFinalGivenUp", testTemporaryRefusalRetriedFinalGivenUp},
 		{"NoAddressOrContentInLogs", testNoAddressOrContentInLogs},
 		{"NothingToSendIsSkipped", testNothingToSendIsSkipped},
@@ -65,7 +66,7 @@ type env struct {
 	logs  *syncBuffer
 }
 
-func setup(t *testing.T, db *testkit.Schemas) *env {
+func setup(t testing.TB, db *testkit.Schemas) *env {
 	t.Helper()
 	e := &env{ctx: testkit.Context(t), pool: db.Pool(t, mailer.Migrations()), smtp: mailcatch.Start(t),
 		clock: testkit.NewClock(start), logs: &syncBuffer{}}
@@ -97,7 +98,7 @@ func (l letters) Compose(ctx context.Context, c mailer.Claim) (mailer.Message, e
 
 // queue stores a letter and queues its e-mail in one transaction, as a
 // service does with the state change that calls for it.
-func (e *env) queueLetter(t *testing.T, key, address, body string) {
+func (e *env) queueLetter(t testing.TB, key, address, body string) {
 	t.Helper()
 	tx, err := e.pool.Begin(e.ctx)
 	if err != nil {
@@ -117,7 +118,7 @@ func (e *env) queueLetter(t *testing.T, key, address, body string) {
 }
 
 // mailer is one replica's mailer over the real SMTP server.
-func (e *env) mailer(t *testing.T, owner string) mailer.Mailer {
+func (e *env) mailer(t testing.TB, owner string) mailer.Mailer {
 	t.Helper()
 	sender, err := mailer.NewSender(mailer.Config{SMTPURL: e.smtp.URL(), SMTPTLS: "none", SMTPTimeout: timeout},
 		"Les chambres <ne-pas-repondre@chambres.example>")
@@ -298,17 +299,17 @@ func messageIDs(ms []mailcatch.Message) []string {
 	return ids
 }
 
-// testReplicasNeverSendTwice: three mailers draining one queue together
-// deliver each e-mail exactly once.
+// testReplicasNeverSendTwice: three mailers of four workers each draining
+// one queue together deliver each e-mail exactly once.
 func testReplicasNeverSendTwice(t *testing.T, e *env) {
-	const n = 30
+	const n = 60
 	for i := range n {
 		e.queueLetter(t, fmt.Sprintf("receipt:r%d", i), fmt.Sprintf("a%d@example.fr", i), "Bien reçu.")
 	}
 	var wg sync.WaitGroup
 	for i := range 3 {
 		m := e.mailer(t, fmt.Sprintf("replica-%d", i))
-		m.Max = n
+		m.Workers = 4
 		wg.Go(func() {
 			if err := m.Run(e.ctx); err != nil {
 				t.Error(err)
@@ -326,6 +327,60 @@ func testReplicasNeverSendTwice(t *testing.T, e *env) {
 	var sent int
 	if err := e.pool.QueryRow(e.ctx, `SELECT count(*) FROM mail_queue WHERE status = 'sent' AND attempts = 1`).Scan(&sent); err != nil || sent != n {
 		t.Errorf("%d e-mails recorded sent at the first attempt (%v), want %d", sent, err, n)
+	}
+}
+
+// testOneRunDrainsTheQueue: one run sends every due e-mail, however many
+// (a run once stopped at 100, which capped a replica at 100 e-mails a
+// poll), and Max still bounds a run when set.
+func testOneRunDrainsTheQueue(t *testing.T, e *env) {
+	const n = 150
+	for i := range n {
+		e.queueLetter(t, fmt.Sprintf("receipt:d%d", i), fmt.Sprintf("d%d@example.fr", i), "Bien reçu.")
+	}
+	bounded := e.mailer(t, "replica-1")
+	bounded.Workers, bounded.Max = 3, 10
+	e.run(t, bounded)
+	if got := len(e.smtp.Messages()); got != 10 {
+		t.Fatalf("a run bounded to 10 sent %d", got)
+	}
+	m := e.mailer(t, "replica-1")
+	m.Workers = 4
+	e.run(t, m)
+	var sent int
+	if err := e.pool.QueryRow(e.ctx, `SELECT count(*) FROM mail_queue WHERE status = 'sent' AND attempts = 1`).Scan(&sent); err != nil || sent != n {
+		t.Errorf("%d e-mails sent after one run (%v), want %d", sent, err, n)
+	}
+	if got := len(e.smtp.Messages()); got != n || e.smtp.Attempts() != n {
+		t.Errorf("%d delivered in %d attempts, want %d once each", got, e.smtp.Attempts(), n)
+	}
+}
+
+// BenchmarkMailer sends queued e-mails to a local SMTP server (pkg/mailcatch)
+// through the Postgres queue, by one worker and by four: e-mails/s is the
+// throughput of one replica.
+func BenchmarkMailer(b *testing.B) {
+	db := testkit.NewSchemas(b, "intake")
+	for _, workers := range []int{1, 4} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			e := setup(b, db)
+			const n = 200
+			m := e.mailer(b, "bench")
+			m.Workers = workers
+			sent := 0
+			for b.Loop() {
+				b.StopTimer()
+				for i := range n {
+					e.queueLetter(b, fmt.Sprintf("k:%d", sent+i), fmt.Sprintf("b%d@example.fr", i), "Bien reçu.")
+				}
+				b.StartTimer()
+				if err := m.Run(e.ctx); err != nil {
+					b.Fatal(err)
+				}
+				sent += n
+			}
+			b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "e-mails/s")
+		})
 	}
 }
 

@@ -93,7 +93,7 @@ func (res *result) print(o options, l *load) {
 	m := res.mail
 	fmt.Printf("  e-mails       %7d  caught; advisor-desk's record: %v\n", m.caught, m.status)
 	if m.status["pending"] > 0 {
-		fmt.Printf("      %d e-mails still queued when the soak ended: late, not lost (advisor-desk sends at most 100 e-mails a MAIL_POLL)\n",
+		fmt.Printf("      %d e-mails still queued when the soak ended: late, not lost\n",
 			m.status["pending"])
 	}
 	fmt.Printf("      lost %d (recorded sent, never caught: %d; notifications never queued: %d), sent twice %d, caught but not recorded sent %d\n",
