@@ -57,7 +57,7 @@ func TestMessageID(t *testing.T) {
 // named.
 func TestSettingsChecked(t *testing.T) {
 	ok := mailer.Config{SMTPURL: "smtp://mail.example:1025", SMTPTLS: "none", SMTPTimeout: 15 * time.Second,
-		MailPoll: 5 * time.Second, MailRetryBase: 30 * time.Second, MailRetryMax: time.Hour, MailMaxAttempts: 8, MailLease: 5 * time.Minute}
+		MailPoll: 5 * time.Second, MailRetryBase: 30 * time.Second, MailRetryMax: time.Hour, MailMaxAttempts: 8, MailLease: 5 * time.Minute, MailWorkers: 4}
 	if err := ok.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -77,6 +77,8 @@ func TestSettingsChecked(t *testing.T) {
 		{"sender", func(*mailer.Config) {}, "nobody", "MAIL_FROM"},
 		{"lease shorter than an attempt", func(c *mailer.Config) { c.MailLease = time.Minute }, "", "MAIL_LEASE"},
 		{"retry", func(c *mailer.Config) { c.MailRetryMax = time.Second }, "", "MAIL_RETRY_BASE"},
+		{"no worker", func(c *mailer.Config) { c.MailWorkers = 0 }, "", "MAIL_WORKERS"},
+		{"too many workers", func(c *mailer.Config) { c.MailWorkers = 33 }, "", "MAIL_WORKERS"},
 	}
 	for _, tt := range tests {
 		c := ok
@@ -108,14 +110,14 @@ func TestMailerRefusesAShortLease(t *testing.T) {
 // credentials.
 func TestConfigMailer(t *testing.T) {
 	cfg := mailer.Config{SMTPURL: "smtp://user:secret@relay.example:2525", SMTPTLS: "none", SMTPTimeout: 7 * time.Second,
-		MailRetryBase: time.Minute, MailRetryMax: time.Hour, MailMaxAttempts: 4, MailLease: 2 * time.Minute}
+		MailRetryBase: time.Minute, MailRetryMax: time.Hour, MailMaxAttempts: 4, MailLease: 2 * time.Minute, MailWorkers: 3}
 	sender, err := mailer.NewSender(cfg, "Les chambres <ne-pas-repondre@ccicma.example>")
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := cfg.NewMailer(nil, nil, sender, time.Now, slog.New(slog.DiscardHandler), nil)
 	if m.Retry != cfg.Retry() || m.Lease != 2*time.Minute || m.Timeout != 7*time.Second || m.Domain != "ccicma.example" ||
-		m.Owner == "" || m.Jitter == nil || m.Transport == nil {
+		m.Owner == "" || m.Jitter == nil || m.Transport == nil || m.Workers != 3 {
 		t.Errorf("mailer of the settings: %+v", m)
 	}
 	if got := cfg.RelayHost(); got != "relay.example:2525" {
