@@ -67,7 +67,8 @@ func TestCasePagesWithoutTheOwningServices(t *testing.T) {
 	if anon := d.browser(t).get("/dossiers/creation"); anon.status != http.StatusSeeOther || anon.header.Get("Location") != "/connexion" {
 		t.Errorf("Mes dossiers without a session: %d %q", anon.status, anon.header.Get("Location"))
 	}
-	for _, action := range []string{"/prise-en-charge", "/pas-pour-moi", "/etape", "/prochaine-action", "/notes"} {
+	for _, action := range []string{"/prise-en-charge", "/pas-pour-moi", "/etape", "/prochaine-action", "/notes", "/faits",
+		"/immatriculation", "/abandon", "/reprise", "/points-de-suivi/1"} {
 		p := b.post("/dossiers/creation/"+id+action, url.Values{"motif": {"other"}, "jeton": {"forged"}})
 		if p.status != http.StatusForbidden || !strings.Contains(p.body, "Le formulaire a expiré") {
 			t.Errorf("%s with a forged form token: %d\n%s", action, p.status, p.body)

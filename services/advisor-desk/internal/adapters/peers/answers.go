@@ -72,6 +72,11 @@ type CreationCase struct {
 	// Facts are shown to the lead chamber's follow-up only (nil
 	// otherwise).
 	Facts *Facts `json:"facts"`
+	// Outcome is nil while the case is in the journey; Registration and
+	// Checkpoints, like Facts, are the lead chamber's follow-up.
+	Outcome      *Outcome      `json:"outcome"`
+	Registration *Registration `json:"registration"`
+	Checkpoints  []Checkpoint  `json:"checkpoints"`
 }
 
 // Waiting tells whether the case waits to be taken in charge (the rule:

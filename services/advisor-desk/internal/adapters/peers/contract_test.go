@@ -79,6 +79,18 @@ var contracts = map[string]contract{
 				Diagnosis: Diagnosis{ChamberConfirmed: true, Regulated: &regulated, Qualification: "CAP boulanger"},
 				Funding:   []FundingRequest{{Partner: "Initiative Essonne", Asked: 8000, Decision: "pending"}}})
 		}, nil, nil},
+	"Register": {CreationSupport, "POST /api/v1/creation-cases/{id}/registration",
+		func(ctx context.Context, c *Client) error {
+			return c.Register(ctx, "tok", caseID, Registration{SIREN: "732829320", RegisteredOn: "2026-01-15", LegalForm: "SARL"})
+		}, nil, nil},
+	"Abandon": {CreationSupport, "POST /api/v1/creation-cases/{id}/abandon",
+		func(ctx context.Context, c *Client) error { return c.Abandon(ctx, "tok", caseID, "no_funding") }, nil, nil},
+	"RedirectToTakeover": {CreationSupport, "POST /api/v1/creation-cases/{id}/redirect-to-takeover",
+		func(ctx context.Context, c *Client) error { return c.RedirectToTakeover(ctx, "tok", caseID) }, nil, nil},
+	"RecordCheckpoint": {CreationSupport, "POST /api/v1/creation-cases/{id}/checkpoints/{n}",
+		func(ctx context.Context, c *Client) error {
+			return c.RecordCheckpoint(ctx, "tok", caseID, 1, CheckpointReport{StillActive: true, Headcount: 2})
+		}, nil, nil},
 	"CreationNotes": {CreationSupport, "GET /api/v1/creation-cases/{id}/notes",
 		func(ctx context.Context, c *Client) error { _, err := c.CreationNotes(ctx, "tok", caseID); return err },
 		reflect.TypeFor[NoteList](), nil},

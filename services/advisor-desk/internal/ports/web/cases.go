@@ -29,6 +29,7 @@ type CaseFiles interface {
 	PlanNextAction(ctx context.Context, token, id, label, due string) error
 	CreationNotes(ctx context.Context, token, id string) (peers.NoteList, error)
 	WriteNote(ctx context.Context, token, id, text string, shared bool) error
+	CaseOutcomes
 	Offer(ctx context.Context, token, id string) (peers.Offer, error)
 	Search(ctx context.Context, token, id string) (peers.Search, error)
 	Match(ctx context.Context, token, id string) (peers.Match, error)
@@ -57,6 +58,7 @@ func (s *site) caseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /dossiers/creation/{id}/etape", s.moveStage)
 	mux.HandleFunc("POST /dossiers/creation/{id}/prochaine-action", s.planNext)
 	mux.HandleFunc("POST /dossiers/creation/{id}/notes", s.writeNote)
+	s.outcomeRoutes(mux)
 	mux.HandleFunc("GET /dossiers/reprise/offres/{id}", s.offerPage)
 	mux.HandleFunc("GET /dossiers/reprise/recherches/{id}", s.searchPage)
 	mux.HandleFunc("GET /dossiers/reprise/mises-en-relation/{id}", s.matchPage)

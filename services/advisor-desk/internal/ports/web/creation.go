@@ -28,6 +28,12 @@ var doneTexts = map[string]string{
 	doneNext:     "La prochaine action est enregistrée.",
 	doneNote:     "La note est ajoutée au dossier.",
 	doneFacts:    "Les informations de l'étape sont enregistrées.",
+
+	// The outcomes' (outcomes.go).
+	doneRegistered: "L'immatriculation est enregistrée : le dossier passe au suivi post-création.",
+	doneAbandoned:  "Le dossier est clos : le projet est abandonné.",
+	doneRedirected: "Le dossier est clos et redirigé vers la reprise : une recherche de repreneur est ouverte en brouillon pour un conseiller transmission.",
+	doneCheckpoint: "Le point de suivi est enregistré.",
 }
 
 // creationView is the data of creation.html.

@@ -19,14 +19,17 @@ const doneFacts = "faits"
 const maxFact = 200
 
 // factsView is the facts form of the stage the case is at: the form's
-// Section (empty: no form for this stage yet, funding and formalities
-// among them) and the facts as last recorded, or as sent after a refusal.
+// Section (empty: no form for this stage, formalities among them: its
+// registration has its own) and the facts as last recorded, or as sent
+// after a refusal.
 type factsView struct {
 	Section, StageLabel, URL string
 	Facts                    peers.Facts
 	WelcomeDay               string // the welcome's date, YYYY-MM-DD
 	Regulated                string // "oui", "non" or "" (not assessed)
 	Hours                    string
+	Funding                  []fundingRow // the funding requests, as typed
+	Decisions                []casefile.Choice
 }
 
 // factsFields are the facts' names in creation-support, to the page's
@@ -39,7 +42,7 @@ func factsSection(stage string) string {
 	switch stage {
 	case "in_progress", "welcome":
 		return "welcome"
-	case "diagnosis", "training", "business_plan":
+	case "diagnosis", "training", "business_plan", sectionFunding:
 		return stage
 	}
 	return ""
@@ -51,7 +54,8 @@ func factsOf(cs peers.CreationCase) factsView {
 		return factsView{}
 	}
 	f := *cs.Facts
-	v := factsView{Section: factsSection(cs.Stage), Facts: f, Hours: strconv.Itoa(f.Training.Hours)}
+	v := factsView{Section: factsSection(cs.Stage), Facts: f, Hours: strconv.Itoa(f.Training.Hours),
+		Funding: fundingRowsOf(f.Funding), Decisions: casefile.FundingDecisions()}
 	v.StageLabel = casefile.StageLabel(v.Section)
 	v.URL = "/dossiers/creation/" + url.PathEscape(cs.ID) + "/faits"
 	if !f.Welcome.At.IsZero() {
@@ -80,20 +84,20 @@ func (s *site) recordFacts(w http.ResponseWriter, r *http.Request) {
 		f = *cs.Facts
 	}
 	section := r.PostForm.Get("section")
-	bad := applyFacts(&f, section, r.PostForm)
+	bad, ids := applyFacts(&f, section, r.PostForm)
 	v := creationView{}
 	v.Journey.FactsForm = &factsView{Facts: f, WelcomeDay: r.PostForm.Get("date-accueil"),
-		Regulated: r.PostForm.Get("reglementee"), Hours: r.PostForm.Get("heures")}
+		Regulated: r.PostForm.Get("reglementee"), Hours: r.PostForm.Get("heures"), Funding: readFundingRows(r.PostForm)}
 	if len(bad) > 0 {
 		s.refuseForm(w, r, c, v, bad)
 		return
 	}
-	s.afterAction(w, r, c, s.Cases.RecordFacts(r.Context(), c.bearer, c.id, f), doneFacts, v, factsFields)
+	s.afterAction(w, r, c, s.Cases.RecordFacts(r.Context(), c.bearer, c.id, f), doneFacts, v, ids)
 }
 
 // applyFacts sets the section of f from the form; it returns the form's
-// errors.
-func applyFacts(f *peers.Facts, section string, form url.Values) []peers.FieldError {
+// errors, and the page's ids of creation-support's names of the fields.
+func applyFacts(f *peers.Facts, section string, form url.Values) ([]peers.FieldError, fieldIDs) {
 	checked := func(name string) bool { return form.Get(name) == "oui" }
 	var bad []peers.FieldError
 	add := func(field, msg string) {
@@ -141,8 +145,10 @@ func applyFacts(f *peers.Facts, section string, form url.Values) []peers.FieldEr
 		}
 		f.BusinessPlan = peers.BusinessPlan{Market: part("marche"), FundingPlan: part("plan-financement"),
 			ForecastPL: part("resultat"), CashPlan: part("tresorerie")}
+	case sectionFunding:
+		return applyFunding(f, readFundingRows(form))
 	default:
 		add("", "Ce formulaire ne correspond à aucune étape : rechargez la page du dossier.")
 	}
-	return bad
+	return bad, factsFields
 }

@@ -14,7 +14,7 @@ func TestApplyFacts(t *testing.T) {
 	held := peers.Facts{Training: peers.Training{Course: "5 jours pour entreprendre", Hours: 35}}
 
 	f := held
-	if bad := applyFacts(&f, "welcome", url.Values{"accueil": {"collective"}, "date-accueil": {"2026-11-02"}}); len(bad) > 0 {
+	if bad, _ := applyFacts(&f, "welcome", url.Values{"accueil": {"collective"}, "date-accueil": {"2026-11-02"}}); len(bad) > 0 {
 		t.Fatalf("welcome refused: %v", bad)
 	}
 	if f.Welcome.Kind != "collective" || !f.Welcome.At.Equal(time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)) || f.Training != held.Training {
@@ -22,7 +22,7 @@ func TestApplyFacts(t *testing.T) {
 	}
 
 	f = held
-	if bad := applyFacts(&f, "diagnosis", url.Values{"reglementee": {"oui"}, "qualification": {" CAP boulanger "}}); len(bad) > 0 ||
+	if bad, _ := applyFacts(&f, "diagnosis", url.Values{"reglementee": {"oui"}, "qualification": {" CAP boulanger "}}); len(bad) > 0 ||
 		f.Diagnosis.Regulated == nil || !*f.Diagnosis.Regulated || f.Diagnosis.Qualification != "CAP boulanger" || f.Diagnosis.ChamberConfirmed {
 		t.Errorf("diagnosis: %+v %v", f.Diagnosis, bad)
 	}
@@ -44,11 +44,12 @@ func TestApplyFacts(t *testing.T) {
 		{"welcome", url.Values{"accueil": {"visio"}}, []string{"accueil-individual", "date-accueil"}},
 		{"training", url.Values{"heures": {"trente"}}, []string{"heures"}},
 		{"training", url.Values{"heures": {"-2"}}, []string{"heures"}},
-		{"funding", url.Values{}, []string{""}},
+		{"formalities", url.Values{}, []string{""}},
 	} {
 		f := held
 		var got []string
-		for _, b := range applyFacts(&f, c.section, c.form) {
+		bad, _ := applyFacts(&f, c.section, c.form)
+		for _, b := range bad {
 			got = append(got, b.Field)
 		}
 		if len(got) != len(c.fields) || (len(got) > 0 && got[0] != c.fields[0]) {

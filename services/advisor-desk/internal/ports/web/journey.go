@@ -41,6 +41,8 @@ type journeyView struct {
 	FactsForm *factsView
 	// Errors are the refused fields' messages, by field id.
 	Errors map[string]string
+	// Outcomes: the registration, checkpoints and closing (outcomes.go).
+	Outcomes outcomesView
 }
 
 // journeyForm is the journey's forms as sent, after a refusal.
@@ -74,7 +76,7 @@ func (s *site) journeyOf(ctx context.Context, c caseRequest, cs peers.CreationCa
 	j.Stage, j.Next = stageText(cs), cs.NextAction
 	for _, ch := range cs.Timeline {
 		j.Timeline = append(j.Timeline, timelineLine{From: casefile.StageLabel(ch.From), To: casefile.StageLabel(ch.To),
-			Reason: casefile.Label("move", ch.Reason), Comment: ch.Comment, Advisor: s.advisorName(ctx, ch.AdvisorID), At: ch.At})
+			Reason: casefile.ChangeReason(ch.To, ch.Reason), Comment: ch.Comment, Advisor: s.advisorName(ctx, ch.AdvisorID), At: ch.At})
 	}
 	j.Follow = cs.AdvisorID == c.p.Subject && cs.Status == casefile.StatusInProgress
 	j.Stages, j.Reasons = casefile.Stages(), casefile.MoveReasons()
@@ -83,7 +85,9 @@ func (s *site) journeyOf(ctx context.Context, c caseRequest, cs peers.CreationCa
 	j.Facts = factsOf(cs)
 	if sent := j.FactsForm; sent != nil {
 		j.Facts.Facts, j.Facts.WelcomeDay, j.Facts.Regulated, j.Facts.Hours = sent.Facts, sent.WelcomeDay, sent.Regulated, sent.Hours
+		j.Facts.Funding = sent.Funding
 	}
+	fillOutcomes(j, cs, c.formToken, today())
 	base := "/dossiers/creation/" + url.PathEscape(cs.ID)
 	j.StageURL, j.NextURL, j.NoteURL = base+"/etape", base+"/prochaine-action", base+"/notes"
 	notes, err := s.Cases.CreationNotes(ctx, c.bearer, cs.ID)
