@@ -14,7 +14,8 @@ import (
 // checkpoint, that the business is in difficulty. difficulty-alert opens a
 // call-back prevention case for the CMA, linked to the creation case; the
 // CMA's prevention advisor is told it was raised at the post-creation
-// follow-up, reads the case and the creation case it points to, and the
+// follow-up, reads the case (on its own and in the web desk, which links
+// the creation case) and the creation case it points to, and the
 // applicant's status page shows the creation case's progress only.
 func TestDifficultySeenAtACheckpointReachesPrevention(t *testing.T) {
 	r := startStack(t)
@@ -69,6 +70,22 @@ func TestDifficultySeenAtACheckpointReachesPrevention(t *testing.T) {
 	}
 	if code, got := call(t, http.MethodGet, creation+"/api/v1/creation-cases/"+caseID, prevention, ""); code != http.StatusOK {
 		t.Fatalf("the prevention advisor reads the creation case: %d %v", code, got)
+	}
+	// The desk's page of the case says where it comes from and links the
+	// creation case, with no self-diagnosis to show; the contact details
+	// are the creation request's, which intake lets the CMA's advisors read.
+	page := signInDesk(t, desk, "cma-91-002").do(http.MethodGet, "/dossiers/prevention/"+preventionID, nil)
+	if page.status != http.StatusOK {
+		t.Fatalf("prevention page: %d\n%s", page.status, page.body)
+	}
+	for _, want := range []string{"Signalé par le conseiller création lors du suivi post-création", "« 6 mois »",
+		`href="/dossiers/creation/` + caseID + `"`, "ines.moreau@example.fr"} {
+		if !strings.Contains(page.body, want) {
+			t.Errorf("prevention page lacks %q", want)
+		}
+	}
+	if strings.Contains(page.body, "questionnaire") {
+		t.Error("the prevention page of an observation shows a self-diagnosis")
 	}
 	// Nothing of the prevention case reaches the applicant's status page.
 	if _, v := call(t, http.MethodGet, intake+"/api/v1/creation-requests/"+requestID, "", ""); v["status"] != "in_charge" {
