@@ -380,6 +380,80 @@ func (p *CreationCaseNextActionOverdue) Validate() error {
 	return errors.Join(errs...)
 }
 
+// CreationCaseDifficultySeen (creation.case.difficulty_seen.v1): at a
+// post-creation checkpoint, the case's advisor saw that the business, still
+// active, is in difficulty. Emitted with the checkpoint, in the same
+// transaction; difficulty-alert opens a prevention case of source
+// advisor_observation for the case's chambers (one per request, however
+// many checkpoints see difficulties), which its prevention cell calls back.
+// Subject: the case id.
+//
+// It carries codes only: no SIREN, no name, no free text, no personal
+// data. The prevention advisors of the case's chambers read the business
+// (its SIREN, its people, the advisors' notes) on the creation case
+// itself, whose id the event carries, under creation-support's access
+// rules; a stream that keeps events for replay must hold nothing a
+// right-to-erasure request would have to rewrite.
+type CreationCaseDifficultySeen struct {
+	// CaseID is creation-support's id of the case.
+	CaseID string `json:"case_id"`
+	// RequestID is the intake request the case comes from; the prevention
+	// case is unique by it.
+	RequestID string `json:"request_id"`
+	// Chamber owns the case (CCI or CMA): the lead chamber of the
+	// prevention case.
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the case is shared with, if any: its
+	// prevention cell is told too.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is the creation advisor who recorded the checkpoint.
+	AdvisorID string `json:"advisor_id"`
+	// NAFCode is the business's activity ("10.71C"), if the case has one.
+	NAFCode string `json:"naf_code,omitempty"`
+	// NAFVersion names the nomenclature of NAFCode ("NAFRev2"), when the
+	// case knows it (cases opened before it was kept do not).
+	NAFVersion string `json:"naf_version,omitempty"`
+	// Departement is the département code of the business's commune.
+	Departement string `json:"departement"`
+	// EPCI is the SIREN of the commune's intercommunalité, when known: with
+	// the département it places the business in a prevention advisor's
+	// territory.
+	EPCI string `json:"epci,omitempty"`
+	// CheckpointIndex is the checkpoint, from 0: 0 at 6 months, 1 at one
+	// year, 2 at two years, 3 at three years after registration.
+	CheckpointIndex int `json:"checkpoint_index"`
+	// CheckpointLabel names the checkpoint in French ("6 mois", "1 an",
+	// "2 ans", "3 ans").
+	CheckpointLabel string `json:"checkpoint_label"`
+	// SeenAt is when the advisor recorded the checkpoint.
+	SeenAt time.Time `json:"seen_at"`
+}
+
+// EventName implements Payload.
+func (CreationCaseDifficultySeen) EventName() Name {
+	return Name{Producer: "creation", Aggregate: "case", Verb: "difficulty_seen", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *CreationCaseDifficultySeen) Validate() error {
+	errs := []error{validCase(p.CaseID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID),
+		required("departement", p.Departement), required("checkpoint_label", p.CheckpointLabel)}
+	if p.SecondaryChamber != "" && (p.SecondaryChamber == p.Chamber ||
+		(p.SecondaryChamber != ChamberCCI && p.SecondaryChamber != ChamberCMA)) {
+		errs = append(errs, errors.New("secondary_chamber must be the other chamber (CCI or CMA)"))
+	}
+	if p.CheckpointIndex < 0 {
+		errs = append(errs, errors.New("checkpoint_index must be 0 or more"))
+	}
+	if p.NAFVersion != "" && p.NAFCode == "" {
+		errs = append(errs, errors.New("naf_version without naf_code"))
+	}
+	if p.SeenAt.IsZero() {
+		errs = append(errs, errors.New("seen_at is required"))
+	}
+	return errors.Join(errs...)
+}
+
 // CreationSessionRegistered (creation.session.registered.v1): a project
 // holder's case was registered to a chamber's collective information
 // meeting or training; intake, which alone holds the holder's contact

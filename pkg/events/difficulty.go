@@ -5,8 +5,20 @@ import (
 	"time"
 )
 
+// Sources of a prevention case: what made difficulty-alert open it.
+const (
+	// DifficultySourceSelfReport: the business reported its difficulties
+	// through intake's self-diagnosis (intake.difficulty.reported).
+	DifficultySourceSelfReport = "self_report"
+	// DifficultySourceAdvisorObservation: a creation advisor saw
+	// difficulties at a post-creation checkpoint
+	// (creation.case.difficulty_seen).
+	DifficultySourceAdvisorObservation = "advisor_observation"
+)
+
 // DifficultyCaseOpened (difficulty.case.opened.v1): difficulty-alert opened a
-// prevention case for a difficulty report and assigned it to prevention
+// prevention case, for a difficulty report or for difficulties a creation
+// advisor saw at a post-creation checkpoint, and assigned it to prevention
 // advisors of the routed chambers. It carries no SIRET, no free text and no
 // questionnaire answers: the case is confidential, and only the assigned
 // advisors and the joint prevention cell read it, through difficulty-alert's
@@ -24,8 +36,14 @@ type DifficultyCaseOpened struct {
 	// empty when none was available, in which case the prevention cell must
 	// pick the case up.
 	AdvisorIDs []string `json:"advisor_ids,omitempty"`
-	// Level is none, vigilance or call_back.
+	// Level is none, vigilance or call_back (always call_back for an
+	// advisor's observation: the prevention cell calls back).
 	Level string `json:"level"`
+	// Source is what opened the case: self_report (a difficulty report) or
+	// advisor_observation (a post-creation checkpoint), so that the
+	// notification can say where the case comes from. Absent in events
+	// emitted before it existed, which all came from self reports.
+	Source string `json:"source,omitempty"`
 	// Departement is the business's département.
 	Departement string `json:"departement"`
 	// OpenedAt is when the case was opened.
@@ -44,6 +62,11 @@ func (p *DifficultyCaseOpened) Validate() error {
 	case DifficultyNone, DifficultyVigilance, DifficultyCallBack:
 	default:
 		errs = append(errs, errors.New("level must be none, vigilance or call_back"))
+	}
+	switch p.Source {
+	case "", DifficultySourceSelfReport, DifficultySourceAdvisorObservation:
+	default:
+		errs = append(errs, errors.New("source must be self_report or advisor_observation"))
 	}
 	return errors.Join(errs...)
 }

@@ -24,6 +24,7 @@ func Registry() []Payload {
 		CreationCaseClosed{},
 		CreationCaseRedirectedToTakeover{},
 		CreationCaseNextActionOverdue{},
+		CreationCaseDifficultySeen{},
 		CreationSessionRegistered{},
 		// takeover.go
 		TakeoverOfferRegistered{},

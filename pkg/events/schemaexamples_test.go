@@ -298,6 +298,20 @@ func payloadExamples() []payloadExample {
 			Due:        time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC),
 			DetectedAt: time.Date(2026, 3, 21, 0, 15, 0, 0, time.UTC),
 		}, "0195a1b2-5000-7111-8222-333344445555", "91", "0195a1b2-5001-7d01-8e02-0f0301415270", time.Date(2026, 3, 21, 0, 15, 0, 0, time.UTC)),
+		exampleOf("struggling-bakery-at-one-year", events.CreationCaseDifficultySeen{
+			CaseID:           "0195a1b2-4000-7111-8222-333344445555",
+			RequestID:        "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b",
+			Chamber:          events.ChamberCMA,
+			SecondaryChamber: events.ChamberCCI,
+			AdvisorID:        "cma-91-0007",
+			NAFCode:          "10.71C",
+			NAFVersion:       "NAFRev2",
+			Departement:      "91",
+			EPCI:             "200056232",
+			CheckpointIndex:  1,
+			CheckpointLabel:  "1 an",
+			SeenAt:           time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC),
+		}, "0195a1b2-4000-7111-8222-333344445555", "91", "0195a1b2-4006-7d01-8e02-0f0301415272", time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC)),
 		exampleOf("training-seat", events.CreationSessionRegistered{
 			SessionID:    "0195a1b2-7000-7111-8222-333344445555",
 			CaseID:       "0195a1b2-6000-7111-8222-333344445555",
@@ -360,6 +374,17 @@ func payloadExamples() []payloadExample {
 			Departement:      "91",
 			OpenedAt:         exampleTime.Add(35 * time.Millisecond),
 		}, "0195a1d1-1000-7aaa-8bbb-000000000001", "91", "0195a1d1-1001-7b01-8c02-0d03e04f0801", exampleTime.Add(35*time.Millisecond)),
+
+		exampleOf("seen-at-a-post-creation-checkpoint", events.DifficultyCaseOpened{
+			CaseID:      "0195a1d1-2000-7aaa-8bbb-000000000002",
+			RequestID:   "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b",
+			Chamber:     events.ChamberCMA,
+			AdvisorIDs:  []string{"cma-91-0002"},
+			Level:       events.DifficultyCallBack,
+			Source:      events.DifficultySourceAdvisorObservation,
+			Departement: "91",
+			OpenedAt:    time.Date(2026, 6, 3, 14, 0, 0, 40000000, time.UTC),
+		}, "0195a1d1-2000-7aaa-8bbb-000000000002", "91", "0195a1d1-2001-7b01-8c02-0d03e04f0802", time.Date(2026, 6, 3, 14, 0, 0, 40000000, time.UTC)),
 
 		exampleOf("creation-and-takeover", events.AdvisorUpdated{
 			AdvisorID:    "cci-91-0042",

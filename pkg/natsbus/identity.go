@@ -65,7 +65,7 @@ func Platform() []Identity {
 		{Service: "intake", Owns: events.StreamIntake, Consumes: []events.Stream{events.StreamCreation, events.StreamTakeover, events.StreamDifficulty, events.StreamAdvisor}},
 		{Service: "creation-support", Owns: events.StreamCreation, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
 		{Service: "takeover-matching", Owns: events.StreamTakeover, Consumes: []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamAdvisor}},
-		{Service: "difficulty-alert", Owns: events.StreamDifficulty, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
+		{Service: "difficulty-alert", Owns: events.StreamDifficulty, Consumes: []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamAdvisor}},
 		{Service: "advisor-desk", Owns: events.StreamAdvisor, Consumes: domain},
 	}
 }

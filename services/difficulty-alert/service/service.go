@@ -4,7 +4,9 @@
 // the service through it.
 //
 // The service opens a prevention case for every difficulty report routed
-// to a chamber (intake.difficulty.reported), assigns it to a prevention
+// to a chamber (intake.difficulty.reported), and for every creation case
+// whose advisor saw difficulties at a post-creation checkpoint
+// (creation.case.difficulty_seen; one per request), assigns it to a prevention
 // advisor of each routed chamber from its projection of the directory
 // (advisor.directory.updated), emits difficulty.case.opened, and serves the
 // cases to the advisors the access rules let read them, each read audited.
@@ -69,7 +71,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	auditLog := postgres.NewAudit(rt.Pool)
 	now := func() time.Time { return time.Now().UTC() }
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
-	rt.HandleAll(consumers.Consumers(open, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
+	observed := app.OpenObservedCase{Cases: store, Now: now}
+	rt.HandleAll(consumers.Consumers(open, observed, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
 	routes := httpapi.Routes{
 		Cases: app.ReadCases{Cases: store, Audit: auditLog, Now: now},
 		Audit: app.QueryAudit{Audit: auditLog},

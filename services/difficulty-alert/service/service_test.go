@@ -106,6 +106,55 @@ func TestRedeliveredReportOpensOneCaseAndEmitsOnce(t *testing.T) {
 	}
 }
 
+// TestDifficultySeenAtACheckpointOpensOneCallBackCase: creation-support's
+// creation.case.difficulty_seen, read from CREATION, opens a call-back
+// case of source advisor_observation for the creation case's chambers,
+// assigned to a prevention advisor of each, and announced once on
+// DIFFICULTY with its source; the same event again (past JetStream's
+// de-duplication) and a later checkpoint of the same creation case open
+// nothing more.
+func TestDifficultySeenAtACheckpointOpensOneCallBackCase(t *testing.T) {
+	h := start(t)
+	h.advisor(events.AdvisorUpdated{AdvisorID: "cma-91-003", Chamber: "CMA", Roles: []string{"advisor", "prevention_cell"}})
+	h.advisor(events.AdvisorUpdated{AdvisorID: "cci-91-002", Chamber: "CCI", Roles: []string{"advisor"}, Specialities: []string{"difficulty"}})
+	h.advisor(events.AdvisorUpdated{AdvisorID: "cma-91-007", Chamber: "CMA", Roles: []string{"advisor"}, Specialities: []string{"creation"}})
+	h.directory(3)
+
+	request, creationCase := "01900000-0000-7000-8000-0000000000d1", "01950000-0000-7000-8000-0000000000d1"
+	seen := func(i int, label string) events.CreationCaseDifficultySeen {
+		return events.CreationCaseDifficultySeen{CaseID: creationCase, RequestID: request, Chamber: "CMA", SecondaryChamber: "CCI",
+			AdvisorID: "cma-91-007", NAFCode: "10.71C", NAFVersion: "NAFRev2", Departement: "91", CheckpointIndex: i,
+			CheckpointLabel: label, SeenAt: time.Now()}
+	}
+	first := h.Event(t, "creation-support", creationCase, seen(0, "6 mois"))
+	h.PublishCopy(t, first, "first-copy")
+	h.PublishCopy(t, first, "second-copy")
+	h.CaughtUp(t, h.Publish(t, h.Event(t, "creation-support", creationCase, seen(1, "1 an"))))
+	caseID, advisors := h.caseOf(request)
+	if want := []string{"cma-91-003", "cci-91-002"}; !slices.Equal(advisors, want) {
+		t.Fatalf("advisors %v, want %v (the creation advisor is no prevention advisor)", advisors, want)
+	}
+	var source, level, checkpoint, linked string
+	h.DB.Scan(t, `SELECT source, level, checkpoint, creation_case_id::text FROM difficulty_alert.difficulty_cases WHERE case_id = $1`,
+		[]any{caseID}, &source, &level, &checkpoint, &linked)
+	if source != "advisor_observation" || level != events.DifficultyCallBack || checkpoint != "6 mois" || linked != creationCase {
+		t.Fatalf("case: source %s, level %s, checkpoint %s, creation case %s", source, level, checkpoint, linked)
+	}
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.difficulty_cases`); n != 1 {
+		t.Fatalf("%d cases, want 1", n)
+	}
+	if subjects := h.Published(t, events.StreamDifficulty); len(subjects) != 1 || subjects["difficulty.case.opened.91"] != 1 {
+		t.Fatalf("DIFFICULTY holds %v, want one difficulty.case.opened.91", subjects)
+	}
+	var opened events.DifficultyCaseOpened
+	h.LastEvent(t, events.StreamDifficulty, "difficulty.case.opened.91", &opened)
+	if opened.CaseID != caseID || opened.RequestID != request || opened.Chamber != "CMA" || opened.SecondaryChamber != "CCI" ||
+		opened.Level != events.DifficultyCallBack || opened.Source != events.DifficultySourceAdvisorObservation ||
+		!slices.Equal(opened.AdvisorIDs, advisors) {
+		t.Fatalf("difficulty.case.opened = %+v", opened)
+	}
+}
+
 // TestPoisonReportIsDeadLetteredAndDoesNotBlock: a report whose payload can
 // never be valid lands in DEADLETTER with its reason, and the report behind
 // it opens its case.

@@ -1,5 +1,6 @@
 // Package app holds difficulty-alert's use cases, one per file: opening a
-// prevention case from a difficulty report, reading cases (each read
+// prevention case from a difficulty report or from a creation advisor's
+// observation at a post-creation checkpoint, reading cases (each read
 // audited) and querying the audit log. They speak the domain's language and
 // reach storage through the small interfaces declared here. The advisor
 // directory is projected by the use case every assigning service shares
@@ -47,8 +48,9 @@ var (
 // transaction that also claims the triggering event (idempotency), reads
 // the candidate advisors of the report's chambers with their load, stores
 // the case and its events in the outbox, and counts the case in its
-// advisors' loads. It reports applied=false for a duplicate event. A report
-// that already has a case (replayed under another event id) opens nothing.
+// advisors' loads. It reports applied=false for a duplicate event. A
+// request that already has a case (a report replayed under another event
+// id, a second observation of the same creation case) opens nothing.
 type Cases interface {
 	OpenCase(ctx context.Context, trigger events.Event, r prevention.Report,
 		decide func(candidates []prevention.Candidate) (prevention.Case, []events.Event, error)) (applied bool, err error)

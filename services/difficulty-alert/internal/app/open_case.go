@@ -36,21 +36,28 @@ func (uc OpenCase) Handle(ctx context.Context, ev events.Event, p events.Difficu
 	if err != nil {
 		return err
 	}
-	_, err = uc.Cases.OpenCase(ctx, ev, r, func(candidates []prevention.Candidate) (prevention.Case, []events.Event, error) {
-		now := uc.Now()
+	if err := openCase(ctx, uc.Cases, uc.Now, ev, r); err != nil {
+		return fmt.Errorf("open case for report %s: %w", r.RequestID, err)
+	}
+	return nil
+}
+
+// openCase opens the case of r, triggered by ev, unless ev was applied
+// already or r's request has a case: it assigns the case and emits
+// difficulty.case.opened in the same transaction (Cases.OpenCase).
+func openCase(ctx context.Context, cases Cases, now Clock, ev events.Event, r prevention.Report) error {
+	_, err := cases.OpenCase(ctx, ev, r, func(candidates []prevention.Candidate) (prevention.Case, []events.Event, error) {
+		at := now()
 		id, err := uuid.NewV7()
 		if err != nil {
 			return prevention.Case{}, nil, fmt.Errorf("case id: %w", err)
 		}
-		c, opened := prevention.Open(r, id.String(), prevention.Assign(r, candidates, now), now)
+		c, opened := prevention.Open(r, id.String(), prevention.Assign(r, candidates, at), at)
 		out, err := events.New(Name, c.ID, c.Departement, opened, c.OpenedAt)
 		if err != nil {
 			return prevention.Case{}, nil, err
 		}
 		return c, []events.Event{out}, nil
 	})
-	if err != nil {
-		return fmt.Errorf("open case for report %s: %w", r.RequestID, err)
-	}
-	return nil
+	return err
 }

@@ -69,7 +69,17 @@ func (uc TrackCase) SearchRegistered(ctx context.Context, ev events.Event, p eve
 // difficulty report stays confidential whatever this records (see
 // RequestStatus); intake keeps the assigned prevention advisors, who may
 // read the report's contact details.
+//
+// A case a creation advisor raised at a post-creation checkpoint (source
+// advisor_observation) changes nothing: its request is the creation
+// request, whose status the creation case's events drive and whose
+// holder must not learn of a prevention case from a status change or a
+// follow-up e-mail; its prevention advisors, of the creation request's
+// chambers, read the contact details under the chambers' rule already.
 func (uc TrackCase) DifficultyCaseOpened(ctx context.Context, ev events.Event, p events.DifficultyCaseOpened) error {
+	if p.Source == events.DifficultySourceAdvisorObservation {
+		return nil
+	}
 	return uc.advance(ctx, ev, request.CaseStep(p.RequestID, p.Chamber, p.AdvisorIDs, p.OpenedAt))
 }
 

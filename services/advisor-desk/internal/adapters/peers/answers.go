@@ -164,9 +164,14 @@ type Match struct {
 	Offer           Offer     `json:"offer"`
 }
 
-// PreventionCase is difficulty-alert's confidential case.
+// PreventionCase is difficulty-alert's confidential case. A self report
+// has its score, kinds and questionnaire; a case a creation advisor raised
+// at a post-creation checkpoint its creation case and checkpoint instead.
 type PreventionCase struct {
 	CaseID               string    `json:"case_id"`
+	Source               string    `json:"source"`
+	CreationCaseID       string    `json:"creation_case_id"`
+	Checkpoint           string    `json:"checkpoint"`
 	RequestID            string    `json:"request_id"`
 	Chamber              string    `json:"chamber"`
 	SecondaryChamber     string    `json:"secondary_chamber"`

@@ -108,10 +108,11 @@ var contracts = map[string]contract{
 	"Match": {TakeoverMatching, "GET /api/v1/matches/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.Match(ctx, "tok", caseID); return err },
 		reflect.TypeFor[Match](), nil},
-	// The prevention page shows who and what, not how intake routed it.
+	// The prevention page shows who and what, not how intake routed it;
+	// it labels the source itself, as every code (casefile.Label).
 	"PreventionCase": {DifficultyAlert, "GET /api/v1/difficulty-cases/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.PreventionCase(ctx, "tok", caseID); return err },
-		reflect.TypeFor[PreventionCase](), []string{"routing"}},
+		reflect.TypeFor[PreventionCase](), []string{"routing", "source_label"}},
 	// Of intake's request the desk shows the applicant and the project.
 	"Request": {Intake, "GET /api/v1/requests/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.Request(ctx, "tok", caseID); return err },

@@ -41,6 +41,10 @@ var labels = map[string]map[string]string{
 		"incomplete": "travail d'une étape antérieure à reprendre", "other": "autre motif",
 	},
 	"level": {"call_back": "À rappeler", "vigilance": "Vigilance", "none": "Sans alerte"},
+	"source": {
+		"self_report":         "Autodiagnostic de l'entreprise",
+		"advisor_observation": "Signalé par le conseiller création lors du suivi post-création",
+	},
 	"kind": {
 		"cash_flow": "Tensions de trésorerie", "unpaid_social_debts": "Dettes sociales impayées (URSSAF, retraite)",
 		"unpaid_tax_debts": "Dettes fiscales impayées (TVA, impôts)", "major_customer_loss": "Perte d'un client important",
@@ -74,7 +78,7 @@ var labels = map[string]map[string]string{
 }
 
 // Label is the French label of a code of a family ("reason", "status",
-// "level", "kind", "band", "deal", "timeline", "sale", "mobility",
+// "level", "source", "kind", "band", "deal", "timeline", "sale", "mobility",
 // "experience", "criterion"), or the code itself.
 func Label(family, code string) string {
 	if l, ok := labels[family][code]; ok {

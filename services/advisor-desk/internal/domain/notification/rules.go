@@ -36,6 +36,7 @@ func Table(names Names) []Entry {
 		on(creationCaseRedirected),
 		on(creationNextActionOverdue),
 		on(creationSessionRegistered),
+		on(creationDifficultySeen),
 		named(w, takeoverOfferRegistered),
 		on(takeoverSearchRegistered),
 		on(takeoverMatchProposed),
@@ -156,6 +157,11 @@ func creationNextActionOverdue(ev events.Event, p events.CreationCaseNextActionO
 // creationSessionRegistered notifies nobody: the advisor registered the
 // holder, and intake confirms it to the holder.
 func creationSessionRegistered(events.Event, events.CreationSessionRegistered) []Draft { return nil }
+
+// creationDifficultySeen notifies nobody here: difficulty-alert opens a
+// prevention case from it, whose opening tells the prevention advisors
+// (difficulty.case.opened); the creation advisor recorded it themselves.
+func creationDifficultySeen(events.Event, events.CreationCaseDifficultySeen) []Draft { return nil }
 
 // creationCaseRegistered tells the chamber the case is shared with (its
 // creation advisors of the département) that the project became a
@@ -322,10 +328,16 @@ func criteria(codes []string) string {
 // difficultyCaseOpened tells each assigned prevention advisor, or, when
 // none was available, the prevention cell members of the routed chambers
 // in the département, never the other chamber's: the case is theirs
-// alone. It says the level and nothing else: the case is confidential.
+// alone. It says the level, and whether a creation advisor raised it at a
+// post-creation checkpoint, and nothing else (never the business): the
+// case is confidential.
 func difficultyCaseOpened(_ events.Event, p events.DifficultyCaseOpened) []Draft {
 	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
-	body := "Niveau : " + difficultyLevel(p.Level) + ". Consultez le dossier dans l'espace prévention (chaque consultation est tracée)."
+	body := "Niveau : " + difficultyLevel(p.Level) + ". "
+	if p.Source == events.DifficultySourceAdvisorObservation {
+		body += "Signalé lors du suivi post-création par le conseiller création. "
+	}
+	body += "Consultez le dossier dans l'espace prévention (chaque consultation est tracée)."
 	if len(p.AdvisorIDs) == 0 {
 		var out []Draft
 		for _, chamber := range []string{p.Chamber, p.SecondaryChamber} {

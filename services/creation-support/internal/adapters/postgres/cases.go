@@ -19,7 +19,7 @@ import (
 )
 
 const caseColumns = `case_id, request_id, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
-	stage, coalesce(naf_code, ''), commune_code, departement, coalesce(epci, ''), routing_rule, opened_at, taken_at, updated_at,
+	stage, coalesce(naf_code, ''), coalesce(naf_version, ''), commune_code, departement, coalesce(epci, ''), routing_rule, opened_at, taken_at, updated_at,
 	facts, coalesce(outcome, ''), coalesce(outcome_reason, ''), outcome_at,
 	coalesce(next_label, ''), next_due, coalesce(next_set_by, ''), next_set_at`
 
@@ -33,7 +33,7 @@ func scanCase(r pgx.Row) (creation.Case, error) {
 	var c creation.Case
 	var stage string
 	var taken, outcomeAt, nextDue, nextSetAt *time.Time
-	err := r.Scan(&c.ID, &c.RequestID, &c.Chamber, &c.SecondaryChamber, &c.AdvisorID, &stage, &c.NAFCode,
+	err := r.Scan(&c.ID, &c.RequestID, &c.Chamber, &c.SecondaryChamber, &c.AdvisorID, &stage, &c.NAFCode, &c.NAFVersion,
 		&c.CommuneCode, &c.Departement, &c.EPCI, &c.RoutingRule, &c.OpenedAt, &taken, &c.UpdatedAt,
 		&c.Facts, &c.Outcome.Kind, &c.Outcome.Reason, &outcomeAt,
 		&c.Next.Label, &nextDue, &c.Next.SetBy, &nextSetAt)

@@ -225,20 +225,24 @@ func insertCases(ctx context.Context, tx pgx.Tx, decided []decision) (map[string
 	n := len(decided)
 	ids, requests, chambers, seconds := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 	advisors, stages, nafs, communes := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	nafVersions := make([]string, n)
 	depts, epcis, rules, opened := make([]string, n), make([]string, n), make([]string, n), make([]time.Time, n)
 	for i, d := range decided {
 		c := d.c
 		ids[i], requests[i], chambers[i], seconds[i] = c.ID, c.RequestID, c.Chamber, c.SecondaryChamber
 		advisors[i], stages[i], nafs[i], communes[i] = c.AdvisorID, string(c.Stage), c.NAFCode, c.CommuneCode
 		depts[i], epcis[i], rules[i], opened[i] = c.Departement, c.EPCI, c.RoutingRule, c.OpenedAt
+		nafVersions[i] = c.NAFVersion
 	}
 	rows, err := tx.Query(ctx, `INSERT INTO creation_cases
-		(case_id, request_id, chamber, secondary_chamber, advisor_id, stage, naf_code, commune_code, departement, epci, routing_rule, opened_at, updated_at)
-		SELECT id, req, ch, NULLIF(sec, ''), NULLIF(adv, ''), st, NULLIF(naf, ''), com, dep, NULLIF(epci, ''), rule, op, op
+		(case_id, request_id, chamber, secondary_chamber, advisor_id, stage, naf_code, naf_version, commune_code, departement, epci,
+		 routing_rule, opened_at, updated_at)
+		SELECT id, req, ch, NULLIF(sec, ''), NULLIF(adv, ''), st, NULLIF(naf, ''), NULLIF(nafv, ''), com, dep, NULLIF(epci, ''), rule, op, op
 		FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-			$9::text[], $10::text[], $11::text[], $12::timestamptz[]) AS v(id, req, ch, sec, adv, st, naf, com, dep, epci, rule, op)
+			$9::text[], $10::text[], $11::text[], $12::timestamptz[], $13::text[])
+			AS v(id, req, ch, sec, adv, st, naf, com, dep, epci, rule, op, nafv)
 		ON CONFLICT (request_id) DO NOTHING RETURNING request_id::text`,
-		ids, requests, chambers, seconds, advisors, stages, nafs, communes, depts, epcis, rules, opened)
+		ids, requests, chambers, seconds, advisors, stages, nafs, communes, depts, epcis, rules, opened, nafVersions)
 	if err != nil {
 		return nil, fmt.Errorf("insert %d creation cases: %w", n, err)
 	}

@@ -53,8 +53,10 @@ type Request struct {
 	Chamber          string
 	SecondaryChamber string
 	NAFCode          string
-	CommuneCode      string
-	Departement      string
+	// NAFVersion names the nomenclature of NAFCode ("NAFRev2").
+	NAFVersion  string
+	CommuneCode string
+	Departement string
 	// EPCI is the commune's intercommunalité (the routing's), if known.
 	EPCI        string
 	RoutingRule string
@@ -77,7 +79,7 @@ func RequestFrom(p events.CreationSubmitted) (Request, error) {
 	}
 	return Request{
 		RequestID: p.RequestID, Chamber: p.Routing.LeadChamber, SecondaryChamber: p.Routing.SecondaryChamber,
-		NAFCode: p.NAFCode, CommuneCode: p.CommuneCode, Departement: p.Departement, EPCI: p.Routing.EPCI,
+		NAFCode: p.NAFCode, NAFVersion: p.NAFVersion, CommuneCode: p.CommuneCode, Departement: p.Departement, EPCI: p.Routing.EPCI,
 		RoutingRule: p.Routing.RuleID,
 	}, nil
 }
@@ -91,8 +93,11 @@ type Case struct {
 	AdvisorID        string
 	Stage            Stage
 	NAFCode          string
-	CommuneCode      string
-	Departement      string
+	// NAFVersion names the nomenclature of NAFCode; empty for cases opened
+	// before it was kept.
+	NAFVersion  string
+	CommuneCode string
+	Departement string
 	// EPCI is the commune's intercommunalité, when known.
 	EPCI        string
 	RoutingRule string
@@ -164,7 +169,7 @@ func ChooseAdvisor(candidates []AdvisorLoad, now time.Time) (string, bool) {
 func Open(req Request, caseID, advisorID string, now time.Time) (Case, events.CreationCaseOpened) {
 	c := Case{
 		ID: caseID, RequestID: req.RequestID, Chamber: req.Chamber, SecondaryChamber: req.SecondaryChamber,
-		AdvisorID: advisorID, Stage: StageOpened, NAFCode: req.NAFCode, CommuneCode: req.CommuneCode,
+		AdvisorID: advisorID, Stage: StageOpened, NAFCode: req.NAFCode, NAFVersion: req.NAFVersion, CommuneCode: req.CommuneCode,
 		Departement: req.Departement, EPCI: req.EPCI, RoutingRule: req.RoutingRule, OpenedAt: now.UTC(), UpdatedAt: now.UTC(),
 	}
 	return c, events.CreationCaseOpened{

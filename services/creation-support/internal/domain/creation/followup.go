@@ -52,11 +52,13 @@ type CheckpointReport struct {
 
 // FollowUpResult is what recording a checkpoint caused: Closed is set when
 // it ended the follow-up (the last checkpoint, or a business no longer
-// active); RaiseSignal when the advisor saw difficulties, which the
-// prevention cell must hear of.
+// active); Signal when the advisor saw difficulties in a business still
+// active, which the prevention cell must hear of (difficulty-alert opens
+// a prevention case from it). A business that ceased raises none: there
+// is nothing left to prevent, and its case closes.
 type FollowUpResult struct {
-	Closed      *events.CreationCaseClosed
-	RaiseSignal bool
+	Closed *events.CreationCaseClosed
+	Signal *events.CreationCaseDifficultySeen
 }
 
 // RecordCheckpoint records the i-th follow-up (from 0), due by now. A
@@ -81,7 +83,10 @@ func (c *Case) RecordCheckpoint(i int, r CheckpointReport, advisorID string, now
 	}
 	cp.Recorded, cp.StillActive, cp.Headcount, cp.Difficulties = now.UTC(), r.StillActive, r.Headcount, r.Difficulties
 	c.UpdatedAt = now.UTC()
-	res := FollowUpResult{RaiseSignal: r.Difficulties && r.StillActive}
+	var res FollowUpResult
+	if r.Difficulties && r.StillActive {
+		res.Signal = c.difficultySeen(i, advisorID, now)
+	}
 	switch {
 	case !r.StillActive:
 		ev := c.close(events.OutcomeCeased, "", advisorID, now)
@@ -91,6 +96,15 @@ func (c *Case) RecordCheckpoint(i int, r CheckpointReport, advisorID string, now
 		res.Closed = &ev
 	}
 	return res, nil
+}
+
+// difficultySeen is the signal of the i-th checkpoint: codes that place
+// the business (activity, département, EPCI), never its SIREN nor the
+// advisor's words.
+func (c *Case) difficultySeen(i int, advisorID string, now time.Time) *events.CreationCaseDifficultySeen {
+	return &events.CreationCaseDifficultySeen{CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber,
+		SecondaryChamber: c.SecondaryChamber, AdvisorID: advisorID, NAFCode: c.NAFCode, NAFVersion: c.NAFVersion,
+		Departement: c.Departement, EPCI: c.EPCI, CheckpointIndex: i, CheckpointLabel: c.Checkpoints[i].Label, SeenAt: now.UTC()}
 }
 
 // NextCheckpoint returns the first follow-up not yet recorded.

@@ -110,6 +110,7 @@ func TestCheckpoints(t *testing.T) {
 	reg := complete().Registration
 	followed := func() *creation.Case {
 		c := atStage(creation.StageFormalities, complete())
+		c.NAFCode, c.NAFVersion, c.Departement, c.EPCI, c.CommuneCode = "10.71C", "NAFRev2", "91", "200056232", "91228"
 		if _, _, err := c.Register(reg, "cma-91-0007", reg.Date); err != nil {
 			t.Fatal(err)
 		}
@@ -120,9 +121,18 @@ func TestCheckpoints(t *testing.T) {
 	if _, err := c.RecordCheckpoint(0, active, "cma-91-0007", reg.Date.AddDate(0, 5, 0)); !errors.Is(err, creation.ErrCheckpointNotDue) {
 		t.Fatalf("recorded before it was due: %v", err)
 	}
-	res, err := c.RecordCheckpoint(0, creation.CheckpointReport{StillActive: true, Headcount: 2, Difficulties: true}, "cma-91-0007", reg.Date.AddDate(0, 6, 1))
-	if err != nil || res.Closed != nil || !res.RaiseSignal {
+	seenAt := reg.Date.AddDate(0, 6, 1).In(time.FixedZone("CEST", 7200))
+	res, err := c.RecordCheckpoint(0, creation.CheckpointReport{StillActive: true, Headcount: 2, Difficulties: true}, "cma-91-0042", seenAt)
+	if err != nil || res.Closed != nil || res.Signal == nil {
 		t.Fatalf("6-month checkpoint with difficulties: %v %+v", err, res)
+	}
+	// The signal places the business by codes and names the checkpoint;
+	// the SIREN the case holds is not in it.
+	want := events.CreationCaseDifficultySeen{CaseID: c.ID, RequestID: c.RequestID, Chamber: "CMA", SecondaryChamber: "CCI",
+		AdvisorID: "cma-91-0042", NAFCode: "10.71C", NAFVersion: "NAFRev2", Departement: "91", EPCI: "200056232",
+		CheckpointIndex: 0, CheckpointLabel: "6 mois", SeenAt: seenAt.UTC()}
+	if *res.Signal != want || res.Signal.SeenAt.Location() != time.UTC || res.Signal.Validate() != nil {
+		t.Fatalf("signal %+v\nwant   %+v", *res.Signal, want)
 	}
 	if _, err := c.RecordCheckpoint(0, active, "cma-91-0007", reg.Date.AddDate(0, 7, 0)); !errors.Is(err, creation.ErrCheckpointWritten) {
 		t.Fatalf("recorded twice: %v", err)
@@ -131,18 +141,23 @@ func TestCheckpoints(t *testing.T) {
 		t.Fatalf("next checkpoint %d %+v %v", i, cp, ok)
 	}
 	for i := 1; i < 3; i++ {
-		if res, err := c.RecordCheckpoint(i, active, "cma-91-0007", reg.Date.AddDate(i, 0, 1)); err != nil || res.Closed != nil || res.RaiseSignal {
+		if res, err := c.RecordCheckpoint(i, active, "cma-91-0007", reg.Date.AddDate(i, 0, 1)); err != nil || res.Closed != nil || res.Signal != nil {
 			t.Fatalf("checkpoint %d: %v %+v", i, err, res)
 		}
 	}
-	res, err = c.RecordCheckpoint(3, active, "cma-91-0007", reg.Date.AddDate(3, 0, 1))
+	// The last checkpoint of an active business in difficulty closes the
+	// follow-up and still raises the signal.
+	res, err = c.RecordCheckpoint(3, creation.CheckpointReport{StillActive: true, Difficulties: true}, "cma-91-0007", reg.Date.AddDate(3, 0, 1))
 	if err != nil || res.Closed == nil || res.Closed.Outcome != events.OutcomeFollowedUp || c.Stage != creation.StageClosed {
 		t.Fatalf("last checkpoint: %v %+v, stage %s", err, res, c.Stage)
+	}
+	if res.Signal == nil || res.Signal.CheckpointIndex != 3 || res.Signal.CheckpointLabel != "3 ans" {
+		t.Fatalf("last checkpoint with difficulties: signal %+v", res.Signal)
 	}
 
 	c = followed()
 	res, err = c.RecordCheckpoint(0, creation.CheckpointReport{StillActive: false, Difficulties: true}, "cma-91-0007", reg.Date.AddDate(0, 6, 0))
-	if err != nil || res.Closed == nil || res.Closed.Outcome != events.OutcomeCeased || res.RaiseSignal || res.Closed.Validate() != nil {
+	if err != nil || res.Closed == nil || res.Closed.Outcome != events.OutcomeCeased || res.Signal != nil || res.Closed.Validate() != nil {
 		t.Fatalf("a ceased business: %v %+v", err, res)
 	}
 }

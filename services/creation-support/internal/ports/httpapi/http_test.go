@@ -117,10 +117,17 @@ func (a *api) advisor(id, chamber string, absentFor time.Duration) {
 // assignment rule is tested elsewhere).
 func (a *api) open(chamber, secondary, advisorID string) string {
 	a.t.Helper()
+	return a.openSubmitted(events.CreationSubmitted{CommuneCode: "91228", Departement: "91",
+		Routing: events.Routing{LeadChamber: chamber, SecondaryChamber: secondary, RuleID: "test"}}, advisorID)
+}
+
+// openSubmitted is open for a submission of the test's own (its request
+// id is set here).
+func (a *api) openSubmitted(p events.CreationSubmitted, advisorID string) string {
+	a.t.Helper()
 	a.seq++
 	id := fmt.Sprintf("01900000-0000-7000-8000-%012d", a.seq)
-	p := events.CreationSubmitted{RequestID: id, CommuneCode: "91228", Departement: "91",
-		Routing: events.Routing{LeadChamber: chamber, SecondaryChamber: secondary, RuleID: "test"}}
+	p.RequestID = id
 	ev, err := events.New("intake", id, "91", p, a.now)
 	if err != nil {
 		a.t.Fatal(err)

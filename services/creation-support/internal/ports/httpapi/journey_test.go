@@ -1,10 +1,15 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/events"
 )
 
 // journeyView is what the tests read of a case.
@@ -109,5 +114,75 @@ func TestNotesArePrivateToTheirChamber(t *testing.T) {
 	}
 	if r := a.do("POST", "/api/v1/creation-cases/"+private+"/notes", cma, `{"text":"x"}`); r.status != 403 {
 		t.Fatalf("a chamber the case is not shared with wrote a note: %d", r.status)
+	}
+}
+
+// TestCheckpointWithDifficultiesSignalsThePreventionCell: a checkpoint
+// where the advisor saw difficulties in an active business puts
+// creation.case.difficulty_seen in the outbox with the checkpoint, carrying
+// the case's codes (NAF code and nomenclature, département, EPCI) and never
+// its SIREN; a checkpoint without difficulties emits none.
+func TestCheckpointWithDifficultiesSignalsThePreventionCell(t *testing.T) {
+	a := newAPI(t)
+	cmaA := a.token("cma-a", "CMA", auth.RoleAdvisor)
+	registered := a.now.AddDate(0, -7, 0).Format(time.DateOnly)
+	follow := func() string {
+		id := a.openSubmitted(events.CreationSubmitted{NAFCode: "10.71C", NAFVersion: "NAFRev2", CommuneCode: "91228", Departement: "91",
+			Routing: events.Routing{LeadChamber: "CMA", SecondaryChamber: "CCI", RuleID: "test", EPCI: "200056232"}}, "cma-a")
+		for _, step := range []struct{ method, path, body string }{
+			{"POST", "take-in-charge", ""},
+			{"POST", "stage", `{"to":"formalities","reason":"done_elsewhere"}`},
+			{"POST", "registration", `{"siren":"732829320","registered_on":"` + registered + `","legal_form":"SARL"}`},
+		} {
+			if r := a.do(step.method, "/api/v1/creation-cases/"+id+"/"+step.path, cmaA, step.body); r.status != 200 {
+				t.Fatalf("%s %s: %d %s", step.method, step.path, r.status, r.body)
+			}
+		}
+		return id
+	}
+	seen := func(caseID string) []string {
+		t.Helper()
+		rows, err := a.pool.Query(a.ctx, `SELECT convert_from(payload, 'UTF8') FROM outbox
+			WHERE topic = 'creation.case.difficulty_seen.91' AND convert_from(payload, 'UTF8')::jsonb->>'case_id' = $1 ORDER BY id`, caseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+
+	troubled, fine := follow(), follow()
+	if r := a.do("POST", "/api/v1/creation-cases/"+troubled+"/checkpoints/1", cmaA,
+		`{"still_active":true,"headcount":3,"difficulties":true}`); r.status != 200 {
+		t.Fatalf("checkpoint with difficulties: %d %s", r.status, r.body)
+	}
+	if r := a.do("POST", "/api/v1/creation-cases/"+fine+"/checkpoints/1", cmaA, `{"still_active":true,"headcount":3}`); r.status != 200 {
+		t.Fatalf("checkpoint without difficulties: %d %s", r.status, r.body)
+	}
+	if got := seen(fine); len(got) != 0 {
+		t.Fatalf("a checkpoint without difficulties signalled: %v", got)
+	}
+	got := seen(troubled)
+	if len(got) != 1 {
+		t.Fatalf("%d signals for the checkpoint with difficulties, want 1", len(got))
+	}
+	var p events.CreationCaseDifficultySeen
+	if err := json.Unmarshal([]byte(got[0]), &p); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := a.store.Case(a.ctx, troubled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.CaseID != troubled || p.RequestID != c.RequestID || p.Chamber != "CMA" || p.SecondaryChamber != "CCI" ||
+		p.AdvisorID != "cma-a" || p.NAFCode != "10.71C" || p.NAFVersion != "NAFRev2" || p.Departement != "91" ||
+		p.EPCI != "200056232" || p.CheckpointIndex != 0 || p.CheckpointLabel != "6 mois" || !p.SeenAt.Equal(a.now) || p.Validate() != nil {
+		t.Fatalf("signal = %+v", p)
+	}
+	if strings.Contains(got[0], "732829320") || strings.Contains(got[0], "siren") {
+		t.Fatalf("the SIREN left the service: %s", got[0])
 	}
 }

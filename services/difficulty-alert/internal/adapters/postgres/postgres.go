@@ -66,24 +66,44 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, r prevention
 	return applied, err
 }
 
-// insertCase stores the case unless the report already has one: a report
-// replayed after its inbox row was pruned still opens one case only.
+// selfReport holds the columns only a self report has; all NULL for an
+// advisor's observation (the table's CHECK requires it).
+type selfReport struct {
+	score                       *int
+	questionnaire, rule, reason *string
+}
+
+func selfReportOf(c prevention.Case) selfReport {
+	if !c.SelfReport() {
+		return selfReport{}
+	}
+	return selfReport{score: &c.Score, questionnaire: &c.QuestionnaireVersion, rule: &c.Routing.RuleID, reason: &c.Routing.Reason}
+}
+
+// insertCase stores the case unless its request already has one: a report
+// replayed after its inbox row was pruned, or a second checkpoint with
+// difficulties of the same creation case, opens no second case.
 func insertCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (opened bool, err error) {
-	advisors := c.AdvisorIDs
+	advisors, kinds := c.AdvisorIDs, c.Kinds
 	if advisors == nil {
 		advisors = []string{}
 	}
+	if kinds == nil {
+		kinds = []string{}
+	}
+	sr := selfReportOf(c)
 	tag, err := tx.Exec(ctx, `INSERT INTO difficulty_cases
 		(case_id, request_id, chamber, secondary_chamber, advisor_ids, status, level, score, kinds, questionnaire_version,
 		 naf_code, naf_version, departement, epci, routing_rule, routing_reason, routing_rules_version, out_of_territory,
-		 reported_at, opened_at, updated_at)
+		 reported_at, opened_at, updated_at, source, creation_case_id, checkpoint)
 		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10,
 		 NULLIF($11, ''), NULLIF($12, ''), $13, NULLIF($14, ''), $15, $16, NULLIF($17, ''), $18,
-		 $19, $20, $20)
+		 $19, $20, $20, $21, NULLIF($22, '')::uuid, NULLIF($23, ''))
 		ON CONFLICT (request_id) DO NOTHING`,
-		c.ID, c.RequestID, c.Chamber, c.SecondaryChamber, advisors, string(c.Status), c.Level, c.Score, c.Kinds,
-		c.QuestionnaireVersion, c.NAFCode, c.NAFVersion, c.Departement, c.Routing.EPCI, c.Routing.RuleID, c.Routing.Reason,
-		c.Routing.RulesVersion, c.Routing.OutOfTerritory, c.ReportedAt, c.OpenedAt)
+		c.ID, c.RequestID, c.Chamber, c.SecondaryChamber, advisors, string(c.Status), c.Level, sr.score, kinds,
+		sr.questionnaire, c.NAFCode, c.NAFVersion, c.Departement, c.Routing.EPCI, sr.rule, sr.reason,
+		c.Routing.RulesVersion, c.Routing.OutOfTerritory, c.ReportedAt, c.OpenedAt,
+		string(c.Source), c.CreationCaseID, c.Checkpoint)
 	if err != nil {
 		return false, fmt.Errorf("insert difficulty case: %w", err)
 	}

@@ -39,6 +39,7 @@ func TestStore(t *testing.T) {
 		{"DirectoryKeepsTheHighestRevision", testDirectoryRevisions},
 		{"OpeningStoresTheCaseItsEventAndTheLoads", testOpening},
 		{"OpeningIsIdempotent", testOpeningIdempotent},
+		{"ObservationOpensOneCaseARequest", testObservation},
 		{"BatchedOpeningsSpreadAndCountLoads", testBatchedOpenings},
 		{"VisibleCasesAgreeWithTheAccessRule", testVisibleCases},
 		{"VisibleCasesPage", testVisiblePaging},
@@ -246,6 +247,77 @@ func testOpeningIdempotent(t *testing.T, f *fixture) {
 	}
 	if n := f.count(t, `SELECT open_cases FROM advisors WHERE advisor_id = 'cma-cell'`); n != 1 {
 		t.Fatalf("advisor carries %d cases, want 1", n)
+	}
+}
+
+func seen(n, checkpoint int) events.CreationCaseDifficultySeen {
+	return events.CreationCaseDifficultySeen{CaseID: fmt.Sprintf("01950000-0000-7000-8000-%012d", n),
+		RequestID: fmt.Sprintf("01900000-0000-7000-8000-%012d", n), Chamber: "CMA", SecondaryChamber: "CCI", AdvisorID: "cma-crea",
+		Departement: "91", EPCI: "200056232", CheckpointIndex: checkpoint, CheckpointLabel: []string{"6 mois", "1 an", "2 ans", "3 ans"}[checkpoint],
+		SeenAt: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+}
+
+// testObservation: an advisor's observation opens a call-back case for
+// the creation case's chambers, stored without the self report's
+// columns; a second checkpoint of the same creation case, the same event
+// again, open nothing more. The table refuses a case that mixes the
+// sources' columns.
+func testObservation(t *testing.T, f *fixture) {
+	f.project(t, advisor("cma-cell", "CMA", 1, "prevention_cell"))
+	f.project(t, advisor("cci-cell", "CCI", 1, "prevention_cell"))
+	observed := app.OpenObservedCase{Cases: f.store, Now: func() time.Time { return f.now }}
+	p := seen(7, 0)
+	ev := f.event(t, "creation-support", p.CaseID, p)
+	for _, e := range []events.Event{ev, ev, f.event(t, "creation-support", p.CaseID, p)} {
+		if err := observed.Handle(f.ctx, e, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := seen(7, 1)
+	if err := observed.Handle(f.ctx, f.event(t, "creation-support", later.CaseID, later), later); err != nil {
+		t.Fatal(err)
+	}
+	c := f.caseOf(t, p.RequestID)
+	if c.Source != prevention.SourceAdvisorObservation || c.CreationCaseID != p.CaseID || c.Checkpoint != "6 mois" ||
+		c.Level != events.DifficultyCallBack || c.Chamber != "CMA" || c.SecondaryChamber != "CCI" ||
+		!slices.Equal(c.AdvisorIDs, []string{"cma-cell", "cci-cell"}) || c.Routing.EPCI != "200056232" || !c.ReportedAt.Equal(p.SeenAt) {
+		t.Fatalf("observed case = %+v", c)
+	}
+	if n := f.count(t, `SELECT count(*) FROM difficulty_cases WHERE score IS NULL AND questionnaire_version IS NULL
+		AND routing_rule IS NULL AND routing_reason IS NULL AND kinds = '{}'`); n != 1 {
+		t.Fatalf("%d observations stored without the self report's columns, want 1", n)
+	}
+	if n := f.count(t, `SELECT count(*) FROM outbox`); n != 1 {
+		t.Fatalf("%d events, want 1", n)
+	}
+	var payload []byte
+	if err := f.pool.QueryRow(f.ctx, `SELECT payload FROM outbox`).Scan(&payload); err != nil {
+		t.Fatal(err)
+	}
+	opened, err := events.Decode[events.DifficultyCaseOpened](events.Event{Type: events.DifficultyCaseOpened{}.EventName().Type(), Data: payload})
+	if err != nil || opened.Source != "advisor_observation" || opened.Level != "call_back" || opened.CaseID != c.ID {
+		t.Fatalf("event = %+v, %v", opened, err)
+	}
+	for id, want := range map[string]int{"cma-cell": 1, "cci-cell": 1} {
+		if n := f.count(t, `SELECT open_cases FROM advisors WHERE advisor_id = $1`, id); n != want {
+			t.Errorf("%s carries %d cases, want %d", id, n, want)
+		}
+	}
+	// A self report keeps its columns, and the default names its source
+	// (rows from before the source existed).
+	self := f.report(t, report(8, "CMA", ""))
+	if self.Source != prevention.SourceSelfReport || self.Score != 55 || self.CreationCaseID != "" {
+		t.Fatalf("self report = %+v", self)
+	}
+	for name, sql := range map[string]string{
+		"an observation with a score":              `UPDATE difficulty_cases SET score = 10 WHERE source = 'advisor_observation'`,
+		"a self report without score":              `UPDATE difficulty_cases SET score = NULL WHERE source = 'self_report'`,
+		"a self report with a creation case":       `UPDATE difficulty_cases SET creation_case_id = gen_random_uuid() WHERE source = 'self_report'`,
+		"an observation without its creation case": `UPDATE difficulty_cases SET creation_case_id = NULL WHERE source = 'advisor_observation'`,
+	} {
+		if _, err := f.pool.Exec(f.ctx, sql); err == nil {
+			t.Errorf("the table accepts %s", name)
+		}
 	}
 }
 

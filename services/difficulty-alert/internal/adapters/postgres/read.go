@@ -14,21 +14,23 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 )
 
-const caseColumns = `case_id, request_id, chamber, coalesce(secondary_chamber, ''), advisor_ids, status, level, score, kinds,
-	questionnaire_version, coalesce(naf_code, ''), coalesce(naf_version, ''), departement, coalesce(epci, ''),
-	routing_rule, routing_reason, coalesce(routing_rules_version, ''), out_of_territory, reported_at, opened_at`
+const caseColumns = `case_id, source, request_id, chamber, coalesce(secondary_chamber, ''), advisor_ids, status, level,
+	coalesce(score, 0), kinds, coalesce(questionnaire_version, ''), coalesce(naf_code, ''), coalesce(naf_version, ''),
+	departement, coalesce(epci, ''), coalesce(routing_rule, ''), coalesce(routing_reason, ''), coalesce(routing_rules_version, ''),
+	out_of_territory, coalesce(creation_case_id::text, ''), coalesce(checkpoint, ''), reported_at, opened_at`
 
 func scanCase(r pgx.Row) (prevention.Case, error) {
 	var c prevention.Case
 	var id, request uuid.UUID
-	var status string
-	err := r.Scan(&id, &request, &c.Chamber, &c.SecondaryChamber, &c.AdvisorIDs, &status, &c.Level, &c.Score, &c.Kinds,
+	var status, source string
+	err := r.Scan(&id, &source, &request, &c.Chamber, &c.SecondaryChamber, &c.AdvisorIDs, &status, &c.Level, &c.Score, &c.Kinds,
 		&c.QuestionnaireVersion, &c.NAFCode, &c.NAFVersion, &c.Departement, &c.Routing.EPCI,
-		&c.Routing.RuleID, &c.Routing.Reason, &c.Routing.RulesVersion, &c.Routing.OutOfTerritory, &c.ReportedAt, &c.OpenedAt)
+		&c.Routing.RuleID, &c.Routing.Reason, &c.Routing.RulesVersion, &c.Routing.OutOfTerritory,
+		&c.CreationCaseID, &c.Checkpoint, &c.ReportedAt, &c.OpenedAt)
 	if err != nil {
 		return c, err
 	}
-	c.ID, c.RequestID, c.Status = id.String(), request.String(), prevention.Status(status)
+	c.ID, c.RequestID, c.Status, c.Source = id.String(), request.String(), prevention.Status(status), prevention.Source(source)
 	c.Routing.LeadChamber, c.Routing.SecondaryChamber = c.Chamber, c.SecondaryChamber
 	c.ReportedAt, c.OpenedAt = c.ReportedAt.UTC(), c.OpenedAt.UTC()
 	return c, nil

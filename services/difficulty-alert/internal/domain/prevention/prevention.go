@@ -1,12 +1,13 @@
 // Package prevention is difficulty-alert's domain: prevention cases opened
-// from difficulty reports, and the rule that picks the prevention advisors
-// of a new case. No I/O.
+// from difficulty reports (the business's self-diagnosis) or from the
+// difficulties a creation advisor saw at a post-creation checkpoint, and
+// the rule that picks the prevention advisors of a new case. No I/O.
 //
-// A case is confidential from the first byte: it holds what intake's event
-// carries (codes, score, level, routing; never the SIRET, the commune, the
-// applicant's contact details or free text), and only the assigned advisors
-// and the prevention cell of the routed chambers read it (see package
-// access).
+// A case is confidential from the first byte: it holds what the events
+// carry (codes, score, level, routing, the creation case it comes from;
+// never the SIRET or SIREN, the commune, the applicant's contact details
+// or free text), and only the assigned advisors and the prevention cell of
+// the routed chambers read it (see package access).
 package prevention
 
 import (
@@ -26,6 +27,32 @@ const (
 	StatusOpened Status = "opened" // waiting for a prevention advisor to call back
 )
 
+// Source is what made difficulty-alert open a case.
+type Source string
+
+// Sources of a prevention case (events.DifficultySource*).
+const (
+	// SourceSelfReport: the business reported its difficulties through
+	// intake's self-diagnosis; the case has its score, kinds, questionnaire
+	// and intake's routing.
+	SourceSelfReport Source = events.DifficultySourceSelfReport
+	// SourceAdvisorObservation: a creation advisor saw difficulties at a
+	// post-creation checkpoint; the case has the creation case and the
+	// checkpoint instead, and its chambers are the creation case's.
+	SourceAdvisorObservation Source = events.DifficultySourceAdvisorObservation
+)
+
+// Label names the source in French, for advisors.
+func (s Source) Label() string {
+	switch s {
+	case SourceSelfReport:
+		return "Autodiagnostic de l'entreprise"
+	case SourceAdvisorObservation:
+		return "Signalé par le conseiller création lors du suivi post-création"
+	}
+	return string(s)
+}
+
 // ErrNoChamber reports a difficulty report routed to neither chamber
 // (liberal professions, farming): intake told the applicant where to turn,
 // and since only the routed chambers' prevention advisors may see a report,
@@ -44,8 +71,10 @@ type Routing struct {
 	EPCI             string
 }
 
-// Report is what difficulty-alert knows of a difficulty report.
+// Report is what difficulty-alert knows of a difficulty report or of an
+// advisor's observation: what opens a case.
 type Report struct {
+	Source               Source
 	RequestID            string
 	NAFCode              string
 	NAFVersion           string
@@ -55,7 +84,11 @@ type Report struct {
 	Score                int
 	Level                string
 	Routing              Routing
-	ReportedAt           time.Time
+	// CreationCaseID and Checkpoint (its label, "1 an") say where an
+	// advisor's observation was made; empty for a self report.
+	CreationCaseID string
+	Checkpoint     string
+	ReportedAt     time.Time
 }
 
 // ReportFrom reads a reported event.
@@ -65,7 +98,7 @@ func ReportFrom(p events.DifficultyReported) (Report, error) {
 	}
 	r := p.Routing
 	return Report{
-		RequestID: p.RequestID, NAFCode: p.NAFCode, NAFVersion: p.NAFVersion, Departement: p.Departement,
+		Source: SourceSelfReport, RequestID: p.RequestID, NAFCode: p.NAFCode, NAFVersion: p.NAFVersion, Departement: p.Departement,
 		Kinds: slices.Clone(p.Kinds), QuestionnaireVersion: p.QuestionnaireVersion, Score: p.Score, Level: p.Level,
 		Routing: Routing{
 			LeadChamber: r.LeadChamber, SecondaryChamber: r.SecondaryChamber, RuleID: r.RuleID, Reason: r.Reason,
@@ -73,6 +106,21 @@ func ReportFrom(p events.DifficultyReported) (Report, error) {
 		},
 		ReportedAt: p.ReportedAt.UTC(),
 	}, nil
+}
+
+// ObservationFrom reads the difficulties a creation advisor saw at a
+// post-creation checkpoint. The advisor saw them, so the prevention cell
+// calls back (level call_back); there is no score, kind nor questionnaire.
+// The chambers are the creation case's: the lead one and the one it is
+// shared with, which intake routed the creation request to. The
+// observation's time is when the checkpoint was recorded.
+func ObservationFrom(p events.CreationCaseDifficultySeen) Report {
+	return Report{
+		Source: SourceAdvisorObservation, RequestID: p.RequestID, NAFCode: p.NAFCode, NAFVersion: p.NAFVersion,
+		Departement: p.Departement, Level: events.DifficultyCallBack,
+		Routing:        Routing{LeadChamber: p.Chamber, SecondaryChamber: p.SecondaryChamber, EPCI: p.EPCI},
+		CreationCaseID: p.CaseID, Checkpoint: p.CheckpointLabel, ReportedAt: p.SeenAt.UTC(),
+	}
 }
 
 // Chambers are the routed chambers, lead first.
@@ -85,7 +133,11 @@ func (r Report) Chambers() []string {
 
 // Case is a prevention case.
 type Case struct {
-	ID        string
+	ID string
+	// Source is what opened it; the fields of the other source are empty.
+	Source Source
+	// RequestID is the intake request: the difficulty report, or the
+	// creation request of the case observed. A request has one case.
 	RequestID string
 	// Chamber is the lead chamber; SecondaryChamber the other routed one.
 	Chamber          string
@@ -93,19 +145,32 @@ type Case struct {
 	// AdvisorIDs are the assigned prevention advisors, at most one per
 	// routed chamber, the lead chamber's first; empty when none was
 	// available: the chambers' prevention cell then picks the case up.
-	AdvisorIDs           []string
-	Status               Status
-	Level                string
+	AdvisorIDs []string
+	Status     Status
+	Level      string
+	// Score, Kinds and QuestionnaireVersion are the self-diagnosis's (a
+	// self report's only).
 	Score                int
 	Kinds                []string
 	QuestionnaireVersion string
 	NAFCode              string
 	NAFVersion           string
 	Departement          string
-	Routing              Routing
-	ReportedAt           time.Time
-	OpenedAt             time.Time
+	// Routing is intake's decision for a self report; for an observation,
+	// the creation case's chambers and EPCI only.
+	Routing Routing
+	// CreationCaseID and Checkpoint are the creation case and the
+	// checkpoint ("6 mois") of an advisor's observation.
+	CreationCaseID string
+	Checkpoint     string
+	// ReportedAt is when the report was sent or the checkpoint recorded.
+	ReportedAt time.Time
+	OpenedAt   time.Time
 }
+
+// SelfReport tells whether the case comes from the business's own report,
+// which alone has a score, kinds and a questionnaire.
+func (c Case) SelfReport() bool { return c.Source == SourceSelfReport }
 
 // Chambers are the case's routed chambers, lead first.
 func (c Case) Chambers() []string {
@@ -115,21 +180,23 @@ func (c Case) Chambers() []string {
 	return []string{c.Chamber, c.SecondaryChamber}
 }
 
-// Open opens the case of a report, assigned to advisorIDs, and returns the
-// event to emit.
+// Open opens the case of a report or an observation, assigned to
+// advisorIDs, and returns the event to emit.
 func Open(r Report, caseID string, advisorIDs []string, now time.Time) (Case, events.DifficultyCaseOpened) {
 	chambers := r.Chambers()
 	c := Case{
-		ID: caseID, RequestID: r.RequestID, Chamber: chambers[0], AdvisorIDs: slices.Clone(advisorIDs),
+		ID: caseID, Source: r.Source, RequestID: r.RequestID, Chamber: chambers[0], AdvisorIDs: slices.Clone(advisorIDs),
 		Status: StatusOpened, Level: r.Level, Score: r.Score, Kinds: slices.Clone(r.Kinds),
 		QuestionnaireVersion: r.QuestionnaireVersion, NAFCode: r.NAFCode, NAFVersion: r.NAFVersion,
-		Departement: r.Departement, Routing: r.Routing, ReportedAt: r.ReportedAt, OpenedAt: now.UTC(),
+		Departement: r.Departement, Routing: r.Routing, CreationCaseID: r.CreationCaseID, Checkpoint: r.Checkpoint,
+		ReportedAt: r.ReportedAt, OpenedAt: now.UTC(),
 	}
 	if len(chambers) > 1 {
 		c.SecondaryChamber = chambers[1]
 	}
 	return c, events.DifficultyCaseOpened{
 		CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber,
-		AdvisorIDs: slices.Clone(c.AdvisorIDs), Level: c.Level, Departement: c.Departement, OpenedAt: c.OpenedAt,
+		AdvisorIDs: slices.Clone(c.AdvisorIDs), Level: c.Level, Source: string(c.Source), Departement: c.Departement,
+		OpenedAt: c.OpenedAt,
 	}
 }

@@ -33,7 +33,7 @@ func TestReportFromAndOpen(t *testing.T) {
 	p.Kinds[0] = "changed" // the report owns its copy
 	c, ev := Open(r, "case-1", []string{"cma-a", "cci-b"}, now.In(time.FixedZone("CET", 3600)))
 	want := Case{
-		ID: "case-1", RequestID: p.RequestID, Chamber: "CMA", SecondaryChamber: "CCI", AdvisorIDs: []string{"cma-a", "cci-b"},
+		ID: "case-1", Source: SourceSelfReport, RequestID: p.RequestID, Chamber: "CMA", SecondaryChamber: "CCI", AdvisorIDs: []string{"cma-a", "cci-b"},
 		Status: StatusOpened, Level: "call_back", Score: 62, Kinds: []string{"cash_flow", "unpaid_tax_debts"},
 		QuestionnaireVersion: "q-2026-1", NAFCode: "56.10A", NAFVersion: "NAFRev2", Departement: "91",
 		Routing: Routing{LeadChamber: "CMA", SecondaryChamber: "CCI", RuleID: "artisanal-partly", Reason: "Activité en partie artisanale",
@@ -50,7 +50,7 @@ func TestReportFromAndOpen(t *testing.T) {
 		AdvisorIDs: []string{"cma-a", "cci-b"}, Level: "call_back", Departement: "91", OpenedAt: now}
 	if ev.CaseID != wantEv.CaseID || ev.RequestID != wantEv.RequestID || ev.Chamber != wantEv.Chamber ||
 		ev.SecondaryChamber != wantEv.SecondaryChamber || !slices.Equal(ev.AdvisorIDs, wantEv.AdvisorIDs) ||
-		ev.Level != wantEv.Level || ev.Departement != wantEv.Departement || !ev.OpenedAt.Equal(wantEv.OpenedAt) {
+		ev.Level != wantEv.Level || ev.Source != "self_report" || ev.Departement != wantEv.Departement || !ev.OpenedAt.Equal(wantEv.OpenedAt) {
 		t.Fatalf("event = %+v\nwant    %+v", ev, wantEv)
 	}
 
@@ -64,8 +64,48 @@ func TestReportFromAndOpen(t *testing.T) {
 	}
 }
 
+// TestObservationOpensACallBack: the difficulties a creation advisor saw
+// at a checkpoint open a case of source advisor_observation for the
+// creation case's chambers, at level call_back, linked to the creation
+// case and its checkpoint, with no score, kinds nor questionnaire; the
+// event says where it comes from.
+func TestObservationOpensACallBack(t *testing.T) {
+	seen := events.CreationCaseDifficultySeen{CaseID: "0195a1b2-4000-7111-8222-333344445555",
+		RequestID: "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b", Chamber: "CMA", SecondaryChamber: "CCI", AdvisorID: "cma-91-0007",
+		NAFCode: "10.71C", NAFVersion: "NAFRev2", Departement: "91", EPCI: "200056232", CheckpointIndex: 1, CheckpointLabel: "1 an",
+		SeenAt: now.Add(-time.Minute).In(time.FixedZone("CEST", 7200))}
+	r := ObservationFrom(seen)
+	if !slices.Equal(r.Chambers(), []string{"CMA", "CCI"}) {
+		t.Fatalf("chambers = %v", r.Chambers())
+	}
+	c, ev := Open(r, "0195a1d1-2000-7aaa-8bbb-000000000002", []string{"cma-a"}, now)
+	want := Case{
+		ID: "0195a1d1-2000-7aaa-8bbb-000000000002", Source: SourceAdvisorObservation, RequestID: seen.RequestID, Chamber: "CMA", SecondaryChamber: "CCI",
+		AdvisorIDs: []string{"cma-a"}, Status: StatusOpened, Level: events.DifficultyCallBack, NAFCode: "10.71C", NAFVersion: "NAFRev2",
+		Departement: "91", Routing: Routing{LeadChamber: "CMA", SecondaryChamber: "CCI", EPCI: "200056232"},
+		CreationCaseID: seen.CaseID, Checkpoint: "1 an", ReportedAt: now.Add(-time.Minute), OpenedAt: now,
+	}
+	if !equalCase(c, want) || c.ReportedAt.Location() != time.UTC {
+		t.Fatalf("case = %+v\nwant   %+v", c, want)
+	}
+	if c.SelfReport() || c.Score != 0 || len(c.Kinds) != 0 || c.QuestionnaireVersion != "" {
+		t.Fatalf("an observation has self-report facts: %+v", c)
+	}
+	if ev.Source != "advisor_observation" || ev.Level != "call_back" || ev.Chamber != "CMA" || ev.SecondaryChamber != "CCI" ||
+		ev.RequestID != seen.RequestID || ev.Validate() != nil {
+		t.Fatalf("event = %+v", ev)
+	}
+	// Nobody is eligible beyond the département and EPCI of the creation
+	// case, as for a report.
+	other := Candidate{Advisor: Advisor{AdvisorID: "cma-x", Chamber: "CMA", Departements: []string{"91"}, EPCIs: []string{"249100157"},
+		Roles: []string{"prevention_cell"}, Capacity: 10, Active: true}}
+	if Eligible(other, r, "CMA", now) {
+		t.Fatal("an advisor narrowed to other EPCIs is eligible for the observation")
+	}
+}
+
 func equalCase(a, b Case) bool {
-	return a.ID == b.ID && a.RequestID == b.RequestID && a.Chamber == b.Chamber && a.SecondaryChamber == b.SecondaryChamber &&
+	return a.ID == b.ID && a.Source == b.Source && a.CreationCaseID == b.CreationCaseID && a.Checkpoint == b.Checkpoint && a.RequestID == b.RequestID && a.Chamber == b.Chamber && a.SecondaryChamber == b.SecondaryChamber &&
 		slices.Equal(a.AdvisorIDs, b.AdvisorIDs) && a.Status == b.Status && a.Level == b.Level && a.Score == b.Score &&
 		slices.Equal(a.Kinds, b.Kinds) && a.QuestionnaireVersion == b.QuestionnaireVersion && a.NAFCode == b.NAFCode &&
 		a.NAFVersion == b.NAFVersion && a.Departement == b.Departement && a.Routing == b.Routing &&

@@ -9,6 +9,11 @@
 //     repeat, and cases are unique by request_id, so a repeat whose inbox
 //     row was pruned opens nothing either. It is the first event of its
 //     request: nothing can come before it.
+//   - creation.case.difficulty_seen opens a case of source
+//     advisor_observation: the inbox claim drops a repeat, and cases are
+//     unique by request_id, so a replay, or a later checkpoint with
+//     difficulties of the same creation case, opens nothing. Nothing
+//     else of the creation case matters here, so its order does not.
 //   - advisor.directory.updated: the projection keeps the highest revision
 //     of each advisor, so an older entry arriving late, or twice, changes
 //     nothing; it claims no inbox row, so a replay of ADVISOR rebuilds
@@ -25,13 +30,17 @@ import (
 
 // Consumers lists the durable consumers and their handlers; batch commits
 // the events a consumer has at hand together.
-func Consumers(open app.OpenCase, project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
+func Consumers(open app.OpenCase, observed app.OpenObservedCase, project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
 	return []natsbus.Consumer{
 		// One worker: openings count cases in the same few advisor rows,
 		// which concurrent batches would lock in turn. The store writes
 		// those counts once a batch, in advisor order, so even several
 		// replicas cannot deadlock.
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamIntake, Batch: batch, Workers: 1}, natsbus.On(open.Handle)),
+		// Of CREATION only the difficulties seen at checkpoints (the
+		// durable's filter): rare, and counted in the same advisor rows,
+		// hence one worker too.
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch, Workers: 1}, natsbus.On(observed.Handle)),
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch}, natsbus.On(project.Handle)),
 	}
 }

@@ -45,6 +45,8 @@ type api struct {
 	// cases by name: A routed to the CMA, B to the CMA and the CCI, C to
 	// the CCI.
 	cases map[string]string
+	store *postgres.Store
+	pool  *pgxpool.Pool
 }
 
 // The advisors of the tests, as their tokens say.
@@ -71,6 +73,7 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 		t.Fatal(err)
 	}
 	store := postgres.New(pool, nopWaker{})
+	a.store, a.pool = store, pool
 	clock := func() time.Time { return a.now }
 	a.seed(t, ctx, pool, store, clock)
 
@@ -132,6 +135,56 @@ func (a *api) seed(t *testing.T, ctx context.Context, pool *pgxpool.Pool, store 
 		}
 		a.cases[r.name] = id
 		a.now = a.now.Add(time.Minute)
+	}
+}
+
+// observe opens the case of difficulties a creation advisor saw at the
+// 1-year checkpoint of a CMA creation case, and returns its id.
+func (a *api) observe(t *testing.T) string {
+	t.Helper()
+	p := events.CreationCaseDifficultySeen{CaseID: "0195a1b2-4000-7111-8222-333344445555", RequestID: "01900000-0000-7000-8000-0000000000d1",
+		Chamber: "CMA", AdvisorID: "cma-91-007", NAFCode: "10.71C", NAFVersion: "NAFRev2", Departement: "91",
+		CheckpointIndex: 1, CheckpointLabel: "1 an", SeenAt: a.now}
+	ctx := testkit.Context(t)
+	if err := (app.OpenObservedCase{Cases: a.store, Now: func() time.Time { return a.now }}).Handle(ctx, event(t, p.CaseID, p), p); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if err := a.pool.QueryRow(ctx, `SELECT case_id::text FROM difficulty_cases WHERE request_id = $1`, p.RequestID).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestObservedCaseReadsAsAnObservation: a case opened from a creation
+// advisor's observation says so (source and its French label), names the
+// creation case and the checkpoint, and has no score, kinds,
+// questionnaire nor routing, which only a self report has.
+func TestObservedCaseReadsAsAnObservation(t *testing.T) {
+	t.Parallel()
+	a := start(t, testkit.NewSchemas(t, "difficulty_alert"))
+	id := a.observe(t)
+	got := a.get(t, a.token(t, cmaCell), "/api/v1/difficulty-cases/"+id)
+	if got.status != 200 {
+		t.Fatalf("read: %d %s", got.status, got.body)
+	}
+	c := decode[map[string]any](t, got)
+	want := map[string]any{"source": "advisor_observation", "source_label": "Signalé par le conseiller création lors du suivi post-création",
+		"creation_case_id": "0195a1b2-4000-7111-8222-333344445555", "checkpoint": "1 an", "level": "call_back", "chamber": "CMA",
+		"naf_code": "10.71C", "naf_version": "NAFRev2", "request_id": "01900000-0000-7000-8000-0000000000d1"}
+	for k, v := range want {
+		if c[k] != v {
+			t.Errorf("%s = %v, want %v", k, c[k], v)
+		}
+	}
+	for _, k := range []string{"score", "kinds", "questionnaire_version", "routing"} {
+		if _, ok := c[k]; ok {
+			t.Errorf("an observation has %s: %v", k, c[k])
+		}
+	}
+	self := decode[map[string]any](t, a.get(t, a.token(t, cmaCell), "/api/v1/difficulty-cases/"+a.cases["A"]))
+	if self["source"] != "self_report" || self["score"] != float64(40) || self["routing"] == nil || self["creation_case_id"] != nil {
+		t.Errorf("a self report reads %v", self)
 	}
 }
 

@@ -6,24 +6,30 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 )
 
-// caseJSON is a prevention case as the API sends it.
+// caseJSON is a prevention case as the API sends it. A self report has
+// its score, kinds, questionnaire and routing; an advisor's observation
+// its creation case and checkpoint instead.
 type caseJSON struct {
-	CaseID               string      `json:"case_id"`
-	RequestID            string      `json:"request_id"`
-	Chamber              string      `json:"chamber"`
-	SecondaryChamber     string      `json:"secondary_chamber,omitempty"`
-	AdvisorIDs           []string    `json:"advisor_ids"`
-	Status               string      `json:"status"`
-	Level                string      `json:"level"`
-	Score                int         `json:"score"`
-	Kinds                []string    `json:"kinds"`
-	QuestionnaireVersion string      `json:"questionnaire_version"`
-	NAFCode              string      `json:"naf_code,omitempty"`
-	NAFVersion           string      `json:"naf_version,omitempty"`
-	Departement          string      `json:"departement"`
-	Routing              routingJSON `json:"routing"`
-	ReportedAt           time.Time   `json:"reported_at"`
-	OpenedAt             time.Time   `json:"opened_at"`
+	CaseID               string       `json:"case_id"`
+	Source               string       `json:"source"`
+	SourceLabel          string       `json:"source_label"`
+	RequestID            string       `json:"request_id"`
+	Chamber              string       `json:"chamber"`
+	SecondaryChamber     string       `json:"secondary_chamber,omitempty"`
+	AdvisorIDs           []string     `json:"advisor_ids"`
+	Status               string       `json:"status"`
+	Level                string       `json:"level"`
+	Score                *int         `json:"score,omitempty"`
+	Kinds                []string     `json:"kinds,omitempty"`
+	QuestionnaireVersion string       `json:"questionnaire_version,omitempty"`
+	CreationCaseID       string       `json:"creation_case_id,omitempty"`
+	Checkpoint           string       `json:"checkpoint,omitempty"`
+	NAFCode              string       `json:"naf_code,omitempty"`
+	NAFVersion           string       `json:"naf_version,omitempty"`
+	Departement          string       `json:"departement"`
+	Routing              *routingJSON `json:"routing,omitempty"`
+	ReportedAt           time.Time    `json:"reported_at"`
+	OpenedAt             time.Time    `json:"opened_at"`
 }
 
 type routingJSON struct {
@@ -41,14 +47,20 @@ func caseJSONOf(c prevention.Case) caseJSON {
 	if advisors == nil {
 		advisors = []string{}
 	}
-	return caseJSON{
-		CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber, AdvisorIDs: advisors,
-		Status: string(c.Status), Level: c.Level, Score: c.Score, Kinds: c.Kinds, QuestionnaireVersion: c.QuestionnaireVersion,
-		NAFCode: c.NAFCode, NAFVersion: c.NAFVersion, Departement: c.Departement,
-		Routing: routingJSON{LeadChamber: c.Routing.LeadChamber, SecondaryChamber: c.Routing.SecondaryChamber, RuleID: c.Routing.RuleID,
-			Reason: c.Routing.Reason, RulesVersion: c.Routing.RulesVersion, OutOfTerritory: c.Routing.OutOfTerritory, EPCI: c.Routing.EPCI},
-		ReportedAt: c.ReportedAt, OpenedAt: c.OpenedAt,
+	out := caseJSON{
+		CaseID: c.ID, Source: string(c.Source), SourceLabel: c.Source.Label(), RequestID: c.RequestID, Chamber: c.Chamber,
+		SecondaryChamber: c.SecondaryChamber, AdvisorIDs: advisors, Status: string(c.Status), Level: c.Level,
+		CreationCaseID: c.CreationCaseID, Checkpoint: c.Checkpoint, NAFCode: c.NAFCode, NAFVersion: c.NAFVersion,
+		Departement: c.Departement, ReportedAt: c.ReportedAt, OpenedAt: c.OpenedAt,
 	}
+	if c.SelfReport() {
+		score := c.Score
+		out.Score, out.Kinds, out.QuestionnaireVersion = &score, c.Kinds, c.QuestionnaireVersion
+		out.Routing = &routingJSON{LeadChamber: c.Routing.LeadChamber, SecondaryChamber: c.Routing.SecondaryChamber,
+			RuleID: c.Routing.RuleID, Reason: c.Routing.Reason, RulesVersion: c.Routing.RulesVersion,
+			OutOfTerritory: c.Routing.OutOfTerritory, EPCI: c.Routing.EPCI}
+	}
+	return out
 }
 
 // caseList is a page of cases, newest first; NextBefore, when set, asks

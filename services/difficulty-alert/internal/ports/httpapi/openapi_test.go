@@ -49,6 +49,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		manager = a.token(t, cmaManager)
 	)
 	caseA, caseB := "/api/v1/difficulty-cases/"+a.cases["A"], "/api/v1/difficulty-cases/"+a.cases["B"]
+	observed := "/api/v1/difficulty-cases/" + a.observe(t)
 	send := func(name string, call openapicheck.Call) openapicheck.Answer {
 		t.Helper()
 		var answer openapicheck.Answer
@@ -75,6 +76,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("cases with a bad token", openapicheck.Call{Path: "/api/v1/difficulty-cases", Token: "not.a.token", Status: 401, Doc: unchecked})
 
 	send("a case", openapicheck.Call{Path: caseA, Token: cell, Status: 200})
+	send("a case observed at a checkpoint", openapicheck.Call{Path: observed, Token: cell, Status: 200})
 	send("a shared case", openapicheck.Call{Path: caseB, Token: a.token(t, cciCell), Status: 200})
 	send("a case not assigned", openapicheck.Call{Path: caseA, Token: advisor, Status: 403})
 	send("an unknown case", openapicheck.Call{Path: "/api/v1/difficulty-cases/01900000-0000-7000-8000-0000000000ff", Token: cell, Status: 403})
@@ -124,6 +126,7 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 	}{
 		{"status", s["Case"].Properties["status"].Enum, []string{string(prevention.StatusOpened)}},
 		{"level", s["Case"].Properties["level"].Enum, []string{events.DifficultyNone, events.DifficultyVigilance, events.DifficultyCallBack}},
+		{"source", s["Case"].Properties["source"].Enum, []string{string(prevention.SourceSelfReport), string(prevention.SourceAdvisorObservation)}},
 		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead}},
 		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase}},
 	} {

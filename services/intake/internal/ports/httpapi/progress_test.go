@@ -87,6 +87,24 @@ func TestStatusFollowsTheCase(t *testing.T) {
 	e.must(t, e.track.CaseOpened(e.ctx, e.event(t, caseID, late), late))
 	e.expect(t, path, "a late event", "in_charge", "CMA")
 
+	// A prevention case raised at a post-creation checkpoint is not the
+	// creation request's progress: its status, advisors and e-mails stay
+	// the creation case's, and the holder hears nothing of it.
+	mails := e.count(t, "mail_queue")
+	observed := events.DifficultyCaseOpened{CaseID: "01900000-0000-7000-8000-0000000000d1", RequestID: id, Chamber: "CMA",
+		AdvisorIDs: []string{"cma-91-002"}, Level: events.DifficultyCallBack, Source: events.DifficultySourceAdvisorObservation,
+		Departement: "91", OpenedAt: e.t0.Add(150 * time.Second)}
+	e.must(t, e.track.DifficultyCaseOpened(e.ctx, e.event(t, observed.CaseID, observed), observed))
+	e.expect(t, path, "a prevention case of the business", "in_charge", "CMA")
+	var advisors []string
+	e.must(t, e.pool.QueryRow(e.ctx, `SELECT advisor_ids FROM requests WHERE request_id = $1`, id).Scan(&advisors))
+	if len(advisors) != 1 || advisors[0] != "cma-91-001" {
+		t.Fatalf("the creation request's advisors became %v", advisors)
+	}
+	if n := e.count(t, "mail_queue"); n != mails {
+		t.Fatalf("%d e-mails queued by the prevention case", n-mails)
+	}
+
 	moved := events.CreationCaseReassigned{CaseID: caseID, RequestID: id, Chamber: "CCI", SecondaryChamber: "CMA",
 		AdvisorID: "cci-91-001", PreviousChamber: "CMA", PreviousAdvisorID: "cma-91-001",
 		Reason: events.ReassignWrongChamber, ReassignedAt: e.t0.Add(3 * time.Minute)}
