@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/google/uuid"
+
 	"github.com/ccicma/platform/pkg/auth"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
@@ -33,13 +35,14 @@ var planFields = fieldIDs{"kind": "type-session", "title": "intitule", "starts_a
 // enrolField is the id of the case page's select of a session.
 const enrolField = "session-inscription"
 
-// paris is the zone an advisor's date and time are read in.
-var paris = func() *time.Location {
+// parisZone is the zone an advisor's date and time are read in (the
+// zone database is embedded by pkg/dsfr).
+func parisZone() *time.Location {
 	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
 		return loc
 	}
 	return time.UTC
-}()
+}
 
 // sessionRoutes serves the sessions page and the case page's
 // registration. Without CaseFiles there is neither.
@@ -60,15 +63,13 @@ type sessionsView struct {
 	Missing string
 	// Plan shows the planning form: creation-support lets a chamber's
 	// advisors and managers plan.
-	Plan     bool
-	Kinds    []casefile.SessionKind
-	Form     sessionForm
-	Errors   map[string]string
-	Alert    *alert
-	Done     string
-	Token    string
-	MaxText  int
-	MaxSeats int
+	Plan   bool
+	Kinds  []casefile.SessionKind
+	Form   sessionForm
+	Errors map[string]string
+	Alert  *alert
+	Done   string
+	Token  string
 }
 
 // sessionLine is one upcoming session.
@@ -84,11 +85,22 @@ type sessionForm struct {
 	Kind, Title, Day, Hour, Place, Seats string
 }
 
-// sessionInputField is an input of the planning form, with its error.
-type sessionInputField struct{ ID, Label, Hint, Type, Value, Error string }
+// sessionInputField is an input of the planning form, with its error
+// and the bound of a text (its length) or a number.
+type sessionInputField struct {
+	ID, Label, Hint, Type, Value, Error string
+	Max                                 int
+}
 
 func sessionInput(id, label, hint, typ, value string, errs map[string]string) sessionInputField {
-	return sessionInputField{ID: id, Label: label, Hint: hint, Type: typ, Value: value, Error: errs[id]}
+	f := sessionInputField{ID: id, Label: label, Hint: hint, Type: typ, Value: value, Error: errs[id]}
+	switch typ {
+	case "text":
+		f.Max = casefile.MaxSessionText
+	case "number":
+		f.Max = casefile.MaxSessionSeats
+	}
+	return f
 }
 
 // plansSessions mirrors creation-support's rule, to show the form: an
@@ -147,7 +159,7 @@ func (s *site) showSessions(w http.ResponseWriter, r *http.Request, c caseReques
 		status = http.StatusServiceUnavailable
 	}
 	v.Chamber, v.Plan, v.Token = c.p.Chamber, plansSessions(c.p) && v.Missing == "", c.formToken
-	v.Kinds, v.MaxText, v.MaxSeats = casefile.SessionKinds(), casefile.MaxSessionText, casefile.MaxSessionSeats
+	v.Kinds = casefile.SessionKinds()
 	s.render(w, r, status, "sessions", layout{Title: "Sessions d'information et stages", Errors: v.Alert != nil, Signed: true,
 		Token: c.formToken, Main: v})
 }
@@ -222,7 +234,7 @@ func parseSessionForm(form url.Values) (sessionForm, peers.SessionPlan, []peers.
 	if len(bad) > 0 {
 		return f, peers.SessionPlan{}, bad
 	}
-	starts := time.Date(day.Year(), day.Month(), day.Day(), hour.Hour(), hour.Minute(), 0, 0, paris)
+	starts := time.Date(day.Year(), day.Month(), day.Day(), hour.Hour(), hour.Minute(), 0, 0, parisZone())
 	return f, peers.SessionPlan{Kind: f.Kind, Title: f.Title, StartsAt: starts, Place: f.Place, Capacity: seats}, nil
 }
 
@@ -303,7 +315,7 @@ func (s *site) enrolCase(w http.ResponseWriter, r *http.Request) {
 	}
 	chosen := r.PostForm.Get("session")
 	v := creationView{Sessions: caseSessions{Chosen: chosen}}
-	if chosen == "" {
+	if _, err := uuid.Parse(chosen); err != nil {
 		bad := []peers.FieldError{{Field: enrolField, Code: "required", Message: "Choisissez la session à laquelle inscrire le porteur de projet."}}
 		v.Sessions.Errors = fieldMessages(bad)
 		s.refuseForm(w, r, c, v, bad)
