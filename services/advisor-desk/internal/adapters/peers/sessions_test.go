@@ -1,6 +1,7 @@
 package peers
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -35,8 +36,8 @@ func TestRegisterToAFullSession(t *testing.T) {
 	client := New(http.DefaultTransport, 5*time.Second, func(string) string { return srv.URL })
 
 	err := client.RegisterToSession(t.Context(), "tok", "case", "full")
-	full, ok := err.(*SessionFull)
-	if !ok || full.Next == nil || full.Next.ID != "next" || full.Next.Seats != 3 || full.Title != "Session complète" ||
+	var full *SessionFull
+	if !errors.As(err, &full) || full.Next == nil || full.Next.ID != "next" || full.Next.Seats != 3 || full.Title != "Session complète" ||
 		!full.Next.StartsAt.Equal(time.Date(2027, 2, 1, 9, 0, 0, 0, time.UTC)) {
 		t.Fatalf("full session: %#v", err)
 	}
@@ -44,7 +45,7 @@ func TestRegisterToAFullSession(t *testing.T) {
 		t.Errorf("the full session is not a refusal: %v", err)
 	}
 	err = client.RegisterToSession(t.Context(), "tok", "case", "closed")
-	if _, full := err.(*SessionFull); full {
+	if errors.As(err, &full) {
 		t.Errorf("a closed case refused as a full session: %v", err)
 	}
 	if ref, ok := AsRefused(err); !ok || ref.Detail != "Le dossier est clos." {
