@@ -33,6 +33,9 @@ type Refused struct {
 	Title   string
 	Detail  string
 	Fields  []FieldError
+	// body is the problem as sent, for the extension members of a
+	// refusal (SessionFull); never logged.
+	body []byte
 }
 
 // FieldError names a bad field of a refused action.
@@ -77,6 +80,9 @@ type CreationCase struct {
 	Outcome      *Outcome      `json:"outcome"`
 	Registration *Registration `json:"registration"`
 	Checkpoints  []Checkpoint  `json:"checkpoints"`
+	// Sessions are the sessions the case is registered to, by date (the
+	// lead chamber's follow-up only).
+	Sessions []Enrolment `json:"sessions"`
 }
 
 // Waiting tells whether the case waits to be taken in charge (the rule:

@@ -99,6 +99,17 @@ var contracts = map[string]contract{
 			return c.WriteNote(ctx, "tok", caseID, "Rappeler lundi.", false)
 		},
 		nil, nil},
+	"Sessions": {CreationSupport, "GET /api/v1/creation-sessions",
+		func(ctx context.Context, c *Client) error { _, err := c.Sessions(ctx, "tok", "training"); return err },
+		reflect.TypeFor[SessionList](), nil},
+	"PlanSession": {CreationSupport, "POST /api/v1/creation-sessions",
+		func(ctx context.Context, c *Client) error {
+			_, err := c.PlanSession(ctx, "tok", SessionPlan{Kind: "information_meeting", Title: "Réunion d'information création",
+				StartsAt: time.Date(2027, 1, 12, 9, 30, 0, 0, time.UTC), Place: "CCI Essonne, Évry-Courcouronnes", Capacity: 12})
+			return err
+		}, nil, nil},
+	"RegisterToSession": {CreationSupport, "POST /api/v1/creation-cases/{id}/sessions/{session_id}",
+		func(ctx context.Context, c *Client) error { return c.RegisterToSession(ctx, "tok", caseID, caseID) }, nil, nil},
 	"Offer": {TakeoverMatching, "GET /api/v1/takeover-offers/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.Offer(ctx, "tok", caseID); return err },
 		reflect.TypeFor[Offer](), nil},

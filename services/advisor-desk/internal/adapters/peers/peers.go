@@ -161,7 +161,7 @@ type problem struct {
 
 // refused reads a problem+json answer; a 4xx without one keeps its status.
 func refused(service string, resp *http.Response, raw []byte) error {
-	e := &Refused{Service: service, Status: resp.StatusCode}
+	e := &Refused{Service: service, Status: resp.StatusCode, body: raw}
 	if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mt == "application/problem+json" || mt == "application/json" {
 		var p problem
 		if json.Unmarshal(raw, &p) == nil {

@@ -30,6 +30,9 @@ type CaseFiles interface {
 	CreationNotes(ctx context.Context, token, id string) (peers.NoteList, error)
 	WriteNote(ctx context.Context, token, id, text string, shared bool) error
 	CaseOutcomes
+	Sessions(ctx context.Context, token, kind string) (peers.SessionList, error)
+	PlanSession(ctx context.Context, token string, p peers.SessionPlan) (peers.Session, error)
+	RegisterToSession(ctx context.Context, token, caseID, sessionID string) error
 	Offer(ctx context.Context, token, id string) (peers.Offer, error)
 	Search(ctx context.Context, token, id string) (peers.Search, error)
 	Match(ctx context.Context, token, id string) (peers.Match, error)

@@ -28,6 +28,7 @@ var doneTexts = map[string]string{
 	doneNext:     "La prochaine action est enregistrée.",
 	doneNote:     "La note est ajoutée au dossier.",
 	doneFacts:    "Les informations de l'étape sont enregistrées.",
+	doneSession:  "Le dossier est inscrit à la session : le porteur de projet en reçoit la confirmation par courriel, puis un rappel la veille.",
 
 	// The outcomes' (outcomes.go).
 	doneRegistered: "L'immatriculation est enregistrée : le dossier passe au suivi post-création.",
@@ -51,6 +52,7 @@ type creationView struct {
 	Alert                       *alert
 	Reason, Comment             string // the hand-back form as sent, after a refusal
 	Journey                     journeyView
+	Sessions                    caseSessions
 }
 
 type handBackLine struct {
@@ -120,6 +122,7 @@ func (s *site) showCreation(w http.ResponseWriter, r *http.Request, c caseReques
 	base := "/dossiers/creation/" + url.PathEscape(cs.ID)
 	v.TakeURL, v.HandBackURL = base+"/prise-en-charge", base+"/pas-pour-moi"
 	s.journeyOf(r.Context(), c, cs, &v.Journey)
+	s.sessionsOf(r.Context(), c, cs, &v.Sessions)
 	// Errors titles the page "Erreur — …", so that a screen reader says at
 	// once that the action was refused.
 	s.render(w, r, status, "creation", layout{Title: "Dossier de création", Errors: v.Alert != nil, Signed: true, Token: c.formToken, Main: v})

@@ -101,6 +101,7 @@ func (rt Routes) Handler() (http.Handler, error) {
 	}
 	mux.Handle("GET /static/{path...}", static)
 	s.caseRoutes(mux)
+	s.sessionRoutes(mux)
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux)), nil
 }
 

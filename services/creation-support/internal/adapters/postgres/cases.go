@@ -54,8 +54,8 @@ func utc(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// loadCase reads a case with its hand-backs; lock takes the row lock a
-// change needs.
+// loadCase reads a case with its hand-backs, timeline, checkpoints and
+// sessions; lock takes the row lock a change needs.
 func loadCase(ctx context.Context, q querier, where string, arg string, lock bool) (creation.Case, bool, error) {
 	sql := `SELECT ` + caseColumns + ` FROM creation_cases WHERE ` + where
 	if lock {
@@ -86,6 +86,9 @@ func loadCase(ctx context.Context, q querier, where string, arg string, lock boo
 		return c, false, err
 	}
 	if c.Checkpoints, err = loadCheckpoints(ctx, q, c.ID); err != nil {
+		return c, false, err
+	}
+	if c.Sessions, err = loadEnrolments(ctx, q, c.ID); err != nil {
 		return c, false, err
 	}
 	return c, true, nil

@@ -27,6 +27,26 @@ func scanSession(r pgx.CollectableRow) (creation.Session, error) {
 	return s, err
 }
 
+// loadEnrolments reads the sessions a case is registered to, by date.
+func loadEnrolments(ctx context.Context, q querier, caseID string) ([]creation.Enrolment, error) {
+	rows, err := q.Query(ctx, `SELECT s.session_id::text, s.chamber, s.kind, s.title, s.starts_at, s.place
+		FROM session_registrations r JOIN creation_sessions s ON s.session_id = r.session_id
+		WHERE r.case_id = $1 ORDER BY s.starts_at, s.session_id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("get case's sessions: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (creation.Enrolment, error) {
+		var e creation.Enrolment
+		err := r.Scan(&e.SessionID, &e.Chamber, &e.Kind, &e.Title, &e.StartsAt, &e.Place)
+		e.StartsAt = e.StartsAt.UTC()
+		return e, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read case's sessions: %w", err)
+	}
+	return out, nil
+}
+
 // AddSession implements app.SessionStore.
 func (s *Store) AddSession(ctx context.Context, se creation.Session, by string, now time.Time) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO creation_sessions (session_id, chamber, kind, title, starts_at, place, capacity,

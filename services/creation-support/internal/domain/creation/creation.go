@@ -121,6 +121,8 @@ type Case struct {
 	// Timeline are the case's stage changes, oldest first; their comments
 	// stay in this service.
 	Timeline []StageChange
+	// Sessions are the sessions the case is registered to, by date.
+	Sessions []Enrolment
 }
 
 // AdvisorLoad is an assignable advisor with their current load.

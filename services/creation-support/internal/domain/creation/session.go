@@ -41,6 +41,16 @@ type Session struct {
 	Registered []string
 }
 
+// Enrolment is a session a case is registered to, as the case shows it.
+type Enrolment struct {
+	SessionID string
+	Chamber   string
+	Kind      string
+	Title     string
+	StartsAt  time.Time
+	Place     string
+}
+
 // Seats left in the session.
 func (s Session) Seats() int { return max(0, s.Capacity-len(s.Registered)) }
 

@@ -47,6 +47,7 @@ func sessionCalls(a *api, path func(id, action string) string, cciA, cciB, admin
 		{"list sessions as an admin", openapicheck.Call{Method: "GET", Path: "/api/v1/creation-sessions", Token: admin, Status: 403}},
 		{"list sessions without a token", openapicheck.Call{Method: "GET", Path: "/api/v1/creation-sessions", Status: 401, Doc: rejects}},
 		register("register to a session", one, first, cciA, "", 201),
+		{"read a case registered to a session", openapicheck.Call{Method: "GET", Path: path(one, ""), Token: cciA, Status: 200}},
 		register("register to a full session", two, first, cciA, "", 409),
 		register("register with a body", two, second, cciA, `{"now":true}`, 400, rejects),
 		register("register with a large body", two, second, cciA, `{"now":"`+strings.Repeat("x", 100)+`"}`, 413, rejects),
@@ -125,5 +126,66 @@ func TestAFullSessionOffersTheNext(t *testing.T) {
 	}
 	if len(seats) != 3 || seats[0] != 0 || seats[1] != 3 {
 		t.Fatalf("seats of the trainings %v, want [0 3 3]", seats)
+	}
+}
+
+// TestACaseShowsItsSessions: the case lists the sessions it is
+// registered to, by date, whichever chamber holds them, to the lead
+// chamber and the case's advisor; the chamber it is shared with reads the
+// header only, and a case registered nowhere lists none.
+func TestACaseShowsItsSessions(t *testing.T) {
+	a := newAPI(t)
+	a.advisor("cci-a", "CCI", 0)
+	cciA, cmaA := a.token("cci-a", "CCI", auth.RoleAdvisor), a.token("cma-a", "CMA", auth.RoleAdvisor)
+	meeting, training := a.session(cciA, "information_meeting", 10, 10), a.session(cciA, "training", 10, 5)
+	cmaTraining := a.session(cmaA, "training", 10, 7)
+	id, other := a.open("CCI", "CMA", "cci-a"), a.open("CCI", "", "cci-a")
+	for _, s := range []string{meeting, training, cmaTraining} {
+		if r := a.do("POST", "/api/v1/creation-cases/"+id+"/sessions/"+s, cciA, ""); r.status != 201 {
+			t.Fatalf("register to %s: %d %s", s, r.status, r.body)
+		}
+	}
+	type enrolment struct {
+		ID       string    `json:"session_id"`
+		Chamber  string    `json:"chamber"`
+		Kind     string    `json:"kind"`
+		Title    string    `json:"title"`
+		StartsAt time.Time `json:"starts_at"`
+		Place    string    `json:"place"`
+	}
+	read := func(caseID, token string) []enrolment {
+		t.Helper()
+		r := a.do("GET", "/api/v1/creation-cases/"+caseID, token, "")
+		var v struct {
+			Sessions []enrolment `json:"sessions"`
+		}
+		if r.status != 200 {
+			t.Fatalf("read: %d %s", r.status, r.body)
+		}
+		r.decode(t, &v)
+		return v.Sessions
+	}
+	want := []enrolment{
+		{training, "CCI", "training", "Stage de préparation à l'installation", a.now.AddDate(0, 0, 5).Truncate(time.Second), "Évry-Courcouronnes"},
+		{cmaTraining, "CMA", "training", "Stage de préparation à l'installation", a.now.AddDate(0, 0, 7).Truncate(time.Second), "Évry-Courcouronnes"},
+		{meeting, "CCI", "information_meeting", "Stage de préparation à l'installation", a.now.AddDate(0, 0, 10).Truncate(time.Second), "Évry-Courcouronnes"},
+	}
+	for _, reader := range []string{cciA, a.token("cci-b", "CCI", auth.RoleAdvisor)} {
+		got := read(id, reader)
+		if len(got) != len(want) {
+			t.Fatalf("sessions %+v, want %+v", got, want)
+		}
+		for i := range want {
+			if got[i].ID != want[i].ID || got[i].Chamber != want[i].Chamber || got[i].Kind != want[i].Kind ||
+				got[i].Title != want[i].Title || !got[i].StartsAt.Equal(want[i].StartsAt) || got[i].Place != want[i].Place {
+				t.Errorf("session %d: %+v, want %+v", i, got[i], want[i])
+			}
+		}
+	}
+	if got := read(id, a.token("cma-b", "CMA", auth.RoleAdvisor)); len(got) != 0 {
+		t.Errorf("the chamber the case is shared with reads its sessions: %+v", got)
+	}
+	if got := read(other, cciA); len(got) != 0 {
+		t.Errorf("a case registered nowhere lists %+v", got)
 	}
 }

@@ -11,8 +11,9 @@ import (
 
 // caseView is a case as the API shows it. Both chambers read its header
 // (status, stage, next action, outcome, timeline); the journey's facts,
-// the comments of its timeline and its checkpoints are the lead chamber's
-// follow-up, shown to its advisors and managers and to the case's advisor.
+// the comments of its timeline, its checkpoints and the sessions it is
+// registered to are the lead chamber's follow-up, shown to its advisors
+// and managers and to the case's advisor.
 type caseView struct {
 	ID               string          `json:"id"`
 	RequestID        string          `json:"request_id"`
@@ -36,6 +37,7 @@ type caseView struct {
 	Facts            *factsView      `json:"facts,omitempty"`
 	Registration     *registration   `json:"registration,omitempty"`
 	Checkpoints      []checkpoint    `json:"checkpoints,omitempty"`
+	Sessions         []enrolment     `json:"sessions,omitempty"`
 }
 
 type handBackView struct {
@@ -99,7 +101,8 @@ type checkpoint struct {
 }
 
 // viewOf shows c to p; detail adds the history (hand-backs, timeline)
-// and, for the lead chamber's follow-up, the facts and checkpoints.
+// and, for the lead chamber's follow-up, the facts, checkpoints and
+// sessions.
 func viewOf(c creation.Case, p auth.Principal, detail bool) caseView {
 	v := caseView{ID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber,
 		AdvisorID: c.AdvisorID, Status: c.Status(), Stage: string(c.Stage), StageLabel: c.Stage.Label(), NAFCode: c.NAFCode,
@@ -153,4 +156,18 @@ func addFollowUp(v *caseView, c creation.Case) {
 		}
 		v.Checkpoints = append(v.Checkpoints, view)
 	}
+	for _, e := range c.Sessions {
+		v.Sessions = append(v.Sessions, enrolment{SessionID: e.SessionID, Chamber: e.Chamber, Kind: e.Kind, Title: e.Title,
+			StartsAt: e.StartsAt, Place: e.Place})
+	}
+}
+
+// enrolment is a session the case is registered to.
+type enrolment struct {
+	SessionID string    `json:"session_id"`
+	Chamber   string    `json:"chamber"`
+	Kind      string    `json:"kind"`
+	Title     string    `json:"title"`
+	StartsAt  time.Time `json:"starts_at"`
+	Place     string    `json:"place"`
 }
