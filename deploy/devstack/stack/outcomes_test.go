@@ -122,9 +122,11 @@ func TestCreationOutcomesPagesEndToEnd(t *testing.T) {
 		"Entreprise immatriculée le <time datetime=\""+on.Format(time.DateOnly)+"\">"+on.Format("02/01/2006")+"</time>, Société à responsabilité limitée (SARL), SIREN 732 829 320.",
 		"<caption>Points de suivi de l'entreprise</caption>", `<th scope="row">6 mois</th>`, "Non, à enregistrer", "Non, pas encore échu",
 		"Point de suivi à 6 mois")
-	if strings.Contains(p.body, "Clore le dossier") || strings.Contains(p.body, `id="siren"`) {
-		t.Error("a registered case still offers its registration or closing")
+	if strings.Contains(p.body, "Clore le dossier") || strings.Contains(p.body, `id="siren"`) || strings.Contains(p.body, "Changer d'étape") {
+		t.Error("a registered case still offers its registration, closing or a change of stage")
 	}
+	expect(t, "a registered business stepped back", c.post("/etape", url.Values{"vers": {"formalities"}, "motif-etape": {"new_information"}}),
+		http.StatusConflict, "L'entreprise est immatriculée")
 
 	// Another advisor of the chamber reads the follow-up, with no form; a
 	// CCI advisor may not close the CMA's case.

@@ -23,8 +23,9 @@ type journeyView struct {
 	// NotesMissing says why the notes are not shown.
 	NotesMissing string
 	// Follow: the reader is the case's advisor and the case is in
-	// progress; Write: the reader may add notes.
-	Follow, Write bool
+	// progress; Moves: it may also change stage (not once the business is
+	// registered and followed up); Write: the reader may add notes.
+	Follow, Moves, Write bool
 	Stages        []casefile.Stage
 	Reasons       []casefile.MoveReason
 	MaxComment    int
@@ -79,6 +80,7 @@ func (s *site) journeyOf(ctx context.Context, c caseRequest, cs peers.CreationCa
 			Reason: casefile.ChangeReason(ch.To, ch.Reason), Comment: ch.Comment, Advisor: s.advisorName(ctx, ch.AdvisorID), At: ch.At})
 	}
 	j.Follow = cs.AdvisorID == c.p.Subject && cs.Status == casefile.StatusInProgress
+	j.Moves = j.Follow && casefile.InJourney(cs.Stage)
 	j.Stages, j.Reasons = casefile.Stages(), casefile.MoveReasons()
 	j.MaxComment, j.MaxNextAction, j.MaxNote = casefile.MaxComment, casefile.MaxNextAction, casefile.MaxNote
 	j.Token = c.formToken

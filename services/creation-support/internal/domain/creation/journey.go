@@ -158,13 +158,17 @@ func (c *Case) MoveTo(m Move) (StageChange, events.CreationCaseStageChanged, err
 	return ch, ev, nil
 }
 
-// checkInJourney reports why a case outside the journey cannot move.
+// checkInJourney reports why a case outside the journey cannot move: a
+// registered business is followed up, and never steps back into the
+// journey (its registration is a fact).
 func (c *Case) checkInJourney() error {
-	switch c.Stage {
-	case StageClosed:
+	switch {
+	case c.Stage == StageClosed:
 		return ErrClosed
-	case StageOpened:
+	case c.Stage == StageOpened:
 		return ErrNotTakenInCharge
+	case c.Outcome.Kind == events.OutcomeRegistered:
+		return ErrRegistered
 	}
 	return nil
 }

@@ -88,9 +88,6 @@ func (c *Case) RedirectToTakeover(advisorID string, now time.Time) (events.Creat
 	if err := c.checkInJourney(); err != nil {
 		return events.CreationCaseRedirectedToTakeover{}, err
 	}
-	if c.Outcome.Kind == events.OutcomeRegistered {
-		return events.CreationCaseRedirectedToTakeover{}, ErrRegistered
-	}
 	closed := c.close(events.OutcomeRedirectedToTakeover, "", advisorID, now)
 	return events.CreationCaseRedirectedToTakeover{CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber,
 		SecondaryChamber: c.SecondaryChamber, AdvisorID: advisorID, NAFCode: c.NAFCode, CommuneCode: c.CommuneCode,

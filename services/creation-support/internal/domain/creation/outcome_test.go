@@ -104,6 +104,12 @@ func TestAbandonAndRedirect(t *testing.T) {
 	if _, err := registered.Abandon(events.AbandonOther, "cma-91-0007", now); !errors.Is(err, creation.ErrRegistered) {
 		t.Fatalf("a registered business abandoned: %v", err)
 	}
+	// Nor does it step back into the journey: the registration is a fact,
+	// its follow-up says what becomes of the business.
+	if _, _, err := registered.MoveTo(move(creation.StageFormalities, creation.BackReasons()[0], "")); !errors.Is(err, creation.ErrRegistered) ||
+		registered.Stage != creation.StageFollowUp {
+		t.Fatalf("a registered business moved back: %v, stage %s", err, registered.Stage)
+	}
 }
 
 func TestCheckpoints(t *testing.T) {
