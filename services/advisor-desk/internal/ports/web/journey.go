@@ -26,16 +26,16 @@ type journeyView struct {
 	// progress; Moves: it may also change stage (not once the business is
 	// registered and followed up); Write: the reader may add notes.
 	Follow, Moves, Write bool
-	Stages        []casefile.Stage
-	Reasons       []casefile.MoveReason
-	MaxComment    int
-	MaxNextAction int
-	MaxNote       int
-	Token         string
-	StageURL      string
-	NextURL       string
-	NoteURL       string
-	Form          journeyForm
+	Stages               []casefile.Stage
+	Reasons              []casefile.MoveReason
+	MaxComment           int
+	MaxNextAction        int
+	MaxNote              int
+	Token                string
+	StageURL             string
+	NextURL              string
+	NoteURL              string
+	Form                 journeyForm
 	// Facts is the form of the facts of the case's stage; FactsForm, when
 	// set, is that form as sent, after a refusal.
 	Facts     factsView
