@@ -89,7 +89,7 @@ func TestBrowserCreationJourney(t *testing.T) {
 	}
 	const private = "Le porteur hésite entre deux locaux."
 	browsertest.Do(t, ctx, submit(desk+link, "/notes", map[string]string{"note": private})...)
-	if notes := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("notes"))); !strings.Contains(notes, private) || !strings.Contains(notes, "privée à la CCI") {
+	if notes := browsertest.Get(t, ctx, chromedp.Text(chromedp.ID("chronologie"))); !strings.Contains(notes, private) || !strings.Contains(notes, "privée à la CCI") {
 		t.Fatalf("notes after adding one: %q", notes)
 	}
 

@@ -135,7 +135,7 @@ func TestCreationCasePageEndToEnd(t *testing.T) {
 	b := signInDesk(t, desk, first)
 	p := b.do(http.MethodGet, link, nil)
 	for _, want := range []string{"Dossier de création", "En attente de prise en charge", "CMA", "10.71C", "ines.moreau@example.fr",
-		"Inès Moreau", "Prendre en charge", "Ce n'est pas pour moi", `value="wrong_chamber"`, "Ce dossier n'a jamais été rendu."} {
+		"Inès Moreau", "Prendre en charge", "Ce n'est pas pour moi", `value="wrong_chamber"`, "Chronologie du dossier", "Dossier ouvert."} {
 		if !strings.Contains(p.body, want) {
 			t.Errorf("case page lacks %q", want)
 		}

@@ -23,17 +23,7 @@ func TestDifficultySeenAtACheckpointReachesPrevention(t *testing.T) {
 	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM creation_support.advisors`)
 	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM difficulty_alert.advisors`)
 
-	code, out := post(t, intake+"/api/v1/creation-requests", bakery, "e2e-difficulty-seen-0001")
-	if code != http.StatusAccepted {
-		t.Fatalf("POST answered %d: %v", code, out)
-	}
-	requestID, _ := out["request_id"].(string)
-	var caseID, advisor string
-	testkit.Eventually(t, 10*time.Second, "case opened with an advisor", func() (bool, error) {
-		caseID = r.db.Text(t, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
-		advisor = r.db.Text(t, `SELECT coalesce(advisor_id, '') FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
-		return caseID != "", nil
-	})
+	requestID, caseID, advisor := openBakery(t, r, "e2e-difficulty-seen-0001")
 	token := signIn(t, desk, advisor)
 	registered := time.Now().AddDate(0, -7, 0).Format(time.DateOnly)
 	for _, step := range []struct{ path, body string }{

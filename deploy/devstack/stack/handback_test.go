@@ -31,17 +31,7 @@ func TestHandBackEndToEnd(t *testing.T) {
 	desk, intake, creation := r.st.URL("advisor-desk"), r.st.URL("intake"), r.st.URL("creation-support")
 	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM creation_support.advisors`)
 
-	code, out := post(t, intake+"/api/v1/creation-requests", bakery, "e2e-handback-0001")
-	if code != http.StatusAccepted {
-		t.Fatalf("POST answered %d: %v", code, out)
-	}
-	requestID, _ := out["request_id"].(string)
-	var caseID, first string
-	testkit.Eventually(t, 10*time.Second, "case opened with an advisor", func() (bool, error) {
-		caseID = r.db.Text(t, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
-		first = r.db.Text(t, `SELECT advisor_id FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
-		return caseID != "", nil
-	})
+	requestID, caseID, first := openBakery(t, r, "e2e-handback-0001")
 	if !strings.HasPrefix(first, "cma-") {
 		t.Fatalf("the bakery's case went to %q, want a CMA advisor", first)
 	}
@@ -55,7 +45,7 @@ func TestHandBackEndToEnd(t *testing.T) {
 		t.Fatalf("CCI advisor reads a CMA request: %d, want 403", code)
 	}
 
-	code, out = call(t, http.MethodPost, creation+"/api/v1/creation-cases/"+caseID+"/hand-back", signIn(t, desk, first),
+	code, out := call(t, http.MethodPost, creation+"/api/v1/creation-cases/"+caseID+"/hand-back", signIn(t, desk, first),
 		`{"reason":"wrong_chamber","comment":"Projet de terminal de cuisson : plutôt commerce."}`)
 	if code != http.StatusOK {
 		t.Fatalf("hand-back answered %d: %v", code, out)

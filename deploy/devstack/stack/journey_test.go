@@ -15,18 +15,9 @@ import (
 // the CMA. It returns the case, its CCI advisor and the CMA advisor.
 func sharedCase(t *testing.T, r *running, key string) (caseID, lead, other string) {
 	t.Helper()
-	desk, intake, creation := r.st.URL("advisor-desk"), r.st.URL("intake"), r.st.URL("creation-support")
+	desk, creation := r.st.URL("advisor-desk"), r.st.URL("creation-support")
 	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM creation_support.advisors`)
-	code, out := post(t, intake+"/api/v1/creation-requests", bakery, key)
-	if code != http.StatusAccepted {
-		t.Fatalf("POST answered %d: %v", code, out)
-	}
-	requestID, _ := out["request_id"].(string)
-	testkit.Eventually(t, 10*time.Second, "case opened with an advisor", func() (bool, error) {
-		caseID = r.db.Text(t, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
-		other = r.db.Text(t, `SELECT advisor_id FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
-		return caseID != "", nil
-	})
+	_, caseID, other = openBakery(t, r, key)
 	if code, out := call(t, http.MethodPost, creation+"/api/v1/creation-cases/"+caseID+"/hand-back", signIn(t, desk, other),
 		`{"reason":"wrong_chamber"}`); code != http.StatusOK {
 		t.Fatalf("hand-back answered %d: %v", code, out)
@@ -75,7 +66,7 @@ func TestCreationJourneyPagesEndToEnd(t *testing.T) {
 
 	p = b.do(http.MethodGet, link, nil)
 	expect(t, "case page in charge", p, http.StatusOK, "Changer d'étape", `<label class="fr-label" for="vers">`, "Ajouter une note",
-		"Le dossier n'a pas encore changé d'étape.")
+		"Dossier ouvert.", "Pris en charge.")
 	tok := b.formToken(p)
 	move := func(to, reason string) page {
 		return b.do(http.MethodPost, link+"/etape", url.Values{"vers": {to}, "motif-etape": {reason}, "jeton": {tok}})

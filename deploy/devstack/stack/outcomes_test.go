@@ -14,16 +14,7 @@ import (
 // CMA advisor it went to.
 func bakeryCase(t *testing.T, r *running, key string) (caseID, advisor string) {
 	t.Helper()
-	code, out := post(t, r.st.URL("intake")+"/api/v1/creation-requests", bakery, key)
-	if code != http.StatusAccepted {
-		t.Fatalf("POST answered %d: %v", code, out)
-	}
-	requestID, _ := out["request_id"].(string)
-	testkit.Eventually(t, 10*time.Second, "case opened with an advisor", func() (bool, error) {
-		caseID = r.db.Text(t, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
-		advisor = r.db.Text(t, `SELECT coalesce(advisor_id, '') FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
-		return caseID != "", nil
-	})
+	_, caseID, advisor = openBakery(t, r, key)
 	return caseID, advisor
 }
 

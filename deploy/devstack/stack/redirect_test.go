@@ -20,17 +20,7 @@ func TestRedirectToTakeoverEndToEnd(t *testing.T) {
 	desk, intake, creation, takeover := r.st.URL("advisor-desk"), r.st.URL("intake"), r.st.URL("creation-support"), r.st.URL("takeover-matching")
 	r.db.WaitCount(t, "advisor directory projected", 4, `SELECT count(*) FROM creation_support.advisors`)
 
-	code, out := post(t, intake+"/api/v1/creation-requests", bakery, "e2e-redirect-0001")
-	if code != http.StatusAccepted {
-		t.Fatalf("POST answered %d: %v", code, out)
-	}
-	requestID, _ := out["request_id"].(string)
-	var caseID, advisor string
-	testkit.Eventually(t, 10*time.Second, "case opened with an advisor", func() (bool, error) {
-		caseID = r.db.Text(t, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
-		advisor = r.db.Text(t, `SELECT coalesce(advisor_id, '') FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
-		return caseID != "", nil
-	})
+	requestID, caseID, advisor := openBakery(t, r, "e2e-redirect-0001")
 	token := signIn(t, desk, advisor)
 	if code, out := call(t, http.MethodPost, creation+"/api/v1/creation-cases/"+caseID+"/take-in-charge", token, ""); code != http.StatusOK {
 		t.Fatalf("take in charge answered %d: %v", code, out)
@@ -61,7 +51,7 @@ func TestRedirectToTakeoverEndToEnd(t *testing.T) {
 	criteria := `{"sectors":["10.71"],"commune_codes":["91228"],"mobility":"local","budget_band":"100k_300k",
 		"personal_contribution_band":"50k_100k","headcount_min":0,"headcount_max":5,"deal_types":["fonds"],
 		"timeline":"6m_12m","experience":"sector"}`
-	code, out = call(t, http.MethodPut, takeover+"/api/v1/buyer-searches/"+searchID+"/criteria", signIn(t, desk, owner), criteria)
+	code, out := call(t, http.MethodPut, takeover+"/api/v1/buyer-searches/"+searchID+"/criteria", signIn(t, desk, owner), criteria)
 	if code != http.StatusOK || out["status"] != "open" {
 		t.Fatalf("completing the draft answered %d: %v", code, out)
 	}

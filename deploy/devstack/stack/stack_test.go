@@ -332,3 +332,21 @@ func TestRelayRepublishAfterCrashOpensNoSecondCase(t *testing.T) {
 		t.Fatalf("%d cases after the relay's restart, want 1", n)
 	}
 }
+
+// openBakery submits the bakery project with an idempotency key and waits
+// for its creation case to be opened and assigned; it returns the request,
+// the case and its advisor.
+func openBakery(t *testing.T, r *running, key string) (requestID, caseID, advisor string) {
+	t.Helper()
+	code, out := post(t, r.st.URL("intake")+"/api/v1/creation-requests", bakery, key)
+	if code != http.StatusAccepted {
+		t.Fatalf("POST answered %d: %v", code, out)
+	}
+	requestID, _ = out["request_id"].(string)
+	testkit.Eventually(t, 10*time.Second, "case opened with an advisor", func() (bool, error) {
+		caseID = r.db.Text(t, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1 AND advisor_id IS NOT NULL`, requestID)
+		advisor = r.db.Text(t, `SELECT coalesce(advisor_id, '') FROM creation_support.creation_cases WHERE request_id = $1`, requestID)
+		return caseID != "", nil
+	})
+	return requestID, caseID, advisor
+}

@@ -52,7 +52,10 @@ type creationView struct {
 	Alert                       *alert
 	Reason, Comment             string // the hand-back form as sent, after a refusal
 	Journey                     journeyView
-	Sessions                    caseSessions
+	// Chronology is everything the reader may see that happened to the
+	// case, oldest first.
+	Chronology []chronologyLine
+	Sessions   caseSessions
 }
 
 type handBackLine struct {
@@ -122,6 +125,7 @@ func (s *site) showCreation(w http.ResponseWriter, r *http.Request, c caseReques
 	base := "/dossiers/creation/" + url.PathEscape(cs.ID)
 	v.TakeURL, v.HandBackURL = base+"/prise-en-charge", base+"/pas-pour-moi"
 	s.journeyOf(r.Context(), c, cs, &v.Journey)
+	v.Chronology = chronologyOf(cs, v.HandBacks, v.Journey)
 	s.sessionsOf(r.Context(), c, cs, &v.Sessions)
 	// Errors titles the page "Erreur — …", so that a screen reader says at
 	// once that the action was refused.
