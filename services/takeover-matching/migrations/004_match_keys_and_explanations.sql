@@ -44,10 +44,14 @@ UPDATE buyer_searches s SET match_keys = ARRAY(
     ORDER BY 1);
 
 -- The keys replace the sector indexes: an open side is found by them.
+-- Without fastupdate: a pending list would be read whole by every lookup
+-- (up to gin_pending_list_limit, 4 MB) until vacuum merges it, which
+-- costs a lookup more than its candidates; a registration writes its few
+-- keys into the index directly instead.
 DROP INDEX takeover_offers_open_sectors;
 DROP INDEX buyer_searches_open_sectors;
-CREATE INDEX takeover_offers_open_keys ON takeover_offers USING gin (match_keys) WHERE status = 'open';
-CREATE INDEX buyer_searches_open_keys ON buyer_searches USING gin (match_keys) WHERE status = 'open';
+CREATE INDEX takeover_offers_open_keys ON takeover_offers USING gin (match_keys) WITH (fastupdate = off) WHERE status = 'open';
+CREATE INDEX buyer_searches_open_keys ON buyer_searches USING gin (match_keys) WITH (fastupdate = off) WHERE status = 'open';
 
 -- How each match was scored: the rules' edition, each weighed criterion's
 -- contribution ([{criterion, level, points, max_points}], adding up to the

@@ -60,7 +60,7 @@ type env struct {
 	matcher takeover.Matcher
 }
 
-func setup(t *testing.T, db *testkit.Schemas) *env {
+func setup(t testing.TB, db *testkit.Schemas) *env {
 	t.Helper()
 	ctx := testkit.Context(t)
 	pool := db.Pool(t, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set())
@@ -82,7 +82,7 @@ func (e *env) count(t *testing.T, query string, args ...any) int {
 	return n
 }
 
-func trigger(t *testing.T) events.Event {
+func trigger(t testing.TB) events.Event {
 	t.Helper()
 	id := uuid.Must(uuid.NewV7()).String()
 	ev, err := events.New("intake", id, "91", events.AdvisorUpdated{AdvisorID: "x", Revision: 1, Chamber: "CCI"}, time.Now())
