@@ -198,10 +198,12 @@ func AreaMatches(o Offer, s Search) bool {
 // areaLevel is the closest place the offer shares with the search: its
 // commune, its EPCI (named by the search or holding one of its communes),
 // its département, its région, or none (a nationwide buyer). A
-// confidential offer has no commune: its EPCI or département places it.
+// confidential offer is placed no finer than its teaser shows it, its
+// département: the match's explanation and points reach the buyer's
+// advisors, and must not tell them more.
 func (m Matcher) areaLevel(o Offer, s Search) string {
 	sameEPCI := func() bool {
-		if o.EPCI == "" {
+		if o.EPCI == "" || o.Confidential {
 			return false
 		}
 		if slices.Contains(s.EPCICodes, o.EPCI) {

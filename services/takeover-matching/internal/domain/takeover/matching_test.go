@@ -130,8 +130,12 @@ func TestScoreLevels(t *testing.T) {
 		{CriterionArea, LevelCommune, 20, nil, func(s *Search) { s.CommuneCodes = []string{"91228"} }},
 		{CriterionArea, LevelEPCI, 17, nil, func(s *Search) { s.EPCICodes = []string{"200056232"} }},
 		{CriterionArea, LevelEPCI, 17, nil, func(s *Search) { s.CommuneCodes = []string{"91001"} }},
-		{CriterionArea, LevelEPCI, 17, func(o *Offer) { o.CommuneCode, o.Confidential = "", true },
+		// A confidential offer is placed no finer than its teaser: its
+		// département, even in the EPCI the buyer names.
+		{CriterionArea, LevelDepartement, 14, func(o *Offer) { o.CommuneCode, o.Confidential = "", true },
 			func(s *Search) { s.CommuneCodes = []string{"91228"} }},
+		{CriterionArea, LevelDepartement, 14, func(o *Offer) { o.CommuneCode, o.Confidential = "", true },
+			func(s *Search) { s.EPCICodes = []string{"200056232"} }},
 		{CriterionArea, LevelDepartement, 14, nil, nil},
 		{CriterionArea, LevelDepartement, 14, nil, func(s *Search) { s.CommuneCodes = []string{"91021"} }},
 		{CriterionArea, LevelDepartement, 14, func(o *Offer) { o.CommuneCode, o.EPCI, o.Confidential = "", "", true },
