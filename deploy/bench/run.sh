@@ -23,3 +23,11 @@ go run ./deploy/devstack/bench -db "$ADMIN_URL" -duration "${DURATION}s" -pgbenc
 # the Postgres queue, by one worker and by MAIL_WORKERS' default (4).
 echo "mailer: e-mails/s of one replica (pkg/mailer BenchmarkMailer)"
 TEST_DATABASE_URL=$ADMIN_URL go test -run '^$' -bench BenchmarkMailer -benchtime 5x ./pkg/mailer/ | grep -E 'e-mails/s'
+
+# takeover-matching: a new listing matched against N open searches and a
+# new search against N listings (N = 10,000 then 100,000): p50/p99 of one
+# match pass, and how many candidates it read (they follow the market
+# sharing its sector and area, not the market).
+echo "takeover matching: one match pass (services/takeover-matching BenchmarkMatching)"
+TEST_DATABASE_URL=$ADMIN_URL go test -run '^$' -bench BenchmarkMatching -benchtime 300x \
+  ./services/takeover-matching/internal/adapters/postgres/ | grep -E 'p99-ms'

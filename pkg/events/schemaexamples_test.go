@@ -360,8 +360,17 @@ func payloadExamples() []payloadExample {
 			OfferAdvisorID:  "cma-91-0007",
 			SearchAdvisorID: "cci-91-0042",
 			Score:           82,
-			Criteria:        []string{"sector", "area", "budget", "deal_type"},
+			Criteria:        []string{"budget", "deal_type", "experience"},
 			ProposedAt:      exampleTime.Add(time.Second),
+			RulesVersion:    "2026.1",
+			Contributions: []events.MatchContribution{
+				{Criterion: "sector", Level: "class", Points: 30, MaxPoints: 35},
+				{Criterion: "area", Level: "epci", Points: 17, MaxPoints: 20},
+				{Criterion: "budget", Level: "in_budget", Points: 20, MaxPoints: 20},
+				{Criterion: "size", Level: "near", Points: 5, MaxPoints: 10},
+				{Criterion: "timeline", Level: "adjacent", Points: 5, MaxPoints: 10},
+				{Criterion: "experience", Level: "sector", Points: 5, MaxPoints: 5},
+			},
 		}, "0195a1d0-3000-7aaa-8bbb-000000000003", "91", "0195a1d0-3001-7b01-8c02-0d03e04f0703", exampleTime.Add(time.Second)),
 
 		exampleOf("call-back-two-chambers", events.DifficultyCaseOpened{

@@ -103,6 +103,32 @@ type TakeoverMatchProposed struct {
 	Criteria []string `json:"criteria"`
 	// ProposedAt is when the match was found.
 	ProposedAt time.Time `json:"proposed_at"`
+	// RulesVersion is the edition of the matching rules that scored the
+	// pair (takeover-matching's rules.json); absent from matches proposed
+	// before it was carried.
+	RulesVersion string `json:"rules_version,omitempty"`
+	// Contributions give the points each weighed criterion brought to
+	// Score (they add up to it), in a fixed order; absent as
+	// RulesVersion. Codes and points only: no place nor name.
+	Contributions []MatchContribution `json:"contributions,omitempty"`
+}
+
+// MatchContribution is what one criterion brought to a match's score.
+type MatchContribution struct {
+	// Criterion is sector, area, budget, size, timeline or experience.
+	Criterion string `json:"criterion"`
+	// Level is how the criterion was met: for sector subclass, class,
+	// group, division or section (the finest NAF level shared); for area
+	// commune, epci, departement, region or national (the closest place
+	// shared); for budget in_budget, financed, negotiable or
+	// below_budget; for size in_range or near; for timeline same,
+	// adjacent or far; for experience the buyer's background (none,
+	// sector, manager, business_owner, buyer).
+	Level string `json:"level"`
+	// Points earned, out of MaxPoints (the criterion's weight).
+	Points int `json:"points"`
+	// MaxPoints is the criterion's weight in the rules.
+	MaxPoints int `json:"max_points"`
 }
 
 // EventName implements Payload.
@@ -125,6 +151,17 @@ func (p *TakeoverMatchProposed) Validate() error {
 	}
 	if p.Score < 0 || p.Score > 100 {
 		errs = append(errs, errors.New("score must be between 0 and 100"))
+	}
+	sum := 0
+	for _, c := range p.Contributions {
+		if c.Criterion == "" || c.Points < 0 || c.Points > c.MaxPoints {
+			errs = append(errs, errors.New("each contribution needs a criterion and points between 0 and max_points"))
+			break
+		}
+		sum += c.Points
+	}
+	if len(p.Contributions) > 0 && sum != p.Score {
+		errs = append(errs, errors.New("contributions must add up to the score"))
 	}
 	return errors.Join(errs...)
 }

@@ -274,3 +274,36 @@ func (d *Data) loadNAF() error {
 	}
 	return nil
 }
+
+// nafSections are the 21 sections of NAF rév. 2 (INSEE), each with the
+// last division it holds: a section runs from the division after the
+// previous section's last to its own. The data files list divisions and
+// below only; the sections are a fixed part of the nomenclature.
+var nafSections = []struct {
+	section      string
+	lastDivision int
+}{
+	{"A", 3}, {"B", 9}, {"C", 33}, {"D", 35}, {"E", 39}, {"F", 43}, {"G", 47}, {"H", 53}, {"I", 56}, {"J", 63},
+	{"K", 66}, {"L", 68}, {"M", 75}, {"N", 82}, {"O", 84}, {"P", 85}, {"Q", 88}, {"R", 93}, {"S", 96}, {"T", 98}, {"U", 99},
+}
+
+// NAFSection returns the section letter ("G") of a NAF id at any level
+// below it ("47", "47.1", "47.11", "47.11F", with or without the dot),
+// read from its division; false when the id does not start with a
+// division number of the nomenclature. It checks the division only.
+func NAFSection(id string) (string, bool) {
+	id = strings.TrimSpace(id)
+	if len(id) < 2 || id[0] < '0' || id[0] > '9' || id[1] < '0' || id[1] > '9' {
+		return "", false
+	}
+	div := int(id[0]-'0')*10 + int(id[1]-'0')
+	if div == 0 {
+		return "", false
+	}
+	for _, s := range nafSections {
+		if div <= s.lastDivision {
+			return s.section, true
+		}
+	}
+	return "", false
+}

@@ -129,6 +129,30 @@ func TestNAFHierarchy(t *testing.T) {
 	}
 }
 
+// TestNAFSection: every division of the data falls in a section, and the
+// bounds of the sections are where INSEE puts them.
+func TestNAFSection(t *testing.T) {
+	d := data(t)
+	for _, e := range d.subclasses {
+		if _, ok := NAFSection(e.Code); !ok {
+			t.Errorf("%s has no section", e.Code)
+		}
+	}
+	for id, want := range map[string]string{"01": "A", "03.22Z": "A", "05": "B", "10.71C": "C", "1071c": "C", "33.20": "C",
+		"35": "D", "36": "E", "41.20A": "F", "43": "F", "45": "G", "47.11F": "G", "49": "H", "55": "I", "56.10A": "I",
+		"58": "J", "64": "K", "68": "L", "69": "M", "77": "N", "84": "O", "85": "P", "86": "Q", "90": "R", "94": "S",
+		"97": "T", "99": "U"} {
+		if got, ok := NAFSection(id); !ok || got != want {
+			t.Errorf("NAFSection(%q) = %q, %v; want %q", id, got, ok, want)
+		}
+	}
+	for _, id := range []string{"", "4", "00", "G", "x7.11F"} {
+		if got, ok := NAFSection(id); ok {
+			t.Errorf("NAFSection(%q) = %q, want none", id, got)
+		}
+	}
+}
+
 func TestSearchNAF(t *testing.T) {
 	d := data(t)
 	tests := []struct {

@@ -23,6 +23,7 @@ import (
 	"github.com/ccicma/platform/services/takeover-matching/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/takeover-matching/internal/app"
 	"github.com/ccicma/platform/services/takeover-matching/internal/config"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 	"github.com/ccicma/platform/services/takeover-matching/internal/ports/consumers"
 	"github.com/ccicma/platform/services/takeover-matching/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/takeover-matching/migrations"
@@ -50,8 +51,13 @@ type Service struct {
 // New connects the service's dependencies and prepares its consumers and
 // routes.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
-	if cfg.MatchThreshold < 0 || cfg.MatchThreshold > 100 {
-		return nil, fmt.Errorf("MATCH_THRESHOLD %d: want 0 to 100", cfg.MatchThreshold)
+	rules, err := cfg.MatchingRules()
+	if err != nil {
+		return nil, err
+	}
+	threshold, err := cfg.Threshold(rules)
+	if err != nil {
+		return nil, err
 	}
 	ref, err := refdata.Load()
 	if err != nil {
@@ -74,11 +80,15 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		d, _ := ref.Departement(dept)
 		return d.Region
 	}
-	offer := app.RegisterOffer{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
-	search := app.RegisterSearch{Registry: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID}
+	matcher := takeover.Matcher{Rules: rules, Threshold: threshold, EPCIOf: func(commune string) string {
+		c, _ := ref.Commune(commune)
+		return c.EPCI
+	}}
+	offer := app.RegisterOffer{Registry: store, RegionOf: regionOf, Matcher: matcher, Now: now, NewID: newID}
+	search := app.RegisterSearch{Registry: store, RegionOf: regionOf, Matcher: matcher, Now: now, NewID: newID}
 	draft := app.OpenDraftSearch{Registry: store, RegionOf: regionOf, Now: now, NewID: newID}
 	rt.HandleAll(consumers.Consumers(offer, search, draft, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
-	complete := app.CompleteSearch{Searches: store, RegionOf: regionOf, Threshold: cfg.MatchThreshold, Now: now, NewID: newID,
+	complete := app.CompleteSearch{Searches: store, RegionOf: regionOf, Matcher: matcher, Now: now, NewID: newID,
 		IsNAF:     func(id string) bool { _, ok := ref.NAFLabel(id); return ok },
 		IsCommune: func(code string) bool { _, ok := ref.Commune(code); return ok }}
 	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},

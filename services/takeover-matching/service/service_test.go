@@ -2,6 +2,8 @@ package service_test
 
 import (
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -137,8 +139,19 @@ func TestOfferThenFittingSearchProposesOneMatch(t *testing.T) {
 	var m events.TakeoverMatchProposed
 	h.LastEvent(t, events.StreamTakeover, "takeover.match.proposed.91", &m)
 	if m.OfferChamber != "CMA" || m.SearchChamber != "CCI" || m.OfferAdvisorID != "cma-91-t" || m.SearchAdvisorID != "cci-91-t" ||
-		m.Score != 100 || !slices.Equal(m.Criteria, []string{"sector", "area", "budget", "size", "deal_type", "timeline"}) {
+		m.Score != 84 || !slices.Equal(m.Criteria, []string{"budget", "size", "deal_type", "timeline", "experience"}) {
 		t.Fatalf("match = %+v", m)
+	}
+	// The event says how the score was reached, in codes and points.
+	if m.RulesVersion != "2026.1" || len(m.Contributions) != 6 ||
+		m.Contributions[0] != (events.MatchContribution{Criterion: "sector", Level: "group", Points: 25, MaxPoints: 35}) ||
+		m.Contributions[1] != (events.MatchContribution{Criterion: "area", Level: "departement", Points: 14, MaxPoints: 20}) {
+		t.Fatalf("match contributions = %+v (rules %q)", m.Contributions, m.RulesVersion)
+	}
+	const why = "même groupe d'activités (10.7), même département, prix dans le budget avec un apport de 30 %, " +
+		"effectif dans la fourchette recherchée, même échéance, expérience du secteur"
+	if got := h.DB.Text(t, `SELECT explanation FROM takeover_matching.takeover_matches WHERE match_id = $1`, m.MatchID); got != why {
+		t.Fatalf("stored explanation %q, want %q", got, why)
 	}
 	if n := h.DB.Count(t, `SELECT count(*) FROM takeover_matching.takeover_matches m
 		JOIN takeover_matching.buyer_searches s USING (search_id) WHERE s.request_id = $1`, searchReq); n != 1 {
@@ -152,7 +165,8 @@ func TestOfferThenFittingSearchProposesOneMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/api/v1/matches?offer_id=" + m.OfferID
-	if a := h.Call(t, http.MethodGet, path, tok.AccessToken, ""); a.Status != 200 || !strings.Contains(a.Body, m.MatchID) {
+	if a := h.Call(t, http.MethodGet, path, tok.AccessToken, ""); a.Status != 200 || !strings.Contains(a.Body, m.MatchID) ||
+		!strings.Contains(a.Body, `"explanation":"même groupe d'activités (10.7)`) || !strings.Contains(a.Body, `"rules_version":"2026.1"`) {
 		t.Fatalf("GET %s: %d %s", path, a.Status, a.Body)
 	}
 	if a := h.Call(t, http.MethodGet, path, "", ""); a.Status != 401 {
@@ -207,18 +221,70 @@ func TestWithoutKeysTheAPIIsUnavailable(t *testing.T) {
 	}
 }
 
-// TestMatchThresholdIsChecked: a threshold outside 0-100 is refused at start.
+// TestMatchThresholdIsChecked: without MATCH_THRESHOLD the rules'
+// threshold applies; a threshold outside 0-100 is refused at start.
 func TestMatchThresholdIsChecked(t *testing.T) {
 	cfg, err := service.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cfg.MatchThreshold != 60 {
-		t.Fatalf("default threshold %d, want 60", cfg.MatchThreshold)
+	if cfg.MatchThreshold != nil || cfg.MatchingRulesFile != "" {
+		t.Fatalf("default threshold %v, rules %q: want the embedded rules' own", cfg.MatchThreshold, cfg.MatchingRulesFile)
 	}
-	cfg.MatchThreshold = 101
+	over := 101
+	cfg.MatchThreshold = &over
 	if _, err := service.New(testkit.Context(t), cfg, telemetry.Options{}); err == nil || !strings.Contains(err.Error(), "MATCH_THRESHOLD") {
 		t.Fatalf("threshold 101: err %v", err)
+	}
+}
+
+// TestMatchingRulesFile: rules named by MATCHING_RULES_FILE replace the
+// embedded ones (their threshold and version show in what is proposed);
+// a bad file stops the start with an error naming the file and the key.
+func TestMatchingRulesFile(t *testing.T) {
+	embedded, err := os.ReadFile("../internal/domain/takeover/rules.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name, old, new string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(strings.Replace(string(embedded), old, new, 1)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	bad := write("bad.json", `"sector": 35,`, `"sector": 30,`)
+	cfg, err := service.LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MatchingRulesFile = bad
+	if _, err := service.New(testkit.Context(t), cfg, telemetry.Options{}); err == nil || !strings.Contains(err.Error(), bad) ||
+		!strings.Contains(err.Error(), "weights add up to 95") {
+		t.Fatalf("bad rules file: err %v", err)
+	}
+
+	strict := write("strict.json", `"threshold": 70,`, `"threshold": 90,`)
+	if err := os.WriteFile(strict, []byte(strings.Replace(mustRead(t, strict), `"version": "2026.1"`, `"version": "essai-90"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := startWith(t, func(c *service.Config) { c.MatchingRulesFile = strict })
+	h.advisor("cci-91-a", "CCI", 1)
+	h.advisor("cma-91-t", "CMA", 1)
+	h.advisorsProjected(2)
+	h.CaughtUp(t, h.Publish(t,
+		h.Event(t, "intake", searchReq, search(searchReq, "10")),   // 77 points: below 90
+		h.Event(t, "intake", otherReq, search(otherReq, "10.71C")), // 94 points
+		h.Event(t, "intake", offerReq, offer(offerReq, false)),
+	))
+	if n := h.Published(t, events.StreamTakeover)["takeover.match.proposed.91"]; n != 1 {
+		t.Fatalf("%d matches proposed at 90, want the closer search's only", n)
+	}
+	var m events.TakeoverMatchProposed
+	h.LastEvent(t, events.StreamTakeover, "takeover.match.proposed.91", &m)
+	if m.RulesVersion != "essai-90" || m.Score != 94 {
+		t.Fatalf("match = %+v, want rules essai-90 and 94 points", m)
 	}
 }
 
@@ -250,4 +316,13 @@ func TestSearchThenOfferAndLoadSpreads(t *testing.T) {
 	if n := h.DB.Count(t, `SELECT open_cases FROM takeover_matching.advisors WHERE advisor_id = 'cci-91-c'`); n != 0 {
 		t.Fatalf("the absent advisor got %d searches", n)
 	}
+}
+
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -44,15 +44,21 @@ type SearchOutcome struct {
 // inside one transaction that claims the triggering event (idempotency),
 // serialises registrations (so that an offer and a search registered at
 // the same time still meet), reads the assignable advisors of the chamber
-// covering place at now and the open counterparts that may fit, then stores
-// the outcome with its events in the outbox and counts it in the advisor's
-// load. A request that already has its offer or search stores nothing.
+// covering place at now and the open counterparts that may fit (those
+// stored with one of the lookup keys and sharing a deal type: see
+// takeover.Matcher's lookups), then stores the outcome with its events in
+// the outbox and counts it in the advisor's load. A request that already
+// has its offer or search stores nothing. A draft search reads no offers.
 type Registry interface {
-	RegisterOffer(ctx context.Context, trigger events.Event, o takeover.Offer, place takeover.Place, now time.Time,
+	RegisterOffer(ctx context.Context, trigger events.Event, o takeover.Offer, place takeover.Place, lookup []string, now time.Time,
 		decide func(candidates []takeover.AdvisorLoad, searches []takeover.Search) (OfferOutcome, error)) (applied bool, err error)
-	RegisterSearch(ctx context.Context, trigger events.Event, s takeover.Search, place takeover.Place, now time.Time,
+	RegisterSearch(ctx context.Context, trigger events.Event, s takeover.Search, place takeover.Place, lookup []string, now time.Time,
 		decide func(candidates []takeover.AdvisorLoad, offers []takeover.Offer) (SearchOutcome, error)) (applied bool, err error)
 }
+
+// OffersFor reads the open offers that may fit a search, found with the
+// lookup keys (takeover.Matcher.OfferLookup).
+type OffersFor func(s takeover.Search, lookup []string) ([]takeover.Offer, error)
 
 // Clock tells the time (tests control it).
 type Clock func() time.Time

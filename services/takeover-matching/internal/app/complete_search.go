@@ -18,7 +18,7 @@ import (
 // and their events. decide sees the search as stored.
 type Completer interface {
 	CompleteSearch(ctx context.Context, id string,
-		decide func(s takeover.Search, offers func(takeover.Search) ([]takeover.Offer, error)) (SearchOutcome, error)) (takeover.Search, error)
+		decide func(s takeover.Search, offers OffersFor) (SearchOutcome, error)) (takeover.Search, error)
 }
 
 // CompleteSearch lets an advisor of the chamber that leads or shares a
@@ -29,7 +29,7 @@ type CompleteSearch struct {
 	RegionOf  takeover.RegionOf
 	IsNAF     func(id string) bool
 	IsCommune func(code string) bool
-	Threshold int
+	Matcher   takeover.Matcher
 	Now       Clock
 	NewID     NewID
 }
@@ -45,7 +45,7 @@ func (uc CompleteSearch) Complete(ctx context.Context, p auth.Principal, id stri
 		return takeover.Search{}, ErrNotFound
 	}
 	now := uc.Now()
-	s, err := uc.Searches.CompleteSearch(ctx, id, func(s takeover.Search, offers func(takeover.Search) ([]takeover.Offer, error)) (SearchOutcome, error) {
+	s, err := uc.Searches.CompleteSearch(ctx, id, func(s takeover.Search, offers OffersFor) (SearchOutcome, error) {
 		if !access.Direct(p, searchOwners(s)) {
 			return SearchOutcome{}, ErrForbidden
 		}
@@ -53,13 +53,13 @@ func (uc CompleteSearch) Complete(ctx context.Context, p auth.Principal, id stri
 		if err != nil {
 			return SearchOutcome{}, err
 		}
-		candidates, err := offers(done)
+		candidates, err := offers(done, uc.Matcher.OfferLookup(done))
 		if err != nil {
 			return SearchOutcome{}, err
 		}
 		out := SearchOutcome{Search: done}
 		for _, o := range candidates {
-			if err := proposeIfFit(&out.Matches, &out.Events, o, done, uc.Threshold, uc.NewID, uc.Now); err != nil {
+			if err := proposeIfFit(&out.Matches, &out.Events, uc.Matcher, o, done, uc.NewID, uc.Now); err != nil {
 				return SearchOutcome{}, err
 			}
 		}

@@ -15,11 +15,11 @@ import (
 // advisor of the lead chamber, and proposes a match with every open search
 // that fits well enough.
 type RegisterOffer struct {
-	Registry  Registry
-	RegionOf  takeover.RegionOf
-	Threshold int
-	Now       Clock
-	NewID     NewID
+	Registry Registry
+	RegionOf takeover.RegionOf
+	Matcher  takeover.Matcher
+	Now      Clock
+	NewID    NewID
 }
 
 // Handle registers the offer of a submitted request. A request routed to
@@ -34,7 +34,7 @@ func (uc RegisterOffer) Handle(ctx context.Context, ev events.Event, p events.Ta
 	}
 	now := uc.Now()
 	place := takeover.Place{Departement: o.Departement, Commune: o.CommuneCode, EPCI: o.EPCI}
-	_, err = uc.Registry.RegisterOffer(ctx, ev, o, place, now, func(candidates []takeover.AdvisorLoad, searches []takeover.Search) (OfferOutcome, error) {
+	_, err = uc.Registry.RegisterOffer(ctx, ev, o, place, uc.Matcher.SearchLookup(o), now, func(candidates []takeover.AdvisorLoad, searches []takeover.Search) (OfferOutcome, error) {
 		advisor, _ := takeover.ChooseAdvisor(candidates)
 		id, err := uc.NewID()
 		if err != nil {
@@ -47,7 +47,7 @@ func (uc RegisterOffer) Handle(ctx context.Context, ev events.Event, p events.Ta
 		}
 		out := OfferOutcome{Offer: offer, Events: []events.Event{ev}}
 		for _, s := range searches {
-			if err := proposeIfFit(&out.Matches, &out.Events, offer, s, uc.Threshold, uc.NewID, uc.Now); err != nil {
+			if err := proposeIfFit(&out.Matches, &out.Events, uc.Matcher, offer, s, uc.NewID, uc.Now); err != nil {
 				return OfferOutcome{}, err
 			}
 		}
@@ -60,22 +60,22 @@ func (uc RegisterOffer) Handle(ctx context.Context, ev events.Event, p events.Ta
 }
 
 // proposeIfFit scores a pair and, when it fits, adds its match and event.
-func proposeIfFit(matches *[]takeover.Match, evs *[]events.Event, o takeover.Offer, s takeover.Search,
-	threshold int, newID NewID, now Clock) error {
-	fit := takeover.Score(o, s)
-	if !fit.Proposed(threshold) {
+func proposeIfFit(matches *[]takeover.Match, evs *[]events.Event, m takeover.Matcher, o takeover.Offer, s takeover.Search,
+	newID NewID, now Clock) error {
+	fit, ok := m.Proposes(o, s)
+	if !ok {
 		return nil
 	}
 	id, err := newID()
 	if err != nil {
 		return err
 	}
-	m, proposed := takeover.Propose(id, o, s, fit, now())
-	ev, err := events.New(Name, m.ID, o.Departement, proposed, m.ProposedAt)
+	match, proposed := takeover.Propose(id, o, s, fit, now())
+	ev, err := events.New(Name, match.ID, o.Departement, proposed, match.ProposedAt)
 	if err != nil {
 		return err
 	}
-	*matches = append(*matches, m)
+	*matches = append(*matches, match)
 	*evs = append(*evs, ev)
 	return nil
 }

@@ -15,11 +15,11 @@ import (
 // advisor of the lead chamber, and proposes a match with every open offer
 // that fits well enough.
 type RegisterSearch struct {
-	Registry  Registry
-	RegionOf  takeover.RegionOf
-	Threshold int
-	Now       Clock
-	NewID     NewID
+	Registry Registry
+	RegionOf takeover.RegionOf
+	Matcher  takeover.Matcher
+	Now      Clock
+	NewID    NewID
 }
 
 // Handle registers the search of a submitted request. A request routed to
@@ -33,7 +33,7 @@ func (uc RegisterSearch) Handle(ctx context.Context, ev events.Event, p events.T
 		return err
 	}
 	now := uc.Now()
-	_, err = uc.Registry.RegisterSearch(ctx, ev, s, s.Place(), now, func(candidates []takeover.AdvisorLoad, offers []takeover.Offer) (SearchOutcome, error) {
+	_, err = uc.Registry.RegisterSearch(ctx, ev, s, s.Place(), uc.Matcher.OfferLookup(s), now, func(candidates []takeover.AdvisorLoad, offers []takeover.Offer) (SearchOutcome, error) {
 		advisor, _ := takeover.ChooseAdvisor(candidates)
 		id, err := uc.NewID()
 		if err != nil {
@@ -46,7 +46,7 @@ func (uc RegisterSearch) Handle(ctx context.Context, ev events.Event, p events.T
 		}
 		out := SearchOutcome{Search: search, Events: []events.Event{ev}}
 		for _, o := range offers {
-			if err := proposeIfFit(&out.Matches, &out.Events, o, search, uc.Threshold, uc.NewID, uc.Now); err != nil {
+			if err := proposeIfFit(&out.Matches, &out.Events, uc.Matcher, o, search, uc.NewID, uc.Now); err != nil {
 				return SearchOutcome{}, err
 			}
 		}

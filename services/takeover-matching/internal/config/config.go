@@ -2,10 +2,14 @@
 package config
 
 import (
+	"fmt"
+	"os"
+
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
 
 	"github.com/ccicma/platform/services/takeover-matching/internal/app"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
 
 // AuthConfig is the token settings (AUTH_*): an alias, so that Config can
@@ -20,9 +24,44 @@ type Config struct {
 	// OIDC provider's keys, or advisor-desk's in development) and
 	// AUTH_ISSUER. Without AUTH_JWKS_URL the API answers 503.
 	AuthConfig
-	// MatchThreshold is the score (0 to 100) from which a search that
-	// meets the required criteria is proposed as a match for an offer.
-	MatchThreshold int `envconfig:"MATCH_THRESHOLD" default:"60"`
+	// MatchingRulesFile names matching rules (the JSON format of
+	// internal/domain/takeover/rules.json) that replace the embedded ones;
+	// empty means the embedded rules (see MatchingRules).
+	MatchingRulesFile string `envconfig:"MATCHING_RULES_FILE"`
+	// MatchThreshold, when set, replaces the rules' threshold: the score
+	// (0 to 100) from which a pair that passes the filters is proposed.
+	MatchThreshold *int `envconfig:"MATCH_THRESHOLD"`
+}
+
+// MatchingRules returns the matching rules: the file MatchingRulesFile
+// names, read here so that the domain only parses bytes, or the embedded
+// rules when none is named. It is meant for startup: a bad file stops
+// the service with an error naming the file and the key at fault.
+func (c Config) MatchingRules() (*takeover.Rules, error) {
+	if c.MatchingRulesFile == "" {
+		return takeover.EmbeddedRules()
+	}
+	b, err := os.ReadFile(c.MatchingRulesFile)
+	if err != nil {
+		return nil, fmt.Errorf("matching rules: %w", err)
+	}
+	r, err := takeover.ParseRules(b)
+	if err != nil {
+		return nil, fmt.Errorf("matching rules %s: %w", c.MatchingRulesFile, err)
+	}
+	return r, nil
+}
+
+// Threshold is the score from which a match is proposed under rules:
+// MATCH_THRESHOLD when set (checked: 0 to 100), else the rules' own.
+func (c Config) Threshold(rules *takeover.Rules) (int, error) {
+	if c.MatchThreshold == nil {
+		return rules.Threshold(), nil
+	}
+	if t := *c.MatchThreshold; t < 0 || t > 100 {
+		return 0, fmt.Errorf("MATCH_THRESHOLD %d: want 0 to 100", t)
+	}
+	return *c.MatchThreshold, nil
 }
 
 // Load reads the configuration.

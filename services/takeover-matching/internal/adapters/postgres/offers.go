@@ -27,29 +27,30 @@ func scanOffer(r pgx.CollectableRow) (takeover.Offer, error) {
 func insertOffer(ctx context.Context, tx pgx.Tx, o takeover.Offer) (bool, error) {
 	tag, err := tx.Exec(ctx, `INSERT INTO takeover_offers (offer_id, request_id, chamber, secondary_chamber, advisor_id,
 		naf_code, naf_levels, departement, region, commune_code, epci, siret, headcount, revenue_band, profit_band,
-		asking_price, deal_types, reason, timeline, confidential, registered_at)
+		asking_price, deal_types, reason, timeline, confidential, registered_at, match_keys)
 		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),
-		        NULLIF($12, ''), $13, $14, $15, $16, $17, $18, $19, $20, $21)
+		        NULLIF($12, ''), $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 		ON CONFLICT (request_id) DO NOTHING`,
 		o.ID, o.RequestID, o.Chamber, o.SecondaryChamber, o.AdvisorID, o.NAFCode, takeover.NAFLevels(o.NAFCode),
 		o.Departement, o.Region, o.CommuneCode, o.EPCI, o.SIRET, o.Headcount, o.RevenueBand, o.ProfitBand,
-		o.AskingPrice, arr(o.DealTypes), o.Reason, o.Timeline, o.Confidential, o.RegisteredAt)
+		o.AskingPrice, arr(o.DealTypes), o.Reason, o.Timeline, o.Confidential, o.RegisteredAt, arr(takeover.OfferKeys(o)))
 	if err != nil {
 		return false, fmt.Errorf("insert offer: %w", err)
 	}
 	return tag.RowsAffected() == 1, nil
 }
 
-// offerCandidates reads the open offers that may fit a search: the indexed
-// filters apply the required criteria (sector, deal type, area), and the
-// domain scores what comes back.
-func offerCandidates(ctx context.Context, tx pgx.Tx, s takeover.Search) ([]takeover.Offer, error) {
+// offerCandidates reads the open offers that may fit a search: those
+// stored with one of the lookup keys (takeover.Matcher.OfferLookup: a
+// sector at the candidate level in a place the search covers) and a deal
+// type it considers, through the keys' GIN index; the domain applies the
+// other filters and scores what comes back.
+func offerCandidates(ctx context.Context, tx pgx.Tx, s takeover.Search, lookup []string) ([]takeover.Offer, error) {
+	if len(lookup) == 0 {
+		return nil, nil
+	}
 	rows, err := tx.Query(ctx, `SELECT `+offerColumns+` FROM takeover_offers
-		WHERE status = 'open' AND naf_levels && $1 AND deal_types && $2
-		  AND ($3 = 'national' OR departement = ANY($4) OR epci = ANY($5) OR commune_code = ANY($6)
-		       OR ($3 = 'regional' AND region = ANY($7)))
-		ORDER BY offer_id`,
-		arr(s.Sectors), arr(s.DealTypes), s.Mobility, arr(s.Departements), arr(s.EPCICodes), arr(s.CommuneCodes), arr(s.Regions))
+		WHERE status = 'open' AND match_keys && $1 AND deal_types && $2 ORDER BY offer_id`, lookup, arr(s.DealTypes))
 	if err != nil {
 		return nil, fmt.Errorf("query candidate offers: %w", err)
 	}

@@ -45,14 +45,14 @@ func New(pool *pgxpool.Pool, relay outbox.Waker) *Store { return &Store{pool: po
 var _ app.Registry = (*Store)(nil)
 
 // RegisterOffer implements app.Registry.
-func (s *Store) RegisterOffer(ctx context.Context, trigger events.Event, o takeover.Offer, place takeover.Place, now time.Time,
+func (s *Store) RegisterOffer(ctx context.Context, trigger events.Event, o takeover.Offer, place takeover.Place, lookup []string, now time.Time,
 	decide func([]takeover.AdvisorLoad, []takeover.Search) (app.OfferOutcome, error)) (bool, error) {
 	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
 		candidates, err := prepare(ctx, tx, o.Chamber, place, now)
 		if err != nil {
 			return err
 		}
-		searches, err := searchCandidates(ctx, tx, o)
+		searches, err := searchCandidates(ctx, tx, o, lookup)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (s *Store) RegisterOffer(ctx context.Context, trigger events.Event, o takeo
 }
 
 // RegisterSearch implements app.Registry.
-func (s *Store) RegisterSearch(ctx context.Context, trigger events.Event, search takeover.Search, place takeover.Place, now time.Time,
+func (s *Store) RegisterSearch(ctx context.Context, trigger events.Event, search takeover.Search, place takeover.Place, lookup []string, now time.Time,
 	decide func([]takeover.AdvisorLoad, []takeover.Offer) (app.SearchOutcome, error)) (bool, error) {
 	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
 		candidates, err := prepare(ctx, tx, search.Chamber, place, now)
@@ -82,7 +82,7 @@ func (s *Store) RegisterSearch(ctx context.Context, trigger events.Event, search
 		}
 		var offers []takeover.Offer
 		if search.Status != takeover.SearchDraft { // a draft meets no offer
-			if offers, err = offerCandidates(ctx, tx, search); err != nil {
+			if offers, err = offerCandidates(ctx, tx, search, lookup); err != nil {
 				return err
 			}
 		}
@@ -105,7 +105,7 @@ func (s *Store) RegisterSearch(ctx context.Context, trigger events.Event, search
 // CompleteSearch implements app.Completer. An unknown search is
 // app.ErrNotFound; nothing is stored when decide fails.
 func (s *Store) CompleteSearch(ctx context.Context, id string,
-	decide func(takeover.Search, func(takeover.Search) ([]takeover.Offer, error)) (app.SearchOutcome, error)) (takeover.Search, error) {
+	decide func(takeover.Search, app.OffersFor) (app.SearchOutcome, error)) (takeover.Search, error) {
 	var done takeover.Search
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(registerLock)); err != nil {
@@ -121,7 +121,9 @@ func (s *Store) CompleteSearch(ctx context.Context, id string,
 		} else if err != nil {
 			return fmt.Errorf("read search: %w", err)
 		}
-		out, err := decide(search, func(c takeover.Search) ([]takeover.Offer, error) { return offerCandidates(ctx, tx, c) })
+		out, err := decide(search, func(c takeover.Search, lookup []string) ([]takeover.Offer, error) {
+			return offerCandidates(ctx, tx, c, lookup)
+		})
 		if err != nil {
 			return err
 		}

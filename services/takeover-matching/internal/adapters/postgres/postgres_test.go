@@ -39,6 +39,7 @@ func TestStore(t *testing.T) {
 		{"OneOfferPerRequest", testOneOfferPerRequest},
 		{"ConfidentialOfferRefusesIdentifiers", testConfidentialOfferRefusesIdentifiers},
 		{"ReadsAndLists", testReadsAndLists},
+		{"MatchKeepsItsExplanation", testMatchKeepsItsExplanation},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -52,18 +53,24 @@ type wakes struct{ n atomic.Int32 }
 func (w *wakes) Wake() { w.n.Add(1) }
 
 type env struct {
-	ctx   context.Context
-	pool  *pgxpool.Pool
-	store *postgres.Store
-	wakes *wakes
+	ctx     context.Context
+	pool    *pgxpool.Pool
+	store   *postgres.Store
+	wakes   *wakes
+	matcher takeover.Matcher
 }
 
-func setup(t *testing.T, db *testkit.Schemas) *env {
+func setup(t testing.TB, db *testkit.Schemas) *env {
 	t.Helper()
 	ctx := testkit.Context(t)
 	pool := db.Pool(t, outbox.Migrations(), inbox.Migrations(), projection.Migrations(), migrations.Set())
 	w := &wakes{}
-	return &env{ctx: ctx, pool: pool, store: postgres.New(pool, w), wakes: w}
+	rules, err := takeover.EmbeddedRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{ctx: ctx, pool: pool, store: postgres.New(pool, w), wakes: w,
+		matcher: takeover.Matcher{Rules: rules, Threshold: rules.Threshold()}}
 }
 
 func (e *env) count(t *testing.T, query string, args ...any) int {
@@ -75,7 +82,7 @@ func (e *env) count(t *testing.T, query string, args ...any) int {
 	return n
 }
 
-func trigger(t *testing.T) events.Event {
+func trigger(t testing.TB) events.Event {
 	t.Helper()
 	id := uuid.Must(uuid.NewV7()).String()
 	ev, err := events.New("intake", id, "91", events.AdvisorUpdated{AdvisorID: "x", Revision: 1, Chamber: "CCI"}, time.Now())
@@ -103,7 +110,7 @@ func (e *env) registerOffer(t *testing.T, o takeover.Offer, place takeover.Place
 	}
 	var cands []takeover.AdvisorLoad
 	var seen []takeover.Search
-	_, err := e.store.RegisterOffer(e.ctx, trigger(t), o, place, now, func(c []takeover.AdvisorLoad, s []takeover.Search) (app.OfferOutcome, error) {
+	_, err := e.store.RegisterOffer(e.ctx, trigger(t), o, place, e.matcher.SearchLookup(o), now, func(c []takeover.AdvisorLoad, s []takeover.Search) (app.OfferOutcome, error) {
 		cands, seen = c, s
 		advisor, _ := takeover.ChooseAdvisor(c)
 		reg, _ := o.Register(newUUID(), advisor, now)
@@ -123,7 +130,7 @@ func (e *env) registerSearch(t *testing.T, s takeover.Search, place takeover.Pla
 	}
 	var cands []takeover.AdvisorLoad
 	var seen []takeover.Offer
-	_, err := e.store.RegisterSearch(e.ctx, trigger(t), s, place, now, func(c []takeover.AdvisorLoad, o []takeover.Offer) (app.SearchOutcome, error) {
+	_, err := e.store.RegisterSearch(e.ctx, trigger(t), s, place, e.matcher.OfferLookup(s), now, func(c []takeover.AdvisorLoad, o []takeover.Offer) (app.SearchOutcome, error) {
 		cands, seen = c, o
 		advisor, _ := takeover.ChooseAdvisor(c)
 		reg, _ := s.Register(newUUID(), advisor, now)
@@ -225,7 +232,7 @@ func searchVariants() []takeover.Search {
 		out = append(out, s)
 	}
 	add(func(*takeover.Search) {})
-	for _, sec := range []string{"10", "10.7", "10.71", "10.71D", "10.72", "47", "56.10A"} {
+	for _, sec := range []string{"10", "10.7", "10.71", "10.71D", "10.72", "10.8", "11.07A", "47", "56.10A"} {
 		add(func(s *takeover.Search) { s.Sectors = []string{sec} })
 	}
 	add(func(s *takeover.Search) { s.DealTypes = []string{"murs"} })
@@ -264,7 +271,8 @@ func offerVariants() []takeover.Offer {
 }
 
 // testCandidateSearchesAgreeWithTheGates: the indexed query returns
-// exactly the open searches that pass the domain's required criteria.
+// exactly the open searches the domain calls candidates (sector at the
+// candidate level, place, deal type), among which every one it proposes.
 func testCandidateSearchesAgreeWithTheGates(t *testing.T, e *env) {
 	now := time.Now()
 	var stored []takeover.Search
@@ -276,7 +284,7 @@ func testCandidateSearchesAgreeWithTheGates(t *testing.T, e *env) {
 		_, seen, reg := e.registerOffer(t, o, takeover.Place{Departement: o.Departement}, now)
 		var want, got []string
 		for _, s := range stored {
-			if takeover.Score(reg, s).Eligible {
+			if e.matcher.Candidate(reg, s) {
 				want = append(want, s.ID)
 			}
 		}
@@ -304,7 +312,7 @@ func testCandidateOffersAgreeWithTheGates(t *testing.T, e *env) {
 		_, seen, reg := e.registerSearch(t, s, takeover.Place{}, now)
 		var want, got []string
 		for _, o := range stored {
-			if takeover.Score(o, reg).Eligible {
+			if e.matcher.Candidate(o, reg) {
 				want = append(want, o.ID)
 			}
 		}
@@ -331,7 +339,7 @@ func testOneOfferPerRequest(t *testing.T, e *env) {
 	}
 	first := trigger(t)
 	for i, ev := range []events.Event{first, first, trigger(t)} {
-		applied, err := e.store.RegisterOffer(e.ctx, ev, o, takeover.Place{Departement: "91"}, time.Now(), decide)
+		applied, err := e.store.RegisterOffer(e.ctx, ev, o, takeover.Place{Departement: "91"}, nil, time.Now(), decide)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -358,7 +366,7 @@ func testConfidentialOfferRefusesIdentifiers(t *testing.T, e *env) {
 		{Chamber: "CCI", NAFCode: "47.11F", Departement: "91", DealTypes: []string{"fonds"}, Confidential: true, CommuneCode: "91228"},
 	} {
 		o.RequestID = newUUID()
-		_, err := e.store.RegisterOffer(e.ctx, trigger(t), o, takeover.Place{Departement: "91"}, time.Now(),
+		_, err := e.store.RegisterOffer(e.ctx, trigger(t), o, takeover.Place{Departement: "91"}, nil, time.Now(),
 			func([]takeover.AdvisorLoad, []takeover.Search) (app.OfferOutcome, error) {
 				reg, _ := o.Register(newUUID(), "", time.Now())
 				reg.SIRET, reg.CommuneCode = o.SIRET, o.CommuneCode // what a bug would do
@@ -420,5 +428,41 @@ func testReadsAndLists(t *testing.T, e *env) {
 	}
 	if ss, err := e.store.Searches(e.ctx, "CMA", "", 10); err != nil || len(ss) != 0 {
 		t.Fatalf("CMA's searches: %v, %v", ss, err)
+	}
+}
+
+// testMatchKeepsItsExplanation: a match is read back with its rules
+// version, each criterion's contribution and its sentence.
+func testMatchKeepsItsExplanation(t *testing.T, e *env) {
+	now := time.Now().Truncate(time.Microsecond)
+	_, _, o := e.registerOffer(t, offerVariants()[0], takeover.Place{Departement: "91"}, now)
+	s := searchVariants()[0]
+	s.RequestID, s.ContributionBand, s.Experience = newUUID(), "50k_100k", "sector"
+	var match takeover.Match
+	_, err := e.store.RegisterSearch(e.ctx, trigger(t), s, takeover.Place{}, e.matcher.OfferLookup(s), now,
+		func(_ []takeover.AdvisorLoad, offers []takeover.Offer) (app.SearchOutcome, error) {
+			reg, _ := s.Register(newUUID(), "", now)
+			if len(offers) != 1 {
+				t.Errorf("offers %v, want the base offer", offers)
+				return app.SearchOutcome{Search: reg}, nil
+			}
+			f, ok := e.matcher.Proposes(offers[0], reg)
+			if !ok {
+				t.Errorf("the base pair is not proposed: %+v", f)
+			}
+			match, _ = takeover.Propose(newUUID(), offers[0], reg, f, now)
+			return app.SearchOutcome{Search: reg, Matches: []takeover.Match{match}}, nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok, err := e.store.Match(e.ctx, match.ID)
+	if err != nil || !ok {
+		t.Fatalf("Match: %v, %v", ok, err)
+	}
+	if got.OfferID != o.ID || got.RulesVersion != "2026.1" || !slices.Equal(got.Contributions, match.Contributions) ||
+		len(got.Contributions) != 6 || got.Explanation != match.Explanation ||
+		!strings.HasPrefix(got.Explanation, "même activité (10.71C), même département, prix dans le budget avec un apport de 38 %") {
+		t.Fatalf("match read back = %+v\nwant %+v", got, match)
 	}
 }

@@ -28,14 +28,14 @@ func scanSearch(r pgx.CollectableRow) (takeover.Search, error) {
 func insertSearch(ctx context.Context, tx pgx.Tx, s takeover.Search) (bool, error) {
 	tag, err := tx.Exec(ctx, `INSERT INTO buyer_searches (search_id, request_id, chamber, secondary_chamber, advisor_id,
 		sectors, commune_codes, epci_codes, departements, regions, mobility, budget_band, contribution_band,
-		headcount_min, headcount_max, deal_types, timeline, experience, status, creation_case_id, registered_at)
+		headcount_min, headcount_max, deal_types, timeline, experience, status, creation_case_id, registered_at, match_keys)
 		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-		        $19, NULLIF($20, '')::uuid, $21)
+		        $19, NULLIF($20, '')::uuid, $21, $22)
 		ON CONFLICT (request_id) DO NOTHING`,
 		s.ID, s.RequestID, s.Chamber, s.SecondaryChamber, s.AdvisorID, arr(s.Sectors), arr(s.CommuneCodes),
 		arr(s.EPCICodes), arr(s.Departements), arr(s.Regions), s.Mobility, s.BudgetBand, s.ContributionBand,
 		s.HeadcountMin, s.HeadcountMax, arr(s.DealTypes), s.Timeline, s.Experience, s.Status, s.CreationCaseID,
-		s.RegisteredAt)
+		s.RegisteredAt, arr(takeover.SearchKeys(s)))
 	if err != nil {
 		return false, fmt.Errorf("insert search: %w", err)
 	}
@@ -46,26 +46,29 @@ func insertSearch(ctx context.Context, tx pgx.Tx, s takeover.Search) (bool, erro
 func updateCompleted(ctx context.Context, tx pgx.Tx, s takeover.Search) error {
 	_, err := tx.Exec(ctx, `UPDATE buyer_searches SET sectors = $2, commune_codes = $3, epci_codes = $4,
 		departements = $5, regions = $6, mobility = $7, budget_band = $8, contribution_band = $9, headcount_min = $10,
-		headcount_max = $11, deal_types = $12, timeline = $13, experience = $14, status = $15, completed_at = $16
+		headcount_max = $11, deal_types = $12, timeline = $13, experience = $14, status = $15, completed_at = $16,
+		match_keys = $17
 		WHERE search_id = $1`,
 		s.ID, arr(s.Sectors), arr(s.CommuneCodes), arr(s.EPCICodes), arr(s.Departements), arr(s.Regions), s.Mobility,
 		s.BudgetBand, s.ContributionBand, s.HeadcountMin, s.HeadcountMax, arr(s.DealTypes), s.Timeline, s.Experience,
-		s.Status, s.CompletedAt)
+		s.Status, s.CompletedAt, arr(takeover.SearchKeys(s)))
 	if err != nil {
 		return fmt.Errorf("update search %s: %w", s.ID, err)
 	}
 	return nil
 }
 
-// searchCandidates reads the open searches that may fit an offer: the
-// indexed filters apply the required criteria, the domain scores the rest.
-func searchCandidates(ctx context.Context, tx pgx.Tx, o takeover.Offer) ([]takeover.Search, error) {
+// searchCandidates reads the open searches that may fit an offer: those
+// stored with one of the lookup keys (takeover.Matcher.SearchLookup: the
+// offer's sector at the candidate level in one of its places) and one of
+// its deal types, through the keys' GIN index; the domain applies the
+// other filters and scores what comes back.
+func searchCandidates(ctx context.Context, tx pgx.Tx, o takeover.Offer, lookup []string) ([]takeover.Search, error) {
+	if len(lookup) == 0 {
+		return nil, nil
+	}
 	rows, err := tx.Query(ctx, `SELECT `+searchColumns+` FROM buyer_searches
-		WHERE status = 'open' AND sectors && $1 AND deal_types && $2
-		  AND (mobility = 'national' OR $3 = ANY(departements) OR ($4 <> '' AND $4 = ANY(epci_codes))
-		       OR ($5 <> '' AND $5 = ANY(commune_codes)) OR (mobility = 'regional' AND $6 <> '' AND $6 = ANY(regions)))
-		ORDER BY search_id`,
-		takeover.NAFLevels(o.NAFCode), arr(o.DealTypes), o.Departement, o.EPCI, o.CommuneCode, o.Region)
+		WHERE status = 'open' AND match_keys && $1 AND deal_types && $2 ORDER BY search_id`, lookup, arr(o.DealTypes))
 	if err != nil {
 		return nil, fmt.Errorf("query candidate searches: %w", err)
 	}

@@ -118,9 +118,9 @@ func TestSearchFrom(t *testing.T) {
 func TestPropose(t *testing.T) {
 	o, s := bakery(), buyer()
 	o.SecondaryChamber, s.Chamber, s.AdvisorID, o.AdvisorID = "CCI", "CCI", "cci-1", "cma-1"
-	f := Score(o, s)
+	f := matcher(t).Fit(o, s)
 	m, ev := Propose("m", o, s, f, time.Now())
-	if m.OfferID != "o" || m.SearchID != "s" || m.OfferSecondaryChamber != "CCI" || m.SearchChamber != "CCI" || m.Score != 100 {
+	if m.OfferID != "o" || m.SearchID != "s" || m.OfferSecondaryChamber != "CCI" || m.SearchChamber != "CCI" || m.Score != 94 {
 		t.Fatalf("match = %+v", m)
 	}
 	if ev.OfferAdvisorID != "cma-1" || ev.SearchAdvisorID != "cci-1" || !slices.Equal(ev.Criteria, f.Criteria) {

@@ -24,6 +24,7 @@ import (
 
 	"github.com/ccicma/platform/services/takeover-matching/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/takeover-matching/internal/app"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 	"github.com/ccicma/platform/services/takeover-matching/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/takeover-matching/migrations"
 )
@@ -65,7 +66,7 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	complete := app.CompleteSearch{Searches: store, RegionOf: regionOf, Threshold: 60, NewID: newID,
+	complete := app.CompleteSearch{Searches: store, RegionOf: regionOf, Matcher: matcher(t), NewID: newID,
 		Now:       func() time.Time { return time.Now().UTC() },
 		IsNAF:     func(id string) bool { return id == "10.7" || id == "10.71" },
 		IsCommune: func(code string) bool { return code == "91228" }}
@@ -81,6 +82,16 @@ func newID() (string, error) { return uuid.Must(uuid.NewV7()).String(), nil }
 
 func regionOf(d string) string { return map[string]string{"91": "11"}[d] }
 
+// matcher scores with the embedded rules.
+func matcher(t *testing.T) takeover.Matcher {
+	t.Helper()
+	rules, err := takeover.EmbeddedRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return takeover.Matcher{Rules: rules, Threshold: rules.Threshold()}
+}
+
 // register feeds the use cases as intake would:
 //   - "conf": a confidential CMA bakery; "public": a public CMA bakery
 //   - "shared": a CCI shop shared with the CMA; "lone": a CCI restaurant
@@ -90,8 +101,8 @@ func regionOf(d string) string { return map[string]string{"91": "11"}[d] }
 func (f *fixture) register(t *testing.T, ctx context.Context, store *postgres.Store) {
 	t.Helper()
 	now := func() time.Time { return time.Now().UTC() }
-	ro := app.RegisterOffer{Registry: store, RegionOf: regionOf, Threshold: 60, Now: now, NewID: newID}
-	rs := app.RegisterSearch{Registry: store, RegionOf: regionOf, Threshold: 60, Now: now, NewID: newID}
+	ro := app.RegisterOffer{Registry: store, RegionOf: regionOf, Matcher: matcher(t), Now: now, NewID: newID}
+	rs := app.RegisterSearch{Registry: store, RegionOf: regionOf, Matcher: matcher(t), Now: now, NewID: newID}
 	offer := func(name, lead, secondary, naf string, confidential bool) {
 		p := events.TakeoverOfferSubmitted{RequestID: uuid.Must(uuid.NewV7()).String(), NAFCode: naf, Departement: "91",
 			CommuneCode: "91228", SIRET: "35600000000048", Headcount: 4, RevenueBand: "300k_1m", GrossOperatingProfitBand: "25k_75k",
@@ -382,9 +393,11 @@ func TestAccessRules(t *testing.T) {
 				t.Fatalf("match %v", v)
 			}
 			full(t, v["offer"].(map[string]any))
+			explained(t, v)
 		}},
 		{"one match by id: the buyer's chamber, with a teaser", "cci advisor", "/api/v1/matches/{match-conf}", 200, func(t *testing.T, v map[string]any) {
 			teaser(t, v["offer"].(map[string]any))
+			explained(t, v)
 		}},
 		{"one match by id: a public offer whole to the buyer's chamber", "cci manager", "/api/v1/matches/{match-public}", 200, func(t *testing.T, v map[string]any) {
 			full(t, v["offer"].(map[string]any))
@@ -425,5 +438,27 @@ func TestAccessRules(t *testing.T) {
 				tt.check(t, decode(t, body))
 			}
 		})
+	}
+}
+
+// explained checks that a match answered says how it was scored: the
+// rules' version, each criterion's points adding up to the score, and the
+// sentence (the buyer's class of bakeries, in the offer's département).
+func explained(t *testing.T, v map[string]any) {
+	t.Helper()
+	const why = "même classe d'activité (10.71), même département, prix dans le budget avec un apport de 30 %, " +
+		"effectif dans la fourchette recherchée, même échéance, expérience du secteur"
+	if v["rules_version"] != "2026.1" || v["explanation"] != why {
+		t.Fatalf("match rules %v, explanation %q; want %q", v["rules_version"], v["explanation"], why)
+	}
+	cs := v["contributions"].([]any)
+	sum := 0.0
+	for _, c := range cs {
+		sum += c.(map[string]any)["points"].(float64)
+	}
+	first := cs[0].(map[string]any)
+	if len(cs) != 6 || sum != v["score"].(float64) || first["criterion"] != "sector" || first["level"] != "class" ||
+		first["points"].(float64) != 30 || first["max_points"].(float64) != 35 {
+		t.Fatalf("contributions %v for score %v", cs, v["score"])
 	}
 }

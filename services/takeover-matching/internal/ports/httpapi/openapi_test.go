@@ -180,10 +180,11 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := doc.Components.Schemas
-	criteria := []string{takeover.CriterionSector, takeover.CriterionArea, takeover.CriterionBudget, takeover.CriterionSize,
-		takeover.CriterionDealType, takeover.CriterionTimeline}
-	if got := s["Match"].Properties["criteria"].Items.Enum; !slices.Equal(got, criteria) {
-		t.Errorf("criteria: the document lists %q, the domain %q", got, criteria)
+	if got := s["Match"].Properties["criteria"].Items.Enum; !slices.Equal(got, takeover.AllCriteria) {
+		t.Errorf("criteria: the document lists %q, the domain %q", got, takeover.AllCriteria)
+	}
+	if got := s["Contribution"].Properties["criterion"].Enum; !slices.Equal(got, takeover.WeighedCriteria) {
+		t.Errorf("contributions: the document lists %q, the domain %q", got, takeover.WeighedCriteria)
 	}
 	mobilities := []string{takeover.MobilityLocal, takeover.MobilityRegional, takeover.MobilityNational}
 	if got := s["Search"].Properties["mobility"].Enum; !slices.Equal(got, mobilities) {

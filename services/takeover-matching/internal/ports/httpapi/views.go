@@ -101,22 +101,41 @@ func searchView(s takeover.Search) searchJSON {
 
 // matchJSON is a proposed match with its offer as the reader may see it.
 type matchJSON struct {
-	MatchID         string    `json:"match_id"`
-	OfferID         string    `json:"offer_id"`
-	SearchID        string    `json:"search_id"`
-	OfferChamber    string    `json:"offer_chamber"`
-	SearchChamber   string    `json:"search_chamber"`
-	OfferAdvisorID  string    `json:"offer_advisor_id,omitempty"`
-	SearchAdvisorID string    `json:"search_advisor_id,omitempty"`
-	Score           int       `json:"score"`
-	Criteria        []string  `json:"criteria"`
-	ProposedAt      time.Time `json:"proposed_at"`
-	Offer           any       `json:"offer"`
+	MatchID         string   `json:"match_id"`
+	OfferID         string   `json:"offer_id"`
+	SearchID        string   `json:"search_id"`
+	OfferChamber    string   `json:"offer_chamber"`
+	SearchChamber   string   `json:"search_chamber"`
+	OfferAdvisorID  string   `json:"offer_advisor_id,omitempty"`
+	SearchAdvisorID string   `json:"search_advisor_id,omitempty"`
+	Score           int      `json:"score"`
+	Criteria        []string `json:"criteria"`
+	// RulesVersion, Contributions and Explanation say how the score was
+	// reached; absent for the matches proposed before they were kept.
+	RulesVersion  string             `json:"rules_version,omitempty"`
+	Contributions []contributionJSON `json:"contributions,omitempty"`
+	Explanation   string             `json:"explanation,omitempty"`
+	ProposedAt    time.Time          `json:"proposed_at"`
+	Offer         any                `json:"offer"`
+}
+
+// contributionJSON is what one criterion brought to a match's score.
+type contributionJSON struct {
+	Criterion string `json:"criterion"`
+	Level     string `json:"level"`
+	Points    int    `json:"points"`
+	MaxPoints int    `json:"max_points"`
 }
 
 func matchView(v app.VisibleMatch) matchJSON {
 	m := v.Match
-	return matchJSON{MatchID: m.ID, OfferID: m.OfferID, SearchID: m.SearchID, OfferChamber: m.OfferChamber,
+	out := matchJSON{MatchID: m.ID, OfferID: m.OfferID, SearchID: m.SearchID, OfferChamber: m.OfferChamber,
 		SearchChamber: m.SearchChamber, OfferAdvisorID: m.OfferAdvisorID, SearchAdvisorID: m.SearchAdvisorID,
-		Score: m.Score, Criteria: m.Criteria, ProposedAt: m.ProposedAt, Offer: offerView(v.Offer, v.View)}
+		Score: m.Score, Criteria: m.Criteria, RulesVersion: m.RulesVersion, Explanation: m.Explanation,
+		ProposedAt: m.ProposedAt, Offer: offerView(v.Offer, v.View)}
+	for _, c := range m.Contributions {
+		out.Contributions = append(out.Contributions, contributionJSON{Criterion: c.Criterion, Level: c.Level,
+			Points: c.Points, MaxPoints: c.Max})
+	}
+	return out
 }
