@@ -247,9 +247,9 @@ func TestMatchingRulesFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	write := func(name, old, new string) string {
+	write := func(name, from, to string) string {
 		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(strings.Replace(string(embedded), old, new, 1)), 0o600); err != nil {
+		if err := os.WriteFile(path, []byte(strings.Replace(string(embedded), from, to, 1)), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return path

@@ -62,7 +62,7 @@ type RulesFile struct {
 	Experience map[string]int `json:"experience"`
 }
 
-// BudgetRules: the buyer can finance the larger of the top of the budget
+// BudgetRules say what a buyer can pay: they can finance the larger of the top of the budget
 // band and the personal contribution times Leverage (a bank lends about
 // Leverage - 1 euros for each euro brought); a price up to
 // TolerancePercent above that is still negotiable, beyond it the pair
@@ -75,7 +75,7 @@ type BudgetRules struct {
 	Points           map[string]int `json:"points"`
 }
 
-// SizeRules: a headcount in the search's range is "in_range"; within
+// SizeRules place a headcount: in the search's range it is "in_range"; within
 // SlackPercent of a bound (at least one employee) "near"; beyond, the
 // pair is filtered out.
 type SizeRules struct {
