@@ -62,6 +62,11 @@ func (st *Stack) SeedJourneys(ctx context.Context, db Querier) (int, error) {
 		return 0, nil
 	}
 	s := seeder{st: st, db: db, client: &http.Client{Timeout: 10 * time.Second}}
+	meetings, err := s.plan(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("plan the demo sessions: %w", err)
+	}
+	s.meetings = meetings
 	for i, p := range demoProjects {
 		if err := s.seed(ctx, i, p); err != nil {
 			return i, fmt.Errorf("seed %q: %w", p.description, err)
@@ -74,6 +79,47 @@ type seeder struct {
 	st     *Stack
 	db     Querier
 	client *http.Client
+	// meetings are each chamber's next information meeting, where the
+	// projects at their first stages are registered.
+	meetings map[string]string
+}
+
+// demoSessions are the sessions each chamber's manager plans: a
+// collective information meeting and a training, in the coming weeks.
+var demoSessions = []struct {
+	manager, chamber, kind, title, place string
+	inDays, capacity                     int
+}{
+	{"cma-91-001", "CMA", "information_meeting", "Réunion d'information : créer son entreprise artisanale", "CMA Essonne, Évry-Courcouronnes", 10, 20},
+	{"cma-91-001", "CMA", "training", "Stage de préparation à l'installation", "CMA Essonne, Évry-Courcouronnes", 24, 12},
+	{"cci-91-001", "CCI", "information_meeting", "Réunion d'information : les étapes de la création", "CCI Essonne, Évry-Courcouronnes", 8, 30},
+	{"cci-91-001", "CCI", "training", "5 jours pour entreprendre", "CCI Essonne, Évry-Courcouronnes", 17, 15},
+}
+
+// plan plans the demo sessions and returns each chamber's information
+// meeting.
+func (s seeder) plan(ctx context.Context) (map[string]string, error) {
+	meetings := map[string]string{}
+	day := time.Now().UTC().Truncate(24 * time.Hour)
+	for _, d := range demoSessions {
+		token, err := s.token(ctx, d.manager)
+		if err != nil {
+			return nil, err
+		}
+		var planned struct {
+			ID string `json:"session_id"`
+		}
+		startsAt := day.AddDate(0, 0, d.inDays).Add(8 * time.Hour) // 9 or 10 h in Paris
+		if err := s.call(ctx, http.MethodPost, s.st.URL("creation-support")+"/api/v1/creation-sessions", token, map[string]any{
+			"kind": d.kind, "title": d.title, "starts_at": startsAt.Format(time.RFC3339), "place": d.place, "capacity": d.capacity,
+		}, &planned); err != nil {
+			return nil, err
+		}
+		if d.kind == "information_meeting" {
+			meetings[d.chamber] = planned.ID
+		}
+	}
+	return meetings, nil
 }
 
 func (s seeder) seed(ctx context.Context, i int, p project) error {
@@ -88,7 +134,7 @@ func (s seeder) seed(ctx context.Context, i int, p project) error {
 		"Idempotency-Key", fmt.Sprintf("devstack-seed-%02d", i)); err != nil {
 		return err
 	}
-	caseID, advisor, err := s.awaitCase(ctx, accepted.RequestID)
+	caseID, chamber, advisor, err := s.awaitCase(ctx, accepted.RequestID)
 	if err != nil || p.reach == "" || advisor == "" {
 		return err
 	}
@@ -96,7 +142,16 @@ func (s seeder) seed(ctx context.Context, i int, p project) error {
 	if err != nil {
 		return err
 	}
-	return s.follow(ctx, s.st.URL("creation-support")+"/api/v1/creation-cases/"+caseID, token, p.reach)
+	base := s.st.URL("creation-support") + "/api/v1/creation-cases/" + caseID
+	if err := s.follow(ctx, base, token, p.reach); err != nil {
+		return err
+	}
+	if p.reach != "welcome" && p.reach != "diagnosis" {
+		return nil
+	}
+	// Early in the journey: registered to the chamber's information
+	// meeting, whose confirmation intake e-mails to the holder.
+	return s.call(ctx, http.MethodPost, base+"/sessions/"+s.meetings[chamber], token, nil, nil)
 }
 
 // follow takes the case in charge and moves it to reach, recording what
@@ -150,25 +205,25 @@ func (s seeder) follow(ctx context.Context, base, token, reach string) error {
 
 var done = map[string]any{"done": true, "reviewed": true}
 
-// awaitCase waits for the case of a request and its advisor.
-func (s seeder) awaitCase(ctx context.Context, requestID string) (caseID, advisor string, err error) {
+// awaitCase waits for the case of a request, its chamber and its advisor.
+func (s seeder) awaitCase(ctx context.Context, requestID string) (caseID, chamber, advisor string, err error) {
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
-		err = s.db.QueryRow(ctx, `SELECT case_id::text, coalesce(advisor_id, '') FROM creation_support.creation_cases
-			WHERE request_id = $1`, requestID).Scan(&caseID, &advisor)
+		err = s.db.QueryRow(ctx, `SELECT case_id::text, chamber, coalesce(advisor_id, '') FROM creation_support.creation_cases
+			WHERE request_id = $1`, requestID).Scan(&caseID, &chamber, &advisor)
 		if err == nil {
-			return caseID, advisor, nil
+			return caseID, chamber, advisor, nil
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
-			return "", "", fmt.Errorf("read the case of request %s: %w", requestID, err)
+			return "", "", "", fmt.Errorf("read the case of request %s: %w", requestID, err)
 		}
 		select {
 		case <-ctx.Done():
-			return "", "", ctx.Err()
+			return "", "", "", ctx.Err()
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	return "", "", fmt.Errorf("no case opened for request %s within 30 s", requestID)
+	return "", "", "", fmt.Errorf("no case opened for request %s within 30 s", requestID)
 }
 
 // token signs the advisor in through advisor-desk's development sign-in.

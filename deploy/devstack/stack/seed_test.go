@@ -36,6 +36,15 @@ func TestSeedJourneysFillsTheDesk(t *testing.T) {
 			t.Errorf("%d cases %s, want 1", c, outcome)
 		}
 	}
+	// Each chamber has an information meeting and a training ahead; the
+	// projects at welcome and diagnosis are registered to their chamber's
+	// meeting, and intake knows it (their status pages show it).
+	if c := r.db.Count(t, `SELECT count(*) FROM creation_support.creation_sessions WHERE starts_at > now()`); c != 4 {
+		t.Errorf("%d sessions ahead, want 4", c)
+	}
+	testkit.Eventually(t, 10*time.Second, "the registrations reach intake", func() (bool, error) {
+		return r.db.Count(t, `SELECT count(*) FROM intake.session_registrations WHERE kind = 'information_meeting'`) == 2, nil
+	})
 	testkit.Eventually(t, 10*time.Second, "the redirected project's draft search", func() (bool, error) {
 		return r.db.Count(t, `SELECT count(*) FROM takeover_matching.buyer_searches WHERE status = 'draft'`) == 1, nil
 	})
