@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
@@ -48,17 +49,22 @@ type Server struct {
 	// requests still running; until then they run to completion.
 	cut    context.Context
 	cutAll context.CancelFunc
+	// stopping is set by Stopping: /readyz answers 503 "stopping" while
+	// the service still serves, so that load balancers stop sending it
+	// requests before its listener closes.
+	stopping atomic.Bool
 }
 
 // New wraps the service's routes with the platform middleware and adds
 // /healthz (the process runs), /readyz (see readiness) and /metrics.
 func New(addr string, routes http.Handler, tel *telemetry.Telemetry, checks []Check) (*Server, error) {
+	s := &Server{log: tel.Logger}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
-	mux.HandleFunc("GET /readyz", readiness(checks))
+	mux.HandleFunc("GET /readyz", readiness(checks, s.stopping.Load))
 	mux.Handle("GET /metrics", tel.MetricsHandler())
 	if routes != nil {
 		mux.Handle("/", routes)
@@ -79,7 +85,7 @@ func New(addr string, routes http.Handler, tel *telemetry.Telemetry, checks []Ch
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	s := &Server{ln: ln, log: tel.Logger}
+	s.ln = ln
 	s.draining, s.startDrain = context.WithCancel(context.Background())
 	s.cut, s.cutAll = context.WithCancel(context.Background())
 	base := context.WithValue(s.cut, drainingKey{}, s.draining)
@@ -105,6 +111,10 @@ func (s *Server) Serve() error {
 	}
 	return nil
 }
+
+// Stopping starts the lame-duck period before Shutdown: /readyz answers
+// 503 "stopping", every other route is served as before.
+func (s *Server) Stopping() { s.stopping.Store(true) }
 
 // Shutdown stops accepting requests, ends the long-lived responses
 // (StreamContext) and waits for the requests in flight: their contexts are
@@ -145,6 +155,7 @@ const (
 	statusReady       = "ready"       // every dependency answers
 	statusDegraded    = "degraded"    // serving, without a Degraded dependency
 	statusUnavailable = "unavailable" // a required dependency is down: 503
+	statusStopping    = "stopping"    // shutting down, still serving: 503
 )
 
 // readyState is /readyz's body.
@@ -162,9 +173,15 @@ type checkState struct {
 
 // readiness probes every dependency at once and answers 200 "ready" when
 // all answer, 200 "degraded" when only Degraded ones fail, 503
-// "unavailable" when a required one fails, with each check's state.
-func readiness(checks []Check) http.HandlerFunc {
+// "unavailable" when a required one fails, with each check's state; 503
+// "stopping", probing nothing, once the service is stopping.
+func readiness(checks []Check, stopping func() bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if stopping() {
+			w.Header().Set("Cache-Control", "no-store")
+			WriteJSON(w, http.StatusServiceUnavailable, readyState{Status: statusStopping, Checks: map[string]checkState{}})
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		states := make([]checkState, len(checks))

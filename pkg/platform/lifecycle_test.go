@@ -314,3 +314,41 @@ func TestReadinessTellsDegradedFromUnavailable(t *testing.T) {
 	restoreDB()
 	testkit.WaitReadyZ(t, base, "ready")
 }
+
+// TestLameDuckServesWhileUnready: a service asked to stop first answers
+// /readyz with 503 "stopping" for LAME_DUCK, still serving its routes
+// meanwhile, so that load balancers stop sending it requests before its
+// listener closes; then it stops cleanly.
+func TestLameDuckServesWhileUnready(t *testing.T) {
+	t.Parallel()
+	h := testkit.NewHarness(t, "creation-support", "creation_support")
+	var cfg platform.Config
+	h.Configure(&cfg)
+	cfg.LameDuck = 5 * time.Second // the window in which the test looks
+	cfg.OutboxPoll, cfg.HousekeepEvery = time.Hour, time.Hour
+	rt, err := platform.Start(h.Ctx, cfg, platform.Spec{Service: "creation-support", Schema: "creation_support",
+		Migrations: notesMigrations}, testkit.Quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Listen(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })); err != nil {
+		t.Fatal(err)
+	}
+	stop := h.Serve(rt, nil)
+	if s := testkit.ReadyZ(t, h.URL); s.Code != http.StatusOK || s.Status != "ready" {
+		t.Fatalf("/readyz before the stop = %d %+v", s.Code, s)
+	}
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }()
+	s := testkit.WaitReadyZ(t, h.URL, "stopping")
+	if s.Code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz while stopping = %d, want 503", s.Code)
+	}
+	if a := testkit.Call(t, http.MethodGet, h.URL+"/cases", "", ""); a.Status != http.StatusNoContent {
+		t.Errorf("a route during the lame-duck period answered %d, want it served (204)", a.Status)
+	}
+	<-stopped
+	if _, err := http.Get(h.URL + "/readyz"); err == nil {
+		t.Error("the listener still answers after the stop")
+	}
+}

@@ -44,6 +44,10 @@ type Config struct {
 
 	HTTPAddr        string        `envconfig:"HTTP_ADDR" default:":8080"`
 	ShutdownTimeout time.Duration `envconfig:"SHUTDOWN_TIMEOUT" default:"15s"`
+	// LameDuck is how long a stopping service still serves while its
+	// /readyz answers 503 "stopping", before the shutdown proper: the
+	// time load balancers take to stop sending it requests (0: none).
+	LameDuck time.Duration `envconfig:"LAME_DUCK" default:"0s"`
 	// StreamReplicas is 1 on a single server, 3 on a NATS cluster.
 	StreamReplicas  int           `envconfig:"STREAM_REPLICAS" default:"1"`
 	OutboxRetention time.Duration `envconfig:"OUTBOX_RETENTION" default:"24h"`

@@ -14,7 +14,8 @@ import (
 
 // Run starts the consumers, the relay, housekeeping and the HTTP server,
 // waits for ctx to end (or the server to fail), then shuts down in order,
-// within SHUTDOWN_TIMEOUT:
+// within SHUTDOWN_TIMEOUT, after a lame-duck period of LAME_DUCK during
+// which everything runs on while /readyz answers 503 "stopping":
 //  1. stop taking work, and finish the work under way: the HTTP server
 //     takes no new request, ends its event streams and lets the requests in
 //     flight finish (their contexts are not cancelled); meanwhile the
@@ -57,6 +58,7 @@ func (rt *Runtime) Run(ctx context.Context) error {
 	var err error
 	select {
 	case <-ctx.Done():
+		err = rt.lameDuck(serveErr)
 	case err = <-serveErr:
 	}
 	stopHK()
@@ -80,6 +82,23 @@ func (rt *Runtime) Run(ctx context.Context) error {
 	errs = append(errs, rt.close(sctx)...)
 	rt.Log.Info("service stopped")
 	return errors.Join(append([]error{err}, errs...)...)
+}
+
+// lameDuck serves on for LAME_DUCK while readiness says the service is
+// stopping, so that no load balancer sends a request to a closed
+// listener; a server that fails meanwhile ends it, with its error.
+func (rt *Runtime) lameDuck(serveErr <-chan error) error {
+	if rt.cfg.LameDuck <= 0 {
+		return nil
+	}
+	rt.server.Stopping()
+	rt.Log.Info("stopping: readiness says so, serving on meanwhile", "lame_duck", rt.cfg.LameDuck)
+	select {
+	case <-time.After(rt.cfg.LameDuck):
+		return nil
+	case err := <-serveErr:
+		return err
+	}
 }
 
 func (rt *Runtime) stop(subs []*natsbus.Subscription) []error {
