@@ -44,6 +44,8 @@ func TestStore(t *testing.T) {
 		{"VisibleCasesAgreeWithTheAccessRule", testVisibleCases},
 		{"VisibleCasesPage", testVisiblePaging},
 		{"AuditLogOnTheMigratedTable", testAuditTable},
+		{"BodaccImportRectifiesCancelsAndIsIdempotent", testBodaccImport},
+		{"BodaccCancellationBeforeItsNotice", testBodaccOutOfOrder},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -58,3 +58,16 @@ func ReadAuditLog(p auth.Principal) (chamber string, ok bool) {
 	}
 	return p.Chamber, true
 }
+
+// ImportSignals tells whether p may import signals (BODACC exports): the
+// prevention cell, which acts on them.
+func ImportSignals(p auth.Principal) bool {
+	return p.Has(auth.RolePreventionCell) && p.Chamber != ""
+}
+
+// ReadSignals tells whether p may read a business's signals and court
+// state: the prevention cell only. A signal is not yet tied to a case
+// (scoring will open them), so nobody else has a case to read it through.
+func ReadSignals(p auth.Principal) bool {
+	return p.Has(auth.RolePreventionCell) && p.Chamber != ""
+}
