@@ -74,10 +74,12 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	observed := app.OpenObservedCase{Cases: store, Now: now}
 	rt.HandleAll(consumers.Consumers(open, observed, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
 	routes := httpapi.Routes{
-		Cases: app.ReadCases{Cases: store, Audit: auditLog, Now: now},
-		Audit: app.QueryAudit{Audit: auditLog},
-		Auth:  guard,
-		Log:   rt.Log,
+		Cases:   app.ReadCases{Cases: store, Audit: auditLog, Now: now},
+		Audit:   app.QueryAudit{Audit: auditLog},
+		Imports: app.ImportBodacc{Signals: store},
+		Signals: app.ReadSignals{Signals: store, Audit: auditLog, Now: now},
+		Auth:    guard,
+		Log:     rt.Log,
 	}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err

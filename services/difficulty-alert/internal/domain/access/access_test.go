@@ -98,3 +98,27 @@ func TestReadAuditLog(t *testing.T) {
 		})
 	}
 }
+
+// TestSignalRules: only the prevention cell (of a chamber) imports and
+// reads a business's signals; a manager, an admin or an advisor with the
+// difficulty speciality does not.
+func TestSignalRules(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		p    auth.Principal
+		want bool
+	}{
+		{"cell member", auth.Principal{Subject: "a", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor, auth.RolePreventionCell}}, true},
+		{"cell role without a chamber", auth.Principal{Subject: "a", Roles: []auth.Role{auth.RolePreventionCell}}, false},
+		{"advisor", auth.Principal{Subject: "a", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}, false},
+		{"manager", auth.Principal{Subject: "a", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor, auth.RoleManager}}, false},
+		{"admin", auth.Principal{Subject: "a", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdmin}}, false},
+	} {
+		if got := access.ImportSignals(tt.p); got != tt.want {
+			t.Errorf("%s imports: %v, want %v", tt.name, got, tt.want)
+		}
+		if got := access.ReadSignals(tt.p); got != tt.want {
+			t.Errorf("%s reads signals: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

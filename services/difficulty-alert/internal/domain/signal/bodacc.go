@@ -306,3 +306,21 @@ func allDigits(s string) bool {
 	}
 	return true
 }
+
+// Label is the procedure's name in French, as advisors read it.
+func (p Procedure) Label() string {
+	switch p {
+	case ProcedureSauvegarde:
+		return "Sauvegarde"
+	case ProcedureRedressementJudiciaire:
+		return "Redressement judiciaire"
+	case ProcedureLiquidationJudiciaire:
+		return "Liquidation judiciaire"
+	case ProcedurePlan:
+		return "Plan (sauvegarde ou redressement)"
+	case ProcedureCloture:
+		return "Clôture de la procédure"
+	default:
+		return "Autre jugement"
+	}
+}

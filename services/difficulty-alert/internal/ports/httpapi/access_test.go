@@ -27,6 +27,8 @@ func TestAPI(t *testing.T) {
 		{"ReadsAreAuditedAndQueryableByManagers", testAuditTrail},
 		{"AuditLogRulesBothWays", testAuditLogRules},
 		{"NoUnauditedRead", testNoUnauditedRead},
+		{"SignalsImportAndReadRules", testSignalRules},
+		{"SignalReadsAudited", testSignalReadsAudited},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

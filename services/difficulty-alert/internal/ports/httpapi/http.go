@@ -6,6 +6,8 @@
 //	GET /api/v1/difficulty-cases/{id}             one case
 //	GET /api/v1/audit-log?resource_id=&advisor_id=&since=&until=&after=&limit=
 //	                                              who read which case when (managers, their chamber)
+//	POST /api/v1/bodacc-imports                   import a BODACC export (JSON or CSV), for the prevention cell
+//	GET /api/v1/businesses/{siren}/signals        a business's signals and court state, for the prevention cell
 //
 // Answers when the access rules say no: 403. A case id that names no case
 // also gets 403, with the same body as a case the caller may not read, so
@@ -47,10 +49,14 @@ type AuditLog interface {
 
 // Routes serves the API.
 type Routes struct {
-	Cases Cases
-	Audit AuditLog
-	Auth  auth.Guard
-	Log   *slog.Logger
+	Cases   Cases
+	Audit   AuditLog
+	Imports BodaccImports
+	Signals BusinessSignals
+	// ImportLimit bounds an import's body (MaxImportBytes when zero).
+	ImportLimit int64
+	Auth        auth.Guard
+	Log         *slog.Logger
 }
 
 // Page sizes.
@@ -66,6 +72,8 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/difficulty-cases", rt.Auth.Require(http.HandlerFunc(rt.list)))
 	mux.Handle("GET /api/v1/difficulty-cases/{id}", rt.Auth.Require(http.HandlerFunc(rt.get)))
 	mux.Handle("GET /api/v1/audit-log", rt.Auth.Require(http.HandlerFunc(rt.auditLog)))
+	mux.Handle("POST /api/v1/bodacc-imports", rt.Auth.Require(http.HandlerFunc(rt.importBodacc)))
+	mux.Handle("GET /api/v1/businesses/{siren}/signals", rt.Auth.Require(http.HandlerFunc(rt.businessSignals)))
 	return mux
 }
 

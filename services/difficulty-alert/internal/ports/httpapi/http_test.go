@@ -89,10 +89,14 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 	}
 	log := postgres.NewAudit(pool)
 	routes := httpapi.Routes{
-		Cases: app.ReadCases{Cases: store, Audit: log, Now: clock},
-		Audit: app.QueryAudit{Audit: log},
-		Auth:  verifier,
-		Log:   slog.New(slog.NewTextHandler(t.Output(), nil)),
+		Cases:   app.ReadCases{Cases: store, Audit: log, Now: clock},
+		Audit:   app.QueryAudit{Audit: log},
+		Imports: app.ImportBodacc{Signals: store},
+		Signals: app.ReadSignals{Signals: store, Audit: log, Now: clock},
+		// Small enough for a test to exceed it.
+		ImportLimit: 1 << 16,
+		Auth:        verifier,
+		Log:         slog.New(slog.NewTextHandler(t.Output(), nil)),
 	}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)

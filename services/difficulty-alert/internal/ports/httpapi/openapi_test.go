@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ccicma/platform/pkg/audit"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/httpapi"
 )
 
@@ -54,7 +56,9 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		t.Helper()
 		var answer openapicheck.Answer
 		t.Run(name, func(t *testing.T) {
-			call.Method = http.MethodGet
+			if call.Method == "" {
+				call.Method = http.MethodGet
+			}
 			answer = c.Send(t, a.url, call)
 		})
 		return answer
@@ -93,11 +97,38 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("the audit log, an advisor", openapicheck.Call{Path: "/api/v1/audit-log", Token: advisor, Status: 403})
 	send("the audit log without a token", openapicheck.Call{Path: "/api/v1/audit-log", Status: 401, Doc: rejects})
 
+	const imports = "/api/v1/bodacc-imports"
+	post := func(name, contentType, body string, token string, status int, doc openapicheck.Doc) {
+		t.Helper()
+		send(name, openapicheck.Call{Method: http.MethodPost, Path: imports, ContentType: contentType, Body: body, Token: token, Status: status, Doc: doc})
+	}
+	jsonFile, csvFile := bodacc(t, "procedures-collectives.json"), bodacc(t, "procedures-collectives.csv")
+	post("a JSON import", "application/json", jsonFile, cell, 200, openapicheck.Accepts)
+	post("a CSV import", "text/csv", csvFile, cell, 200, openapicheck.Accepts)
+	post("an import, not an export", "application/json", `{"records": []}`, cell, 400, rejects)
+	post("an import too large", "text/csv", strings.Repeat("x", 1<<16+1), cell, 413, openapicheck.Accepts)
+	post("an import in XML", "application/xml", "<avis/>", cell, 415, rejects)
+	post("an import by an advisor", "application/json", jsonFile, advisor, 403, openapicheck.Accepts)
+	post("an import without a token", "application/json", jsonFile, "", 401, rejects)
+	signals := "/api/v1/businesses/830249439/signals"
+	send("a business's signals", openapicheck.Call{Path: signals, Token: cell, Status: 200})
+	send("a business without signals", openapicheck.Call{Path: "/api/v1/businesses/443061841/signals", Token: cell, Status: 200})
+	send("signals, not a SIREN", openapicheck.Call{Path: "/api/v1/businesses/8302494/signals", Token: cell, Status: 404, Doc: rejects})
+	send("signals, a SIREN failing its key", openapicheck.Call{Path: "/api/v1/businesses/830249437/signals", Token: cell, Status: 404, Doc: unchecked})
+	send("signals, a manager", openapicheck.Call{Path: signals, Token: manager, Status: 403})
+	send("signals without a token", openapicheck.Call{Path: signals, Status: 401, Doc: rejects})
+
+	// With the signals' table down, an import fails whole: 503.
+	a.adminExec(t, `ALTER TABLE `+a.schema+`.bodacc_notices RENAME TO bodacc_notices_down`)
+	post("an import, database down", "application/json", jsonFile, cell, 503, openapicheck.Accepts)
+	a.adminExec(t, `ALTER TABLE `+a.schema+`.bodacc_notices_down RENAME TO bodacc_notices`)
+
 	// With the audit log down, nothing is read: 503 on every route.
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.audit_log RENAME TO audit_log_down`)
 	send("cases, audit log down", openapicheck.Call{Path: "/api/v1/difficulty-cases", Token: cell, Status: 503})
 	send("a case, audit log down", openapicheck.Call{Path: caseA, Token: cell, Status: 503})
 	send("the audit log, down", openapicheck.Call{Path: "/api/v1/audit-log", Token: manager, Status: 503})
+	send("signals, audit log down", openapicheck.Call{Path: signals, Token: cell, Status: 503})
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.audit_log_down RENAME TO audit_log`)
 
 	c.AssertCovered(t)
@@ -128,7 +159,14 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		{"level", s["Case"].Properties["level"].Enum, []string{events.DifficultyNone, events.DifficultyVigilance, events.DifficultyCallBack}},
 		{"source", s["Case"].Properties["source"].Enum, []string{string(prevention.SourceSelfReport), string(prevention.SourceAdvisorObservation)}},
 		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead}},
-		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase}},
+		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase, app.ResourceBusinessSignals}},
+		{"signal source", s["Signal"].Properties["source"].Enum, strs(signal.Sources())},
+		{"signal theme", s["Signal"].Properties["theme"].Enum, strs(signal.Themes())},
+		{"signal status", s["Signal"].Properties["status"].Enum, []string{string(signal.StatusActive), string(signal.StatusReplaced), string(signal.StatusWithdrawn)}},
+		{"procedure", s["Signal"].Properties["procedure"].Enum, strs(signal.Procedures())},
+		{"court state", s["CourtState"].Properties["procedure"].Enum, strs(signal.Procedures())},
+		{"rejection reason", s["Rejection"].Properties["reason"].Enum, []string{signal.ReasonMalformed, signal.ReasonReference, signal.ReasonType,
+			signal.ReasonDate, signal.ReasonSIREN, signal.ReasonJugement, signal.ReasonPrevious, signal.ReasonUnknown}},
 	} {
 		if !slices.Equal(tt.got, tt.want) {
 			t.Errorf("%s: the document lists %q, the domain %q", tt.name, tt.got, tt.want)
@@ -154,4 +192,12 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 			t.Errorf("audit-log limit: the document allows %d, pkg/audit %d", p.Schema.Maximum, audit.MaxLimit)
 		}
 	}
+}
+
+func strs[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
 }
