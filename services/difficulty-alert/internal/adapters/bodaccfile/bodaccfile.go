@@ -21,14 +21,14 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
 )
 
-// ErrUnreadable: the file is not a JSON array nor a CSV with a header.
+// ErrUnreadable says the file is not a JSON array nor a CSV with a header.
 var ErrUnreadable = errors.New("unreadable BODACC export")
 
 // ReadJSON reads a JSON export: an array of records.
 func ReadJSON(data []byte) ([]signal.BodaccEntry, error) {
 	var raws []json.RawMessage
 	if err := json.Unmarshal(data, &raws); err != nil {
-		return nil, fmt.Errorf("%w: a JSON array of records is expected: %v", ErrUnreadable, err)
+		return nil, fmt.Errorf("%w: a JSON array of records is expected: %w", ErrUnreadable, err)
 	}
 	items := make([]signal.BodaccEntry, len(raws))
 	for i, raw := range raws {
@@ -123,7 +123,7 @@ func ReadCSV(data []byte) ([]signal.BodaccEntry, error) {
 	cr.Comma, cr.FieldsPerRecord = ';', -1
 	header, err := cr.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%w: a CSV header row is expected: %v", ErrUnreadable, err)
+		return nil, fmt.Errorf("%w: a CSV header row is expected: %w", ErrUnreadable, err)
 	}
 	col := map[string]int{}
 	for i, h := range header {
@@ -142,7 +142,7 @@ func ReadCSV(data []byte) ([]signal.BodaccEntry, error) {
 		if err != nil {
 			// A quote left open swallows the rest of the file: nothing
 			// after it can be trusted.
-			return nil, fmt.Errorf("%w: CSV unreadable from line %d: %v", ErrUnreadable, line, err)
+			return nil, fmt.Errorf("%w: CSV unreadable from line %d: %w", ErrUnreadable, line, err)
 		}
 		it := signal.BodaccEntry{Index: len(items) + 1, Line: line}
 		if len(row) != len(header) {

@@ -46,6 +46,7 @@ func TestStore(t *testing.T) {
 		{"AuditLogOnTheMigratedTable", testAuditTable},
 		{"BodaccImportRectifiesCancelsAndIsIdempotent", testBodaccImport},
 		{"BodaccCancellationBeforeItsNotice", testBodaccOutOfOrder},
+		{"BodaccRectificationsAndCancellationOfVersions", testBodaccVersions},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

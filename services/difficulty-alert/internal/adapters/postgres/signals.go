@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -93,11 +94,19 @@ func insertSignal(ctx context.Context, tx pgx.Tx, a app.NoticeToApply) error {
 	return err
 }
 
-// endSignal ends the active signal of notice ref; ended is false when
-// there is none (a notice never imported).
+// endSignal ends the signal in force of notice ref: its own, or the one
+// that replaced it last (a second rectification of a notice, or its
+// cancellation after a rectification, concerns its latest version).
+// ended is false when there is none (a notice never imported).
 func endSignal(ctx context.Context, tx pgx.Tx, ref string, status signal.Status, by *string) (bool, error) {
-	tag, err := tx.Exec(ctx, `UPDATE signals SET status = $2, replaced_by = $3, ended_at = now()
-		WHERE source = 'bodacc' AND source_ref = $1 AND status = 'active'`, ref, string(status), by)
+	tag, err := tx.Exec(ctx, `WITH RECURSIVE versions AS (
+			SELECT signal_id, replaced_by FROM signals WHERE source = 'bodacc' AND source_ref = $1
+			UNION ALL
+			SELECT s.signal_id, s.replaced_by FROM signals s JOIN versions v ON s.signal_id = v.replaced_by
+		)
+		UPDATE signals SET status = $2, replaced_by = $3, ended_at = now()
+		WHERE signal_id IN (SELECT signal_id FROM versions) AND status = 'active' AND signal_id IS DISTINCT FROM $3`,
+		ref, string(status), by)
 	return tag.RowsAffected() > 0, err
 }
 
@@ -142,7 +151,7 @@ func (s *Store) BusinessSignals(ctx context.Context, siren string) ([]app.Stored
 	var since time.Time
 	err = s.pool.QueryRow(ctx, `SELECT procedure, since, signal_id::text FROM business_court_states WHERE siren = $1`, siren).
 		Scan(&procedure, &since, &cs.SignalID)
-	if err == pgx.ErrNoRows {
+	if errors.Is(err, pgx.ErrNoRows) {
 		return ss, cs, false, nil
 	}
 	cs.Procedure, cs.Since = signal.Procedure(procedure), since.Format(time.DateOnly)

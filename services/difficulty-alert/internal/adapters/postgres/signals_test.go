@@ -1,6 +1,7 @@
 package postgres_test
 
 import (
+	"errors"
 	"maps"
 	"os"
 	"slices"
@@ -147,7 +148,7 @@ func testBodaccOutOfOrder(t *testing.T, f *fixture) {
 	if got := f.rows(t); !slices.Equal(got, want) {
 		t.Fatalf("rows %q, want %q", got, want)
 	}
-	if _, err := uc.Import(f.ctx, auth.Principal{Subject: "cma-91-003", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}, entries); err != app.ErrForbidden {
+	if _, err := uc.Import(f.ctx, auth.Principal{Subject: "cma-91-003", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}, entries); !errors.Is(err, app.ErrForbidden) {
 		t.Errorf("an advisor outside the cell imports: %v", err)
 	}
 }
@@ -159,4 +160,47 @@ func mustRead(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// testBodaccVersions: a second rectification of a notice replaces the
+// first rectification (the notice's version in force), and a cancellation
+// of the notice then withdraws that latest version: the business has no
+// court state left.
+func testBodaccVersions(t *testing.T, f *fixture) {
+	notice := func(id, typ, previous, nature, date string) signal.BodaccEntry {
+		r := signal.BodaccRecord{ID: id, Family: "collective", Type: typ, Registre: []string{"830249439"}, Published: "2026-01-20",
+			Tribunal: "TRIBUNAL DE COMMERCE D'EVRY", PreviousNotice: previous}
+		if nature != "" {
+			r.Jugement = `{"nature": "` + nature + `", "date": "` + date + `"}`
+		}
+		return signal.BodaccEntry{Index: 1, Record: r}
+	}
+	const original = `{"numeroParution": "20260020", "numeroAnnonce": "1401"}`
+	uc := app.ImportBodacc{Signals: f.store}
+	for _, e := range []signal.BodaccEntry{
+		notice("A202600201401", "annonce", "", "Jugement d'ouverture de liquidation judiciaire", "2026-01-13"),
+		notice("A202600251010", "rectificatif", original, "Jugement d'ouverture d'une procédure de redressement judiciaire", "2026-01-13"),
+		notice("A202600301020", "rectificatif", original, "Jugement d'ouverture d'une procédure de sauvegarde", "2026-01-12"),
+	} {
+		if _, err := uc.Import(f.ctx, cell, []signal.BodaccEntry{e}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := []string{
+		"20260020-1401 830249439 replaced liquidation_judiciaire 2026-01-13",
+		"20260025-1010 830249439 replaced redressement_judiciaire 2026-01-13",
+		"20260030-1020 830249439 active sauvegarde 2026-01-12",
+		"court 830249439 sauvegarde 2026-01-12",
+	}
+	if got := f.rows(t); !slices.Equal(got, want) {
+		t.Fatalf("after two rectifications\n%q\nwant\n%q", got, want)
+	}
+	rep, err := uc.Import(f.ctx, cell, []signal.BodaccEntry{notice("A202600351030", "annulation", original, "", "")})
+	if err != nil || rep.Withdrawn != 1 {
+		t.Fatalf("cancellation: %+v %v", rep, err)
+	}
+	want = []string{want[0], want[1], "20260030-1020 830249439 withdrawn sauvegarde 2026-01-12"}
+	if got := f.rows(t); !slices.Equal(got, want) {
+		t.Fatalf("after the cancellation\n%q\nwant\n%q", got, want)
+	}
 }

@@ -116,7 +116,7 @@ func reject(reason, format string, args ...any) *Rejection {
 	return &Rejection{Reason: reason, Detail: fmt.Sprintf(format, args...)}
 }
 
-// ErrNotCollective: the record is of another family than the procédures
+// ErrNotCollective says the record is of another family than the procédures
 // collectives; it is ignored, not rejected.
 var ErrNotCollective = errors.New("not a collective procedure notice")
 

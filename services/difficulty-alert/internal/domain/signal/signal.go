@@ -144,10 +144,6 @@ func (s Signal) Validate() error {
 // about one establishment.
 func (s Signal) Business() string { return s.SIREN }
 
-// Active tells whether the signal counts at t: not replaced nor withdrawn
-// (the caller knows the status) and not expired.
-func (s Signal) Active(t time.Time) bool { return t.Before(s.Expires) }
-
 func contains[T comparable](xs []T, x T) bool {
 	for _, y := range xs {
 		if y == x {
