@@ -323,7 +323,9 @@ func takeoverOfferPublished(events.Event, events.TakeoverOfferPublished) []Draft
 // the other side's advisors see the match turn inactive on the match page.
 func takeoverOfferStatusChanged(events.Event, events.TakeoverOfferStatusChanged) []Draft { return nil }
 
-func takeoverSearchStatusChanged(events.Event, events.TakeoverSearchStatusChanged) []Draft { return nil }
+func takeoverSearchStatusChanged(events.Event, events.TakeoverSearchStatusChanged) []Draft {
+	return nil
+}
 
 // takeoverOfferReviewDue asks the listing's advisor, or the chamber's
 // takeover advisors when it has none, to review a listing left unchanged.
