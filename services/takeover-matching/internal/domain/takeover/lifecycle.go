@@ -117,6 +117,12 @@ func (o Offer) Matched() bool { return o.Status == OfferPublished }
 // Matched tells whether a search is a candidate for offers: open.
 func (s Search) Matched() bool { return s.Status == SearchOpen }
 
+// Active tells whether a match between o and s is live: both sides are
+// still on the market (a published listing, an open search). A match
+// whose side was paused, withdrawn, concluded or expired is kept, shown
+// inactive; it is live again if both come back.
+func Active(o Offer, s Search) bool { return o.Matched() && s.Matched() }
+
 // ReviewPeriod is how long a listing may stay unchanged before its
 // advisor is asked to review it, and how long between two asks.
 const ReviewPeriod = 6 * 30 * 24 * time.Hour

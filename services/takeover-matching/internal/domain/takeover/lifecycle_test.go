@@ -130,3 +130,20 @@ func TestReviewDue(t *testing.T) {
 		}
 	}
 }
+
+// TestActive: a match is live only while its listing is published and its
+// search open.
+func TestActive(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		offer, search string
+		want          bool
+	}{
+		{OfferPublished, SearchOpen, true}, {OfferPaused, SearchOpen, false}, {OfferWithdrawn, SearchOpen, false},
+		{OfferPublished, SearchPaused, false}, {OfferPublished, SearchExpired, false}, {OfferConcluded, SearchConcluded, false},
+	} {
+		if got := Active(Offer{Status: tc.offer}, Search{Status: tc.search}); got != tc.want {
+			t.Errorf("%s/%s: active %v, want %v", tc.offer, tc.search, got, tc.want)
+		}
+	}
+}

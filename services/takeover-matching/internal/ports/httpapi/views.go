@@ -152,7 +152,10 @@ type matchJSON struct {
 	Contributions []contributionJSON `json:"contributions,omitempty"`
 	Explanation   string             `json:"explanation,omitempty"`
 	ProposedAt    time.Time          `json:"proposed_at"`
-	Offer         any                `json:"offer"`
+	// Active is false once the listing is no longer published or the
+	// search no longer open.
+	Active bool `json:"active"`
+	Offer  any  `json:"offer"`
 }
 
 // contributionJSON is what one criterion brought to a match's score.
@@ -168,7 +171,7 @@ func matchView(v app.VisibleMatch) matchJSON {
 	out := matchJSON{MatchID: m.ID, OfferID: m.OfferID, SearchID: m.SearchID, OfferChamber: m.OfferChamber,
 		SearchChamber: m.SearchChamber, OfferAdvisorID: m.OfferAdvisorID, SearchAdvisorID: m.SearchAdvisorID,
 		Score: m.Score, Criteria: m.Criteria, RulesVersion: m.RulesVersion, Explanation: m.Explanation,
-		ProposedAt: m.ProposedAt, Offer: offerView(v.Offer, v.View)}
+		ProposedAt: m.ProposedAt, Active: v.Active, Offer: offerView(v.Offer, v.View)}
 	for _, c := range m.Contributions {
 		out.Contributions = append(out.Contributions, contributionJSON{Criterion: c.Criterion, Level: c.Level,
 			Points: c.Points, MaxPoints: c.Max})
