@@ -100,7 +100,7 @@ func TestListingLifeAndMatching(t *testing.T) {
 
 	a := h.Call(t, http.MethodGet, offerPath, cma, "")
 	var got struct {
-		Status  string `json:"status"`
+		Status  string                  `json:"status"`
 		File    *struct{ Owner string } `json:"file"`
 		History []struct {
 			From, To, By, Reason string
