@@ -40,6 +40,8 @@ func TestStore(t *testing.T) {
 		{"ConfidentialOfferRefusesIdentifiers", testConfidentialOfferRefusesIdentifiers},
 		{"ReadsAndLists", testReadsAndLists},
 		{"MatchKeepsItsExplanation", testMatchKeepsItsExplanation},
+		{"ReviewDueOncePerPeriod", testReviewDueOncePerPeriod},
+		{"SearchesExpire", testSearchesExpire},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
