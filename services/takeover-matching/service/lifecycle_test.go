@@ -10,8 +10,6 @@ import (
 	"github.com/ccicma/platform/pkg/events"
 )
 
-const thirdReq = "01900000-0000-7000-8000-000000000004"
-
 // TestListingLifeAndMatching: a submitted offer meets no search; vetted,
 // it is published (takeover.offer.published, codes and bands only) and
 // matched; paused, it meets no new search and its matches show inactive;
