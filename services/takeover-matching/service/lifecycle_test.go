@@ -5,9 +5,12 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/takeover-matching/service"
 )
 
 // TestListingLifeAndMatching: a submitted offer meets no search; vetted,
@@ -164,5 +167,41 @@ func TestSearchLifeAndMatching(t *testing.T) {
 	}
 	if n := h.Published(t, events.StreamTakeover)["takeover.search.status_changed.91"]; n != 3 {
 		t.Fatalf("%d search status changes announced, want 3", n)
+	}
+}
+
+// TestPeriodicJobsAnnounce: the service's periodic jobs run on their
+// own: a listing left unchanged for more than 6 months asks its advisor
+// for a review, once; a search registered longer ago than SEARCH_TTL
+// expires, by the system. (The dates are moved back in the database: the
+// jobs read them, not the clock of the test.)
+func TestPeriodicJobsAnnounce(t *testing.T) {
+	h := startWith(t, func(c *service.Config) { c.LifecycleEvery, c.SearchTTL = 20*time.Millisecond, 24*time.Hour })
+	h.advisor("cma-91-t", "CMA", 1)
+	h.advisor("cci-91-t", "CCI", 1)
+	h.advisorsProjected(2)
+	h.CaughtUp(t, h.Publish(t, h.Event(t, "intake", offerReq, offer(offerReq, false)),
+		h.Event(t, "intake", searchReq, search(searchReq, "47.11F"))))
+	id := h.vet(t, offerReq)
+	h.DB.Text(t, `UPDATE takeover_matching.takeover_offers SET updated_at = now() - interval '7 months',
+		registered_at = now() - interval '8 months' WHERE offer_id = $1 RETURNING offer_id::text`, id)
+	sid := h.DB.Text(t, `UPDATE takeover_matching.buyer_searches SET registered_at = now() - interval '2 days'
+		WHERE request_id = $1 RETURNING search_id::text`, searchReq)
+
+	h.DB.WaitCount(t, "search expired", 1, `SELECT count(*) FROM takeover_matching.buyer_searches WHERE search_id = $1 AND status = 'expired'`, sid)
+	h.DB.WaitCount(t, "review asked", 1, `SELECT count(*) FROM takeover_matching.takeover_offers WHERE offer_id = $1 AND review_asked_at IS NOT NULL`, id)
+	subjects := h.Published(t, events.StreamTakeover)
+	if subjects["takeover.offer.review_due.91"] != 1 || subjects["takeover.search.status_changed.91"] != 1 {
+		t.Fatalf("TAKEOVER holds %v, want one review due and one expiry", subjects)
+	}
+	var due events.TakeoverOfferReviewDue
+	h.LastEvent(t, events.StreamTakeover, "takeover.offer.review_due.91", &due)
+	if due.OfferID != id || due.AdvisorID != "cma-91-t" || due.Status != "published" {
+		t.Fatalf("review due %+v", due)
+	}
+	var expired events.TakeoverSearchStatusChanged
+	h.LastEvent(t, events.StreamTakeover, "takeover.search.status_changed.91", &expired)
+	if expired.SearchID != sid || expired.From != "open" || expired.To != "expired" || expired.By != "system" {
+		t.Fatalf("expiry %+v", expired)
 	}
 }
