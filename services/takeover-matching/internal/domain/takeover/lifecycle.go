@@ -31,6 +31,13 @@ const (
 	SearchExpired   = events.SearchExpired
 )
 
+// OfferStatuses and SearchStatuses list the statuses, in the order of
+// their life (the API documents them).
+var (
+	OfferStatuses  = []string{OfferSubmitted, OfferPublished, OfferPaused, OfferWithdrawn, OfferConcluded}
+	SearchStatuses = []string{SearchDraft, SearchOpen, SearchPaused, SearchWithdrawn, SearchConcluded, SearchExpired}
+)
+
 // System is who expires a search: no person, the service's periodic job.
 const System = "system"
 

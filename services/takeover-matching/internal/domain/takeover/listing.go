@@ -83,8 +83,14 @@ var (
 	revenueBands   = []string{"lt_100k", "100k_300k", "300k_1m", "1m_3m", "3m_10m", "gte_10m"}
 	profitBands    = []string{"negative", "lt_25k", "25k_75k", "75k_150k", "150k_300k", "300k_1m", "gte_1m"}
 	headcountBands = []string{"0", "1_2", "3_5", "6_9", "10_19", "20_49", "50_249", "gte_250"}
-	sectorLevels   = []string{LevelSection, LevelDivision, LevelGroup, LevelClass, LevelSubclass}
-	placeLevels    = []string{PlaceCommune, PlaceEPCI, PlaceDepartement}
+)
+
+// TeaserSectorLevels and TeaserPlaceLevels are the levels a teaser may
+// show its sector and place at; the sector's coarsest first, as
+// nafAncestors lists a code's levels.
+var (
+	TeaserSectorLevels = []string{LevelSection, LevelDivision, LevelGroup, LevelClass, LevelSubclass}
+	TeaserPlaceLevels  = []string{PlaceCommune, PlaceEPCI, PlaceDepartement}
 )
 
 // Vet checks v against the offer (every field at once: InvalidCriteria)
@@ -151,7 +157,7 @@ func (o Offer) teaser(add func(field, code, detail string), v Vetting) Teaser {
 	t := Teaser{SectorLevel: v.SectorLevel, PlaceLevel: v.PlaceLevel, RevenueBand: v.RevenueBand,
 		ProfitBand: v.ProfitBand, HeadcountBand: v.HeadcountBand, PriceBand: v.PriceBand,
 		DealTypes: sortedSet(v.DealTypes), Timeline: v.Timeline}
-	if i := slices.Index(sectorLevels, v.SectorLevel); i < 0 {
+	if i := slices.Index(TeaserSectorLevels, v.SectorLevel); i < 0 {
 		add("teaser.sector_level", "unknown", "Niveau d'activité inconnu (section, division, groupe, classe ou sous-classe).")
 	} else if a := nafAncestors(o.NAFCode); i < len(a) {
 		t.Sector = a[i]
@@ -160,7 +166,7 @@ func (o Offer) teaser(add func(field, code, detail string), v Vetting) Teaser {
 	}
 	t.Place = map[string]string{PlaceCommune: o.CommuneCode, PlaceEPCI: o.EPCI, PlaceDepartement: o.Departement}[v.PlaceLevel]
 	switch {
-	case !slices.Contains(placeLevels, v.PlaceLevel):
+	case !slices.Contains(TeaserPlaceLevels, v.PlaceLevel):
 		add("teaser.place_level", "unknown", "Niveau de lieu inconnu (commune, EPCI ou département).")
 	case t.Place == "":
 		add("teaser.place_level", "unavailable", "Le lieu de l'entreprise n'est pas connu à ce niveau (cession confidentielle).")

@@ -235,6 +235,19 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 	if got := s["Contribution"].Properties["criterion"].Enum; !slices.Equal(got, takeover.WeighedCriteria) {
 		t.Errorf("contributions: the document lists %q, the domain %q", got, takeover.WeighedCriteria)
 	}
+	for _, x := range []struct {
+		schema, property string
+		want             []string
+	}{
+		{"Offer", "status", takeover.OfferStatuses}, {"OfferTeaser", "status", takeover.OfferStatuses},
+		{"Search", "status", takeover.SearchStatuses}, {"Listing", "sector_level", takeover.TeaserSectorLevels},
+		{"Listing", "place_level", takeover.TeaserPlaceLevels}, {"OfferTeaser", "sector_level", takeover.TeaserSectorLevels},
+		{"OfferTeaser", "place_level", takeover.TeaserPlaceLevels},
+	} {
+		if got := s[x.schema].Properties[x.property].Enum; !slices.Equal(got, x.want) {
+			t.Errorf("%s.%s: the document lists %q, the domain %q", x.schema, x.property, got, x.want)
+		}
+	}
 	mobilities := []string{takeover.MobilityLocal, takeover.MobilityRegional, takeover.MobilityNational}
 	if got := s["Search"].Properties["mobility"].Enum; !slices.Equal(got, mobilities) {
 		t.Errorf("mobility: the document lists %q, the domain %q", got, mobilities)
