@@ -30,6 +30,10 @@ func Registry() []Payload {
 		TakeoverOfferRegistered{},
 		TakeoverSearchRegistered{},
 		TakeoverMatchProposed{},
+		TakeoverOfferPublished{},
+		TakeoverOfferStatusChanged{},
+		TakeoverSearchStatusChanged{},
+		TakeoverOfferReviewDue{},
 		// difficulty.go
 		DifficultyCaseOpened{},
 		// advisor.go

@@ -373,6 +373,28 @@ func payloadExamples() []payloadExample {
 			},
 		}, "0195a1d0-3000-7aaa-8bbb-000000000003", "91", "0195a1d0-3001-7b01-8c02-0d03e04f0703", exampleTime.Add(time.Second)),
 
+		exampleOf("bakery-listing-published", events.TakeoverOfferPublished{
+			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", Chamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI,
+			AdvisorID: "cma-91-0007", VettedBy: "cma-91-0007", Sector: "10.71", SectorLevel: "class", Place: "200056232", PlaceLevel: "epci",
+			RevenueBand: "300k_1m", ProfitBand: "25k_75k", HeadcountBand: "3_5", PriceBand: "100k_300k",
+			DealTypes: []string{events.DealFonds}, Timeline: "6m_12m", PublishedAt: exampleTime.Add(2 * time.Second),
+		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1002-7b01-8c02-0d03e04f0704", exampleTime.Add(2*time.Second)),
+
+		exampleOf("bakery-listing-paused", events.TakeoverOfferStatusChanged{
+			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", Chamber: events.ChamberCMA, AdvisorID: "cma-91-0007",
+			From: events.OfferPublished, To: events.OfferPaused, By: "cma-91-0007", ChangedAt: exampleTime.Add(3 * time.Second),
+		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1003-7b01-8c02-0d03e04f0705", exampleTime.Add(3*time.Second)),
+
+		exampleOf("buyer-search-expired", events.TakeoverSearchStatusChanged{
+			SearchID: "0195a1d0-2000-7aaa-8bbb-000000000002", Chamber: events.ChamberCCI, AdvisorID: "cci-91-0042",
+			From: events.SearchOpen, To: events.SearchExpired, By: "system", ChangedAt: exampleTime.Add(4 * time.Second),
+		}, "0195a1d0-2000-7aaa-8bbb-000000000002", "91", "0195a1d0-2003-7b01-8c02-0d03e04f0706", exampleTime.Add(4*time.Second)),
+
+		exampleOf("bakery-listing-review-due", events.TakeoverOfferReviewDue{
+			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", Chamber: events.ChamberCMA, AdvisorID: "cma-91-0007",
+			Status: events.OfferPublished, UpdatedAt: exampleTime, DueAt: exampleTime.Add(4380 * time.Hour),
+		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1004-7b01-8c02-0d03e04f0707", exampleTime.Add(4380*time.Hour)),
+
 		exampleOf("call-back-two-chambers", events.DifficultyCaseOpened{
 			CaseID:           "0195a1d1-1000-7aaa-8bbb-000000000001",
 			RequestID:        "0195a1c2-1000-7aaa-8bbb-000000000005",

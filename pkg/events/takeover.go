@@ -181,3 +181,195 @@ func validAggregate(idField, id, requestID, chamber string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Statuses of a takeover offer (a listing once vetted) and of a buyer's
+// search, as the status-change events name them.
+const (
+	OfferSubmitted  = "submitted"
+	OfferPublished  = "published"
+	OfferPaused     = "paused"
+	OfferWithdrawn  = "withdrawn"
+	OfferConcluded  = "concluded"
+	SearchDraft     = "draft"
+	SearchOpen      = "open"
+	SearchPaused    = "paused"
+	SearchWithdrawn = "withdrawn"
+	SearchConcluded = "concluded"
+	SearchExpired   = "expired"
+)
+
+// TakeoverOfferPublished (takeover.offer.published.v1): the offer's advisor
+// vetted the seller's file and published the anonymous teaser the seller
+// accepted: the offer is now a listing, matched with searches. Subject: the
+// offer id. Territory: the business's département. Codes and bands only:
+// the vetted file (owner, customers, results...) never leaves the service.
+type TakeoverOfferPublished struct {
+	// OfferID is the listing.
+	OfferID string `json:"offer_id"`
+	// Chamber is the lead chamber that owns the offer (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the offer is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is the offer's advisor, if assigned.
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// VettedBy is the advisor or manager who vetted it.
+	VettedBy string `json:"vetted_by"`
+	// Sector is the business's NAF code at the level the teaser shows
+	// (SectorLevel: section, division, group, class or subclass).
+	Sector string `json:"sector"`
+	// SectorLevel is the NAF level of Sector.
+	SectorLevel string `json:"sector_level"`
+	// Place is the code of the place the teaser shows at PlaceLevel
+	// (commune, epci or departement).
+	Place string `json:"place"`
+	// PlaceLevel is the level of Place.
+	PlaceLevel string `json:"place_level"`
+	// Bands of the teaser: revenue, gross operating profit (EBE),
+	// headcount and price.
+	RevenueBand string `json:"revenue_band"`
+	// ProfitBand is the band of the gross operating profit (EBE).
+	ProfitBand string `json:"gross_operating_profit_band"`
+	// HeadcountBand is the band of the staff.
+	HeadcountBand string `json:"headcount_band"`
+	// PriceBand is the band of the asking price.
+	PriceBand string `json:"price_band"`
+	// DealTypes and Timeline are the deal the seller accepts.
+	DealTypes []string `json:"deal_types"`
+	// Timeline is when the seller means to sell.
+	Timeline string `json:"timeline"`
+	// PublishedAt is when the listing was published.
+	PublishedAt time.Time `json:"published_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverOfferPublished) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "offer", Verb: "published", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverOfferPublished) Validate() error {
+	var errs []error
+	if _, err := uuid.Parse(p.OfferID); err != nil {
+		errs = append(errs, errors.New("offer_id must be a UUID"))
+	}
+	if p.Chamber != ChamberCCI && p.Chamber != ChamberCMA {
+		errs = append(errs, errors.New("chamber must be CCI or CMA"))
+	}
+	return errors.Join(append(errs, required("vetted_by", p.VettedBy), required("sector", p.Sector),
+		required("sector_level", p.SectorLevel), required("place", p.Place), required("place_level", p.PlaceLevel))...)
+}
+
+// TakeoverOfferStatusChanged (takeover.offer.status_changed.v1): a listing
+// moved in its life (published, paused while negotiating, withdrawn,
+// concluded), by its advisor or a manager of its chamber. Subject: the
+// offer id. Territory: the business's département.
+type TakeoverOfferStatusChanged struct {
+	// OfferID is the listing.
+	OfferID string `json:"offer_id"`
+	// Chamber is the lead chamber that owns the offer (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// AdvisorID is the offer's advisor, if assigned.
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// From and To are the statuses before and after (Offer* constants).
+	From string `json:"from"`
+	// To is the status after the change.
+	To string `json:"to"`
+	// By is the advisor or manager who changed it.
+	By string `json:"by"`
+	// ChangedAt is when.
+	ChangedAt time.Time `json:"changed_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverOfferStatusChanged) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "offer", Verb: "status_changed", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverOfferStatusChanged) Validate() error {
+	return validStatusChange("offer_id", p.OfferID, p.Chamber, p.From, p.To, p.By)
+}
+
+// TakeoverSearchStatusChanged (takeover.search.status_changed.v1): a buyer's
+// search moved in its life (open, paused, withdrawn, concluded, or expired
+// when not renewed in time; By is then "system"). Subject: the search id.
+// Territory: the search's first département, or "_".
+type TakeoverSearchStatusChanged struct {
+	// SearchID is the search.
+	SearchID string `json:"search_id"`
+	// Chamber is the lead chamber that owns the search (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// AdvisorID is the search's advisor, if assigned.
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// From and To are the statuses before and after (Search* constants).
+	From string `json:"from"`
+	// To is the status after the change.
+	To string `json:"to"`
+	// By is the advisor or manager who changed it, or "system" for an
+	// expiry.
+	By string `json:"by"`
+	// ChangedAt is when.
+	ChangedAt time.Time `json:"changed_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverSearchStatusChanged) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "search", Verb: "status_changed", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverSearchStatusChanged) Validate() error {
+	return validStatusChange("search_id", p.SearchID, p.Chamber, p.From, p.To, p.By)
+}
+
+// TakeoverOfferReviewDue (takeover.offer.review_due.v1): a published or
+// paused listing was not updated for the review period (6 months): its
+// advisor should review it. Emitted once per period. Subject: the offer
+// id. Territory: the business's département.
+type TakeoverOfferReviewDue struct {
+	// OfferID is the listing.
+	OfferID string `json:"offer_id"`
+	// Chamber is the lead chamber that owns the offer (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// AdvisorID is the offer's advisor, if assigned.
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// Status is the listing's status.
+	Status string `json:"status"`
+	// UpdatedAt is when the listing last changed.
+	UpdatedAt time.Time `json:"updated_at"`
+	// DueAt is when the review fell due.
+	DueAt time.Time `json:"due_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverOfferReviewDue) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "offer", Verb: "review_due", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverOfferReviewDue) Validate() error {
+	var errs []error
+	if _, err := uuid.Parse(p.OfferID); err != nil {
+		errs = append(errs, errors.New("offer_id must be a UUID"))
+	}
+	if p.Chamber != ChamberCCI && p.Chamber != ChamberCMA {
+		errs = append(errs, errors.New("chamber must be CCI or CMA"))
+	}
+	return errors.Join(append(errs, required("status", p.Status))...)
+}
+
+// validStatusChange checks a status change's id, chamber, statuses and
+// author.
+func validStatusChange(idField, id, chamber, from, to, by string) error {
+	var errs []error
+	if _, err := uuid.Parse(id); err != nil {
+		errs = append(errs, errors.New(idField+" must be a UUID"))
+	}
+	if chamber != ChamberCCI && chamber != ChamberCMA {
+		errs = append(errs, errors.New("chamber must be CCI or CMA"))
+	}
+	if from == to {
+		errs = append(errs, errors.New("to must differ from from"))
+	}
+	return errors.Join(append(errs, required("from", from), required("to", to), required("by", by))...)
+}

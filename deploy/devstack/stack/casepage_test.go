@@ -280,8 +280,14 @@ func TestPreventionCasePageEndToEnd(t *testing.T) {
 	}
 }
 
-// TestTakeoverPagesEndToEnd: a bakery for sale and a buyer looking for
-// one meet; the offer's advisor follows the match's notification to its
+// bakeryVetting is the file and teaser the bakery's advisor vets.
+const bakeryVetting = `{"file":{"owner":"Gérant depuis 1998","business":"Boulangerie","customers":"Locale","equipment":"Four",
+	"staff":"3 vendeuses","results":"Stables","reason_for_sale":"Départ","revenue":450000,"gross_operating_profit":100000,
+	"headcount":4,"price":280000},"teaser":{"sector_level":"class","place_level":"departement","revenue_band":"300k_1m",
+	"gross_operating_profit_band":"75k_150k","headcount_band":"3_5","price_band":"100k_300k","deal_types":["fonds","murs"],"timeline":"6m_12m"}}`
+
+// TestTakeoverPagesEndToEnd: a bakery for sale, vetted by its advisor,
+// and a buyer looking for one meet; the offer's advisor follows the match's notification to its
 // page, and from there to the offer and the search, each read in
 // takeover-matching with their own token.
 func TestTakeoverPagesEndToEnd(t *testing.T) {
@@ -292,6 +298,17 @@ func TestTakeoverPagesEndToEnd(t *testing.T) {
 		if code, out := post(t, intake+x.path, x.body, fmt.Sprintf("e2e-casepage-100%d", i)); code != http.StatusAccepted {
 			t.Fatalf("POST %s answered %d: %v", x.path, code, out)
 		}
+	}
+	// The offer's advisor vets it: published, it meets the buyer.
+	var seller string
+	testkit.Eventually(t, 10*time.Second, "offer registered with an advisor", func() (bool, error) {
+		seller = r.db.Text(t, `SELECT coalesce(min(advisor_id), '') FROM takeover_matching.takeover_offers`)
+		return seller != "", nil
+	})
+	unvetted := r.db.Text(t, `SELECT offer_id::text FROM takeover_matching.takeover_offers`)
+	if code, out := call(t, http.MethodPost, r.st.URL("takeover-matching")+"/api/v1/takeover-offers/"+unvetted+"/vetting",
+		signIn(t, desk, seller), bakeryVetting); code != http.StatusOK || out["status"] != "published" {
+		t.Fatalf("vetting the offer answered %d: %v", code, out)
 	}
 	var matchID, offerID, searchID, advisor string
 	testkit.Eventually(t, 10*time.Second, "match proposed, the offer's advisor notified", func() (bool, error) {

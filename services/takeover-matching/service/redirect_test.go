@@ -33,6 +33,7 @@ func TestRedirectedCreationProjectBecomesADraftSearchItsAdvisorCompletes(t *test
 		RequestID: redirectReq, Chamber: "CCI", AdvisorID: "cci-91-c", NAFCode: "10.71C", CommuneCode: "91228",
 		Departement: "91", RedirectedAt: time.Now()})
 	h.CaughtUp(t, h.Publish(t, h.Event(t, "intake", offerReq, offer(offerReq, false))))
+	h.vet(t, offerReq)
 	h.PublishCopy(t, redirect, "first-copy")
 	h.CaughtUp(t, h.PublishCopy(t, redirect, "second-copy"))
 

@@ -91,8 +91,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	complete := app.CompleteSearch{Searches: store, RegionOf: regionOf, Matcher: matcher, Now: now, NewID: newID,
 		IsNAF:     func(id string) bool { _, ok := ref.NAFLabel(id); return ok },
 		IsCommune: func(code string) bool { _, ok := ref.Commune(code); return ok }}
-	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},
-		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: rt.Log}
+	everyLifecycle(rt, cfg, store, now)
+	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store}, Searches: app.ReadSearches{Files: store, Private: store},
+		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: rt.Log,
+		Lifecycle: app.NewLifecycleActions(store, matcher, now, newID)}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

@@ -75,6 +75,26 @@ func search(requestID string, sectors ...string) events.TakeoverSearchSubmitted 
 		SubmittedAt: time.Now(), Routing: events.Routing{LeadChamber: "CCI", RuleID: "buyer", Reason: "test"}}
 }
 
+// vetting is the body that vets the offer of offer(): its figures, deal
+// and timeline as submitted (the scores stay those of the submission), a
+// teaser at class and département level.
+const vetting = `{"file":{"owner":"Gérant depuis 1998","business":"Boulangerie","customers":"Locale","equipment":"Four",
+	"staff":"3 vendeuses","results":"Stables","reason_for_sale":"Retraite","revenue":450000,"gross_operating_profit":60000,
+	"headcount":4,"price":250000},"teaser":{"sector_level":"class","place_level":"departement","revenue_band":"300k_1m",
+	"gross_operating_profit_band":"25k_75k","headcount_band":"3_5","price_band":"100k_300k","deal_types":["fonds"],"timeline":"6m_12m"}}`
+
+// vet publishes the offer of an intake request as a manager of the CMA
+// (the lead chamber of offer()) would, and returns its id.
+func (h *harness) vet(t *testing.T, requestID string) string {
+	t.Helper()
+	id := h.DB.Text(t, `SELECT offer_id::text FROM takeover_matching.takeover_offers WHERE request_id = $1`, requestID)
+	tok := h.token(t, auth.Principal{Subject: "cma-91-m", Chamber: "CMA", Roles: []auth.Role{auth.RoleManager}})
+	if a := h.Call(t, http.MethodPost, "/api/v1/takeover-offers/"+id+"/vetting", tok, vetting); a.Status != http.StatusOK {
+		t.Fatalf("vet offer %s: %d %s", id, a.Status, a.Body)
+	}
+	return id
+}
+
 const (
 	offerReq  = "01900000-0000-7000-8000-000000000001"
 	searchReq = "01900000-0000-7000-8000-000000000002"
@@ -120,14 +140,16 @@ func TestOfferThenFittingSearchProposesOneMatch(t *testing.T) {
 	h.advisor("cma-91-t", "CMA", 1)
 	h.advisor("cci-91-t", "CCI", 1)
 	h.advisorsProjected(2)
+	h.CaughtUp(t, h.Publish(t, h.Event(t, "intake", offerReq, offer(offerReq, true))))
+	h.vet(t, offerReq)
 	h.CaughtUp(t, h.Publish(t,
-		h.Event(t, "intake", offerReq, offer(offerReq, true)),
 		h.Event(t, "intake", searchReq, search(searchReq, "10.7")),
 		h.Event(t, "intake", otherReq, search(otherReq, "47.11F")), // another trade
 		h.Event(t, "intake", searchReq, search(searchReq, "10.7")), // the same request again
 	))
 	subjects := h.Published(t, events.StreamTakeover)
-	want := map[string]uint64{"takeover.offer.registered.91": 1, "takeover.search.registered.91": 2, "takeover.match.proposed.91": 1}
+	want := map[string]uint64{"takeover.offer.registered.91": 1, "takeover.offer.published.91": 1, "takeover.search.registered.91": 2,
+		"takeover.match.proposed.91": 1}
 	if len(subjects) != len(want) {
 		t.Fatalf("TAKEOVER holds %v, want %v", subjects, want)
 	}
@@ -278,6 +300,7 @@ func TestMatchingRulesFile(t *testing.T) {
 		h.Event(t, "intake", otherReq, search(otherReq, "10.71C")), // 94 points
 		h.Event(t, "intake", offerReq, offer(offerReq, false)),
 	))
+	h.vet(t, offerReq)
 	if n := h.Published(t, events.StreamTakeover)["takeover.match.proposed.91"]; n != 1 {
 		t.Fatalf("%d matches proposed at 90, want the closer search's only", n)
 	}
@@ -289,8 +312,8 @@ func TestMatchingRulesFile(t *testing.T) {
 }
 
 // TestSearchThenOfferAndLoadSpreads: searches first, then the offer that
-// fits them: one match per fitting search, proposed when the offer
-// registers; the searches go in turn to the chamber's least loaded
+// fits them: one match per fitting search, proposed when the offer is
+// vetted; the searches go in turn to the chamber's least loaded
 // available takeover advisor, never to an absent one.
 func TestSearchThenOfferAndLoadSpreads(t *testing.T) {
 	h := start(t)
@@ -306,6 +329,7 @@ func TestSearchThenOfferAndLoadSpreads(t *testing.T) {
 		h.Event(t, "intake", otherReq, search(otherReq, "10.71C")),
 	))
 	h.CaughtUp(t, h.Publish(t, h.Event(t, "intake", offerReq, offer(offerReq, false))))
+	h.vet(t, offerReq)
 	subjects := h.Published(t, events.StreamTakeover)
 	if subjects["takeover.match.proposed.91"] != 2 || subjects["takeover.search.registered.91"] != 2 || subjects["takeover.offer.registered.91"] != 1 {
 		t.Fatalf("TAKEOVER holds %v, want two searches, one offer, two matches", subjects)

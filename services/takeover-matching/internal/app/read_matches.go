@@ -17,6 +17,8 @@ type VisibleMatch struct {
 	Match takeover.Match
 	Offer takeover.Offer
 	View  access.View
+	// Active is false once either side left the market (takeover.Active).
+	Active bool
 }
 
 // ReadMatches serves proposed matches to the advisors who see one of their
@@ -93,6 +95,7 @@ func (uc ReadMatches) Get(ctx context.Context, p auth.Principal, id string) (Vis
 func (uc ReadMatches) visible(ctx context.Context, p auth.Principal, ms []takeover.Match) ([]VisibleMatch, error) {
 	out := []VisibleMatch{}
 	offers := map[string]takeover.Offer{}
+	searches := map[string]takeover.Search{}
 	for _, m := range ms {
 		if !access.Match(p, matchOfferOwners(m), matchSearchOwners(m)) {
 			continue
@@ -108,8 +111,27 @@ func (uc ReadMatches) visible(ctx context.Context, p auth.Principal, ms []takeov
 			}
 			offers[m.OfferID] = o
 		}
+		s, err := cached(ctx, searches, "search", m.SearchID, uc.Files.Search)
+		if err != nil {
+			return nil, err
+		}
 		v := access.Offer(p, offerOwners(o), o.Confidential, []access.Owners{matchSearchOwners(m)})
-		out = append(out, VisibleMatch{Match: m, Offer: o, View: v})
+		out = append(out, VisibleMatch{Match: m, Offer: o, View: v, Active: takeover.Active(o, s)})
 	}
 	return out, nil
+}
+
+// cached reads one side of a match (what) by id with get, once per id.
+func cached[T any](ctx context.Context, seen map[string]T, what, id string, get func(context.Context, string) (T, bool, error)) (T, error) {
+	if v, ok := seen[id]; ok {
+		return v, nil
+	}
+	v, found, err := get(ctx, id)
+	if err != nil {
+		return v, fmt.Errorf("read %s %s of a match: %w", what, id, err)
+	} else if !found {
+		return v, fmt.Errorf("%s %s of a match missing", what, id)
+	}
+	seen[id] = v
+	return v, nil
 }

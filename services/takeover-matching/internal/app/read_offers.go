@@ -14,6 +14,9 @@ import (
 // them, each as much as they may see of it.
 type ReadOffers struct {
 	Files Files
+	// Private reads the vetted file and the history, for the offer's own
+	// chambers (none when nil).
+	Private Lifecycle
 }
 
 // Get returns the offer and how much of it p sees (never access.None):
@@ -31,6 +34,9 @@ func (uc ReadOffers) Get(ctx context.Context, p auth.Principal, id string) (take
 	}
 	if v == access.None {
 		return takeover.Offer{}, access.None, ErrForbidden
+	}
+	if uc.Private != nil && access.Direct(p, offerOwners(o)) {
+		return withPrivate(ctx, uc.Private, o, v)
 	}
 	return o, v, nil
 }
@@ -59,4 +65,19 @@ func offerVisibility(ctx context.Context, files Files, p auth.Principal, o takeo
 		owners[i] = matchSearchOwners(m)
 	}
 	return access.Offer(p, offerOwners(o), o.Confidential, owners), nil
+}
+
+// withPrivate adds the vetted file and the history to an offer its reader
+// sees as one of its own chambers.
+func withPrivate(ctx context.Context, l Lifecycle, o takeover.Offer, v access.View) (takeover.Offer, access.View, error) {
+	f, err := l.OfferFile(ctx, o.ID)
+	if err != nil {
+		return takeover.Offer{}, access.None, err
+	}
+	h, err := l.History(ctx, o.ID, "")
+	if err != nil {
+		return takeover.Offer{}, access.None, err
+	}
+	o.File, o.History = f, h
+	return o, v, nil
 }

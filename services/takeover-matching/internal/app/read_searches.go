@@ -14,6 +14,9 @@ import (
 // see them (a search holds codes and bands only: there is no teaser).
 type ReadSearches struct {
 	Files Files
+	// Private reads the history, for the search's own chambers (none
+	// when nil).
+	Private Lifecycle
 }
 
 // Get returns the search: ErrNotFound, or ErrForbidden when p sees it
@@ -25,7 +28,11 @@ func (uc ReadSearches) Get(ctx context.Context, p auth.Principal, id string) (ta
 		return takeover.Search{}, err
 	}
 	if access.Direct(p, searchOwners(s)) {
-		return s, nil
+		if uc.Private == nil {
+			return s, nil
+		}
+		s.History, err = uc.Private.History(ctx, "", s.ID)
+		return s, err
 	}
 	ms, err := uc.Files.MatchesOfSearch(ctx, s.ID)
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 
 // RegisterOffer reacts to intake.takeover.offer_submitted: it registers
 // exactly one offer per request, assigns the least loaded available
-// advisor of the lead chamber, and proposes a match with every open search
-// that fits well enough.
+// advisor of the lead chamber; the offer waits for its advisor's vetting
+// (VetOffer) before it meets searches.
 type RegisterOffer struct {
 	Registry Registry
 	RegionOf takeover.RegionOf
@@ -34,7 +34,9 @@ func (uc RegisterOffer) Handle(ctx context.Context, ev events.Event, p events.Ta
 	}
 	now := uc.Now()
 	place := takeover.Place{Departement: o.Departement, Commune: o.CommuneCode, EPCI: o.EPCI}
-	_, err = uc.Registry.RegisterOffer(ctx, ev, o, place, uc.Matcher.SearchLookup(o), now, func(candidates []takeover.AdvisorLoad, searches []takeover.Search) (OfferOutcome, error) {
+	// No lookup: a submitted offer meets no search until its advisor vets
+	// it (VetOffer).
+	_, err = uc.Registry.RegisterOffer(ctx, ev, o, place, nil, now, func(candidates []takeover.AdvisorLoad, searches []takeover.Search) (OfferOutcome, error) {
 		advisor, _ := takeover.ChooseAdvisor(candidates)
 		id, err := uc.NewID()
 		if err != nil {

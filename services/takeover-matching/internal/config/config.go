@@ -4,6 +4,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
@@ -31,6 +32,12 @@ type Config struct {
 	// MatchThreshold, when set, replaces the rules' threshold: the score
 	// (0 to 100) from which a pair that passes the filters is proposed.
 	MatchThreshold *int `envconfig:"MATCH_THRESHOLD"`
+	// SearchTTL is how long a buyer's search stays open or paused without
+	// being renewed before it expires (12 months by default).
+	SearchTTL time.Duration `envconfig:"SEARCH_TTL" default:"8760h"`
+	// LifecycleEvery is how often listings due for review and searches
+	// due to expire are looked for.
+	LifecycleEvery time.Duration `envconfig:"LIFECYCLE_EVERY" default:"1h"`
 }
 
 // MatchingRules returns the matching rules: the file MatchingRulesFile

@@ -40,6 +40,10 @@ func Table(names Names) []Entry {
 		named(w, takeoverOfferRegistered),
 		on(takeoverSearchRegistered),
 		on(takeoverMatchProposed),
+		on(takeoverOfferPublished),
+		on(takeoverOfferStatusChanged),
+		on(takeoverSearchStatusChanged),
+		on(takeoverOfferReviewDue),
 		on(difficultyCaseOpened),
 	}
 }
@@ -307,6 +311,33 @@ func takeoverMatchProposed(ev events.Event, p events.TakeoverMatchProposed) []Dr
 		search.To = pool(p.SearchChamber, events.SpecialityTakeover, departementOf(ev))
 	}
 	return []Draft{offer, search}
+}
+
+// takeoverOfferPublished notifies nobody: the advisor who vetted the
+// listing did it themselves, and the searches it fits are told by the
+// matches proposed.
+func takeoverOfferPublished(events.Event, events.TakeoverOfferPublished) []Draft { return nil }
+
+// takeoverOfferStatusChanged and takeoverSearchStatusChanged notify nobody:
+// the advisor changed it themselves (an expiry is read on the search), and
+// the other side's advisors see the match turn inactive on the match page.
+func takeoverOfferStatusChanged(events.Event, events.TakeoverOfferStatusChanged) []Draft { return nil }
+
+func takeoverSearchStatusChanged(events.Event, events.TakeoverSearchStatusChanged) []Draft {
+	return nil
+}
+
+// takeoverOfferReviewDue asks the listing's advisor, or the chamber's
+// takeover advisors when it has none, to review a listing left unchanged.
+func takeoverOfferReviewDue(ev events.Event, p events.TakeoverOfferReviewDue) []Draft {
+	d := Draft{Kind: KindOf(p.EventName()), Title: "Offre de cession à réexaminer",
+		Body: fmt.Sprintf("L'offre que vous suivez n'a pas été mise à jour depuis le %s : vérifiez qu'elle est toujours d'actualité.",
+			p.UpdatedAt.Format("02/01/2006")),
+		Link: "/dossiers/reprise/offres/" + p.OfferID, To: Recipients{AdvisorID: p.AdvisorID}}
+	if p.AdvisorID == "" {
+		d.To = pool(p.Chamber, events.SpecialityTakeover, departementOf(ev))
+	}
+	return []Draft{d}
 }
 
 var criterionLabels = map[string]string{

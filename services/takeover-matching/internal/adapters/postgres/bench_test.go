@@ -43,7 +43,7 @@ func BenchmarkMatching(b *testing.B) {
 			var candidates, matches int
 			lat, all := measure(b, func(decided func()) {
 				o := g.offer()
-				o.RequestID = newUUID()
+				o.RequestID, o.Status = newUUID(), takeover.OfferPublished // a listing as vetted
 				_, err := e.store.RegisterOffer(e.ctx, trigger(b), o, takeover.Place{Departement: o.Departement},
 					e.matcher.SearchLookup(o), time.Now(), func(_ []takeover.AdvisorLoad, ss []takeover.Search) (app.OfferOutcome, error) {
 						reg, _ := o.Register(newUUID(), "", time.Now())
@@ -134,7 +134,8 @@ func newMarket(b *testing.B) *market {
 		b.Fatal(err)
 	}
 	// A seeded generator: the same market on every run, for comparable figures.
-	g := &market{rnd: rand.New(rand.NewPCG(1, 2)), //nolint:gosec // test data, not secrets regionOf: map[string]string{}, communes: map[string][][2]string{},
+	g := &market{rnd: rand.New(rand.NewPCG(1, 2)), //nolint:gosec // test data, not secrets
+		regionOf: map[string]string{}, communes: map[string][][2]string{},
 		bands:     []string{"lt_50k", "50k_100k", "100k_300k", "300k_1m", "1m_3m", "3m_10m"},
 		timelines: []string{"lt_6m", "6m_12m", "12m_24m", "gt_24m"},
 		deals:     []string{"fonds", "titres", "droit_au_bail", "murs"},
@@ -213,7 +214,7 @@ func (g *market) search() takeover.Search {
 	return s
 }
 
-// seed adds n listings and n searches with COPY, then refreshes the
+// seed adds n (published) listings and n searches with COPY, then refreshes the
 // planner's statistics.
 func (g *market) seed(b *testing.B, e *env, n int) {
 	now := time.Now()
@@ -222,7 +223,7 @@ func (g *market) seed(b *testing.B, e *env, n int) {
 		o := g.offer()
 		offers[i] = []any{newUUID(), newUUID(), o.Chamber, o.NAFCode, takeover.NAFLevels(o.NAFCode), o.Departement, o.Region,
 			nullable(o.CommuneCode), nullable(o.EPCI), o.Headcount, o.RevenueBand, o.ProfitBand, o.AskingPrice, o.DealTypes,
-			o.Reason, o.Timeline, o.Confidential, now, takeover.OfferKeys(o)}
+			o.Reason, o.Timeline, o.Confidential, now, takeover.OfferKeys(o), takeover.OfferPublished}
 	}
 	searches := make([][]any, n)
 	for i := range searches {
@@ -238,7 +239,7 @@ func (g *market) seed(b *testing.B, e *env, n int) {
 	}{
 		{"takeover_offers", []string{"offer_id", "request_id", "chamber", "naf_code", "naf_levels", "departement", "region",
 			"commune_code", "epci", "headcount", "revenue_band", "profit_band", "asking_price", "deal_types", "reason", "timeline",
-			"confidential", "registered_at", "match_keys"}, offers},
+			"confidential", "registered_at", "match_keys", "status"}, offers},
 		{"buyer_searches", []string{"search_id", "request_id", "chamber", "sectors", "commune_codes", "epci_codes",
 			"departements", "regions", "mobility", "budget_band", "contribution_band", "headcount_min", "headcount_max",
 			"deal_types", "timeline", "experience", "registered_at", "match_keys"}, searches},

@@ -12,13 +12,14 @@ import (
 
 const offerColumns = `offer_id::text, request_id::text, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
 	naf_code, departement, coalesce(region, ''), coalesce(commune_code, ''), coalesce(epci, ''), coalesce(siret, ''),
-	headcount, revenue_band, profit_band, asking_price, deal_types, reason, timeline, confidential, registered_at`
+	headcount, revenue_band, profit_band, asking_price, deal_types, reason, timeline, confidential, registered_at,
+	status, coalesce(updated_at, registered_at), teaser`
 
 func scanOffer(r pgx.CollectableRow) (takeover.Offer, error) {
 	var o takeover.Offer
 	err := r.Scan(&o.ID, &o.RequestID, &o.Chamber, &o.SecondaryChamber, &o.AdvisorID, &o.NAFCode, &o.Departement,
 		&o.Region, &o.CommuneCode, &o.EPCI, &o.SIRET, &o.Headcount, &o.RevenueBand, &o.ProfitBand, &o.AskingPrice,
-		&o.DealTypes, &o.Reason, &o.Timeline, &o.Confidential, &o.RegisteredAt)
+		&o.DealTypes, &o.Reason, &o.Timeline, &o.Confidential, &o.RegisteredAt, &o.Status, &o.UpdatedAt, &o.Teaser)
 	return o, err
 }
 
@@ -27,20 +28,30 @@ func scanOffer(r pgx.CollectableRow) (takeover.Offer, error) {
 func insertOffer(ctx context.Context, tx pgx.Tx, o takeover.Offer) (bool, error) {
 	tag, err := tx.Exec(ctx, `INSERT INTO takeover_offers (offer_id, request_id, chamber, secondary_chamber, advisor_id,
 		naf_code, naf_levels, departement, region, commune_code, epci, siret, headcount, revenue_band, profit_band,
-		asking_price, deal_types, reason, timeline, confidential, registered_at, match_keys)
+		asking_price, deal_types, reason, timeline, confidential, registered_at, match_keys, status, updated_at)
 		VALUES ($1, $2, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, $8, NULLIF($9, ''), NULLIF($10, ''), NULLIF($11, ''),
-		        NULLIF($12, ''), $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+		        NULLIF($12, ''), $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
 		ON CONFLICT (request_id) DO NOTHING`,
 		o.ID, o.RequestID, o.Chamber, o.SecondaryChamber, o.AdvisorID, o.NAFCode, takeover.NAFLevels(o.NAFCode),
 		o.Departement, o.Region, o.CommuneCode, o.EPCI, o.SIRET, o.Headcount, o.RevenueBand, o.ProfitBand,
-		o.AskingPrice, arr(o.DealTypes), o.Reason, o.Timeline, o.Confidential, o.RegisteredAt, arr(takeover.OfferKeys(o)))
+		o.AskingPrice, arr(o.DealTypes), o.Reason, o.Timeline, o.Confidential, o.RegisteredAt, arr(takeover.OfferKeys(o)),
+		offerStatus(o), o.RegisteredAt)
 	if err != nil {
 		return false, fmt.Errorf("insert offer: %w", err)
 	}
 	return tag.RowsAffected() == 1, nil
 }
 
-// offerCandidates reads the open offers that may fit a search: those
+// offerStatus is the status an offer is stored with: submitted unless
+// its domain says otherwise.
+func offerStatus(o takeover.Offer) string {
+	if o.Status == "" {
+		return takeover.OfferSubmitted
+	}
+	return o.Status
+}
+
+// offerCandidates reads the published listings that may fit a search: those
 // stored with one of the lookup keys (takeover.Matcher.OfferLookup: a
 // sector at the candidate level in a place the search covers) and a deal
 // type it considers, through the keys' GIN index; the domain applies the
@@ -50,7 +61,7 @@ func offerCandidates(ctx context.Context, tx pgx.Tx, s takeover.Search, lookup [
 		return nil, nil
 	}
 	rows, err := tx.Query(ctx, `SELECT `+offerColumns+` FROM takeover_offers
-		WHERE status = 'open' AND match_keys && $1 AND deal_types && $2 ORDER BY offer_id`, lookup, arr(s.DealTypes))
+		WHERE status = 'published' AND match_keys && $1 AND deal_types && $2 ORDER BY offer_id`, lookup, arr(s.DealTypes))
 	if err != nil {
 		return nil, fmt.Errorf("query candidate offers: %w", err)
 	}

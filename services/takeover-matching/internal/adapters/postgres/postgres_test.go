@@ -40,6 +40,8 @@ func TestStore(t *testing.T) {
 		{"ConfidentialOfferRefusesIdentifiers", testConfidentialOfferRefusesIdentifiers},
 		{"ReadsAndLists", testReadsAndLists},
 		{"MatchKeepsItsExplanation", testMatchKeepsItsExplanation},
+		{"ReviewDueOncePerPeriod", testReviewDueOncePerPeriod},
+		{"SearchesExpire", testSearchesExpire},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -101,12 +103,15 @@ func (e *env) advisor(t *testing.T, a takeover.Advisor) {
 
 func newUUID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// registerOffer stores o (a fresh id and request unless set) and returns
-// what decide was offered.
+// registerOffer stores o (a fresh id and request unless set; published
+// unless its status is set) and returns what decide was offered.
 func (e *env) registerOffer(t *testing.T, o takeover.Offer, place takeover.Place, now time.Time) ([]takeover.AdvisorLoad, []takeover.Search, takeover.Offer) {
 	t.Helper()
 	if o.RequestID == "" {
 		o.RequestID = newUUID()
+	}
+	if o.Status == "" { // these tests are about candidates: a listing as vetted
+		o.Status = takeover.OfferPublished
 	}
 	var cands []takeover.AdvisorLoad
 	var seen []takeover.Search

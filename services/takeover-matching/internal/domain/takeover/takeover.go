@@ -51,6 +51,21 @@ type Offer struct {
 	Timeline         string
 	Confidential     bool
 	RegisteredAt     time.Time
+	// Status is OfferSubmitted until its advisor vets it, then
+	// OfferPublished, and so on (lifecycle.go).
+	Status string
+	// UpdatedAt is when it last changed (vetting, status), else its
+	// registration.
+	UpdatedAt time.Time
+	// Teaser is what buyers' advisors read of the listing, set by vetting
+	// (nil before).
+	Teaser *Teaser
+	// File is the vetted file, private to the offer's chambers: the
+	// store reads it only for them (nil otherwise, and before vetting).
+	File *File
+	// History is its status changes, oldest first, read for its own
+	// chambers only (nil otherwise).
+	History []StatusChange
 }
 
 // Search is a buyer's search.
@@ -81,6 +96,14 @@ type Search struct {
 	RegisteredAt   time.Time
 	// CompletedAt is when a draft was completed (zero otherwise).
 	CompletedAt time.Time
+	// UpdatedAt is when its status last changed (zero if never).
+	UpdatedAt time.Time
+	// RenewedAt is when it was last renewed or reopened (zero if never):
+	// its expiry counts from then (ValidFrom).
+	RenewedAt time.Time
+	// History is its status changes, oldest first, read for its own
+	// chambers only (nil otherwise).
+	History []StatusChange
 }
 
 // Territory is the département that places the search in an advisor's
@@ -195,7 +218,10 @@ func NAFLevels(subclass string) []string {
 // Register completes an offer: its id, the advisor chosen and the time; it
 // returns the event to emit.
 func (o Offer) Register(id, advisorID string, now time.Time) (Offer, events.TakeoverOfferRegistered) {
-	o.ID, o.AdvisorID, o.RegisteredAt = id, advisorID, now.UTC()
+	o.ID, o.AdvisorID, o.RegisteredAt, o.UpdatedAt = id, advisorID, now.UTC(), now.UTC()
+	if o.Status == "" {
+		o.Status = OfferSubmitted // matched once vetted
+	}
 	return o, events.TakeoverOfferRegistered{
 		OfferID: o.ID, RequestID: o.RequestID, Chamber: o.Chamber, SecondaryChamber: o.SecondaryChamber,
 		AdvisorID: o.AdvisorID, NAFCode: o.NAFCode, Departement: o.Departement, Confidential: o.Confidential,

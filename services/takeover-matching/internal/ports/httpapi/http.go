@@ -51,6 +51,7 @@ type Routes struct {
 	Searches  SearchReader
 	Matches   MatchReader
 	Completer SearchCompleter
+	Lifecycle Lifecycle
 	Auth      auth.Guard
 	Log       *slog.Logger
 }
@@ -65,6 +66,10 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/buyer-searches", guard(rt.listSearches))
 	mux.Handle("GET /api/v1/buyer-searches/{id}", guard(rt.getSearch))
 	mux.Handle("PUT /api/v1/buyer-searches/{id}/criteria", guard(rt.completeSearch))
+	mux.Handle("POST /api/v1/takeover-offers/{id}/vetting", guard(rt.vetOffer))
+	mux.Handle("POST /api/v1/takeover-offers/{id}/status", guard(rt.changeOfferStatus))
+	mux.Handle("POST /api/v1/buyer-searches/{id}/status", guard(rt.changeSearchStatus))
+	mux.Handle("POST /api/v1/buyer-searches/{id}/renew", guard(rt.renewSearch))
 	mux.Handle("GET /api/v1/matches", guard(rt.listMatches))
 	mux.Handle("GET /api/v1/matches/{id}", guard(rt.getMatch))
 	return mux

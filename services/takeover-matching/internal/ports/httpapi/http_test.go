@@ -70,8 +70,9 @@ func setup(t *testing.T) *fixture {
 		Now:       func() time.Time { return time.Now().UTC() },
 		IsNAF:     func(id string) bool { return id == "10.7" || id == "10.71" },
 		IsCommune: func(code string) bool { return code == "91228" }}
-	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},
-		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: quiet}
+	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store}, Searches: app.ReadSearches{Files: store, Private: store},
+		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: quiet,
+		Lifecycle: app.NewLifecycleActions(store, matcher(t), func() time.Time { return time.Now().UTC() }, newID)}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
@@ -94,6 +95,8 @@ func matcher(t *testing.T) takeover.Matcher {
 
 // register feeds the use cases as intake would:
 //   - "conf": a confidential CMA bakery; "public": a public CMA bakery
+//     (both vetted and published, as "shared" and "lone")
+//   - "fresh": a public CMA bakery submitted, not vetted yet
 //   - "shared": a CCI shop shared with the CMA; "lone": a CCI restaurant
 //   - "buyer": a CCI buyer of bakeries (matches conf and public)
 //   - "farmer": a CMA buyer of farms (matches nothing)
@@ -119,6 +122,9 @@ func (f *fixture) register(t *testing.T, ctx context.Context, store *postgres.St
 			t.Fatalf("offer %s: %v %v", name, ok, err)
 		}
 		f.ids[name] = o.ID
+		if name != "fresh" {
+			vet(t, ctx, store, o)
+		}
 	}
 	search := func(name, lead string, sectors ...string) {
 		p := events.TakeoverSearchSubmitted{RequestID: uuid.Must(uuid.NewV7()).String(), Sectors: sectors, Departements: []string{"91"},
@@ -154,6 +160,7 @@ func (f *fixture) register(t *testing.T, ctx context.Context, store *postgres.St
 	offer("lone", "CCI", "", "56.10A", false)
 	search("buyer", "CCI", "10.71")
 	search("farmer", "CMA", "01")
+	offer("fresh", "CMA", "", "10.71C", false) // submitted, not vetted
 	for _, name := range []string{"conf", "public"} {
 		ms, err := store.MatchesOfOffer(ctx, f.ids[name])
 		if err != nil || len(ms) != 1 {
@@ -161,6 +168,27 @@ func (f *fixture) register(t *testing.T, ctx context.Context, store *postgres.St
 		}
 		f.ids["match-"+name] = ms[0].ID
 	}
+}
+
+// vet publishes an offer as a manager of its chamber would, showing its
+// département and class.
+func vet(t *testing.T, ctx context.Context, store *postgres.Store, o takeover.Offer) {
+	t.Helper()
+	uc := app.VetOffer{Offers: store, Matcher: matcher(t), Now: func() time.Time { return time.Now().UTC() }, NewID: newID}
+	manager := auth.Principal{Subject: "mgr", Chamber: o.Chamber, Roles: []auth.Role{auth.RoleManager}}
+	if _, err := uc.Vet(ctx, manager, o.ID, vetting()); err != nil {
+		t.Fatalf("vet %s: %v", o.ID, err)
+	}
+}
+
+// vetting is a complete vetting: the file of a bakery, a teaser at class
+// and département level.
+func vetting() takeover.Vetting {
+	return takeover.Vetting{File: takeover.File{Owner: "Gérant depuis 1998", Business: "Boulangerie", Customers: "Locale",
+		Equipment: "Four 2019", Staff: "3 vendeuses", Results: "Stables", ReasonForSale: "Retraite", Revenue: 450_000,
+		Profit: 60_000, Headcount: 4, Price: 250_000}, SectorLevel: "class", PlaceLevel: "departement",
+		RevenueBand: "300k_1m", ProfitBand: "25k_75k", HeadcountBand: "3_5", PriceBand: "100k_300k",
+		DealTypes: []string{"fonds"}, Timeline: "6m_12m"}
 }
 
 func trigger(t *testing.T) events.Event {
@@ -240,7 +268,8 @@ func (f *fixture) get(t *testing.T, path, token string) (int, http.Header, strin
 }
 
 // identifying are the fields a teaser must never carry.
-var identifying = []string{`"siret"`, `"commune_code"`, `"epci"`, `"request_id"`, `"asking_price"`, `"reason"`, `"headcount"`, "35600000000048", "91228"}
+var identifying = []string{`"siret"`, `"commune_code"`, `"epci"`, `"request_id"`, `"asking_price"`, `"reason"`, `"headcount"`,
+	"35600000000048", "91228", `"file"`, "Retraite", "Gérant", `"history"`}
 
 func teaser(t *testing.T, v map[string]any) {
 	t.Helper()
@@ -253,8 +282,11 @@ func teaser(t *testing.T, v map[string]any) {
 			t.Errorf("teaser carries %s: %s", field, b)
 		}
 	}
-	if v["naf_code"] != "10.71C" || v["departement"] != "91" || v["revenue_band"] != "300k_1m" {
-		t.Errorf("teaser lacks its activity, département or bands: %s", b)
+	// The listing was vetted to show its class and département: the
+	// teaser shows the sector at that level, not the sub-class.
+	if v["naf_code"] != "10.71" || v["sector_level"] != "class" || v["departement"] != "91" || v["place"] != "91" ||
+		v["revenue_band"] != "300k_1m" || v["price_band"] != "100k_300k" || v["headcount_band"] != "3_5" {
+		t.Errorf("teaser lacks its activity, place or bands: %s", b)
 	}
 }
 
@@ -318,7 +350,7 @@ func TestAccessRules(t *testing.T) {
 		// Offers, listed.
 		{"CMA's list: its own and the shared", "cma advisor", "/api/v1/takeover-offers", 200, func(t *testing.T, v map[string]any) {
 			got := strings.Join(ids(v, "offers", "offer_id"), ",")
-			want := strings.Join([]string{f.ids["conf"], f.ids["public"], f.ids["shared"]}, ",")
+			want := strings.Join([]string{f.ids["conf"], f.ids["public"], f.ids["shared"], f.ids["fresh"]}, ",")
 			if got != want {
 				t.Errorf("offers %s, want %s", got, want)
 			}

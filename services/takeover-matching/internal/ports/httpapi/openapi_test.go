@@ -120,6 +120,43 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		{"complete an unknown search", "cci advisor", "/api/v1/buyer-searches/" + unknown + "/criteria", 404, 0, criteria},
 		{"complete without a token", "none", "/api/v1/buyer-searches/{draft2}/criteria", 401, rejects, criteria},
 	}
+	posts := []struct {
+		name, as, path string
+		status         int
+		doc            openapicheck.Doc
+		body           string
+	}{
+		{"vet with a bad teaser", "cma manager", "/api/v1/takeover-offers/{fresh}/vetting", 400, unchecked,
+			strings.Replace(vettingBody, `"departement"`, `"region"`, 1)},
+		{"vet an offer", "cma advisor", "/api/v1/takeover-offers/{fresh}/vetting", 200, 0, vettingBody},
+		{"vet it again", "cma advisor", "/api/v1/takeover-offers/{fresh}/vetting", 409, 0, vettingBody},
+		{"vet another chamber's", "cci advisor", "/api/v1/takeover-offers/{fresh}/vetting", 403, 0, vettingBody},
+		{"vet an unknown offer", "cma advisor", "/api/v1/takeover-offers/" + unknown + "/vetting", 404, 0, vettingBody},
+		{"vet without a token", "none", "/api/v1/takeover-offers/{fresh}/vetting", 401, rejects, vettingBody},
+		{"pause a listing", "cci advisor", "/api/v1/takeover-offers/{lone}/status", 200, 0, `{"to":"paused","reason":"négociation"}`},
+		{"pause it again", "cci advisor", "/api/v1/takeover-offers/{lone}/status", 409, 0, `{"to":"paused"}`},
+		{"no status", "cci advisor", "/api/v1/takeover-offers/{lone}/status", 400, rejects, `{"reason":"x"}`},
+		{"pause another chamber's", "cma advisor", "/api/v1/takeover-offers/{lone}/status", 403, 0, `{"to":"paused"}`},
+		{"pause an unknown offer", "cci advisor", "/api/v1/takeover-offers/" + unknown + "/status", 404, 0, `{"to":"paused"}`},
+		{"pause without a token", "none", "/api/v1/takeover-offers/{lone}/status", 401, rejects, `{"to":"paused"}`},
+		{"pause a search", "cma advisor", "/api/v1/buyer-searches/{farmer}/status", 200, 0, `{"to":"paused"}`},
+		{"expire a search by hand", "cma advisor", "/api/v1/buyer-searches/{farmer}/status", 409, 0, `{"to":"expired"}`},
+		{"no search status", "cma advisor", "/api/v1/buyer-searches/{farmer}/status", 400, rejects, `{}`},
+		{"pause another chamber's search", "cci advisor", "/api/v1/buyer-searches/{farmer}/status", 403, 0, `{"to":"paused"}`},
+		{"pause an unknown search", "cma advisor", "/api/v1/buyer-searches/" + unknown + "/status", 404, 0, `{"to":"paused"}`},
+		{"pause a search without a token", "none", "/api/v1/buyer-searches/{farmer}/status", 401, rejects, `{"to":"paused"}`},
+		{"renew a search", "cma advisor", "/api/v1/buyer-searches/{farmer}/renew", 200, 0, ""},
+		{"renew a draft", "cci advisor", "/api/v1/buyer-searches/{draft2}/renew", 409, 0, ""},
+		{"renew another chamber's", "cci advisor", "/api/v1/buyer-searches/{farmer}/renew", 403, 0, ""},
+		{"renew an unknown search", "cma advisor", "/api/v1/buyer-searches/" + unknown + "/renew", 404, 0, ""},
+		{"renew without a token", "none", "/api/v1/buyer-searches/{farmer}/renew", 401, rejects, ""},
+	}
+	for _, x := range posts {
+		t.Run(x.name, func(t *testing.T) {
+			c.Send(t, f.url, openapicheck.Call{Method: http.MethodPost, Path: f.expand(x.path), Token: f.token(t, x.as),
+				Body: x.body, Status: x.status, Doc: x.doc})
+		})
+	}
 	for _, x := range puts {
 		t.Run(x.name, func(t *testing.T) {
 			c.Send(t, f.url, openapicheck.Call{Method: http.MethodPut, Path: f.expand(x.path), Token: f.token(t, x.as),
@@ -146,14 +183,26 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		}
 		t.Run(op+" unavailable", func(t *testing.T) {
 			call := openapicheck.Call{Method: method, Path: strings.ReplaceAll(p, "{id}", unknown), Token: f.token(t, "cma advisor"), Status: 503}
-			if method == http.MethodPut {
+			switch {
+			case method == http.MethodPut:
 				call.Body = criteria
+			case strings.HasSuffix(p, "/vetting"):
+				call.Body = vettingBody
+			case strings.HasSuffix(p, "/status"):
+				call.Body = `{"to":"paused"}`
 			}
 			c.Send(t, down.URL, call)
 		})
 	}
 	c.AssertCovered(t)
 }
+
+// vettingBody vets an offer: its file and a teaser at class and
+// département level.
+const vettingBody = `{"file":{"owner":"Gérant depuis 1998","business":"Boulangerie","customers":"Locale","equipment":"Four",
+	"staff":"3 vendeuses","results":"Stables","reason_for_sale":"Retraite","revenue":450000,"gross_operating_profit":60000,
+	"headcount":4,"price":250000},"teaser":{"sector_level":"class","place_level":"departement","revenue_band":"300k_1m",
+	"gross_operating_profit_band":"25k_75k","headcount_band":"3_5","price_band":"100k_300k","deal_types":["fonds"],"timeline":"6m_12m"}}`
 
 // criteria complete a draft search.
 const criteria = `{"sectors":["10.7"],"commune_codes":["91228"],"mobility":"local","budget_band":"100k_300k",
@@ -185,6 +234,19 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 	}
 	if got := s["Contribution"].Properties["criterion"].Enum; !slices.Equal(got, takeover.WeighedCriteria) {
 		t.Errorf("contributions: the document lists %q, the domain %q", got, takeover.WeighedCriteria)
+	}
+	for _, x := range []struct {
+		schema, property string
+		want             []string
+	}{
+		{"Offer", "status", takeover.OfferStatuses}, {"OfferTeaser", "status", takeover.OfferStatuses},
+		{"Search", "status", takeover.SearchStatuses}, {"Listing", "sector_level", takeover.TeaserSectorLevels},
+		{"Listing", "place_level", takeover.TeaserPlaceLevels}, {"OfferTeaser", "sector_level", takeover.TeaserSectorLevels},
+		{"OfferTeaser", "place_level", takeover.TeaserPlaceLevels},
+	} {
+		if got := s[x.schema].Properties[x.property].Enum; !slices.Equal(got, x.want) {
+			t.Errorf("%s.%s: the document lists %q, the domain %q", x.schema, x.property, got, x.want)
+		}
 	}
 	mobilities := []string{takeover.MobilityLocal, takeover.MobilityRegional, takeover.MobilityNational}
 	if got := s["Search"].Properties["mobility"].Enum; !slices.Equal(got, mobilities) {

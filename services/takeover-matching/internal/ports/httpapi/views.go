@@ -31,6 +31,14 @@ type offerJSON struct {
 	Timeline         string    `json:"timeline"`
 	Confidential     bool      `json:"confidential"`
 	RegisteredAt     time.Time `json:"registered_at"`
+	// Status is submitted until vetted, then published, paused,
+	// withdrawn or concluded; UpdatedAt is its last change.
+	Status    string       `json:"status"`
+	UpdatedAt time.Time    `json:"updated_at"`
+	Listing   *listingJSON `json:"listing,omitempty"`
+	// File and History are for the offer's own chambers only.
+	File    *fileJSON    `json:"file,omitempty"`
+	History []changeJSON `json:"history,omitempty"`
 }
 
 // teaserJSON is the anonymous teaser of a confidential offer. It is a
@@ -45,19 +53,35 @@ type teaserJSON struct {
 	ProfitBand   string   `json:"gross_operating_profit_band"`
 	DealTypes    []string `json:"deal_types"`
 	Confidential bool     `json:"confidential"`
+	// Once vetted, the teaser the seller accepted: NAFCode is then the
+	// sector at SectorLevel.
+	SectorLevel   string `json:"sector_level,omitempty"`
+	Place         string `json:"place,omitempty"`
+	PlaceLevel    string `json:"place_level,omitempty"`
+	HeadcountBand string `json:"headcount_band,omitempty"`
+	PriceBand     string `json:"price_band,omitempty"`
+	Timeline      string `json:"timeline,omitempty"`
+	Status        string `json:"status"`
 }
 
 // offerView renders an offer as much as v allows (v is never None here).
 func offerView(o takeover.Offer, v access.View) any {
 	if v == access.Teaser {
-		return teaserJSON{View: "teaser", OfferID: o.ID, NAFCode: o.NAFCode, Departement: o.Departement,
-			RevenueBand: o.RevenueBand, ProfitBand: o.ProfitBand, DealTypes: o.DealTypes, Confidential: true}
+		tz := teaserJSON{View: "teaser", OfferID: o.ID, NAFCode: o.NAFCode, Departement: o.Departement,
+			RevenueBand: o.RevenueBand, ProfitBand: o.ProfitBand, DealTypes: o.DealTypes, Confidential: true, Status: o.Status}
+		if t := o.Teaser; t != nil {
+			tz.NAFCode, tz.SectorLevel, tz.Place, tz.PlaceLevel = t.Sector, t.SectorLevel, t.Place, t.PlaceLevel
+			tz.RevenueBand, tz.ProfitBand, tz.HeadcountBand, tz.PriceBand = t.RevenueBand, t.ProfitBand, t.HeadcountBand, t.PriceBand
+			tz.DealTypes, tz.Timeline = t.DealTypes, t.Timeline
+		}
+		return tz
 	}
 	return offerJSON{View: "full", OfferID: o.ID, RequestID: o.RequestID, Chamber: o.Chamber,
 		SecondaryChamber: o.SecondaryChamber, AdvisorID: o.AdvisorID, NAFCode: o.NAFCode, Departement: o.Departement,
 		CommuneCode: o.CommuneCode, EPCI: o.EPCI, SIRET: o.SIRET, Headcount: o.Headcount, RevenueBand: o.RevenueBand,
 		ProfitBand: o.ProfitBand, AskingPrice: o.AskingPrice, DealTypes: o.DealTypes, Reason: o.Reason,
-		Timeline: o.Timeline, Confidential: o.Confidential, RegisteredAt: o.RegisteredAt}
+		Timeline: o.Timeline, Confidential: o.Confidential, RegisteredAt: o.RegisteredAt, Status: o.Status,
+		UpdatedAt: o.UpdatedAt, Listing: listingView(o.Teaser), File: fileView(o.File), History: historyView(o.History)}
 }
 
 // searchJSON is a buyer's search: codes and bands only.
@@ -85,6 +109,11 @@ type searchJSON struct {
 	CreationCaseID string     `json:"creation_case_id,omitempty"`
 	RegisteredAt   time.Time  `json:"registered_at"`
 	CompletedAt    *time.Time `json:"completed_at,omitempty"`
+	// UpdatedAt is its last status change; RenewedAt its last renewal or
+	// reopening (its expiry counts from then).
+	UpdatedAt *time.Time   `json:"updated_at,omitempty"`
+	RenewedAt *time.Time   `json:"renewed_at,omitempty"`
+	History   []changeJSON `json:"history,omitempty"`
 }
 
 func searchView(s takeover.Search) searchJSON {
@@ -92,9 +121,16 @@ func searchView(s takeover.Search) searchJSON {
 		AdvisorID: s.AdvisorID, Sectors: s.Sectors, CommuneCodes: s.CommuneCodes, EPCICodes: s.EPCICodes,
 		Departements: s.Departements, Mobility: s.Mobility, BudgetBand: s.BudgetBand, ContributionBand: s.ContributionBand,
 		HeadcountMin: s.HeadcountMin, HeadcountMax: s.HeadcountMax, DealTypes: s.DealTypes, Timeline: s.Timeline,
-		Experience: s.Experience, Status: s.Status, CreationCaseID: s.CreationCaseID, RegisteredAt: s.RegisteredAt}
+		Experience: s.Experience, Status: s.Status, CreationCaseID: s.CreationCaseID, RegisteredAt: s.RegisteredAt,
+		History: historyView(s.History)}
 	if !s.CompletedAt.IsZero() {
 		v.CompletedAt = &s.CompletedAt
+	}
+	if !s.UpdatedAt.IsZero() {
+		v.UpdatedAt = &s.UpdatedAt
+	}
+	if !s.RenewedAt.IsZero() {
+		v.RenewedAt = &s.RenewedAt
 	}
 	return v
 }
@@ -116,7 +152,10 @@ type matchJSON struct {
 	Contributions []contributionJSON `json:"contributions,omitempty"`
 	Explanation   string             `json:"explanation,omitempty"`
 	ProposedAt    time.Time          `json:"proposed_at"`
-	Offer         any                `json:"offer"`
+	// Active is false once the listing is no longer published or the
+	// search no longer open.
+	Active bool `json:"active"`
+	Offer  any  `json:"offer"`
 }
 
 // contributionJSON is what one criterion brought to a match's score.
@@ -132,7 +171,7 @@ func matchView(v app.VisibleMatch) matchJSON {
 	out := matchJSON{MatchID: m.ID, OfferID: m.OfferID, SearchID: m.SearchID, OfferChamber: m.OfferChamber,
 		SearchChamber: m.SearchChamber, OfferAdvisorID: m.OfferAdvisorID, SearchAdvisorID: m.SearchAdvisorID,
 		Score: m.Score, Criteria: m.Criteria, RulesVersion: m.RulesVersion, Explanation: m.Explanation,
-		ProposedAt: m.ProposedAt, Offer: offerView(v.Offer, v.View)}
+		ProposedAt: m.ProposedAt, Active: v.Active, Offer: offerView(v.Offer, v.View)}
 	for _, c := range m.Contributions {
 		out.Contributions = append(out.Contributions, contributionJSON{Criterion: c.Criterion, Level: c.Level,
 			Points: c.Points, MaxPoints: c.Max})
