@@ -325,11 +325,12 @@ func TestTakeoverPagesEndToEnd(t *testing.T) {
 		want []string
 	}{
 		{"/dossiers/reprise/mises-en-relation/" + matchID, []string{"Mise en relation proposée", "/100",
-			`href="/dossiers/reprise/offres/` + offerID + `"`, `href="/dossiers/reprise/recherches/` + searchID + `"`, "Prix demandé"}},
+			`href="/dossiers/reprise/offres/` + offerID + `"`, `href="/dossiers/reprise/recherches/` + searchID + `"`, "Prix demandé",
+			`<dd id="explication">même activité (10.71C)`}},
 		{"/dossiers/reprise/offres/" + offerID, []string{"Entreprise à céder", "10.71C", "280\u202f000\u00a0€", "Autre raison",
-			"De 300 000 € à 1 million d'euros", "Les murs (locaux)"}},
+			"De 300 000 € à 1 million d'euros", "Les murs (locaux)", `<dd id="statut-annonce">Publiée`}},
 		{"/dossiers/reprise/recherches/" + searchID, []string{"Recherche de repreneur", "Dans 12 à 24 mois",
-			"Expérience salariée dans le secteur recherché"}},
+			"Expérience salariée dans le secteur recherché", `<dd id="statut-recherche">Ouverte</dd>`}},
 	} {
 		p := b.do(http.MethodGet, x.path, nil)
 		if p.status != http.StatusOK {

@@ -123,6 +123,10 @@ type Offer struct {
 	Timeline         string    `json:"timeline"`
 	Confidential     bool      `json:"confidential"`
 	RegisteredAt     time.Time `json:"registered_at"`
+	// Status is where the listing stands: submitted (until vetted),
+	// published, paused, withdrawn or concluded; UpdatedAt its last change.
+	Status    string    `json:"status"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Teaser tells whether only the anonymous teaser was sent.
@@ -167,7 +171,12 @@ type Match struct {
 	Score           int       `json:"score"`
 	Criteria        []string  `json:"criteria"`
 	ProposedAt      time.Time `json:"proposed_at"`
-	Offer           Offer     `json:"offer"`
+	// Explanation is the plain French sentence of why the sides fit
+	// (absent for matches scored before it was kept); Active is false once
+	// one side left the market (paused, withdrawn, concluded, expired).
+	Explanation string `json:"explanation"`
+	Active      bool   `json:"active"`
+	Offer       Offer  `json:"offer"`
 }
 
 // PreventionCase is difficulty-alert's confidential case. A self report

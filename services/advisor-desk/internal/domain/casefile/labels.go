@@ -74,12 +74,17 @@ var labels = map[string]map[string]string{
 		"manager": "Expérience de cadre dirigeant ou de manager", "business_owner": "Chef d'entreprise, actuel ou ancien",
 		"buyer": "A déjà repris une entreprise",
 	},
-	"criterion": {"sector": "secteur", "area": "zone", "budget": "budget", "size": "taille", "deal_type": "type de reprise", "timeline": "calendrier"},
+	"criterion": {"sector": "secteur", "area": "zone", "budget": "budget", "size": "taille", "deal_type": "type de reprise", "timeline": "calendrier",
+		"experience": "expérience"},
+	"listing": {"submitted": "À examiner par son conseiller", "published": "Publiée", "paused": "En pause (négociation en cours)",
+		"withdrawn": "Retirée", "concluded": "Cédée"},
+	"search": {"draft": "Brouillon à compléter", "open": "Ouverte", "paused": "En pause", "withdrawn": "Retirée",
+		"concluded": "Reprise conclue", "expired": "Expirée (non renouvelée)"},
 }
 
 // Label is the French label of a code of a family ("reason", "status",
 // "level", "source", "kind", "band", "deal", "timeline", "sale", "mobility",
-// "experience", "criterion"), or the code itself.
+// "experience", "criterion", "listing", "search"), or the code itself.
 func Label(family, code string) string {
 	if l, ok := labels[family][code]; ok {
 		return l
