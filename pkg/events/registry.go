@@ -30,6 +30,7 @@ func Registry() []Payload {
 		TakeoverOfferRegistered{},
 		TakeoverSearchRegistered{},
 		TakeoverMatchProposed{},
+		TakeoverMatchStageChanged{},
 		// difficulty.go
 		DifficultyCaseOpened{},
 		// advisor.go
