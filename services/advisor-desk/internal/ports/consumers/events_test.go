@@ -80,7 +80,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 		"CREATION": {"creation.case.opened.>", "creation.case.taken_in_charge.>", "creation.case.reassigned.>", "creation.case.stage_changed.>",
 			"creation.case.registered.>", "creation.case.closed.>", "creation.case.redirected_to_takeover.>", "creation.case.next_action_overdue.>", "creation.session.registered.>",
 			"creation.case.difficulty_seen.>"},
-		"TAKEOVER":   {"takeover.offer.registered.>", "takeover.search.registered.>", "takeover.match.proposed.>"},
+		"TAKEOVER":   {"takeover.offer.registered.>", "takeover.search.registered.>", "takeover.match.proposed.>", "takeover.match.stage_changed.>"},
 		"DIFFICULTY": {"difficulty.case.opened.>"},
 	}
 	if len(byStream) != len(want) || len(cons) != len(want) {
