@@ -92,7 +92,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		IsNAF:     func(id string) bool { _, ok := ref.NAFLabel(id); return ok },
 		IsCommune: func(code string) bool { _, ok := ref.Commune(code); return ok }}
 	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store}, Searches: app.ReadSearches{Files: store},
-		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: rt.Log}
+		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: rt.Log,
+		Stepper: app.TakeMatchStep{Introductions: store, Now: now}}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

@@ -11,12 +11,15 @@ import (
 )
 
 // VisibleMatch is a match with its offer as the reader sees it through
-// that match (View is never access.None): a confidential offer of another
-// chamber as a teaser.
+// that match (View is never access.None: the buyer's side sees a teaser
+// until the introduction), its introduction and the steps the reader may
+// take next.
 type VisibleMatch struct {
-	Match takeover.Match
-	Offer takeover.Offer
-	View  access.View
+	Match        takeover.Match
+	Offer        takeover.Offer
+	View         access.View
+	Introduction takeover.Introduction
+	Next         []string
 }
 
 // ReadMatches serves proposed matches to the advisors who see one of their
@@ -93,7 +96,11 @@ func (uc ReadMatches) Get(ctx context.Context, p auth.Principal, id string) (Vis
 func (uc ReadMatches) visible(ctx context.Context, p auth.Principal, ms []takeover.Match) ([]VisibleMatch, error) {
 	out := []VisibleMatch{}
 	offers := map[string]takeover.Offer{}
-	for _, m := range ms {
+	links, ins, err := linksOf(ctx, uc.Files, ms, matchSearchOwners)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range ms {
 		if !access.Match(p, matchOfferOwners(m), matchSearchOwners(m)) {
 			continue
 		}
@@ -108,8 +115,9 @@ func (uc ReadMatches) visible(ctx context.Context, p auth.Principal, ms []takeov
 			}
 			offers[m.OfferID] = o
 		}
-		v := access.Offer(p, offerOwners(o), o.Confidential, []access.Owners{matchSearchOwners(m)})
-		out = append(out, VisibleMatch{Match: m, Offer: o, View: v})
+		in := ins[m.ID]
+		v := access.Offer(p, offerOwners(o), links[i:i+1])
+		out = append(out, VisibleMatch{Match: m, Offer: o, View: v, Introduction: in, Next: in.NextSteps(p, m)})
 	}
 	return out, nil
 }
