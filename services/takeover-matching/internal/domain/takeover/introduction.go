@@ -122,7 +122,10 @@ type Introduction struct {
 func NewIntroduction() Introduction { return Introduction{Stage: StageProposed} }
 
 // Introduced tells whether the sides were introduced to each other: from
-// then on, whatever happens next, each side may know the other.
+// then on, whatever happens next, each side may know the other. It is
+// what the access rules ask (access.Link): until it holds, the buyer's
+// side sees the offer as the anonymous teaser and the seller's side does
+// not see the buyer's request; once it holds, both see the other whole.
 func (in Introduction) Introduced() bool {
 	switch in.Stage {
 	case StageIntroduced, StageNegotiating, StageConcluded:
@@ -342,11 +345,3 @@ func (in Introduction) NextSteps(p auth.Principal, m Match) []string {
 func sampleAction(step string) Action {
 	return Action{Step: step, Reason: DropReasons[0], DealDate: time.Unix(0, 0), Undertaking: Undertaking{Version: "x", AcceptedOn: time.Unix(0, 0)}}
 }
-
-// BuyerSideSees is what the buyer's side (an advisor who sees the search
-// but not the offer directly) may see of the offer at the lifecycle's
-// stage: before the introduction, the anonymous teaser only, whatever the
-// offer (nothing that identifies the seller: no SIRET, commune, request
-// id, advisor or free text); from the introduction on, the whole offer.
-// The seller's side sees the search's request id on the same condition.
-func (in Introduction) BuyerSideSees() (full bool) { return in.Introduced() }
