@@ -43,20 +43,44 @@ func (s *Store) TakeStep(ctx context.Context, matchID string,
 	return done, nil
 }
 
-// Introductions implements app.Introductions.
+// Introductions implements app.Introductions: two queries whatever the
+// number of matches (a side's list holds up to maxMatches).
 func (s *Store) Introductions(ctx context.Context, matchIDs []string) (map[string]takeover.Introduction, error) {
 	out := map[string]takeover.Introduction{}
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		for _, id := range matchIDs {
-			in, err := readIntroduction(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			out[id] = in
-		}
-		return nil
+	rows, err := s.pool.Query(ctx, `SELECT match_id::text, `+introductionColumns+` FROM takeover_matches
+		WHERE match_id = ANY($1::uuid[])`, matchIDs)
+	if err != nil {
+		return nil, fmt.Errorf("read introductions: %w", err)
+	}
+	ins, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (takeover.Introduction, error) {
+		var id string
+		in, err := scanIntroduction(r, &id)
+		out[id] = in
+		return in, err
 	})
-	return out, err
+	if err != nil {
+		return nil, fmt.Errorf("read introductions: %w", err)
+	}
+	if len(ins) != len(matchIDs) {
+		return nil, app.ErrNotFound
+	}
+	rows, err = s.pool.Query(ctx, `SELECT match_id::text, `+stepColumns+` FROM takeover_match_steps
+		WHERE match_id = ANY($1::uuid[]) ORDER BY match_id, seq`, matchIDs)
+	if err != nil {
+		return nil, fmt.Errorf("read steps: %w", err)
+	}
+	_, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (takeover.StageChange, error) {
+		var id string
+		c, err := scanStep(r, &id)
+		in := out[id]
+		in.History = append(in.History, c)
+		out[id] = in
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read steps: %w", err)
+	}
+	return out, nil
 }
 
 // matchInProgress reads a match, locked for update, with its
@@ -82,39 +106,50 @@ func matchInProgress(ctx context.Context, tx pgx.Tx, matchID string) (app.MatchI
 	return out, err
 }
 
-// readIntroduction reads a match's introduction and its history. An
-// unknown match reads as app.ErrNotFound.
-func readIntroduction(ctx context.Context, tx pgx.Tx, matchID string) (takeover.Introduction, error) {
+const (
+	introductionColumns = `stage, seller_reviewed, buyer_reviewed, introduction_approved, undertaking_version,
+		undertaking_accepted_on, deal_date, coalesce(drop_reason, '')`
+	stepColumns = `step, side, advisor_id, from_stage, to_stage, coalesce(reason, ''), taken_at`
+)
+
+// scanIntroduction reads introductionColumns, after the columns of
+// before.
+func scanIntroduction(r pgx.Row, before ...any) (takeover.Introduction, error) {
 	var in takeover.Introduction
-	var version, reason *string
+	var version *string
 	var acceptedOn, dealDate *time.Time
-	err := tx.QueryRow(ctx, `SELECT stage, seller_reviewed, buyer_reviewed, introduction_approved, undertaking_version,
-		undertaking_accepted_on, deal_date, drop_reason FROM takeover_matches WHERE match_id = $1`, matchID).
-		Scan(&in.Stage, &in.SellerReviewed, &in.BuyerReviewed, &in.IntroductionApproved, &version, &acceptedOn, &dealDate, &reason)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return in, app.ErrNotFound
-	} else if err != nil {
-		return in, fmt.Errorf("read introduction: %w", err)
-	}
+	err := r.Scan(append(before, &in.Stage, &in.SellerReviewed, &in.BuyerReviewed, &in.IntroductionApproved, &version,
+		&acceptedOn, &dealDate, &in.DropReason)...)
 	if version != nil && acceptedOn != nil {
 		in.Undertaking = &takeover.Undertaking{Version: *version, AcceptedOn: *acceptedOn}
 	}
 	if dealDate != nil {
 		in.DealDate = *dealDate
 	}
-	if reason != nil {
-		in.DropReason = *reason
+	return in, err
+}
+
+// scanStep reads stepColumns, after the columns of before.
+func scanStep(r pgx.Row, before ...any) (takeover.StageChange, error) {
+	var c takeover.StageChange
+	err := r.Scan(append(before, &c.Step, &c.Side, &c.AdvisorID, &c.From, &c.To, &c.Reason, &c.At)...)
+	return c, err
+}
+
+// readIntroduction reads a match's introduction and its history in tx. An
+// unknown match reads as app.ErrNotFound.
+func readIntroduction(ctx context.Context, tx pgx.Tx, matchID string) (takeover.Introduction, error) {
+	in, err := scanIntroduction(tx.QueryRow(ctx, `SELECT `+introductionColumns+` FROM takeover_matches WHERE match_id = $1`, matchID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return in, app.ErrNotFound
+	} else if err != nil {
+		return in, fmt.Errorf("read introduction: %w", err)
 	}
-	rows, err := tx.Query(ctx, `SELECT step, side, advisor_id, from_stage, to_stage, coalesce(reason, ''), taken_at
-		FROM takeover_match_steps WHERE match_id = $1 ORDER BY seq`, matchID)
+	rows, err := tx.Query(ctx, `SELECT `+stepColumns+` FROM takeover_match_steps WHERE match_id = $1 ORDER BY seq`, matchID)
 	if err != nil {
 		return in, fmt.Errorf("read steps: %w", err)
 	}
-	in.History, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (takeover.StageChange, error) {
-		var c takeover.StageChange
-		err := r.Scan(&c.Step, &c.Side, &c.AdvisorID, &c.From, &c.To, &c.Reason, &c.At)
-		return c, err
-	})
+	in.History, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (takeover.StageChange, error) { return scanStep(r) })
 	if err != nil {
 		return in, fmt.Errorf("read steps: %w", err)
 	}
