@@ -7,17 +7,16 @@ import (
 )
 
 var (
-	cciAdvisor  = auth.Principal{Subject: "cci-91-002", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}
-	cmaAdvisor  = auth.Principal{Subject: "cma-91-003", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}
-	cciManager  = auth.Principal{Subject: "cci-91-001", Chamber: "CCI", Roles: []auth.Role{auth.RoleManager}}
-	cmaManager  = auth.Principal{Subject: "cma-91-001", Chamber: "CMA", Roles: []auth.Role{auth.RoleManager}}
-	cciCell     = auth.Principal{Subject: "cci-91-009", Chamber: "CCI", Roles: []auth.Role{auth.RolePreventionCell}}
-	cciAdmin    = auth.Principal{Subject: "cci-91-010", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdmin}}
-	noChamber   = auth.Principal{Subject: "x", Roles: []auth.Role{auth.RoleAdvisor}}
-	cmaOnly     = Owners{Chamber: "CMA"}
-	cmaWithCCI  = Owners{Chamber: "CMA", SecondaryChamber: "CCI"}
-	cciOnly     = Owners{Chamber: "CCI"}
-	nothingSeen []Owners
+	cciAdvisor = auth.Principal{Subject: "cci-91-002", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}
+	cmaAdvisor = auth.Principal{Subject: "cma-91-003", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}
+	cciManager = auth.Principal{Subject: "cci-91-001", Chamber: "CCI", Roles: []auth.Role{auth.RoleManager}}
+	cmaManager = auth.Principal{Subject: "cma-91-001", Chamber: "CMA", Roles: []auth.Role{auth.RoleManager}}
+	cciCell    = auth.Principal{Subject: "cci-91-009", Chamber: "CCI", Roles: []auth.Role{auth.RolePreventionCell}}
+	cciAdmin   = auth.Principal{Subject: "cci-91-010", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdmin}}
+	noChamber  = auth.Principal{Subject: "x", Roles: []auth.Role{auth.RoleAdvisor}}
+	cmaOnly    = Owners{Chamber: "CMA"}
+	cmaWithCCI = Owners{Chamber: "CMA", SecondaryChamber: "CCI"}
+	cciOnly    = Owners{Chamber: "CCI"}
 )
 
 func TestConsults(t *testing.T) {
