@@ -34,6 +34,7 @@ func Registry() []Payload {
 		TakeoverOfferStatusChanged{},
 		TakeoverSearchStatusChanged{},
 		TakeoverOfferReviewDue{},
+		TakeoverMatchStageChanged{},
 		// difficulty.go
 		DifficultyCaseOpened{},
 		// advisor.go

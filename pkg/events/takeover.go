@@ -373,3 +373,88 @@ func validStatusChange(idField, id, chamber, from, to, by string) error {
 	}
 	return errors.Join(append(errs, required("from", from), required("to", to), required("by", by))...)
 }
+
+// TakeoverMatchStageChanged (takeover.match.stage_changed.v1): an advisor
+// took a step of a match's introduction (takeover-matching's lifecycle:
+// proposed, reviewed, interested, introduced, negotiating, concluded or
+// dropped). A step that waits for the other side's (one side's review, the
+// seller's approval before the buyer's undertaking or the reverse) keeps
+// the stage: From equals To. Subject: the match id. Territory: the offer's
+// département. Codes and ids only: before the introduction, nothing here
+// names the seller's request.
+type TakeoverMatchStageChanged struct {
+	// MatchID is takeover-matching's id of the match.
+	MatchID string `json:"match_id"`
+	// OfferID is the business for sale.
+	OfferID string `json:"offer_id"`
+	// SearchID is the buyer's search.
+	SearchID string `json:"search_id"`
+	// OfferChamber owns the offer (CCI or CMA).
+	OfferChamber string `json:"offer_chamber"`
+	// SearchChamber owns the search (CCI or CMA).
+	SearchChamber string `json:"search_chamber"`
+	// OfferAdvisorID follows the offer, if assigned.
+	OfferAdvisorID string `json:"offer_advisor_id,omitempty"`
+	// SearchAdvisorID follows the search, if assigned.
+	SearchAdvisorID string `json:"search_advisor_id,omitempty"`
+	// Step is what was done: review, interest, approve_introduction,
+	// accept_undertaking, negotiate, conclude or drop.
+	Step string `json:"step"`
+	// Side is the side that took it: seller (the offer's advisors) or
+	// buyer (the search's).
+	Side string `json:"side"`
+	// AdvisorID is the advisor who took it.
+	AdvisorID string `json:"advisor_id"`
+	// From is the stage before the step.
+	From string `json:"from"`
+	// To is the stage after it.
+	To string `json:"to"`
+	// Reason is the code a match was dropped for; empty otherwise.
+	Reason string `json:"reason,omitempty"`
+	// OfferRequestID is the seller's intake request, carried only when To
+	// is introduced: the introduction grants the buyer's advisors the
+	// seller's request.
+	OfferRequestID string `json:"offer_request_id,omitempty"`
+	// SearchRequestID is the buyer's intake request, carried only when To
+	// is introduced: the introduction grants the seller's advisors the
+	// buyer's request.
+	SearchRequestID string `json:"search_request_id,omitempty"`
+	// ChangedAt is when the step was taken.
+	ChangedAt time.Time `json:"changed_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverMatchStageChanged) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "match", Verb: "stage_changed", Version: 1}
+}
+
+// MatchStageIntroduced is the stage at which both sides may know each other.
+const MatchStageIntroduced = "introduced"
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverMatchStageChanged) Validate() error {
+	var errs []error
+	for field, id := range map[string]string{"match_id": p.MatchID, "offer_id": p.OfferID, "search_id": p.SearchID} {
+		if _, err := uuid.Parse(id); err != nil {
+			errs = append(errs, errors.New(field+" must be a UUID"))
+		}
+	}
+	for field, c := range map[string]string{"offer_chamber": p.OfferChamber, "search_chamber": p.SearchChamber} {
+		if c != ChamberCCI && c != ChamberCMA {
+			errs = append(errs, errors.New(field+" must be CCI or CMA"))
+		}
+	}
+	if p.Side != "seller" && p.Side != "buyer" {
+		errs = append(errs, errors.New("side must be seller or buyer"))
+	}
+	errs = append(errs, required("step", p.Step), required("advisor_id", p.AdvisorID), required("from", p.From), required("to", p.To))
+	introduced := p.To == MatchStageIntroduced && p.From != MatchStageIntroduced
+	for field, id := range map[string]string{"offer_request_id": p.OfferRequestID, "search_request_id": p.SearchRequestID} {
+		if _, err := uuid.Parse(id); introduced && err != nil {
+			errs = append(errs, errors.New(field+" must be a UUID when the match is introduced"))
+		} else if !introduced && id != "" {
+			errs = append(errs, errors.New(field+" is carried by the introduction only"))
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -94,7 +94,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	everyLifecycle(rt, cfg, store, now)
 	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store}, Searches: app.ReadSearches{Files: store, Private: store},
 		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: rt.Log,
-		Lifecycle: app.NewLifecycleActions(store, matcher, now, newID)}
+		Lifecycle: app.NewLifecycleActions(store, matcher, now, newID),
+		Stepper:   app.TakeMatchStep{Introductions: store, Now: now}}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

@@ -16,6 +16,8 @@ type MailContents interface {
 	MailRequest(ctx context.Context, requestID string) (r notice.Request, found bool, err error)
 	// MailSession reads a session the request was registered to.
 	MailSession(ctx context.Context, requestID, sessionID string) (s notice.Session, found bool, err error)
+	// MailIntroduction reads a takeover introduction of the request.
+	MailIntroduction(ctx context.Context, requestID, matchID string) (in notice.Introduction, found bool, err error)
 }
 
 // ComposeMail is intake's part of sending an applicant's e-mail:
@@ -48,6 +50,9 @@ func (uc ComposeMail) Compose(ctx context.Context, c mailer.Claim) (mailer.Messa
 	if key.SessionID != "" {
 		return uc.session(ctx, r, key)
 	}
+	if key.MatchID != "" {
+		return uc.introduction(ctx, r, key)
+	}
 	if key.Receipt() {
 		return uc.Composer.Receipt(r), nil
 	}
@@ -72,6 +77,22 @@ func (uc ComposeMail) session(ctx context.Context, r notice.Request, key notice.
 		now = uc.Now()
 	}
 	m, ok := uc.Composer.SessionMail(r, se, key.Reminder, now)
+	if !ok {
+		return mailer.Message{}, mailer.ErrNothingToSend
+	}
+	return m, nil
+}
+
+// introduction writes the e-mail of a takeover introduction.
+func (uc ComposeMail) introduction(ctx context.Context, r notice.Request, key notice.Key) (mailer.Message, error) {
+	in, found, err := uc.Contents.MailIntroduction(ctx, key.RequestID, key.MatchID)
+	if err != nil {
+		return mailer.Message{}, fmt.Errorf("compose introduction e-mail: %w", err)
+	}
+	if !found {
+		return mailer.Message{}, mailer.ErrNothingToSend
+	}
+	m, ok := uc.Composer.IntroductionMail(r, in)
 	if !ok {
 		return mailer.Message{}, mailer.ErrNothingToSend
 	}

@@ -36,12 +36,15 @@ type AdvisorView struct {
 	// Details is the request as submitted, with the applicant; after the
 	// retention period it holds only {"anonymised": true}.
 	Details json.RawMessage `json:"details"`
+	// IntroducedTo are the chambers of the other sides of the takeover
+	// introductions of the request, for the access rules only.
+	IntroducedTo []string `json:"-"`
 }
 
 // Access returns what the access rules look at.
 func (v AdvisorView) Access() access.Request {
 	return access.Request{Kind: v.Kind, LeadChamber: v.Routing.LeadChamber, SecondaryChamber: v.Routing.SecondaryChamber,
-		CaseChamber: v.Chamber, AdvisorIDs: v.AdvisorIDs}
+		CaseChamber: v.Chamber, AdvisorIDs: v.AdvisorIDs, IntroducedTo: v.IntroducedTo}
 }
 
 // ReadLog is the log of advisors' reads of requests.

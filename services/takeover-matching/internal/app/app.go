@@ -93,6 +93,8 @@ type Files interface {
 	// MatchesOfOffer and MatchesOfSearch return the matches of one side.
 	MatchesOfOffer(ctx context.Context, offerID string) ([]takeover.Match, error)
 	MatchesOfSearch(ctx context.Context, searchID string) ([]takeover.Match, error)
+	// Introductions reads matches' introductions (Introductions).
+	Introductions(ctx context.Context, matchIDs []string) (map[string]takeover.Introduction, error)
 }
 
 // byID reads one offer, search or match (what) with get: ErrNotFound for

@@ -11,12 +11,15 @@ import (
 )
 
 // VisibleMatch is a match with its offer as the reader sees it through
-// that match (View is never access.None): a confidential offer of another
-// chamber as a teaser.
+// that match (View is never access.None: the buyer's side sees a teaser
+// until the introduction), its introduction and the steps the reader may
+// take next.
 type VisibleMatch struct {
-	Match takeover.Match
-	Offer takeover.Offer
-	View  access.View
+	Match        takeover.Match
+	Offer        takeover.Offer
+	View         access.View
+	Introduction takeover.Introduction
+	Next         []string
 	// Active is false once either side left the market (takeover.Active).
 	Active bool
 }
@@ -96,7 +99,11 @@ func (uc ReadMatches) visible(ctx context.Context, p auth.Principal, ms []takeov
 	out := []VisibleMatch{}
 	offers := map[string]takeover.Offer{}
 	searches := map[string]takeover.Search{}
-	for _, m := range ms {
+	links, ins, err := linksOf(ctx, uc.Files, ms, matchSearchOwners)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range ms {
 		if !access.Match(p, matchOfferOwners(m), matchSearchOwners(m)) {
 			continue
 		}
@@ -115,8 +122,10 @@ func (uc ReadMatches) visible(ctx context.Context, p auth.Principal, ms []takeov
 		if err != nil {
 			return nil, err
 		}
-		v := access.Offer(p, offerOwners(o), o.Confidential, []access.Owners{matchSearchOwners(m)})
-		out = append(out, VisibleMatch{Match: m, Offer: o, View: v, Active: takeover.Active(o, s)})
+		in := ins[m.ID]
+		v := access.Offer(p, offerOwners(o), links[i:i+1])
+		out = append(out, VisibleMatch{Match: m, Offer: o, View: v, Introduction: in, Next: in.NextSteps(p, m),
+			Active: takeover.Active(o, s)})
 	}
 	return out, nil
 }

@@ -50,8 +50,8 @@ func (uc ReadOffers) List(ctx context.Context, p auth.Principal, after string, l
 		func(o takeover.Offer) (string, access.Owners) { return o.ID, offerOwners(o) })
 }
 
-// offerVisibility applies the rule, reading the offer's matches only when
-// the reader does not see it directly.
+// offerVisibility applies the rule, reading the offer's matches and their
+// introductions only when the reader does not see it directly.
 func offerVisibility(ctx context.Context, files Files, p auth.Principal, o takeover.Offer) (access.View, error) {
 	if access.Direct(p, offerOwners(o)) {
 		return access.Full, nil
@@ -60,11 +60,11 @@ func offerVisibility(ctx context.Context, files Files, p auth.Principal, o takeo
 	if err != nil {
 		return access.None, fmt.Errorf("read matches of offer %s: %w", o.ID, err)
 	}
-	owners := make([]access.Owners, len(ms))
-	for i, m := range ms {
-		owners[i] = matchSearchOwners(m)
+	links, _, err := linksOf(ctx, files, ms, matchSearchOwners)
+	if err != nil {
+		return access.None, err
 	}
-	return access.Offer(p, offerOwners(o), o.Confidential, owners), nil
+	return access.Offer(p, offerOwners(o), links), nil
 }
 
 // withPrivate adds the vetted file and the history to an offer its reader

@@ -45,6 +45,13 @@ func (uc ReadSearches) Get(ctx context.Context, p auth.Principal, id string) (ta
 	if !access.Search(p, searchOwners(s), owners) {
 		return takeover.Search{}, ErrForbidden
 	}
+	links, _, err := linksOf(ctx, uc.Files, ms, matchOfferOwners)
+	if err != nil {
+		return takeover.Search{}, err
+	}
+	if !access.SearchRequest(p, searchOwners(s), links) {
+		s.RequestID = "" // the seller's side learns it from the introduction on
+	}
 	return s, nil
 }
 

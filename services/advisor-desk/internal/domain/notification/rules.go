@@ -44,6 +44,7 @@ func Table(names Names) []Entry {
 		on(takeoverOfferStatusChanged),
 		on(takeoverSearchStatusChanged),
 		on(takeoverOfferReviewDue),
+		on(takeoverMatchStageChanged),
 		on(difficultyCaseOpened),
 	}
 }
@@ -338,6 +339,69 @@ func takeoverOfferReviewDue(ev events.Event, p events.TakeoverOfferReviewDue) []
 		d.To = pool(p.Chamber, events.SpecialityTakeover, departementOf(ev))
 	}
 	return []Draft{d}
+}
+
+// takeoverMatchStageChanged tells the other side of a match what one side
+// did: the step was taken by the seller's advisors (the offer's) or the
+// buyer's (the search's), and the others act next or should know. A side
+// without an advisor goes to its chamber's takeover advisors.
+func takeoverMatchStageChanged(ev events.Event, p events.TakeoverMatchStageChanged) []Draft {
+	d := Draft{Kind: KindOf(p.EventName()), Link: "/dossiers/reprise/mises-en-relation/" + p.MatchID}
+	advisor, chamber, by := p.SearchAdvisorID, p.SearchChamber, "Le conseiller de l'offre ("+p.OfferChamber+")"
+	if p.Side == "buyer" {
+		advisor, chamber, by = p.OfferAdvisorID, p.OfferChamber, "Le conseiller du repreneur ("+p.SearchChamber+")"
+	}
+	d.To = Recipients{AdvisorID: advisor}
+	if advisor == "" {
+		d.To = pool(chamber, events.SpecialityTakeover, departementOf(ev))
+	}
+	step, ok := matchSteps[p.Step]
+	if !ok {
+		step = matchStep{"Mise en relation : étape " + p.Step, "a fait avancer la mise en relation"}
+	}
+	d.Title = step.title
+	d.Body = fmt.Sprintf("%s %s. Étape : %s.", by, step.did, matchStageLabel(p.To))
+	if p.Step == "drop" {
+		d.Body += " Motif : " + dropReason(p.Reason) + "."
+	}
+	return []Draft{d}
+}
+
+type matchStep struct{ title, did string }
+
+var matchSteps = map[string]matchStep{
+	"review":               {"Mise en relation étudiée par l'autre chambre", "a étudié la mise en relation"},
+	"interest":             {"Le repreneur est intéressé", "indique que le repreneur est intéressé ; la mise en relation attend votre accord"},
+	"approve_introduction": {"Mise en relation approuvée par le cédant", "a approuvé la mise en relation"},
+	"accept_undertaking":   {"Engagement de confidentialité signé", "indique que le repreneur a signé l'engagement de confidentialité"},
+	"negotiate":            {"Négociation engagée", "indique que la négociation est engagée"},
+	"conclude":             {"Cession conclue", "indique que la cession est conclue"},
+	"drop":                 {"Mise en relation abandonnée", "a abandonné la mise en relation"},
+}
+
+var matchStageLabels = map[string]string{
+	"proposed": "proposée", "reviewed": "étudiée par les deux chambres", "interested": "repreneur intéressé",
+	"introduced": "mise en relation faite", "negotiating": "négociation", "concluded": "cession conclue", "dropped": "abandonnée",
+}
+
+func matchStageLabel(code string) string {
+	if l, ok := matchStageLabels[code]; ok {
+		return l
+	}
+	return code
+}
+
+var dropReasons = map[string]string{
+	"buyer_not_interested": "le repreneur ne donne pas suite", "seller_declined": "le cédant ne donne pas suite",
+	"price": "désaccord sur le prix", "financing": "financement non obtenu", "timing": "calendriers incompatibles",
+	"other_party": "cession ou reprise avec un tiers", "no_response": "plus de réponse", "other": "autre motif",
+}
+
+func dropReason(code string) string {
+	if l, ok := dropReasons[code]; ok {
+		return l
+	}
+	return code
 }
 
 var criterionLabels = map[string]string{

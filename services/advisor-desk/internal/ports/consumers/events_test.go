@@ -81,7 +81,8 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 			"creation.case.registered.>", "creation.case.closed.>", "creation.case.redirected_to_takeover.>", "creation.case.next_action_overdue.>", "creation.session.registered.>",
 			"creation.case.difficulty_seen.>"},
 		"TAKEOVER": {"takeover.offer.registered.>", "takeover.search.registered.>", "takeover.match.proposed.>",
-			"takeover.offer.published.>", "takeover.offer.status_changed.>", "takeover.search.status_changed.>", "takeover.offer.review_due.>"},
+			"takeover.offer.published.>", "takeover.offer.status_changed.>", "takeover.search.status_changed.>", "takeover.offer.review_due.>",
+			"takeover.match.stage_changed.>"},
 		"DIFFICULTY": {"difficulty.case.opened.>"},
 	}
 	if len(byStream) != len(want) || len(cons) != len(want) {

@@ -37,6 +37,9 @@ func (s *Store) AdvisorView(ctx context.Context, requestID string) (app.AdvisorV
 	if err := json.Unmarshal(routing, &v.Routing); err != nil {
 		return app.AdvisorView{}, fmt.Errorf("decode routing: %w", err)
 	}
+	if v.IntroducedTo, err = introducedTo(ctx, s.pool, requestID); err != nil {
+		return app.AdvisorView{}, err
+	}
 	return v, nil
 }
 

@@ -22,6 +22,11 @@ type Request struct {
 	CaseChamber string
 	// AdvisorIDs are the advisors the case is assigned to.
 	AdvisorIDs []string
+	// IntroducedTo are the chambers of the other side of each takeover
+	// match the request was introduced through (takeover-matching's
+	// takeover.match.stage_changed to "introduced"): the chambers that
+	// follow the buyer, for a seller's request, and the reverse.
+	IntroducedTo []string
 }
 
 // Chambers are the chambers the request went to, without repeats.
@@ -46,6 +51,9 @@ func ReadRequest(reader auth.Principal, r Request) bool {
 	if slices.Contains(r.AdvisorIDs, reader.Subject) {
 		return true
 	}
+	if Introduced(reader, r) {
+		return true
+	}
 	if !slices.Contains(r.Chambers(), reader.Chamber) {
 		return false
 	}
@@ -53,6 +61,19 @@ func ReadRequest(reader auth.Principal, r Request) bool {
 		return reader.Has(auth.RolePreventionCell)
 	}
 	return reader.Has(auth.RoleAdvisor) || reader.Has(auth.RoleManager)
+}
+
+// Introduced tells whether reader reads a takeover request through an
+// introduction: an advisor (not a manager, who oversees but does not
+// introduce anyone) of a chamber on the other side of a match the request
+// was introduced through. Before the introduction nobody of the other side
+// reads it; after, the introduction is not undone (the sides know each
+// other), even if the match is dropped.
+func Introduced(reader auth.Principal, r Request) bool {
+	if r.Kind != request.KindTakeoverOffer && r.Kind != request.KindBuyerSearch {
+		return false
+	}
+	return reader.Has(auth.RoleAdvisor) && reader.Chamber != "" && slices.Contains(r.IntroducedTo, reader.Chamber)
 }
 
 // ReadAuditLog tells whether reader may query the log of reads of their

@@ -19,6 +19,11 @@ func TestReadRequest(t *testing.T) {
 	handedOver := access.Request{Kind: request.KindCreation, LeadChamber: "CMA", CaseChamber: "CCI", AdvisorIDs: []string{"cci-91-004"}}
 	report := access.Request{Kind: request.KindDifficulty, LeadChamber: "CCI", SecondaryChamber: "CMA", AdvisorIDs: []string{"cci-91-002"}}
 	reportCMAOnly := access.Request{Kind: request.KindDifficulty, LeadChamber: "CMA"}
+	seller := access.Request{Kind: request.KindTakeoverOffer, LeadChamber: "CMA", AdvisorIDs: []string{"cma-91-003"}}
+	sellerIntroduced := seller
+	sellerIntroduced.IntroducedTo = []string{"CCI"}
+	buyerIntroduced := access.Request{Kind: request.KindBuyerSearch, LeadChamber: "CCI", CaseChamber: "CCI", IntroducedTo: []string{"CMA"}}
+	creationIntroduced := access.Request{Kind: request.KindCreation, LeadChamber: "CMA", IntroducedTo: []string{"CCI"}}
 	tests := []struct {
 		name   string
 		reader auth.Principal
@@ -40,6 +45,12 @@ func TestReadRequest(t *testing.T) {
 		{"report: manager of a routed chamber", who("cci-91-001", "CCI", auth.RoleManager), report, false},
 		{"report: prevention cell of another chamber", who("cci-91-002", "CCI", auth.RolePreventionCell), reportCMAOnly, false},
 		{"report: prevention cell of the only chamber", who("cma-91-002", "CMA", auth.RolePreventionCell), reportCMAOnly, true},
+		{"seller before the introduction: the buyer's chamber", who("cci-91-005", "CCI", auth.RoleAdvisor), seller, false},
+		{"seller introduced: the buyer's chamber's advisor", who("cci-91-005", "CCI", auth.RoleAdvisor), sellerIntroduced, true},
+		{"seller introduced: the buyer's chamber's manager", who("cci-91-001", "CCI", auth.RoleManager), sellerIntroduced, false},
+		{"buyer introduced: the seller's chamber's advisor", who("cma-91-005", "CMA", auth.RoleAdvisor), buyerIntroduced, true},
+		{"buyer introduced: the seller's chamber's manager", who("cma-91-001", "CMA", auth.RoleManager), buyerIntroduced, false},
+		{"an introduction grants no creation request", who("cci-91-005", "CCI", auth.RoleAdvisor), creationIntroduced, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

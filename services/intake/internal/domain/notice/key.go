@@ -12,7 +12,8 @@ import (
 // form is "receipt:{request id}", "step:{request id}:{status}:{chamber}"
 // with ":{stage}" once the creation journey has one (the store builds it
 // in SQL with the same layout) or
-// "session:{request id}:{session id}:confirm|remind".
+// "session:{request id}:{session id}:confirm|remind" or
+// "intro:{request id}:{match id}" (a takeover introduction).
 type Key struct {
 	RequestID string
 	// Step is the zero Step for a receipt or a session's e-mail.
@@ -21,14 +22,18 @@ type Key struct {
 	// reminder the day before (Reminder).
 	SessionID string
 	Reminder  bool
+	// MatchID names the e-mail of a takeover introduction.
+	MatchID string
 }
 
 // Receipt reports whether the key is a receipt's.
-func (k Key) Receipt() bool { return k.Step.Status == "" && k.SessionID == "" }
+func (k Key) Receipt() bool { return k.Step.Status == "" && k.SessionID == "" && k.MatchID == "" }
 
 // String is the queue key.
 func (k Key) String() string {
 	switch {
+	case k.MatchID != "":
+		return "intro:" + k.RequestID + ":" + k.MatchID
 	case k.SessionID != "" && k.Reminder:
 		return "session:" + k.RequestID + ":" + k.SessionID + ":remind"
 	case k.SessionID != "":
@@ -58,6 +63,8 @@ func ParseKey(s string) (Key, error) {
 		return Key{RequestID: f[1], Step: Step{Status: request.Status(f[2]), Chamber: f[3], Stage: f[4]}}, nil
 	case len(f) == 4 && f[0] == "session" && f[1] != "" && f[2] != "" && (f[3] == "confirm" || f[3] == "remind"):
 		return Key{RequestID: f[1], SessionID: f[2], Reminder: f[3] == "remind"}, nil
+	case len(f) == 3 && f[0] == "intro" && f[1] != "" && f[2] != "":
+		return Key{RequestID: f[1], MatchID: f[2]}, nil
 	}
-	return Key{}, fmt.Errorf("e-mail key %q: want receipt:{id}, step:{id}:{status}:{chamber}[:{stage}] or session:{id}:{session}:confirm|remind", s)
+	return Key{}, fmt.Errorf("e-mail key %q: want receipt:{id}, step:{id}:{status}:{chamber}[:{stage}] session:{id}:{session}:confirm|remind or intro:{id}:{match}", s)
 }

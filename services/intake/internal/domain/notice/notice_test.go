@@ -25,13 +25,14 @@ func TestKeyRoundTrip(t *testing.T) {
 		{RequestID: "abc", Step: notice.Step{Status: request.StatusInCharge, Chamber: "CMA", Stage: "funding"}},
 		{RequestID: "abc", SessionID: "s1"},
 		{RequestID: "abc", SessionID: "s1", Reminder: true},
+		{RequestID: "abc", MatchID: "m1"},
 	} {
 		got, err := notice.ParseKey(k.String())
 		if err != nil || got != k {
 			t.Errorf("ParseKey(%q) = %+v, %v; want %+v", k.String(), got, err, k)
 		}
 	}
-	for _, bad := range []string{"", "receipt:", "n:12", "step:abc", "step:abc::CMA", "receipt:a:b", "session:abc:s1", "session:abc:s1:later"} {
+	for _, bad := range []string{"", "receipt:", "n:12", "step:abc", "step:abc::CMA", "receipt:a:b", "session:abc:s1", "session:abc:s1:later", "intro:abc", "intro::m1"} {
 		if _, err := notice.ParseKey(bad); err == nil {
 			t.Errorf("ParseKey(%q) accepted", bad)
 		}
@@ -112,5 +113,28 @@ func TestFollowUpSteps(t *testing.T) {
 	}
 	if _, ok := composer.FollowUp(r, notice.Step{Status: request.StatusReceived, Chamber: "CMA"}); ok {
 		t.Error("a received step has a follow-up")
+	}
+}
+
+// TestIntroductionMailNamesTheOtherChamberOnly: each side's e-mail names
+// the other side's chamber and the way to the other party (the advisors),
+// and an introduction the composer cannot word sends nothing.
+func TestIntroductionMailNamesTheOtherChamberOnly(t *testing.T) {
+	c := notice.Composer{BaseURL: "https://demarches.example", Territory: "de l'Essonne"}
+	r := req(request.KindTakeoverOffer, events.Routing{LeadChamber: "CMA"})
+	m, ok := c.IntroductionMail(r, notice.Introduction{MatchID: "m1", Side: notice.SideSeller, OtherChamber: "CCI"})
+	if !ok || m.To != "ines@example.fr" || !strings.Contains(m.Text, "chambre de commerce et d'industrie (CCI)") ||
+		!strings.Contains(m.Text, "Votre conseiller vous contactera") || !strings.Contains(m.Subject, "repreneur") {
+		t.Errorf("seller's e-mail %q:\n%s", m.Subject, m.Text)
+	}
+	m, ok = c.IntroductionMail(req(request.KindBuyerSearch, events.Routing{LeadChamber: "CCI"}),
+		notice.Introduction{MatchID: "m1", Side: notice.SideBuyer, OtherChamber: "CMA"})
+	if !ok || !strings.Contains(m.Text, "chambre de métiers et de l'artisanat (CMA)") || !strings.Contains(m.Subject, "cédant") {
+		t.Errorf("buyer's e-mail %q:\n%s", m.Subject, m.Text)
+	}
+	for _, in := range []notice.Introduction{{Side: notice.SideBuyer}, {Side: "x", OtherChamber: "CMA"}} {
+		if _, ok := c.IntroductionMail(r, in); ok {
+			t.Errorf("an e-mail for %+v", in)
+		}
 	}
 }

@@ -21,14 +21,15 @@ import (
 
 // Consumers lists intake's durable consumers, one a stream it follows;
 // batch commits the events a consumer has at hand together.
-func Consumers(track app.TrackCase, sessions app.ConfirmSession, batch natsbus.BatchRunner) []natsbus.Consumer {
+func Consumers(track app.TrackCase, sessions app.ConfirmSession, intros app.RecordIntroduction, batch natsbus.BatchRunner) []natsbus.Consumer {
 	spec := func(s events.Stream) natsbus.ConsumerSpec { return natsbus.ConsumerSpec{Stream: s, Batch: batch} }
 	return []natsbus.Consumer{
 		natsbus.Routes(spec(events.StreamCreation), natsbus.On(track.CaseOpened),
 			natsbus.On(track.CaseTakenInCharge), natsbus.On(track.CaseReassigned), natsbus.On(track.CaseStageChanged),
 			natsbus.On(track.CaseRegistered), natsbus.On(track.CaseClosed), natsbus.On(track.CaseRedirectedToTakeover),
 			natsbus.On(sessions.Handle)),
-		natsbus.Routes(spec(events.StreamTakeover), natsbus.On(track.OfferRegistered), natsbus.On(track.SearchRegistered)),
+		natsbus.Routes(spec(events.StreamTakeover), natsbus.On(track.OfferRegistered), natsbus.On(track.SearchRegistered),
+			natsbus.On(intros.Handle)),
 		natsbus.Routes(spec(events.StreamDifficulty), natsbus.On(track.DifficultyCaseOpened)),
 	}
 }

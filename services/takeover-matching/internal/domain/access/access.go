@@ -25,8 +25,9 @@ type View int
 const (
 	// None: the reader may not see it (403).
 	None View = iota
-	// Teaser: the anonymous teaser of a confidential offer (activity,
-	// département, bands), as the other side of a match sees it.
+	// Teaser: the anonymous teaser of an offer (activity, département,
+	// bands), as the buyer's side of a match sees it before the
+	// introduction.
 	Teaser
 	// Full: every field the service holds.
 	Full
@@ -48,21 +49,44 @@ func Direct(reader auth.Principal, o Owners) bool {
 	return reader.Chamber != "" && (reader.Chamber == o.Chamber || reader.Chamber == o.SecondaryChamber)
 }
 
-// Offer says how much of an offer reader sees. matchedSearches are the
-// owners of the searches matched with it: a reader who sees one of them
-// directly sees the offer through the match, whole if it is public, as a
-// teaser if it is confidential.
-func Offer(reader auth.Principal, offer Owners, confidential bool, matchedSearches []Owners) View {
+// Link is a match as the access rules look at it: the owners of its
+// other side and whether its sides were introduced to each other
+// (takeover.Introduction.Introduced).
+type Link struct {
+	Owners     Owners
+	Introduced bool
+}
+
+// Offer says how much of an offer reader sees. matched are its matches,
+// each with the owners of its search: a reader who sees one of those
+// searches directly is on the buyer's side, and sees the offer through the
+// match as the anonymous teaser until the sides are introduced, whole
+// after, whether or not the seller asked for confidentiality: before the
+// introduction no identifying field of the seller (SIRET, commune,
+// request, free text) reaches the buyer's side.
+func Offer(reader auth.Principal, offer Owners, matched []Link) View {
 	if Direct(reader, offer) {
 		return Full
 	}
-	if !slices.ContainsFunc(matchedSearches, func(s Owners) bool { return Direct(reader, s) }) {
-		return None
+	v := None
+	for _, l := range matched {
+		if !Direct(reader, l.Owners) {
+			continue
+		}
+		if l.Introduced {
+			return Full
+		}
+		v = Teaser
 	}
-	if confidential {
-		return Teaser
-	}
-	return Full
+	return v
+}
+
+// SearchRequest tells whether reader may know a search's intake request
+// (which intake serves the buyer's contact details from): directly, or
+// through a match with an offer they see directly once the sides were
+// introduced. matched are the search's matches with their offers' owners.
+func SearchRequest(reader auth.Principal, search Owners, matched []Link) bool {
+	return Direct(reader, search) || slices.ContainsFunc(matched, func(l Link) bool { return l.Introduced && Direct(reader, l.Owners) })
 }
 
 // Search tells whether reader sees a search: directly, or through a match

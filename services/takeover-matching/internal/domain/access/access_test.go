@@ -7,17 +7,16 @@ import (
 )
 
 var (
-	cciAdvisor  = auth.Principal{Subject: "cci-91-002", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}
-	cmaAdvisor  = auth.Principal{Subject: "cma-91-003", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}
-	cciManager  = auth.Principal{Subject: "cci-91-001", Chamber: "CCI", Roles: []auth.Role{auth.RoleManager}}
-	cmaManager  = auth.Principal{Subject: "cma-91-001", Chamber: "CMA", Roles: []auth.Role{auth.RoleManager}}
-	cciCell     = auth.Principal{Subject: "cci-91-009", Chamber: "CCI", Roles: []auth.Role{auth.RolePreventionCell}}
-	cciAdmin    = auth.Principal{Subject: "cci-91-010", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdmin}}
-	noChamber   = auth.Principal{Subject: "x", Roles: []auth.Role{auth.RoleAdvisor}}
-	cmaOnly     = Owners{Chamber: "CMA"}
-	cmaWithCCI  = Owners{Chamber: "CMA", SecondaryChamber: "CCI"}
-	cciOnly     = Owners{Chamber: "CCI"}
-	nothingSeen []Owners
+	cciAdvisor = auth.Principal{Subject: "cci-91-002", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdvisor}}
+	cmaAdvisor = auth.Principal{Subject: "cma-91-003", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}}
+	cciManager = auth.Principal{Subject: "cci-91-001", Chamber: "CCI", Roles: []auth.Role{auth.RoleManager}}
+	cmaManager = auth.Principal{Subject: "cma-91-001", Chamber: "CMA", Roles: []auth.Role{auth.RoleManager}}
+	cciCell    = auth.Principal{Subject: "cci-91-009", Chamber: "CCI", Roles: []auth.Role{auth.RolePreventionCell}}
+	cciAdmin   = auth.Principal{Subject: "cci-91-010", Chamber: "CCI", Roles: []auth.Role{auth.RoleAdmin}}
+	noChamber  = auth.Principal{Subject: "x", Roles: []auth.Role{auth.RoleAdvisor}}
+	cmaOnly    = Owners{Chamber: "CMA"}
+	cmaWithCCI = Owners{Chamber: "CMA", SecondaryChamber: "CCI"}
+	cciOnly    = Owners{Chamber: "CCI"}
 )
 
 func TestConsults(t *testing.T) {
@@ -66,29 +65,51 @@ func TestDirect(t *testing.T) {
 }
 
 func TestOffer(t *testing.T) {
+	proposed, introduced := Link{Owners: cciOnly}, Link{Owners: cciOnly, Introduced: true}
 	tests := []struct {
-		name         string
-		reader       auth.Principal
-		offer        Owners
-		confidential bool
-		matched      []Owners
-		want         View
+		name    string
+		reader  auth.Principal
+		offer   Owners
+		matched []Link
+		want    View
 	}{
-		{"own chamber sees a confidential offer whole", cmaAdvisor, cmaOnly, true, nothingSeen, Full},
-		{"shared chamber sees it whole", cciAdvisor, cmaWithCCI, true, nothingSeen, Full},
-		{"other chamber without match sees nothing", cciAdvisor, cmaOnly, true, nothingSeen, None},
-		{"other chamber through a match: teaser of a confidential offer", cciAdvisor, cmaOnly, true, []Owners{cciOnly}, Teaser},
-		{"other chamber's manager through a match: teaser", cciManager, cmaOnly, true, []Owners{cmaOnly, cciOnly}, Teaser},
-		{"other chamber through a match: a public offer whole", cciAdvisor, cmaOnly, false, []Owners{cciOnly}, Full},
-		{"a match whose search the reader does not see gives nothing", cciAdvisor, cmaOnly, true, []Owners{cmaOnly}, None},
-		{"prevention cell through a match: nothing", cciCell, cmaOnly, true, []Owners{cciOnly}, None},
+		{"own chamber sees an offer whole", cmaAdvisor, cmaOnly, nil, Full},
+		{"shared chamber sees it whole", cciAdvisor, cmaWithCCI, nil, Full},
+		{"other chamber without match sees nothing", cciAdvisor, cmaOnly, nil, None},
+		{"the buyer's side before the introduction: teaser", cciAdvisor, cmaOnly, []Link{proposed}, Teaser},
+		{"the buyer's side's manager before the introduction: teaser", cciManager, cmaOnly, []Link{{Owners: cmaOnly}, proposed}, Teaser},
+		{"the buyer's side once introduced: whole", cciAdvisor, cmaOnly, []Link{proposed, introduced}, Full},
+		{"a match introduced with a search the reader does not see gives nothing", cciAdvisor, cmaOnly,
+			[]Link{{Owners: cmaOnly, Introduced: true}}, None},
+		{"prevention cell through an introduced match: nothing", cciCell, cmaOnly, []Link{introduced}, None},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Offer(tt.reader, tt.offer, tt.confidential, tt.matched); got != tt.want {
+			if got := Offer(tt.reader, tt.offer, tt.matched); got != tt.want {
 				t.Fatalf("Offer = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSearchRequest: the seller's side learns the buyer's request only
+// from the introduction on; the search's own chamber always.
+func TestSearchRequest(t *testing.T) {
+	tests := []struct {
+		name    string
+		reader  auth.Principal
+		matched []Link
+		want    bool
+	}{
+		{"own chamber", cciAdvisor, nil, true},
+		{"seller's side before the introduction", cmaAdvisor, []Link{{Owners: cmaOnly}}, false},
+		{"seller's side once introduced", cmaAdvisor, []Link{{Owners: cmaOnly}, {Owners: cmaOnly, Introduced: true}}, true},
+		{"an introduction with another chamber's offer", cmaAdvisor, []Link{{Owners: cciOnly, Introduced: true}}, false},
+	}
+	for _, tt := range tests {
+		if got := SearchRequest(tt.reader, cciOnly, tt.matched); got != tt.want {
+			t.Errorf("%s: SearchRequest = %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }
 

@@ -52,6 +52,7 @@ type Routes struct {
 	Matches   MatchReader
 	Completer SearchCompleter
 	Lifecycle Lifecycle
+	Stepper   MatchStepper
 	Auth      auth.Guard
 	Log       *slog.Logger
 }
@@ -72,6 +73,13 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("POST /api/v1/buyer-searches/{id}/renew", guard(rt.renewSearch))
 	mux.Handle("GET /api/v1/matches", guard(rt.listMatches))
 	mux.Handle("GET /api/v1/matches/{id}", guard(rt.getMatch))
+	mux.Handle("POST /api/v1/matches/{id}/review", guard(rt.takeStep(takeover.StepReview)))
+	mux.Handle("POST /api/v1/matches/{id}/interest", guard(rt.takeStep(takeover.StepInterest)))
+	mux.Handle("POST /api/v1/matches/{id}/approve-introduction", guard(rt.takeStep(takeover.StepApproveIntroduction)))
+	mux.Handle("POST /api/v1/matches/{id}/accept-undertaking", guard(rt.takeStep(takeover.StepAcceptUndertaking)))
+	mux.Handle("POST /api/v1/matches/{id}/negotiating", guard(rt.takeStep(takeover.StepNegotiate)))
+	mux.Handle("POST /api/v1/matches/{id}/conclude", guard(rt.takeStep(takeover.StepConclude)))
+	mux.Handle("POST /api/v1/matches/{id}/drop", guard(rt.takeStep(takeover.StepDrop)))
 	return mux
 }
 

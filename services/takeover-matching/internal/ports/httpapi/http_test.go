@@ -72,7 +72,8 @@ func setup(t *testing.T) *fixture {
 		IsCommune: func(code string) bool { return code == "91228" }}
 	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store}, Searches: app.ReadSearches{Files: store, Private: store},
 		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: quiet,
-		Lifecycle: app.NewLifecycleActions(store, matcher(t), func() time.Time { return time.Now().UTC() }, newID)}
+		Lifecycle: app.NewLifecycleActions(store, matcher(t), func() time.Time { return time.Now().UTC() }, newID),
+		Stepper:   app.TakeMatchStep{Introductions: store, Now: func() time.Time { return time.Now().UTC() }}}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
@@ -271,6 +272,17 @@ func (f *fixture) get(t *testing.T, path, token string) (int, http.Header, strin
 var identifying = []string{`"siret"`, `"commune_code"`, `"epci"`, `"request_id"`, `"asking_price"`, `"reason"`, `"headcount"`,
 	"35600000000048", "91228", `"file"`, "Retraite", "Gérant", `"history"`}
 
+// publicTeaser checks the teaser of the public bakery: a public offer
+// too reaches the buyer's side as a teaser until the introduction.
+func publicTeaser(t *testing.T, v map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(v)
+	if v["view"] != "teaser" || strings.Contains(string(b), "35600000000048") || strings.Contains(string(b), "91228") ||
+		v["request_id"] != nil || v["naf_code"] != "10.71" || v["sector_level"] != "class" {
+		t.Errorf("want the public offer's teaser (its class, as vetted): %s", b)
+	}
+}
+
 func teaser(t *testing.T, v map[string]any) {
 	t.Helper()
 	b, _ := json.Marshal(v)
@@ -333,10 +345,10 @@ func TestAccessRules(t *testing.T) {
 		{"own chamber's manager too", "cma manager", "/api/v1/takeover-offers/{conf}", 200, full},
 		{"the matched buyer's chamber sees the confidential offer as a teaser", "cci advisor", "/api/v1/takeover-offers/{conf}", 200, teaser},
 		{"the matched buyer's chamber's manager: teaser", "cci manager", "/api/v1/takeover-offers/{conf}", 200, teaser},
-		{"the matched buyer's chamber sees a public offer whole", "cci advisor", "/api/v1/takeover-offers/{public}", 200, func(t *testing.T, v map[string]any) {
-			full(t, v)
-			if v["siret"] != "35600000000048" {
-				t.Errorf("public offer without its SIRET: %v", v)
+		{"the matched buyer's chamber sees a public offer as a teaser before the introduction", "cci advisor", "/api/v1/takeover-offers/{public}", 200, func(t *testing.T, v map[string]any) {
+			publicTeaser(t, v)
+			if v["confidential"] != false {
+				t.Errorf("a public offer's teaser says it is confidential: %v", v)
 			}
 		}},
 		{"the secondary chamber sees a shared offer", "cma advisor", "/api/v1/takeover-offers/{shared}", 200, full},
@@ -398,7 +410,7 @@ func TestAccessRules(t *testing.T) {
 			}
 			teaser(t, ms[0].(map[string]any)["offer"].(map[string]any))
 		}},
-		{"the buyer's matches: teaser of the confidential, whole public", "cci advisor", "/api/v1/matches?search_id={buyer}", 200, func(t *testing.T, v map[string]any) {
+		{"the buyer's matches: teasers of both before the introduction", "cci advisor", "/api/v1/matches?search_id={buyer}", 200, func(t *testing.T, v map[string]any) {
 			ms := v["matches"].([]any)
 			if len(ms) != 2 {
 				t.Fatalf("%d matches, want 2", len(ms))
@@ -409,7 +421,7 @@ func TestAccessRules(t *testing.T) {
 				case f.ids["conf"]:
 					teaser(t, m["offer"].(map[string]any))
 				case f.ids["public"]:
-					full(t, m["offer"].(map[string]any))
+					publicTeaser(t, m["offer"].(map[string]any))
 				default:
 					t.Errorf("unexpected match %v", m)
 				}
@@ -431,8 +443,8 @@ func TestAccessRules(t *testing.T) {
 			teaser(t, v["offer"].(map[string]any))
 			explained(t, v)
 		}},
-		{"one match by id: a public offer whole to the buyer's chamber", "cci manager", "/api/v1/matches/{match-public}", 200, func(t *testing.T, v map[string]any) {
-			full(t, v["offer"].(map[string]any))
+		{"one match by id: a public offer as a teaser to the buyer's chamber before the introduction", "cci manager", "/api/v1/matches/{match-public}", 200, func(t *testing.T, v map[string]any) {
+			publicTeaser(t, v["offer"].(map[string]any))
 		}},
 		{"one match by id: the prevention cell", "cci cell", "/api/v1/matches/{match-conf}", 403, nil},
 		{"one match by id: unknown", "cma advisor", "/api/v1/matches/" + uuid.Must(uuid.NewV7()).String(), 404, nil},

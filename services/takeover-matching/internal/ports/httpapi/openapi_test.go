@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -68,7 +69,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 
 		{"an offer whole", "cma advisor", "/api/v1/takeover-offers/{conf}", 200, 0, "full"},
 		{"an offer as a teaser", "cci advisor", "/api/v1/takeover-offers/{conf}", 200, 0, "teaser"},
-		{"a public offer through a match", "cci advisor", "/api/v1/takeover-offers/{public}", 200, 0, "full"},
+		{"a public offer through a match before the introduction", "cci advisor", "/api/v1/takeover-offers/{public}", 200, 0, "teaser"},
 		{"an offer of another chamber", "cma advisor", "/api/v1/takeover-offers/{lone}", 403, 0, ""},
 		{"an unknown offer", "cma advisor", "/api/v1/takeover-offers/" + unknown, 404, 0, ""},
 		{"not an offer id", "cma advisor", "/api/v1/takeover-offers/42", 404, rejects, ""},
@@ -172,6 +173,78 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		})
 	}
 
+	// The steps of an introduction, after the reads above (which see the
+	// matches proposed): the public bakery's match walks to concluded,
+	// the confidential one's is dropped.
+	const (
+		undertaking = `{"version":"2026-01","accepted_on":"2026-01-15"}`
+		deal        = `{"deal_date":"2026-02-01"}`
+		drop        = `{"reason":"price"}`
+	)
+	steps := []struct {
+		name, as, path string
+		status         int
+		doc            openapicheck.Doc
+		body           string
+	}{
+		{"review without a token", "none", "/api/v1/matches/{match-public}/review", 401, rejects, ""},
+		{"review an unknown match", "cma advisor", "/api/v1/matches/" + unknown + "/review", 404, 0, ""},
+		{"review as a manager", "cci manager", "/api/v1/matches/{match-public}/review", 403, 0, ""},
+		{"interest before the reviews", "cci advisor", "/api/v1/matches/{match-public}/interest", 409, 0, ""},
+		{"the seller's side reviews", "cma advisor", "/api/v1/matches/{match-public}/review", 200, 0, ""},
+		{"the seller's side reviews again", "cma advisor", "/api/v1/matches/{match-public}/review", 409, 0, ""},
+		{"the buyer's side reviews", "cci advisor", "/api/v1/matches/{match-public}/review", 200, 0, ""},
+		{"interest without a token", "none", "/api/v1/matches/{match-public}/interest", 401, rejects, ""},
+		{"interest in an unknown match", "cci advisor", "/api/v1/matches/" + unknown + "/interest", 404, 0, ""},
+		{"interest by the seller's side", "cma advisor", "/api/v1/matches/{match-public}/interest", 403, 0, ""},
+		{"the buyer is interested", "cci advisor", "/api/v1/matches/{match-public}/interest", 200, 0, ""},
+		{"approval without a token", "none", "/api/v1/matches/{match-public}/approve-introduction", 401, rejects, ""},
+		{"approval of an unknown match", "cma advisor", "/api/v1/matches/" + unknown + "/approve-introduction", 404, 0, ""},
+		{"approval by the buyer's side", "cci advisor", "/api/v1/matches/{match-public}/approve-introduction", 403, 0, ""},
+		{"the seller's advisor approves", "cma advisor", "/api/v1/matches/{match-public}/approve-introduction", 200, 0, ""},
+		{"approval again", "cma advisor", "/api/v1/matches/{match-public}/approve-introduction", 409, 0, ""},
+		{"undertaking without a token", "none", "/api/v1/matches/{match-public}/accept-undertaking", 401, rejects, undertaking},
+		{"undertaking of an unknown match", "cci advisor", "/api/v1/matches/" + unknown + "/accept-undertaking", 404, 0, undertaking},
+		{"undertaking by the seller's side", "cma advisor", "/api/v1/matches/{match-public}/accept-undertaking", 403, 0, undertaking},
+		{"undertaking with an unknown member", "cci advisor", "/api/v1/matches/{match-public}/accept-undertaking", 400, rejects, `{"version":"1","signed":"x"}`},
+		{"undertaking in the future, without version", "cci advisor", "/api/v1/matches/{match-public}/accept-undertaking", 422, unchecked,
+			`{"accepted_on":"2999-01-01"}`},
+		{"the buyer accepts the undertaking", "cci advisor", "/api/v1/matches/{match-public}/accept-undertaking", 200, 0, undertaking},
+		{"undertaking again", "cci advisor", "/api/v1/matches/{match-public}/accept-undertaking", 409, 0, undertaking},
+		{"negotiation without a token", "none", "/api/v1/matches/{match-public}/negotiating", 401, rejects, ""},
+		{"negotiation of an unknown match", "cci advisor", "/api/v1/matches/" + unknown + "/negotiating", 404, 0, ""},
+		{"negotiation by a manager", "cma manager", "/api/v1/matches/{match-public}/negotiating", 403, 0, ""},
+		{"the sides negotiate", "cci advisor", "/api/v1/matches/{match-public}/negotiating", 200, 0, ""},
+		{"negotiation again", "cma advisor", "/api/v1/matches/{match-public}/negotiating", 409, 0, ""},
+		{"conclusion without a token", "none", "/api/v1/matches/{match-public}/conclude", 401, rejects, deal},
+		{"conclusion of an unknown match", "cma advisor", "/api/v1/matches/" + unknown + "/conclude", 404, 0, deal},
+		{"conclusion by a manager", "cma manager", "/api/v1/matches/{match-public}/conclude", 403, 0, deal},
+		{"conclusion with a bad date", "cma advisor", "/api/v1/matches/{match-public}/conclude", 400, rejects, `{"deal_date":2026}`},
+		{"conclusion in the future", "cma advisor", "/api/v1/matches/{match-public}/conclude", 422, unchecked, `{"deal_date":"2999-01-01"}`},
+		{"the deal is concluded", "cma advisor", "/api/v1/matches/{match-public}/conclude", 200, 0, deal},
+		{"conclusion again", "cma advisor", "/api/v1/matches/{match-public}/conclude", 409, 0, deal},
+		{"drop without a token", "none", "/api/v1/matches/{match-conf}/drop", 401, rejects, drop},
+		{"drop an unknown match", "cma advisor", "/api/v1/matches/" + unknown + "/drop", 404, 0, drop},
+		{"drop by a manager", "cma manager", "/api/v1/matches/{match-conf}/drop", 403, 0, drop},
+		{"drop with an unknown member", "cma advisor", "/api/v1/matches/{match-conf}/drop", 400, rejects, `{"why":"price"}`},
+		{"drop for no listed reason", "cma advisor", "/api/v1/matches/{match-conf}/drop", 422, unchecked, `{"reason":"bored"}`},
+		{"drop a concluded match", "cma advisor", "/api/v1/matches/{match-public}/drop", 409, 0, drop},
+		{"the buyer's side drops", "cci advisor", "/api/v1/matches/{match-conf}/drop", 200, 0, drop},
+	}
+	for _, x := range steps {
+		t.Run(x.name, func(t *testing.T) {
+			c.Send(t, f.url, openapicheck.Call{Method: http.MethodPost, Path: f.expand(x.path), Token: f.token(t, x.as),
+				Body: x.body, Status: x.status, Doc: x.doc})
+		})
+	}
+	t.Run("a public offer through an introduced match", func(t *testing.T) {
+		a := c.Send(t, f.url, openapicheck.Call{Method: http.MethodGet, Path: f.expand("/api/v1/takeover-offers/{public}"),
+			Token: f.token(t, "cci advisor"), Status: 200})
+		if !strings.Contains(string(a.Body), `"view":"full"`) || !strings.Contains(string(a.Body), "35600000000048") {
+			t.Errorf("want the full offer once introduced: %s", a.Body)
+		}
+	})
+
 	// Without token verification every advisor route answers 503: the
 	// problem the document gives for an unavailable service.
 	down := httptest.NewServer(unavailable(t))
@@ -190,6 +263,9 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 				call.Body = vettingBody
 			case strings.HasSuffix(p, "/status"):
 				call.Body = `{"to":"paused"}`
+			}
+			if body, ok := map[string]string{"accept-undertaking": undertaking, "conclude": deal, "drop": drop}[path.Base(p)]; ok && method == http.MethodPost {
+				call.Body = body
 			}
 			c.Send(t, down.URL, call)
 		})

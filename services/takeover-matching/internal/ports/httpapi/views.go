@@ -41,7 +41,8 @@ type offerJSON struct {
 	History []changeJSON `json:"history,omitempty"`
 }
 
-// teaserJSON is the anonymous teaser of a confidential offer. It is a
+// teaserJSON is the anonymous teaser of an offer, which the buyer's side
+// of a match sees until the introduction (access.Offer). It is a
 // type of its own, without the fields that could identify the business,
 // so that no code path can fill them in.
 type teaserJSON struct {
@@ -68,7 +69,7 @@ type teaserJSON struct {
 func offerView(o takeover.Offer, v access.View) any {
 	if v == access.Teaser {
 		tz := teaserJSON{View: "teaser", OfferID: o.ID, NAFCode: o.NAFCode, Departement: o.Departement,
-			RevenueBand: o.RevenueBand, ProfitBand: o.ProfitBand, DealTypes: o.DealTypes, Confidential: true, Status: o.Status}
+			RevenueBand: o.RevenueBand, ProfitBand: o.ProfitBand, DealTypes: o.DealTypes, Confidential: o.Confidential, Status: o.Status}
 		if t := o.Teaser; t != nil {
 			tz.NAFCode, tz.SectorLevel, tz.Place, tz.PlaceLevel = t.Sector, t.SectorLevel, t.Place, t.PlaceLevel
 			tz.RevenueBand, tz.ProfitBand, tz.HeadcountBand, tz.PriceBand = t.RevenueBand, t.ProfitBand, t.HeadcountBand, t.PriceBand
@@ -86,8 +87,9 @@ func offerView(o takeover.Offer, v access.View) any {
 
 // searchJSON is a buyer's search: codes and bands only.
 type searchJSON struct {
-	SearchID         string   `json:"search_id"`
-	RequestID        string   `json:"request_id"`
+	SearchID string `json:"search_id"`
+	// RequestID is absent for the seller's side until the introduction.
+	RequestID        string   `json:"request_id,omitempty"`
 	Chamber          string   `json:"chamber"`
 	SecondaryChamber string   `json:"secondary_chamber,omitempty"`
 	AdvisorID        string   `json:"advisor_id,omitempty"`
@@ -156,6 +158,7 @@ type matchJSON struct {
 	// search no longer open.
 	Active bool `json:"active"`
 	Offer  any  `json:"offer"`
+	introductionJSON
 }
 
 // contributionJSON is what one criterion brought to a match's score.
@@ -171,7 +174,8 @@ func matchView(v app.VisibleMatch) matchJSON {
 	out := matchJSON{MatchID: m.ID, OfferID: m.OfferID, SearchID: m.SearchID, OfferChamber: m.OfferChamber,
 		SearchChamber: m.SearchChamber, OfferAdvisorID: m.OfferAdvisorID, SearchAdvisorID: m.SearchAdvisorID,
 		Score: m.Score, Criteria: m.Criteria, RulesVersion: m.RulesVersion, Explanation: m.Explanation,
-		ProposedAt: m.ProposedAt, Active: v.Active, Offer: offerView(v.Offer, v.View)}
+		ProposedAt: m.ProposedAt, Active: v.Active, Offer: offerView(v.Offer, v.View),
+		introductionJSON: introductionView(v.Introduction, v.Next)}
 	for _, c := range m.Contributions {
 		out.Contributions = append(out.Contributions, contributionJSON{Criterion: c.Criterion, Level: c.Level,
 			Points: c.Points, MaxPoints: c.Max})
