@@ -348,7 +348,8 @@ func TestLameDuckServesWhileUnready(t *testing.T) {
 		t.Errorf("a route during the lame-duck period answered %d, want it served (204)", a.Status)
 	}
 	<-stopped
-	if _, err := http.Get(h.URL + "/readyz"); err == nil {
+	if res, err := http.Get(h.URL + "/readyz"); err == nil {
+		_ = res.Body.Close()
 		t.Error("the listener still answers after the stop")
 	}
 }
