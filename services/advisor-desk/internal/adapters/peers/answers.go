@@ -177,6 +177,44 @@ type Match struct {
 	Explanation string `json:"explanation"`
 	Active      bool   `json:"active"`
 	Offer       Offer  `json:"offer"`
+	Introduction
+}
+
+// Introduction is a match's lifecycle as both sides read it: its stage
+// (proposed, reviewed, interested, introduced, negotiating, concluded or
+// dropped), what each side did, the steps taken and
+// the steps the reader may take now (NextSteps: review, interest,
+// approve_introduction, accept_undertaking, negotiate, conclude, drop).
+type Introduction struct {
+	Stage                string           `json:"stage"`
+	SellerReviewed       bool             `json:"seller_reviewed"`
+	BuyerReviewed        bool             `json:"buyer_reviewed"`
+	IntroductionApproved bool             `json:"introduction_approved"`
+	Undertaking          *Undertaking     `json:"undertaking"`
+	DealDate             string           `json:"deal_date"`
+	DropReason           string           `json:"drop_reason"`
+	History              []MatchStepTaken `json:"history"`
+	NextSteps            []string         `json:"next_steps"`
+}
+
+// Undertaking is the confidentiality undertaking a buyer accepted: the
+// edition of its text and the day (YYYY-MM-DD) they signed it.
+type Undertaking struct {
+	Version    string `json:"version"`
+	AcceptedOn string `json:"accepted_on"`
+}
+
+// MatchStepTaken is one step of a match's history: who (an advisor of
+// which side), when, and the stages before and after (equal when the step
+// waits for the other side's); Reason is a drop's.
+type MatchStepTaken struct {
+	Step      string    `json:"step"`
+	Side      string    `json:"side"`
+	AdvisorID string    `json:"advisor_id"`
+	From      string    `json:"from"`
+	To        string    `json:"to"`
+	Reason    string    `json:"reason"`
+	At        time.Time `json:"at"`
 }
 
 // PreventionCase is difficulty-alert's confidential case. A self report

@@ -119,6 +119,22 @@ var contracts = map[string]contract{
 	"Match": {TakeoverMatching, "GET /api/v1/matches/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.Match(ctx, "tok", caseID); return err },
 		reflect.TypeFor[Match](), nil},
+	"ReviewMatch": {TakeoverMatching, "POST /api/v1/matches/{id}/review",
+		func(ctx context.Context, c *Client) error { return c.ReviewMatch(ctx, "tok", caseID) }, nil, nil},
+	"ShowInterest": {TakeoverMatching, "POST /api/v1/matches/{id}/interest",
+		func(ctx context.Context, c *Client) error { return c.ShowInterest(ctx, "tok", caseID) }, nil, nil},
+	"ApproveIntroduction": {TakeoverMatching, "POST /api/v1/matches/{id}/approve-introduction",
+		func(ctx context.Context, c *Client) error { return c.ApproveIntroduction(ctx, "tok", caseID) }, nil, nil},
+	"AcceptUndertaking": {TakeoverMatching, "POST /api/v1/matches/{id}/accept-undertaking",
+		func(ctx context.Context, c *Client) error {
+			return c.AcceptUndertaking(ctx, "tok", caseID, Undertaking{Version: "2026-01", AcceptedOn: "2026-12-01"})
+		}, nil, nil},
+	"StartNegotiating": {TakeoverMatching, "POST /api/v1/matches/{id}/negotiating",
+		func(ctx context.Context, c *Client) error { return c.StartNegotiating(ctx, "tok", caseID) }, nil, nil},
+	"ConcludeMatch": {TakeoverMatching, "POST /api/v1/matches/{id}/conclude",
+		func(ctx context.Context, c *Client) error { return c.ConcludeMatch(ctx, "tok", caseID, "2027-03-01") }, nil, nil},
+	"DropMatch": {TakeoverMatching, "POST /api/v1/matches/{id}/drop",
+		func(ctx context.Context, c *Client) error { return c.DropMatch(ctx, "tok", caseID, "price") }, nil, nil},
 	// The prevention page shows who and what, not how intake routed it;
 	// it labels the source itself, as every code (casefile.Label).
 	"PreventionCase": {DifficultyAlert, "GET /api/v1/difficulty-cases/{id}",
