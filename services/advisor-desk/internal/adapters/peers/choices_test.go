@@ -53,3 +53,45 @@ func TestChoicesMatchTheOwnersDocument(t *testing.T) {
 		t.Errorf("the desk offers %d funding requests, creation-support keeps %d", casefile.MaxFunding, funding.MaxItems)
 	}
 }
+
+// TestMatchLabelsMatchTakeoverMatching: the drop form offers exactly the
+// reasons takeover-matching takes, and every stage, side and step its
+// history sends has a French label.
+func TestMatchLabelsMatchTakeoverMatching(t *testing.T) {
+	raw, err := fs.ReadFile(services, documents[TakeoverMatching])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	var reasons []string
+	for _, c := range casefile.MatchDropReasons() {
+		reasons = append(reasons, c.Code)
+	}
+	if want := s["DropInput"].Properties["reason"].Enum; len(want) == 0 || !slices.Equal(reasons, want) {
+		t.Errorf("the desk offers the drop reasons %q, takeover-matching takes %q", reasons, want)
+	}
+	step := s["MatchStep"].Properties
+	for family, codes := range map[string][]string{"match-stage": step["to"].Enum, "side": step["side"].Enum,
+		"match-step": step["step"].Enum, "match-action": step["step"].Enum} {
+		if len(codes) == 0 {
+			t.Errorf("%s: no codes in takeover-matching's document", family)
+		}
+		for _, c := range codes {
+			if casefile.Label(family, c) == c {
+				t.Errorf("%s %q has no French label", family, c)
+			}
+		}
+	}
+}

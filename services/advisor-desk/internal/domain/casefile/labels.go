@@ -1,5 +1,7 @@
 package casefile
 
+import "slices"
+
 // The French labels of the codes the owning services send. A code without
 // a label is shown as is (a service may add codes before this list).
 
@@ -80,11 +82,79 @@ var labels = map[string]map[string]string{
 		"withdrawn": "Retirée", "concluded": "Cédée"},
 	"search": {"draft": "Brouillon à compléter", "open": "Ouverte", "paused": "En pause", "withdrawn": "Retirée",
 		"concluded": "Reprise conclue", "expired": "Expirée (non renouvelée)"},
+	// A match's introduction (takeover-matching): its stages, the sides,
+	// the steps as its history names them, and as its forms' buttons do.
+	"match-stage": {
+		MatchProposed:    "Proposée : à examiner par les conseillers des deux parties",
+		MatchReviewed:    "Examinée par les deux parties : en attente de l'intérêt du repreneur",
+		MatchInterested:  "Repreneur intéressé : en attente de l'accord du cédant et de l'engagement de confidentialité",
+		MatchIntroduced:  "Mise en relation faite : les parties se connaissent",
+		MatchNegotiating: "En négociation",
+		MatchConcluded:   "Reprise conclue",
+		MatchDropped:     "Abandonnée",
+	},
+	"side": {"seller": "Cédant", "buyer": "Repreneur"},
+	"match-step": {
+		"review": "Examen de la proposition", "interest": "Intérêt du repreneur",
+		"approve_introduction": "Accord du cédant pour la mise en relation",
+		"accept_undertaking":   "Engagement de confidentialité signé par le repreneur",
+		"negotiate":            "Début de la négociation", "conclude": "Reprise conclue", "drop": "Fin de la mise en relation",
+	},
+	"match-action": {
+		"review": "J'ai examiné cette proposition", "interest": "Le repreneur est intéressé",
+		"approve_introduction": "Le cédant accepte la mise en relation",
+		"accept_undertaking":   "Enregistrer l'engagement de confidentialité",
+		"negotiate":            "Les parties négocient", "conclude": "Enregistrer la reprise conclue", "drop": "Mettre fin à la mise en relation",
+	},
+}
+
+// The stages of a match's introduction, as takeover-matching sends them,
+// in order (dropped may end any before concluded).
+const (
+	MatchProposed    = "proposed"
+	MatchReviewed    = "reviewed"
+	MatchInterested  = "interested"
+	MatchIntroduced  = "introduced"
+	MatchNegotiating = "negotiating"
+	MatchConcluded   = "concluded"
+	MatchDropped     = "dropped"
+)
+
+// MatchDropReasons are the reasons takeover-matching takes for ending an
+// introduction (takeover.DropReasons).
+func MatchDropReasons() []Choice {
+	return []Choice{
+		{"buyer_not_interested", "Le repreneur ne donne pas suite"},
+		{"seller_declined", "Le cédant ne retient pas ce repreneur"},
+		{"price", "Pas d'accord sur le prix"},
+		{"financing", "Le repreneur n'a pas obtenu son financement"},
+		{"timing", "Les calendriers ne concordent pas"},
+		{"other_party", "L'entreprise ou le repreneur s'est engagé ailleurs"},
+		{"no_response", "L'une des parties ne répond plus"},
+		{"other", "Autre motif"},
+	}
+}
+
+// MatchDropLabel is the label of a drop reason, or the code.
+func MatchDropLabel(code string) string { return labelOf(MatchDropReasons(), code) }
+
+// Introduced tells whether a match's sides were introduced to each other,
+// from its stage and the stages its history went through: from then on
+// the buyer's side sees the offer whole, even once dropped.
+func Introduced(stage string, reached []string) bool {
+	switch stage {
+	case MatchIntroduced, MatchNegotiating, MatchConcluded:
+		return true
+	case MatchDropped:
+		return slices.Contains(reached, MatchIntroduced)
+	}
+	return false
 }
 
 // Label is the French label of a code of a family ("reason", "status",
 // "level", "source", "kind", "band", "deal", "timeline", "sale", "mobility",
-// "experience", "criterion", "listing", "search"), or the code itself.
+// "experience", "criterion", "listing", "search", "match-stage", "side",
+// "match-step", "match-action"), or the code itself.
 func Label(family, code string) string {
 	if l, ok := labels[family][code]; ok {
 		return l

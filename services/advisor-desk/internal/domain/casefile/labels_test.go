@@ -39,3 +39,28 @@ func TestHandBackReasons(t *testing.T) {
 		t.Error("a manager's reason is offered, or an unknown code is not shown as is")
 	}
 }
+
+// The sides were introduced once the match reached the introduction, even
+// if it was dropped later; a match dropped before was never introduced.
+func TestIntroduced(t *testing.T) {
+	for _, c := range []struct {
+		stage   string
+		reached []string
+		want    bool
+	}{
+		{casefile.MatchProposed, nil, false},
+		{casefile.MatchInterested, []string{casefile.MatchReviewed, casefile.MatchInterested}, false},
+		{casefile.MatchIntroduced, []string{casefile.MatchIntroduced}, true},
+		{casefile.MatchNegotiating, nil, true},
+		{casefile.MatchConcluded, nil, true},
+		{casefile.MatchDropped, []string{casefile.MatchReviewed, casefile.MatchDropped}, false},
+		{casefile.MatchDropped, []string{casefile.MatchIntroduced, casefile.MatchDropped}, true},
+	} {
+		if got := casefile.Introduced(c.stage, c.reached); got != c.want {
+			t.Errorf("Introduced(%s, %v) = %v, want %v", c.stage, c.reached, got, c.want)
+		}
+	}
+	if casefile.MatchDropLabel("price") != "Pas d'accord sur le prix" || casefile.MatchDropLabel("unknown") != "unknown" {
+		t.Error("a drop reason is not labelled, or an unknown one not shown as is")
+	}
+}
