@@ -33,6 +33,20 @@ type matchView struct {
 	OfferAdvisor, SearchAdvisor string
 	Criteria                    []string
 	OfferURL, SearchURL         string
+	// The introduction (introductions.go): its stage in French, whether
+	// the sides were introduced, a drop's reason, the history, and the
+	// forms of the reader's next steps with the drop reasons they offer.
+	Stage, DropReason string
+	Introduced        bool
+	History           []historyLine
+	Steps             []stepForm
+	DropReasons       []casefile.Choice
+	Token, Done       string
+	// Alert is a refused step; Form the forms as sent then; Errors their
+	// fields' messages, by id.
+	Alert  *alert
+	Form   matchForm
+	Errors map[string]string
 }
 
 // preventionView is the data of prevention.html.
@@ -88,15 +102,26 @@ func (s *site) matchPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	var v matchView
+	if st, ok := matchStepBy(r.URL.Query().Get("fait")); ok && st.Slug == r.URL.Query().Get("fait") {
+		v.Done = st.Done
+	}
+	s.showMatch(w, r, c, http.StatusOK, v)
+}
+
+// showMatch reads the match and renders its page with what v already
+// holds (a confirmation, a refused step).
+func (s *site) showMatch(w http.ResponseWriter, r *http.Request, c caseRequest, status int, v matchView) {
 	m, err := s.Cases.Match(r.Context(), c.bearer, c.id)
 	if err != nil {
 		s.caseError(w, r, c, err)
 		return
 	}
-	v := matchView{offerView: s.offerData(r, m.Offer), Match: m, Criteria: labelsOf("criterion", m.Criteria),
-		OfferAdvisor: s.advisorName(r.Context(), m.OfferAdvisorID), SearchAdvisor: s.advisorName(r.Context(), m.SearchAdvisorID),
-		OfferURL: "/dossiers/reprise/offres/" + url.PathEscape(m.OfferID), SearchURL: "/dossiers/reprise/recherches/" + url.PathEscape(m.SearchID)}
-	s.renderCase(w, r, c, http.StatusOK, "match", "Mise en relation", v)
+	v.offerView, v.Match, v.Criteria = s.offerData(r, m.Offer), m, labelsOf("criterion", m.Criteria)
+	v.OfferAdvisor, v.SearchAdvisor = s.advisorName(r.Context(), m.OfferAdvisorID), s.advisorName(r.Context(), m.SearchAdvisorID)
+	v.OfferURL, v.SearchURL = "/dossiers/reprise/offres/"+url.PathEscape(m.OfferID), "/dossiers/reprise/recherches/"+url.PathEscape(m.SearchID)
+	s.fillIntroduction(r.Context(), c, m, &v)
+	s.render(w, r, status, "match", layout{Title: "Mise en relation", Errors: v.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
 // preventionPage shows a confidential difficulty case: difficulty-alert
