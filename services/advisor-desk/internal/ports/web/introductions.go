@@ -158,7 +158,7 @@ func (s *site) matchStepPost(w http.ResponseWriter, r *http.Request) {
 		s.caseError(w, r, c, err)
 		return
 	}
-	v := matchView{Form: sent, Alert: &alert{Title: ref.Title, Text: ref.Detail, Fields: stepFields.inPage(ref.Fields)}}
+	v := matchView{Form: sent, refusal: err, Alert: &alert{Title: ref.Title, Text: ref.Detail, Fields: stepFields.inPage(ref.Fields)}}
 	if v.Alert.Title == "" {
 		v.Alert.Title = "Étape refusée"
 	}

@@ -47,6 +47,9 @@ type matchView struct {
 	Alert  *alert
 	Form   matchForm
 	Errors map[string]string
+	// refusal is the refused step's error, shown instead of the page
+	// when the reader may not read the match either.
+	refusal error
 }
 
 // preventionView is the data of prevention.html.
@@ -113,6 +116,11 @@ func (s *site) matchPage(w http.ResponseWriter, r *http.Request) {
 // holds (a confirmation, a refused step).
 func (s *site) showMatch(w http.ResponseWriter, r *http.Request, c caseRequest, status int, v matchView) {
 	m, err := s.Cases.Match(r.Context(), c.bearer, c.id)
+	if _, hidden := peers.AsRefused(err); hidden && v.refusal != nil {
+		// A reader who may not see the match is told why their step was
+		// refused rather than why the page is.
+		err = v.refusal
+	}
 	if err != nil {
 		s.caseError(w, r, c, err)
 		return
