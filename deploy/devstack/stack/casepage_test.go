@@ -359,6 +359,86 @@ func TestTakeoverPagesEndToEnd(t *testing.T) {
 	if p := b.do(http.MethodGet, "/dossiers/reprise/mises-en-relation/0190b3c4-0000-7000-8000-000000000000", nil); p.status != http.StatusNotFound {
 		t.Errorf("unknown match: %d", p.status)
 	}
+	buyer := r.db.Text(t, `SELECT coalesce(search_advisor_id, '') FROM takeover_matching.takeover_matches`)
+	introduceThroughTheDesk(t, desk, matchID, b, signInDesk(t, desk, buyer), other, advisor, buyer)
+}
+
+// introduceThroughTheDesk: the seller's and the buyer's advisors take
+// the introduction's steps through the match page's forms, up to the
+// introduction; the page says the stage and who did what, and until then
+// that the offer is a teaser. A step out of turn, an incomplete form and
+// another chamber's advisor are refused on the page, in French.
+func introduceThroughTheDesk(t *testing.T, desk, matchID string, seller, buyer, outsider *deskBrowser, sellerID, buyerID string) {
+	t.Helper()
+	link := "/dossiers/reprise/mises-en-relation/" + matchID
+	step := func(b *deskBrowser, slug string, form url.Values) page {
+		t.Helper()
+		if form == nil {
+			form = url.Values{}
+		}
+		form.Set("jeton", b.formToken(b.do(http.MethodGet, "/boite", nil)))
+		return b.do(http.MethodPost, link+"/"+slug, form)
+	}
+	take := func(b *deskBrowser, slug string, form url.Values, stage string) page {
+		t.Helper()
+		if got := step(b, slug, form); got.status != http.StatusSeeOther || got.header.Get("Location") != link+"?fait="+slug {
+			t.Fatalf("%s: %d %q\n%s", slug, got.status, got.header.Get("Location"), got.body)
+		}
+		p := b.do(http.MethodGet, link+"?fait="+slug, nil)
+		if !strings.Contains(p.body, `<dd id="etape-mise-en-relation">`+stage) || !strings.Contains(p.body, `role="status"`) {
+			t.Errorf("after %s the page does not say %q, or no confirmation:\n%s", slug, stage, p.body)
+		}
+		return p
+	}
+	first := seller.do(http.MethodGet, link, nil)
+	for _, want := range []string{`<dd id="etape-mise-en-relation">Proposée`, "Aucune étape franchie", `id="avant-mise-en-relation"`,
+		`action="` + link + `/examen"`, "J'ai examiné cette proposition", `<option value="price">Pas d'accord sur le prix</option>`} {
+		if !strings.Contains(first.body, want) {
+			t.Errorf("the proposed match's page lacks %q", want)
+		}
+	}
+	// Out of turn, incomplete, or not theirs: refused on the page.
+	if p := step(seller, "negociation", nil); p.status != http.StatusConflict || !strings.Contains(p.body, "Étape impossible à ce stade") ||
+		!strings.Contains(p.body, `id="erreur-action"`) || !strings.Contains(p.body, `id="etape-mise-en-relation"`) {
+		t.Errorf("negotiating a proposed match: %d\n%s", p.status, p.body)
+	}
+	if p := step(outsider, "examen", nil); p.status != http.StatusForbidden ||
+		!strings.Contains(p.body, "Cette étape revient à un conseiller de l'autre partie") || strings.Contains(p.body, "280") {
+		t.Errorf("another chamber's advisor reviews the match: %d\n%s", p.status, p.body)
+	}
+	if p := step(seller, "fin", url.Values{"motif-fin": {""}}); p.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(p.body, `<a href="#motif-fin">`) || !strings.Contains(p.body, `aria-describedby="motif-fin-erreur"`) {
+		t.Errorf("dropping without a reason: %d\n%s", p.status, p.body)
+	}
+
+	take(seller, "examen", nil, "Proposée")
+	p := take(buyer, "examen", nil, "Examinée par les deux parties")
+	for _, want := range []string{"<td>Cédant</td>", "<td>Repreneur</td>", "(" + sellerID + ")</td>", "(" + buyerID + ")</td>",
+		"<td>Examen de la proposition</td>", "Votre examen de la proposition est enregistré."} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the reviewed match's page lacks %q", want)
+		}
+	}
+	take(buyer, "interet", nil, "Repreneur intéressé")
+	if p := step(buyer, "engagement", url.Values{"version-engagement": {""}, "date-engagement": {"2026-01-15"}}); p.status != http.StatusUnprocessableEntity ||
+		!strings.Contains(p.body, `<a href="#version-engagement">`) || !strings.Contains(p.body, `value="2026-01-15"`) {
+		t.Errorf("an undertaking without its version: %d\n%s", p.status, p.body)
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	p = take(buyer, "engagement", url.Values{"version-engagement": {"2026-01"}, "date-engagement": {today}}, "Repreneur intéressé")
+	if !strings.Contains(p.body, `id="avant-mise-en-relation"`) {
+		t.Error("before the seller's approval, the page no longer says the offer is a teaser")
+	}
+	p = take(seller, "accord", nil, "Mise en relation faite")
+	for _, want := range []string{"<td>Intérêt du repreneur</td>", "<td>Engagement de confidentialité signé par le repreneur</td>",
+		"<td>Accord du cédant pour la mise en relation</td>", "version 2026-01, signé le " + today, `action="` + link + `/negociation"`} {
+		if !strings.Contains(p.body, want) {
+			t.Errorf("the introduced match's page lacks %q", want)
+		}
+	}
+	if strings.Contains(p.body, `id="avant-mise-en-relation"`) {
+		t.Error("once introduced, the page still says the offer is a teaser")
+	}
 }
 
 const bakeryForSale = `{
