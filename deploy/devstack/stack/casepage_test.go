@@ -324,7 +324,7 @@ func TestTakeoverPagesEndToEnd(t *testing.T) {
 		path string
 		want []string
 	}{
-		{"/dossiers/reprise/mises-en-relation/" + matchID, []string{"Mise en relation proposée", "/100",
+		{"/dossiers/reprise/mises-en-relation/" + matchID, []string{"<h1>Mise en relation</h1>", "/100",
 			`href="/dossiers/reprise/offres/` + offerID + `"`, `href="/dossiers/reprise/recherches/` + searchID + `"`, "Prix demandé",
 			`<dd id="explication">même activité (10.71C)`}},
 		{"/dossiers/reprise/offres/" + offerID, []string{"Entreprise à céder", "10.71C", "280\u202f000\u00a0€", "Autre raison",
@@ -360,7 +360,7 @@ func TestTakeoverPagesEndToEnd(t *testing.T) {
 		t.Errorf("unknown match: %d", p.status)
 	}
 	buyer := r.db.Text(t, `SELECT coalesce(search_advisor_id, '') FROM takeover_matching.takeover_matches`)
-	introduceThroughTheDesk(t, desk, matchID, b, signInDesk(t, desk, buyer), other, advisor, buyer)
+	introduceThroughTheDesk(t, matchID, b, signInDesk(t, desk, buyer), other, advisor, buyer)
 }
 
 // introduceThroughTheDesk: the seller's and the buyer's advisors take
@@ -368,7 +368,7 @@ func TestTakeoverPagesEndToEnd(t *testing.T) {
 // introduction; the page says the stage and who did what, and until then
 // that the offer is a teaser. A step out of turn, an incomplete form and
 // another chamber's advisor are refused on the page, in French.
-func introduceThroughTheDesk(t *testing.T, desk, matchID string, seller, buyer, outsider *deskBrowser, sellerID, buyerID string) {
+func introduceThroughTheDesk(t *testing.T, matchID string, seller, buyer, outsider *deskBrowser, sellerID, buyerID string) {
 	t.Helper()
 	link := "/dossiers/reprise/mises-en-relation/" + matchID
 	step := func(b *deskBrowser, slug string, form url.Values) page {
