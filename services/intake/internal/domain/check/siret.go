@@ -2,14 +2,9 @@ package check
 
 import (
 	"fmt"
-	"strings"
-)
 
-// laPosteSIREN is La Poste's SIREN. La Poste has more establishments than the
-// Luhn key of a NIC can tell apart, so INSEE gives its SIRETs a key of their own:
-// the sum of the 14 digits is a multiple of 5. The head office (35600000000048)
-// and the SIREN itself follow Luhn.
-const laPosteSIREN = "356000000"
+	"github.com/ccicma/platform/pkg/siren"
+)
 
 // SIREN checks a SIREN (company number): 9 digits, spaces allowed, and a valid
 // Luhn key.
@@ -25,14 +20,14 @@ func NormalizeSIREN(s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !luhn(d) {
+	if !siren.Luhn(d) {
 		return "", fail("SIREN check digit is wrong", ErrChecksum)
 	}
 	return d, nil
 }
 
 // SIRET checks a SIRET (establishment number): 14 digits, spaces allowed, a
-// valid SIREN in the first 9 and a valid key over the 14 (see laPosteSIREN for
+// valid SIREN in the first 9 and a valid key over the 14 (see siren.LaPoste for
 // La Poste's exception).
 func SIRET(s string) error {
 	_, err := NormalizeSIRET(s)
@@ -46,12 +41,10 @@ func NormalizeSIRET(s string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !luhn(d[:9]) {
+	if !siren.Luhn(d[:9]) {
 		return "", fail("SIRET check digit is wrong: its SIREN part fails", ErrChecksum)
 	}
-	// Luhn is accepted for La Poste too: its head office uses it, and rejecting a
-	// real establishment costs more than missing the odd typo.
-	if !luhn(d) && !(d[:9] == laPosteSIREN && digitSum(d)%5 == 0) {
+	if !siren.SIRETKey(d) { // Luhn, or La Poste's own key (siren.LaPoste)
 		return "", fail("SIRET check digit is wrong", ErrChecksum)
 	}
 	return d, nil
@@ -60,13 +53,7 @@ func NormalizeSIRET(s string) (string, error) {
 // digits removes the spaces people put in identifiers (including the
 // non-breaking ones French formatting uses) and checks that n digits remain.
 func digits(what, s string, n int) (string, error) {
-	d := strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '\u00a0', '\u202f':
-			return -1
-		}
-		return r
-	}, s)
+	d := siren.Strip(s)
 	if d == "" {
 		return "", fail(what+" is empty", ErrRequired, ErrFormat)
 	}
@@ -79,30 +66,4 @@ func digits(what, s string, n int) (string, error) {
 		return "", fail(fmt.Sprintf("%s must have %d digits, not %d", what, n, len(d)), ErrFormat)
 	}
 	return d, nil
-}
-
-// luhn reports whether a string of ASCII digits passes the Luhn check: from the
-// right, every second digit is doubled (minus 9 when above 9), and the sum is a
-// multiple of 10.
-func luhn(d string) bool {
-	sum := 0
-	for i := range len(d) {
-		v := int(d[len(d)-1-i] - '0')
-		if i%2 == 1 {
-			v *= 2
-			if v > 9 {
-				v -= 9
-			}
-		}
-		sum += v
-	}
-	return sum%10 == 0
-}
-
-func digitSum(d string) int {
-	sum := 0
-	for i := range len(d) {
-		sum += int(d[i] - '0')
-	}
-	return sum
 }
