@@ -264,10 +264,14 @@ func (h *Harness) Published(t testing.TB, stream events.Stream) map[string]uint6
 	return info.State.Subjects
 }
 
-// LastEvent waits for an event on subject in stream, decodes the last
-// one's payload into p and returns its message.
+// LastEvent waits for the service's outbox to be relayed and for an
+// event on subject in stream, decodes the last one's payload into p and
+// returns its message. Waiting for the outbox first makes "last" the
+// last one written so far, not an older one the relay had already sent.
 func (h *Harness) LastEvent(t testing.TB, stream events.Stream, subject string, p any) *jetstream.RawStreamMsg {
 	t.Helper()
+	h.DB.WaitCount(t, h.Service+"'s outbox relayed", 0,
+		`SELECT count(*) FROM `+h.Schema+`.outbox WHERE sent_at IS NULL`)
 	return h.last(t, stream.Name, subject, p)
 }
 

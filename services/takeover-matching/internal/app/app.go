@@ -50,15 +50,15 @@ type SearchOutcome struct {
 // the outbox and counts it in the advisor's load. A request that already
 // has its offer or search stores nothing. A draft search reads no offers.
 type Registry interface {
-	RegisterOffer(ctx context.Context, trigger events.Event, o takeover.Offer, place takeover.Place, lookup []string, now time.Time,
+	RegisterOffer(ctx context.Context, trigger events.Event, o takeover.Offer, place takeover.Place, lookup takeover.SearchQuery, now time.Time,
 		decide func(candidates []takeover.AdvisorLoad, searches []takeover.Search) (OfferOutcome, error)) (applied bool, err error)
-	RegisterSearch(ctx context.Context, trigger events.Event, s takeover.Search, place takeover.Place, lookup []string, now time.Time,
+	RegisterSearch(ctx context.Context, trigger events.Event, s takeover.Search, place takeover.Place, lookup takeover.OfferQuery, now time.Time,
 		decide func(candidates []takeover.AdvisorLoad, offers []takeover.Offer) (SearchOutcome, error)) (applied bool, err error)
 }
 
 // OffersFor reads the open offers that may fit a search, found with the
 // lookup keys (takeover.Matcher.OfferLookup).
-type OffersFor func(s takeover.Search, lookup []string) ([]takeover.Offer, error)
+type OffersFor func(s takeover.Search, lookup takeover.OfferQuery) ([]takeover.Offer, error)
 
 // Clock tells the time (tests control it).
 type Clock func() time.Time

@@ -14,7 +14,7 @@ import (
 // SearchesFor reads the open searches that may fit an offer, found with
 // the lookup keys (takeover.Matcher.SearchLookup), that are not matched
 // with it yet.
-type SearchesFor func(o takeover.Offer, lookup []string) ([]takeover.Search, error)
+type SearchesFor func(o takeover.Offer, lookup takeover.SearchQuery) ([]takeover.Search, error)
 
 // OfferChange is what a change of an offer decided: the offer as it
 // becomes (with its vetted file when vetting), the step of its history

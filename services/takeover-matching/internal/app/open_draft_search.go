@@ -26,7 +26,7 @@ type OpenDraftSearch struct {
 func (uc OpenDraftSearch) Handle(ctx context.Context, ev events.Event, p events.CreationCaseRedirectedToTakeover) error {
 	s := takeover.DraftSearchFrom(p, uc.RegionOf)
 	now := uc.Now()
-	_, err := uc.Registry.RegisterSearch(ctx, ev, s, s.Place(), nil, now, func(candidates []takeover.AdvisorLoad, _ []takeover.Offer) (SearchOutcome, error) {
+	_, err := uc.Registry.RegisterSearch(ctx, ev, s, s.Place(), takeover.OfferQuery{}, now, func(candidates []takeover.AdvisorLoad, _ []takeover.Offer) (SearchOutcome, error) {
 		advisor, _ := takeover.ChooseAdvisor(candidates)
 		id, err := uc.NewID()
 		if err != nil {

@@ -36,7 +36,7 @@ func (uc RegisterOffer) Handle(ctx context.Context, ev events.Event, p events.Ta
 	place := takeover.Place{Departement: o.Departement, Commune: o.CommuneCode, EPCI: o.EPCI}
 	// No lookup: a submitted offer meets no search until its advisor vets
 	// it (VetOffer).
-	_, err = uc.Registry.RegisterOffer(ctx, ev, o, place, nil, now, func(candidates []takeover.AdvisorLoad, searches []takeover.Search) (OfferOutcome, error) {
+	_, err = uc.Registry.RegisterOffer(ctx, ev, o, place, takeover.SearchQuery{}, now, func(candidates []takeover.AdvisorLoad, searches []takeover.Search) (OfferOutcome, error) {
 		advisor, _ := takeover.ChooseAdvisor(candidates)
 		id, err := uc.NewID()
 		if err != nil {

@@ -29,7 +29,7 @@ func (s *Store) ChangeOffer(ctx context.Context, id string,
 		if err != nil {
 			return err
 		}
-		out, err := decide(o, func(o takeover.Offer, lookup []string) ([]takeover.Search, error) {
+		out, err := decide(o, func(o takeover.Offer, lookup takeover.SearchQuery) ([]takeover.Search, error) {
 			return unmatchedSearches(ctx, tx, o, lookup)
 		})
 		if err != nil {
@@ -53,7 +53,7 @@ func (s *Store) ChangeSearch(ctx context.Context, id string,
 		if err != nil {
 			return err
 		}
-		out, err := decide(search, func(c takeover.Search, lookup []string) ([]takeover.Offer, error) {
+		out, err := decide(search, func(c takeover.Search, lookup takeover.OfferQuery) ([]takeover.Offer, error) {
 			return unmatchedOffers(ctx, tx, c, lookup)
 		})
 		if err != nil {
@@ -155,14 +155,14 @@ func storeOutcome(ctx context.Context, tx pgx.Tx, matches []takeover.Match, evs 
 // unmatchedSearches reads the candidate searches of a listing (as
 // searchCandidates) that are not matched with it yet: a republished
 // listing meets only the searches it has not met.
-func unmatchedSearches(ctx context.Context, tx pgx.Tx, o takeover.Offer, lookup []string) ([]takeover.Search, error) {
-	if len(lookup) == 0 {
+func unmatchedSearches(ctx context.Context, tx pgx.Tx, o takeover.Offer, lookup takeover.SearchQuery) ([]takeover.Search, error) {
+	if len(lookup.Keys) == 0 || len(lookup.Means) == 0 {
 		return nil, nil
 	}
 	rows, err := tx.Query(ctx, `SELECT `+searchColumns+` FROM buyer_searches s
-		WHERE status = 'open' AND match_keys && $1 AND deal_types && $2
-		  AND NOT EXISTS (SELECT 1 FROM takeover_matches m WHERE m.offer_id = $3 AND m.search_id = s.search_id)
-		ORDER BY search_id`, lookup, arr(o.DealTypes), o.ID)
+		WHERE status = 'open' AND match_keys && $1 AND deal_types && $2 AND `+searchFits+`
+		  AND NOT EXISTS (SELECT 1 FROM takeover_matches m WHERE m.offer_id = $6 AND m.search_id = s.search_id)
+		ORDER BY search_id`, searchFitArgs(lookup, arr(o.DealTypes), o.ID)...)
 	if err != nil {
 		return nil, fmt.Errorf("query candidate searches: %w", err)
 	}
@@ -171,14 +171,14 @@ func unmatchedSearches(ctx context.Context, tx pgx.Tx, o takeover.Offer, lookup 
 
 // unmatchedOffers reads the candidate listings of a search (as
 // offerCandidates) that are not matched with it yet.
-func unmatchedOffers(ctx context.Context, tx pgx.Tx, s takeover.Search, lookup []string) ([]takeover.Offer, error) {
-	if len(lookup) == 0 {
+func unmatchedOffers(ctx context.Context, tx pgx.Tx, s takeover.Search, lookup takeover.OfferQuery) ([]takeover.Offer, error) {
+	if len(lookup.Keys) == 0 {
 		return nil, nil
 	}
 	rows, err := tx.Query(ctx, `SELECT `+offerColumns+` FROM takeover_offers o
-		WHERE status = 'published' AND match_keys && $1 AND deal_types && $2
-		  AND NOT EXISTS (SELECT 1 FROM takeover_matches m WHERE m.search_id = $3 AND m.offer_id = o.offer_id)
-		ORDER BY offer_id`, lookup, arr(s.DealTypes), s.ID)
+		WHERE status = 'published' AND match_keys && $1 AND deal_types && $2 AND `+offerFits+`
+		  AND NOT EXISTS (SELECT 1 FROM takeover_matches m WHERE m.search_id = $6 AND m.offer_id = o.offer_id)
+		ORDER BY offer_id`, offerFitArgs(lookup, arr(s.DealTypes), s.ID)...)
 	if err != nil {
 		return nil, fmt.Errorf("query candidate offers: %w", err)
 	}

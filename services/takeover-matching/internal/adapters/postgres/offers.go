@@ -56,12 +56,13 @@ func offerStatus(o takeover.Offer) string {
 // sector at the candidate level in a place the search covers) and a deal
 // type it considers, through the keys' GIN index; the domain applies the
 // other filters and scores what comes back.
-func offerCandidates(ctx context.Context, tx pgx.Tx, s takeover.Search, lookup []string) ([]takeover.Offer, error) {
-	if len(lookup) == 0 {
+func offerCandidates(ctx context.Context, tx pgx.Tx, s takeover.Search, lookup takeover.OfferQuery) ([]takeover.Offer, error) {
+	if len(lookup.Keys) == 0 {
 		return nil, nil
 	}
 	rows, err := tx.Query(ctx, `SELECT `+offerColumns+` FROM takeover_offers
-		WHERE status = 'published' AND match_keys && $1 AND deal_types && $2 ORDER BY offer_id`, lookup, arr(s.DealTypes))
+		WHERE status = 'published' AND match_keys && $1 AND deal_types && $2 AND `+offerFits+` ORDER BY offer_id`,
+		offerFitArgs(lookup, arr(s.DealTypes))...)
 	if err != nil {
 		return nil, fmt.Errorf("query candidate offers: %w", err)
 	}
@@ -70,6 +71,16 @@ func offerCandidates(ctx context.Context, tx pgx.Tx, s takeover.Search, lookup [
 		return nil, fmt.Errorf("read candidate offers: %w", err)
 	}
 	return out, nil
+}
+
+// offerFits is the price and size part of a search's hard filters
+// (takeover.OfferQuery), on the query's arguments $3 to $5.
+const offerFits = `asking_price > 0 AND asking_price <= $3 AND headcount BETWEEN $4 AND $5`
+
+// offerFitArgs are the arguments of a query of listings: the keys, the
+// deal types, then those of offerFits.
+func offerFitArgs(q takeover.OfferQuery, dealTypes any, more ...any) []any {
+	return append([]any{q.Keys, dealTypes, q.MaxPrice, q.MinHeadcount, q.MaxHeadcount}, more...)
 }
 
 // Offer returns an offer by id.

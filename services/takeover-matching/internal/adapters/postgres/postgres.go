@@ -45,7 +45,7 @@ func New(pool *pgxpool.Pool, relay outbox.Waker) *Store { return &Store{pool: po
 var _ app.Registry = (*Store)(nil)
 
 // RegisterOffer implements app.Registry.
-func (s *Store) RegisterOffer(ctx context.Context, trigger events.Event, o takeover.Offer, place takeover.Place, lookup []string, now time.Time,
+func (s *Store) RegisterOffer(ctx context.Context, trigger events.Event, o takeover.Offer, place takeover.Place, lookup takeover.SearchQuery, now time.Time,
 	decide func([]takeover.AdvisorLoad, []takeover.Search) (app.OfferOutcome, error)) (bool, error) {
 	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
 		candidates, err := prepare(ctx, tx, o.Chamber, place, now)
@@ -73,7 +73,7 @@ func (s *Store) RegisterOffer(ctx context.Context, trigger events.Event, o takeo
 }
 
 // RegisterSearch implements app.Registry.
-func (s *Store) RegisterSearch(ctx context.Context, trigger events.Event, search takeover.Search, place takeover.Place, lookup []string, now time.Time,
+func (s *Store) RegisterSearch(ctx context.Context, trigger events.Event, search takeover.Search, place takeover.Place, lookup takeover.OfferQuery, now time.Time,
 	decide func([]takeover.AdvisorLoad, []takeover.Offer) (app.SearchOutcome, error)) (bool, error) {
 	applied, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
 		candidates, err := prepare(ctx, tx, search.Chamber, place, now)
@@ -121,7 +121,7 @@ func (s *Store) CompleteSearch(ctx context.Context, id string,
 		} else if err != nil {
 			return fmt.Errorf("read search: %w", err)
 		}
-		out, err := decide(search, func(c takeover.Search, lookup []string) ([]takeover.Offer, error) {
+		out, err := decide(search, func(c takeover.Search, lookup takeover.OfferQuery) ([]takeover.Offer, error) {
 			return offerCandidates(ctx, tx, c, lookup)
 		})
 		if err != nil {

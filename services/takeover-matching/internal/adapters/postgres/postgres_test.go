@@ -344,7 +344,7 @@ func testOneOfferPerRequest(t *testing.T, e *env) {
 	}
 	first := trigger(t)
 	for i, ev := range []events.Event{first, first, trigger(t)} {
-		applied, err := e.store.RegisterOffer(e.ctx, ev, o, takeover.Place{Departement: "91"}, nil, time.Now(), decide)
+		applied, err := e.store.RegisterOffer(e.ctx, ev, o, takeover.Place{Departement: "91"}, takeover.SearchQuery{}, time.Now(), decide)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -371,7 +371,7 @@ func testConfidentialOfferRefusesIdentifiers(t *testing.T, e *env) {
 		{Chamber: "CCI", NAFCode: "47.11F", Departement: "91", DealTypes: []string{"fonds"}, Confidential: true, CommuneCode: "91228"},
 	} {
 		o.RequestID = newUUID()
-		_, err := e.store.RegisterOffer(e.ctx, trigger(t), o, takeover.Place{Departement: "91"}, nil, time.Now(),
+		_, err := e.store.RegisterOffer(e.ctx, trigger(t), o, takeover.Place{Departement: "91"}, takeover.SearchQuery{}, time.Now(),
 			func([]takeover.AdvisorLoad, []takeover.Search) (app.OfferOutcome, error) {
 				reg, _ := o.Register(newUUID(), "", time.Now())
 				reg.SIRET, reg.CommuneCode = o.SIRET, o.CommuneCode // what a bug would do

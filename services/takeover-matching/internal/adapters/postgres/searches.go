@@ -63,12 +63,13 @@ func updateCompleted(ctx context.Context, tx pgx.Tx, s takeover.Search) error {
 // offer's sector at the candidate level in one of its places) and one of
 // its deal types, through the keys' GIN index; the domain applies the
 // other filters and scores what comes back.
-func searchCandidates(ctx context.Context, tx pgx.Tx, o takeover.Offer, lookup []string) ([]takeover.Search, error) {
-	if len(lookup) == 0 {
+func searchCandidates(ctx context.Context, tx pgx.Tx, o takeover.Offer, lookup takeover.SearchQuery) ([]takeover.Search, error) {
+	if len(lookup.Keys) == 0 || len(lookup.Means) == 0 {
 		return nil, nil
 	}
 	rows, err := tx.Query(ctx, `SELECT `+searchColumns+` FROM buyer_searches
-		WHERE status = 'open' AND match_keys && $1 AND deal_types && $2 ORDER BY search_id`, lookup, arr(o.DealTypes))
+		WHERE status = 'open' AND match_keys && $1 AND deal_types && $2 AND `+searchFits+` ORDER BY search_id`,
+		searchFitArgs(lookup, arr(o.DealTypes))...)
 	if err != nil {
 		return nil, fmt.Errorf("query candidate searches: %w", err)
 	}
@@ -77,6 +78,20 @@ func searchCandidates(ctx context.Context, tx pgx.Tx, o takeover.Offer, lookup [
 		return nil, fmt.Errorf("read candidate searches: %w", err)
 	}
 	return out, nil
+}
+
+// searchFits is the price and size part of a search's hard filters
+// (takeover.SearchQuery), on the query's arguments $3 to $5: its means
+// accept the price, its headcount range (widened by the slack) holds
+// the offer's.
+const searchFits = `(budget_band || '|' || contribution_band) = ANY($3)
+	AND headcount_min - greatest(1, headcount_min * $5 / 100) <= $4
+	AND headcount_max + greatest(1, headcount_max * $5 / 100) >= $4`
+
+// searchFitArgs are the arguments of a query of searches: the keys, the
+// deal types, then those of searchFits.
+func searchFitArgs(q takeover.SearchQuery, dealTypes any, more ...any) []any {
+	return append([]any{q.Keys, dealTypes, q.Means, q.Headcount, q.SlackPercent}, more...)
 }
 
 // Search returns a search by id.

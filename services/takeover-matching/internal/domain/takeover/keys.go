@@ -30,9 +30,9 @@ func SearchKeys(s Search) []string {
 	return cross(sortedSet(levels), searchPlaces(s))
 }
 
-// SearchLookup are the keys that find the searches an offer may be
+// searchKeysOf are the keys that find the searches an offer may be
 // proposed to: its level at the candidate depth with each of its places.
-func (m Matcher) SearchLookup(o Offer) []string {
+func (m Matcher) searchKeysOf(o Offer) []string {
 	a := nafAncestors(o.NAFCode)
 	d := m.candidateDepth()
 	if len(a) <= d {
@@ -41,10 +41,10 @@ func (m Matcher) SearchLookup(o Offer) []string {
 	return cross(a[d:d+1], offerPlaces(o))
 }
 
-// OfferLookup are the keys that find the offers a search may be proposed:
-// each of its sectors at the candidate depth (a sector coarser than that
-// meets no offer deeply enough) with each of its places.
-func (m Matcher) OfferLookup(s Search) []string {
+// offerKeysOf are the keys that find the offers a search may be
+// proposed: each of its sectors at the candidate depth (a sector coarser
+// than that meets no offer deeply enough) with each of its places.
+func (m Matcher) offerKeysOf(s Search) []string {
 	d := m.candidateDepth()
 	var levels []string
 	for _, sec := range s.Sectors {

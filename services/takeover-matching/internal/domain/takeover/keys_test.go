@@ -67,8 +67,8 @@ func TestKeysFindExactlyTheCandidates(t *testing.T) {
 				if m.Candidate(o, s) != (want && DealTypesOverlap(o, s)) {
 					t.Errorf("threshold %d, offer %d, search %d: Candidate disagrees", threshold, i, j)
 				}
-				bySearch := intersects(m.SearchLookup(o), SearchKeys(s))
-				byOffer := intersects(m.OfferLookup(s), OfferKeys(o))
+				bySearch := intersects(m.SearchLookup(o).Keys, SearchKeys(s))
+				byOffer := intersects(m.OfferLookup(s).Keys, OfferKeys(o))
 				if bySearch != want || byOffer != want {
 					t.Errorf("threshold %d, offer %d, search %d: found %v (offer's lookup) and %v (search's), want %v",
 						threshold, i, j, bySearch, byOffer, want)
