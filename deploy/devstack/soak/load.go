@@ -173,7 +173,7 @@ func kinds(naf []string) []kind {
 		}},
 		{"takeover_offer", "/api/v1/takeover-offers", func(n int64) string {
 			return fmt.Sprintf(`{"applicant":{"first_name":"Marc","last_name":"Lefèvre","email":"marc.lefevre@example.fr"},`+
-				`"business":{"siret":"443 061 841 00047","naf_code":"%s","postcode":"91000","headcount":4,"revenue_band":"300k_1m","gross_operating_profit_band":"75k_150k"},`+
+				`"business":{"siret":"443 061 841 00047","naf_code":"%s","postcode":"91000","headcount":4,"revenue_band":"300k_1m","gross_operating_profit_band":"75k_150k","legal_form":"SARL","crafts_registered":"yes"},`+
 				`"offer":{"asking_price":280000,"deal_types":["murs","fonds"],"reason":"other","reason_details":"Cession n° %d","timeline":"6m_12m","confidential":false}}`,
 				code(n), n)
 		}},

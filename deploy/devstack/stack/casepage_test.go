@@ -444,7 +444,7 @@ func introduceThroughTheDesk(t *testing.T, matchID string, seller, buyer, outsid
 const bakeryForSale = `{
   "applicant": {"first_name": "Marc", "last_name": "Lefèvre", "email": "marc.lefevre@example.fr", "phone": "01 23 45 67 89"},
   "business": {"siret": "443 061 841 00047", "naf_code": "1071C", "postcode": "91000", "headcount": 4,
-               "revenue_band": "300k_1m", "gross_operating_profit_band": "75k_150k"},
+               "revenue_band": "300k_1m", "gross_operating_profit_band": "75k_150k", "legal_form": "SARL", "crafts_registered": "yes"},
   "offer": {"asking_price": 280000, "deal_types": ["murs", "fonds"], "reason": "other",
             "reason_details": "Je rejoins ma fille à Lyon", "timeline": "6m_12m", "confidential": false}
 }`

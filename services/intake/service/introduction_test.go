@@ -29,7 +29,7 @@ func TestIntroductionEventGrantsBothRequests(t *testing.T) {
 	}
 	sellerID := submit("/api/v1/takeover-offers", `{"applicant": {"first_name": "Marc", "last_name": "Lefèvre", "email": "marc@example.fr"},
   "business": {"siret": "443 061 841 00047", "naf_code": "1071C", "postcode": "91000", "headcount": 4,
-               "revenue_band": "300k_1m", "gross_operating_profit_band": "75k_150k"},
+               "revenue_band": "300k_1m", "gross_operating_profit_band": "75k_150k", "legal_form": "SARL", "crafts_registered": "yes"},
   "offer": {"asking_price": 280000, "deal_types": ["fonds"], "reason": "retirement", "timeline": "6m_12m", "confidential": true}}`, "192.0.2.20")
 	buyerID := submit("/api/v1/buyer-searches", `{"applicant": {"first_name": "Julie", "last_name": "Martin", "email": "julie@example.fr"},
   "search": {"sectors": ["47.11F"], "areas": {"departements": ["91"]}, "mobility": "local", "budget": 300000,

@@ -12,19 +12,21 @@ import (
 // takeoverOfferDetails is the stored offer, with the owner's personal data
 // and, for a confidential offer, what identifies the business.
 type takeoverOfferDetails struct {
-	Applicant     request.Applicant `json:"applicant"`
-	SIRET         string            `json:"siret"`
-	NAFCode       string            `json:"naf_code"`
-	CommuneCode   string            `json:"commune_code"`
-	Headcount     int               `json:"headcount"`
-	RevenueBand   string            `json:"revenue_band"`
-	ProfitBand    string            `json:"gross_operating_profit_band"`
-	AskingPrice   int64             `json:"asking_price"`
-	DealTypes     []string          `json:"deal_types"`
-	Reason        string            `json:"reason"`
-	ReasonDetails string            `json:"reason_details,omitempty"`
-	Timeline      string            `json:"timeline"`
-	Confidential  bool              `json:"confidential"`
+	Applicant        request.Applicant `json:"applicant"`
+	SIRET            string            `json:"siret"`
+	NAFCode          string            `json:"naf_code"`
+	CommuneCode      string            `json:"commune_code"`
+	Headcount        int               `json:"headcount"`
+	RevenueBand      string            `json:"revenue_band"`
+	ProfitBand       string            `json:"gross_operating_profit_band"`
+	LegalForm        string            `json:"legal_form,omitempty"`
+	CraftsRegistered bool              `json:"crafts_registered,omitempty"`
+	AskingPrice      int64             `json:"asking_price"`
+	DealTypes        []string          `json:"deal_types"`
+	Reason           string            `json:"reason"`
+	ReasonDetails    string            `json:"reason_details,omitempty"`
+	Timeline         string            `json:"timeline"`
+	Confidential     bool              `json:"confidential"`
 }
 
 // SaveTakeoverOffer implements app.Requests.
@@ -34,7 +36,8 @@ func (s *Store) SaveTakeoverOffer(ctx context.Context, o request.TakeoverOffer, 
 		routing: o.Routing, basis: o.RoutingBasis, submittedAt: o.SubmittedAt,
 		details: takeoverOfferDetails{
 			Applicant: o.Applicant, SIRET: o.SIRET, NAFCode: o.NAFCode, CommuneCode: o.Commune.Code, Headcount: o.Headcount,
-			RevenueBand: o.RevenueBand, ProfitBand: o.ProfitBand, AskingPrice: o.AskingPrice, DealTypes: o.DealTypes,
+			RevenueBand: o.RevenueBand, ProfitBand: o.ProfitBand, LegalForm: o.LegalForm, CraftsRegistered: o.CraftsRegistered,
+			AskingPrice: o.AskingPrice, DealTypes: o.DealTypes,
 			Reason: o.Reason, ReasonDetails: o.ReasonDetails, Timeline: o.Timeline, Confidential: o.Confidential,
 		},
 	}, idem, evs, nil)

@@ -52,6 +52,30 @@ var SaleReasons = Choices{
 	{"other", "Autre raison"},
 }
 
+// BusinessLegalForms are the legal forms of a business for sale: those of
+// a project (LegalForms, same codes) but "not known yet".
+var BusinessLegalForms = Choices{
+	{"EI", "Entreprise individuelle (EI, micro-entreprise comprise)"},
+	{"EURL", "EURL"},
+	{"SARL", "SARL"},
+	{"SASU", "SASU"},
+	{"SAS", "SAS"},
+	{"SA", "SA"},
+	{"SNC", "SNC"},
+	{"SCOP", "SCOP"},
+	{"AUTRE", "Autre forme"},
+}
+
+// CraftsRegistrations say whether the business is registered in the
+// secteur des métiers (the répertoire des métiers, now the RNE's
+// "activités artisanales"): a registered artisanal business keeps the
+// droit de suite and stays with the CMA below 250 employees, whatever
+// the deal.
+var CraftsRegistrations = Choices{
+	{"yes", "Oui, elle est immatriculée au répertoire des métiers"},
+	{"no", "Non"},
+}
+
 // TakeoverOfferInput is a business for sale as typed by its owner.
 type TakeoverOfferInput struct {
 	Contact ContactInput
@@ -59,6 +83,9 @@ type TakeoverOfferInput struct {
 	SIRET, NAFCode, Postcode, CommuneCode string
 	Headcount                             int
 	RevenueBand, ProfitBand               string
+	LegalForm                             string
+	// CraftsRegistered is "yes" or "no" (CraftsRegistrations).
+	CraftsRegistered string
 	// The offer.
 	AskingPrice   int64
 	DealTypes     []string
@@ -70,21 +97,24 @@ type TakeoverOfferInput struct {
 
 // TakeoverOffer is a validated takeover offer.
 type TakeoverOffer struct {
-	ID            string
-	Applicant     Applicant
-	SIRET         string
-	NAFCode       string
-	Commune       refdata.Commune
-	Headcount     int
-	RevenueBand   string
-	ProfitBand    string
-	AskingPrice   int64
-	DealTypes     []string // canonical order, no duplicates
-	Reason        string
-	ReasonDetails string
-	Timeline      string
-	Confidential  bool
-	Routing       events.Routing
+	ID          string
+	Applicant   Applicant
+	SIRET       string
+	NAFCode     string
+	Commune     refdata.Commune
+	Headcount   int
+	RevenueBand string
+	ProfitBand  string
+	LegalForm   string
+	// CraftsRegistered: registered in the secteur des métiers.
+	CraftsRegistered bool
+	AskingPrice      int64
+	DealTypes        []string // canonical order, no duplicates
+	Reason           string
+	ReasonDetails    string
+	Timeline         string
+	Confidential     bool
+	Routing          events.Routing
 	// RoutingBasis is what the routing relied on, kept for advisors.
 	RoutingBasis routing.Basis
 	SubmittedAt  time.Time
@@ -112,6 +142,8 @@ func NewTakeoverOffer(id string, in TakeoverOfferInput, ref TakeoverReference, r
 	headcount(&ps, "business.headcount", in.Headcount)
 	o.RevenueBand = choice(&ps, "business.revenue_band", in.RevenueBand, RevenueBands)
 	o.ProfitBand = choice(&ps, "business.gross_operating_profit_band", in.ProfitBand, ProfitBands)
+	o.LegalForm = choice(&ps, "business.legal_form", in.LegalForm, BusinessLegalForms)
+	o.CraftsRegistered = choice(&ps, "business.crafts_registered", in.CraftsRegistered, CraftsRegistrations) == "yes"
 	amount(&ps, "offer.asking_price", in.AskingPrice, MinAskingPrice, "Prix demandé")
 	o.DealTypes = choiceSet(&ps, "offer.deal_types", in.DealTypes, DealTypes)
 	o.Reason = choice(&ps, "offer.reason", in.Reason, SaleReasons)
@@ -125,11 +157,13 @@ func NewTakeoverOffer(id string, in TakeoverOfferInput, ref TakeoverReference, r
 	if err := ps.err(); err != nil {
 		return TakeoverOffer{}, err
 	}
-	// A fonds for sale is the case of the droit de suite at takeover: its
-	// buyer may register in the secteur des métiers with 11 to 99
-	// employees. The routing table decides what follows.
+	// The droit de suite, as the routing table has it: a business already
+	// registered in the secteur des métiers stays artisanal below 250
+	// employees, whatever is sold; otherwise a fonds for sale may be
+	// registered by its buyer with 11 to 99 employees.
 	decision := router.Decide(routing.Input{Request: routing.RequestTakeoverOffer, NAFCode: o.NAFCode, Headcount: o.Headcount,
-		Departement: o.Commune.Departement, EPCI: o.Commune.EPCI, TakeoverOfArtisanFonds: slices.Contains(o.DealTypes, events.DealFonds)})
+		Departement: o.Commune.Departement, EPCI: o.Commune.EPCI, AlreadyRegistered: o.CraftsRegistered,
+		TakeoverOfArtisanFonds: slices.Contains(o.DealTypes, events.DealFonds)})
 	o.Routing, o.RoutingBasis = decision.Routing, decision.Basis()
 	return o, nil
 }

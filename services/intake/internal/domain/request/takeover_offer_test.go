@@ -24,7 +24,7 @@ func validOffer() request.TakeoverOfferInput {
 	return request.TakeoverOfferInput{
 		Contact: contact(),
 		SIRET:   "443 061 841 00047", NAFCode: "1071C", Postcode: "91000", Headcount: 4,
-		RevenueBand: "300k_1m", ProfitBand: "75k_150k",
+		RevenueBand: "300k_1m", ProfitBand: "75k_150k", LegalForm: "SARL", CraftsRegistered: "no",
 		AskingPrice: 280000, DealTypes: []string{"murs", "fonds", "murs"},
 		Reason: "retirement", Timeline: "6m_12m", Confidential: true,
 	}
@@ -92,6 +92,10 @@ func TestNewTakeoverOfferReportsEachBadField(t *testing.T) {
 		{"revenue band unknown", func(in *request.TakeoverOfferInput) { in.RevenueBand = "lt_1m" }, "business.revenue_band", "invalid"},
 		{"profit band missing", func(in *request.TakeoverOfferInput) { in.ProfitBand = "" }, "business.gross_operating_profit_band", "required"},
 		{"profit band of the revenue scale", func(in *request.TakeoverOfferInput) { in.ProfitBand = "1m_3m" }, "business.gross_operating_profit_band", "invalid"},
+		{"legal form missing", func(in *request.TakeoverOfferInput) { in.LegalForm = "" }, "business.legal_form", "required"},
+		{"legal form not yet known", func(in *request.TakeoverOfferInput) { in.LegalForm = "NSP" }, "business.legal_form", "invalid"},
+		{"crafts registration missing", func(in *request.TakeoverOfferInput) { in.CraftsRegistered = "" }, "business.crafts_registered", "required"},
+		{"crafts registration unknown", func(in *request.TakeoverOfferInput) { in.CraftsRegistered = "maybe" }, "business.crafts_registered", "invalid"},
 		{"asking price zero", func(in *request.TakeoverOfferInput) { in.AskingPrice = 0 }, "offer.asking_price", "range"},
 		{"asking price negative", func(in *request.TakeoverOfferInput) { in.AskingPrice = -5 }, "offer.asking_price", "range"},
 		{"asking price too high", func(in *request.TakeoverOfferInput) { in.AskingPrice = request.MaxAmount + 1 }, "offer.asking_price", "range"},
@@ -213,6 +217,31 @@ func TestNewTakeoverOfferRoutesTheDroitDeSuite(t *testing.T) {
 		if droit := strings.Contains(r.Reason, "11 à 99 salariés (droit de suite)"); droit != strings.HasPrefix(tt.rule, "takeover-offer-") {
 			t.Errorf("%s: reason %q mentions the droit de suite: %v", tt.name, r.Reason, droit)
 		}
+	}
+}
+
+// An offer of a business registered in the secteur des métiers: the
+// droit de suite keeps it with the CMA below 250 employees even when only
+// its shares are sold, and the reason says so; the offer keeps its legal
+// form and registration.
+func TestNewTakeoverOfferOfARegisteredBusiness(t *testing.T) {
+	t.Parallel()
+	ref, router := setup(t)
+	in := validOffer()
+	in.Headcount, in.DealTypes, in.CraftsRegistered, in.LegalForm = 120, []string{"titres"}, "yes", "SAS"
+	o, err := request.NewTakeoverOffer(requestID, in, ref, router, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := o.Routing; r.LeadChamber != "CMA" || r.SecondaryChamber != "CCI" || !strings.Contains(r.Reason, "droit de suite") {
+		t.Fatalf("routing %+v, want the CMA by the droit de suite", r)
+	}
+	if !o.CraftsRegistered || o.LegalForm != "SAS" {
+		t.Fatalf("offer %+v lost its registration or legal form", o)
+	}
+	in.CraftsRegistered = "no"
+	if o, err = request.NewTakeoverOffer(requestID, in, ref, router, now); err != nil || o.Routing.LeadChamber != "CCI" {
+		t.Fatalf("the same business, not registered: %+v (%v), want the CCI", o.Routing, err)
 	}
 }
 

@@ -114,3 +114,38 @@ func TestRouteBuyerSearches(t *testing.T) {
 		t.Errorf("search in Paris: %+v, want search-artisanal flagged out of territory", r)
 	}
 }
+
+// A takeover offer of a business already registered in the secteur des
+// métiers: the droit de suite keeps an artisanal business with the CMA
+// below 250 employees whatever is sold (shares too), and says so; a
+// business that is not artisanal is not changed by the registration.
+func TestRouteRegisteredTakeoverOffers(t *testing.T) {
+	t.Parallel()
+	router := routing.Router{Ref: loadRef(t), Departements: []string{"91"}}
+	tests := []struct {
+		naf       string
+		headcount int
+		fonds     bool
+		rule      string
+		lead, sec string
+	}{
+		{"10.71C", 100, false, "artisanal-always-droit-de-suite", cma, cci}, // shares of a registered bakery
+		{"43.22A", 249, true, "artisanal-always-droit-de-suite", cma, cci},  // registered plumbing, fonds
+		{"43.22A", 250, false, "artisanal-always-large", cci, cma},          // 250: no droit de suite
+		{"47.23Z", 120, false, "artisanal-partly-droit-de-suite", cma, cci}, // partly artisanal
+		{"96.02A", 5, false, "artisanal-always-small", cma, ""},             // small: artisanal anyway
+		{"47.11F", 30, false, "commercial", cci, ""},                        // not artisanal
+	}
+	for _, tt := range tests {
+		d := router.Decide(routing.Input{Request: routing.RequestTakeoverOffer, NAFCode: tt.naf, Headcount: tt.headcount,
+			Departement: "91", EPCI: "200059228", AlreadyRegistered: true, TakeoverOfArtisanFonds: tt.fonds})
+		r := d.Routing
+		if r.RuleID != tt.rule || r.LeadChamber != tt.lead || r.SecondaryChamber != tt.sec {
+			t.Errorf("registered %s, %d employees, fonds %v: %s %s/%s; want %s %s/%s", tt.naf, tt.headcount, tt.fonds,
+				r.RuleID, r.LeadChamber, r.SecondaryChamber, tt.rule, tt.lead, tt.sec)
+		}
+		if strings.HasSuffix(tt.rule, "-droit-de-suite") && !strings.Contains(r.Reason, "droit de suite") {
+			t.Errorf("registered %s: reason %q does not name the droit de suite", tt.naf, r.Reason)
+		}
+	}
+}

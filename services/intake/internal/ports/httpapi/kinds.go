@@ -21,6 +21,8 @@ type offerBody struct {
 		Headcount                int    `json:"headcount"`
 		RevenueBand              string `json:"revenue_band"`
 		GrossOperatingProfitBand string `json:"gross_operating_profit_band"`
+		LegalForm                string `json:"legal_form"`
+		CraftsRegistered         string `json:"crafts_registered"`
 	} `json:"business"`
 	Offer struct {
 		AskingPrice   int64    `json:"asking_price"`
@@ -37,6 +39,7 @@ func (b offerBody) input() request.TakeoverOfferInput {
 		Contact: b.Applicant.input(),
 		SIRET:   b.Business.SIRET, NAFCode: b.Business.NAFCode, Postcode: b.Business.Postcode, CommuneCode: b.Business.CommuneCode,
 		Headcount: b.Business.Headcount, RevenueBand: b.Business.RevenueBand, ProfitBand: b.Business.GrossOperatingProfitBand,
+		LegalForm: b.Business.LegalForm, CraftsRegistered: b.Business.CraftsRegistered,
 		AskingPrice: b.Offer.AskingPrice, DealTypes: b.Offer.DealTypes, Reason: b.Offer.Reason, ReasonDetails: b.Offer.ReasonDetails,
 		Timeline: b.Offer.Timeline, Confidential: b.Offer.Confidential,
 	}

@@ -465,6 +465,8 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		{"legal_form", s("CreationRequest", "project", "legal_form")["enum"], append([]string{""}, legal...)},
 		{"revenue_band", s("TakeoverOfferRequest", "business", "revenue_band")["enum"], request.RevenueBands.Codes()},
 		{"gross_operating_profit_band", s("TakeoverOfferRequest", "business", "gross_operating_profit_band")["enum"], request.ProfitBands.Codes()},
+		{"business legal_form", s("TakeoverOfferRequest", "business", "legal_form")["enum"], request.BusinessLegalForms.Codes()},
+		{"crafts_registered", s("TakeoverOfferRequest", "business", "crafts_registered")["enum"], request.CraftsRegistrations.Codes()},
 		{"reason", s("TakeoverOfferRequest", "offer", "reason")["enum"], request.SaleReasons.Codes()},
 		{"deal_types", schema("components", "schemas", "DealTypes", "items")["enum"], request.DealTypes.Codes()},
 		{"timeline", s("Timeline")["enum"], request.Timelines.Codes()},

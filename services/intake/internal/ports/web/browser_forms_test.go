@@ -62,12 +62,13 @@ func TestBrowserTakeoverOfferBadSIRETThenSent(t *testing.T) {
 			"business-headcount", "4",
 			"business-revenue-band", "300k_1m",
 			"business-gross-operating-profit-band", "25k_75k",
+			"business-legal-form", "SARL",
 			"offer-asking-price", "250 000",
 		),
 		// The script names the only commune of the postcode.
 		chromedp.SendKeys(chromedp.ID("business-postcode"), "91000"),
 		chromedp.WaitVisible(chromedp.ID("commune-found")),
-		tick("offer-deal-types-0", "offer-deal-types-3", "offer-reason-0", "offer-timeline-1"),
+		tick("business-crafts-registered-1", "offer-deal-types-0", "offer-deal-types-3", "offer-reason-0", "offer-timeline-1"),
 	)
 	if !checked(t, ctx, "offer-confidential") {
 		t.Error("a new offer is not confidential by default")
@@ -84,13 +85,13 @@ func TestBrowserTakeoverOfferBadSIRETThenSent(t *testing.T) {
 	// Everything else is as typed and ticked.
 	for id, want := range map[string]string{"applicant-first-name": "Inès", "applicant-email": "ines.moreau@example.fr",
 		"business-siret": "732 829 320 00075", "business-naf-code": "1071C", "business-headcount": "4",
-		"business-revenue-band": "300k_1m", "business-gross-operating-profit-band": "25k_75k",
+		"business-revenue-band": "300k_1m", "business-gross-operating-profit-band": "25k_75k", "business-legal-form": "SARL",
 		"business-postcode": "91000", "offer-asking-price": "250 000"} {
 		if v := browsertest.Get(t, ctx, chromedp.Value(chromedp.ID(id))); v != want {
 			t.Errorf("#%s holds %q after the error, want %q", id, v, want)
 		}
 	}
-	for _, id := range []string{"offer-deal-types-0", "offer-deal-types-3", "offer-reason-0", "offer-timeline-1", "offer-confidential"} {
+	for _, id := range []string{"business-crafts-registered-1", "offer-deal-types-0", "offer-deal-types-3", "offer-reason-0", "offer-timeline-1", "offer-confidential"} {
 		if !checked(t, ctx, id) {
 			t.Errorf("#%s is no longer ticked", id)
 		}

@@ -33,6 +33,8 @@ func bakeryForSale() url.Values {
 		"business.headcount":                   {"4"},
 		"business.revenue_band":                {"300k_1m"},
 		"business.gross_operating_profit_band": {"25k_75k"},
+		"business.legal_form":                  {"SARL"},
+		"business.crafts_registered":           {"no"},
 		"business.postcode":                    {"91000"},
 		"business.commune_code":                {""},
 		"offer.asking_price":                   {"250 000"},

@@ -12,6 +12,7 @@ type takeoverFields struct {
 	contactFields
 	// The business.
 	SIRET, NAF, Headcount, RevenueBand, ProfitBand *field
+	LegalForm, CraftsRegistered                    *field
 	Postcode, Commune                              *field
 	// The offer.
 	AskingPrice, DealTypes, Reason, ReasonDetails, Timeline, Confidential *field
@@ -19,7 +20,7 @@ type takeoverFields struct {
 
 func (f takeoverFields) list() []*field {
 	return append(f.contactFields.list(), f.SIRET, f.NAF, f.Headcount, f.RevenueBand, f.ProfitBand,
-		f.Postcode, f.Commune, f.AskingPrice, f.DealTypes, f.Reason, f.ReasonDetails, f.Timeline, f.Confidential)
+		f.LegalForm, f.CraftsRegistered, f.Postcode, f.Commune, f.AskingPrice, f.DealTypes, f.Reason, f.ReasonDetails, f.Timeline, f.Confidential)
 }
 
 // takeoverPage is the data of takeover.html: a business for sale.
@@ -50,6 +51,13 @@ func (s *site) newTakeoverPage(v url.Values, token string) requestForm[request.T
 		ProfitBand: &field{Name: "business.gross_operating_profit_band", Label: "Excédent brut d'exploitation (EBE)", Type: "select",
 			Hint: "Celui du dernier exercice clos ; votre expert-comptable le connaît.", Options: choiceOptions(request.ProfitBands, true),
 			Missing: "Choisissez la tranche d'excédent brut d'exploitation."},
+		LegalForm: &field{Name: "business.legal_form", Label: "Forme juridique", Type: "select",
+			Hint: "Elle figure sur l'extrait Kbis ou l'avis de situation Sirene.", Options: choiceOptions(request.BusinessLegalForms, true),
+			Missing: "Choisissez la forme juridique de l'entreprise."},
+		CraftsRegistered: &field{Name: "business.crafts_registered", Label: "L'entreprise est-elle immatriculée au répertoire des métiers ?",
+			Type: "radios", Options: choiceOptions(request.CraftsRegistrations, false),
+			Hint:    "Une entreprise artisanale déjà immatriculée reste suivie par la chambre de métiers et de l'artisanat jusqu'à 249 salariés (droit de suite).",
+			Missing: "Indiquez si l'entreprise est immatriculée au répertoire des métiers."},
 		Postcode: p.Location.Postcode,
 		Commune:  p.Location.Commune,
 		AskingPrice: &field{Name: "offer.asking_price", Label: "Prix de cession souhaité", Type: "text", Inputmode: "numeric",
@@ -89,6 +97,7 @@ func (p *takeoverPage) input() request.TakeoverOfferInput {
 		Contact: f.contactFields.input(),
 		SIRET:   f.SIRET.trimmed(), NAFCode: f.NAF.trimmed(), Postcode: p.Location.postcode(), CommuneCode: p.Location.communeCode(),
 		Headcount: int(intValue(f.Headcount, false)), RevenueBand: f.RevenueBand.Value, ProfitBand: f.ProfitBand.Value,
+		LegalForm: f.LegalForm.Value, CraftsRegistered: f.CraftsRegistered.Value,
 		AskingPrice: intValue(f.AskingPrice, false), DealTypes: f.DealTypes.Values, Reason: f.Reason.Value,
 		ReasonDetails: f.ReasonDetails.trimmed(), Timeline: f.Timeline.Value, Confidential: f.Confidential.Value != "",
 	}
