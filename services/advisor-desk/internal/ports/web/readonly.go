@@ -16,6 +16,8 @@ type offerView struct {
 	NAF, Commune, Advisor string
 	AskingPrice           string
 	DealTypes             []string
+	// Listing: the vetting and status forms (takeover_listing.html).
+	Listing listingForms
 }
 
 // searchView is the data of search.html.
@@ -23,6 +25,8 @@ type searchView struct {
 	Search                       peers.Search
 	Advisor                      string
 	Sectors, Communes, DealTypes []string
+	// Listing: the status forms and the renewal (takeover_listing.html).
+	Listing listingForms
 }
 
 // matchView is the data of match.html: the match, its offer as the
@@ -74,12 +78,20 @@ func (s *site) offerPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.showOffer(w, r, c, http.StatusOK, doneOf(r))
+}
+
+// showOffer reads the offer and renders its page with the listing's
+// forms (l: a confirmation or a refused form).
+func (s *site) showOffer(w http.ResponseWriter, r *http.Request, c caseRequest, status int, l listingForms) {
 	o, err := s.Cases.Offer(r.Context(), c.bearer, c.id)
 	if err != nil {
 		s.caseError(w, r, c, err)
 		return
 	}
-	s.renderCase(w, r, c, http.StatusOK, "offer", "Entreprise à céder", s.offerData(r, o))
+	v := s.offerData(r, o)
+	v.Listing = s.offerListing(c, o, l.withErrors())
+	s.render(w, r, status, "offer", layout{Title: "Entreprise à céder", Errors: l.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
 func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
@@ -87,6 +99,11 @@ func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.showSearch(w, r, c, http.StatusOK, doneOf(r))
+}
+
+// showSearch reads the search and renders its page with its forms.
+func (s *site) showSearch(w http.ResponseWriter, r *http.Request, c caseRequest, status int, l listingForms) {
 	sr, err := s.Cases.Search(r.Context(), c.bearer, c.id)
 	if err != nil {
 		s.caseError(w, r, c, err)
@@ -97,7 +114,8 @@ func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
 	for _, code := range sr.CommuneCodes {
 		v.Communes = append(v.Communes, s.communeText(code))
 	}
-	s.renderCase(w, r, c, http.StatusOK, "search", "Recherche de repreneur", v)
+	v.Listing = s.searchListing(c, sr, l.withErrors())
+	s.render(w, r, status, "search", layout{Title: "Recherche de repreneur", Errors: l.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
 func (s *site) matchPage(w http.ResponseWriter, r *http.Request) {
