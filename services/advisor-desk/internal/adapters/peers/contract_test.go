@@ -136,9 +136,13 @@ var contracts = map[string]contract{
 				PriceBand: "100k_300k", DealTypes: []string{"fonds"}, Timeline: "6m_12m"}})
 		}, nil, nil},
 	"ChangeOfferStatus": {TakeoverMatching, "POST /api/v1/takeover-offers/{id}/status",
-		func(ctx context.Context, c *Client) error { return c.ChangeOfferStatus(ctx, "tok", caseID, "paused", "Négociation") }, nil, nil},
+		func(ctx context.Context, c *Client) error {
+			return c.ChangeOfferStatus(ctx, "tok", caseID, "paused", "Négociation")
+		}, nil, nil},
 	"ChangeSearchStatus": {TakeoverMatching, "POST /api/v1/buyer-searches/{id}/status",
-		func(ctx context.Context, c *Client) error { return c.ChangeSearchStatus(ctx, "tok", caseID, "paused", "") }, nil, nil},
+		func(ctx context.Context, c *Client) error {
+			return c.ChangeSearchStatus(ctx, "tok", caseID, "paused", "")
+		}, nil, nil},
 	"RenewSearch": {TakeoverMatching, "POST /api/v1/buyer-searches/{id}/renew",
 		func(ctx context.Context, c *Client) error { return c.RenewSearch(ctx, "tok", caseID) }, nil, nil},
 	"Match": {TakeoverMatching, "GET /api/v1/matches/{id}",

@@ -207,7 +207,8 @@ func (s *site) nafText(code string) string {
 			return e.Code + " — " + e.Label
 		}
 	}
-	return code
+	// A teaser's sector at a coarser level, or a search's.
+	return s.sectorLabel(code)
 }
 
 // communeText is "Évry-Courcouronnes (INSEE 91228)", or the code.

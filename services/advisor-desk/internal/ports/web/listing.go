@@ -226,7 +226,7 @@ func readVetting(form url.Values) (vettingForm, peers.Vetting, []peers.FieldErro
 		Timeline: form.Get("vitrine-calendrier"), DealTypes: form["vitrine-cession"]}
 	var bad []peers.FieldError
 	number := func(id, v, msg string) int64 {
-		n, err := strconv.ParseInt(strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "").Replace(v), 10, 64)
+		n, err := strconv.ParseInt(strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "").Replace(v), 10, 64)
 		if err != nil {
 			bad = append(bad, peers.FieldError{Field: id, Code: "invalid", Message: msg})
 		}

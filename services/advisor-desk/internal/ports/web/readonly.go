@@ -15,7 +15,9 @@ type offerView struct {
 	Offer                 peers.Offer
 	NAF, Commune, Advisor string
 	AskingPrice           string
-	DealTypes             []string
+	// Departement is the offer's, in words ("Essonne (91)").
+	Departement string
+	DealTypes   []string
 	// Listing: the vetting and status forms (takeover_listing.html).
 	Listing listingForms
 }
@@ -65,7 +67,7 @@ type preventionView struct {
 }
 
 func (s *site) offerData(r *http.Request, o peers.Offer) offerView {
-	v := offerView{Offer: o, NAF: s.nafText(o.NAFCode), Commune: s.communeText(o.CommuneCode),
+	v := offerView{Offer: o, NAF: s.nafText(o.NAFCode), Commune: s.communeText(o.CommuneCode), Departement: s.departementLabel(o.Departement),
 		Advisor: s.advisorName(r.Context(), o.AdvisorID), DealTypes: labelsOf("deal", o.DealTypes)}
 	if o.AskingPrice > 0 {
 		v.AskingPrice = euros(o.AskingPrice)
