@@ -33,7 +33,8 @@ func ListingMoves(status string) []Choice {
 	}[status]
 }
 
-// SearchMoves: see ListingMoves. Reopening an expired search renews it.
+// SearchMoves are a search's status changes (see ListingMoves).
+// Reopening an expired search renews it.
 func SearchMoves(status string) []Choice {
 	return map[string][]Choice{
 		SearchOpen: {{SearchPaused, "Mettre en pause"}, {SearchWithdrawn, "Retirer la recherche"},
@@ -52,39 +53,40 @@ func ListingStatuses() []Choice {
 	return choicesOf("listing", ListingSubmitted, ListingPublished, ListingPaused, ListingWithdrawn, ListingConcluded)
 }
 
-// SearchStatuses: see ListingStatuses.
+// SearchStatuses are the statuses a list of searches filters on.
 func SearchStatuses() []Choice {
 	return choicesOf("search", SearchDraft, SearchOpen, SearchPaused, SearchWithdrawn, SearchConcluded, SearchExpired)
 }
 
-// The bands a teaser shows (takeover-matching's listing.go), and a
-// search's budget.
+// RevenueBands are a teaser's revenue bands (takeover-matching's
+// listing.go, as the other bands).
 func RevenueBands() []Choice {
 	return choicesOf("band", "lt_100k", "100k_300k", "300k_1m", "1m_3m", "3m_10m", "gte_10m")
 }
 
-// ProfitBands: the EBE's.
+// ProfitBands are a teaser's EBE bands.
 func ProfitBands() []Choice {
 	return choicesOf("band", "negative", "lt_25k", "25k_75k", "75k_150k", "150k_300k", "300k_1m", "gte_1m")
 }
 
-// HeadcountBands: the staff's.
+// HeadcountBands are a teaser's staff bands.
 func HeadcountBands() []Choice {
 	return choicesOf("headcount", "0", "1_2", "3_5", "6_9", "10_19", "20_49", "50_249", "gte_250")
 }
 
-// PriceBands: a listing's price and a search's budget, on one scale.
+// PriceBands are a listing's price and a search's budget bands, on one
+// scale.
 func PriceBands() []Choice {
 	return choicesOf("band", "lt_50k", "50k_100k", "100k_300k", "300k_1m", "1m_3m", "3m_10m", "gte_10m")
 }
 
-// DealTypes: what is for sale.
+// DealTypes are what is for sale.
 func DealTypes() []Choice { return choicesOf("deal", "fonds", "titres", "droit_au_bail", "murs") }
 
-// Timelines: when.
+// Timelines are when the deal is to be done.
 func Timelines() []Choice { return choicesOf("timeline", "lt_6m", "6m_12m", "12m_24m", "gt_24m") }
 
-// Chambers: the lead chamber of a file.
+// Chambers are the lead chambers of a file.
 func Chambers() []Choice {
 	return []Choice{{"CCI", "CCI (commerce, industrie, services)"}, {"CMA", "CMA (artisanat)"}}
 }
@@ -118,7 +120,7 @@ func SectorLevels() []Choice {
 		{"subclass", "Sous-classe"}}
 }
 
-// PlaceLevels: see SectorLevels.
+// PlaceLevels are the levels a teaser shows its place at.
 func PlaceLevels() []Choice {
 	return []Choice{{"commune", "La commune"}, {"epci", "L'intercommunalité (EPCI)"}, {"departement", "Le département"}}
 }
