@@ -83,8 +83,11 @@ func TestTakeoverMarketplaceEndToEnd(t *testing.T) {
 		t.Fatalf("vetting: %d %q\n%s", p.status, p.header.Get("Location"), p.body)
 	}
 	if p := b.do(http.MethodGet, link+"?fait=publication", nil); !strings.Contains(p.body, `<dd id="statut-annonce">Publiée`) ||
-		!strings.Contains(p.body, "son annonce est publiée") || strings.Contains(p.body, `id="form-examen"`) {
-		t.Errorf("after the vetting:\n%s", p.body)
+		!strings.Contains(p.body, "son annonce est publiée") || strings.Contains(p.body, `id="form-examen"`) ||
+		!strings.Contains(p.body, "L'annonce publiée") || !strings.Contains(p.body, "<dd>Gérant depuis 1998, part à Lyon</dd>") ||
+		!strings.Contains(p.body, "<dd>Les murs (locaux) ; Le fonds (de commerce ou artisanal)</dd>") && !strings.Contains(p.body, "<dd>Le fonds (de commerce ou artisanal) ; Les murs (locaux)</dd>") ||
+		!strings.Contains(p.body, "À examiner par son conseiller → Publiée") {
+		t.Errorf("after the vetting, the page lacks the listing, the file or the history:\n%s", p.body)
 	}
 
 	// The marketplace: the seller's advisor finds the listing, linked.
@@ -170,7 +173,8 @@ func TestTakeoverMarketplaceEndToEnd(t *testing.T) {
 			t.Fatalf("%s: %d %q\n%s", x.path, p.status, p.header.Get("Location"), p.body)
 		}
 	}
-	if p := sb.do(http.MethodGet, searchLink, nil); !strings.Contains(p.body, `<dd id="statut-recherche">En pause</dd>`) {
+	if p := sb.do(http.MethodGet, searchLink, nil); !strings.Contains(p.body, `<dd id="statut-recherche">En pause</dd>`) ||
+		!strings.Contains(p.body, "<dd>Essonne (91)</dd>") || !strings.Contains(p.body, "Ouverte → En pause") {
 		t.Errorf("after the pause:\n%s", p.body)
 	}
 	if p := sb.do(http.MethodPost, searchLink+"/statut", url.Values{"jeton": {stoken}, "statut": {"expired"}}); p.status != http.StatusConflict ||

@@ -135,6 +135,20 @@ type Offer struct {
 	HeadcountBand string   `json:"headcount_band"`
 	PriceBand     string   `json:"price_band"`
 	Listing       *Listing `json:"listing"`
+	// File and History are for the offer's own chambers: the vetted
+	// file, and its status changes, oldest first.
+	File    *VettedFile     `json:"file"`
+	History []ListingChange `json:"history"`
+}
+
+// ListingChange is one step of the life of a listing or a search: By is
+// an advisor, or "system" for an expiry.
+type ListingChange struct {
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
 }
 
 // Listing is a vetted offer's teaser, as its own chambers see it.
@@ -181,6 +195,8 @@ type Search struct {
 	// RenewedAt is its last renewal or reopening, from which its expiry
 	// counts (nil: never).
 	RenewedAt *time.Time `json:"renewed_at"`
+	// History is its status changes, for its own chambers.
+	History []ListingChange `json:"history"`
 }
 
 // Match is takeover-matching's proposed match, with its offer as the

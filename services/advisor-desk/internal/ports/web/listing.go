@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/refdata"
@@ -118,6 +119,20 @@ type listingForms struct {
 	Vetted vettingForm
 	Reason string
 	Errors map[string]string
+	// Published is the listing as the marketplace shows it, File the
+	// vetted file and History the status changes, for its own chambers.
+	Published []factLine
+	File      []factLine
+	History   []changeLine
+}
+
+// factLine is a term and its description on the page.
+type factLine struct{ Term, Text string }
+
+// changeLine is a status change in French.
+type changeLine struct {
+	At                 time.Time
+	From, To, By, Note string
 }
 
 func (s *site) listingRoutes(mux *http.ServeMux) {
@@ -134,7 +149,7 @@ func ownChamber(p auth.Principal, chamber, secondary string) bool {
 
 // offerListing fills the forms of an offer's page for its reader; l holds
 // a confirmation or a refusal already.
-func (s *site) offerListing(c caseRequest, o peers.Offer, l listingForms) listingForms {
+func (s *site) offerListing(ctx context.Context, c caseRequest, o peers.Offer, l listingForms) listingForms {
 	l.Token = c.formToken
 	if l.Errors == nil {
 		l.Errors = map[string]string{}
@@ -159,11 +174,58 @@ func (s *site) offerListing(c caseRequest, o peers.Offer, l listingForms) listin
 		}
 	}
 	l.Moves, l.StatusURL = casefile.ListingMoves(o.Status), base+"/statut"
+	l.Published, l.File = s.publishedLines(o), fileLines(o.File)
+	l.History = s.changeLines(ctx, "listing", o.History)
 	return l
 }
 
+// publishedLines is the listing as the marketplace shows it.
+func (s *site) publishedLines(o peers.Offer) []factLine {
+	t := o.Listing
+	if t == nil {
+		return nil
+	}
+	return []factLine{{"Activité", s.sectorLabel(t.Sector)}, {"Lieu", s.placeLabel(t.PlaceLevel, t.Place, o.Departement)},
+		{"Chiffre d'affaires", labelOrDash("band", t.RevenueBand)}, {"Excédent brut d'exploitation", labelOrDash("band", t.ProfitBand)},
+		{"Effectif", labelOrDash("headcount", t.HeadcountBand)}, {"Prix", labelOrDash("band", t.PriceBand)},
+		{"Ce qui est cédé", dash(strings.Join(labelsOf("deal", t.DealTypes), " ; "))}, {"Calendrier", labelOrDash("timeline", t.Timeline)}}
+}
+
+// fileLines is the vetted file, private to the offer's chambers.
+func fileLines(f *peers.VettedFile) []factLine {
+	if f == nil {
+		return nil
+	}
+	return []factLine{{"Le cédant", f.Owner}, {"L'entreprise", f.Business}, {"La clientèle", f.Customers},
+		{"Le matériel et les locaux", f.Equipment}, {"Le personnel", f.Staff}, {"Les résultats", f.Results},
+		{"La raison de la cession", f.ReasonForSale}, {"Chiffre d'affaires", euros(f.Revenue)},
+		{"Excédent brut d'exploitation", signedEuros(f.Profit)}, {"Effectif", strconv.Itoa(f.Headcount) + " salariés"},
+		{"Prix demandé", euros(f.Price)}}
+}
+
+func signedEuros(n int64) string {
+	if n < 0 {
+		return "-" + euros(-n)
+	}
+	return euros(n)
+}
+
+// changeLines names a history's statuses (family "listing" or "search")
+// and advisors.
+func (s *site) changeLines(ctx context.Context, family string, h []peers.ListingChange) []changeLine {
+	out := make([]changeLine, len(h))
+	for i, c := range h {
+		by := "Le système (expiration)"
+		if c.By != "system" {
+			by = s.advisorName(ctx, c.By)
+		}
+		out[i] = changeLine{At: c.At, From: casefile.Label(family, c.From), To: casefile.Label(family, c.To), By: by, Note: c.Reason}
+	}
+	return out
+}
+
 // searchListing fills the forms of a search's page for its reader.
-func (s *site) searchListing(c caseRequest, sr peers.Search, l listingForms) listingForms {
+func (s *site) searchListing(ctx context.Context, c caseRequest, sr peers.Search, l listingForms) listingForms {
 	l.Token = c.formToken
 	if l.Errors == nil {
 		l.Errors = map[string]string{}
@@ -174,6 +236,7 @@ func (s *site) searchListing(c caseRequest, sr peers.Search, l listingForms) lis
 	base := "/dossiers/reprise/recherches/" + url.PathEscape(sr.SearchID)
 	l.Moves, l.StatusURL = casefile.SearchMoves(sr.Status), base+"/statut"
 	l.Renew, l.RenewURL = casefile.Renewable(sr.Status), base+"/renouvellement"
+	l.History = s.changeLines(ctx, "search", sr.History)
 	return l
 }
 

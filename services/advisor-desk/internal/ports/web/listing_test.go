@@ -64,7 +64,7 @@ func TestReadVetting(t *testing.T) {
 	}
 
 	s := listingSite(t)
-	l := s.offerListing(caseRequest{p: sellerAdvisor, formToken: "jeton"}, submitted, listingForms{})
+	l := s.offerListing(t.Context(), caseRequest{p: sellerAdvisor, formToken: "jeton"}, submitted, listingForms{})
 	page := renderPage(t, s, "offer", offerView{Offer: submitted, Listing: l})
 	for name := range vettingFields {
 		got := pageFields([]peers.FieldError{{Field: name}})[0].Field
@@ -83,7 +83,7 @@ func TestReadVetting(t *testing.T) {
 // chamber, or a teaser, gets no form.
 func TestOfferListingForms(t *testing.T) {
 	s := listingSite(t)
-	l := s.offerListing(caseRequest{p: sellerAdvisor, formToken: "jeton"}, submitted, listingForms{})
+	l := s.offerListing(t.Context(), caseRequest{p: sellerAdvisor, formToken: "jeton"}, submitted, listingForms{})
 	if !l.Vet || l.VetURL != "/dossiers/reprise/offres/"+submitted.OfferID+"/publication" || l.Vetted.Price != "280000" ||
 		len(l.Moves) != 1 || l.Moves[0].Code != "withdrawn" {
 		t.Fatalf("forms %+v", l)
@@ -96,25 +96,25 @@ func TestOfferListingForms(t *testing.T) {
 			t.Errorf("the offer page lacks %q", want)
 		}
 	}
-	if l := s.offerListing(caseRequest{p: otherAdvisor}, submitted, listingForms{}); l.Vet || len(l.Moves) != 1 {
+	if l := s.offerListing(t.Context(), caseRequest{p: otherAdvisor}, submitted, listingForms{}); l.Vet || len(l.Moves) != 1 {
 		t.Errorf("another advisor of the chamber: %+v", l)
 	}
 	published := submitted
 	published.Status = "published"
-	if l := s.offerListing(caseRequest{p: sellerAdvisor}, published, listingForms{}); l.Vet || len(l.Moves) != 3 {
+	if l := s.offerListing(t.Context(), caseRequest{p: sellerAdvisor}, published, listingForms{}); l.Vet || len(l.Moves) != 3 {
 		t.Errorf("a published listing: %+v", l)
 	}
-	if l := s.offerListing(caseRequest{p: cciAdvisor}, published, listingForms{}); l.Vet || l.Moves != nil {
+	if l := s.offerListing(t.Context(), caseRequest{p: cciAdvisor}, published, listingForms{}); l.Vet || l.Moves != nil {
 		t.Errorf("another chamber: %+v", l)
 	}
 	teaser := peers.Offer{View: "teaser", OfferID: submitted.OfferID, NAFCode: "10.71", Departement: "91", Status: "published"}
-	if l := s.offerListing(caseRequest{p: sellerAdvisor}, teaser, listingForms{}); l.Vet || l.Moves != nil {
+	if l := s.offerListing(t.Context(), caseRequest{p: sellerAdvisor}, teaser, listingForms{}); l.Vet || l.Moves != nil {
 		t.Errorf("a teaser: %+v", l)
 	}
 	// A refusal is shown above the forms and next to its field.
 	refused := listingForms{Alert: &alert{Title: "Le formulaire contient des erreurs",
 		Fields: []peers.FieldError{{Field: "dossier-cedant", Message: "Ce champ est obligatoire."}}}}
-	l = s.offerListing(caseRequest{p: sellerAdvisor}, submitted, refused.withErrors())
+	l = s.offerListing(t.Context(), caseRequest{p: sellerAdvisor}, submitted, refused.withErrors())
 	page = renderPage(t, s, "offer", offerView{Offer: submitted, Listing: l})
 	if !strings.Contains(page, `<p class="fr-error-text" id="dossier-cedant-erreur">Ce champ est obligatoire.</p>`) ||
 		!strings.Contains(page, `<a href="#dossier-cedant">`) {

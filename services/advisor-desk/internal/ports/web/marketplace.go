@@ -268,17 +268,22 @@ func (s *site) placeLabel(level, code, dept string) string {
 	case "commune":
 		return s.communeText(code)
 	case "epci":
-		if s.Places != nil {
-			if e, ok := s.Places.EPCI(code); ok {
-				return e.Name + " — " + s.departementLabel(dept)
-			}
-		}
-		return "Intercommunalité " + code + " — " + s.departementLabel(dept)
+		return s.epciLabel(code) + " — " + s.departementLabel(dept)
 	}
 	if code == "" {
 		code = dept
 	}
 	return s.departementLabel(code)
+}
+
+// epciLabel is an EPCI's name, or "Intercommunalité" and its SIREN.
+func (s *site) epciLabel(code string) string {
+	if s.Places != nil {
+		if e, ok := s.Places.EPCI(code); ok {
+			return e.Name
+		}
+	}
+	return "Intercommunalité " + code
 }
 
 // departementLabel is "Essonne (91)", or the code.

@@ -27,6 +27,8 @@ type searchView struct {
 	Search                       peers.Search
 	Advisor                      string
 	Sectors, Communes, DealTypes []string
+	// Departements and EPCIs are the search's, in words.
+	Departements, EPCIs []string
 	// Listing: the status forms and the renewal (takeover_listing.html).
 	Listing listingForms
 }
@@ -92,7 +94,7 @@ func (s *site) showOffer(w http.ResponseWriter, r *http.Request, c caseRequest, 
 		return
 	}
 	v := s.offerData(r, o)
-	v.Listing = s.offerListing(c, o, l.withErrors())
+	v.Listing = s.offerListing(r.Context(), c, o, l.withErrors())
 	s.render(w, r, status, "offer", layout{Title: "Entreprise à céder", Errors: l.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
@@ -116,7 +118,13 @@ func (s *site) showSearch(w http.ResponseWriter, r *http.Request, c caseRequest,
 	for _, code := range sr.CommuneCodes {
 		v.Communes = append(v.Communes, s.communeText(code))
 	}
-	v.Listing = s.searchListing(c, sr, l.withErrors())
+	for _, code := range sr.Departements {
+		v.Departements = append(v.Departements, s.departementLabel(code))
+	}
+	for _, code := range sr.EPCICodes {
+		v.EPCIs = append(v.EPCIs, s.epciLabel(code))
+	}
+	v.Listing = s.searchListing(r.Context(), c, sr, l.withErrors())
 	s.render(w, r, status, "search", layout{Title: "Recherche de repreneur", Errors: l.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
