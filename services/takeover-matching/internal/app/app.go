@@ -86,10 +86,11 @@ type Files interface {
 	Offer(ctx context.Context, id string) (o takeover.Offer, found bool, err error)
 	Search(ctx context.Context, id string) (s takeover.Search, found bool, err error)
 	Match(ctx context.Context, id string) (m takeover.Match, found bool, err error)
-	// Offers and Searches return a page of those chamber leads or shares,
-	// by id after the id after.
-	Offers(ctx context.Context, chamber, after string, limit int) ([]takeover.Offer, error)
-	Searches(ctx context.Context, chamber, after string, limit int) ([]takeover.Search, error)
+	// Offers and Searches return a page of those chamber leads or shares
+	// (of every chamber on the marketplace: f.Market) that f keeps, by
+	// id after the id after.
+	Offers(ctx context.Context, chamber string, f takeover.ListFilter, after string, limit int) ([]takeover.Offer, error)
+	Searches(ctx context.Context, chamber string, f takeover.ListFilter, after string, limit int) ([]takeover.Search, error)
 	// MatchesOfOffer and MatchesOfSearch return the matches of one side.
 	MatchesOfOffer(ctx context.Context, offerID string) ([]takeover.Match, error)
 	MatchesOfSearch(ctx context.Context, searchID string) ([]takeover.Match, error)
@@ -115,30 +116,39 @@ func byID[T any](ctx context.Context, what, id string, get func(context.Context,
 	return v, nil
 }
 
-// page reads a page of the offers or searches (what) p's chamber leads or
-// shares with list, and keeps those p sees directly (the query already
-// filters: this is the rule, stated again); next is the id the next page
-// starts after, the last one read, kept or not. key gives a row's id and
-// owners. ErrNoTakeoverRole for a reader who sees no takeover file.
-func page[T any](ctx context.Context, p auth.Principal, what, after string, limit int,
-	list func(ctx context.Context, chamber, after string, limit int) ([]T, error),
-	key func(T) (string, access.Owners)) (rows []T, next string, err error) {
+// page reads a page of the offers or searches (what) narrowed by f with
+// list, and says how much of each p sees: in p's chamber's lists (the
+// query already keeps those it leads or shares: this is the rule, stated
+// again) each row p sees directly, whole; on the marketplace (f.Market)
+// every row, as access.Market says. next is the id the next page starts
+// after, the last one read, kept or not. key gives a row's id and owners.
+// ErrNoTakeoverRole for a reader who sees no takeover file.
+func page[T any](ctx context.Context, p auth.Principal, what string, f takeover.ListFilter, after string, limit int,
+	list func(ctx context.Context, chamber string, f takeover.ListFilter, after string, limit int) ([]T, error),
+	key func(T) (string, access.Owners)) (rows []T, views []access.View, next string, err error) {
 	if !access.Consults(p) {
-		return nil, "", ErrNoTakeoverRole
+		return nil, nil, "", ErrNoTakeoverRole
 	}
-	read, err := list(ctx, p.Chamber, after, limit)
+	read, err := list(ctx, p.Chamber, f, after, limit)
 	if err != nil {
-		return nil, "", fmt.Errorf("list %s: %w", what, err)
+		return nil, nil, "", fmt.Errorf("list %s: %w", what, err)
 	}
-	rows, next = []T{}, after
+	rows, views, next = []T{}, []access.View{}, after
 	for _, r := range read {
 		id, owners := key(r)
 		next = id
-		if access.Direct(p, owners) {
-			rows = append(rows, r)
+		v := access.None
+		switch {
+		case f.Market:
+			v = access.Market(p, owners)
+		case access.Direct(p, owners):
+			v = access.Full
+		}
+		if v != access.None {
+			rows, views = append(rows, r), append(views, v)
 		}
 	}
-	return rows, next, nil
+	return rows, views, next, nil
 }
 
 // The owners the access rules look at, of each side and of a match's.

@@ -41,13 +41,26 @@ func (uc ReadOffers) Get(ctx context.Context, p auth.Principal, id string) (take
 	return o, v, nil
 }
 
-// List returns a page of the offers p's chamber leads or shares, each seen
-// in full, after the offer id after and at most limit, with the id the next
-// page starts after (the last one read): ErrNoTakeoverRole for a reader
-// who sees no takeover file.
-func (uc ReadOffers) List(ctx context.Context, p auth.Principal, after string, limit int) ([]takeover.Offer, string, error) {
-	return page(ctx, p, "offers", after, limit, uc.Files.Offers,
+// VisibleOffer is an offer of a list and how much of it its reader sees.
+type VisibleOffer struct {
+	Offer takeover.Offer
+	View  access.View
+}
+
+// List returns a page of the offers f keeps, after the offer id after and
+// at most limit, with the id the next page starts after (the last one
+// read): those p's chamber leads or shares, whole, or on the marketplace
+// (f.Market) the published listings of both chambers, each as
+// access.Market lets p see it. ErrNoTakeoverRole for a reader who sees no
+// takeover file.
+func (uc ReadOffers) List(ctx context.Context, p auth.Principal, f takeover.ListFilter, after string, limit int) ([]VisibleOffer, string, error) {
+	os, views, next, err := page(ctx, p, "offers", f, after, limit, uc.Files.Offers,
 		func(o takeover.Offer) (string, access.Owners) { return o.ID, offerOwners(o) })
+	out := make([]VisibleOffer, len(os))
+	for i, o := range os {
+		out[i] = VisibleOffer{Offer: o, View: views[i]}
+	}
+	return out, next, err
 }
 
 // offerVisibility applies the rule, reading the offer's matches and their

@@ -55,11 +55,20 @@ func (uc ReadSearches) Get(ctx context.Context, p auth.Principal, id string) (ta
 	return s, nil
 }
 
-// List returns a page of the searches p's chamber leads or shares, after
-// the search id after and at most limit, with the id the next page starts
-// after (the last one read): ErrNoTakeoverRole for a reader who sees no
+// List returns a page of the searches f keeps, after the search id after
+// and at most limit, with the id the next page starts after (the last one
+// read): those p's chamber leads or shares, or on the marketplace
+// (f.Market) the open searches of both chambers, without the intake
+// request of those p does not see directly (the seller's side learns it
+// from an introduction). ErrNoTakeoverRole for a reader who sees no
 // takeover file.
-func (uc ReadSearches) List(ctx context.Context, p auth.Principal, after string, limit int) ([]takeover.Search, string, error) {
-	return page(ctx, p, "searches", after, limit, uc.Files.Searches,
+func (uc ReadSearches) List(ctx context.Context, p auth.Principal, f takeover.ListFilter, after string, limit int) ([]takeover.Search, string, error) {
+	ss, views, next, err := page(ctx, p, "searches", f, after, limit, uc.Files.Searches,
 		func(s takeover.Search) (string, access.Owners) { return s.ID, searchOwners(s) })
+	for i := range ss {
+		if views[i] != access.Full {
+			ss[i].RequestID = ""
+		}
+	}
+	return ss, next, err
 }

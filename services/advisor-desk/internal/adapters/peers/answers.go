@@ -127,6 +127,42 @@ type Offer struct {
 	// published, paused, withdrawn or concluded; UpdatedAt its last change.
 	Status    string    `json:"status"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Once vetted, what the teaser shows: in a teaser, NAFCode is the
+	// sector at SectorLevel and these are set; in the full view, Listing.
+	SectorLevel   string   `json:"sector_level"`
+	Place         string   `json:"place"`
+	PlaceLevel    string   `json:"place_level"`
+	HeadcountBand string   `json:"headcount_band"`
+	PriceBand     string   `json:"price_band"`
+	Listing       *Listing `json:"listing"`
+	// File and History are for the offer's own chambers: the vetted
+	// file, and its status changes, oldest first.
+	File    *VettedFile     `json:"file"`
+	History []ListingChange `json:"history"`
+}
+
+// ListingChange is one step of the life of a listing or a search: By is
+// an advisor, or "system" for an expiry.
+type ListingChange struct {
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+	By     string    `json:"by"`
+	At     time.Time `json:"at"`
+	Reason string    `json:"reason"`
+}
+
+// Listing is a vetted offer's teaser, as its own chambers see it.
+type Listing struct {
+	Sector        string   `json:"sector"`
+	SectorLevel   string   `json:"sector_level"`
+	Place         string   `json:"place"`
+	PlaceLevel    string   `json:"place_level"`
+	RevenueBand   string   `json:"revenue_band"`
+	ProfitBand    string   `json:"gross_operating_profit_band"`
+	HeadcountBand string   `json:"headcount_band"`
+	PriceBand     string   `json:"price_band"`
+	DealTypes     []string `json:"deal_types"`
+	Timeline      string   `json:"timeline"`
 }
 
 // Teaser tells whether only the anonymous teaser was sent.
@@ -156,6 +192,11 @@ type Search struct {
 	// to complete.
 	Status       string    `json:"status"`
 	RegisteredAt time.Time `json:"registered_at"`
+	// RenewedAt is its last renewal or reopening, from which its expiry
+	// counts (nil: never).
+	RenewedAt *time.Time `json:"renewed_at"`
+	// History is its status changes, for its own chambers.
+	History []ListingChange `json:"history"`
 }
 
 // Match is takeover-matching's proposed match, with its offer as the

@@ -116,6 +116,35 @@ var contracts = map[string]contract{
 	"Search": {TakeoverMatching, "GET /api/v1/buyer-searches/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.Search(ctx, "tok", caseID); return err },
 		reflect.TypeFor[Search](), nil},
+	"Offers": {TakeoverMatching, "GET /api/v1/takeover-offers",
+		func(ctx context.Context, c *Client) error {
+			_, err := c.Offers(ctx, "tok", MarketFilter{Market: true, Status: "published", Chamber: "CMA", NAF: "10",
+				Departement: "91", DealType: "fonds", Band: "100k_300k", After: caseID, Limit: 20})
+			return err
+		}, reflect.TypeFor[OfferPage](), nil},
+	"Searches": {TakeoverMatching, "GET /api/v1/buyer-searches",
+		func(ctx context.Context, c *Client) error {
+			_, err := c.Searches(ctx, "tok", MarketFilter{Market: true, NAF: "G", Band: "100k_300k", Limit: 20})
+			return err
+		}, reflect.TypeFor[SearchPage](), nil},
+	"VetOffer": {TakeoverMatching, "POST /api/v1/takeover-offers/{id}/vetting",
+		func(ctx context.Context, c *Client) error {
+			return c.VetOffer(ctx, "tok", caseID, Vetting{File: VettedFile{Owner: "Gérant", Business: "Boulangerie",
+				Customers: "Locale", Equipment: "Four", Staff: "3", Results: "Stables", ReasonForSale: "Retraite",
+				Revenue: 450000, Profit: 60000, Headcount: 4, Price: 250000}, Teaser: TeaserChoice{SectorLevel: "class",
+				PlaceLevel: "departement", RevenueBand: "300k_1m", ProfitBand: "25k_75k", HeadcountBand: "3_5",
+				PriceBand: "100k_300k", DealTypes: []string{"fonds"}, Timeline: "6m_12m"}})
+		}, nil, nil},
+	"ChangeOfferStatus": {TakeoverMatching, "POST /api/v1/takeover-offers/{id}/status",
+		func(ctx context.Context, c *Client) error {
+			return c.ChangeOfferStatus(ctx, "tok", caseID, "paused", "Négociation")
+		}, nil, nil},
+	"ChangeSearchStatus": {TakeoverMatching, "POST /api/v1/buyer-searches/{id}/status",
+		func(ctx context.Context, c *Client) error {
+			return c.ChangeSearchStatus(ctx, "tok", caseID, "paused", "")
+		}, nil, nil},
+	"RenewSearch": {TakeoverMatching, "POST /api/v1/buyer-searches/{id}/renew",
+		func(ctx context.Context, c *Client) error { return c.RenewSearch(ctx, "tok", caseID) }, nil, nil},
 	"Match": {TakeoverMatching, "GET /api/v1/matches/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.Match(ctx, "tok", caseID); return err },
 		reflect.TypeFor[Match](), nil},

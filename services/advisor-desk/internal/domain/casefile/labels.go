@@ -78,6 +78,8 @@ var labels = map[string]map[string]string{
 	},
 	"criterion": {"sector": "secteur", "area": "zone", "budget": "budget", "size": "taille", "deal_type": "type de reprise", "timeline": "calendrier",
 		"experience": "expérience"},
+	"headcount": {"0": "Aucun salarié", "1_2": "1 ou 2 salariés", "3_5": "De 3 à 5 salariés", "6_9": "De 6 à 9 salariés",
+		"10_19": "De 10 à 19 salariés", "20_49": "De 20 à 49 salariés", "50_249": "De 50 à 249 salariés", "gte_250": "250 salariés ou plus"},
 	"listing": {"submitted": "À examiner par son conseiller", "published": "Publiée", "paused": "En pause (négociation en cours)",
 		"withdrawn": "Retirée", "concluded": "Cédée"},
 	"search": {"draft": "Brouillon à compléter", "open": "Ouverte", "paused": "En pause", "withdrawn": "Retirée",

@@ -37,14 +37,19 @@ type CaseFiles interface {
 	Search(ctx context.Context, token, id string) (peers.Search, error)
 	Match(ctx context.Context, token, id string) (peers.Match, error)
 	MatchSteps
+	TakeoverListings
 	PreventionCase(ctx context.Context, token, id string) (peers.PreventionCase, error)
 	Request(ctx context.Context, token, id string) (peers.Request, error)
 }
 
-// Places names NAF codes and communes on the pages (refdata.Data).
+// Places names NAF codes, communes, EPCIs and départements on the pages
+// (refdata.Data).
 type Places interface {
 	NAF(code string) (refdata.NAFEntry, bool)
+	NAFLabel(id string) (string, bool)
 	Commune(insee string) (refdata.Commune, bool)
+	EPCI(siren string) (refdata.EPCI, bool)
+	Departement(code string) (refdata.Departement, bool)
 }
 
 // caseRoutes serves the case pages, linked from the notifications
@@ -63,6 +68,8 @@ func (s *site) caseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /dossiers/creation/{id}/prochaine-action", s.planNext)
 	mux.HandleFunc("POST /dossiers/creation/{id}/notes", s.writeNote)
 	s.outcomeRoutes(mux)
+	s.marketRoutes(mux)
+	s.listingRoutes(mux)
 	mux.HandleFunc("GET /dossiers/reprise/offres/{id}", s.offerPage)
 	mux.HandleFunc("GET /dossiers/reprise/recherches/{id}", s.searchPage)
 	mux.HandleFunc("GET /dossiers/reprise/mises-en-relation/{id}", s.matchPage)
@@ -200,7 +207,8 @@ func (s *site) nafText(code string) string {
 			return e.Code + " — " + e.Label
 		}
 	}
-	return code
+	// A teaser's sector at a coarser level, or a search's.
+	return s.sectorLabel(code)
 }
 
 // communeText is "Évry-Courcouronnes (INSEE 91228)", or the code.

@@ -15,7 +15,11 @@ type offerView struct {
 	Offer                 peers.Offer
 	NAF, Commune, Advisor string
 	AskingPrice           string
-	DealTypes             []string
+	// Departement is the offer's, in words ("Essonne (91)").
+	Departement string
+	DealTypes   []string
+	// Listing: the vetting and status forms (takeover_listing.html).
+	Listing listingForms
 }
 
 // searchView is the data of search.html.
@@ -23,6 +27,10 @@ type searchView struct {
 	Search                       peers.Search
 	Advisor                      string
 	Sectors, Communes, DealTypes []string
+	// Departements and EPCIs are the search's, in words.
+	Departements, EPCIs []string
+	// Listing: the status forms and the renewal (takeover_listing.html).
+	Listing listingForms
 }
 
 // matchView is the data of match.html: the match, its offer as the
@@ -61,7 +69,7 @@ type preventionView struct {
 }
 
 func (s *site) offerData(r *http.Request, o peers.Offer) offerView {
-	v := offerView{Offer: o, NAF: s.nafText(o.NAFCode), Commune: s.communeText(o.CommuneCode),
+	v := offerView{Offer: o, NAF: s.nafText(o.NAFCode), Commune: s.communeText(o.CommuneCode), Departement: s.departementLabel(o.Departement),
 		Advisor: s.advisorName(r.Context(), o.AdvisorID), DealTypes: labelsOf("deal", o.DealTypes)}
 	if o.AskingPrice > 0 {
 		v.AskingPrice = euros(o.AskingPrice)
@@ -74,12 +82,20 @@ func (s *site) offerPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.showOffer(w, r, c, http.StatusOK, doneOf(r))
+}
+
+// showOffer reads the offer and renders its page with the listing's
+// forms (l: a confirmation or a refused form).
+func (s *site) showOffer(w http.ResponseWriter, r *http.Request, c caseRequest, status int, l listingForms) {
 	o, err := s.Cases.Offer(r.Context(), c.bearer, c.id)
 	if err != nil {
 		s.caseError(w, r, c, err)
 		return
 	}
-	s.renderCase(w, r, c, http.StatusOK, "offer", "Entreprise à céder", s.offerData(r, o))
+	v := s.offerData(r, o)
+	v.Listing = s.offerListing(r.Context(), c, o, l.withErrors())
+	s.render(w, r, status, "offer", layout{Title: "Entreprise à céder", Errors: l.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
 func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
@@ -87,6 +103,11 @@ func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.showSearch(w, r, c, http.StatusOK, doneOf(r))
+}
+
+// showSearch reads the search and renders its page with its forms.
+func (s *site) showSearch(w http.ResponseWriter, r *http.Request, c caseRequest, status int, l listingForms) {
 	sr, err := s.Cases.Search(r.Context(), c.bearer, c.id)
 	if err != nil {
 		s.caseError(w, r, c, err)
@@ -97,7 +118,14 @@ func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
 	for _, code := range sr.CommuneCodes {
 		v.Communes = append(v.Communes, s.communeText(code))
 	}
-	s.renderCase(w, r, c, http.StatusOK, "search", "Recherche de repreneur", v)
+	for _, code := range sr.Departements {
+		v.Departements = append(v.Departements, s.departementLabel(code))
+	}
+	for _, code := range sr.EPCICodes {
+		v.EPCIs = append(v.EPCIs, s.epciLabel(code))
+	}
+	v.Listing = s.searchListing(r.Context(), c, sr, l.withErrors())
+	s.render(w, r, status, "search", layout{Title: "Recherche de repreneur", Errors: l.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
 func (s *site) matchPage(w http.ResponseWriter, r *http.Request) {

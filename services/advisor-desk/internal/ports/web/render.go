@@ -27,13 +27,13 @@ func newStatic() *dsfr.Static {
 
 type pageTemplate = template.Template
 
-var pageNames = []string{"signin", "inbox", "error", "creation", "mycases", "pipeline", "offer", "search", "match", "prevention", "sessions"}
+var pageNames = []string{"signin", "inbox", "error", "creation", "mycases", "pipeline", "offer", "search", "match", "prevention", "sessions", "marketplace"}
 
 // parsePages parses every page with the layout. The templates are
 // embedded, so a parse error is a build bug, caught by every test: it
 // panics.
 func parsePages(static *dsfr.Static) map[string]*pageTemplate {
-	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/case_parts.html", "templates/journey.html", "templates/outcomes.html", "templates/sessions_parts.html"}, pageNames, template.FuncMap{
+	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/case_parts.html", "templates/journey.html", "templates/outcomes.html", "templates/sessions_parts.html", "templates/takeover_listing.html"}, pageNames, template.FuncMap{
 		"static": static.URL,
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"unread": unreadText,
@@ -43,6 +43,7 @@ func parsePages(static *dsfr.Static) map[string]*pageTemplate {
 			return planPartField{ID: id, Label: label, Part: part}
 		},
 		"sessionInput": sessionInput,
+		"listingInput": newListingInput,
 	})
 }
 

@@ -111,19 +111,3 @@ func (s *Store) OfferByRequest(ctx context.Context, requestID string) (takeover.
 	}
 	return s.Offer(ctx, id)
 }
-
-// Offers lists the offers a chamber leads or shares, by id (registration
-// order), after the id given ("" from the start).
-func (s *Store) Offers(ctx context.Context, chamber, after string, limit int) ([]takeover.Offer, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+offerColumns+` FROM takeover_offers
-		WHERE (chamber = $1 OR secondary_chamber = $1) AND offer_id > coalesce(NULLIF($2, '')::uuid, '00000000-0000-0000-0000-000000000000')
-		ORDER BY offer_id LIMIT $3`, chamber, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list offers: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, scanOffer)
-	if err != nil {
-		return nil, fmt.Errorf("list offers: %w", err)
-	}
-	return out, nil
-}

@@ -39,6 +39,7 @@ func TestStore(t *testing.T) {
 		{"OneOfferPerRequest", testOneOfferPerRequest},
 		{"ConfidentialOfferRefusesIdentifiers", testConfidentialOfferRefusesIdentifiers},
 		{"ReadsAndLists", testReadsAndLists},
+		{"ListFilters", testListFilters},
 		{"MatchKeepsItsExplanation", testMatchKeepsItsExplanation},
 		{"ReviewDueOncePerPeriod", testReviewDueOncePerPeriod},
 		{"SearchesExpire", testSearchesExpire},
@@ -412,18 +413,18 @@ func testReadsAndLists(t *testing.T, e *env) {
 	if byReq, ok, err := e.store.OfferByRequest(e.ctx, cma.RequestID); !ok || err != nil || byReq.ID != cma.ID {
 		t.Fatalf("OfferByRequest: %v, %v", ok, err)
 	}
-	list, err := e.store.Offers(e.ctx, "CMA", "", 10)
+	list, err := e.store.Offers(e.ctx, "CMA", takeover.ListFilter{}, "", 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(list) != 2 || list[0].ID != cma.ID || list[1].ID != shared.ID {
 		t.Fatalf("CMA's offers: %v", list)
 	}
-	page2, err := e.store.Offers(e.ctx, "CMA", list[0].ID, 10)
+	page2, err := e.store.Offers(e.ctx, "CMA", takeover.ListFilter{}, list[0].ID, 10)
 	if err != nil || len(page2) != 1 || page2[0].ID != shared.ID {
 		t.Fatalf("page after %s: %v, %v", list[0].ID, page2, err)
 	}
-	if cci, _ := e.store.Offers(e.ctx, "CCI", "", 10); len(cci) != 2 {
+	if cci, _ := e.store.Offers(e.ctx, "CCI", takeover.ListFilter{}, "", 10); len(cci) != 2 {
 		t.Fatalf("CCI's offers: %d, want 2", len(cci))
 	}
 	_, _, s := e.registerSearch(t, takeover.Search{Chamber: "CCI", Sectors: []string{"10"}, Departements: []string{"91"},
@@ -431,7 +432,7 @@ func testReadsAndLists(t *testing.T, e *env) {
 	if got, ok, err := e.store.Search(e.ctx, s.ID); !ok || err != nil || !slices.Equal(got.Sectors, []string{"10"}) {
 		t.Fatalf("Search = %+v, %v, %v", got, ok, err)
 	}
-	if ss, err := e.store.Searches(e.ctx, "CMA", "", 10); err != nil || len(ss) != 0 {
+	if ss, err := e.store.Searches(e.ctx, "CMA", takeover.ListFilter{}, "", 10); err != nil || len(ss) != 0 {
 		t.Fatalf("CMA's searches: %v, %v", ss, err)
 	}
 }

@@ -122,19 +122,3 @@ func (s *Store) SearchByRequest(ctx context.Context, requestID string) (takeover
 	}
 	return s.Search(ctx, id)
 }
-
-// Searches lists the searches a chamber leads or shares, by id, after the
-// id given ("" from the start).
-func (s *Store) Searches(ctx context.Context, chamber, after string, limit int) ([]takeover.Search, error) {
-	rows, err := s.pool.Query(ctx, `SELECT `+searchColumns+` FROM buyer_searches
-		WHERE (chamber = $1 OR secondary_chamber = $1) AND search_id > coalesce(NULLIF($2, '')::uuid, '00000000-0000-0000-0000-000000000000')
-		ORDER BY search_id LIMIT $3`, chamber, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list searches: %w", err)
-	}
-	out, err := pgx.CollectRows(rows, scanSearch)
-	if err != nil {
-		return nil, fmt.Errorf("list searches: %w", err)
-	}
-	return out, nil
-}

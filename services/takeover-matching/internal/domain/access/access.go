@@ -100,3 +100,19 @@ func Search(reader auth.Principal, search Owners, matchedOffers []Owners) bool {
 func Match(reader auth.Principal, offer, search Owners) bool {
 	return Direct(reader, offer) || Direct(reader, search)
 }
+
+// Market says how much of a published listing reader sees on the
+// marketplace, where the advisors of both chambers look for their
+// buyers: whole for its own chambers, the anonymous teaser the seller
+// accepted for any other advisor or manager (even one whose buyer was
+// introduced: the offer's page then shows the rest), nothing for a role
+// that sees no takeover file.
+func Market(reader auth.Principal, offer Owners) View {
+	switch {
+	case Direct(reader, offer):
+		return Full
+	case Consults(reader):
+		return Teaser
+	}
+	return None
+}

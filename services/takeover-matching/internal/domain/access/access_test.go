@@ -144,3 +144,26 @@ func TestSearchAndMatch(t *testing.T) {
 		})
 	}
 }
+
+// On the marketplace a listing is whole for its own chambers, the teaser
+// for any other advisor or manager, and nothing for the other roles.
+func TestMarket(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		reader auth.Principal
+		offer  Owners
+		want   View
+	}{
+		{"own chamber", cmaAdvisor, cmaOnly, Full},
+		{"sharing chamber", cciAdvisor, cmaWithCCI, Full},
+		{"other chamber's advisor", cciAdvisor, cmaOnly, Teaser},
+		{"other chamber's manager", cmaManager, cciOnly, Teaser},
+		{"advisor of no chamber", noChamber, cmaOnly, Teaser},
+		{"prevention cell", cciCell, cmaOnly, None},
+		{"admin", cciAdmin, cciOnly, None},
+	} {
+		if got := Market(tt.reader, tt.offer); got != tt.want {
+			t.Errorf("%s: Market = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

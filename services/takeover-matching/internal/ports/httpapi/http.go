@@ -24,14 +24,14 @@ import (
 // OfferReader reads offers under the access rules (app.ReadOffers).
 type OfferReader interface {
 	Get(ctx context.Context, p auth.Principal, id string) (takeover.Offer, access.View, error)
-	List(ctx context.Context, p auth.Principal, after string, limit int) ([]takeover.Offer, string, error)
+	List(ctx context.Context, p auth.Principal, f takeover.ListFilter, after string, limit int) ([]app.VisibleOffer, string, error)
 }
 
 // SearchReader reads buyers' searches under the access rules
 // (app.ReadSearches).
 type SearchReader interface {
 	Get(ctx context.Context, p auth.Principal, id string) (takeover.Search, error)
-	List(ctx context.Context, p auth.Principal, after string, limit int) ([]takeover.Search, string, error)
+	List(ctx context.Context, p auth.Principal, f takeover.ListFilter, after string, limit int) ([]takeover.Search, string, error)
 }
 
 // MatchReader reads matches under the access rules (app.ReadMatches).

@@ -384,6 +384,69 @@ func TestAccessRules(t *testing.T) {
 				t.Errorf("errors %s do not name limit and after", b)
 			}
 		}},
+		// The marketplace: the published listings of both chambers, the
+		// other chamber's as their teaser; filters on what a teaser shows.
+		{"the marketplace: the other chamber's listings as teasers", "cci advisor", "/api/v1/takeover-offers?scope=market", 200, func(t *testing.T, v map[string]any) {
+			got := strings.Join(ids(v, "offers", "offer_id"), ",")
+			if want := strings.Join([]string{f.ids["conf"], f.ids["public"], f.ids["shared"], f.ids["lone"]}, ","); got != want {
+				t.Errorf("market %s, want %s (the unvetted offer left out)", got, want)
+			}
+			for _, o := range v["offers"].([]any) {
+				o := o.(map[string]any)
+				switch o["offer_id"] {
+				case f.ids["conf"], f.ids["public"]:
+					teaser(t, o)
+				default:
+					full(t, o)
+				}
+			}
+		}},
+		{"the marketplace, filtered", "cci advisor", "/api/v1/takeover-offers?scope=market&naf=10&departement=91&deal_type=fonds&price_band=100k_300k&chamber=CMA", 200, func(t *testing.T, v map[string]any) {
+			if got, want := strings.Join(ids(v, "offers", "offer_id"), ","), f.ids["conf"]+","+f.ids["public"]; got != want {
+				t.Errorf("market %s, want %s", got, want)
+			}
+		}},
+		{"the marketplace hides what the teaser does not show", "cci advisor", "/api/v1/takeover-offers?scope=market&naf=10.71C", 200, func(t *testing.T, v map[string]any) {
+			if got := v["offers"].([]any); len(got) != 0 {
+				t.Errorf("a sub-class finds listings that show their class only: %v", got)
+			}
+		}},
+		{"own offers by status", "cma advisor", "/api/v1/takeover-offers?status=submitted", 200, func(t *testing.T, v map[string]any) {
+			if got := ids(v, "offers", "offer_id"); len(got) != 1 || got[0] != f.ids["fresh"] {
+				t.Errorf("submitted offers %v", got)
+			}
+		}},
+		{"bad filters", "cma advisor", "/api/v1/takeover-offers?scope=all&status=open&chamber=X&naf=00.1&departement=20&deal_type=x&price_band=cheap", 400, func(t *testing.T, v map[string]any) {
+			b, _ := json.Marshal(v["errors"])
+			for _, field := range []string{"scope", "status", "chamber", "naf", "departement", "deal_type", "price_band"} {
+				if !strings.Contains(string(b), `"field":"`+field+`"`) {
+					t.Errorf("errors %s do not name %s", b, field)
+				}
+			}
+		}},
+		{"the marketplace shows published listings only", "cma advisor", "/api/v1/takeover-offers?scope=market&status=paused", 400, nil},
+		{"the prevention cell has no marketplace", "cci cell", "/api/v1/takeover-offers?scope=market", 403, nil},
+		{"the marketplace of searches: open ones of both chambers, no request of another's", "cma advisor", "/api/v1/buyer-searches?scope=market", 200, func(t *testing.T, v map[string]any) {
+			if got, want := strings.Join(ids(v, "searches", "search_id"), ","), f.ids["buyer"]+","+f.ids["farmer"]; got != want {
+				t.Fatalf("market %s, want %s (drafts left out)", got, want)
+			}
+			for _, x := range v["searches"].([]any) {
+				x := x.(map[string]any)
+				if (x["search_id"] == f.ids["buyer"]) != (x["request_id"] == nil) {
+					t.Errorf("request of %v: %v", x["search_id"], x["request_id"])
+				}
+			}
+		}},
+		{"searches, filtered", "cma advisor", "/api/v1/buyer-searches?scope=market&naf=10.71C&budget_band=100k_300k", 200, func(t *testing.T, v map[string]any) {
+			if got := ids(v, "searches", "search_id"); len(got) != 1 || got[0] != f.ids["buyer"] {
+				t.Errorf("searches %v", got)
+			}
+		}},
+		{"own searches: drafts", "cci advisor", "/api/v1/buyer-searches?status=draft", 200, func(t *testing.T, v map[string]any) {
+			if got := ids(v, "searches", "search_id"); len(got) != 2 {
+				t.Errorf("drafts %v", got)
+			}
+		}},
 		// Searches.
 		{"own chamber sees its search", "cci advisor", "/api/v1/buyer-searches/{buyer}", 200, nil},
 		{"the matched offer's chamber sees the search", "cma advisor", "/api/v1/buyer-searches/{buyer}", 200, nil},

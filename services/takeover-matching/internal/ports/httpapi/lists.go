@@ -8,7 +8,7 @@ import (
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/httpserver"
 
-	"github.com/ccicma/platform/services/takeover-matching/internal/domain/access"
+	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
 )
 
 const (
@@ -16,8 +16,9 @@ const (
 	maxLimit     = 200
 )
 
-// pageParams reads ?after (the last id of the previous page) and ?limit.
-func pageParams(r *http.Request) (after string, limit int, bad *httpserver.Problem) {
+// pageParams reads ?after (the last id of the previous page), ?limit and
+// the filters of a list of offers (or searches), every bad one named.
+func pageParams(r *http.Request, offers bool) (f takeover.ListFilter, after string, limit int, bad *httpserver.Problem) {
 	var errs []httpserver.FieldError
 	limit = defaultLimit
 	q := r.URL.Query()
@@ -34,50 +35,59 @@ func pageParams(r *http.Request) (after string, limit int, bad *httpserver.Probl
 		}
 		limit = n
 	}
-	if len(errs) > 0 {
-		return "", 0, &httpserver.Problem{Status: http.StatusBadRequest, Title: "Paramètres invalides", Errors: errs}
+	f, invalid := takeover.ParseListFilter(q.Get, offers)
+	for _, p := range invalid {
+		errs = append(errs, httpserver.FieldError{Field: p.Field, Code: p.Code, Message: p.Detail})
 	}
-	return after, limit, nil
+	if len(errs) > 0 {
+		return f, "", 0, &httpserver.Problem{Status: http.StatusBadRequest, Title: "Paramètres invalides", Errors: errs}
+	}
+	return f, after, limit, nil
 }
 
-// listStart takes the principal and the paging parameters of a list.
-func (rt Routes) listStart(w http.ResponseWriter, r *http.Request) (p auth.Principal, after string, limit int, ok bool) {
+// listStart takes the principal and the paging and filtering parameters
+// of a list.
+func (rt Routes) listStart(w http.ResponseWriter, r *http.Request, offers bool) (p auth.Principal, f takeover.ListFilter, after string, limit int, ok bool) {
 	if p, ok = auth.PrincipalOf(w, r, rt.Log); !ok {
-		return p, "", 0, false
+		return p, f, "", 0, false
 	}
-	after, limit, bad := pageParams(r)
+	f, after, limit, bad := pageParams(r, offers)
 	if bad != nil {
 		httpserver.WriteProblem(w, r, *bad)
-		return p, "", 0, false
+		return p, f, "", 0, false
 	}
-	return p, after, limit, true
+	return p, f, after, limit, true
 }
 
-// listOffers lists the offers the reader's chamber leads or shares.
+// listOffers lists the offers the reader's chamber leads or shares, or
+// with ?scope=market the published listings of both chambers, those of
+// other chambers as their teaser; both narrowed by the filters.
 func (rt Routes) listOffers(w http.ResponseWriter, r *http.Request) {
-	p, after, limit, ok := rt.listStart(w, r)
+	p, f, after, limit, ok := rt.listStart(w, r, true)
 	if !ok {
 		return
 	}
-	os, next, err := rt.Offers.List(r.Context(), p, after, limit)
+	os, next, err := rt.Offers.List(r.Context(), p, f, after, limit)
 	if err != nil {
 		rt.fail(w, r, "list offers", "", err)
 		return
 	}
 	out := make([]any, len(os))
 	for i, o := range os {
-		out[i] = offerView(o, access.Full)
+		out[i] = offerView(o.Offer, o.View)
 	}
 	httpserver.WriteJSON(w, http.StatusOK, map[string]any{"offers": out, "next_after": next})
 }
 
-// listSearches lists the searches the reader's chamber leads or shares.
+// listSearches lists the searches the reader's chamber leads or shares,
+// or with ?scope=market the open searches of both chambers; both narrowed
+// by the filters.
 func (rt Routes) listSearches(w http.ResponseWriter, r *http.Request) {
-	p, after, limit, ok := rt.listStart(w, r)
+	p, f, after, limit, ok := rt.listStart(w, r, false)
 	if !ok {
 		return
 	}
-	ss, next, err := rt.Searches.List(r.Context(), p, after, limit)
+	ss, next, err := rt.Searches.List(r.Context(), p, f, after, limit)
 	if err != nil {
 		rt.fail(w, r, "list searches", "", err)
 		return

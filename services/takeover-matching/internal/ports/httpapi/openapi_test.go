@@ -66,6 +66,9 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		{"offers without a token", "none", "/api/v1/takeover-offers", 401, rejects, ""},
 		{"offers with a bad token", "garbage", "/api/v1/takeover-offers", 401, unchecked, ""},
 		{"offers, prevention cell", "cci cell", "/api/v1/takeover-offers", 403, 0, ""},
+		{"the marketplace", "cci advisor", "/api/v1/takeover-offers?scope=market&naf=10&departement=91&deal_type=fonds&price_band=100k_300k&chamber=CMA&status=published", 200, 0, "teaser"},
+		{"own offers waiting for vetting", "cma advisor", "/api/v1/takeover-offers?status=submitted", 200, 0, ""},
+		{"offers, bad filters", "cma advisor", "/api/v1/takeover-offers?scope=all&naf=4&departement=20&deal_type=x&price_band=y&chamber=z&status=open", 400, rejects, ""},
 
 		{"an offer whole", "cma advisor", "/api/v1/takeover-offers/{conf}", 200, 0, "full"},
 		{"an offer as a teaser", "cci advisor", "/api/v1/takeover-offers/{conf}", 200, 0, "teaser"},
@@ -80,6 +83,8 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		{"searches, bad paging", "cci advisor", "/api/v1/buyer-searches?limit=many", 400, rejects, ""},
 		{"searches without a token", "none", "/api/v1/buyer-searches", 401, rejects, ""},
 		{"searches, prevention cell", "cci cell", "/api/v1/buyer-searches", 403, 0, ""},
+		{"the searches' marketplace", "cma advisor", "/api/v1/buyer-searches?scope=market&naf=G&departement=91&budget_band=100k_300k&deal_type=fonds&chamber=CCI&status=open", 200, 0, ""},
+		{"searches, bad filters", "cci advisor", "/api/v1/buyer-searches?budget_band=cheap&status=published", 400, rejects, ""},
 
 		{"a search", "cci advisor", "/api/v1/buyer-searches/{buyer}", 200, 0, ""},
 		{"a search through a match", "cma advisor", "/api/v1/buyer-searches/{buyer}", 200, 0, ""},
