@@ -127,6 +127,7 @@ type Offer struct {
 	// published, paused, withdrawn or concluded; UpdatedAt its last change.
 	Status    string    `json:"status"`
 	UpdatedAt time.Time `json:"updated_at"`
+	Care
 }
 
 // Teaser tells whether only the anonymous teaser was sent.
@@ -156,6 +157,7 @@ type Search struct {
 	// to complete.
 	Status       string    `json:"status"`
 	RegisteredAt time.Time `json:"registered_at"`
+	Care
 }
 
 // Match is takeover-matching's proposed match, with its offer as the

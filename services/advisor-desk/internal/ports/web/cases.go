@@ -37,6 +37,7 @@ type CaseFiles interface {
 	Search(ctx context.Context, token, id string) (peers.Search, error)
 	Match(ctx context.Context, token, id string) (peers.Match, error)
 	MatchSteps
+	TakeoverCare
 	PreventionCase(ctx context.Context, token, id string) (peers.PreventionCase, error)
 	Request(ctx context.Context, token, id string) (peers.Request, error)
 }
@@ -65,6 +66,7 @@ func (s *site) caseRoutes(mux *http.ServeMux) {
 	s.outcomeRoutes(mux)
 	mux.HandleFunc("GET /dossiers/reprise/offres/{id}", s.offerPage)
 	mux.HandleFunc("GET /dossiers/reprise/recherches/{id}", s.searchPage)
+	s.takeoverCareRoutes(mux)
 	mux.HandleFunc("GET /dossiers/reprise/mises-en-relation/{id}", s.matchPage)
 	mux.HandleFunc("POST /dossiers/reprise/mises-en-relation/{id}/{step}", s.matchStepPost)
 	mux.HandleFunc("GET /dossiers/prevention/{id}", s.preventionPage)

@@ -16,6 +16,7 @@ type offerView struct {
 	NAF, Commune, Advisor string
 	AskingPrice           string
 	DealTypes             []string
+	Care                  careForms // takeover_care.go
 }
 
 // searchView is the data of search.html.
@@ -23,6 +24,7 @@ type searchView struct {
 	Search                       peers.Search
 	Advisor                      string
 	Sectors, Communes, DealTypes []string
+	Care                         careForms // takeover_care.go
 }
 
 // matchView is the data of match.html: the match, its offer as the
@@ -74,12 +76,7 @@ func (s *site) offerPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	o, err := s.Cases.Offer(r.Context(), c.bearer, c.id)
-	if err != nil {
-		s.caseError(w, r, c, err)
-		return
-	}
-	s.renderCase(w, r, c, http.StatusOK, "offer", "Entreprise à céder", s.offerData(r, o))
+	s.showOffer(w, r, c, http.StatusOK, careNotice(r))
 }
 
 func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
@@ -87,17 +84,16 @@ func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sr, err := s.Cases.Search(r.Context(), c.bearer, c.id)
-	if err != nil {
-		s.caseError(w, r, c, err)
-		return
-	}
+	s.showSearch(w, r, c, http.StatusOK, careNotice(r))
+}
+
+func (s *site) searchData(r *http.Request, sr peers.Search) searchView {
 	v := searchView{Search: sr, Sectors: s.sectors(sr.Sectors), DealTypes: labelsOf("deal", sr.DealTypes),
 		Advisor: s.advisorName(r.Context(), sr.AdvisorID)}
 	for _, code := range sr.CommuneCodes {
 		v.Communes = append(v.Communes, s.communeText(code))
 	}
-	s.renderCase(w, r, c, http.StatusOK, "search", "Recherche de repreneur", v)
+	return v
 }
 
 func (s *site) matchPage(w http.ResponseWriter, r *http.Request) {
