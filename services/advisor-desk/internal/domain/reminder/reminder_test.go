@@ -153,8 +153,12 @@ func TestTakeoverChangeOf(t *testing.T) {
 		}
 		return ev
 	}
-	offer := func(chamber, dept string) reminder.Ref { return reminder.Ref{reminder.KindTakeoverOffer, id, chamber, dept} }
-	search := func(chamber, dept string) reminder.Ref { return reminder.Ref{reminder.KindTakeoverSearch, id, chamber, dept} }
+	offer := func(chamber, dept string) reminder.Ref {
+		return reminder.Ref{reminder.KindTakeoverOffer, id, chamber, dept}
+	}
+	search := func(chamber, dept string) reminder.Ref {
+		return reminder.Ref{reminder.KindTakeoverSearch, id, chamber, dept}
+	}
 	for _, tt := range []struct {
 		ev   events.Event
 		want reminder.Change

@@ -58,25 +58,21 @@ type careForms struct {
 // takeoverKind is what differs between an offer's care and a search's.
 type takeoverKind struct {
 	what, base string
-	take       func(s *site) func(ctx context.Context, token, id string) error
-	handBack   func(s *site) func(ctx context.Context, token, id, reason, comment string) error
+	take       func(TakeoverCare, context.Context, string, string) error
+	handBack   func(TakeoverCare, context.Context, string, string, string, string) error
 	show       func(s *site, w http.ResponseWriter, r *http.Request, c caseRequest, status int, care careForms)
 }
 
 // offerKind is an offer's care.
 func offerKind() takeoverKind {
-	return takeoverKind{what: "offre", base: "/dossiers/reprise/offres/",
-		take:     func(s *site) func(context.Context, string, string) error { return s.Cases.TakeOfferInCharge },
-		handBack: func(s *site) func(context.Context, string, string, string, string) error { return s.Cases.HandBackOffer },
-		show:     (*site).showOffer}
+	return takeoverKind{what: "offre", base: "/dossiers/reprise/offres/", take: TakeoverCare.TakeOfferInCharge,
+		handBack: TakeoverCare.HandBackOffer, show: (*site).showOffer}
 }
 
 // searchKind is a search's care.
 func searchKind() takeoverKind {
-	return takeoverKind{what: "recherche", base: "/dossiers/reprise/recherches/",
-		take:     func(s *site) func(context.Context, string, string) error { return s.Cases.TakeSearchInCharge },
-		handBack: func(s *site) func(context.Context, string, string, string, string) error { return s.Cases.HandBackSearch },
-		show:     (*site).showSearch}
+	return takeoverKind{what: "recherche", base: "/dossiers/reprise/recherches/", take: TakeoverCare.TakeSearchInCharge,
+		handBack: TakeoverCare.HandBackSearch, show: (*site).showSearch}
 }
 
 // takeoverCareRoutes serves the care forms of offers and searches.
@@ -111,7 +107,7 @@ func (s *site) takeTakeoverInCharge(k takeoverKind) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		s.afterCare(w, r, c, k, k.take(s)(r.Context(), c.bearer, c.id), doneTakeoverTaken, careForms{})
+		s.afterCare(w, r, c, k, k.take(s.Cases, r.Context(), c.bearer, c.id), doneTakeoverTaken, careForms{})
 	}
 }
 
@@ -135,7 +131,7 @@ func (s *site) handTakeoverBack(k takeoverKind) http.HandlerFunc {
 			k.show(s, w, r, c, http.StatusUnprocessableEntity, v)
 			return
 		}
-		s.afterCare(w, r, c, k, k.handBack(s)(r.Context(), c.bearer, c.id, reason, comment), doneTakeoverHandBack, v)
+		s.afterCare(w, r, c, k, k.handBack(s.Cases, r.Context(), c.bearer, c.id, reason, comment), doneTakeoverHandBack, v)
 	}
 }
 
