@@ -36,6 +36,10 @@ var takeoverCareDone = map[string]string{
 // on an offer's or a search's page: who took it in charge, or the forms
 // that take it in charge or hand it back, for its advisor while it waits.
 type careForms struct {
+	// Shown renders the part; Teaser keeps to its alerts: the buyer's
+	// side of a match reads the offer as a teaser, and its care is the
+	// seller's side's business.
+	Shown, Teaser bool
 	// What is "offre" or "recherche": the page's words.
 	What string
 	// TakenAt and TakenBy say who took it in charge (TakenAt nil while it
@@ -86,7 +90,7 @@ func (s *site) takeoverCareRoutes(mux *http.ServeMux) {
 // careOf is the care part of a page for c's reader: status tells whether
 // it is still followed (not withdrawn, concluded or expired).
 func careOf(c caseRequest, k takeoverKind, id, advisorID, status string, care peers.Care, v careForms) careForms {
-	v.What, v.TakenAt, v.TakenBy = k.what, care.TakenInChargeAt, care.TakenInChargeBy
+	v.Shown, v.What, v.TakenAt, v.TakenBy = true, k.what, care.TakenInChargeAt, care.TakenInChargeBy
 	followed := status != "withdrawn" && status != "concluded" && status != "expired"
 	v.Waiting = !care.Taken() && followed
 	v.Actions = v.Waiting && advisorID != "" && advisorID == c.p.Subject
@@ -166,6 +170,9 @@ func (s *site) showOffer(w http.ResponseWriter, r *http.Request, c caseRequest, 
 	}
 	v := s.offerData(r, o)
 	v.Care = careOf(c, offerKind(), o.OfferID, o.AdvisorID, o.Status, o.Care, care)
+	if o.Teaser() {
+		v.Care = careForms{Shown: care.Alert != nil, Teaser: true, Alert: care.Alert}
+	}
 	s.render(w, r, status, "offer", layout{Title: "Entreprise à céder", Errors: care.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
