@@ -35,6 +35,10 @@ func Registry() []Payload {
 		TakeoverSearchStatusChanged{},
 		TakeoverOfferReviewDue{},
 		TakeoverMatchStageChanged{},
+		TakeoverOfferTakenInCharge{},
+		TakeoverOfferReassigned{},
+		TakeoverSearchTakenInCharge{},
+		TakeoverSearchReassigned{},
 		// difficulty.go
 		DifficultyCaseOpened{},
 		// advisor.go

@@ -442,6 +442,24 @@ func payloadExamples() []payloadExample {
 			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", Chamber: events.ChamberCMA, AdvisorID: "cma-91-0007",
 			Status: events.OfferPublished, UpdatedAt: exampleTime, DueAt: exampleTime.Add(4380 * time.Hour),
 		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1004-7b01-8c02-0d03e04f0707", exampleTime.Add(4380*time.Hour)),
+		exampleOf("bakery-offer-taken-in-charge", events.TakeoverOfferTakenInCharge{
+			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001",
+			Chamber: events.ChamberCMA, AdvisorID: "cma-91-0007", TakenAt: exampleTime.Add(48 * time.Hour),
+		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1005-7b01-8c02-0d03e04f0708", exampleTime.Add(48*time.Hour)),
+		exampleOf("bakery-offer-handed-back", events.TakeoverOfferReassigned{
+			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001",
+			Chamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI, AdvisorID: "cma-91-0008",
+			PreviousAdvisorID: "cma-91-0007", Reason: events.ReassignNoCapacity, ReassignedAt: exampleTime.Add(24 * time.Hour),
+		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1006-7b01-8c02-0d03e04f0709", exampleTime.Add(24*time.Hour)),
+		exampleOf("search-taken-in-charge", events.TakeoverSearchTakenInCharge{
+			SearchID: "0195a1d0-2000-7aaa-8bbb-000000000002", RequestID: "0195a1c2-1000-7aaa-8bbb-000000000002",
+			Chamber: events.ChamberCCI, AdvisorID: "cci-91-0042", TakenAt: exampleTime.Add(72 * time.Hour),
+		}, "0195a1d0-2000-7aaa-8bbb-000000000002", "91", "0195a1d0-2005-7b01-8c02-0d03e04f0710", exampleTime.Add(72*time.Hour)),
+		exampleOf("search-handed-back", events.TakeoverSearchReassigned{
+			SearchID: "0195a1d0-2000-7aaa-8bbb-000000000002", RequestID: "0195a1c2-1000-7aaa-8bbb-000000000002",
+			Chamber: events.ChamberCCI, SecondaryChamber: events.ChamberCMA, AdvisorID: "cci-91-0043",
+			PreviousAdvisorID: "cci-91-0042", Reason: events.ReassignWrongSpeciality, ReassignedAt: exampleTime.Add(36 * time.Hour),
+		}, "0195a1d0-2000-7aaa-8bbb-000000000002", "91", "0195a1d0-2006-7b01-8c02-0d03e04f0711", exampleTime.Add(36*time.Hour)),
 
 		exampleOf("call-back-two-chambers", events.DifficultyCaseOpened{
 			CaseID:           "0195a1d1-1000-7aaa-8bbb-000000000001",

@@ -2,6 +2,8 @@ package events
 
 import (
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -455,6 +457,141 @@ func (p *TakeoverMatchStageChanged) Validate() error {
 		} else if !introduced && id != "" {
 			errs = append(errs, errors.New(field+" is carried by the introduction only"))
 		}
+	}
+	return errors.Join(errs...)
+}
+
+// TakeoverOfferTakenInCharge (takeover.offer.taken_in_charge.v1): the
+// offer's assigned advisor took it in charge (first contact with the
+// seller made or planned). Its reminders stop. Subject: the offer id.
+// Territory: the business's département.
+type TakeoverOfferTakenInCharge struct {
+	// OfferID is takeover-matching's id of the offer.
+	OfferID string `json:"offer_id"`
+	// RequestID is the intake request the offer comes from.
+	RequestID string `json:"request_id"`
+	// Chamber is the lead chamber that owns the offer (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// AdvisorID is the advisor who took it in charge.
+	AdvisorID string `json:"advisor_id"`
+	// TakenAt is when they did.
+	TakenAt time.Time `json:"taken_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverOfferTakenInCharge) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "offer", Verb: "taken_in_charge", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverOfferTakenInCharge) Validate() error {
+	return errors.Join(validAggregate("offer_id", p.OfferID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID))
+}
+
+// TakeoverOfferReassigned (takeover.offer.reassigned.v1): the offer's
+// advisor handed it back before taking it in charge ("pas pour moi"), and
+// it went to the least loaded other available takeover advisor of the same
+// chamber, or to nobody when there was none. Its reminders start again for
+// the new advisor. The advisor's own words stay in takeover-matching; the
+// event carries the reason's code. Subject: the offer id. Territory: the
+// business's département.
+type TakeoverOfferReassigned struct {
+	// OfferID is takeover-matching's id of the offer.
+	OfferID string `json:"offer_id"`
+	// RequestID is the intake request the offer comes from.
+	RequestID string `json:"request_id"`
+	// Chamber is the lead chamber that owns the offer (unchanged).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the offer is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is the new advisor; empty when none was available, in
+	// which case the chamber's takeover advisors must pick it up.
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// PreviousAdvisorID is the advisor who handed it back.
+	PreviousAdvisorID string `json:"previous_advisor_id"`
+	// Reason is one of ReassignReasons.
+	Reason string `json:"reason"`
+	// ReassignedAt is when the offer changed hands.
+	ReassignedAt time.Time `json:"reassigned_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverOfferReassigned) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "offer", Verb: "reassigned", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverOfferReassigned) Validate() error {
+	return errors.Join(validAggregate("offer_id", p.OfferID, p.RequestID, p.Chamber),
+		validReassignment(p.PreviousAdvisorID, p.Reason))
+}
+
+// TakeoverSearchTakenInCharge (takeover.search.taken_in_charge.v1): the
+// search's assigned advisor took it in charge (first contact with the
+// buyer made or planned). Its reminders stop. Subject: the search id.
+// Territory: the search's first département, or "_".
+type TakeoverSearchTakenInCharge struct {
+	// SearchID is takeover-matching's id of the search.
+	SearchID string `json:"search_id"`
+	// RequestID is the intake request the search comes from.
+	RequestID string `json:"request_id"`
+	// Chamber is the lead chamber that owns the search (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// AdvisorID is the advisor who took it in charge.
+	AdvisorID string `json:"advisor_id"`
+	// TakenAt is when they did.
+	TakenAt time.Time `json:"taken_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverSearchTakenInCharge) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "search", Verb: "taken_in_charge", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverSearchTakenInCharge) Validate() error {
+	return errors.Join(validAggregate("search_id", p.SearchID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID))
+}
+
+// TakeoverSearchReassigned (takeover.search.reassigned.v1): the search's
+// advisor handed it back before taking it in charge ("pas pour moi"), as
+// TakeoverOfferReassigned. Subject: the search id. Territory: the search's
+// first département, or "_".
+type TakeoverSearchReassigned struct {
+	// SearchID is takeover-matching's id of the search.
+	SearchID string `json:"search_id"`
+	// RequestID is the intake request the search comes from.
+	RequestID string `json:"request_id"`
+	// Chamber is the lead chamber that owns the search (unchanged).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the search is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is the new advisor; empty when none was available.
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// PreviousAdvisorID is the advisor who handed it back.
+	PreviousAdvisorID string `json:"previous_advisor_id"`
+	// Reason is one of ReassignReasons.
+	Reason string `json:"reason"`
+	// ReassignedAt is when the search changed hands.
+	ReassignedAt time.Time `json:"reassigned_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverSearchReassigned) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "search", Verb: "reassigned", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverSearchReassigned) Validate() error {
+	return errors.Join(validAggregate("search_id", p.SearchID, p.RequestID, p.Chamber),
+		validReassignment(p.PreviousAdvisorID, p.Reason))
+}
+
+// validReassignment checks who handed an offer or a search back and why.
+func validReassignment(previous, reason string) error {
+	errs := []error{required("previous_advisor_id", previous)}
+	if !slices.Contains(ReassignReasons(), reason) {
+		errs = append(errs, errors.New("reason must be one of "+strings.Join(ReassignReasons(), ", ")))
 	}
 	return errors.Join(errs...)
 }

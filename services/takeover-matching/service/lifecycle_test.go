@@ -90,13 +90,15 @@ func TestListingLifeAndMatching(t *testing.T) {
 	if a := h.Call(t, http.MethodPost, offerPath+"/status", cma, `{"to":"published"}`); a.Status != http.StatusConflict {
 		t.Fatalf("republish a withdrawn listing: %d, want 409", a.Status)
 	}
+	// Published waits for the relay, so that the last event is the
+	// withdrawal's.
+	if n := h.Published(t, events.StreamTakeover)["takeover.offer.status_changed.91"]; n != 3 {
+		t.Fatalf("%d status changes announced, want 3", n)
+	}
 	var ch events.TakeoverOfferStatusChanged
 	h.LastEvent(t, events.StreamTakeover, "takeover.offer.status_changed.91", &ch)
 	if ch.OfferID != id || ch.From != "published" || ch.To != "withdrawn" || ch.By != "cma-91-t" {
 		t.Fatalf("last status change %+v", ch)
-	}
-	if n := h.Published(t, events.StreamTakeover)["takeover.offer.status_changed.91"]; n != 3 {
-		t.Fatalf("%d status changes announced, want 3", n)
 	}
 
 	a := h.Call(t, http.MethodGet, offerPath, cma, "")

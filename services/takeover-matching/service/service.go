@@ -95,7 +95,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store}, Searches: app.ReadSearches{Files: store, Private: store},
 		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: rt.Log,
 		Lifecycle: app.NewLifecycleActions(store, matcher, now, newID),
-		Stepper:   app.TakeMatchStep{Introductions: store, Now: now}}
+		Stepper:   app.TakeMatchStep{Introductions: store, Now: now},
+		Care:      app.NewCareActions(store, now)}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

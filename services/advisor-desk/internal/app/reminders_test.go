@@ -214,3 +214,59 @@ func (c *countingTimers) fired() int {
 	defer c.mu.Unlock()
 	return c.n
 }
+
+// TestTakeoverReminders follows takeover offers and searches as
+// TestReminders follows creation cases: an offer nobody takes in charge
+// (reminders at day 9 and 21, the CMA's manager at day 45), a search
+// taken in charge (nothing), an offer handed back at day 5 to another CMA
+// advisor (its stages restart for them from the hand-back; cma-91-001 is
+// also the CMA's manager), and a search
+// withdrawn before anyone took it in charge (nothing).
+func TestTakeoverReminders(t *testing.T) {
+	t.Parallel()
+	e := setupReminders(t)
+	t0 := clock
+	newID := func() string { return uuid.Must(uuid.NewV7()).String() }
+	waiting, handed, taken, withdrawn := newID(), newID(), newID(), newID()
+	for _, id := range []string{waiting, handed} {
+		e.handle(t, events.TakeoverOfferRegistered{OfferID: id, RequestID: newID(), Chamber: events.ChamberCMA, AdvisorID: "cma-91-002",
+			NAFCode: "10.71C", Departement: "91", RegisteredAt: e.clock.Now()}, id)
+	}
+	for _, id := range []string{taken, withdrawn} {
+		e.handle(t, events.TakeoverSearchRegistered{SearchID: id, RequestID: newID(), Chamber: events.ChamberCMA, AdvisorID: "cma-91-002",
+			RegisteredAt: e.clock.Now()}, id)
+	}
+	e.clock.Set(t0.Add(2 * day))
+	e.handle(t, events.TakeoverSearchTakenInCharge{SearchID: taken, RequestID: newID(), Chamber: events.ChamberCMA,
+		AdvisorID: "cma-91-002", TakenAt: e.clock.Now()}, taken)
+	e.handle(t, events.TakeoverSearchStatusChanged{SearchID: withdrawn, Chamber: events.ChamberCMA, AdvisorID: "cma-91-002",
+		From: events.SearchOpen, To: events.SearchWithdrawn, By: "cma-91-002", ChangedAt: e.clock.Now()}, withdrawn)
+	e.clock.Set(t0.Add(5 * day))
+	e.handle(t, events.TakeoverOfferReassigned{OfferID: handed, RequestID: newID(), Chamber: events.ChamberCMA,
+		AdvisorID: "cma-91-001", PreviousAdvisorID: "cma-91-002", Reason: events.ReassignNoCapacity, ReassignedAt: e.clock.Now()}, handed)
+
+	link := func(id string) string { return "/dossiers/reprise/offres/" + id }
+	want := map[string]int{}
+	for _, s := range []struct {
+		at  time.Duration
+		add []string
+	}{
+		{9*day - time.Minute, nil},
+		{9 * day, []string{"cma-91-002 reminder.reminder " + link(waiting)}},
+		{14 * day, []string{"cma-91-001 reminder.reminder " + link(handed)}},
+		{21 * day, []string{"cma-91-002 reminder.last_reminder " + link(waiting)}},
+		{26 * day, []string{"cma-91-001 reminder.last_reminder " + link(handed)}},
+		{45 * day, []string{"cma-91-001 reminder.escalation " + link(waiting)}}, // the CMA's manager
+		{50 * day, []string{"cma-91-001 reminder.escalation " + link(handed)}},
+		{400 * day, nil},
+	} {
+		e.clock.Set(t0.Add(s.at))
+		e.runJobs(t)
+		for _, k := range s.add {
+			want[k]++
+		}
+		if got := e.reminders(t); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("day %.2f: reminders %v, want %v", s.at.Hours()/24, got, want)
+		}
+	}
+}

@@ -38,9 +38,13 @@ func (uc ScheduleReminders) Handle(ctx context.Context, ev events.Event) error {
 }
 
 // ReminderEventTypes lists the event types ScheduleReminders reacts to:
-// creation cases, which have a "taken in charge" that stops the timers.
-// Takeover offers and searches have none yet, so they are not reminded
-// (their timers could never be stopped).
+// creation cases, takeover offers and buyers' searches, each of which has
+// a "taken in charge" that stops the timers and a hand-back that restarts
+// them; an offer or a search withdrawn, concluded or expired before it was
+// taken in charge stops them too.
 func ReminderEventTypes() []events.Payload {
-	return []events.Payload{events.CreationCaseOpened{}, events.CreationCaseTakenInCharge{}, events.CreationCaseReassigned{}}
+	return []events.Payload{events.CreationCaseOpened{}, events.CreationCaseTakenInCharge{}, events.CreationCaseReassigned{},
+		events.TakeoverOfferRegistered{}, events.TakeoverOfferTakenInCharge{}, events.TakeoverOfferReassigned{},
+		events.TakeoverOfferStatusChanged{}, events.TakeoverSearchRegistered{}, events.TakeoverSearchTakenInCharge{},
+		events.TakeoverSearchReassigned{}, events.TakeoverSearchStatusChanged{}}
 }

@@ -139,6 +139,7 @@ type Offer struct {
 	// file, and its status changes, oldest first.
 	File    *VettedFile     `json:"file"`
 	History []ListingChange `json:"history"`
+	Care
 }
 
 // ListingChange is one step of the life of a listing or a search: By is
@@ -197,6 +198,7 @@ type Search struct {
 	RenewedAt *time.Time `json:"renewed_at"`
 	// History is its status changes, for its own chambers.
 	History []ListingChange `json:"history"`
+	Care
 }
 
 // Match is takeover-matching's proposed match, with its offer as the

@@ -45,6 +45,10 @@ func Table(names Names) []Entry {
 		on(takeoverSearchStatusChanged),
 		on(takeoverOfferReviewDue),
 		on(takeoverMatchStageChanged),
+		on(takeoverOfferTakenInCharge),
+		on(takeoverOfferReassigned),
+		on(takeoverSearchTakenInCharge),
+		on(takeoverSearchReassigned),
 		on(difficultyCaseOpened),
 	}
 }
@@ -480,4 +484,43 @@ func shared(secondary string) string {
 		return ""
 	}
 	return ", suivi partagé avec la " + secondary
+}
+
+// takeoverOfferTakenInCharge and takeoverSearchTakenInCharge notify
+// nobody: the advisor took it in charge themselves (the reminders stop).
+func takeoverOfferTakenInCharge(events.Event, events.TakeoverOfferTakenInCharge) []Draft { return nil }
+
+func takeoverSearchTakenInCharge(events.Event, events.TakeoverSearchTakenInCharge) []Draft {
+	return nil
+}
+
+// takeoverOfferReassigned tells the advisor who receives an offer handed
+// back by a colleague ("pas pour moi"), or the chamber's takeover
+// advisors when nobody else could take it. The one who handed it back did
+// it themselves.
+func takeoverOfferReassigned(ev events.Event, p events.TakeoverOfferReassigned) []Draft {
+	return []Draft{handedBack(ev, KindOf(p.EventName()), "/dossiers/reprise/offres/"+p.OfferID, "Offre de cession qui vous est confiée",
+		"Offre de cession à attribuer", "Une offre de cession", p.Chamber, p.AdvisorID, p.PreviousAdvisorID, p.Reason)}
+}
+
+// takeoverSearchReassigned is takeoverOfferReassigned for a search.
+func takeoverSearchReassigned(ev events.Event, p events.TakeoverSearchReassigned) []Draft {
+	return []Draft{handedBack(ev, KindOf(p.EventName()), "/dossiers/reprise/recherches/"+p.SearchID, "Recherche de repreneur qui vous est confiée",
+		"Recherche de repreneur à attribuer", "Une recherche de repreneur", p.Chamber, p.AdvisorID, p.PreviousAdvisorID, p.Reason)}
+}
+
+// handedBack is the notice of a takeover file handed back: to its new
+// advisor, who should take it in charge, or to the chamber's takeover
+// advisors of its département when nobody else was available.
+func handedBack(ev events.Event, kind, link, title, unassigned, what, chamber, advisorID, previous, reason string) Draft {
+	d := Draft{Kind: kind, Title: title, Link: link, To: Recipients{AdvisorID: advisorID},
+		Body: fmt.Sprintf("%s de la %s vous est confiée : le conseiller %s n'a pas pu la prendre en charge. Motif : %s. "+
+			"Prenez-la en charge, ou renvoyez-la si elle n'est pas pour vous.", what, chamber, previous, reassignReason(reason))}
+	if advisorID == "" {
+		d.Title = unassigned
+		d.Body = fmt.Sprintf("%s de la %s a été renvoyée par le conseiller %s et aucun autre conseiller disponible ne peut la recevoir : "+
+			"attribuez-la. Motif : %s.", what, chamber, previous, reassignReason(reason))
+		d.To = pool(chamber, events.SpecialityTakeover, departementOf(ev))
+	}
+	return d
 }

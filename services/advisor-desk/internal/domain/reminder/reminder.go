@@ -1,6 +1,7 @@
-// Package reminder keeps cases from waiting unnoticed: a case not taken in
-// charge reminds its advisor (day 9), reminds them a last time (day 21)
-// and is escalated to the chamber's managers (day 45). It turns case
+// Package reminder keeps cases from waiting unnoticed: a case (a creation
+// case, a takeover offer or a buyer's search) not taken in charge reminds
+// its advisor (day 9), reminds them a last time (day 21) and is escalated
+// to the chamber's managers (day 45). It turns case
 // events into changes of a case's reminders, plans the timers and writes
 // the notices. No I/O.
 package reminder
@@ -146,6 +147,9 @@ func NoticeOf(t Timer, now time.Time) Notice {
 		d.Title = "Dossier non pris en charge : " + what
 		d.Body = fmt.Sprintf("Ce dossier de la %s (département %s) attend une prise en charge depuis %d jours.",
 			t.Ref.Chamber, t.Ref.Departement, days)
+		if t.Ref.Departement == "" {
+			d.Body = fmt.Sprintf("Ce dossier de la %s attend une prise en charge depuis %d jours.", t.Ref.Chamber, days)
+		}
 		if t.AdvisorID != "" {
 			d.Body += " Conseiller attribué : " + t.AdvisorID + "."
 		}
@@ -183,7 +187,55 @@ func ChangeOf(ev events.Event) (Change, bool, error) {
 		return Change{Ref: Ref{KindCreation, p.CaseID, p.Chamber, ev.Territory()}, Action: Start,
 			AdvisorID: p.AdvisorID, At: when(p.ReassignedAt, ev)}, err == nil, err
 	}
+	return takeoverChangeOf(ev)
+}
+
+// takeoverChangeOf reads the reminder change of a takeover offer's or
+// search's event: registered or handed back, it waits for its advisor;
+// taken in charge, or gone off the market before (withdrawn, concluded,
+// expired), nobody need be reminded of it any more.
+func takeoverChangeOf(ev events.Event) (Change, bool, error) {
+	offer := func(id, chamber string) Ref { return Ref{KindTakeoverOffer, id, chamber, territory(ev)} }
+	search := func(id, chamber string) Ref { return Ref{KindTakeoverSearch, id, chamber, territory(ev)} }
+	switch ev.Type {
+	case events.TakeoverOfferRegistered{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverOfferRegistered](ev)
+		return Change{Ref: Ref{KindTakeoverOffer, p.OfferID, p.Chamber, p.Departement}, Action: Start,
+			AdvisorID: p.AdvisorID, At: when(p.RegisteredAt, ev)}, err == nil, err
+	case events.TakeoverSearchRegistered{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverSearchRegistered](ev)
+		return Change{Ref: search(p.SearchID, p.Chamber), Action: Start, AdvisorID: p.AdvisorID, At: when(p.RegisteredAt, ev)}, err == nil, err
+	case events.TakeoverOfferTakenInCharge{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverOfferTakenInCharge](ev)
+		return Change{Ref: offer(p.OfferID, p.Chamber), Action: Stop, AdvisorID: p.AdvisorID, At: when(p.TakenAt, ev)}, err == nil, err
+	case events.TakeoverSearchTakenInCharge{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverSearchTakenInCharge](ev)
+		return Change{Ref: search(p.SearchID, p.Chamber), Action: Stop, AdvisorID: p.AdvisorID, At: when(p.TakenAt, ev)}, err == nil, err
+	case events.TakeoverOfferReassigned{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverOfferReassigned](ev)
+		return Change{Ref: offer(p.OfferID, p.Chamber), Action: Start, AdvisorID: p.AdvisorID, At: when(p.ReassignedAt, ev)}, err == nil, err
+	case events.TakeoverSearchReassigned{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverSearchReassigned](ev)
+		return Change{Ref: search(p.SearchID, p.Chamber), Action: Start, AdvisorID: p.AdvisorID, At: when(p.ReassignedAt, ev)}, err == nil, err
+	case events.TakeoverOfferStatusChanged{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverOfferStatusChanged](ev)
+		final := p.To == events.OfferWithdrawn || p.To == events.OfferConcluded
+		return Change{Ref: offer(p.OfferID, p.Chamber), Action: Stop, AdvisorID: p.AdvisorID, At: when(p.ChangedAt, ev)}, err == nil && final, err
+	case events.TakeoverSearchStatusChanged{}.EventName().Type():
+		p, err := events.Decode[events.TakeoverSearchStatusChanged](ev)
+		final := p.To == events.SearchWithdrawn || p.To == events.SearchConcluded || p.To == events.SearchExpired
+		return Change{Ref: search(p.SearchID, p.Chamber), Action: Stop, AdvisorID: p.AdvisorID, At: when(p.ChangedAt, ev)}, err == nil && final, err
+	}
 	return Change{}, false, nil
+}
+
+// territory is the département of an event's subject, or "" when it has
+// none (a search naming no département).
+func territory(ev events.Event) string {
+	if t := ev.Territory(); t != events.NoTerritory {
+		return t
+	}
+	return ""
 }
 
 // when is the business time of a change, or the event's time if absent.

@@ -82,7 +82,8 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 			"creation.case.difficulty_seen.>"},
 		"TAKEOVER": {"takeover.offer.registered.>", "takeover.search.registered.>", "takeover.match.proposed.>",
 			"takeover.offer.published.>", "takeover.offer.status_changed.>", "takeover.search.status_changed.>", "takeover.offer.review_due.>",
-			"takeover.match.stage_changed.>"},
+			"takeover.match.stage_changed.>", "takeover.offer.taken_in_charge.>", "takeover.offer.reassigned.>",
+			"takeover.search.taken_in_charge.>", "takeover.search.reassigned.>"},
 		"DIFFICULTY": {"difficulty.case.opened.>"},
 	}
 	if len(byStream) != len(want) || len(cons) != len(want) {

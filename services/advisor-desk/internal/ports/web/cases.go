@@ -38,6 +38,7 @@ type CaseFiles interface {
 	Match(ctx context.Context, token, id string) (peers.Match, error)
 	MatchSteps
 	TakeoverListings
+	TakeoverCare
 	PreventionCase(ctx context.Context, token, id string) (peers.PreventionCase, error)
 	Request(ctx context.Context, token, id string) (peers.Request, error)
 }
@@ -72,6 +73,7 @@ func (s *site) caseRoutes(mux *http.ServeMux) {
 	s.listingRoutes(mux)
 	mux.HandleFunc("GET /dossiers/reprise/offres/{id}", s.offerPage)
 	mux.HandleFunc("GET /dossiers/reprise/recherches/{id}", s.searchPage)
+	s.takeoverCareRoutes(mux)
 	mux.HandleFunc("GET /dossiers/reprise/mises-en-relation/{id}", s.matchPage)
 	mux.HandleFunc("POST /dossiers/reprise/mises-en-relation/{id}/{step}", s.matchStepPost)
 	mux.HandleFunc("GET /dossiers/prevention/{id}", s.preventionPage)

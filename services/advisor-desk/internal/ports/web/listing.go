@@ -347,7 +347,7 @@ func (s *site) vetOffer(w http.ResponseWriter, r *http.Request) {
 	l := listingForms{Vetted: sent}
 	if len(bad) > 0 {
 		l.Alert = &alert{Title: "Le formulaire contient des erreurs", Fields: bad}
-		s.showOffer(w, r, c, http.StatusUnprocessableEntity, l)
+		s.showOffer(w, r, c, http.StatusUnprocessableEntity, takeoverForms{Listing: l})
 		return
 	}
 	s.afterOffer(w, r, c, l, "publication", s.Cases.VetOffer(r.Context(), c.bearer, c.id, v))
@@ -375,7 +375,7 @@ func (s *site) afterOffer(w http.ResponseWriter, r *http.Request, c caseRequest,
 		return
 	}
 	l.Alert = a
-	s.showOffer(w, r, c, status, l)
+	s.showOffer(w, r, c, status, takeoverForms{Listing: l})
 }
 
 func (s *site) changeSearchStatus(w http.ResponseWriter, r *http.Request) {
@@ -406,7 +406,7 @@ func (s *site) afterSearch(w http.ResponseWriter, r *http.Request, c caseRequest
 		return
 	}
 	l.Alert = a
-	s.showSearch(w, r, c, status, l)
+	s.showSearch(w, r, c, status, takeoverForms{Listing: l})
 }
 
 // doneOf is the confirmation the page's "fait" parameter names.

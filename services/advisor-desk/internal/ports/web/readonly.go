@@ -20,6 +20,7 @@ type offerView struct {
 	DealTypes   []string
 	// Listing: the vetting and status forms (takeover_listing.html).
 	Listing listingForms
+	Care    careForms // takeover_care.go
 }
 
 // searchView is the data of search.html.
@@ -31,6 +32,7 @@ type searchView struct {
 	Departements, EPCIs []string
 	// Listing: the status forms and the renewal (takeover_listing.html).
 	Listing listingForms
+	Care    careForms // takeover_care.go
 }
 
 // matchView is the data of match.html: the match, its offer as the
@@ -82,20 +84,32 @@ func (s *site) offerPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.showOffer(w, r, c, http.StatusOK, doneOf(r))
+	s.showOffer(w, r, c, http.StatusOK, takeoverForms{Listing: doneOf(r), Care: careNotice(r)})
 }
 
-// showOffer reads the offer and renders its page with the listing's
-// forms (l: a confirmation or a refused form).
-func (s *site) showOffer(w http.ResponseWriter, r *http.Request, c caseRequest, status int, l listingForms) {
+// takeoverForms are the forms of an offer's or a search's page as a
+// request left them: a confirmation, or a refused form to show again.
+type takeoverForms struct {
+	Listing listingForms // takeover_listing.html
+	Care    careForms    // takeover_care.html
+}
+
+func (f takeoverForms) refused() bool { return f.Listing.Alert != nil || f.Care.Alert != nil }
+
+// showOffer reads the offer and renders its page with its forms.
+func (s *site) showOffer(w http.ResponseWriter, r *http.Request, c caseRequest, status int, f takeoverForms) {
 	o, err := s.Cases.Offer(r.Context(), c.bearer, c.id)
 	if err != nil {
 		s.caseError(w, r, c, err)
 		return
 	}
 	v := s.offerData(r, o)
-	v.Listing = s.offerListing(r.Context(), c, o, l.withErrors())
-	s.render(w, r, status, "offer", layout{Title: "Entreprise à céder", Errors: l.Alert != nil, Signed: true, Token: c.formToken, Main: v})
+	v.Listing = s.offerListing(r.Context(), c, o, f.Listing.withErrors())
+	v.Care = careOf(c, offerKind(), o.OfferID, o.AdvisorID, o.Status, o.Care, f.Care)
+	if o.Teaser() {
+		v.Care = careForms{Shown: f.Care.Alert != nil, Teaser: true, Alert: f.Care.Alert}
+	}
+	s.render(w, r, status, "offer", layout{Title: "Entreprise à céder", Errors: f.refused(), Signed: true, Token: c.formToken, Main: v})
 }
 
 func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
@@ -103,16 +117,23 @@ func (s *site) searchPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.showSearch(w, r, c, http.StatusOK, doneOf(r))
+	s.showSearch(w, r, c, http.StatusOK, takeoverForms{Listing: doneOf(r), Care: careNotice(r)})
 }
 
 // showSearch reads the search and renders its page with its forms.
-func (s *site) showSearch(w http.ResponseWriter, r *http.Request, c caseRequest, status int, l listingForms) {
+func (s *site) showSearch(w http.ResponseWriter, r *http.Request, c caseRequest, status int, f takeoverForms) {
 	sr, err := s.Cases.Search(r.Context(), c.bearer, c.id)
 	if err != nil {
 		s.caseError(w, r, c, err)
 		return
 	}
+	v := s.searchData(r, sr)
+	v.Listing = s.searchListing(r.Context(), c, sr, f.Listing.withErrors())
+	v.Care = careOf(c, searchKind(), sr.SearchID, sr.AdvisorID, sr.Status, sr.Care, f.Care)
+	s.render(w, r, status, "search", layout{Title: "Recherche de repreneur", Errors: f.refused(), Signed: true, Token: c.formToken, Main: v})
+}
+
+func (s *site) searchData(r *http.Request, sr peers.Search) searchView {
 	v := searchView{Search: sr, Sectors: s.sectors(sr.Sectors), DealTypes: labelsOf("deal", sr.DealTypes),
 		Advisor: s.advisorName(r.Context(), sr.AdvisorID)}
 	for _, code := range sr.CommuneCodes {
@@ -124,8 +145,7 @@ func (s *site) showSearch(w http.ResponseWriter, r *http.Request, c caseRequest,
 	for _, code := range sr.EPCICodes {
 		v.EPCIs = append(v.EPCIs, s.epciLabel(code))
 	}
-	v.Listing = s.searchListing(r.Context(), c, sr, l.withErrors())
-	s.render(w, r, status, "search", layout{Title: "Recherche de repreneur", Errors: l.Alert != nil, Signed: true, Token: c.formToken, Main: v})
+	return v
 }
 
 func (s *site) matchPage(w http.ResponseWriter, r *http.Request) {

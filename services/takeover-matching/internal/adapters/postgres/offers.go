@@ -13,13 +13,15 @@ import (
 const offerColumns = `offer_id::text, request_id::text, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
 	naf_code, departement, coalesce(region, ''), coalesce(commune_code, ''), coalesce(epci, ''), coalesce(siret, ''),
 	headcount, revenue_band, profit_band, asking_price, deal_types, reason, timeline, confidential, registered_at,
-	status, coalesce(updated_at, registered_at), teaser`
+	status, coalesce(updated_at, registered_at), teaser,
+	coalesce(taken_at, '0001-01-01Z'), coalesce(taken_by, '')`
 
 func scanOffer(r pgx.CollectableRow) (takeover.Offer, error) {
 	var o takeover.Offer
 	err := r.Scan(&o.ID, &o.RequestID, &o.Chamber, &o.SecondaryChamber, &o.AdvisorID, &o.NAFCode, &o.Departement,
 		&o.Region, &o.CommuneCode, &o.EPCI, &o.SIRET, &o.Headcount, &o.RevenueBand, &o.ProfitBand, &o.AskingPrice,
-		&o.DealTypes, &o.Reason, &o.Timeline, &o.Confidential, &o.RegisteredAt, &o.Status, &o.UpdatedAt, &o.Teaser)
+		&o.DealTypes, &o.Reason, &o.Timeline, &o.Confidential, &o.RegisteredAt, &o.Status, &o.UpdatedAt, &o.Teaser,
+		&o.Care.TakenAt, &o.Care.TakenBy)
 	return o, err
 }
 

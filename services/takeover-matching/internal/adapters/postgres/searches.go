@@ -13,14 +13,15 @@ import (
 const searchColumns = `search_id::text, request_id::text, chamber, coalesce(secondary_chamber, ''), coalesce(advisor_id, ''),
 	sectors, commune_codes, epci_codes, departements, regions, mobility, budget_band, contribution_band,
 	headcount_min, headcount_max, deal_types, timeline, experience, status, coalesce(creation_case_id::text, ''),
-	registered_at, coalesce(completed_at, '0001-01-01Z'), coalesce(updated_at, '0001-01-01Z'), coalesce(renewed_at, '0001-01-01Z')`
+	registered_at, coalesce(completed_at, '0001-01-01Z'), coalesce(updated_at, '0001-01-01Z'), coalesce(renewed_at, '0001-01-01Z'),
+	coalesce(taken_at, '0001-01-01Z'), coalesce(taken_by, '')`
 
 func scanSearch(r pgx.CollectableRow) (takeover.Search, error) {
 	var s takeover.Search
 	err := r.Scan(&s.ID, &s.RequestID, &s.Chamber, &s.SecondaryChamber, &s.AdvisorID, &s.Sectors, &s.CommuneCodes,
 		&s.EPCICodes, &s.Departements, &s.Regions, &s.Mobility, &s.BudgetBand, &s.ContributionBand,
 		&s.HeadcountMin, &s.HeadcountMax, &s.DealTypes, &s.Timeline, &s.Experience, &s.Status, &s.CreationCaseID,
-		&s.RegisteredAt, &s.CompletedAt, &s.UpdatedAt, &s.RenewedAt)
+		&s.RegisteredAt, &s.CompletedAt, &s.UpdatedAt, &s.RenewedAt, &s.Care.TakenAt, &s.Care.TakenBy)
 	return s, err
 }
 

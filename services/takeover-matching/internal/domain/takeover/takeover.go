@@ -66,6 +66,8 @@ type Offer struct {
 	// History is its status changes, oldest first, read for its own
 	// chambers only (nil otherwise).
 	History []StatusChange
+	// Care is when its advisor took it in charge, and who (care.go).
+	Care Care
 }
 
 // Search is a buyer's search.
@@ -104,6 +106,8 @@ type Search struct {
 	// History is its status changes, oldest first, read for its own
 	// chambers only (nil otherwise).
 	History []StatusChange
+	// Care is when its advisor took it in charge, and who (care.go).
+	Care Care
 }
 
 // Territory is the département that places the search in an advisor's

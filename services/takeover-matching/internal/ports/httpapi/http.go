@@ -53,6 +53,7 @@ type Routes struct {
 	Completer SearchCompleter
 	Lifecycle Lifecycle
 	Stepper   MatchStepper
+	Care      Care
 	Auth      auth.Guard
 	Log       *slog.Logger
 }
@@ -71,6 +72,10 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("POST /api/v1/takeover-offers/{id}/status", guard(rt.changeOfferStatus))
 	mux.Handle("POST /api/v1/buyer-searches/{id}/status", guard(rt.changeSearchStatus))
 	mux.Handle("POST /api/v1/buyer-searches/{id}/renew", guard(rt.renewSearch))
+	mux.Handle("POST /api/v1/takeover-offers/{id}/take-in-charge", guard(rt.takeOfferInCharge))
+	mux.Handle("POST /api/v1/takeover-offers/{id}/hand-back", guard(rt.handBackOffer))
+	mux.Handle("POST /api/v1/buyer-searches/{id}/take-in-charge", guard(rt.takeSearchInCharge))
+	mux.Handle("POST /api/v1/buyer-searches/{id}/hand-back", guard(rt.handBackSearch))
 	mux.Handle("GET /api/v1/matches", guard(rt.listMatches))
 	mux.Handle("GET /api/v1/matches/{id}", guard(rt.getMatch))
 	mux.Handle("POST /api/v1/matches/{id}/review", guard(rt.takeStep(takeover.StepReview)))

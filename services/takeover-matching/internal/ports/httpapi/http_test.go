@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/directory/projection"
@@ -40,6 +41,8 @@ type fixture struct {
 	key    ed25519.PrivateKey
 	issuer *auth.Issuer
 	ids    map[string]string // offer and search names -> ids
+	pool   *pgxpool.Pool
+	store  *postgres.Store
 }
 
 const issuerName = "https://sso.test/realms/ccicma"
@@ -50,7 +53,7 @@ func setup(t *testing.T) *fixture {
 	pool := testkit.NewSchemas(t, "takeover_matching").Pool(t, outbox.Migrations(), inbox.Migrations(),
 		projection.Migrations(), migrations.Set())
 	store := postgres.New(pool, noWake{})
-	f := &fixture{ids: map[string]string{}}
+	f := &fixture{ids: map[string]string{}, pool: pool, store: store}
 	f.register(t, ctx, store)
 
 	var err error
@@ -73,7 +76,8 @@ func setup(t *testing.T) *fixture {
 	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store}, Searches: app.ReadSearches{Files: store, Private: store},
 		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: quiet,
 		Lifecycle: app.NewLifecycleActions(store, matcher(t), func() time.Time { return time.Now().UTC() }, newID),
-		Stepper:   app.TakeMatchStep{Introductions: store, Now: func() time.Time { return time.Now().UTC() }}}
+		Stepper:   app.TakeMatchStep{Introductions: store, Now: func() time.Time { return time.Now().UTC() }},
+		Care:      app.NewCareActions(store, func() time.Time { return time.Now().UTC() })}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)
 	f.url = srv.URL

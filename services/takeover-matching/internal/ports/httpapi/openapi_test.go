@@ -156,7 +156,38 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		{"renew another chamber's", "cci advisor", "/api/v1/buyer-searches/{farmer}/renew", 403, 0, ""},
 		{"renew an unknown search", "cma advisor", "/api/v1/buyer-searches/" + unknown + "/renew", 404, 0, ""},
 		{"renew without a token", "none", "/api/v1/buyer-searches/{farmer}/renew", 401, rejects, ""},
+
+		// Taking in charge and handing back: conf and public, farmer and
+		// buyer are assigned to the advisors of the tokens (below).
+		{"take an offer in charge", "cma advisor", "/api/v1/takeover-offers/{conf}/take-in-charge", 200, 0, ""},
+		{"take it in charge again", "cma advisor", "/api/v1/takeover-offers/{conf}/take-in-charge", 409, 0, ""},
+		{"take in charge someone else's offer", "cma manager", "/api/v1/takeover-offers/{public}/take-in-charge", 403, 0, ""},
+		{"take in charge an unknown offer", "cma advisor", "/api/v1/takeover-offers/" + unknown + "/take-in-charge", 404, 0, ""},
+		{"take an offer in charge without a token", "none", "/api/v1/takeover-offers/{public}/take-in-charge", 401, rejects, ""},
+		{"hand an offer back without a reason", "cma advisor", "/api/v1/takeover-offers/{public}/hand-back", 422, unchecked, `{"comment":"x"}`},
+		{"hand an offer back with an unknown member", "cma advisor", "/api/v1/takeover-offers/{public}/hand-back", 400, rejects, `{"why":"x"}`},
+		{"hand an offer back", "cma advisor", "/api/v1/takeover-offers/{public}/hand-back", 200, 0, `{"reason":"no_capacity","comment":"trop de dossiers"}`},
+		{"hand it back once it is someone else's", "cma advisor", "/api/v1/takeover-offers/{public}/hand-back", 403, 0, `{"reason":"other"}`},
+		{"hand back an offer taken in charge", "cma advisor", "/api/v1/takeover-offers/{conf}/hand-back", 409, 0, `{"reason":"other"}`},
+		{"hand back an unknown offer", "cma advisor", "/api/v1/takeover-offers/" + unknown + "/hand-back", 404, 0, `{"reason":"other"}`},
+		{"hand an offer back without a token", "none", "/api/v1/takeover-offers/{public}/hand-back", 401, rejects, `{"reason":"other"}`},
+		{"take a search in charge", "cma advisor", "/api/v1/buyer-searches/{farmer}/take-in-charge", 200, 0, ""},
+		{"take a search in charge again", "cma advisor", "/api/v1/buyer-searches/{farmer}/take-in-charge", 409, 0, ""},
+		{"take in charge someone else's search", "cci manager", "/api/v1/buyer-searches/{buyer}/take-in-charge", 403, 0, ""},
+		{"take in charge an unknown search", "cci advisor", "/api/v1/buyer-searches/" + unknown + "/take-in-charge", 404, 0, ""},
+		{"take a search in charge without a token", "none", "/api/v1/buyer-searches/{buyer}/take-in-charge", 401, rejects, ""},
+		{"hand a search back for no listed reason", "cci advisor", "/api/v1/buyer-searches/{buyer}/hand-back", 422, unchecked, `{"reason":"bored"}`},
+		{"hand a search back with an unknown member", "cci advisor", "/api/v1/buyer-searches/{buyer}/hand-back", 400, rejects, `{"why":"x"}`},
+		{"hand a search back", "cci advisor", "/api/v1/buyer-searches/{buyer}/hand-back", 200, 0, `{"reason":"wrong_speciality"}`},
+		{"hand back another chamber's search", "cci advisor", "/api/v1/buyer-searches/{farmer}/hand-back", 403, 0, `{"reason":"other"}`},
+		{"hand back a search taken in charge", "cma advisor", "/api/v1/buyer-searches/{farmer}/hand-back", 409, 0, `{"reason":"other"}`},
+		{"hand back an unknown search", "cci advisor", "/api/v1/buyer-searches/" + unknown + "/hand-back", 404, 0, `{"reason":"other"}`},
+		{"hand a search back without a token", "none", "/api/v1/buyer-searches/{buyer}/hand-back", 401, rejects, `{"reason":"other"}`},
 	}
+	f.assign(t, "takeover_offers", "conf", "cma-91-003", careAdvisor("cma-91-003", "CMA"), careAdvisor("cma-91-004", "CMA"))
+	f.assign(t, "takeover_offers", "public", "cma-91-003")
+	f.assign(t, "buyer_searches", "farmer", "cma-91-003")
+	f.assign(t, "buyer_searches", "buyer", "cci-91-003")
 	for _, x := range posts {
 		t.Run(x.name, func(t *testing.T) {
 			c.Send(t, f.url, openapicheck.Call{Method: http.MethodPost, Path: f.expand(x.path), Token: f.token(t, x.as),
@@ -268,6 +299,8 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 				call.Body = vettingBody
 			case strings.HasSuffix(p, "/status"):
 				call.Body = `{"to":"paused"}`
+			case strings.HasSuffix(p, "/hand-back"):
+				call.Body = `{"reason":"other"}`
 			}
 			if body, ok := map[string]string{"accept-undertaking": undertaking, "conclude": deal, "drop": drop}[path.Base(p)]; ok && method == http.MethodPost {
 				call.Body = body
@@ -323,7 +356,7 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		{"Offer", "status", takeover.OfferStatuses}, {"OfferTeaser", "status", takeover.OfferStatuses},
 		{"Search", "status", takeover.SearchStatuses}, {"Listing", "sector_level", takeover.TeaserSectorLevels},
 		{"Listing", "place_level", takeover.TeaserPlaceLevels}, {"OfferTeaser", "sector_level", takeover.TeaserSectorLevels},
-		{"OfferTeaser", "place_level", takeover.TeaserPlaceLevels},
+		{"OfferTeaser", "place_level", takeover.TeaserPlaceLevels}, {"HandBackInput", "reason", takeover.HandBackReasons()},
 	} {
 		if got := s[x.schema].Properties[x.property].Enum; !slices.Equal(got, x.want) {
 			t.Errorf("%s.%s: the document lists %q, the domain %q", x.schema, x.property, got, x.want)

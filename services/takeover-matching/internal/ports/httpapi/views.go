@@ -39,6 +39,22 @@ type offerJSON struct {
 	// File and History are for the offer's own chambers only.
 	File    *fileJSON    `json:"file,omitempty"`
 	History []changeJSON `json:"history,omitempty"`
+	careJSON
+}
+
+// careJSON is when an offer or a search was taken in charge, and by whom
+// (absent while it waits for its advisor).
+type careJSON struct {
+	TakenInChargeAt *time.Time `json:"taken_in_charge_at,omitempty"`
+	TakenInChargeBy string     `json:"taken_in_charge_by,omitempty"`
+}
+
+func careView(c takeover.Care) careJSON {
+	if !c.Taken() {
+		return careJSON{}
+	}
+	at := c.TakenAt
+	return careJSON{TakenInChargeAt: &at, TakenInChargeBy: c.TakenBy}
 }
 
 // teaserJSON is the anonymous teaser of an offer, which the buyer's side
@@ -82,7 +98,8 @@ func offerView(o takeover.Offer, v access.View) any {
 		CommuneCode: o.CommuneCode, EPCI: o.EPCI, SIRET: o.SIRET, Headcount: o.Headcount, RevenueBand: o.RevenueBand,
 		ProfitBand: o.ProfitBand, AskingPrice: o.AskingPrice, DealTypes: o.DealTypes, Reason: o.Reason,
 		Timeline: o.Timeline, Confidential: o.Confidential, RegisteredAt: o.RegisteredAt, Status: o.Status,
-		UpdatedAt: o.UpdatedAt, Listing: listingView(o.Teaser), File: fileView(o.File), History: historyView(o.History)}
+		UpdatedAt: o.UpdatedAt, Listing: listingView(o.Teaser), File: fileView(o.File), History: historyView(o.History),
+		careJSON: careView(o.Care)}
 }
 
 // searchJSON is a buyer's search: codes and bands only.
@@ -116,6 +133,7 @@ type searchJSON struct {
 	UpdatedAt *time.Time   `json:"updated_at,omitempty"`
 	RenewedAt *time.Time   `json:"renewed_at,omitempty"`
 	History   []changeJSON `json:"history,omitempty"`
+	careJSON
 }
 
 func searchView(s takeover.Search) searchJSON {
@@ -124,7 +142,7 @@ func searchView(s takeover.Search) searchJSON {
 		Departements: s.Departements, Mobility: s.Mobility, BudgetBand: s.BudgetBand, ContributionBand: s.ContributionBand,
 		HeadcountMin: s.HeadcountMin, HeadcountMax: s.HeadcountMax, DealTypes: s.DealTypes, Timeline: s.Timeline,
 		Experience: s.Experience, Status: s.Status, CreationCaseID: s.CreationCaseID, RegisteredAt: s.RegisteredAt,
-		History: historyView(s.History)}
+		History: historyView(s.History), careJSON: careView(s.Care)}
 	if !s.CompletedAt.IsZero() {
 		v.CompletedAt = &s.CompletedAt
 	}
