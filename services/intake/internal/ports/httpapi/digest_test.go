@@ -209,6 +209,12 @@ func TestBuyerDigest(t *testing.T) {
 		}
 	}
 	assertNoSeller(t, d, sellerID)
+	if st := e.do(t, http.MethodGet, httpapi.BuyerSearchPath+"/"+buyerID, "", "", nil); st.body["proposed_listings"] != float64(2) {
+		t.Errorf("status of the buyer's search: %v, want 2 listings proposed", st.body)
+	}
+	if st := e.do(t, http.MethodGet, httpapi.BuyerSearchPath+"/"+otherID, "", "", nil); st.body["proposed_listings"] != nil {
+		t.Errorf("status of the withdrawn search: %v, want no listing proposed", st.body)
+	}
 
 	// Later the same day a new match waits for tomorrow; the day after
 	// brings it alone; a day without news sends nothing.
