@@ -63,6 +63,18 @@ func TestDigestFollowsTheTakeoverMarket(t *testing.T) {
 	if request != buyerID || searchStatus != "open" {
 		t.Errorf("search kept with request %s, status %s; want %s, open", request, searchStatus, buyerID)
 	}
+	// A draft search (a creation project redirected to takeover) is
+	// completed without a status event: its first proposal says it is
+	// open.
+	draftID := uuid.Must(uuid.NewV7()).String()
+	h.Publish(t, ev(draftID, events.TakeoverSearchRegistered{SearchID: draftID, RequestID: buyerID, Chamber: "CCI", Draft: true,
+		RegisteredAt: at}))
+	h.CaughtUp(t, h.Publish(t, ev(draftID, events.TakeoverMatchProposed{MatchID: uuid.Must(uuid.NewV7()).String(), OfferID: offerID,
+		SearchID: draftID, OfferChamber: "CMA", SearchChamber: "CCI", Score: 90, Criteria: []string{"sector"}, ProposedAt: at.Add(time.Hour)})))
+	if st := h.DB.Text(t, `SELECT status FROM intake.takeover_searches WHERE search_id = $1`, draftID); st != "open" {
+		t.Errorf("completed draft search kept %s, want open from its proposal", st)
+	}
+
 	var status, dep, sector string
 	h.DB.Scan(t, `SELECT status, departement, sector FROM intake.takeover_listings WHERE offer_id = $1`, []any{offerID},
 		&status, &dep, &sector)

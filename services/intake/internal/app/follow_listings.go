@@ -16,6 +16,9 @@ type Search struct {
 	RequestID string
 	Status    string
 	At        time.Time
+	// Inferred is a status known from another fact (registration, a
+	// proposal): a status change of the same time wins over it.
+	Inferred bool
 }
 
 // Listing is what intake keeps of an offer in takeover-matching: its
@@ -77,6 +80,12 @@ func (uc FollowListings) MatchProposed(ctx context.Context, ev events.Event, p e
 	if p.Score < uc.MinScore {
 		return nil
 	}
+	// Only an open search meets listings: the proposal says the search
+	// was open then. It is how a draft search, whose completion has no
+	// status event, is known to be open.
+	if err := uc.keepSearch(ctx, nil, Search{SearchID: p.SearchID, Status: events.SearchOpen, At: p.ProposedAt, Inferred: true}); err != nil {
+		return err
+	}
 	m := ProposedMatch{MatchID: p.MatchID, SearchID: p.SearchID, OfferID: p.OfferID, Score: p.Score, ProposedAt: p.ProposedAt}
 	if err := uc.Market.KeepMatch(ctx, &ev, m); err != nil {
 		return fmt.Errorf("keep match %s for the buyer's digest: %w", p.MatchID, err)
@@ -106,7 +115,8 @@ func (uc FollowListings) SearchRegistered(ctx context.Context, _ events.Event, p
 	if p.Draft {
 		status = events.SearchDraft
 	}
-	return uc.keepSearch(ctx, nil, Search{SearchID: p.SearchID, RequestID: p.RequestID, Status: status, At: p.RegisteredAt})
+	return uc.keepSearch(ctx, nil, Search{SearchID: p.SearchID, RequestID: p.RequestID, Status: status, At: p.RegisteredAt,
+		Inferred: true})
 }
 
 // SearchStatusChanged handles takeover.search.status_changed.

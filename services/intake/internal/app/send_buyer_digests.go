@@ -12,7 +12,8 @@ import (
 type Digests interface {
 	// BuyersDue lists the buyer requests with a match waiting for a
 	// digest (proposed before cutoff, its listing published, its search
-	// open, the request held and not closed) and no digest on day yet.
+	// open, the request held with its contact details) and no digest on
+	// day yet.
 	BuyersDue(ctx context.Context, day string, cutoff time.Time) ([]string, error)
 	// PrepareDigest takes the buyer's waiting matches into the day's
 	// digest and queues its e-mail, in one transaction; false when the

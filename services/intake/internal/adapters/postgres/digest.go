@@ -34,9 +34,9 @@ func (s *Store) apply(ctx context.Context, trigger *events.Event, fn func(pgx.Tx
 }
 
 // newerStatus is the guard of a status write: the row's status changes
-// only for a newer one ($newer), or an equally recent one unless it is a
-// registration's ($strict), which is older than any change in the life it
-// starts.
+// only for a newer one, or an equally recent one unless $5 says it is
+// inferred (a registration's, or a search's from a proposal), which a
+// status change of the same time overrides.
 const newerStatus = `t.status_at IS NULL OR t.status_at < EXCLUDED.status_at OR (NOT $5 AND t.status_at = EXCLUDED.status_at)`
 
 // KeepSearch implements app.Market.
@@ -47,7 +47,7 @@ func (s *Store) KeepSearch(ctx context.Context, trigger *events.Event, se app.Se
 			ON CONFLICT (search_id) DO UPDATE SET request_id = coalesce(EXCLUDED.request_id, t.request_id),
 				status = CASE WHEN `+newerStatus+` THEN EXCLUDED.status ELSE t.status END,
 				status_at = CASE WHEN `+newerStatus+` THEN EXCLUDED.status_at ELSE t.status_at END`,
-			se.SearchID, se.RequestID, se.Status, se.At, se.RequestID != "")
+			se.SearchID, se.RequestID, se.Status, se.At, se.Inferred)
 		if err != nil {
 			return fmt.Errorf("keep search: %w", err)
 		}
@@ -119,14 +119,16 @@ func (s *Store) CloseMatch(ctx context.Context, m app.ProposedMatch, at time.Tim
 const onMarket = `m.closed_at IS NULL AND l.status = 'published' AND l.sector IS NOT NULL AND s.status = 'open'`
 
 // waiting joins a waiting match (m) to its listing (l), search (s) and
-// buyer request (r), when all are on the market, the request is held with
-// its contact details and not closed, and the match was proposed before
-// $cutoff.
+// buyer request (r), when all are on the market and the request is held
+// with its contact details. The search's status, not the request's, says
+// whether the buyer still looks: a search opened from a creation project
+// redirected to takeover belongs to the creation request, closed by the
+// redirection.
 const waiting = `FROM buyer_digest_matches m
 	JOIN takeover_listings l ON l.offer_id = m.offer_id
 	JOIN takeover_searches s ON s.search_id = m.search_id
 	JOIN requests r ON r.request_id = s.request_id
-	WHERE m.digest_day IS NULL AND ` + onMarket + ` AND r.anonymised_at IS NULL AND r.status <> 'closed'`
+	WHERE m.digest_day IS NULL AND ` + onMarket + ` AND r.anonymised_at IS NULL`
 
 // BuyersDue implements app.Digests.
 func (s *Store) BuyersDue(ctx context.Context, day string, cutoff time.Time) ([]string, error) {
