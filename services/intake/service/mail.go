@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -37,7 +38,7 @@ func newSender(cfg Config) (*mailer.Sender, error) {
 
 // wireMail makes the store queue the applicants' e-mails and registers
 // the mailer that sends them. Without a sender nothing is queued.
-func wireMail(cfg Config, rt *platform.Runtime, store *postgres.Store, sender *mailer.Sender, now func() time.Time) error {
+func wireMail(cfg Config, rt *platform.Runtime, store *postgres.Store, sender *mailer.Sender, labels notice.Labels, now func() time.Time) error {
 	if sender == nil {
 		rt.Log.Warn("e-mail disabled: SMTP_URL is not set; applicants get no receipt")
 		return nil
@@ -50,10 +51,18 @@ func wireMail(cfg Config, rt *platform.Runtime, store *postgres.Store, sender *m
 	store.EnableMail(cfg.MailFollowUpDelay, now)
 	composer := app.ComposeMail{Contents: store,
 		Composer: notice.Composer{BaseURL: cfg.PublicBaseURL, Territory: cfg.MailTerritory, Zone: mailZone,
-			ContactDays: cfg.MailContactDays}}
+			ContactDays: cfg.MailContactDays, Labels: labels}}
 	send := cfg.Mailer.NewMailer(mailer.NewPostgresQueue(rt.Pool), composer, sender, now, rt.Log.With("component", "mailer"),
 		func(o string) { outcomes.WithLabelValues(o).Inc() })
 	rt.Every("mailer", cfg.MailPoll, send.Run)
+	digests := app.SendBuyerDigests{Digests: store, Hour: cfg.BuyerDigestHour, Zone: mailZone, Now: now}
+	rt.Every("buyer digests", cfg.BuyerDigestEvery, func(ctx context.Context) error {
+		n, err := digests.Run(ctx)
+		if n > 0 {
+			rt.Log.InfoContext(ctx, "buyer digests queued", "digests", n)
+		}
+		return err
+	})
 	rt.Log.Info("e-mail enabled", "smtp", cfg.RelayHost(), "tls", cfg.SMTPTLS, "status_links", cfg.PublicBaseURL)
 	return nil
 }

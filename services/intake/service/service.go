@@ -78,11 +78,12 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	now := func() time.Time { return time.Now().UTC() }
 	store := postgres.New(rt.Pool, rt.Relay)
-	if err := wireMail(cfg, rt, store, sender, now); err != nil {
+	if err := wireMail(cfg, rt, store, sender, ref, now); err != nil {
 		return nil, err
 	}
 	rt.HandleAll(consumers.Consumers(app.TrackCase{Progress: store}, app.ConfirmSession{Sessions: store},
-		app.RecordIntroduction{Introductions: store}, inbox.Batcher{Pool: rt.Pool}))
+		app.RecordIntroduction{Introductions: store}, app.FollowListings{Market: store, MinScore: cfg.BuyerDigestMinScore},
+		inbox.Batcher{Pool: rt.Pool}))
 	anonymise := app.AnonymiseRequests{Requests: store, After: cfg.PersonalDataRetention, Now: func() time.Time { return time.Now().UTC() }}
 	rt.Every("anonymise requests", cfg.AnonymiseEvery, func(ctx context.Context) error {
 		n, err := anonymise.Run(ctx)

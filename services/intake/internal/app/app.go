@@ -66,9 +66,12 @@ type StatusView struct {
 	Routing events.Routing `json:"routing"`
 	// Sessions are the chambers' meetings and trainings the project
 	// holder was registered to, soonest first (creation requests).
-	Sessions    []SessionView `json:"sessions,omitempty"`
-	SubmittedAt time.Time     `json:"submitted_at"`
-	UpdatedAt   time.Time     `json:"updated_at"`
+	Sessions []SessionView `json:"sessions,omitempty"`
+	// ProposedListings counts the listings the buyer's daily digests
+	// named (buyer searches).
+	ProposedListings int       `json:"proposed_listings,omitempty"`
+	SubmittedAt      time.Time `json:"submitted_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
 }
 
 // SessionView is a session a project holder was registered to: what the

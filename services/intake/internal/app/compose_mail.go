@@ -18,6 +18,10 @@ type MailContents interface {
 	MailSession(ctx context.Context, requestID, sessionID string) (s notice.Session, found bool, err error)
 	// MailIntroduction reads a takeover introduction of the request.
 	MailIntroduction(ctx context.Context, requestID, matchID string) (in notice.Introduction, found bool, err error)
+	// MailDigest reads the listings of a buyer's digest of day that are
+	// still on the market: published, the search open, the match not
+	// dropped.
+	MailDigest(ctx context.Context, requestID, day string) ([]notice.Listing, error)
 }
 
 // ComposeMail is intake's part of sending an applicant's e-mail:
@@ -52,6 +56,9 @@ func (uc ComposeMail) Compose(ctx context.Context, c mailer.Claim) (mailer.Messa
 	}
 	if key.MatchID != "" {
 		return uc.introduction(ctx, r, key)
+	}
+	if key.DigestDay != "" {
+		return uc.digest(ctx, r, key)
 	}
 	if key.Receipt() {
 		return uc.Composer.Receipt(r), nil
@@ -93,6 +100,20 @@ func (uc ComposeMail) introduction(ctx context.Context, r notice.Request, key no
 		return mailer.Message{}, mailer.ErrNothingToSend
 	}
 	m, ok := uc.Composer.IntroductionMail(r, in)
+	if !ok {
+		return mailer.Message{}, mailer.ErrNothingToSend
+	}
+	return m, nil
+}
+
+// digest writes a buyer's digest; nothing when every listing it named
+// left the market since it was queued.
+func (uc ComposeMail) digest(ctx context.Context, r notice.Request, key notice.Key) (mailer.Message, error) {
+	ls, err := uc.Contents.MailDigest(ctx, key.RequestID, key.DigestDay)
+	if err != nil {
+		return mailer.Message{}, fmt.Errorf("compose digest e-mail: %w", err)
+	}
+	m, ok := uc.Composer.DigestMail(r, ls)
 	if !ok {
 		return mailer.Message{}, mailer.ErrNothingToSend
 	}

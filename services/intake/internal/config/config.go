@@ -46,6 +46,14 @@ type Config struct {
 	// DifficultyAlertThreshold is the highest score that calls for
 	// vigilance only; above it, a prevention advisor calls back.
 	DifficultyAlertThreshold int `envconfig:"DIFFICULTY_ALERT_THRESHOLD" default:"50"`
+	// BuyerDigestMinScore is the lowest match score (0 to 100) that puts
+	// a new listing in a buyer's daily digest.
+	BuyerDigestMinScore int `envconfig:"BUYER_DIGEST_MIN_SCORE" default:"75"`
+	// BuyerDigestHour is the hour (0 to 23, Europe/Paris) from which the
+	// day's digests go out; they name the matches proposed before it.
+	BuyerDigestHour int `envconfig:"BUYER_DIGEST_HOUR" default:"8"`
+	// BuyerDigestEvery is how often each replica looks for digests due.
+	BuyerDigestEvery time.Duration `envconfig:"BUYER_DIGEST_EVERY" default:"5m"`
 }
 
 // DifficultyThresholds are the thresholds that turn a difficulty report's
@@ -81,6 +89,9 @@ func Load() (Config, error) {
 	}
 	if err := c.DifficultyThresholds().Validate(); err != nil {
 		return c, fmt.Errorf("read %s configuration: DIFFICULTY_VIGILANCE_THRESHOLD, DIFFICULTY_ALERT_THRESHOLD: %w", platform.EnvPrefix(app.Name), err)
+	}
+	if c.BuyerDigestMinScore < 0 || c.BuyerDigestMinScore > 100 || c.BuyerDigestHour < 0 || c.BuyerDigestHour > 23 || c.BuyerDigestEvery <= 0 {
+		return c, fmt.Errorf("read %s configuration: BUYER_DIGEST_MIN_SCORE 0 to 100, BUYER_DIGEST_HOUR 0 to 23, BUYER_DIGEST_EVERY positive", platform.EnvPrefix(app.Name))
 	}
 	if err := c.CheckMail(); err != nil {
 		return c, fmt.Errorf("read %s configuration: e-mail settings: %w", platform.EnvPrefix(app.Name), err)

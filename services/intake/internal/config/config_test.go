@@ -133,3 +133,31 @@ func TestMailSettings(t *testing.T) {
 		t.Errorf("a lease shorter than a send: Load = %v", err)
 	}
 }
+
+// TestBuyerDigestSettings: the digest's threshold and hour default to 75
+// and 8 o'clock, and out of range they stop the service.
+func TestBuyerDigestSettings(t *testing.T) {
+	for _, k := range []string{"BUYER_DIGEST_MIN_SCORE", "BUYER_DIGEST_HOUR", "BUYER_DIGEST_EVERY"} {
+		for _, key := range []string{k, "INTAKE_" + k} {
+			t.Setenv(key, "")
+			if err := os.Unsetenv(key); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	c, err := config.Load()
+	if err != nil || c.BuyerDigestMinScore != 75 || c.BuyerDigestHour != 8 {
+		t.Fatalf("defaults: %d, %d, %v; want 75 and 8", c.BuyerDigestMinScore, c.BuyerDigestHour, err)
+	}
+	t.Setenv("INTAKE_BUYER_DIGEST_MIN_SCORE", "60")
+	if c, err := config.Load(); err != nil || c.BuyerDigestMinScore != 60 {
+		t.Errorf("INTAKE_BUYER_DIGEST_MIN_SCORE=60: %d, %v", c.BuyerDigestMinScore, err)
+	}
+	for k, v := range map[string]string{"INTAKE_BUYER_DIGEST_MIN_SCORE": "101", "INTAKE_BUYER_DIGEST_HOUR": "24"} {
+		t.Setenv(k, v)
+		if _, err := config.Load(); err == nil {
+			t.Errorf("%s=%s accepted", k, v)
+		}
+		t.Setenv(k, "8")
+	}
+}

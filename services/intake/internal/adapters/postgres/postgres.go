@@ -200,5 +200,9 @@ func (s *Store) Status(ctx context.Context, requestID string) (app.StatusView, e
 	if v.Sessions, err = s.registeredSessions(ctx, requestID); err != nil {
 		return app.StatusView{}, err
 	}
+	if err := s.pool.QueryRow(ctx, `SELECT count(*) FROM buyer_digest_matches WHERE request_id = $1 AND digest_day IS NOT NULL`,
+		requestID).Scan(&v.ProposedListings); err != nil {
+		return app.StatusView{}, fmt.Errorf("count proposed listings: %w", err)
+	}
 	return v, nil
 }

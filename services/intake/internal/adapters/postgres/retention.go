@@ -24,7 +24,8 @@ func (s *Store) AnonymiseSubmittedBefore(ctx context.Context, cutoff time.Time) 
 			unmailed AS (
 				DELETE FROM mail_queue m USING due
 				WHERE m.key = 'receipt:' || due.request_id OR m.key LIKE 'step:' || due.request_id || ':%'
-				   OR m.key LIKE 'session:' || due.request_id || ':%'),
+				   OR m.key LIKE 'session:' || due.request_id || ':%'
+				   OR m.key LIKE 'intro:' || due.request_id || ':%' OR m.key LIKE 'digest:' || due.request_id || ':%'),
 			unregistered AS (
 				DELETE FROM session_registrations g USING due WHERE g.request_id = due.request_id)
 			UPDATE requests r SET details = jsonb_build_object('anonymised', true),

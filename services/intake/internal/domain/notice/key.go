@@ -3,6 +3,7 @@ package notice
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/ccicma/platform/services/intake/internal/domain/request"
 )
@@ -13,7 +14,8 @@ import (
 // with ":{stage}" once the creation journey has one (the store builds it
 // in SQL with the same layout) or
 // "session:{request id}:{session id}:confirm|remind" or
-// "intro:{request id}:{match id}" (a takeover introduction).
+// "intro:{request id}:{match id}" (a takeover introduction) or
+// "digest:{request id}:{YYYY-MM-DD}" (a buyer's digest of the day).
 type Key struct {
 	RequestID string
 	// Step is the zero Step for a receipt or a session's e-mail.
@@ -24,14 +26,21 @@ type Key struct {
 	Reminder  bool
 	// MatchID names the e-mail of a takeover introduction.
 	MatchID string
+	// DigestDay names a buyer's digest of new listings: its day in
+	// Europe/Paris, YYYY-MM-DD.
+	DigestDay string
 }
 
 // Receipt reports whether the key is a receipt's.
-func (k Key) Receipt() bool { return k.Step.Status == "" && k.SessionID == "" && k.MatchID == "" }
+func (k Key) Receipt() bool {
+	return k.Step.Status == "" && k.SessionID == "" && k.MatchID == "" && k.DigestDay == ""
+}
 
 // String is the queue key.
 func (k Key) String() string {
 	switch {
+	case k.DigestDay != "":
+		return "digest:" + k.RequestID + ":" + k.DigestDay
 	case k.MatchID != "":
 		return "intro:" + k.RequestID + ":" + k.MatchID
 	case k.SessionID != "" && k.Reminder:
@@ -65,6 +74,14 @@ func ParseKey(s string) (Key, error) {
 		return Key{RequestID: f[1], SessionID: f[2], Reminder: f[3] == "remind"}, nil
 	case len(f) == 3 && f[0] == "intro" && f[1] != "" && f[2] != "":
 		return Key{RequestID: f[1], MatchID: f[2]}, nil
+	case len(f) == 3 && f[0] == "digest" && f[1] != "" && validDay(f[2]):
+		return Key{RequestID: f[1], DigestDay: f[2]}, nil
 	}
-	return Key{}, fmt.Errorf("e-mail key %q: want receipt:{id}, step:{id}:{status}:{chamber}[:{stage}] session:{id}:{session}:confirm|remind or intro:{id}:{match}", s)
+	return Key{}, fmt.Errorf("e-mail key %q: want receipt:{id}, step:{id}:{status}:{chamber}[:{stage}] session:{id}:{session}:confirm|remind intro:{id}:{match} or digest:{id}:{day}", s)
+}
+
+// validDay reports whether s is a day, YYYY-MM-DD.
+func validDay(s string) bool {
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
 }

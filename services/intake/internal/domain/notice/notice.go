@@ -70,6 +70,9 @@ type Composer struct {
 	// ContactDays is the chambers' commitment: a first contact within
 	// so many working days of the request (0: no commitment stated).
 	ContactDays int
+	// Labels names sectors and départements in a buyer's digest (nil:
+	// the sector's NAF section and no département).
+	Labels Labels
 }
 
 // within says when the applicant will hear from the chamber.
@@ -246,6 +249,8 @@ func sentence(s string) string {
 type view struct {
 	Subject, Name, Reference, Link, Date, Signature string
 	Intro, Next                                     []string
+	// Items is a list shown after Intro (a digest's listings).
+	Items []string
 }
 
 func (v view) message(r Request) mailer.Message {
@@ -264,6 +269,8 @@ func (v view) message(r Request) mailer.Message {
 var textPart = texttemplate.Must(texttemplate.New("text").Parse(`Bonjour{{with .Name}} {{.}}{{end}},
 {{range .Intro}}
 {{.}}
+{{end}}{{range .Items}}
+- {{.}}
 {{end}}
 Référence de votre demande : {{.Reference}}
 {{range .Next}}
@@ -282,6 +289,9 @@ var htmlPart = template.Must(template.New("html").Parse(`<!DOCTYPE html>
 <body style="font-family: Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #161616;">
 <p>Bonjour{{with .Name}} {{.}}{{end}},</p>
 {{range .Intro}}<p>{{.}}</p>
+{{end}}{{with .Items}}<ul>
+{{range .}}<li>{{.}}</li>
+{{end}}</ul>
 {{end}}<p>Référence de votre demande : <strong>{{.Reference}}</strong></p>
 {{range .Next}}<p>{{.}}</p>
 {{end}}<p><a href="{{.Link}}" style="color: #000091;">Suivre votre demande</a> : {{.Link}}</p>

@@ -26,13 +26,15 @@ func TestKeyRoundTrip(t *testing.T) {
 		{RequestID: "abc", SessionID: "s1"},
 		{RequestID: "abc", SessionID: "s1", Reminder: true},
 		{RequestID: "abc", MatchID: "m1"},
+		{RequestID: "abc", DigestDay: "2026-12-08"},
 	} {
 		got, err := notice.ParseKey(k.String())
 		if err != nil || got != k {
 			t.Errorf("ParseKey(%q) = %+v, %v; want %+v", k.String(), got, err, k)
 		}
 	}
-	for _, bad := range []string{"", "receipt:", "n:12", "step:abc", "step:abc::CMA", "receipt:a:b", "session:abc:s1", "session:abc:s1:later", "intro:abc", "intro::m1"} {
+	for _, bad := range []string{"", "receipt:", "n:12", "step:abc", "step:abc::CMA", "receipt:a:b", "session:abc:s1", "session:abc:s1:later", "intro:abc", "intro::m1",
+		"digest:abc", "digest:abc:08/12/2026", "digest::2026-12-08"} {
 		if _, err := notice.ParseKey(bad); err == nil {
 			t.Errorf("ParseKey(%q) accepted", bad)
 		}
@@ -136,5 +138,48 @@ func TestIntroductionMailNamesTheOtherChamberOnly(t *testing.T) {
 		if _, ok := c.IntroductionMail(r, in); ok {
 			t.Errorf("an e-mail for %+v", in)
 		}
+	}
+}
+
+// TestDigestDay: the day's digest is due from the hour in Paris time,
+// summer and winter alike, and names the matches proposed before it.
+func TestDigestDay(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		now    time.Time
+		day    string
+		cutoff time.Time
+		due    bool
+	}{
+		{time.Date(2026, 12, 8, 6, 59, 0, 0, time.UTC), "2026-12-08", time.Date(2026, 12, 8, 7, 0, 0, 0, time.UTC), false},
+		{time.Date(2026, 12, 8, 7, 0, 0, 0, time.UTC), "2026-12-08", time.Date(2026, 12, 8, 7, 0, 0, 0, time.UTC), true},
+		{time.Date(2026, 7, 1, 6, 30, 0, 0, time.UTC), "2026-07-01", time.Date(2026, 7, 1, 6, 0, 0, 0, time.UTC), true},
+		{time.Date(2026, 12, 8, 23, 30, 0, 0, time.UTC), "2026-12-09", time.Date(2026, 12, 9, 7, 0, 0, 0, time.UTC), false},
+	} {
+		day, cutoff, due := notice.DigestDay(tc.now, 8, paris)
+		if day != tc.day || !cutoff.Equal(tc.cutoff) || due != tc.due {
+			t.Errorf("DigestDay(%s) = %s, %s, %v; want %s, %s, %v", tc.now, day, cutoff, due, tc.day, tc.cutoff, tc.due)
+		}
+	}
+}
+
+// TestDigestMailWithoutListings: no listing, no e-mail; an unknown code
+// is left out rather than shown raw.
+func TestDigestMailWithoutListings(t *testing.T) {
+	c := notice.Composer{BaseURL: "https://x.example"}
+	if _, ok := c.DigestMail(req(request.KindBuyerSearch, events.Routing{LeadChamber: "CCI"}), nil); ok {
+		t.Error("a digest without listings")
+	}
+	m, ok := c.DigestMail(req(request.KindBuyerSearch, events.Routing{LeadChamber: "CCI"}),
+		[]notice.Listing{{Sector: "47.11", SectorLevel: "class", RevenueBand: "bogus", DealTypes: []string{"x"}, Score: 80}})
+	if !ok {
+		t.Fatal("no digest")
+	}
+	if strings.Contains(m.Text, "bogus") || strings.Contains(m.Text, "Type de cession") ||
+		!strings.Contains(m.Text, "Commerce ; réparation d'automobiles et de motocycles") || !strings.Contains(m.Text, "80 sur 100") {
+		t.Errorf("digest without labels:\n%s", m.Text)
 	}
 }

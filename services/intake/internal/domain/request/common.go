@@ -70,6 +70,14 @@ func (cs Choices) Codes() []string {
 	return out
 }
 
+// Label returns the French label of code.
+func (cs Choices) Label(code string) (string, bool) {
+	if i := cs.index(code); i >= 0 {
+		return cs[i].Label, true
+	}
+	return "", false
+}
+
 func (cs Choices) index(code string) int {
 	return slices.IndexFunc(cs, func(c Choice) bool { return c.Code == code })
 }

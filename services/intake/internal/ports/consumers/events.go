@@ -9,7 +9,10 @@
 // the last one applied (progress_at), so a late "case opened" arriving
 // after "taken in charge" does not move the page back. A session
 // registration is kept once per request and session (its key), with the
-// inbox claim, and so are its e-mails (their queue keys).
+// inbox claim, and so are its e-mails (their queue keys). The takeover
+// market's facts kept for the buyers' digest (app.FollowListings) are
+// upserts that keep the newest status (its time), claimed in the inbox
+// when theirs is the event's only route.
 package consumers
 
 import (
@@ -21,7 +24,8 @@ import (
 
 // Consumers lists intake's durable consumers, one a stream it follows;
 // batch commits the events a consumer has at hand together.
-func Consumers(track app.TrackCase, sessions app.ConfirmSession, intros app.RecordIntroduction, batch natsbus.BatchRunner) []natsbus.Consumer {
+func Consumers(track app.TrackCase, sessions app.ConfirmSession, intros app.RecordIntroduction, market app.FollowListings,
+	batch natsbus.BatchRunner) []natsbus.Consumer {
 	spec := func(s events.Stream) natsbus.ConsumerSpec { return natsbus.ConsumerSpec{Stream: s, Batch: batch} }
 	return []natsbus.Consumer{
 		natsbus.Routes(spec(events.StreamCreation), natsbus.On(track.CaseOpened),
@@ -29,7 +33,12 @@ func Consumers(track app.TrackCase, sessions app.ConfirmSession, intros app.Reco
 			natsbus.On(track.CaseRegistered), natsbus.On(track.CaseClosed), natsbus.On(track.CaseRedirectedToTakeover),
 			natsbus.On(sessions.Handle)),
 		natsbus.Routes(spec(events.StreamTakeover), natsbus.On(track.OfferRegistered), natsbus.On(track.SearchRegistered),
-			natsbus.On(intros.Handle)),
+			natsbus.On(intros.Handle),
+			// The buyers' digest: after the routes above, which claim
+			// their events.
+			natsbus.On(market.OfferRegistered), natsbus.On(market.SearchRegistered), natsbus.On(market.MatchStageChanged),
+			natsbus.On(market.OfferPublished), natsbus.On(market.OfferStatusChanged), natsbus.On(market.SearchStatusChanged),
+			natsbus.On(market.MatchProposed)),
 		natsbus.Routes(spec(events.StreamDifficulty), natsbus.On(track.DifficultyCaseOpened)),
 	}
 }

@@ -70,7 +70,7 @@ func setupMail(t *testing.T) *mailEnv {
 // mailer is one mailer process (owner).
 func (e *mailEnv) mailer(owner string) mailer.Mailer {
 	return mailer.Mailer{Queue: mailer.NewPostgresQueue(e.pool), Transport: e.sender, Domain: e.sender.Domain(),
-		Composer: app.ComposeMail{Contents: e.store, Composer: notice.Composer{BaseURL: publicURL, Territory: "de l'Essonne"}, Now: e.clock.Now},
+		Composer: app.ComposeMail{Contents: e.store, Composer: notice.Composer{BaseURL: publicURL, Territory: "de l'Essonne", Labels: ref}, Now: e.clock.Now},
 		Retry:    mailer.RetryPolicy{Base: time.Minute, Max: time.Hour, MaxAttempts: 3}, Owner: owner,
 		Lease: time.Minute, Timeout: 5 * time.Second, Now: e.clock.Now, Log: slog.New(slog.DiscardHandler)}
 }

@@ -49,6 +49,9 @@ type statusPage struct {
 	// Sessions are the meetings and trainings the project holder was
 	// registered to, soonest first.
 	Sessions []sessionLine
+	// Buyer: a buyer's search, which shows how many listings its daily
+	// digests proposed (View.ProposedListings).
+	Buyer bool
 }
 
 // sessionLine is a session the project holder was registered to.
@@ -148,7 +151,7 @@ func (s *site) status(w http.ResponseWriter, r *http.Request) {
 		Assigned: v.Status == request.StatusAssigned, InCharge: v.Status == request.StatusInCharge,
 		Holder: chamberOf(v.Routing.LeadChamber), Confidential: v.Kind == request.KindDifficulty,
 		Journey: journeyOf(v.Stage), Closed: v.Status == request.StatusClosed, Outcome: request.OutcomeText(v.Outcome),
-		Sessions: sessionsOf(v.Sessions, time.Now())}
+		Sessions: sessionsOf(v.Sessions, time.Now()), Buyer: v.Kind == request.KindBuyerSearch || v.ProposedListings > 0}
 	if v.Chamber != "" && v.Chamber != v.Routing.LeadChamber {
 		p.Holder, p.Moved = chamberOf(v.Chamber), true
 	}

@@ -591,3 +591,29 @@ func TestJSONAPIStillServed(t *testing.T) {
 	}
 	e.assertStored(t, 1)
 }
+
+// TestStatusPageCountsProposedListings: a buyer's status page says how
+// many listings the daily digests proposed (none at first), nothing of
+// which listings.
+func TestStatusPageCountsProposedListings(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	loc := e.postForm(t, "/reprise", bakerySought()).header.Get("Location")
+	id := strings.TrimSuffix(strings.TrimPrefix(loc, "/suivi/"), "?envoyee=1")
+	if got := text(byID(parse(t, e.get(t, "/suivi/"+id).body), "annonces-proposees")); !strings.HasPrefix(got, "0 pour l'instant") {
+		t.Fatalf("before any digest: %q", got)
+	}
+	for i := range 3 {
+		day := "2026-12-08"
+		if i == 2 {
+			day = "" // waiting for the next digest: not proposed yet
+		}
+		if _, err := e.pool.Exec(e.ctx, `INSERT INTO buyer_digest_matches (match_id, search_id, offer_id, score, proposed_at, request_id, digest_day)
+			VALUES (gen_random_uuid(), gen_random_uuid(), gen_random_uuid(), 80, now(), $1, NULLIF($2, '')::date)`, id, day); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := text(byID(parse(t, e.get(t, "/suivi/"+id).body), "annonces-proposees")); got != "2" {
+		t.Errorf("after a digest of two listings: %q", got)
+	}
+}
