@@ -39,5 +39,8 @@ func Registry() []Payload {
 		DifficultyCaseOpened{},
 		// advisor.go
 		AdvisorUpdated{},
+		// prevention.go (confidential: StreamPrevention)
+		PreventionReportIdentified{},
+		PreventionObservationIdentified{},
 	}
 }

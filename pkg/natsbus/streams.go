@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -16,13 +17,23 @@ import (
 // 30 s), so a row republished after a lost PubAck is dropped as a repeat.
 const DuplicateWindow = 10 * time.Minute
 
-// EnsureStream creates or updates the service's own stream: file storage,
-// limits retention (events are kept for replay) and the dedup window.
+// ConfidentialRetention is how long a confidential stream
+// (events.ConfidentialStreams) keeps its events: they name businesses (an
+// entreprise individuelle's SIREN names a person), and their reader keeps
+// what it needs in its own database, so the stream only has to outlast an
+// outage of its reader and a replay after one, like the inbox's claims
+// (platform.Config.InboxRetention, 30 days by default).
+const ConfidentialRetention = 30 * 24 * time.Hour
+
+// EnsureStream creates or updates the service's own stream, or a
+// confidential stream it writes into: file storage, limits retention
+// (events are kept for replay; a confidential stream's for
+// ConfidentialRetention only) and the dedup window.
 func (b *Bus) EnsureStream(ctx context.Context, s events.Stream, replicas int) error {
 	if replicas < 1 {
 		replicas = 1
 	}
-	err := b.ensure(ctx, jetstream.StreamConfig{
+	cfg := jetstream.StreamConfig{
 		Name:        s.Name,
 		Description: "events published by " + s.Producer,
 		Subjects:    s.Subjects(),
@@ -31,7 +42,12 @@ func (b *Bus) EnsureStream(ctx context.Context, s events.Stream, replicas int) e
 		Discard:     jetstream.DiscardOld,
 		Duplicates:  DuplicateWindow,
 		Replicas:    replicas,
-	})
+	}
+	if slices.Contains(events.ConfidentialStreams(), s) {
+		cfg.Description = "confidential: " + s.Producer + " events, read by one service only"
+		cfg.MaxAge = ConfidentialRetention
+	}
+	err := b.ensure(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("ensure stream %s: %w", s.Name, err)
 	}
