@@ -472,8 +472,8 @@ func asyncAPI(comments map[string]string) (apiDoc, error) {
 				Address:     channelAddress(n),
 				Title:       ch,
 				Description: desc,
-				Parameters: map[string]apiRef{departementParamID: {Ref: "#/components/parameters/" + departementParamID}},
-				Messages:   map[string]apiRef{},
+				Parameters:  map[string]apiRef{departementParamID: {Ref: "#/components/parameters/" + departementParamID}},
+				Messages:    map[string]apiRef{},
 			}
 		}
 		c.Messages[typ] = apiRef{Ref: "#/components/messages/" + typ}
