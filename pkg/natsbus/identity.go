@@ -43,10 +43,13 @@ func (id Identity) Permissions() (publish, subscribe []string) {
 		"$JS.API.STREAM.UPDATE." + events.DeadLetterStream,
 		"$JS.API.STREAM.INFO." + events.DeadLetterStream,
 	}
+	// A confidential stream's writers may create it, not update it: an
+	// update could republish its messages, or source them, where the
+	// writer reads (Bus.EnsureStream creates it only).
 	for _, w := range id.Writes {
 		publish = append(publish,
 			w.Producer+".>",
-			"$JS.API.STREAM.CREATE."+w.Name, "$JS.API.STREAM.UPDATE."+w.Name, "$JS.API.STREAM.INFO."+w.Name)
+			"$JS.API.STREAM.CREATE."+w.Name, "$JS.API.STREAM.INFO."+w.Name)
 	}
 	// Every service creates REDRIVE (like DEADLETTER: whichever starts
 	// first) and reads it through its durable.

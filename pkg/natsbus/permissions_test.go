@@ -296,6 +296,16 @@ func TestConfidentialStreamsHaveTheirReadersOnly(t *testing.T) {
 		if len(writers) == 0 {
 			t.Errorf("nobody writes into %s", cs.Name)
 		}
+		// Nobody may reconfigure it (a republication or a source would
+		// copy its messages where the writer reads) nor empty it.
+		for _, id := range natsbus.Platform() {
+			pub, _ := id.Permissions()
+			for _, verb := range []string{"UPDATE", "DELETE", "PURGE", "MSG.DELETE"} {
+				if slices.Contains(pub, "$JS.API.STREAM."+verb+"."+cs.Name) {
+					t.Errorf("%s may %s %s", id.Service, verb, cs.Name)
+				}
+			}
+		}
 		if cs == events.StreamPrevention && !slices.Equal(readers, []string{"difficulty-alert"}) {
 			t.Errorf("%s read by %v, want difficulty-alert only", cs.Name, readers)
 		}
@@ -342,6 +352,28 @@ func TestOnlyDifficultyAlertReadsPrevention(t *testing.T) {
 	}
 	if info, err := e.js.Stream(e.ctx, events.StreamPrevention.Name); err != nil || info.CachedInfo().Config.MaxAge != natsbus.ConfidentialRetention {
 		t.Errorf("PREVENTION's retention: %v, %v", info, err)
+	}
+	// A writer may not reconfigure it: here, to republish every message
+	// onto its own inbox.
+	ctx, cancel := short(e.ctx)
+	_, err := e.intake.bus.JS.UpdateStream(ctx, jetstream.StreamConfig{Name: events.StreamPrevention.Name,
+		Subjects: events.StreamPrevention.Subjects(), MaxAge: natsbus.ConfidentialRetention, Duplicates: natsbus.DuplicateWindow,
+		RePublish: &jetstream.RePublish{Source: "prevention.>", Destination: "_INBOX_intake.leak.>"}})
+	cancel()
+	if err == nil {
+		t.Fatal("intake reconfigured PREVENTION")
+	}
+	denied(t, e.intake, "$JS.API.STREAM.UPDATE.PREVENTION")
+	if info, err := e.js.Stream(e.ctx, events.StreamPrevention.Name); err != nil || info.CachedInfo().Config.RePublish != nil {
+		t.Fatalf("PREVENTION reconfigured: %v", err)
+	}
+	// One changed by ops is left as it is by its writers' start.
+	if _, err := e.js.UpdateStream(e.ctx, jetstream.StreamConfig{Name: events.StreamPrevention.Name, Subjects: events.StreamPrevention.Subjects(),
+		Storage: jetstream.FileStorage, MaxAge: 7 * 24 * time.Hour, Duplicates: natsbus.DuplicateWindow}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.cs.bus.EnsureStream(e.ctx, events.StreamPrevention, 1); err != nil {
+		t.Errorf("creation-support's start over a PREVENTION changed by ops: %v", err)
 	}
 
 	for _, name := range []string{"advisor-desk", "takeover-matching", "intake", "creation-support"} {
