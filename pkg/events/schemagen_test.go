@@ -401,7 +401,8 @@ func asyncAPI(comments map[string]string) (apiDoc, error) {
 				Protocol: "nats",
 				Description: "NATS with JetStream: devstack's embedded server by default (NATS_URL overrides it); " +
 					"nats:4222 in docker-compose and Kubernetes. Each service connects as its own user and may publish only " +
-					"its own producer's subjects and its own dead letters.",
+					"its own producer's subjects and its own dead letters (intake and creation-support also the confidential `prevention.>`, " +
+					"which difficulty-alert alone may read).",
 			},
 		},
 		Channels:   map[string]apiChannel{},
