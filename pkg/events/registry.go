@@ -43,5 +43,8 @@ func Registry() []Payload {
 		DifficultyCaseOpened{},
 		// advisor.go
 		AdvisorUpdated{},
+		// prevention.go (confidential: StreamPrevention)
+		PreventionReportIdentified{},
+		PreventionObservationIdentified{},
 	}
 }

@@ -507,6 +507,25 @@ func payloadExamples() []payloadExample {
 			Active:       false,
 			UpdatedAt:    exampleTime,
 		}, "cma-91-0007", "91", "0195a1b2-0001-7f11-9a12-b01301435466", exampleTime),
+		// The confidential stream (PREVENTION): the business behind the
+		// restaurant's report above, and behind the bakery a creation
+		// advisor saw in difficulty at one year.
+		exampleOf("restaurant-identified", events.PreventionReportIdentified{
+			RequestID:            "0195a1c2-1000-7aaa-8bbb-000000000005",
+			SIREN:                "732829320",
+			SIRET:                "73282932000074",
+			Score:                62,
+			Level:                events.DifficultyCallBack,
+			QuestionnaireVersion: "2026-1",
+			IdentifiedAt:         exampleTime,
+		}, "0195a1c2-1000-7aaa-8bbb-000000000005", "91", "0195a1c2-1001-7c01-8d02-0e0301415271", exampleTime),
+		exampleOf("bakery-identified-at-one-year", events.PreventionObservationIdentified{
+			CaseID:          "0195a1b2-4000-7111-8222-333344445555",
+			RequestID:       "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b",
+			CheckpointIndex: 1,
+			SIREN:           "732829320",
+			ObservedAt:      time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC),
+		}, "0195a1b2-4000-7111-8222-333344445555", "91", "0195a1b2-4002-7c01-8d02-0e0301415272", time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC)),
 	}
 }
 

@@ -343,6 +343,35 @@ func owner(producer string) (natsbus.Identity, bool) {
 	return natsbus.Identity{}, false
 }
 
+// publisher returns the service that emits a payload: the owner of its
+// producer's stream, or, for a confidential stream several services write
+// into, the one the payload names (events.Emitter), which must write into
+// that stream.
+func publisher(p events.Payload) (natsbus.Identity, bool) {
+	n := p.EventName()
+	e, ok := p.(events.Emitter)
+	if !ok {
+		return owner(n.Producer)
+	}
+	for _, id := range natsbus.Platform() {
+		if id.Service == e.EmittedBy() && slices.ContainsFunc(id.Writes, func(s events.Stream) bool { return s.Producer == n.Producer }) {
+			return id, true
+		}
+	}
+	return natsbus.Identity{}, false
+}
+
+// readers returns the services that consume a stream.
+func readers(s events.Stream) []string {
+	var out []string
+	for _, id := range natsbus.Platform() {
+		if slices.Contains(id.Consumes, s) {
+			out = append(out, id.Service)
+		}
+	}
+	return out
+}
+
 // consumers returns the services that consume some stream, sorted.
 func consumers() []string {
 	var out []string
@@ -372,7 +401,8 @@ func asyncAPI(comments map[string]string) (apiDoc, error) {
 				Protocol: "nats",
 				Description: "NATS with JetStream: devstack's embedded server by default (NATS_URL overrides it); " +
 					"nats:4222 in docker-compose and Kubernetes. Each service connects as its own user and may publish only " +
-					"its own producer's subjects and its own dead letters.",
+					"its own producer's subjects and its own dead letters (intake and creation-support also the confidential `prevention.>`, " +
+					"which difficulty-alert alone may read).",
 			},
 		},
 		Channels:   map[string]apiChannel{},
@@ -395,9 +425,9 @@ func asyncAPI(comments map[string]string) (apiDoc, error) {
 		n := p.EventName()
 		typ := n.Type()
 		t := payloadType(p)
-		id, ok := owner(n.Producer)
+		id, ok := publisher(p)
 		if !ok {
-			return apiDoc{}, fmt.Errorf("%s: no service in natsbus.Platform owns producer %q", typ, n.Producer)
+			return apiDoc{}, fmt.Errorf("%s: no service in natsbus.Platform owns producer %q or writes it as its emitter", typ, n.Producer)
 		}
 		stream, ok := events.StreamFor(n.Producer)
 		if !ok {
@@ -432,13 +462,19 @@ func asyncAPI(comments map[string]string) (apiDoc, error) {
 		ch := channelID(n)
 		c, ok := d.Channels[ch]
 		if !ok {
+			desc := fmt.Sprintf("Stream %s (subjects `%s`), written by %s only. Subscribe to `%s` for every territory.",
+				stream.Name, strings.Join(stream.Subjects(), "`, `"), id.Service, n.Filter())
+			if slices.Contains(events.ConfidentialStreams(), stream) {
+				desc = fmt.Sprintf("Confidential stream %s (subjects `%s`): this channel written by %s, the stream read by %s only "+
+					"(NATS permissions give no other service a consumer nor a message read on it).",
+					stream.Name, strings.Join(stream.Subjects(), "`, `"), id.Service, strings.Join(readers(stream), ", "))
+			}
 			c = apiChannel{
-				Address: channelAddress(n),
-				Title:   ch,
-				Description: fmt.Sprintf("Stream %s (subjects `%s`), written by %s only. Subscribe to `%s` for every territory.",
-					stream.Name, strings.Join(stream.Subjects(), "`, `"), id.Service, n.Filter()),
-				Parameters: map[string]apiRef{departementParamID: {Ref: "#/components/parameters/" + departementParamID}},
-				Messages:   map[string]apiRef{},
+				Address:     channelAddress(n),
+				Title:       ch,
+				Description: desc,
+				Parameters:  map[string]apiRef{departementParamID: {Ref: "#/components/parameters/" + departementParamID}},
+				Messages:    map[string]apiRef{},
 			}
 		}
 		c.Messages[typ] = apiRef{Ref: "#/components/messages/" + typ}
@@ -478,6 +514,8 @@ func docDescription() string {
 			"`Nats-Msg-Id` = `ce-id` for JetStream de-duplication, W3C `traceparent`/`tracestate`. " +
 			"Payloads carry ids, codes and bands, never personal data.",
 		"Streams, one per producer, file storage, limits retention: " + strings.Join(ss, ", ") +
+			"; the confidential `" + events.StreamPrevention.Name + "` (`" + strings.Join(events.StreamPrevention.Subjects(), "`, `") +
+			"`: the SIREN of businesses in difficulty, written by intake and creation-support, read by difficulty-alert only, kept 30 days)" +
 			"; plus `" + events.DeadLetterStream + "` (`" + events.DeadLetterPrefix + ".>`, `" + events.MaxDeliveriesAdv + ".>`)" +
 			" and `" + events.RedriveStream + "` (`" + events.RedrivePrefix + ".<consumer>.<subject>`: events ops send back to one consumer, " +
 			"dead letters redriven and streams replayed by platformctl, with their own headers; each service reads its own subjects).",
@@ -551,7 +589,7 @@ func cloudEventsHeaders() *jsonschema.Schema {
 func addDeadLetters(d *apiDoc) {
 	services := consumers()
 	var streamNames []string
-	for _, s := range streams() {
+	for _, s := range append(streams(), events.ConfidentialStreams()...) {
 		streamNames = append(streamNames, s.Name)
 	}
 	d.Components.Parameters["consumer"] = apiParameter{

@@ -48,9 +48,26 @@ func RedriveSubject(service, subject string) string {
 	return RedrivePrefix + "." + service + "." + subject
 }
 
-// StreamFor returns the stream of a producer token.
+// StreamPrevention is the confidential stream that carries a business's
+// SIREN (and SIRET) to difficulty-alert, and to no other service: intake
+// writes the identity of a self-diagnosis report into it, creation-support
+// the identity of a business a creation advisor saw in difficulty. Unlike
+// the producers' streams, several services write into it (its "producer"
+// token names the channel, not a service), and only difficulty-alert may
+// read it: NATS permissions give no other service a consumer nor a message
+// read on it (natsbus.Identity.Writes). Its events are in prevention.go.
+var StreamPrevention = Stream{Name: "PREVENTION", Producer: "prevention"}
+
+// ConfidentialStreams lists the streams several services write into and
+// only one reads (natsbus.Identity.Writes); they are not producers'
+// streams, and a service that consumes every domain stream (advisor-desk)
+// must not read them.
+func ConfidentialStreams() []Stream { return []Stream{StreamPrevention} }
+
+// StreamFor returns the stream of a producer token, the confidential
+// streams' tokens included.
 func StreamFor(producer string) (Stream, bool) {
-	for _, s := range []Stream{StreamIntake, StreamCreation, StreamTakeover, StreamDifficulty, StreamAdvisor} {
+	for _, s := range []Stream{StreamIntake, StreamCreation, StreamTakeover, StreamDifficulty, StreamAdvisor, StreamPrevention} {
 		if s.Producer == producer {
 			return s, true
 		}

@@ -15,6 +15,13 @@ type Identity struct {
 	Service  string          // NATS user and durable consumer name
 	Owns     events.Stream   // the only stream it may publish into
 	Consumes []events.Stream // streams it reads through its durable
+	// Writes lists the confidential streams (events.ConfidentialStreams)
+	// the service also publishes into, though it does not own them:
+	// several services write into such a stream, whichever starts first
+	// creates it (as DEADLETTER), and only the services that list it in
+	// Consumes read it. Writing gives no consumer right and no message
+	// read on it: a writer cannot read what another wrote.
+	Writes []events.Stream
 }
 
 // InboxPrefix is the service's private reply subject space: with the shared
@@ -35,6 +42,14 @@ func (id Identity) Permissions() (publish, subscribe []string) {
 		"$JS.API.STREAM.CREATE." + events.DeadLetterStream,
 		"$JS.API.STREAM.UPDATE." + events.DeadLetterStream,
 		"$JS.API.STREAM.INFO." + events.DeadLetterStream,
+	}
+	// A confidential stream's writers may create it, not update it: an
+	// update could republish its messages, or source them, where the
+	// writer reads (Bus.EnsureStream creates it only).
+	for _, w := range id.Writes {
+		publish = append(publish,
+			w.Producer+".>",
+			"$JS.API.STREAM.CREATE."+w.Name, "$JS.API.STREAM.INFO."+w.Name)
 	}
 	// Every service creates REDRIVE (like DEADLETTER: whichever starts
 	// first) and reads it through its durable.
@@ -57,15 +72,22 @@ func (id Identity) Permissions() (publish, subscribe []string) {
 	return publish, subscribe
 }
 
-// Platform lists every service's identity: who owns which stream and who
-// consumes what. It mirrors the services table of DESIGN.md.
+// Platform lists every service's identity: who owns which stream, who
+// writes into a confidential one and who consumes what. It mirrors the
+// services table of DESIGN.md. advisor-desk consumes every domain stream,
+// not the confidential ones.
 func Platform() []Identity {
 	domain := []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamTakeover, events.StreamDifficulty}
 	return []Identity{
-		{Service: "intake", Owns: events.StreamIntake, Consumes: []events.Stream{events.StreamCreation, events.StreamTakeover, events.StreamDifficulty, events.StreamAdvisor}},
-		{Service: "creation-support", Owns: events.StreamCreation, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor}},
+		{Service: "intake", Owns: events.StreamIntake, Consumes: []events.Stream{events.StreamCreation, events.StreamTakeover, events.StreamDifficulty, events.StreamAdvisor},
+			Writes: []events.Stream{events.StreamPrevention}},
+		{Service: "creation-support", Owns: events.StreamCreation, Consumes: []events.Stream{events.StreamIntake, events.StreamAdvisor},
+			Writes: []events.Stream{events.StreamPrevention}},
 		{Service: "takeover-matching", Owns: events.StreamTakeover, Consumes: []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamAdvisor}},
-		{Service: "difficulty-alert", Owns: events.StreamDifficulty, Consumes: []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamAdvisor}},
+		// The only reader of PREVENTION, the confidential stream that
+		// carries the SIREN: the SIREN reaches difficulty-alert and no
+		// other service.
+		{Service: "difficulty-alert", Owns: events.StreamDifficulty, Consumes: []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamAdvisor, events.StreamPrevention}},
 		{Service: "advisor-desk", Owns: events.StreamAdvisor, Consumes: domain},
 	}
 }

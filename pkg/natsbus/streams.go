@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -16,13 +17,23 @@ import (
 // 30 s), so a row republished after a lost PubAck is dropped as a repeat.
 const DuplicateWindow = 10 * time.Minute
 
-// EnsureStream creates or updates the service's own stream: file storage,
-// limits retention (events are kept for replay) and the dedup window.
+// ConfidentialRetention is how long a confidential stream
+// (events.ConfidentialStreams) keeps its events: they name businesses (an
+// entreprise individuelle's SIREN names a person), and their reader keeps
+// what it needs in its own database, so the stream only has to outlast an
+// outage of its reader and a replay after one, like the inbox's claims
+// (platform.Config.InboxRetention, 30 days by default).
+const ConfidentialRetention = 30 * 24 * time.Hour
+
+// EnsureStream creates or updates the service's own stream, or a
+// confidential stream it writes into: file storage, limits retention
+// (events are kept for replay; a confidential stream's for
+// ConfidentialRetention only) and the dedup window.
 func (b *Bus) EnsureStream(ctx context.Context, s events.Stream, replicas int) error {
 	if replicas < 1 {
 		replicas = 1
 	}
-	err := b.ensure(ctx, jetstream.StreamConfig{
+	cfg := jetstream.StreamConfig{
 		Name:        s.Name,
 		Description: "events published by " + s.Producer,
 		Subjects:    s.Subjects(),
@@ -31,7 +42,16 @@ func (b *Bus) EnsureStream(ctx context.Context, s events.Stream, replicas int) e
 		Discard:     jetstream.DiscardOld,
 		Duplicates:  DuplicateWindow,
 		Replicas:    replicas,
-	})
+	}
+	if slices.Contains(events.ConfidentialStreams(), s) {
+		cfg.Description = "confidential: " + s.Producer + " events, read by one service only"
+		cfg.MaxAge = ConfidentialRetention
+		if err := b.createConfidential(ctx, cfg); err != nil {
+			return fmt.Errorf("ensure stream %s: %w", s.Name, err)
+		}
+		return nil
+	}
+	err := b.ensure(ctx, cfg)
 	if err != nil {
 		return fmt.Errorf("ensure stream %s: %w", s.Name, err)
 	}
@@ -87,6 +107,25 @@ func (b *Bus) EnsureRedriveStream(ctx context.Context, replicas int) error {
 	return nil
 }
 
+// createConfidential creates a confidential stream if it does not exist.
+// Its writers may create it but not update it (Identity.Permissions): an
+// update could add a republication of every message to a subject the
+// writer reads, or sources, and so read what the other writer wrote. A
+// stream that exists already with another configuration (an older
+// version's, or replicas changed) is left as it is, with a warning: ops
+// change it with the admin user.
+func (b *Bus) createConfidential(ctx context.Context, cfg jetstream.StreamConfig) error {
+	err := b.retry(ctx, func() error {
+		_, err := b.JS.CreateStream(ctx, cfg)
+		return err
+	})
+	if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		b.log.Warn("confidential stream exists with another configuration: left as it is", "stream", cfg.Name)
+		return nil
+	}
+	return err
+}
+
 // StreamSetupWait bounds how long a service's start retries a stream's
 // creation while NATS answers with a timeout or no responders: a cluster
 // just formed, or electing a meta leader, answers so for seconds.
@@ -114,9 +153,18 @@ func setupTransient(err error) bool {
 // setupTransient allows (the creation is idempotent) until ctx ends or
 // StreamSetupWait has passed.
 func (b *Bus) ensure(ctx context.Context, cfg jetstream.StreamConfig) error {
+	return b.retry(ctx, func() error {
+		_, err := b.JS.CreateOrUpdateStream(ctx, cfg)
+		return err
+	})
+}
+
+// retry runs an idempotent stream setup call through what setupTransient
+// allows, until ctx ends or StreamSetupWait has passed.
+func (b *Bus) retry(ctx context.Context, call func() error) error {
 	deadline := time.Now().Add(StreamSetupWait)
 	for {
-		_, err := b.JS.CreateOrUpdateStream(ctx, cfg)
+		err := call()
 		if err == nil || !setupTransient(err) || ctx.Err() != nil || time.Now().After(deadline) {
 			return err
 		}

@@ -97,7 +97,8 @@ type consumer struct {
 }
 
 // Start opens the database (and migrates it), connects to NATS and ensures
-// the service's stream, the dead-letter stream and the redrive stream. On error, whatever was
+// the service's stream, the confidential streams it writes into, the
+// dead-letter stream and the redrive stream. On error, whatever was
 // opened is closed.
 func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) (rt *Runtime, err error) {
 	if topts.Logger == nil {
@@ -130,6 +131,13 @@ func Start(ctx context.Context, cfg Config, spec Spec, topts telemetry.Options) 
 	}
 	if err = rt.Bus.EnsureStream(ctx, id.Owns, cfg.StreamReplicas); err != nil {
 		return nil, err
+	}
+	// The confidential streams it writes into: whichever writer starts
+	// first creates them (their reader waits for them).
+	for _, w := range id.Writes {
+		if err = rt.Bus.EnsureStream(ctx, w, cfg.StreamReplicas); err != nil {
+			return nil, err
+		}
 	}
 	if err = rt.Bus.EnsureDeadLetterStream(ctx, cfg.StreamReplicas); err != nil {
 		return nil, err

@@ -150,13 +150,14 @@ func (h *Harness) Serve(svc Server, err error) (stop func()) {
 	return Run(h.t, h.Ctx, svc.Run)
 }
 
-// producersFor lists the services whose streams a service consumes.
+// producersFor lists the services whose streams a service consumes, and
+// those that write into a confidential stream it consumes.
 func producersFor(t testing.TB, service string) []string {
 	t.Helper()
 	consumes := Identity(t, service).Consumes
 	var out []string
 	for _, id := range natsbus.Platform() {
-		if slices.Contains(consumes, id.Owns) {
+		if slices.Contains(consumes, id.Owns) || slices.ContainsFunc(id.Writes, func(w events.Stream) bool { return slices.Contains(consumes, w) }) {
 			out = append(out, id.Service)
 		}
 	}

@@ -55,8 +55,9 @@ func Run(t testing.TB, ctx context.Context, run func(context.Context) error) (st
 }
 
 // Bus connects to n as a platform service, with its permissions, and
-// ensures the stream it owns: how a test publishes what that service
-// would (intake's submissions, advisor-desk's directory).
+// ensures the stream it owns and the confidential streams it writes into:
+// how a test publishes what that service would (intake's submissions,
+// advisor-desk's directory).
 func (n *NATS) Bus(t testing.TB, service string) *natsbus.Bus {
 	t.Helper()
 	id := Identity(t, service)
@@ -71,6 +72,11 @@ func (n *NATS) Bus(t testing.TB, service string) *natsbus.Bus {
 	t.Cleanup(bus.Close)
 	if err := bus.EnsureStream(context.Background(), id.Owns, 1); err != nil {
 		t.Fatalf("ensure %s's stream: %v", service, err)
+	}
+	for _, w := range id.Writes {
+		if err := bus.EnsureStream(context.Background(), w, 1); err != nil {
+			t.Fatalf("ensure %s, which %s writes into: %v", w.Name, service, err)
+		}
 	}
 	return bus
 }

@@ -68,3 +68,68 @@ func TestAPIWithoutVerifierServesNothing(t *testing.T) {
 		t.Fatalf("%d %s, want a 503 problem", a.Status, a.Body)
 	}
 }
+
+// TestDifficultySeenIdentifiesTheBusinessOnPreventionOnly: on real NATS, a
+// checkpoint where the advisor saw difficulties publishes
+// creation.case.difficulty_seen on CREATION, which every consumer of
+// CREATION reads, without the business's SIREN, and the SIREN on the
+// confidential PREVENTION stream alone, which difficulty-alert alone
+// reads.
+func TestDifficultySeenIdentifiesTheBusinessOnPreventionOnly(t *testing.T) {
+	iss, jwks := testkit.IDP(t, "advisor-desk-dev")
+	h := startWith(t, func(c *service.Config) {
+		c.JWKSURL, c.Issuer = jwks, "advisor-desk-dev"
+	})
+	h.advisor("cma-91-a", "CMA", 1, true)
+	h.DB.WaitCount(t, "directory projected", 1, `SELECT count(*) FROM creation_support.advisors`)
+	reqID := "01900000-0000-7000-8000-0000000000f1"
+	h.Publish(t, h.Event(t, "intake", reqID, submitted(reqID, "CMA")))
+	h.caseAdvisor(reqID)
+	caseID := h.DB.Text(t, `SELECT case_id::text FROM creation_support.creation_cases WHERE request_id = $1`, reqID)
+	tok, err := iss.Issue(auth.Principal{Subject: "cma-91-a", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	registered := time.Now().AddDate(0, -7, 0).Format(time.DateOnly)
+	for _, step := range []struct{ path, body string }{
+		{"take-in-charge", ""},
+		{"stage", `{"to":"formalities","reason":"done_elsewhere"}`},
+		{"registration", `{"siren":"732829320","registered_on":"` + registered + `","legal_form":"SARL"}`},
+		{"checkpoints/1", `{"still_active":true,"headcount":3,"difficulties":true}`},
+	} {
+		if a := h.Call(t, http.MethodPost, "/api/v1/creation-cases/"+caseID+"/"+step.path, tok.AccessToken, step.body); a.Status != 200 {
+			t.Fatalf("POST %s: %d %s", step.path, a.Status, a.Body)
+		}
+	}
+	var p events.PreventionObservationIdentified
+	msg := h.LastEvent(t, events.StreamPrevention, "prevention.observation.identified.91", &p)
+	if p.CaseID != caseID || p.RequestID != reqID || p.SIREN != "732829320" || p.CheckpointIndex != 0 ||
+		msg.Header.Get(events.HeaderSource) != "/creation-support" || msg.Header.Get(events.HeaderSubject) != caseID {
+		t.Fatalf("identity %+v, headers %v", p, msg.Header)
+	}
+	var seen events.CreationCaseDifficultySeen
+	h.LastEvent(t, events.StreamCreation, "creation.case.difficulty_seen.91", &seen)
+	if seen.CaseID != caseID {
+		t.Fatalf("difficulty_seen %+v", seen)
+	}
+	st, err := h.JS.Stream(h.Ctx, events.StreamCreation.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(h.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq; seq++ {
+		m, err := st.GetMsg(h.Ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(m.Data), "732829320") {
+			t.Errorf("CREATION message %d (%s) carries the SIREN: %s", seq, m.Subject, m.Data)
+		}
+	}
+	if subjects := h.Published(t, events.StreamPrevention); len(subjects) != 1 || subjects["prevention.observation.identified.91"] != 1 {
+		t.Errorf("PREVENTION holds %v, want the one identity", subjects)
+	}
+}

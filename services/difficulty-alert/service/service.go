@@ -10,6 +10,9 @@
 // advisor of each routed chamber from its projection of the directory
 // (advisor.directory.updated), emits difficulty.case.opened, and serves the
 // cases to the advisors the access rules let read them, each read audited.
+// From the confidential stream PREVENTION, which it alone may read, it
+// records the signals of self-diagnosis reports and of creation advisors'
+// observations, named by the business's SIREN.
 package service
 
 import (
@@ -72,7 +75,9 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	now := func() time.Time { return time.Now().UTC() }
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
 	observed := app.OpenObservedCase{Cases: store, Now: now}
-	rt.HandleAll(consumers.Consumers(open, observed, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
+	// No rescoring yet: scoring plugs its Rescorer in here.
+	identified := app.RecordIdentifiedSignal{Signals: store}
+	rt.HandleAll(consumers.Consumers(open, observed, identified, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
 	routes := httpapi.Routes{
 		Cases:   app.ReadCases{Cases: store, Audit: auditLog, Now: now},
 		Audit:   app.QueryAudit{Audit: auditLog},

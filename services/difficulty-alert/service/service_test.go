@@ -262,3 +262,74 @@ func TestNoWayToVerifyTokens(t *testing.T) {
 		}
 	}
 }
+
+// identifiedReport is intake's confidential event for a report: the
+// business's SIREN (and SIRET) with the self-diagnosis.
+func identifiedReport(requestID, sirenNum string) events.PreventionReportIdentified {
+	return events.PreventionReportIdentified{RequestID: requestID, SIREN: sirenNum, SIRET: sirenNum + "00074", Score: 72,
+		Level: events.DifficultyCallBack, QuestionnaireVersion: "q1", IdentifiedAt: time.Date(2026, 3, 2, 23, 30, 0, 0, time.UTC)}
+}
+
+// TestIdentifiedSignalsFromTheConfidentialStreamStoredOnce: intake's and
+// creation-support's events on PREVENTION become one signal each, with
+// their source, theme, kind, strength and expiry; the same events again
+// (a redelivery past de-duplication, and a replay under new event ids)
+// store nothing more; an event whose SIREN fails its key is dead-lettered
+// with the reason, without the number, and does not block the ones
+// behind it.
+func TestIdentifiedSignalsFromTheConfidentialStreamStoredOnce(t *testing.T) {
+	h := start(t)
+	reportID, caseID, requestID := "01900000-0000-7000-8000-0000000000e1", "01900000-0000-7000-8000-0000000000e2", "01900000-0000-7000-8000-0000000000e3"
+	report := h.Event(t, "intake", reportID, identifiedReport(reportID, "732829320"))
+	observation := events.PreventionObservationIdentified{CaseID: caseID, RequestID: requestID, CheckpointIndex: 1, SIREN: "552100554",
+		ObservedAt: time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC)}
+	observed := h.Event(t, "creation-support", caseID, observation)
+	bad := "01900000-0000-7000-8000-0000000000e4"
+	poison := h.Event(t, "intake", bad, identifiedReport(bad, "732829321")) // Luhn key wrong
+	if report.Topic != "prevention.report.identified.91" || observed.Topic != "prevention.observation.identified.91" {
+		t.Fatalf("topics %s, %s", report.Topic, observed.Topic)
+	}
+	h.Publish(t, report, poison, observed)
+	h.PublishCopy(t, report, "01900000-0000-7000-8000-0000000000f1") // redelivered: same ce-id
+	replay := []events.Event{
+		h.Event(t, "intake", reportID, identifiedReport(reportID, "732829320")), // a new ce-id
+		h.Event(t, "creation-support", caseID, observation),
+	}
+	h.CaughtUp(t, h.Publish(t, replay...))
+
+	if reason := h.DeadLetter(t, poison); !strings.Contains(reason, "siren must be 9 digits with a valid key") || strings.Contains(reason, "732829321") {
+		t.Errorf("dead letter reason %q: want why, without the number", reason)
+	}
+	type row struct {
+		source, kind, theme, siren, siret, ref string
+		on, expires                            string
+		strength                               int
+	}
+	var got []row
+	rows, err := h.DB.Query(h.Ctx, `SELECT source, kind, theme, siren, coalesce(siret, ''), source_ref, occurred_on::text, expires_on::text, strength
+		FROM difficulty_alert.signals ORDER BY source DESC`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.source, &r.kind, &r.theme, &r.siren, &r.siret, &r.ref, &r.on, &r.expires, &r.strength); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, r)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []row{
+		{"self_report", "self_diagnosis_call_back", "self_assessment", "732829320", "73282932000074", reportID, "2026-03-02", "2027-03-02", 72},
+		{"advisor_observation", "checkpoint_difficulties", "finances", "552100554", "", caseID + "/1", "2026-06-03", "2027-06-03", 60},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("signals\n%v\nwant\n%v", got, want)
+	}
+	// Nothing of it left the service: no event emitted.
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.outbox`); n != 0 {
+		t.Errorf("%d events emitted for signals", n)
+	}
+}

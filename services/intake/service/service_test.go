@@ -20,6 +20,7 @@ import (
 	validator "github.com/pb33f/libopenapi-validator"
 	"github.com/pb33f/libopenapi-validator/config"
 
+	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/testkit"
 
 	"github.com/ccicma/platform/services/intake/internal/ports/httpapi"
@@ -248,4 +249,69 @@ func TestPersonalDataErasedOnSchedule(t *testing.T) {
 		err := h.DB.QueryRow(context.Background(), `SELECT details::text FROM intake.requests WHERE request_id = $1`, v.RequestID).Scan(&details)
 		return err == nil && !strings.Contains(details, "ines.moreau@example.fr"), err
 	})
+}
+
+// A difficulty report as the API takes it: its business's SIRET is
+// 552 100 554 00013; it scores 51, call back.
+const struggling = `{
+  "applicant": {"first_name": "Marc", "last_name": "Lefèvre", "email": "marc.lefevre@example.fr"},
+  "business": {"siret": "552 100 554 00013", "naf_code": "56.10A", "postcode": "91000", "headcount": 6},
+  "report": {"situation": "Notre principal client ne paie plus depuis trois mois.", "kinds": ["unpaid_social_debts", "cash_flow"],
+             "answers": {"overdue_social_tax": 1, "cash_shortfall": 3, "revenue_drop": 3, "late_suppliers": 0, "legal_notice": 0,
+                         "customer_dependency": 3, "manager_exhaustion": 0, "bank_refusal": 0, "pay_delayed": 0, "no_forecast": 0}}
+}`
+
+// TestDifficultyReportIdentifiesTheBusinessOnPreventionOnly: on real NATS,
+// a difficulty report reaches INTAKE without its business's numbers
+// (every consumer of INTAKE could read them), and the confidential
+// PREVENTION stream, which difficulty-alert alone reads, gets the SIREN
+// and SIRET with the score, under the report's request id.
+func TestDifficultyReportIdentifiesTheBusinessOnPreventionOnly(t *testing.T) {
+	h := start(t)
+	a := send(t, http.MethodPost, h.URL+"/api/v1/difficulty-reports", "192.0.2.20", struggling)
+	if a.status != http.StatusAccepted {
+		t.Fatalf("POST answered %d: %s", a.status, a.body)
+	}
+	var v struct {
+		RequestID string `json:"request_id"`
+	}
+	if err := json.Unmarshal(a.body, &v); err != nil {
+		t.Fatal(err)
+	}
+	var p events.PreventionReportIdentified
+	msg := h.LastEvent(t, events.StreamPrevention, "prevention.report.identified.91", &p)
+	if p.RequestID != v.RequestID || p.SIREN != "552100554" || p.SIRET != "55210055400013" || p.Score != 51 || p.Level != events.DifficultyCallBack ||
+		msg.Header.Get(events.HeaderSource) != "/intake" || msg.Header.Get(events.HeaderSubject) != v.RequestID {
+		t.Errorf("identity %+v, headers %v", p, msg.Header)
+	}
+	var reported events.DifficultyReported
+	h.LastEvent(t, events.StreamIntake, "intake.difficulty.reported.91", &reported)
+	if reported.RequestID != v.RequestID {
+		t.Errorf("reported %+v", reported)
+	}
+	// Nothing of INTAKE names the business.
+	st, err := h.JS.Stream(h.Ctx, events.StreamIntake.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := st.Info(h.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.State.Msgs == 0 {
+		t.Fatal("INTAKE is empty")
+	}
+	for seq := info.State.FirstSeq; seq <= info.State.LastSeq; seq++ {
+		m, err := st.GetMsg(h.Ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := string(m.Data) + fmt.Sprint(m.Header)
+		if strings.Contains(raw, "552100554") || strings.Contains(raw, "55210055400013") {
+			t.Errorf("INTAKE message %d (%s) names the business: %s", seq, m.Subject, raw)
+		}
+	}
+	if subjects := h.Published(t, events.StreamPrevention); subjects["prevention.report.identified.91"] != 1 || len(subjects) != 1 {
+		t.Errorf("PREVENTION holds %v, want one identity", subjects)
+	}
 }

@@ -13,7 +13,10 @@ import (
 // years); a business no longer active, or the last checkpoint, closes the
 // case (creation.case.closed); difficulties seen in an active business
 // raise a signal for the prevention cell (creation.case.difficulty_seen),
-// in the same transaction as the checkpoint.
+// in the same transaction as the checkpoint, and, when the case has a
+// registered SIREN, the business's identity for difficulty-alert alone
+// (prevention.observation.identified, on the confidential PREVENTION
+// stream).
 type RecordCheckpoint struct {
 	Cases CaseChanges
 	Now   Clock
@@ -30,6 +33,9 @@ func (uc RecordCheckpoint) Do(ctx context.Context, p auth.Principal, caseID stri
 		var out []events.Payload
 		if res.Signal != nil {
 			out = append(out, *res.Signal)
+		}
+		if res.Identified != nil {
+			out = append(out, *res.Identified)
 		}
 		if res.Closed != nil {
 			out = append(out, *res.Closed)

@@ -14,7 +14,9 @@ import (
 // scores its self-diagnosis against the configured thresholds, routes it,
 // and stores it with intake.difficulty.reported in one transaction. The
 // report is confidential: nothing of what was typed is logged, and the
-// event carries codes and the score only.
+// event carries codes and the score only; the business's SIREN and SIRET
+// go, in the same transaction, in prevention.report.identified, on the
+// confidential stream only difficulty-alert reads.
 type SubmitDifficultyReport struct {
 	Requests   Requests
 	Ref        request.Reference
@@ -38,7 +40,14 @@ func (uc SubmitDifficultyReport) Submit(ctx context.Context, in request.Difficul
 	if err != nil {
 		return Submitted{}, err
 	}
-	stored, err := uc.Requests.SaveDifficulty(ctx, d, idem, []events.Event{ev})
+	// The business's SIREN and SIRET go to difficulty-alert alone, on the
+	// confidential PREVENTION stream, in the same transaction: the report
+	// and its business's signal are never one without the other.
+	identified, err := events.New(Name, d.ID, d.Commune.Departement, d.Identified(), d.SubmittedAt)
+	if err != nil {
+		return Submitted{}, err
+	}
+	stored, err := uc.Requests.SaveDifficulty(ctx, d, idem, []events.Event{ev, identified})
 	if err != nil {
 		return Submitted{}, fmt.Errorf("save difficulty report: %w", err)
 	}

@@ -89,6 +89,14 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	if len(byStream) != len(want) || len(cons) != len(want) {
 		t.Fatalf("consumers %v, want %v", byStream, want)
 	}
+	// Every domain stream but the confidential ones: PREVENTION carries
+	// the SIREN for difficulty-alert alone, and NATS refuses the desk a
+	// consumer there.
+	for _, s := range events.ConfidentialStreams() {
+		if _, ok := byStream[s.Name]; ok {
+			t.Errorf("a consumer on the confidential stream %s", s.Name)
+		}
+	}
 	for s, f := range want {
 		if !slices.Equal(byStream[s], f) {
 			t.Errorf("%s consumer filters %v, want %v", s, byStream[s], f)

@@ -59,6 +59,11 @@ type CheckpointReport struct {
 type FollowUpResult struct {
 	Closed *events.CreationCaseClosed
 	Signal *events.CreationCaseDifficultySeen
+	// Identified goes with Signal when the case has a registered SIREN:
+	// the business's identity for difficulty-alert alone, on the
+	// confidential PREVENTION stream (Signal, which every consumer of
+	// CREATION reads, carries no SIREN).
+	Identified *events.PreventionObservationIdentified
 }
 
 // RecordCheckpoint records the i-th follow-up (from 0), due by now. A
@@ -86,6 +91,7 @@ func (c *Case) RecordCheckpoint(i int, r CheckpointReport, advisorID string, now
 	var res FollowUpResult
 	if r.Difficulties && r.StillActive {
 		res.Signal = c.difficultySeen(i, advisorID, now)
+		res.Identified = c.observationIdentified(i, now)
 	}
 	switch {
 	case !r.StillActive:
@@ -105,6 +111,17 @@ func (c *Case) difficultySeen(i int, advisorID string, now time.Time) *events.Cr
 	return &events.CreationCaseDifficultySeen{CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber,
 		SecondaryChamber: c.SecondaryChamber, AdvisorID: advisorID, NAFCode: c.NAFCode, NAFVersion: c.NAFVersion,
 		Departement: c.Departement, EPCI: c.EPCI, CheckpointIndex: i, CheckpointLabel: c.Checkpoints[i].Label, SeenAt: now.UTC()}
+}
+
+// observationIdentified names the business the advisor saw in difficulty
+// at the i-th checkpoint by its registered SIREN, for difficulty-alert
+// alone; nil when the case has no SIREN recorded.
+func (c *Case) observationIdentified(i int, now time.Time) *events.PreventionObservationIdentified {
+	if !c.Facts.Registration.Recorded() {
+		return nil
+	}
+	return &events.PreventionObservationIdentified{CaseID: c.ID, RequestID: c.RequestID, CheckpointIndex: i,
+		SIREN: c.Facts.Registration.SIREN, ObservedAt: now.UTC()}
 }
 
 // NextCheckpoint returns the first follow-up not yet recorded.

@@ -140,6 +140,13 @@ func TestCheckpoints(t *testing.T) {
 	if *res.Signal != want || res.Signal.SeenAt.Location() != time.UTC || res.Signal.Validate() != nil {
 		t.Fatalf("signal %+v\nwant   %+v", *res.Signal, want)
 	}
+	// The SIREN goes apart, for difficulty-alert alone (the confidential
+	// stream), with the case and the checkpoint.
+	wantID := events.PreventionObservationIdentified{CaseID: c.ID, RequestID: c.RequestID, CheckpointIndex: 0,
+		SIREN: reg.SIREN, ObservedAt: seenAt.UTC()}
+	if res.Identified == nil || *res.Identified != wantID || res.Identified.Validate() != nil {
+		t.Fatalf("identity %+v\nwant     %+v", res.Identified, wantID)
+	}
 	if _, err := c.RecordCheckpoint(0, active, "cma-91-0007", reg.Date.AddDate(0, 7, 0)); !errors.Is(err, creation.ErrCheckpointWritten) {
 		t.Fatalf("recorded twice: %v", err)
 	}
@@ -160,10 +167,13 @@ func TestCheckpoints(t *testing.T) {
 	if res.Signal == nil || res.Signal.CheckpointIndex != 3 || res.Signal.CheckpointLabel != "3 ans" {
 		t.Fatalf("last checkpoint with difficulties: signal %+v", res.Signal)
 	}
+	if res.Identified == nil || res.Identified.CheckpointIndex != 3 {
+		t.Fatalf("last checkpoint with difficulties: identity %+v", res.Identified)
+	}
 
 	c = followed()
 	res, err = c.RecordCheckpoint(0, creation.CheckpointReport{StillActive: false, Difficulties: true}, "cma-91-0007", reg.Date.AddDate(0, 6, 0))
-	if err != nil || res.Closed == nil || res.Closed.Outcome != events.OutcomeCeased || res.Signal != nil || res.Closed.Validate() != nil {
+	if err != nil || res.Closed == nil || res.Closed.Outcome != events.OutcomeCeased || res.Signal != nil || res.Identified != nil || res.Closed.Validate() != nil {
 		t.Fatalf("a ceased business: %v %+v", err, res)
 	}
 }

@@ -185,4 +185,27 @@ func TestCheckpointWithDifficultiesSignalsThePreventionCell(t *testing.T) {
 	if strings.Contains(got[0], "732829320") || strings.Contains(got[0], "siren") {
 		t.Fatalf("the SIREN left the service: %s", got[0])
 	}
+	// The SIREN goes in one event only, on the confidential PREVENTION
+	// stream's subject, which difficulty-alert alone reads; nothing else in
+	// the outbox carries it.
+	rows, err := a.pool.Query(a.ctx, `SELECT topic, convert_from(payload, 'UTF8') FROM outbox
+		WHERE convert_from(payload, 'UTF8') LIKE '%732829320%' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct{ Topic, Payload string }
+	named, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(named) != 1 || named[0].Topic != "prevention.observation.identified.91" {
+		t.Fatalf("outbox rows naming the SIREN: %v, want the one identity on PREVENTION", named)
+	}
+	var id events.PreventionObservationIdentified
+	if err := json.Unmarshal([]byte(named[0].Payload), &id); err != nil {
+		t.Fatal(err)
+	}
+	if id.CaseID != troubled || id.RequestID != c.RequestID || id.CheckpointIndex != 0 || id.SIREN != "732829320" || !id.ObservedAt.Equal(a.now) || id.Validate() != nil {
+		t.Fatalf("identity = %+v", id)
+	}
 }

@@ -14,6 +14,12 @@
 //     unique by request_id, so a replay, or a later checkpoint with
 //     difficulties of the same creation case, opens nothing. Nothing
 //     else of the creation case matters here, so its order does not.
+//   - prevention.report.identified and prevention.observation.identified
+//     (the confidential stream) each store a signal: the inbox claim drops
+//     a repeat, and signals are unique by source and reference (the
+//     request id; the creation case and its checkpoint), so a replay
+//     stores nothing. Signals carry their own dates, so their order does
+//     not matter.
 //   - advisor.directory.updated: the projection keeps the highest revision
 //     of each advisor, so an older entry arriving late, or twice, changes
 //     nothing; it claims no inbox row, so a replay of ADVISOR rebuilds
@@ -30,7 +36,7 @@ import (
 
 // Consumers lists the durable consumers and their handlers; batch commits
 // the events a consumer has at hand together.
-func Consumers(open app.OpenCase, observed app.OpenObservedCase, project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
+func Consumers(open app.OpenCase, observed app.OpenObservedCase, identified app.RecordIdentifiedSignal, project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
 	return []natsbus.Consumer{
 		// One worker: openings count cases in the same few advisor rows,
 		// which concurrent batches would lock in turn. The store writes
@@ -42,5 +48,13 @@ func Consumers(open app.OpenCase, observed app.OpenObservedCase, project project
 		// hence one worker too.
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch, Workers: 1}, natsbus.On(observed.Handle)),
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch}, natsbus.On(project.Handle)),
+		// The confidential stream, which this service alone may read: the
+		// SIREN of a self-diagnosis report's business and of a business a
+		// creation advisor saw in difficulty. Not batched: each signal
+		// commits on its own, so that the business is rescored after the
+		// commit (within a batch the rescoring would run before it and
+		// miss the signal); they are few.
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamPrevention},
+			natsbus.On(identified.HandleReport), natsbus.On(identified.HandleObservation)),
 	}
 }

@@ -108,3 +108,16 @@ func (d Difficulty) Reported() events.DifficultyReported {
 		Routing: d.Routing, ReportedAt: d.SubmittedAt,
 	}
 }
+
+// Identified is the confidential event that names the business behind the
+// report, by its SIREN and SIRET, for difficulty-alert alone: it travels
+// on the PREVENTION stream, which no other service may read, never on
+// INTAKE (every consumer of INTAKE could read what Reported carries). The
+// score and level come with it, so that the business's signal can weigh
+// the self-diagnosis without the report's event.
+func (d Difficulty) Identified() events.PreventionReportIdentified {
+	return events.PreventionReportIdentified{
+		RequestID: d.ID, SIREN: d.SIRET[:9], SIRET: d.SIRET, Score: d.Score, Level: string(d.Level),
+		QuestionnaireVersion: QuestionnaireVersion, IdentifiedAt: d.SubmittedAt,
+	}
+}

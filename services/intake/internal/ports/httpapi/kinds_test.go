@@ -90,6 +90,16 @@ func kindCases() []kindCase {
 	}
 }
 
+// eventsOf is the number of events a request of kind emits: one, and for
+// a difficulty report a second, the business's identity for
+// difficulty-alert on the confidential stream.
+func eventsOf(kind string) int {
+	if kind == "difficulty" {
+		return 2
+	}
+	return 1
+}
+
 func TestSubmitOtherKindsStoreRequestAndEventTogether(t *testing.T) {
 	t.Parallel()
 	for _, kc := range kindCases() {
@@ -109,7 +119,7 @@ func TestSubmitOtherKindsStoreRequestAndEventTogether(t *testing.T) {
 				str(routingOut["reason"]) == "" {
 				t.Errorf("routing = %v, want %s lead with a rule (%s) and a reason", routingOut, kc.lead, kc.rule)
 			}
-			e.assertStored(t, 1, 1, 0)
+			e.assertStored(t, 1, eventsOf(kc.kind), 0)
 			if n := e.waker.n.Load(); n != 1 {
 				t.Errorf("relay woken %d times, want 1", n)
 			}
@@ -127,7 +137,7 @@ func TestSubmitOtherKindsStoreRequestAndEventTogether(t *testing.T) {
 			// The outbox row is the event, without personal data.
 			var topic string
 			var headers, payload []byte
-			if err := e.pool.QueryRow(e.ctx, `SELECT topic, headers, payload FROM outbox`).Scan(&topic, &headers, &payload); err != nil {
+			if err := e.pool.QueryRow(e.ctx, `SELECT topic, headers, payload FROM outbox WHERE topic LIKE 'intake.%'`).Scan(&topic, &headers, &payload); err != nil {
 				t.Fatal(err)
 			}
 			if topic != kc.topic {
@@ -173,6 +183,7 @@ func TestSubmitOtherKindsStoreRequestAndEventTogether(t *testing.T) {
 			}
 			if kc.kind == "difficulty" {
 				checkDifficulty(t, e, id, st.body)
+				checkIdentified(t, e, id)
 			}
 		})
 	}
@@ -208,6 +219,43 @@ func checkPayload(t *testing.T, kind string, ev events.Event, id string) {
 		if p.RequestID != id || p.NAFCode != "56.10A" || p.Departement != "91" || p.Score != 51 || p.Level != "call_back" ||
 			strings.Join(p.Kinds, ",") != "cash_flow,unpaid_social_debts" {
 			t.Errorf("payload %+v", p)
+		}
+	}
+}
+
+// checkIdentified: the report's other outbox row is the business's
+// identity (SIREN, SIRET), on the confidential PREVENTION stream's subject,
+// for difficulty-alert alone, with the report's score and level; the
+// INTAKE row carries neither number (kindCase.private).
+func checkIdentified(t *testing.T, e *env, id string) {
+	t.Helper()
+	var topic string
+	var headers, payload []byte
+	if err := e.pool.QueryRow(e.ctx, `SELECT topic, headers, payload FROM outbox WHERE topic NOT LIKE 'intake.%'`).Scan(&topic, &headers, &payload); err != nil {
+		t.Fatal(err)
+	}
+	if topic != "prevention.report.identified.91" {
+		t.Errorf("identity's topic %q, want prevention.report.identified.91", topic)
+	}
+	var h map[string][]string
+	if err := json.Unmarshal(headers, &h); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := events.FromMessage(topic, h, payload)
+	if err != nil {
+		t.Fatalf("outbox row is not a valid event: %v", err)
+	}
+	p, err := events.Decode[events.PreventionReportIdentified](ev)
+	if err != nil {
+		t.Fatalf("decode payload: %v", err)
+	}
+	if ev.Subject != id || ev.Source != "/intake" || p.RequestID != id || p.SIREN != "552100554" || p.SIRET != "55210055400013" ||
+		p.Score != 51 || p.Level != "call_back" || p.QuestionnaireVersion == "" || p.IdentifiedAt.IsZero() {
+		t.Errorf("identity %+v (subject %s, source %s)", p, ev.Subject, ev.Source)
+	}
+	for _, s := range append([]string{"91228", "principal client", "overdue_social_tax"}, contactData...) {
+		if bytes.Contains(payload, []byte(s)) || bytes.Contains(headers, []byte(s)) {
+			t.Errorf("identity carries %q: %s", s, payload)
 		}
 	}
 }
@@ -299,6 +347,7 @@ func TestOtherKindsIdempotencyKey(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
 	ids := map[string]bool{}
+	rows := 0
 	for i, kc := range kindCases() {
 		first := e.do(t, http.MethodPost, kc.path, "application/json", "same-key-for-all-0001", []byte(kc.body))
 		if first.status != http.StatusAccepted {
@@ -318,7 +367,8 @@ func TestOtherKindsIdempotencyKey(t *testing.T) {
 		if conflict.status != http.StatusUnprocessableEntity || conflict.contentType != "application/problem+json" {
 			t.Fatalf("%s: same key, other body answered %d %v, want 422 problem", kc.name, conflict.status, conflict.body)
 		}
-		e.assertStored(t, i+1, i+1, i+1)
+		rows += eventsOf(kc.kind)
+		e.assertStored(t, i+1, rows, i+1)
 	}
 	if n := e.count(t, "difficulty_assessments"); n != 1 {
 		t.Errorf("%d assessments stored, want 1", n)

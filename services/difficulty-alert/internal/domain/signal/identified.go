@@ -1,0 +1,90 @@
+package signal
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+)
+
+// Kinds of the signals that come from the confidential PREVENTION stream
+// (events.StreamPrevention), where intake and creation-support name the
+// business of a self-diagnosis report or of an advisor's observation.
+const (
+	// A self-diagnosis report, by the level intake's thresholds gave its
+	// score: none, vigilance, call_back.
+	KindSelfDiagnosisNone      Kind = "self_diagnosis_none"
+	KindSelfDiagnosisVigilance Kind = "self_diagnosis_vigilance"
+	KindSelfDiagnosisCallBack  Kind = "self_diagnosis_call_back"
+	// KindCheckpointDifficulties: a creation advisor saw the business,
+	// still active, in difficulty at a post-creation checkpoint.
+	KindCheckpointDifficulties Kind = "checkpoint_difficulties"
+)
+
+// Provisional weights of these signals, as for the BODACC's: scoring
+// will move them to its versioned data file.
+const (
+	// SelfReportValidity: a self-diagnosis counts for a year, the horizon
+	// of its questions (the last twelve months' revenue, debts, delays).
+	SelfReportValidity = 12 // months
+	// ObservationStrength: an advisor's observation is a professional's
+	// judgment without a score of its own; it weighs as a self-diagnosis
+	// well into vigilance (intake's call-back threshold is 50).
+	ObservationStrength = 60
+	// ObservationValidity: until the next checkpoint, a year later at
+	// most (6 months, then 1, 2 and 3 years after registration).
+	ObservationValidity = 12 // months
+)
+
+// FromSelfReport is the signal of a self-diagnosis report: source
+// self_report, theme self_assessment, its kind from the level, its
+// strength the score (1 at least: a report scoring 0 is still a report of
+// difficulties), dated the day intake accepted it (UTC), known by the
+// request id. An invalid event gives an error wrapping ErrInvalid,
+// ErrSIREN or ErrSIRET.
+func FromSelfReport(p events.PreventionReportIdentified) (Signal, error) {
+	var kind Kind
+	switch p.Level {
+	case events.DifficultyNone:
+		kind = KindSelfDiagnosisNone
+	case events.DifficultyVigilance:
+		kind = KindSelfDiagnosisVigilance
+	case events.DifficultyCallBack:
+		kind = KindSelfDiagnosisCallBack
+	default:
+		return Signal{}, fmt.Errorf("%w: self-diagnosis level %q", ErrInvalid, p.Level)
+	}
+	on := dayOf(p.IdentifiedAt)
+	s := Signal{Source: SourceSelfReport, Kind: kind, Theme: ThemeSelfAssessment, SIREN: p.SIREN, SIRET: p.SIRET,
+		On: on, Strength: max(p.Score, MinStrength), Expires: on.AddDate(0, SelfReportValidity, 0), Ref: p.RequestID}
+	if err := s.Validate(); err != nil {
+		return Signal{}, err
+	}
+	return s, nil
+}
+
+// FromObservation is the signal of a creation advisor's observation at a
+// post-creation checkpoint: source advisor_observation, theme finances
+// (the advisor saw difficulties of the business as a whole, and finances
+// is where scoring counts such a general concern), strength
+// ObservationStrength, dated the day of the checkpoint (UTC). It is known
+// by the creation case and the checkpoint ("<case id>/<index>"): each
+// checkpoint that sees difficulties is an observation of its own, a year
+// apart, and a replay of one is the same signal.
+func FromObservation(p events.PreventionObservationIdentified) (Signal, error) {
+	on := dayOf(p.ObservedAt)
+	s := Signal{Source: SourceAdvisorObservation, Kind: KindCheckpointDifficulties, Theme: ThemeFinances, SIREN: p.SIREN,
+		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0),
+		Ref: p.CaseID + "/" + strconv.Itoa(p.CheckpointIndex)}
+	if err := s.Validate(); err != nil {
+		return Signal{}, err
+	}
+	return s, nil
+}
+
+// dayOf is the UTC date of an instant, at midnight.
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

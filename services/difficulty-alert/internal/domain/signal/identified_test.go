@@ -1,0 +1,80 @@
+package signal_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ccicma/platform/pkg/events"
+
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
+)
+
+// TestFromSelfReport: the level names the kind, the score is the
+// strength (1 for a score of 0: the report itself is a sign), the signal
+// dates from the report's UTC day and counts for twelve months; a level
+// or a SIRET that does not hold is refused.
+func TestFromSelfReport(t *testing.T) {
+	at := time.Date(2026, 3, 2, 23, 30, 0, 0, time.FixedZone("CET", 3600)) // 22:30 UTC
+	p := events.PreventionReportIdentified{RequestID: "01900000-0000-7000-8000-000000000001", SIREN: "732829320",
+		SIRET: "73282932000074", Score: 72, Level: events.DifficultyCallBack, QuestionnaireVersion: "q1", IdentifiedAt: at}
+	s, err := signal.FromSelfReport(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+	want := signal.Signal{Source: signal.SourceSelfReport, Kind: signal.KindSelfDiagnosisCallBack, Theme: signal.ThemeSelfAssessment,
+		SIREN: "732829320", SIRET: "73282932000074", On: on, Strength: 72, Expires: on.AddDate(1, 0, 0), Ref: p.RequestID}
+	if s != want {
+		t.Fatalf("signal %+v\nwant   %+v", s, want)
+	}
+	for level, kind := range map[string]signal.Kind{events.DifficultyNone: signal.KindSelfDiagnosisNone,
+		events.DifficultyVigilance: signal.KindSelfDiagnosisVigilance} {
+		q := p
+		q.Level, q.Score = level, 0
+		if s, err := signal.FromSelfReport(q); err != nil || s.Kind != kind || s.Strength != signal.MinStrength {
+			t.Errorf("level %s, score 0: %+v %v", level, s, err)
+		}
+	}
+	bad := p
+	bad.Level = "panic"
+	if _, err := signal.FromSelfReport(bad); !errors.Is(err, signal.ErrInvalid) {
+		t.Errorf("unknown level: %v", err)
+	}
+	bad = p
+	bad.SIRET = "55210055400013" // another business's establishment
+	if _, err := signal.FromSelfReport(bad); !errors.Is(err, signal.ErrSIRET) {
+		t.Errorf("SIRET of another business: %v", err)
+	}
+	bad = p
+	bad.SIREN, bad.SIRET = "732829321", ""
+	if _, err := signal.FromSelfReport(bad); !errors.Is(err, signal.ErrSIREN) {
+		t.Errorf("SIREN failing its key: %v", err)
+	}
+}
+
+// TestFromObservation: each checkpoint of a creation case is its own
+// observation (the reference joins the case and the checkpoint), theme
+// finances, of the provisional strength, for twelve months.
+func TestFromObservation(t *testing.T) {
+	p := events.PreventionObservationIdentified{CaseID: "01900000-0000-7000-8000-000000000002", RequestID: "01900000-0000-7000-8000-000000000003",
+		CheckpointIndex: 2, SIREN: "552100554", ObservedAt: time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC)}
+	s, err := signal.FromObservation(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := time.Date(2026, 6, 3, 0, 0, 0, 0, time.UTC)
+	want := signal.Signal{Source: signal.SourceAdvisorObservation, Kind: signal.KindCheckpointDifficulties, Theme: signal.ThemeFinances,
+		SIREN: "552100554", On: on, Strength: signal.ObservationStrength, Expires: on.AddDate(1, 0, 0), Ref: p.CaseID + "/2"}
+	if s != want {
+		t.Fatalf("signal %+v\nwant   %+v", s, want)
+	}
+	p.CheckpointIndex = 3
+	if s, _ := signal.FromObservation(p); s.Ref == want.Ref {
+		t.Errorf("two checkpoints share the reference %s", s.Ref)
+	}
+	p.SIREN = "55210055"
+	if _, err := signal.FromObservation(p); !errors.Is(err, signal.ErrSIREN) {
+		t.Errorf("8-digit SIREN: %v", err)
+	}
+}

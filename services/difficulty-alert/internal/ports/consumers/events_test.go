@@ -1,0 +1,121 @@
+package consumers_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ccicma/platform/pkg/audit"
+	"github.com/ccicma/platform/pkg/directory/projection"
+	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/inbox"
+	"github.com/ccicma/platform/pkg/natsbus"
+	"github.com/ccicma/platform/pkg/outbox"
+	"github.com/ccicma/platform/pkg/testkit"
+
+	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/consumers"
+	"github.com/ccicma/platform/services/difficulty-alert/migrations"
+)
+
+type nopWaker struct{}
+
+func (nopWaker) Wake() {}
+
+// rescorer records what it was asked to rescore; it fails while fail is
+// set, as scoring with its database away would.
+type rescorer struct {
+	mu    sync.Mutex
+	calls [][]string
+	fail  bool
+}
+
+func (r *rescorer) Rescore(_ context.Context, sirens []string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, slices.Clone(sirens))
+	if r.fail {
+		return errors.New("scoring unavailable")
+	}
+	return nil
+}
+
+func (r *rescorer) set(fail bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.fail = fail
+}
+
+func (r *rescorer) seen() [][]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.calls)
+}
+
+// TestPreventionConsumerStoresThenRescores runs the port's PREVENTION
+// consumer on real NATS and Postgres: it is the one durable on the
+// confidential stream, unbatched, for both event types; each signal is
+// stored, then its business rescored (after the commit); a rescoring
+// that fails is retried with its event, which stores nothing twice.
+func TestPreventionConsumerStoresThenRescores(t *testing.T) {
+	t.Parallel()
+	h := testkit.NewHarness(t, app.Name, "difficulty_alert")
+	pool := h.Pool(t, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), projection.Migrations(), migrations.Set())
+	store := postgres.New(pool, nopWaker{})
+	rs := &rescorer{}
+	cons := consumers.Consumers(app.OpenCase{}, app.OpenObservedCase{}, app.RecordIdentifiedSignal{Signals: store, Rescorer: rs},
+		projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: pool})
+	i := slices.IndexFunc(cons, func(c natsbus.Consumer) bool { return c.Spec.Stream == events.StreamPrevention })
+	if i < 0 {
+		t.Fatal("no consumer of PREVENTION")
+	}
+	c := cons[i]
+	if want := []string{"prevention.report.identified.>", "prevention.observation.identified.>"}; !slices.Equal(c.Spec.Filters, want) || c.Spec.Batch != nil {
+		t.Fatalf("PREVENTION consumer filters %v (batch %v), want %v unbatched", c.Spec.Filters, c.Spec.Batch, want)
+	}
+
+	h.As(t, "intake") // PREVENTION exists: its writers ensure it
+	da := h.As(t, app.Name)
+	spec := c.Spec
+	spec.Backoff = []time.Duration{20 * time.Millisecond}
+	sub, err := da.Consume(h.Ctx, spec, c.Handle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := sub.Stop(ctx); err != nil {
+			t.Errorf("stop consumer: %v", err)
+		}
+	})
+
+	rs.set(true)
+	id := "01900000-0000-7000-8000-0000000000a1"
+	h.Publish(t, h.Event(t, "intake", id, events.PreventionReportIdentified{RequestID: id, SIREN: "732829320", Score: 30,
+		Level: events.DifficultyVigilance, QuestionnaireVersion: "q1", IdentifiedAt: time.Now()}))
+	testkit.Eventually(t, testkit.Wait, "rescoring retried", func() (bool, error) { return len(rs.seen()) >= 2, nil })
+	rs.set(false)
+	caseID := "01900000-0000-7000-8000-0000000000a2"
+	h.CaughtUp(t, h.Publish(t, h.Event(t, "creation-support", caseID, events.PreventionObservationIdentified{CaseID: caseID,
+		RequestID: "01900000-0000-7000-8000-0000000000a3", SIREN: "552100554", ObservedAt: time.Now()})))
+	testkit.Eventually(t, testkit.Wait, "both businesses rescored", func() (bool, error) {
+		calls := rs.seen()
+		return slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, []string{"552100554"}) }), nil
+	})
+	for _, c := range rs.seen() {
+		if len(c) != 1 || (c[0] != "732829320" && c[0] != "552100554") {
+			t.Errorf("rescored %v", c)
+		}
+	}
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals`); n != 2 {
+		t.Errorf("%d signals, want 2 (the retried one once)", n)
+	}
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals WHERE source = 'self_report' AND kind = 'self_diagnosis_vigilance' AND strength = 30`); n != 1 {
+		t.Errorf("%d vigilance self reports of strength 30, want 1", n)
+	}
+}
