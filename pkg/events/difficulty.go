@@ -3,6 +3,8 @@ package events
 import (
 	"errors"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // Sources of a prevention case: what made difficulty-alert open it.
@@ -67,6 +69,64 @@ func (p *DifficultyCaseOpened) Validate() error {
 	case "", DifficultySourceSelfReport, DifficultySourceAdvisorObservation:
 	default:
 		errs = append(errs, errors.New("source must be self_report or advisor_observation"))
+	}
+	return errors.Join(errs...)
+}
+
+// Alert levels of a business's difficulty score, as the State's
+// early-warning programme names them: "aucune alerte", "risque modéré",
+// "risque fort".
+const (
+	BusinessLevelNone     = "none"
+	BusinessLevelModerate = "moderate"
+	BusinessLevelHigh     = "high"
+)
+
+// DifficultyBusinessLevelChanged (difficulty.business.level_changed.v1):
+// difficulty-alert rescored a business (a new signal, or the daily decay)
+// and its alert level changed, up or down. It names the business by its
+// opaque number in difficulty-alert, never by its SIREN, SIRET or name:
+// that a business is in difficulty is confidential, and the prevention
+// cell reads the business, its score and the explanation through
+// difficulty-alert's API, each read audited. Subject: the business
+// number, no territory.
+type DifficultyBusinessLevelChanged struct {
+	// BusinessID is difficulty-alert's opaque number of the business (a
+	// UUID).
+	BusinessID string `json:"business_id"`
+	// PreviousLevel is the level before: none, moderate or high (none for
+	// a business scored for the first time).
+	PreviousLevel string `json:"previous_level"`
+	// Level is the new level: none, moderate or high, never PreviousLevel.
+	Level string `json:"level"`
+	// RulesVersion is the edition of the scoring rules that scored it.
+	RulesVersion string `json:"rules_version"`
+	// ChangedAt is when the business was rescored.
+	ChangedAt time.Time `json:"changed_at"`
+}
+
+// EventName implements Payload.
+func (DifficultyBusinessLevelChanged) EventName() Name {
+	return Name{Producer: "difficulty", Aggregate: "business", Verb: "level_changed", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *DifficultyBusinessLevelChanged) Validate() error {
+	var errs []error
+	if _, err := uuid.Parse(p.BusinessID); err != nil {
+		errs = append(errs, errors.New("business_id must be a UUID"))
+	}
+	valid := func(l string) bool {
+		return l == BusinessLevelNone || l == BusinessLevelModerate || l == BusinessLevelHigh
+	}
+	if !valid(p.PreviousLevel) || !valid(p.Level) {
+		errs = append(errs, errors.New("previous_level and level must be none, moderate or high"))
+	} else if p.PreviousLevel == p.Level {
+		errs = append(errs, errors.New("level must differ from previous_level"))
+	}
+	errs = append(errs, required("rules_version", p.RulesVersion))
+	if p.ChangedAt.IsZero() {
+		errs = append(errs, errors.New("changed_at is required"))
 	}
 	return errors.Join(errs...)
 }

@@ -37,6 +37,7 @@ func Registry() []Payload {
 		TakeoverMatchStageChanged{},
 		// difficulty.go
 		DifficultyCaseOpened{},
+		DifficultyBusinessLevelChanged{},
 		// advisor.go
 		AdvisorUpdated{},
 	}

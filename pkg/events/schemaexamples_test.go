@@ -465,6 +465,14 @@ func payloadExamples() []payloadExample {
 			OpenedAt:    time.Date(2026, 6, 3, 14, 0, 0, 40000000, time.UTC),
 		}, "0195a1d1-2000-7aaa-8bbb-000000000002", "91", "0195a1d1-2001-7b01-8c02-0d03e04f0802", time.Date(2026, 6, 3, 14, 0, 0, 40000000, time.UTC)),
 
+		exampleOf("rising-to-high-risk", events.DifficultyBusinessLevelChanged{
+			BusinessID:    "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+			PreviousLevel: events.BusinessLevelModerate,
+			Level:         events.BusinessLevelHigh,
+			RulesVersion:  "2026.1",
+			ChangedAt:     time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC),
+		}, "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f", events.NoTerritory, "0195a1d1-3001-7b01-8c02-0d03e04f0803", time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC)),
+
 		exampleOf("creation-and-takeover", events.AdvisorUpdated{
 			AdvisorID:    "cci-91-0042",
 			Revision:     3,

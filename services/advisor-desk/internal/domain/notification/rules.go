@@ -46,6 +46,7 @@ func Table(names Names) []Entry {
 		on(takeoverOfferReviewDue),
 		on(takeoverMatchStageChanged),
 		on(difficultyCaseOpened),
+		on(difficultyBusinessLevelChanged),
 	}
 }
 
@@ -449,6 +450,47 @@ func difficultyCaseOpened(_ events.Event, p events.DifficultyCaseOpened) []Draft
 			To: Recipients{AdvisorID: id}})
 	}
 	return out
+}
+
+// difficultyBusinessLevelChanged tells the joint prevention cell (its
+// members in both chambers: the business is followed by the cell, whose
+// chamber the event does not say) that a business's alert level changed,
+// up or down. It says the business's number and the two levels, nothing
+// else: the business, its score and its explanation are read in
+// difficulty-alert, each read audited.
+func difficultyBusinessLevelChanged(_ events.Event, p events.DifficultyBusinessLevelChanged) []Draft {
+	title := "Niveau de risque d'une entreprise en baisse"
+	if businessLevelRank(p.Level) > businessLevelRank(p.PreviousLevel) {
+		title = "Niveau de risque d'une entreprise en hausse"
+	}
+	body := fmt.Sprintf("Entreprise n° %s : %s → %s. Consultez son score dans l'espace prévention (chaque consultation est tracée).",
+		p.BusinessID, businessLevel(p.PreviousLevel), businessLevel(p.Level))
+	return []Draft{{Kind: KindOf(p.EventName()), Title: title, Body: body, Link: "/prevention/entreprises?niveau=" + p.Level,
+		To: Recipients{Role: RolePreventionCell}}}
+}
+
+func businessLevel(code string) string {
+	switch code {
+	case events.BusinessLevelHigh:
+		return "risque fort"
+	case events.BusinessLevelModerate:
+		return "risque modéré"
+	case events.BusinessLevelNone:
+		return "aucune alerte"
+	default:
+		return "non précisé"
+	}
+}
+
+func businessLevelRank(code string) int {
+	switch code {
+	case events.BusinessLevelHigh:
+		return 2
+	case events.BusinessLevelModerate:
+		return 1
+	default:
+		return 0
+	}
 }
 
 // RolePreventionCell is the role of the joint prevention cell's members

@@ -215,6 +215,16 @@ func TestTable(t *testing.T) {
 				{kind: "difficulty.case.opened", title: "Dossier de prévention à prendre en charge", link: "/dossiers/prevention/" + caseID,
 					to: notification.Recipients{Chamber: "CCI", Role: "prevention_cell", Departement: "91"}, has: []string{"Niveau : à rappeler"}},
 			}},
+		{"a business rising to high risk tells the joint cell its number and levels only", "", events.DifficultyBusinessLevelChanged{
+			BusinessID: caseID, PreviousLevel: events.BusinessLevelModerate, Level: events.BusinessLevelHigh, RulesVersion: "2026.1", ChangedAt: at},
+			[]want{{kind: "difficulty.business.level_changed", title: "Niveau de risque d'une entreprise en hausse",
+				link: "/prevention/entreprises?niveau=high", to: notification.Recipients{Role: "prevention_cell"},
+				has: []string{"Entreprise n° " + caseID, "risque modéré → risque fort"}, hasNot: []string{"2026.1"}}}},
+		{"a business falling to no alert says so", "", events.DifficultyBusinessLevelChanged{
+			BusinessID: caseID, PreviousLevel: events.BusinessLevelHigh, Level: events.BusinessLevelNone, RulesVersion: "2026.1", ChangedAt: at},
+			[]want{{kind: "difficulty.business.level_changed", title: "Niveau de risque d'une entreprise en baisse",
+				link: "/prevention/entreprises?niveau=none", to: notification.Recipients{Role: "prevention_cell"},
+				has: []string{"risque fort → aucune alerte"}}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
