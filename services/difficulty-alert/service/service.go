@@ -55,6 +55,13 @@ type Service struct {
 // New connects the service's dependencies and prepares its consumers and
 // routes.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+	rules, err := cfg.ScoringRules()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ScoreDecayEvery <= 0 {
+		return nil, fmt.Errorf("SCORE_DECAY_EVERY %s: want a positive duration", cfg.ScoreDecayEvery)
+	}
 	// Checked before anything is opened, so that a bad setting leaves
 	// nothing to close; the keys are refreshed in the background until ctx
 	// ends. Without keys the API answers 503.
@@ -73,11 +80,21 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
 	observed := app.OpenObservedCase{Cases: store, Now: now}
 	rt.HandleAll(consumers.Consumers(open, observed, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
+	rescore := app.Rescore{Scores: store, Rules: rules, Now: now}
+	decay := app.DecayScores{Rescore: rescore}
+	rt.Every("rescore businesses for the decay of their signals", cfg.ScoreDecayEvery, func(ctx context.Context) error {
+		n, err := decay.Run(ctx)
+		if n > 0 {
+			rt.Log.InfoContext(ctx, "businesses rescored", "businesses", n, "rules_version", rules.Version())
+		}
+		return err
+	})
 	routes := httpapi.Routes{
 		Cases:   app.ReadCases{Cases: store, Audit: auditLog, Now: now},
 		Audit:   app.QueryAudit{Audit: auditLog},
-		Imports: app.ImportBodacc{Signals: store},
+		Imports: app.ImportBodacc{Signals: store, Rescore: rescore},
 		Signals: app.ReadSignals{Signals: store, Audit: auditLog, Now: now},
+		Scores:  app.ReadScores{Scores: store, Audit: auditLog, Now: now},
 		Auth:    guard,
 		Log:     rt.Log,
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/access"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/scoring"
 	"github.com/ccicma/platform/services/difficulty-alert/migrations"
 )
 
@@ -47,6 +48,11 @@ func TestStore(t *testing.T) {
 		{"BodaccImportRectifiesCancelsAndIsIdempotent", testBodaccImport},
 		{"BodaccCancellationBeforeItsNotice", testBodaccOutOfOrder},
 		{"BodaccRectificationsAndCancellationOfVersions", testBodaccVersions},
+		{"ImportScoresInItsTransaction", testImportScoresInItsTransaction},
+		{"EachKindAndDecay", testEachKindAndDecay},
+		{"LevelChangesBothWaysOnce", testLevelChangesBothWays},
+		{"DecayJobSharedByReplicas", testDecayJobSharedByReplicas},
+		{"CellListAndTrend", testCellListAndTrend},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -78,6 +84,17 @@ func setup(t *testing.T, db *testkit.Schemas) *fixture {
 	f.open = app.OpenCase{Cases: f.store, Now: func() time.Time { return f.now }}
 	f.proj = projection.ProjectAdvisor{Advisors: f.store}
 	return f
+}
+
+// rescore is the rescoring under the embedded rules at the fixture's
+// clock.
+func (f *fixture) rescore(t *testing.T) app.Rescore {
+	t.Helper()
+	rules, err := scoring.EmbeddedRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app.Rescore{Scores: f.store, Rules: rules, Now: func() time.Time { return f.now }}
 }
 
 func (f *fixture) event(t *testing.T, source, aggregate string, p events.Payload) events.Event {

@@ -71,3 +71,10 @@ func ImportSignals(p auth.Principal) bool {
 func ReadSignals(p auth.Principal) bool {
 	return p.Has(auth.RolePreventionCell) && p.Chamber != ""
 }
+
+// ReadScores tells whether p may read the businesses' scores, their
+// explanation and the cell's list by level: the prevention cell only, as
+// for the signals the scores stand on.
+func ReadScores(p auth.Principal) bool {
+	return p.Has(auth.RolePreventionCell) && p.Chamber != ""
+}

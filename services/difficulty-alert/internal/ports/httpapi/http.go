@@ -8,6 +8,8 @@
 //	                                              who read which case when (managers, their chamber)
 //	POST /api/v1/bodacc-imports                   import a BODACC export (JSON or CSV), for the prevention cell
 //	GET /api/v1/businesses/{siren}/signals        a business's signals and court state, for the prevention cell
+//	GET /api/v1/businesses?level=&after=&limit=   the cell's list of businesses by level, with their trend
+//	GET /api/v1/businesses/{siren}/score          a business's score, its contributions and explanation
 //
 // Answers when the access rules say no: 403. A case id that names no case
 // also gets 403, with the same body as a case the caller may not read, so
@@ -53,6 +55,7 @@ type Routes struct {
 	Audit   AuditLog
 	Imports BodaccImports
 	Signals BusinessSignals
+	Scores  BusinessScores
 	// ImportLimit bounds an import's body (MaxImportBytes when zero).
 	ImportLimit int64
 	Auth        auth.Guard
@@ -74,6 +77,8 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/audit-log", rt.Auth.Require(http.HandlerFunc(rt.auditLog)))
 	mux.Handle("POST /api/v1/bodacc-imports", rt.Auth.Require(http.HandlerFunc(rt.importBodacc)))
 	mux.Handle("GET /api/v1/businesses/{siren}/signals", rt.Auth.Require(http.HandlerFunc(rt.businessSignals)))
+	mux.Handle("GET /api/v1/businesses", rt.Auth.Require(http.HandlerFunc(rt.listBusinesses)))
+	mux.Handle("GET /api/v1/businesses/{siren}/score", rt.Auth.Require(http.HandlerFunc(rt.businessScore)))
 	return mux
 }
 
