@@ -45,7 +45,7 @@ type api struct {
 	now    time.Time
 	// cases by name: A routed to the CMA, B to the CMA and the CCI, C to
 	// the CCI.
-	cases map[string]string
+	cases   map[string]string
 	store   *postgres.Store
 	pool    *pgxpool.Pool
 	rescore app.Rescore
