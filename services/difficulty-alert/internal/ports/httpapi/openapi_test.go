@@ -16,6 +16,7 @@ import (
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/scoring"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/httpapi"
 )
@@ -118,6 +119,25 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("signals, a manager", openapicheck.Call{Path: signals, Token: manager, Status: 403})
 	send("signals without a token", openapicheck.Call{Path: signals, Status: 401, Doc: rejects})
 
+	const businesses, score = "/api/v1/businesses", "/api/v1/businesses/830249439/score"
+	firstBusiness := send("the cell's businesses, one a page", openapicheck.Call{Path: businesses + "?limit=1", Token: cell, Status: 200})
+	var businessPage struct {
+		NextAfter string `json:"next_after"`
+	}
+	if err := json.Unmarshal(firstBusiness.Body, &businessPage); err != nil || businessPage.NextAfter == "" {
+		t.Fatalf("a full page of businesses without next_after: %s", firstBusiness.Body)
+	}
+	send("businesses, the next page", openapicheck.Call{Path: businesses + "?limit=1&after=" + url.QueryEscape(businessPage.NextAfter), Token: cell, Status: 200})
+	send("businesses at a level", openapicheck.Call{Path: businesses + "?level=moderate", Token: cell, Status: 200})
+	send("businesses, bad parameters", openapicheck.Call{Path: businesses + "?level=orange&limit=0&after=x", Token: cell, Status: 400, Doc: rejects})
+	send("businesses, a manager", openapicheck.Call{Path: businesses, Token: manager, Status: 403})
+	send("businesses without a token", openapicheck.Call{Path: businesses, Status: 401, Doc: rejects})
+	send("a business's score", openapicheck.Call{Path: score, Token: cell, Status: 200})
+	send("a business never signalled", openapicheck.Call{Path: "/api/v1/businesses/732829320/score", Token: cell, Status: 200})
+	send("score, not a SIREN", openapicheck.Call{Path: "/api/v1/businesses/73282932/score", Token: cell, Status: 404, Doc: rejects})
+	send("score, an advisor", openapicheck.Call{Path: score, Token: advisor, Status: 403})
+	send("score without a token", openapicheck.Call{Path: score, Status: 401, Doc: rejects})
+
 	// With the signals' table down, an import fails whole: 503.
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.bodacc_notices RENAME TO bodacc_notices_down`)
 	post("an import, database down", "application/json", jsonFile, cell, 503, openapicheck.Accepts)
@@ -129,6 +149,8 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("a case, audit log down", openapicheck.Call{Path: caseA, Token: cell, Status: 503})
 	send("the audit log, down", openapicheck.Call{Path: "/api/v1/audit-log", Token: manager, Status: 503})
 	send("signals, audit log down", openapicheck.Call{Path: signals, Token: cell, Status: 503})
+	send("businesses, audit log down", openapicheck.Call{Path: businesses, Token: cell, Status: 503})
+	send("a score, audit log down", openapicheck.Call{Path: score, Token: cell, Status: 503})
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.audit_log_down RENAME TO audit_log`)
 
 	c.AssertCovered(t)
@@ -159,7 +181,10 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		{"level", s["Case"].Properties["level"].Enum, []string{events.DifficultyNone, events.DifficultyVigilance, events.DifficultyCallBack}},
 		{"source", s["Case"].Properties["source"].Enum, []string{string(prevention.SourceSelfReport), string(prevention.SourceAdvisorObservation)}},
 		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead}},
-		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase, app.ResourceBusinessSignals}},
+		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase, app.ResourceBusinessSignals, app.ResourceBusinessScore}},
+		{"business level", s["BusinessSummary"].Properties["level"].Enum, strs(scoring.Levels())},
+		{"score level", s["BusinessScore"].Properties["level"].Enum, strs(scoring.Levels())},
+		{"contribution theme", s["Contribution"].Properties["theme"].Enum, strs(signal.Themes())},
 		{"signal source", s["Signal"].Properties["source"].Enum, strs(signal.Sources())},
 		{"signal theme", s["Signal"].Properties["theme"].Enum, strs(signal.Themes())},
 		{"signal status", s["Signal"].Properties["status"].Enum, []string{string(signal.StatusActive), string(signal.StatusReplaced), string(signal.StatusWithdrawn)}},
