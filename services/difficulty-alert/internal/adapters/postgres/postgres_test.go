@@ -75,7 +75,7 @@ type wakeCounter struct{ n atomic.Int64 }
 
 func (w *wakeCounter) Wake() { w.n.Add(1) }
 
-func setup(t *testing.T, db *testkit.Schemas) *fixture {
+func setup(t testing.TB, db *testkit.Schemas) *fixture {
 	t.Helper()
 	ctx := testkit.Context(t)
 	pool := db.Pool(t, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), projection.Migrations(), migrations.Set())
@@ -88,7 +88,7 @@ func setup(t *testing.T, db *testkit.Schemas) *fixture {
 
 // rescore is the rescoring under the embedded rules at the fixture's
 // clock.
-func (f *fixture) rescore(t *testing.T) app.Rescore {
+func (f *fixture) rescore(t testing.TB) app.Rescore {
 	t.Helper()
 	rules, err := scoring.EmbeddedRules()
 	if err != nil {
@@ -106,7 +106,7 @@ func (f *fixture) event(t *testing.T, source, aggregate string, p events.Payload
 	return ev
 }
 
-func (f *fixture) count(t *testing.T, query string, args ...any) int {
+func (f *fixture) count(t testing.TB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := f.pool.QueryRow(f.ctx, query, args...).Scan(&n); err != nil {

@@ -42,18 +42,19 @@ func (s *Store) RescoreDue(ctx context.Context, due time.Time, limit int, score 
 	var n int
 	var emitted bool
 	err := pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT siren FROM businesses
+		// Claimed and read in one statement: the rows are those scored.
+		rows, err := tx.Query(ctx, `SELECT `+lockedColumns+` FROM businesses
 			WHERE active_until IS NOT NULL AND scored_at < $1
 			ORDER BY scored_at LIMIT $2 FOR UPDATE SKIP LOCKED`, due, limit)
 		if err != nil {
 			return fmt.Errorf("claim businesses due: %w", err)
 		}
-		sirens, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		current, err := pgx.CollectRows(rows, scanLocked)
 		if err != nil {
 			return fmt.Errorf("claim businesses due: %w", err)
 		}
-		n = len(sirens)
-		emitted, err = rescore(ctx, tx, sirens, score)
+		n = len(current)
+		emitted, err = scoreLocked(ctx, tx, current, score)
 		return err
 	})
 	if err != nil {
@@ -77,28 +78,44 @@ func rescore(ctx context.Context, tx pgx.Tx, sirens []string, score app.ScoreFun
 	if _, err := tx.Exec(ctx, `INSERT INTO businesses (siren) SELECT unnest($1::text[]) ON CONFLICT (siren) DO NOTHING`, sirens); err != nil {
 		return false, fmt.Errorf("create businesses: %w", err)
 	}
-	rows, err := tx.Query(ctx, `SELECT siren, business_id::text, score, level, coalesce(rules_version, ''),
-			nullif(scored_at, '-infinity'), level_since
-		FROM businesses WHERE siren = ANY($1) ORDER BY siren FOR UPDATE`, sirens)
+	rows, err := tx.Query(ctx, `SELECT `+lockedColumns+` FROM businesses WHERE siren = ANY($1) ORDER BY siren FOR UPDATE`, sirens)
 	if err != nil {
 		return false, fmt.Errorf("lock businesses: %w", err)
 	}
-	current, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.ScoredBusiness, error) {
-		var b app.ScoredBusiness
-		var level string
-		var scored, since *time.Time
-		err := r.Scan(&b.SIREN, &b.ID, &b.Points, &level, &b.RulesVersion, &scored, &since)
-		b.Level = scoring.Level(level)
-		if scored != nil {
-			b.ScoredAt = *scored
-		}
-		if since != nil {
-			b.LevelSince = *since
-		}
-		return b, err
-	})
+	current, err := pgx.CollectRows(rows, scanLocked)
 	if err != nil {
 		return false, fmt.Errorf("lock businesses: %w", err)
+	}
+	return scoreLocked(ctx, tx, current, score)
+}
+
+// lockedColumns are what a rescoring reads of a business it locked.
+const lockedColumns = `siren, business_id::text, score, level, coalesce(rules_version, ''), nullif(scored_at, '-infinity'), level_since`
+
+func scanLocked(r pgx.CollectableRow) (app.ScoredBusiness, error) {
+	var b app.ScoredBusiness
+	var level string
+	var scored, since *time.Time
+	err := r.Scan(&b.SIREN, &b.ID, &b.Points, &level, &b.RulesVersion, &scored, &since)
+	b.Level = scoring.Level(level)
+	if scored != nil {
+		b.ScoredAt = *scored
+	}
+	if since != nil {
+		b.LevelSince = *since
+	}
+	return b, err
+}
+
+// scoreLocked scores the businesses current, whose rows tx holds, and
+// stores their new records, the day's history and the events.
+func scoreLocked(ctx context.Context, tx pgx.Tx, current []app.ScoredBusiness, score app.ScoreFunc) (emitted bool, err error) {
+	if len(current) == 0 {
+		return false, nil
+	}
+	sirens := make([]string, len(current))
+	for i, b := range current {
+		sirens[i] = b.SIREN
 	}
 	signals, err := activeSignals(ctx, tx, sirens)
 	if err != nil {
