@@ -34,7 +34,7 @@ var benchKinds = []struct {
 func BenchmarkDailyRescoring(b *testing.B) {
 	const n = 100_000
 	f := setup(b, testkit.NewSchemas(b, "difficulty_alert"))
-	rnd := rand.New(rand.NewPCG(12, 2026))
+	rnd := rand.New(rand.NewPCG(12, 2026)) //nolint:gosec // test data, not secrets
 	var signals, businesses [][]any
 	for i := range n {
 		s := sirenOf(50_000_000 + i)

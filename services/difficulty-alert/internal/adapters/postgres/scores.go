@@ -173,7 +173,7 @@ func activeSignals(ctx context.Context, tx pgx.Tx, sirens []string) (map[string]
 // in one UPDATE and one INSERT of the history.
 type updates struct {
 	sirens, ids, levels, contributions, explanations, versions []string
-	scores                                                     []int32
+	scores                                                     []int
 	scoredAt, levelSince                                       []time.Time
 	activeUntil                                                []*time.Time
 	// changed: the score or level differs from the stored one (or it was
@@ -196,7 +196,7 @@ func (u *updates) add(prev, next app.ScoredBusiness) error {
 	}
 	u.sirens = append(u.sirens, next.SIREN)
 	u.ids = append(u.ids, next.ID)
-	u.scores = append(u.scores, int32(next.Points))
+	u.scores = append(u.scores, next.Points)
 	u.levels = append(u.levels, string(next.Level))
 	u.contributions = append(u.contributions, string(js))
 	u.explanations = append(u.explanations, next.Explanation)

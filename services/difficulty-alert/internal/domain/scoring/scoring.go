@@ -102,10 +102,9 @@ type Score struct {
 func (r *Rules) Score(signals []Signal, today time.Time) Score {
 	today = day(today)
 	type sum struct {
-		raw     float64
-		n       int
-		latest  time.Time
-		present bool
+		raw    float64
+		n      int
+		latest time.Time
 	}
 	sums := map[signal.Theme]*sum{}
 	s := Score{RulesVersion: r.Version()}
