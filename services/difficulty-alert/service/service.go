@@ -10,6 +10,9 @@
 // advisor of each routed chamber from its projection of the directory
 // (advisor.directory.updated), emits difficulty.case.opened, and serves the
 // cases to the advisors the access rules let read them, each read audited.
+// It scores businesses from their signals (on every new signal and daily
+// for decay; difficulty.business.level_changed on a change of level) and
+// serves the scores to the prevention cell.
 package service
 
 import (
