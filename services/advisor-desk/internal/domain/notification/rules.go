@@ -472,7 +472,9 @@ func difficultyCaseTakenInCharge(_ events.Event, p events.DifficultyCaseTakenInC
 
 // difficultyCaseActionRecorded notifies nobody: the advisor acted, and the
 // case page's timeline shows it to the others.
-func difficultyCaseActionRecorded(events.Event, events.DifficultyCaseActionRecorded) []Draft { return nil }
+func difficultyCaseActionRecorded(events.Event, events.DifficultyCaseActionRecorded) []Draft {
+	return nil
+}
 
 // difficultyCaseClosed tells the case's assigned advisors but the one who
 // closed it (all of them when the system closed it, on a liquidation), or
