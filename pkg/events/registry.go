@@ -37,6 +37,9 @@ func Registry() []Payload {
 		TakeoverMatchStageChanged{},
 		// difficulty.go
 		DifficultyCaseOpened{},
+		DifficultyCaseTakenInCharge{},
+		DifficultyCaseActionRecorded{},
+		DifficultyCaseClosed{},
 		DifficultyBusinessLevelChanged{},
 		// advisor.go
 		AdvisorUpdated{},

@@ -46,6 +46,9 @@ func Table(names Names) []Entry {
 		on(takeoverOfferReviewDue),
 		on(takeoverMatchStageChanged),
 		on(difficultyCaseOpened),
+		on(difficultyCaseTakenInCharge),
+		on(difficultyCaseActionRecorded),
+		on(difficultyCaseClosed),
 		on(difficultyBusinessLevelChanged),
 	}
 }
@@ -450,6 +453,79 @@ func difficultyCaseOpened(_ events.Event, p events.DifficultyCaseOpened) []Draft
 			To: Recipients{AdvisorID: id}})
 	}
 	return out
+}
+
+// difficultyCaseTakenInCharge tells the case's other assigned advisors
+// (the other chamber's, or the one a cell member stepped in for) that it is
+// taken in charge; the one who took it knows. The case number only.
+func difficultyCaseTakenInCharge(_ events.Event, p events.DifficultyCaseTakenInCharge) []Draft {
+	var out []Draft
+	for _, id := range p.AdvisorIDs {
+		if id != p.AdvisorID {
+			out = append(out, Draft{Kind: KindOf(p.EventName()), Title: "Dossier de prévention pris en charge",
+				Body: "Le dossier " + caseNumber(p.CaseID) + " est pris en charge par " + p.AdvisorID + ". " +
+					"Consultez-le dans l'espace prévention (chaque consultation est tracée).",
+				Link: "/dossiers/prevention/" + p.CaseID, To: Recipients{AdvisorID: id}})
+		}
+	}
+	return out
+}
+
+// difficultyCaseActionRecorded notifies nobody: the advisor acted, and the
+// case page's timeline shows it to the others.
+func difficultyCaseActionRecorded(events.Event, events.DifficultyCaseActionRecorded) []Draft {
+	return nil
+}
+
+// difficultyCaseClosed tells the case's assigned advisors but the one who
+// closed it (all of them when the system closed it, on a liquidation), or
+// the prevention cell of its chambers when nobody was assigned: the case
+// number and the reason, never the business.
+func difficultyCaseClosed(_ events.Event, p events.DifficultyCaseClosed) []Draft {
+	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
+	body := "Le dossier " + caseNumber(p.CaseID) + " est clos. Motif : " + difficultyCloseReason(p.Reason) + "."
+	if len(p.AdvisorIDs) == 0 {
+		var out []Draft
+		for _, chamber := range []string{p.Chamber, p.SecondaryChamber} {
+			if chamber != "" {
+				out = append(out, Draft{Kind: kind, Title: "Dossier de prévention clos", Body: body, Link: link,
+					To: Recipients{Chamber: chamber, Role: RolePreventionCell, Departement: p.Departement}})
+			}
+		}
+		return out
+	}
+	var out []Draft
+	for _, id := range p.AdvisorIDs {
+		if id != p.ClosedBy {
+			out = append(out, Draft{Kind: kind, Title: "Dossier de prévention clos", Body: body, Link: link, To: Recipients{AdvisorID: id}})
+		}
+	}
+	return out
+}
+
+// caseNumber is how a notice names a prevention case: the last twelve
+// hex digits of its id (a UUIDv7's random part), enough to tell cases
+// apart, nothing about the business.
+func caseNumber(id string) string {
+	if len(id) > 12 {
+		return "n° " + strings.ToUpper(id[len(id)-12:])
+	}
+	return "n° " + id
+}
+
+func difficultyCloseReason(code string) string {
+	switch code {
+	case events.DifficultyCloseRecovered:
+		return "entreprise redressée"
+	case events.DifficultyCloseProcedureOpened:
+		return "procédure collective ouverte"
+	case events.DifficultyCloseBusinessClosed:
+		return "entreprise fermée"
+	case events.DifficultyCloseDeclinedByOwner:
+		return "refus du dirigeant"
+	default:
+		return "non précisé"
+	}
 }
 
 // difficultyBusinessLevelChanged tells the joint prevention cell (its

@@ -83,7 +83,8 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 		"TAKEOVER": {"takeover.offer.registered.>", "takeover.search.registered.>", "takeover.match.proposed.>",
 			"takeover.offer.published.>", "takeover.offer.status_changed.>", "takeover.search.status_changed.>", "takeover.offer.review_due.>",
 			"takeover.match.stage_changed.>"},
-		"DIFFICULTY": {"difficulty.case.opened.>", "difficulty.business.level_changed.>"},
+		"DIFFICULTY": {"difficulty.case.opened.>", "difficulty.case.taken_in_charge.>", "difficulty.case.action_recorded.>",
+			"difficulty.case.closed.>", "difficulty.business.level_changed.>"},
 	}
 	if len(byStream) != len(want) || len(cons) != len(want) {
 		t.Fatalf("consumers %v, want %v", byStream, want)
