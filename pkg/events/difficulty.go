@@ -344,3 +344,49 @@ func (p *DifficultyBusinessLevelChanged) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// DifficultyCaseEscalated (difficulty.case.escalated.v1): the business of an
+// open prevention case rose to a higher risk level (difficulty-alert's
+// scoring), and the case's level was raised with it: its advisors (or,
+// when none is assigned, the prevention cell of its chambers) should act
+// sooner. The case number and the levels only. Subject: the case id.
+type DifficultyCaseEscalated struct {
+	// CaseID is difficulty-alert's id of the case.
+	CaseID string `json:"case_id"`
+	// Chamber is the lead chamber (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the other routed chamber, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorIDs are the case's assigned advisors (empty when none is).
+	AdvisorIDs []string `json:"advisor_ids,omitempty"`
+	// PreviousLevel is the case's level before: none, vigilance or
+	// call_back.
+	PreviousLevel string `json:"previous_level"`
+	// Level is the case's level now, above PreviousLevel: vigilance or
+	// call_back.
+	Level string `json:"level"`
+	// Departement is the business's département.
+	Departement string `json:"departement"`
+	// EscalatedAt is when the level was raised.
+	EscalatedAt time.Time `json:"escalated_at"`
+}
+
+// EventName implements Payload.
+func (DifficultyCaseEscalated) EventName() Name {
+	return Name{Producer: "difficulty", Aggregate: "case", Verb: "escalated", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *DifficultyCaseEscalated) Validate() error {
+	errs := []error{validDifficultyCase(p.CaseID, p.Chamber, p.Departement)}
+	rank := map[string]int{DifficultyNone: 1, DifficultyVigilance: 2, DifficultyCallBack: 3}
+	if rank[p.PreviousLevel] == 0 || rank[p.Level] == 0 {
+		errs = append(errs, errors.New("previous_level and level must be none, vigilance or call_back"))
+	} else if rank[p.Level] <= rank[p.PreviousLevel] {
+		errs = append(errs, errors.New("level must be above previous_level"))
+	}
+	if p.EscalatedAt.IsZero() {
+		errs = append(errs, errors.New("escalated_at is required"))
+	}
+	return errors.Join(errs...)
+}

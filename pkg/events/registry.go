@@ -41,6 +41,7 @@ func Registry() []Payload {
 		DifficultyCaseActionRecorded{},
 		DifficultyCaseClosed{},
 		DifficultyBusinessLevelChanged{},
+		DifficultyCaseEscalated{},
 		// advisor.go
 		AdvisorUpdated{},
 	}

@@ -509,6 +509,16 @@ func payloadExamples() []payloadExample {
 			ChangedAt:     time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC),
 		}, "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f", events.NoTerritory, "0195a1d1-3001-7b01-8c02-0d03e04f0803", time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC)),
 
+		exampleOf("score-case-raised-to-call-back", events.DifficultyCaseEscalated{
+			CaseID:           "0195a1d1-4000-7aaa-8bbb-000000000004",
+			Chamber:          events.ChamberCCI,
+			SecondaryChamber: events.ChamberCMA,
+			PreviousLevel:    events.DifficultyVigilance,
+			Level:            events.DifficultyCallBack,
+			Departement:      "91",
+			EscalatedAt:      time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC),
+		}, "0195a1d1-4000-7aaa-8bbb-000000000004", "91", "0195a1d1-4001-7b01-8c02-0d03e04f0804", time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC)),
+
 		exampleOf("creation-and-takeover", events.AdvisorUpdated{
 			AdvisorID:    "cci-91-0042",
 			Revision:     3,

@@ -50,6 +50,7 @@ func Table(names Names) []Entry {
 		on(difficultyCaseActionRecorded),
 		on(difficultyCaseClosed),
 		on(difficultyBusinessLevelChanged),
+		on(difficultyCaseEscalated),
 	}
 }
 
@@ -567,6 +568,31 @@ func businessLevelRank(code string) int {
 	default:
 		return 0
 	}
+}
+
+// difficultyCaseEscalated tells the case's assigned advisors, or the
+// prevention cell of its chambers when none is assigned, that the case's
+// level was raised with its business's risk: the case number and the
+// level only.
+func difficultyCaseEscalated(_ events.Event, p events.DifficultyCaseEscalated) []Draft {
+	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
+	title := "Dossier de prévention : niveau relevé"
+	body := "Le dossier " + caseNumber(p.CaseID) + " passe au niveau : " + difficultyLevel(p.Level) + ". " +
+		"Consultez-le dans l'espace prévention (chaque consultation est tracée)."
+	var out []Draft
+	if len(p.AdvisorIDs) == 0 {
+		for _, chamber := range []string{p.Chamber, p.SecondaryChamber} {
+			if chamber != "" {
+				out = append(out, Draft{Kind: kind, Title: title, Body: body, Link: link,
+					To: Recipients{Chamber: chamber, Role: RolePreventionCell, Departement: p.Departement}})
+			}
+		}
+		return out
+	}
+	for _, id := range p.AdvisorIDs {
+		out = append(out, Draft{Kind: kind, Title: title, Body: body, Link: link, To: Recipients{AdvisorID: id}})
+	}
+	return out
 }
 
 // RolePreventionCell is the role of the joint prevention cell's members
