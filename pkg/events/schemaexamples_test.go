@@ -513,6 +513,7 @@ func payloadExamples() []payloadExample {
 			CaseID:           "0195a1d1-4000-7aaa-8bbb-000000000004",
 			Chamber:          events.ChamberCCI,
 			SecondaryChamber: events.ChamberCMA,
+			AdvisorIDs:       []string{"cci-91-0002"},
 			PreviousLevel:    events.DifficultyVigilance,
 			Level:            events.DifficultyCallBack,
 			Departement:      "91",
