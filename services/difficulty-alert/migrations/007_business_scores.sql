@@ -44,3 +44,13 @@ CREATE TABLE business_score_history (
 -- first run of the daily job.
 INSERT INTO businesses (siren, active_until)
 SELECT siren, max(expires_on) FROM signals WHERE status = 'active' GROUP BY siren;
+
+-- A rising level opens a prevention case for the business, addressed to
+-- its département: the one its BODACC notices give, kept here (NULL for
+-- the notices applied before, and when a notice gives none).
+ALTER TABLE bodacc_notices ADD COLUMN departement text;
+CREATE INDEX bodacc_notices_siren ON bodacc_notices (siren, published_on DESC) WHERE departement IS NOT NULL;
+
+-- A business's cases, latest first: its open one to escalate or close,
+-- its chambers and département for the next.
+CREATE INDEX difficulty_cases_siren ON difficulty_cases (siren, opened_at DESC) WHERE siren IS NOT NULL;

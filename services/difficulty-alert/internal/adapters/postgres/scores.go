@@ -5,15 +5,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/outbox"
 	"github.com/ccicma/platform/pkg/pgdb"
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/scoring"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
 )
@@ -121,21 +124,44 @@ func scoreLocked(ctx context.Context, tx pgx.Tx, current []app.ScoredBusiness, s
 	if err != nil {
 		return false, err
 	}
+	situations, err := situationsOf(ctx, tx, sirens)
+	if err != nil {
+		return false, err
+	}
 	var (
-		u   updates
-		evs []events.Event
+		u       updates
+		evs     []events.Event
+		changed []prevention.Case
 	)
 	for _, b := range current {
-		next, es, err := score(b, signals[b.SIREN])
+		r, err := score(b, signals[b.SIREN], situations[b.SIREN])
 		if err != nil {
 			return false, fmt.Errorf("score business %s: %w", b.ID, err)
 		}
-		if err := u.add(b, next); err != nil {
+		if err := u.add(b, r.Business); err != nil {
 			return false, err
 		}
-		evs = append(evs, es...)
+		if r.Opened != nil {
+			opened, err := insertCase(ctx, tx, *r.Opened)
+			if err != nil {
+				return false, err
+			}
+			if !opened {
+				// The business has an open case already (the index of open
+				// cases by SIREN said so): the opening, and its event, did
+				// not happen.
+				r.Events = slices.DeleteFunc(r.Events, func(ev events.Event) bool { return ev.Subject == r.Opened.ID })
+			}
+		}
+		evs = append(evs, r.Events...)
+		if r.Changed != nil {
+			changed = append(changed, *r.Changed)
+		}
 	}
 	if err := u.store(ctx, tx); err != nil {
+		return false, err
+	}
+	if err := updateCases(ctx, tx, changed); err != nil {
 		return false, err
 	}
 	if err := outbox.Add(ctx, tx, evs...); err != nil {
@@ -302,4 +328,96 @@ func (s *Store) BusinessScore(ctx context.Context, siren string, trendFrom time.
 		return app.BusinessScore{}, false, fmt.Errorf("read business score: %w", err)
 	}
 	return b, true, nil
+}
+
+// situationsOf reads, for the businesses of sirens, their open case,
+// court state, département and latest case's chambers.
+func situationsOf(ctx context.Context, tx pgx.Tx, sirens []string) (map[string]app.Situation, error) {
+	out := make(map[string]app.Situation, len(sirens))
+	rows, err := tx.Query(ctx, `SELECT `+caseColumns+` FROM difficulty_cases
+		WHERE siren = ANY($1) AND status <> 'closed' FOR UPDATE`, sirens)
+	if err != nil {
+		return nil, fmt.Errorf("read open cases: %w", err)
+	}
+	open, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (prevention.Case, error) { return scanCase(r) })
+	if err != nil {
+		return nil, fmt.Errorf("read open cases: %w", err)
+	}
+	for _, c := range open {
+		s := out[c.SIREN]
+		s.OpenCase = &c
+		out[c.SIREN] = s
+	}
+	rows, err = tx.Query(ctx, `SELECT siren, procedure, since, signal_id::text FROM business_court_states WHERE siren = ANY($1)`, sirens)
+	if err != nil {
+		return nil, fmt.Errorf("read court states: %w", err)
+	}
+	var siren, procedure, signalID string
+	var since time.Time
+	if _, err := pgx.ForEachRow(rows, []any{&siren, &procedure, &since, &signalID}, func() error {
+		s := out[siren]
+		s.Court = &app.CourtState{Procedure: signal.Procedure(procedure), Since: since.Format(time.DateOnly), SignalID: signalID}
+		out[siren] = s
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read court states: %w", err)
+	}
+	// The latest case gives the chambers and a département; a BODACC
+	// notice's département, when there is one, wins.
+	rows, err = tx.Query(ctx, `SELECT DISTINCT ON (siren) siren, chamber, coalesce(secondary_chamber, ''), departement
+		FROM difficulty_cases WHERE siren = ANY($1) ORDER BY siren, opened_at DESC`, sirens)
+	if err != nil {
+		return nil, fmt.Errorf("read latest cases: %w", err)
+	}
+	var chamber, secondary, departement string
+	if _, err := pgx.ForEachRow(rows, []any{&siren, &chamber, &secondary, &departement}, func() error {
+		s := out[siren]
+		s.Chamber, s.SecondaryChamber, s.Departement = chamber, secondary, departement
+		out[siren] = s
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read latest cases: %w", err)
+	}
+	rows, err = tx.Query(ctx, `SELECT DISTINCT ON (siren) siren, departement FROM bodacc_notices
+		WHERE siren = ANY($1) AND departement IS NOT NULL ORDER BY siren, published_on DESC`, sirens)
+	if err != nil {
+		return nil, fmt.Errorf("read départements: %w", err)
+	}
+	if _, err := pgx.ForEachRow(rows, []any{&siren, &departement}, func() error {
+		s := out[siren]
+		s.Departement = departement
+		out[siren] = s
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("read départements: %w", err)
+	}
+	return out, nil
+}
+
+// updateCases stores the level and lifecycle of the cases a rescoring
+// escalated or closed; a closed case no longer counts in its advisors'
+// loads.
+func updateCases(ctx context.Context, tx pgx.Tx, cs []prevention.Case) error {
+	released := map[string]int{}
+	for _, c := range cs {
+		var closedAt *time.Time
+		var closedBy, reason *string
+		if c.Status == prevention.StatusClosed {
+			closedAt, closedBy = &c.ClosedAt, &c.ClosedBy
+			r := string(c.CloseReason)
+			reason = &r
+			for _, id := range c.AdvisorIDs {
+				released[id]--
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE difficulty_cases SET level = $2, status = $3, closed_at = $4, closed_by = $5,
+				close_reason = $6, updated_at = now()
+			WHERE case_id = $1`, c.ID, c.Level, string(c.Status), closedAt, closedBy, reason); err != nil {
+			return fmt.Errorf("update case %s: %w", c.ID, err)
+		}
+	}
+	if len(released) == 0 {
+		return nil
+	}
+	return projection.AddCases(ctx, tx, released)
 }

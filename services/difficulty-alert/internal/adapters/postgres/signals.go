@@ -58,9 +58,9 @@ func applyNotice(ctx context.Context, tx pgx.Tx, a app.NoticeToApply) (app.Outco
 	if n.Previous != "" {
 		previous = &n.Previous
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO bodacc_notices (notice_ref, notice_type, previous_ref, siren, published_on, applied_at)
-		VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (notice_ref) DO NOTHING`,
-		n.Ref, string(n.Type), previous, n.SIREN, n.Published)
+	tag, err := tx.Exec(ctx, `INSERT INTO bodacc_notices (notice_ref, notice_type, previous_ref, siren, published_on, applied_at, departement)
+		VALUES ($1, $2, $3, $4, $5, now(), NULLIF($6, '')) ON CONFLICT (notice_ref) DO NOTHING`,
+		n.Ref, string(n.Type), previous, n.SIREN, n.Published, n.Departement)
 	if err != nil || tag.RowsAffected() == 0 {
 		return app.OutcomeDuplicate, err
 	}
