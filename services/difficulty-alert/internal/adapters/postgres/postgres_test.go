@@ -53,6 +53,7 @@ func TestStore(t *testing.T) {
 		{"LevelChangesBothWaysOnce", testLevelChangesBothWays},
 		{"DecayJobSharedByReplicas", testDecayJobSharedByReplicas},
 		{"CellListAndTrend", testCellListAndTrend},
+		{"ScoreOpensEscalatesAndLiquidationClosesCases", testScoreCases},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
