@@ -61,6 +61,9 @@ func testScoreCases(t *testing.T, f *fixture) {
 		c.Chamber != "CCI" || c.SecondaryChamber != "CMA" || c.Departement != "91" || len(c.AdvisorIDs) != 0 || c.RequestID != "" {
 		t.Fatalf("case opened by the score: %d %+v", n, c)
 	}
+	if b := f.score(t, "830249439"); b.OpenCaseID != c.ID {
+		t.Errorf("the business's open case %q, want %q", b.OpenCaseID, c.ID)
+	}
 	if _, n := f.caseOfBusiness(t, "512345679"); n != 0 {
 		t.Errorf("a business in liquidation got %d cases", n)
 	}
@@ -93,6 +96,9 @@ func testScoreCases(t *testing.T, f *fixture) {
 	}
 	if got := f.topics(t)["difficulty.case.closed.91"]; got != 1 {
 		t.Errorf("%d closings published, want 1", got)
+	}
+	if b := f.score(t, "830249439"); b.OpenCaseID != "" || b.Court == nil || b.Court.Procedure != signal.ProcedureLiquidationJudiciaire {
+		t.Errorf("after the liquidation: open case %q, court %+v", b.OpenCaseID, b.Court)
 	}
 
 	other := sirenOf(70_000_001)

@@ -267,7 +267,8 @@ const businessColumns = `b.siren, b.business_id::text, b.score, b.level, b.contr
 	nullif(b.scored_at, '-infinity'), b.level_since, b.active_until,
 	b.score - coalesce((SELECT h.score FROM business_score_history h WHERE h.business_id = b.business_id AND h.day <= $1::date
 		ORDER BY h.day DESC LIMIT 1), 0),
-	cs.procedure, cs.since, cs.signal_id::text`
+	cs.procedure, cs.since, cs.signal_id::text,
+	(SELECT dc.case_id::text FROM difficulty_cases dc WHERE dc.siren = b.siren AND dc.status <> 'closed' LIMIT 1)`
 
 const businessFrom = ` FROM businesses b LEFT JOIN business_court_states cs ON cs.siren = b.siren`
 
@@ -276,11 +277,14 @@ func scanBusiness(r pgx.Row) (app.BusinessScore, error) {
 	var level string
 	var contributions []byte
 	var scored, since, until *time.Time
-	var procedure, signalID *string
+	var procedure, signalID, openCase *string
 	var courtSince *time.Time
 	if err := r.Scan(&b.SIREN, &b.ID, &b.Points, &level, &contributions, &b.Explanation, &b.RulesVersion, &scored, &since, &until,
-		&b.Trend, &procedure, &courtSince, &signalID); err != nil {
+		&b.Trend, &procedure, &courtSince, &signalID, &openCase); err != nil {
 		return b, err
+	}
+	if openCase != nil {
+		b.OpenCaseID = *openCase
 	}
 	b.Level = scoring.Level(level)
 	if scored != nil {
