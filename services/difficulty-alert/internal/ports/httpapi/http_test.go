@@ -93,6 +93,8 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 		Audit:   app.QueryAudit{Audit: log},
 		Imports: app.ImportBodacc{Signals: store},
 		Signals: app.ReadSignals{Signals: store, Audit: log, Now: clock},
+		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: clock}, Record: app.RecordAction{Cases: store, Now: clock},
+			Close: app.CloseCase{Cases: store, Now: clock}},
 		// Small enough for a test to exceed it.
 		ImportLimit: 1 << 16,
 		Auth:        verifier,
