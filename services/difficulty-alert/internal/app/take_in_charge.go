@@ -10,9 +10,9 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 )
 
-// TakeInCharge: an assigned prevention advisor, or a member of the
+// TakeInCharge lets an assigned prevention advisor, or a member of the
 // prevention cell of the case's chambers (who then joins the assigned
-// advisors), takes the case in charge (difficulty.case.taken_in_charge);
+// advisors), take the case in charge (difficulty.case.taken_in_charge);
 // the desk's reminders stop.
 type TakeInCharge struct {
 	Cases CaseChanges
