@@ -81,9 +81,9 @@ func (p *DifficultyCaseOpened) Validate() error {
 	return errors.Join(errs...)
 }
 
-// DifficultySourceScore: a business's risk level rose to "risque modéré" or
-// "risque fort" (difficulty-alert's scoring); the case names no intake
-// request.
+// DifficultySourceScore is the source of a case opened because a
+// business's risk level rose to "risque modéré" or "risque fort"
+// (difficulty-alert's scoring); the case names no intake request.
 const DifficultySourceScore = "score"
 
 // Reasons a prevention case closes (difficulty.case.closed.v1).

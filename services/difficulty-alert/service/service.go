@@ -98,8 +98,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Imports: app.ImportBodacc{Signals: store, Rescore: rescore},
 		Signals: app.ReadSignals{Signals: store, Audit: auditLog, Now: now},
 		Scores:  app.ReadScores{Scores: store, Audit: auditLog, Now: now},
-		Auth:    guard,
-		Log:     rt.Log,
+		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: now}, Record: app.RecordAction{Cases: store, Now: now},
+			Close: app.CloseCase{Cases: store, Now: now}},
+		Auth: guard,
+		Log:  rt.Log,
 	}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err

@@ -38,9 +38,11 @@ func (uc ScheduleReminders) Handle(ctx context.Context, ev events.Event) error {
 }
 
 // ReminderEventTypes lists the event types ScheduleReminders reacts to:
-// creation cases, which have a "taken in charge" that stops the timers.
+// creation and prevention cases, which have a "taken in charge" that stops
+// the timers (and a prevention case's closing, which stops them too).
 // Takeover offers and searches have none yet, so they are not reminded
 // (their timers could never be stopped).
 func ReminderEventTypes() []events.Payload {
-	return []events.Payload{events.CreationCaseOpened{}, events.CreationCaseTakenInCharge{}, events.CreationCaseReassigned{}}
+	return []events.Payload{events.CreationCaseOpened{}, events.CreationCaseTakenInCharge{}, events.CreationCaseReassigned{},
+		events.DifficultyCaseOpened{}, events.DifficultyCaseTakenInCharge{}, events.DifficultyCaseClosed{}}
 }

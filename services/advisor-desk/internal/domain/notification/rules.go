@@ -464,7 +464,7 @@ func difficultyCaseTakenInCharge(_ events.Event, p events.DifficultyCaseTakenInC
 	for _, id := range p.AdvisorIDs {
 		if id != p.AdvisorID {
 			out = append(out, Draft{Kind: KindOf(p.EventName()), Title: "Dossier de prévention pris en charge",
-				Body: "Le dossier " + caseNumber(p.CaseID) + " est pris en charge par " + p.AdvisorID + ". " +
+				Body: "Le dossier " + CaseNumber(p.CaseID) + " est pris en charge par " + p.AdvisorID + ". " +
 					"Consultez-le dans l'espace prévention (chaque consultation est tracée).",
 				Link: "/dossiers/prevention/" + p.CaseID, To: Recipients{AdvisorID: id}})
 		}
@@ -484,7 +484,7 @@ func difficultyCaseActionRecorded(events.Event, events.DifficultyCaseActionRecor
 // number and the reason, never the business.
 func difficultyCaseClosed(_ events.Event, p events.DifficultyCaseClosed) []Draft {
 	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
-	body := "Le dossier " + caseNumber(p.CaseID) + " est clos. Motif : " + difficultyCloseReason(p.Reason) + "."
+	body := "Le dossier " + CaseNumber(p.CaseID) + " est clos. Motif : " + difficultyCloseReason(p.Reason) + "."
 	if len(p.AdvisorIDs) == 0 {
 		var out []Draft
 		for _, chamber := range []string{p.Chamber, p.SecondaryChamber} {
@@ -504,10 +504,10 @@ func difficultyCaseClosed(_ events.Event, p events.DifficultyCaseClosed) []Draft
 	return out
 }
 
-// caseNumber is how a notice names a prevention case: the last twelve
+// CaseNumber is how a notice names a prevention case: the last twelve
 // hex digits of its id (a UUIDv7's random part), enough to tell cases
 // apart, nothing about the business.
-func caseNumber(id string) string {
+func CaseNumber(id string) string {
 	if len(id) > 12 {
 		return "n° " + strings.ToUpper(id[len(id)-12:])
 	}
@@ -577,7 +577,7 @@ func businessLevelRank(code string) int {
 func difficultyCaseEscalated(_ events.Event, p events.DifficultyCaseEscalated) []Draft {
 	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
 	title := "Dossier de prévention : niveau relevé"
-	body := "Le dossier " + caseNumber(p.CaseID) + " passe au niveau : " + difficultyLevel(p.Level) + ". " +
+	body := "Le dossier " + CaseNumber(p.CaseID) + " passe au niveau : " + difficultyLevel(p.Level) + ". " +
 		"Consultez-le dans l'espace prévention (chaque consultation est tracée)."
 	var out []Draft
 	if len(p.AdvisorIDs) == 0 {

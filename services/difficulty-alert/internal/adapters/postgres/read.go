@@ -59,6 +59,9 @@ func (s *Store) Case(ctx context.Context, id string) (prevention.Case, bool, err
 	if err != nil {
 		return prevention.Case{}, false, fmt.Errorf("get difficulty case: %w", err)
 	}
+	if c.Actions, err = readActions(ctx, s.pool, c.ID); err != nil {
+		return prevention.Case{}, false, err
+	}
 	return c, true, nil
 }
 

@@ -31,6 +31,11 @@ func ReadCase(p auth.Principal, c prevention.Case) bool {
 	return p.Has(auth.RolePreventionCell) && p.Chamber != "" && slices.Contains(c.Chambers(), p.Chamber)
 }
 
+// ActOnCase tells whether p may act on case c (take it in charge, record
+// an action, close it, hand it back): those who may read it, nobody else.
+// Acting is reading too: the case comes back in the answer.
+func ActOnCase(p auth.Principal, c prevention.Case) bool { return ReadCase(p, c) }
+
 // Scope is the set of cases a principal may read, in the terms a query
 // uses: the cases assigned to AdvisorID, and, when CellChamber is set, the
 // cases routed to that chamber. A case is in the scope exactly when

@@ -35,8 +35,9 @@ func (s Status) Label() string {
 	return string(s)
 }
 
-// SourceScore: the business's risk level (scoring) rose to "risque modéré"
-// or "risque fort"; the case names the business (SIREN), not a request.
+// SourceScore is a case opened because the business's risk level
+// (scoring) rose to "risque modéré" or "risque fort"; the case names the
+// business (SIREN), not a request.
 const SourceScore Source = events.DifficultySourceScore
 
 // CloseReason is why a case closed (events.DifficultyCloseReasons).

@@ -101,6 +101,8 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 		Imports: app.ImportBodacc{Signals: store, Rescore: a.rescore},
 		Signals: app.ReadSignals{Signals: store, Audit: log, Now: clock},
 		Scores:  app.ReadScores{Scores: store, Audit: log, Now: clock},
+		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: clock}, Record: app.RecordAction{Cases: store, Now: clock},
+			Close: app.CloseCase{Cases: store, Now: clock}},
 		// Small enough for a test to exceed it.
 		ImportLimit: 1 << 16,
 		Auth:        verifier,

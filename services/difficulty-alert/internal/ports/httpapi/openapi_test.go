@@ -137,6 +137,40 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("score, not a SIREN", openapicheck.Call{Path: "/api/v1/businesses/73282932/score", Token: cell, Status: 404, Doc: rejects})
 	send("score, an advisor", openapicheck.Call{Path: score, Token: advisor, Status: 403})
 	send("score without a token", openapicheck.Call{Path: score, Status: 401, Doc: rejects})
+	// The lifecycle: take in charge, record actions, close.
+	postTo := func(name, path, body, token string, status int, doc openapicheck.Doc) {
+		t.Helper()
+		ct := ""
+		if body != "" {
+			ct = "application/json"
+		}
+		send(name, openapicheck.Call{Method: http.MethodPost, Path: path, ContentType: ct, Body: body, Token: token, Status: status, Doc: doc})
+	}
+	accepts := openapicheck.Accepts
+	caseC := "/api/v1/difficulty-cases/" + a.cases["C"]
+	postTo("take in charge", caseA+"/take-in-charge", "", cell, 200, accepts)
+	postTo("take in charge twice", caseA+"/take-in-charge", "", cell, 409, accepts)
+	postTo("take in charge, not assigned", caseB+"/take-in-charge", "", advisor, 403, accepts)
+	postTo("take in charge, not a case id", "/api/v1/difficulty-cases/x/take-in-charge", "", cell, 404, rejects)
+	postTo("take in charge, a body", caseA+"/take-in-charge", `{"x": 1}`, cell, 400, unchecked)
+	postTo("take in charge without a token", caseA+"/take-in-charge", "", "", 401, rejects)
+	postTo("take in charge, an observed case", observed+"/take-in-charge", "", cell, 200, accepts)
+	action := `{"kind": "referral_ccsf", "occurred_on": "2026-11-26", "outcome": "follow_up", "outcome_text": "Plan d'apurement demandé."}`
+	postTo("an action", caseA+"/actions", action, cell, 201, accepts)
+	postTo("an action, invalid", caseA+"/actions", `{"kind": "lunch", "occurred_on": "demain", "outcome": "done"}`, cell, 422, rejects)
+	postTo("an action, unreadable", caseA+"/actions", `{"kind": 1}`, cell, 400, rejects)
+	postTo("an action, not taken in charge", caseC+"/actions", action, a.token(t, cciCell), 409, accepts)
+	postTo("an action, not assigned", caseA+"/actions", action, advisor, 403, accepts)
+	postTo("an action, not a case id", "/api/v1/difficulty-cases/x/actions", action, cell, 404, rejects)
+	postTo("an action without a token", caseA+"/actions", action, "", 401, rejects)
+	postTo("close, unknown reason", caseA+"/close", `{"reason": "bankrupt"}`, cell, 422, rejects)
+	postTo("close, unreadable", caseA+"/close", `{"reason": "recovered", "x": 1}`, cell, 400, rejects)
+	postTo("close, not assigned", caseA+"/close", `{"reason": "recovered"}`, advisor, 403, accepts)
+	postTo("close, not a case id", "/api/v1/difficulty-cases/x/close", `{"reason": "recovered"}`, cell, 404, rejects)
+	postTo("close without a token", caseA+"/close", `{"reason": "recovered"}`, "", 401, rejects)
+	postTo("close", caseA+"/close", `{"reason": "recovered"}`, cell, 200, accepts)
+	postTo("close twice", caseA+"/close", `{"reason": "recovered"}`, cell, 409, accepts)
+	send("a closed case with its action", openapicheck.Call{Path: caseA, Token: cell, Status: 200})
 
 	// With the signals' table down, an import fails whole: 503.
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.bodacc_notices RENAME TO bodacc_notices_down`)
@@ -151,6 +185,9 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("signals, audit log down", openapicheck.Call{Path: signals, Token: cell, Status: 503})
 	send("businesses, audit log down", openapicheck.Call{Path: businesses, Token: cell, Status: 503})
 	send("a score, audit log down", openapicheck.Call{Path: score, Token: cell, Status: 503})
+	postTo("take in charge, audit log down", caseB+"/take-in-charge", "", a.token(t, cciCell), 503, accepts)
+	postTo("an action, audit log down", observed+"/actions", action, cell, 503, accepts)
+	postTo("close, audit log down", observed+"/close", `{"reason": "recovered"}`, cell, 503, accepts)
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.audit_log_down RENAME TO audit_log`)
 
 	c.AssertCovered(t)
@@ -177,10 +214,13 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		name      string
 		got, want []string
 	}{
-		{"status", s["Case"].Properties["status"].Enum, []string{string(prevention.StatusOpened)}},
+		{"status", s["Case"].Properties["status"].Enum, []string{string(prevention.StatusOpened), string(prevention.StatusTakenInCharge), string(prevention.StatusClosed)}},
+		{"close reason", s["Case"].Properties["close_reason"].Enum, strs(prevention.CloseReasons())},
+		{"action kind", s["Action"].Properties["kind"].Enum, strs(prevention.ActionKinds())},
+		{"action outcome", s["Action"].Properties["outcome"].Enum, strs(prevention.Outcomes())},
 		{"level", s["Case"].Properties["level"].Enum, []string{events.DifficultyNone, events.DifficultyVigilance, events.DifficultyCallBack}},
-		{"source", s["Case"].Properties["source"].Enum, []string{string(prevention.SourceSelfReport), string(prevention.SourceAdvisorObservation)}},
-		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead}},
+		{"source", s["Case"].Properties["source"].Enum, []string{string(prevention.SourceSelfReport), string(prevention.SourceAdvisorObservation), string(prevention.SourceScore)}},
+		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead, app.ActionTakeInCharge, app.ActionRecordAction, app.ActionClose}},
 		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase, app.ResourceBusinessSignals, app.ResourceBusinessScore}},
 		{"business level", s["BusinessSummary"].Properties["level"].Enum, strs(scoring.Levels())},
 		{"score level", s["BusinessScore"].Properties["level"].Enum, strs(scoring.Levels())},
