@@ -40,6 +40,7 @@ func Registry() []Payload {
 		DifficultyCaseTakenInCharge{},
 		DifficultyCaseActionRecorded{},
 		DifficultyCaseClosed{},
+		DifficultyCaseHandedBack{},
 		// advisor.go
 		AdvisorUpdated{},
 	}

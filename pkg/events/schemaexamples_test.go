@@ -501,6 +501,19 @@ func payloadExamples() []payloadExample {
 			ClosedAt:         exampleTime.Add(2160 * time.Hour),
 		}, "0195a1d1-1000-7aaa-8bbb-000000000001", "91", "0195a1d1-1004-7b01-8c02-0d03e04f0805", exampleTime.Add(2160*time.Hour)),
 
+		exampleOf("conflict-of-interest", events.DifficultyCaseHandedBack{
+			CaseID:            "0195a1d1-1000-7aaa-8bbb-000000000001",
+			Chamber:           events.ChamberCCI,
+			SecondaryChamber:  events.ChamberCMA,
+			AdvisorIDs:        []string{"cci-91-0003", "cma-91-0002"},
+			PreviousAdvisorID: "cci-91-0002",
+			AdvisorID:         "cci-91-0003",
+			HandBackChamber:   events.ChamberCCI,
+			Reason:            events.DifficultyHandBackConflict,
+			Departement:       "91",
+			HandedBackAt:      exampleTime.Add(24 * time.Hour),
+		}, "0195a1d1-1000-7aaa-8bbb-000000000001", "91", "0195a1d1-1005-7b01-8c02-0d03e04f0806", exampleTime.Add(24*time.Hour)),
+
 		exampleOf("creation-and-takeover", events.AdvisorUpdated{
 			AdvisorID:    "cci-91-0042",
 			Revision:     3,
