@@ -287,6 +287,68 @@ func requiredIn(field, v string, list []string) error {
 	return nil
 }
 
+// Reasons a prevention advisor hands a case back ("pas pour moi").
+const (
+	DifficultyHandBackNoCapacity = "no_capacity"          // they cannot take more
+	DifficultyHandBackAbsence    = "absence"              // they will be away
+	DifficultyHandBackConflict   = "conflict_of_interest" // they know the business or its owner
+	DifficultyHandBackOther      = "other"
+)
+
+// DifficultyHandBackReasons lists the hand-back reason codes.
+func DifficultyHandBackReasons() []string {
+	return []string{DifficultyHandBackNoCapacity, DifficultyHandBackAbsence, DifficultyHandBackConflict, DifficultyHandBackOther}
+}
+
+// DifficultyCaseHandedBack (difficulty.case.handed_back.v1): an assigned
+// prevention advisor handed a case not yet taken in charge back; it went to
+// the least loaded other available prevention advisor of their chamber, or
+// to nobody (the chamber's prevention cell picks it up). Subject: the case
+// id.
+type DifficultyCaseHandedBack struct {
+	// CaseID is difficulty-alert's id of the case.
+	CaseID string `json:"case_id"`
+	// Chamber is the lead chamber (CCI or CMA).
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the other routed chamber, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorIDs are the case's assigned advisors from now on.
+	AdvisorIDs []string `json:"advisor_ids,omitempty"`
+	// PreviousAdvisorID handed it back.
+	PreviousAdvisorID string `json:"previous_advisor_id"`
+	// AdvisorID is who it went to; empty when nobody was available.
+	AdvisorID string `json:"advisor_id,omitempty"`
+	// HandBackChamber is the chamber of both (CCI or CMA).
+	HandBackChamber string `json:"hand_back_chamber"`
+	// Reason is one of DifficultyHandBackReasons.
+	Reason string `json:"reason"`
+	// Departement is the business's département.
+	Departement string `json:"departement"`
+	// HandedBackAt is when it was handed back.
+	HandedBackAt time.Time `json:"handed_back_at"`
+}
+
+// EventName implements Payload.
+func (DifficultyCaseHandedBack) EventName() Name {
+	return Name{Producer: "difficulty", Aggregate: "case", Verb: "handed_back", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *DifficultyCaseHandedBack) Validate() error {
+	errs := []error{validDifficultyCase(p.CaseID, p.Chamber, p.Departement), required("previous_advisor_id", p.PreviousAdvisorID),
+		requiredIn("advisor_ids", p.AdvisorID, p.AdvisorIDs)}
+	if p.HandBackChamber != ChamberCCI && p.HandBackChamber != ChamberCMA {
+		errs = append(errs, errors.New("hand_back_chamber must be CCI or CMA"))
+	}
+	if !slices.Contains(DifficultyHandBackReasons(), p.Reason) {
+		errs = append(errs, errors.New("reason must be one of "+strings.Join(DifficultyHandBackReasons(), ", ")))
+	}
+	if slices.Contains(p.AdvisorIDs, p.PreviousAdvisorID) {
+		errs = append(errs, errors.New("advisor_ids must no longer include previous_advisor_id"))
+	}
+	return errors.Join(errs...)
+}
+
 // Alert levels of a business's difficulty score, as the State's
 // early-warning programme names them: "aucune alerte", "risque modéré",
 // "risque fort".

@@ -42,6 +42,7 @@ func Registry() []Payload {
 		DifficultyCaseClosed{},
 		DifficultyBusinessLevelChanged{},
 		DifficultyCaseEscalated{},
+		DifficultyCaseHandedBack{},
 		// advisor.go
 		AdvisorUpdated{},
 	}

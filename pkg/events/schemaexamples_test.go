@@ -520,6 +520,19 @@ func payloadExamples() []payloadExample {
 			EscalatedAt:      time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC),
 		}, "0195a1d1-4000-7aaa-8bbb-000000000004", "91", "0195a1d1-4001-7b01-8c02-0d03e04f0804", time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC)),
 
+		exampleOf("conflict-of-interest", events.DifficultyCaseHandedBack{
+			CaseID:            "0195a1d1-1000-7aaa-8bbb-000000000001",
+			Chamber:           events.ChamberCCI,
+			SecondaryChamber:  events.ChamberCMA,
+			AdvisorIDs:        []string{"cci-91-0003", "cma-91-0002"},
+			PreviousAdvisorID: "cci-91-0002",
+			AdvisorID:         "cci-91-0003",
+			HandBackChamber:   events.ChamberCCI,
+			Reason:            events.DifficultyHandBackConflict,
+			Departement:       "91",
+			HandedBackAt:      exampleTime.Add(24 * time.Hour),
+		}, "0195a1d1-1000-7aaa-8bbb-000000000001", "91", "0195a1d1-1005-7b01-8c02-0d03e04f0806", exampleTime.Add(24*time.Hour)),
+
 		exampleOf("creation-and-takeover", events.AdvisorUpdated{
 			AdvisorID:    "cci-91-0042",
 			Revision:     3,

@@ -99,7 +99,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Signals: app.ReadSignals{Signals: store, Audit: auditLog, Now: now},
 		Scores:  app.ReadScores{Scores: store, Audit: auditLog, Now: now},
 		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: now}, Record: app.RecordAction{Cases: store, Now: now},
-			Close: app.CloseCase{Cases: store, Now: now}},
+			Close: app.CloseCase{Cases: store, Now: now}, HandBack: app.HandBack{Cases: store, Loads: store, Now: now}},
 		Auth: guard,
 		Log:  rt.Log,
 	}

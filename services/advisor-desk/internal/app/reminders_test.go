@@ -233,11 +233,20 @@ func TestPreventionReminders(t *testing.T) {
 	}
 	e.handle(t, events.DifficultyCaseOpened{CaseID: unassigned, RequestID: newID(), Chamber: events.ChamberCCI,
 		Level: events.DifficultyVigilance, Departement: "91", OpenedAt: e.clock.Now()}, unassigned)
+	handed := newID()
+	e.handle(t, events.DifficultyCaseOpened{CaseID: handed, RequestID: newID(), Chamber: events.ChamberCCI, AdvisorIDs: []string{"cci-91-002"},
+		Level: events.DifficultyCallBack, Departement: "91", OpenedAt: e.clock.Now()}, handed)
 	e.clock.Set(t0.Add(3 * day))
 	e.handle(t, events.DifficultyCaseTakenInCharge{CaseID: taken, Chamber: events.ChamberCMA, AdvisorIDs: []string{"cma-91-002", "cci-91-002"},
 		AdvisorID: "cci-91-002", Departement: "91", TakenAt: e.clock.Now()}, taken)
 	e.handle(t, events.DifficultyCaseClosed{CaseID: closed, Chamber: events.ChamberCMA, AdvisorIDs: []string{"cma-91-002", "cci-91-002"},
 		ClosedBy: "cma-91-002", Reason: events.DifficultyCloseDeclinedByOwner, From: "opened", Departement: "91", ClosedAt: e.clock.Now()}, closed)
+
+	// Handed back at day 5 to nobody: no reminder to the advisor who
+	// handed it back, the cell at day 50.
+	e.clock.Set(t0.Add(5 * day))
+	e.handle(t, events.DifficultyCaseHandedBack{CaseID: handed, Chamber: events.ChamberCCI, PreviousAdvisorID: "cci-91-002",
+		HandBackChamber: events.ChamberCCI, Reason: events.DifficultyHandBackAbsence, Departement: "91", HandedBackAt: e.clock.Now()}, handed)
 
 	link := func(id string) string { return "/dossiers/prevention/" + id }
 	want := map[string]int{}
@@ -249,6 +258,7 @@ func TestPreventionReminders(t *testing.T) {
 		{21 * day, []string{"cma-91-002 reminder.last_reminder " + link(waiting)}},
 		// The cells, not the managers (cma-91-001, cci-91-001).
 		{45 * day, []string{"cma-91-002 reminder.escalation " + link(waiting), "cci-91-002 reminder.escalation " + link(unassigned)}},
+		{50 * day, []string{"cci-91-002 reminder.escalation " + link(handed)}},
 		{400 * day, nil},
 	} {
 		e.clock.Set(t0.Add(s.at))

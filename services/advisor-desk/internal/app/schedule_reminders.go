@@ -44,5 +44,6 @@ func (uc ScheduleReminders) Handle(ctx context.Context, ev events.Event) error {
 // (their timers could never be stopped).
 func ReminderEventTypes() []events.Payload {
 	return []events.Payload{events.CreationCaseOpened{}, events.CreationCaseTakenInCharge{}, events.CreationCaseReassigned{},
-		events.DifficultyCaseOpened{}, events.DifficultyCaseTakenInCharge{}, events.DifficultyCaseClosed{}}
+		events.DifficultyCaseOpened{}, events.DifficultyCaseTakenInCharge{}, events.DifficultyCaseClosed{},
+		events.DifficultyCaseHandedBack{}}
 }

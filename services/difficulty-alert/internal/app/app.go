@@ -38,6 +38,7 @@ const (
 	ActionTakeInCharge = "take_in_charge"
 	ActionRecordAction = "record_action"
 	ActionClose        = "close"
+	ActionHandBack     = "hand_back"
 )
 
 // Errors the ports map to answers.

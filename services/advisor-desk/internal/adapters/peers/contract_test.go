@@ -147,6 +147,10 @@ var contracts = map[string]contract{
 			return c.RecordPreventionAction(ctx, "tok", caseID, ActionReport{Kind: "referral_ccsf", OccurredOn: "2026-12-01",
 				Outcome: "follow_up", OutcomeText: "Plan d'apurement demandé."})
 		}, nil, nil},
+	"HandBackPreventionCase": {DifficultyAlert, "POST /api/v1/difficulty-cases/{id}/hand-back",
+		func(ctx context.Context, c *Client) error {
+			return c.HandBackPreventionCase(ctx, "tok", caseID, "conflict_of_interest")
+		}, nil, nil},
 	"ClosePreventionCase": {DifficultyAlert, "POST /api/v1/difficulty-cases/{id}/close",
 		func(ctx context.Context, c *Client) error {
 			return c.ClosePreventionCase(ctx, "tok", caseID, "recovered")

@@ -48,3 +48,8 @@ func (c *Client) RecordPreventionAction(ctx context.Context, token, id string, a
 func (c *Client) ClosePreventionCase(ctx context.Context, token, id, reason string) error {
 	return c.do(ctx, DifficultyAlert, http.MethodPost, preventionPath(id, "/close"), token, map[string]string{"reason": reason}, nil)
 }
+
+// HandBackPreventionCase hands a prevention case back with a reason.
+func (c *Client) HandBackPreventionCase(ctx context.Context, token, id, reason string) error {
+	return c.do(ctx, DifficultyAlert, http.MethodPost, preventionPath(id, "/hand-back"), token, map[string]string{"reason": reason}, nil)
+}

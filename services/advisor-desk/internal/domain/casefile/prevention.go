@@ -40,3 +40,14 @@ func PreventionCloseReasons() []Choice {
 // MaxActionOutcome bounds an action's account, as difficulty-alert does
 // (prevention.MaxOutcomeText).
 const MaxActionOutcome = 2000
+
+// PreventionHandBackReasons are why an advisor hands a prevention case
+// back.
+func PreventionHandBackReasons() []Choice {
+	return []Choice{
+		{"no_capacity", "Je ne peux pas en prendre davantage"},
+		{"absence", "Je serai absent"},
+		{"conflict_of_interest", "Conflit d'intérêts : je connais l'entreprise ou son dirigeant"},
+		{"other", "Autre motif"},
+	}
+}

@@ -51,6 +51,7 @@ func Table(names Names) []Entry {
 		on(difficultyCaseClosed),
 		on(difficultyBusinessLevelChanged),
 		on(difficultyCaseEscalated),
+		on(difficultyCaseHandedBack),
 	}
 }
 
@@ -502,6 +503,22 @@ func difficultyCaseClosed(_ events.Event, p events.DifficultyCaseClosed) []Draft
 		}
 	}
 	return out
+}
+
+// difficultyCaseHandedBack tells the advisor a case was handed back to
+// (or, when nobody was available, the prevention cell of the chamber it
+// was handed back in) that it is theirs now: its number only.
+func difficultyCaseHandedBack(_ events.Event, p events.DifficultyCaseHandedBack) []Draft {
+	d := Draft{Kind: KindOf(p.EventName()), Title: "Dossier de prévention qui vous est confié",
+		Body: "Le dossier " + CaseNumber(p.CaseID) + " vous est confié : le conseiller qui en était chargé l'a rendu. " +
+			"Consultez-le dans l'espace prévention (chaque consultation est tracée).",
+		Link: "/dossiers/prevention/" + p.CaseID, To: Recipients{AdvisorID: p.AdvisorID}}
+	if p.AdvisorID == "" {
+		d.Title = "Dossier de prévention à prendre en charge"
+		d.Body = "Le dossier " + CaseNumber(p.CaseID) + " a été rendu et aucun autre conseiller n'est disponible : la cellule de prévention le prend en charge."
+		d.To = Recipients{Chamber: p.HandBackChamber, Role: RolePreventionCell, Departement: p.Departement}
+	}
+	return []Draft{d}
 }
 
 // CaseNumber is how a notice names a prevention case: the last twelve

@@ -204,6 +204,16 @@ func ChangeOf(ev events.Event) (Change, bool, error) {
 		}
 		return Change{Ref: Ref{KindPrevention, p.CaseID, p.Chamber, p.Departement}, Action: Start,
 			AdvisorID: advisor, At: when(p.OpenedAt, ev)}, err == nil, err
+	case events.DifficultyCaseHandedBack{}.EventName().Type():
+		// The lead chamber's advisor may have changed: the reminders
+		// restart from the hand-back, for whoever is first now.
+		p, err := events.Decode[events.DifficultyCaseHandedBack](ev)
+		var advisor string
+		if len(p.AdvisorIDs) > 0 {
+			advisor = p.AdvisorIDs[0]
+		}
+		return Change{Ref: Ref{KindPrevention, p.CaseID, p.Chamber, p.Departement}, Action: Start,
+			AdvisorID: advisor, At: when(p.HandedBackAt, ev)}, err == nil, err
 	case events.DifficultyCaseTakenInCharge{}.EventName().Type():
 		p, err := events.Decode[events.DifficultyCaseTakenInCharge](ev)
 		return Change{Ref: Ref{KindPrevention, p.CaseID, p.Chamber, p.Departement}, Action: Stop,

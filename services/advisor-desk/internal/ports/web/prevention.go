@@ -4,9 +4,12 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ccicma/platform/pkg/auth"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
 	"github.com/ccicma/platform/services/advisor-desk/internal/domain/casefile"
@@ -25,6 +28,7 @@ type PreventionSteps interface {
 	TakePreventionCase(ctx context.Context, token, id string) error
 	RecordPreventionAction(ctx context.Context, token, id string, a peers.ActionReport) error
 	ClosePreventionCase(ctx context.Context, token, id, reason string) error
+	HandBackPreventionCase(ctx context.Context, token, id, reason string) error
 }
 
 // Values of the prevention page's "fait" parameter, and what it then says.
@@ -32,18 +36,21 @@ var preventionDone = map[string]string{
 	"prise-en-charge": "Le dossier est pris en charge.",
 	"action":          "L'action est enregistrée.",
 	"cloture":         "Le dossier est clos.",
+	"rendu":           "Le dossier a été rendu : il est confié à un autre conseiller de prévention, ou à la cellule.",
 }
 
 // The forms' fields: difficulty-alert's names to the page's ids.
 var (
 	actionFields = fieldIDs{"kind": "type-action", "occurred_on": "date-action", "outcome": "resultat-action", "outcome_text": "compte-rendu"}
 	closeFields  = fieldIDs{"reason": "motif-cloture"}
+	backFields   = fieldIDs{"reason": "motif-rendu"}
 )
 
 func (s *site) preventionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /dossiers/prevention/{id}/prise-en-charge", s.takePreventionCase)
 	mux.HandleFunc("POST /dossiers/prevention/{id}/actions", s.recordPreventionAction)
 	mux.HandleFunc("POST /dossiers/prevention/{id}/cloture", s.closePreventionCase)
+	mux.HandleFunc("POST /dossiers/prevention/{id}/pas-pour-moi", s.handBackPreventionCase)
 }
 
 // lifecycleView is the lifecycle part of prevention.html
@@ -56,10 +63,14 @@ type lifecycleView struct {
 	Actions                      []actionLine
 	TakeURL, ActionURL, CloseURL string
 	Kinds, Outcomes, Reasons     []casefile.Choice
-	Today                        string
-	Token                        string
-	Form                         lifecycleForm
-	Errors                       map[string]string
+	// HandBack: the reader is an assigned advisor of an opened case.
+	HandBack    bool
+	HandBackURL string
+	BackReasons []casefile.Choice
+	Today       string
+	Token       string
+	Form        lifecycleForm
+	Errors      map[string]string
 }
 
 // actionLine is one action of the timeline.
@@ -70,10 +81,11 @@ type actionLine struct {
 // lifecycleForm is the forms as sent, after a refusal.
 type lifecycleForm struct {
 	Kind, OccurredOn, Outcome, Text, Reason string
+	BackReason                              string
 }
 
-// fillLifecycle fills v's lifecycle part from the case.
-func (s *site) fillLifecycle(ctx context.Context, v *preventionView, pc peers.PreventionCase, token string) {
+// fillLifecycle fills v's lifecycle part from the case, for reader.
+func (s *site) fillLifecycle(ctx context.Context, v *preventionView, pc peers.PreventionCase, token, reader string) {
 	l := &v.Lifecycle
 	base := "/dossiers/prevention/" + url.PathEscape(pc.CaseID)
 	l.Status, l.Token = pc.StatusLabel, token
@@ -93,6 +105,8 @@ func (s *site) fillLifecycle(ctx context.Context, v *preventionView, pc peers.Pr
 	}
 	l.TakeURL, l.ActionURL, l.CloseURL = base+"/prise-en-charge", base+"/actions", base+"/cloture"
 	l.Kinds, l.Outcomes, l.Reasons = casefile.PreventionActionKinds(), casefile.PreventionOutcomes(), casefile.PreventionCloseReasons()
+	l.HandBack = l.Opened && slices.Contains(pc.AdvisorIDs, reader)
+	l.HandBackURL, l.BackReasons = base+"/pas-pour-moi", casefile.PreventionHandBackReasons()
 	l.Today = today()
 	if l.Form.OccurredOn == "" {
 		l.Form.OccurredOn = l.Today
@@ -153,6 +167,29 @@ func (s *site) closePreventionCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.afterPreventionStep(w, r, c, s.Cases.ClosePreventionCase(r.Context(), c.bearer, c.id, f.Reason), "cloture", v, closeFields)
+}
+
+func (s *site) handBackPreventionCase(w http.ResponseWriter, r *http.Request) {
+	c, ok := s.caseForm(w, r)
+	if !ok {
+		return
+	}
+	f := lifecycleForm{BackReason: r.PostForm.Get("motif-rendu")}
+	v := preventionView{Lifecycle: lifecycleView{Form: f}}
+	if !casefile.Valid(casefile.PreventionHandBackReasons(), f.BackReason) {
+		bad := []peers.FieldError{{Field: "motif-rendu", Code: "required", Message: "Choisissez le motif pour lequel vous rendez le dossier."}}
+		v.Alert, v.Lifecycle.Errors = &alert{Title: "Le formulaire contient des erreurs", Fields: bad}, fieldMessages(bad)
+		s.showPrevention(w, r, c, http.StatusUnprocessableEntity, v)
+		return
+	}
+	err := s.Cases.HandBackPreventionCase(r.Context(), c.bearer, c.id, f.BackReason)
+	if err == nil && !c.p.Has(auth.RolePreventionCell) {
+		// No longer theirs to read (a specialist outside the cell): back
+		// to the inbox.
+		http.Redirect(w, r, "/boite", http.StatusSeeOther)
+		return
+	}
+	s.afterPreventionStep(w, r, c, err, "rendu", v, backFields)
 }
 
 // afterPreventionStep sends the advisor back to the case with a

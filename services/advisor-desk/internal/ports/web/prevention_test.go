@@ -32,7 +32,7 @@ func preventionPageOf(t *testing.T, pc peers.PreventionCase, v preventionView) s
 	t.Helper()
 	s := &site{Routes: Routes{Log: slog.New(slog.DiscardHandler), Directory: names{}}, pages: parsePages(newStatic())}
 	v.Case = pc
-	s.fillLifecycle(t.Context(), &v, pc, "jeton-1")
+	s.fillLifecycle(t.Context(), &v, pc, "jeton-1", "cma-91-002")
 	w := httptest.NewRecorder()
 	s.render(w, httptest.NewRequest(http.MethodGet, "/dossiers/prevention/"+pc.CaseID, nil), http.StatusOK, "prevention",
 		layout{Title: "Dossier de prévention", Signed: true, Main: v})
@@ -56,6 +56,15 @@ func TestPreventionPageLifecycle(t *testing.T) {
 	}
 	if strings.Contains(body, base+`/actions"`) {
 		t.Error("an opened case offers to record an action")
+	}
+	if strings.Contains(body, base+`/pas-pour-moi"`) {
+		t.Error("a case not assigned to the reader offers to hand it back")
+	}
+	assigned := opened
+	assigned.AdvisorIDs = []string{"cma-91-002"}
+	if body := preventionPageOf(t, assigned, preventionView{}); !strings.Contains(body, base+`/pas-pour-moi"`) ||
+		!strings.Contains(body, `<option value="conflict_of_interest">Conflit d'intérêts : je connais l'entreprise ou son dirigeant</option>`) {
+		t.Errorf("the assigned advisor's page does not offer to hand the case back:\n%s", body)
 	}
 
 	at := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)

@@ -163,7 +163,7 @@ func (s *site) showPrevention(w http.ResponseWriter, r *http.Request, c caseRequ
 	if pc.RequestID != "" {
 		v.Contact = s.contactOf(r.Context(), c, pc.RequestID)
 	}
-	s.fillLifecycle(r.Context(), &v, pc, c.formToken)
+	s.fillLifecycle(r.Context(), &v, pc, c.formToken, c.p.Subject)
 	s.render(w, r, status, "prevention", layout{Title: "Dossier de prévention", Errors: v.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 

@@ -75,8 +75,9 @@ func (s *Store) ChangeCase(ctx context.Context, id string,
 }
 
 // loadChange is how the advisors' loads (their open cases) move: an
-// advisor joining an open case counts it, a case closing is no longer
-// counted for any of its advisors.
+// advisor joining an open case counts it, one leaving it (a hand-back)
+// no longer does, a case closing is no longer counted for any of its
+// advisors.
 func loadChange(wasOpen bool, before []string, c prevention.Case) map[string]int {
 	n := map[string]int{}
 	if !wasOpen {
@@ -85,6 +86,11 @@ func loadChange(wasOpen bool, before []string, c prevention.Case) map[string]int
 	for _, id := range c.AdvisorIDs {
 		if !slices.Contains(before, id) {
 			n[id]++
+		}
+	}
+	for _, id := range before {
+		if !slices.Contains(c.AdvisorIDs, id) {
+			n[id]--
 		}
 	}
 	if !c.Open() {
@@ -150,4 +156,10 @@ func readActions(ctx context.Context, db querier, caseID string) ([]prevention.A
 		return nil, fmt.Errorf("read case actions: %w", err)
 	}
 	return out, nil
+}
+
+// Loads implements app.Loads: the chamber's advisors covering the
+// département, with their loads.
+func (s *Store) Loads(ctx context.Context, chamber, departement string) ([]prevention.Candidate, error) {
+	return projection.Loads(ctx, s.pool, chamber, departement)
 }

@@ -4,8 +4,8 @@
 //
 //	GET /api/v1/difficulty-cases?before=&limit=   the cases the caller may read, newest first
 //	GET /api/v1/difficulty-cases/{id}             one case, with its lifecycle and actions
-//	POST /api/v1/difficulty-cases/{id}/take-in-charge, …/actions, …/close
-//	                                              take it in charge, record an action, close it
+//	POST /api/v1/difficulty-cases/{id}/take-in-charge, …/actions, …/close, …/hand-back
+//	                                              take it in charge, record an action, close it, hand it back
 //	GET /api/v1/audit-log?resource_id=&advisor_id=&since=&until=&after=&limit=
 //	                                              who read which case when (managers, their chamber)
 //	POST /api/v1/bodacc-imports                   import a BODACC export (JSON or CSV), for the prevention cell
@@ -81,6 +81,7 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("POST /api/v1/difficulty-cases/{id}/take-in-charge", rt.Auth.Require(http.HandlerFunc(rt.takeInCharge)))
 	mux.Handle("POST /api/v1/difficulty-cases/{id}/actions", rt.Auth.Require(http.HandlerFunc(rt.recordAction)))
 	mux.Handle("POST /api/v1/difficulty-cases/{id}/close", rt.Auth.Require(http.HandlerFunc(rt.closeCase)))
+	mux.Handle("POST /api/v1/difficulty-cases/{id}/hand-back", rt.Auth.Require(http.HandlerFunc(rt.handBack)))
 	mux.Handle("GET /api/v1/audit-log", rt.Auth.Require(http.HandlerFunc(rt.auditLog)))
 	mux.Handle("POST /api/v1/bodacc-imports", rt.Auth.Require(http.HandlerFunc(rt.importBodacc)))
 	mux.Handle("GET /api/v1/businesses/{siren}/signals", rt.Auth.Require(http.HandlerFunc(rt.businessSignals)))

@@ -102,7 +102,7 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 		Signals: app.ReadSignals{Signals: store, Audit: log, Now: clock},
 		Scores:  app.ReadScores{Scores: store, Audit: log, Now: clock},
 		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: clock}, Record: app.RecordAction{Cases: store, Now: clock},
-			Close: app.CloseCase{Cases: store, Now: clock}},
+			Close: app.CloseCase{Cases: store, Now: clock}, HandBack: app.HandBack{Cases: store, Loads: store, Now: clock}},
 		// Small enough for a test to exceed it.
 		ImportLimit: 1 << 16,
 		Auth:        verifier,

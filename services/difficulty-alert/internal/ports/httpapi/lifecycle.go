@@ -25,6 +25,9 @@ type Lifecycle struct {
 	Close interface {
 		Do(ctx context.Context, p auth.Principal, id string, reason string) (prevention.Case, error)
 	}
+	HandBack interface {
+		Do(ctx context.Context, p auth.Principal, id string, reason string) (prevention.Case, error)
+	}
 }
 
 // maxActionBody bounds an action's body: the account (2,000 characters,
@@ -39,7 +42,7 @@ type actionRequest struct {
 	OutcomeText string `json:"outcome_text"`
 }
 
-// closeRequest is the body of POST …/close.
+// closeRequest is the body of POST …/close and …/hand-back.
 type closeRequest struct {
 	Reason string `json:"reason"`
 }
@@ -102,6 +105,28 @@ func (rt Routes) closeCase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := rt.Act.Close.Do(r.Context(), p, id, req.Reason)
+	rt.answerChange(w, r, p, http.StatusOK, c, err)
+}
+
+func (rt Routes) handBack(w http.ResponseWriter, r *http.Request) {
+	p, ok := auth.PrincipalOf(w, r, rt.Log)
+	if !ok {
+		return
+	}
+	id, ok := caseID(w, r)
+	if !ok {
+		return
+	}
+	var req closeRequest
+	if bad := httpserver.DecodeJSON(w, r, 1024, &req); bad != nil {
+		httpserver.WriteProblem(w, r, *bad)
+		return
+	}
+	c, err := rt.Act.HandBack.Do(r.Context(), p, id, req.Reason)
+	if errors.Is(err, prevention.ErrNotAssigned) {
+		auth.Forbid(w, r, "Seul un conseiller à qui le dossier est attribué peut le rendre.")
+		return
+	}
 	rt.answerChange(w, r, p, http.StatusOK, c, err)
 }
 

@@ -319,3 +319,45 @@ func TestLifecycleConfidentiality(t *testing.T) {
 }
 
 func (a *api) clock() time.Time { return a.now }
+
+// TestHandBack: « pas pour moi »: an assigned advisor hands a case back
+// and it goes to the other prevention advisor of their chamber, loads
+// moving with it; only an assigned advisor may, only before taking in
+// charge; with nobody else available it goes to no one (the cell).
+func TestHandBack(t *testing.T) {
+	t.Parallel()
+	a := start(t, testkit.NewSchemas(t, "difficulty_alert"))
+	caseA := "/api/v1/difficulty-cases/" + a.cases["A"] // CMA, assigned cma-91-002
+	caseC := "/api/v1/difficulty-cases/" + a.cases["C"] // CCI, assigned cci-91-002
+	before002, before010 := a.load(t, "cma-91-002"), a.load(t, "cma-91-010")
+	if got := a.act(t, a.token(t, cmaSpec), caseA+"/hand-back", `{"reason": "no_capacity"}`); got.status != 403 {
+		t.Errorf("hand back by an advisor not assigned: %d %s", got.status, got.body)
+	}
+	got := a.act(t, a.token(t, cmaCell), caseA+"/hand-back", `{"reason": "conflict_of_interest"}`)
+	if c := decode[caseView](t, got); got.status != 200 || !slices.Equal(c.AdvisorIDs, []string{"cma-91-010"}) || c.Status != "opened" {
+		t.Fatalf("hand back A: %d %s", got.status, got.body)
+	}
+	if a.load(t, "cma-91-002") != before002-1 || a.load(t, "cma-91-010") != before010+1 {
+		t.Errorf("loads after the hand-back: %d, %d", a.load(t, "cma-91-002"), a.load(t, "cma-91-010"))
+	}
+	evs := outboxOf[events.DifficultyCaseHandedBack](t, a, a.cases["A"])
+	if len(evs) != 1 || evs[0].PreviousAdvisorID != "cma-91-002" || evs[0].AdvisorID != "cma-91-010" || evs[0].Reason != "conflict_of_interest" {
+		t.Fatalf("handed_back events: %+v", evs)
+	}
+	// The cell member still reads it (the cell), but it is not theirs to
+	// hand back any more.
+	if got := a.act(t, a.token(t, cmaCell), caseA+"/hand-back", `{"reason": "no_capacity"}`); got.status != 403 {
+		t.Errorf("hand back once handed back: %d %s", got.status, got.body)
+	}
+	if got := a.act(t, a.token(t, cmaSpec), caseA+"/take-in-charge", ""); got.status != 200 {
+		t.Fatalf("take in charge: %d %s", got.status, got.body)
+	}
+	if got := a.act(t, a.token(t, cmaSpec), caseA+"/hand-back", `{"reason": "no_capacity"}`); got.status != 409 {
+		t.Errorf("hand back once taken in charge: %d %s", got.status, got.body)
+	}
+	// Nobody else in the CCI: C goes to the cell.
+	got = a.act(t, a.token(t, cciCell), caseC+"/hand-back", `{"reason": "absence"}`)
+	if c := decode[caseView](t, got); got.status != 200 || len(c.AdvisorIDs) != 0 {
+		t.Fatalf("hand back C: %d %s", got.status, got.body)
+	}
+}

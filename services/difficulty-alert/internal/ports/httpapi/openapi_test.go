@@ -171,6 +171,15 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	postTo("close", caseA+"/close", `{"reason": "recovered"}`, cell, 200, accepts)
 	postTo("close twice", caseA+"/close", `{"reason": "recovered"}`, cell, 409, accepts)
 	send("a closed case with its action", openapicheck.Call{Path: caseA, Token: cell, Status: 200})
+	// Hand-back: case C is assigned to the CCI's cell member.
+	cciTok := a.token(t, cciCell)
+	postTo("hand back, unknown reason", caseC+"/hand-back", `{"reason": "bored"}`, cciTok, 422, rejects)
+	postTo("hand back, unreadable", caseC+"/hand-back", `{"reason": 1}`, cciTok, 400, rejects)
+	postTo("hand back, not assigned", caseC+"/hand-back", `{"reason": "no_capacity"}`, cell, 403, accepts)
+	postTo("hand back, not a case id", "/api/v1/difficulty-cases/x/hand-back", `{"reason": "no_capacity"}`, cciTok, 404, rejects)
+	postTo("hand back without a token", caseC+"/hand-back", `{"reason": "no_capacity"}`, "", 401, rejects)
+	postTo("hand back, closed", caseA+"/hand-back", `{"reason": "no_capacity"}`, cell, 409, accepts)
+	postTo("hand back", caseC+"/hand-back", `{"reason": "conflict_of_interest"}`, cciTok, 200, accepts)
 
 	// With the signals' table down, an import fails whole: 503.
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.bodacc_notices RENAME TO bodacc_notices_down`)
@@ -188,6 +197,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	postTo("take in charge, audit log down", caseB+"/take-in-charge", "", a.token(t, cciCell), 503, accepts)
 	postTo("an action, audit log down", observed+"/actions", action, cell, 503, accepts)
 	postTo("close, audit log down", observed+"/close", `{"reason": "recovered"}`, cell, 503, accepts)
+	postTo("hand back, audit log down", caseB+"/hand-back", `{"reason": "absence"}`, a.token(t, cciCell), 503, accepts)
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.audit_log_down RENAME TO audit_log`)
 
 	c.AssertCovered(t)
@@ -220,7 +230,8 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		{"action outcome", s["Action"].Properties["outcome"].Enum, strs(prevention.Outcomes())},
 		{"level", s["Case"].Properties["level"].Enum, []string{events.DifficultyNone, events.DifficultyVigilance, events.DifficultyCallBack}},
 		{"source", s["Case"].Properties["source"].Enum, []string{string(prevention.SourceSelfReport), string(prevention.SourceAdvisorObservation), string(prevention.SourceScore)}},
-		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead, app.ActionTakeInCharge, app.ActionRecordAction, app.ActionClose}},
+		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead, app.ActionTakeInCharge, app.ActionRecordAction, app.ActionClose, app.ActionHandBack}},
+		{"hand-back reason", s["HandBackInput"].Properties["reason"].Enum, prevention.HandBackReasons()},
 		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase, app.ResourceBusinessSignals, app.ResourceBusinessScore}},
 		{"business level", s["BusinessSummary"].Properties["level"].Enum, strs(scoring.Levels())},
 		{"score level", s["BusinessScore"].Properties["level"].Enum, strs(scoring.Levels())},
