@@ -126,3 +126,29 @@ func liquidation(t *testing.T, siren string) []app.NoticeToApply {
 	}
 	return []app.NoticeToApply{{Notice: n, SignalID: newUUID(t)}}
 }
+
+// testScoreCaseFollowsEarlierCase: a business whose earlier case (closed)
+// was the CMA's, in Paris, gets its next case from the CMA's cell alone,
+// in Paris, when its level rises again; its closed case is left alone.
+func testScoreCaseFollowsEarlierCase(t *testing.T, f *fixture) {
+	s := sirenOf(80_000_001)
+	earlier := newUUID(t)
+	if _, err := f.pool.Exec(f.ctx, `INSERT INTO difficulty_cases (case_id, chamber, advisor_ids, status, level, kinds, departement,
+			out_of_territory, reported_at, opened_at, updated_at, source, siren, closed_at, closed_by, close_reason)
+		VALUES ($1, 'CMA', '{}', 'closed', 'vigilance', '{}', '75', false, $2, $2, $2, 'score', $3, $2, 'system', 'recovered')`,
+		earlier, f.now.AddDate(-1, 0, 0), s); err != nil {
+		t.Fatal(err)
+	}
+	f.addSignal(t, s, "payment_incident", signal.ThemePayments, f.now, 50) // 30 points: moderate
+	if err := f.rescore(t).Rescore(f.ctx, []string{s}); err != nil {
+		t.Fatal(err)
+	}
+	c, n := f.caseOfBusiness(t, s)
+	if n != 2 || c.ID == earlier || c.Chamber != "CMA" || c.SecondaryChamber != "" || c.Departement != "75" || c.Level != "vigilance" ||
+		c.Status != prevention.StatusOpened {
+		t.Errorf("new case %d %+v", n, c)
+	}
+	if old, _, err := f.store.Case(f.ctx, earlier); err != nil || old.Status != prevention.StatusClosed || old.Level != "vigilance" {
+		t.Errorf("earlier case %+v %v", old, err)
+	}
+}

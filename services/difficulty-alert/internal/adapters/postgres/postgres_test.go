@@ -54,6 +54,7 @@ func TestStore(t *testing.T) {
 		{"DecayJobSharedByReplicas", testDecayJobSharedByReplicas},
 		{"CellListAndTrend", testCellListAndTrend},
 		{"ScoreOpensEscalatesAndLiquidationClosesCases", testScoreCases},
+		{"ScoreCaseFollowsTheEarlierCase", testScoreCaseFollowsEarlierCase},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
