@@ -31,3 +31,11 @@ TEST_DATABASE_URL=$ADMIN_URL go test -run '^$' -bench BenchmarkMailer -benchtime
 echo "takeover matching: one match pass (services/takeover-matching BenchmarkMatching)"
 TEST_DATABASE_URL=$ADMIN_URL go test -run '^$' -bench BenchmarkMatching -benchtime 300x \
   ./services/takeover-matching/internal/adapters/postgres/ | grep -E 'p99-ms'
+
+# difficulty-alert: the daily rescoring of 100,000 businesses after a
+# day's decay (s/run, businesses/s), and a burst of 10,000 signals applied
+# as the BODACC import applies them, each rescoring its business in the
+# same transaction (s/burst, signals/s).
+echo "difficulty scoring: daily rescoring and a burst of signals (services/difficulty-alert BenchmarkDailyRescoring, BenchmarkSignalBurst)"
+TEST_DATABASE_URL=$ADMIN_URL go test -run '^$' -bench 'BenchmarkDailyRescoring|BenchmarkSignalBurst' -benchtime 2x \
+  ./services/difficulty-alert/internal/adapters/postgres/ | grep -E 's/run|s/burst'

@@ -41,6 +41,12 @@ func Registry() []Payload {
 		TakeoverSearchReassigned{},
 		// difficulty.go
 		DifficultyCaseOpened{},
+		DifficultyCaseTakenInCharge{},
+		DifficultyCaseActionRecorded{},
+		DifficultyCaseClosed{},
+		DifficultyBusinessLevelChanged{},
+		DifficultyCaseEscalated{},
+		DifficultyCaseHandedBack{},
 		// advisor.go
 		AdvisorUpdated{},
 		// prevention.go (confidential: StreamPrevention)

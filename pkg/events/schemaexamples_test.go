@@ -483,6 +483,74 @@ func payloadExamples() []payloadExample {
 			OpenedAt:    time.Date(2026, 6, 3, 14, 0, 0, 40000000, time.UTC),
 		}, "0195a1d1-2000-7aaa-8bbb-000000000002", "91", "0195a1d1-2001-7b01-8c02-0d03e04f0802", time.Date(2026, 6, 3, 14, 0, 0, 40000000, time.UTC)),
 
+		exampleOf("cell-member-takes-a-case", events.DifficultyCaseTakenInCharge{
+			CaseID:           "0195a1d1-1000-7aaa-8bbb-000000000001",
+			Chamber:          events.ChamberCCI,
+			SecondaryChamber: events.ChamberCMA,
+			AdvisorIDs:       []string{"cci-91-0002", "cma-91-0002"},
+			AdvisorID:        "cma-91-0002",
+			Departement:      "91",
+			TakenAt:          exampleTime.Add(48 * time.Hour),
+		}, "0195a1d1-1000-7aaa-8bbb-000000000001", "91", "0195a1d1-1002-7b01-8c02-0d03e04f0803", exampleTime.Add(48*time.Hour)),
+
+		exampleOf("referral-to-the-ccsf", events.DifficultyCaseActionRecorded{
+			CaseID:           "0195a1d1-1000-7aaa-8bbb-000000000001",
+			ActionID:         "0195a1d1-1100-7aaa-8bbb-000000000001",
+			Chamber:          events.ChamberCCI,
+			SecondaryChamber: events.ChamberCMA,
+			AdvisorIDs:       []string{"cci-91-0002", "cma-91-0002"},
+			AdvisorID:        "cci-91-0002",
+			Kind:             events.DifficultyActionReferralCCSF,
+			Outcome:          events.DifficultyOutcomeFollowUp,
+			OccurredOn:       "2025-03-07",
+			Departement:      "91",
+			RecordedAt:       exampleTime.Add(72 * time.Hour),
+		}, "0195a1d1-1000-7aaa-8bbb-000000000001", "91", "0195a1d1-1003-7b01-8c02-0d03e04f0804", exampleTime.Add(72*time.Hour)),
+
+		exampleOf("recovered", events.DifficultyCaseClosed{
+			CaseID:           "0195a1d1-1000-7aaa-8bbb-000000000001",
+			Chamber:          events.ChamberCCI,
+			SecondaryChamber: events.ChamberCMA,
+			AdvisorIDs:       []string{"cci-91-0002", "cma-91-0002"},
+			ClosedBy:         "cci-91-0002",
+			Reason:           events.DifficultyCloseRecovered,
+			From:             "taken_in_charge",
+			Departement:      "91",
+			ClosedAt:         exampleTime.Add(2160 * time.Hour),
+		}, "0195a1d1-1000-7aaa-8bbb-000000000001", "91", "0195a1d1-1004-7b01-8c02-0d03e04f0805", exampleTime.Add(2160*time.Hour)),
+
+		exampleOf("rising-to-high-risk", events.DifficultyBusinessLevelChanged{
+			BusinessID:    "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f",
+			PreviousLevel: events.BusinessLevelModerate,
+			Level:         events.BusinessLevelHigh,
+			RulesVersion:  "2026.1",
+			ChangedAt:     time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC),
+		}, "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f", events.NoTerritory, "0195a1d1-3001-7b01-8c02-0d03e04f0803", time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC)),
+
+		exampleOf("score-case-raised-to-call-back", events.DifficultyCaseEscalated{
+			CaseID:           "0195a1d1-4000-7aaa-8bbb-000000000004",
+			Chamber:          events.ChamberCCI,
+			SecondaryChamber: events.ChamberCMA,
+			AdvisorIDs:       []string{"cci-91-0002"},
+			PreviousLevel:    events.DifficultyVigilance,
+			Level:            events.DifficultyCallBack,
+			Departement:      "91",
+			EscalatedAt:      time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC),
+		}, "0195a1d1-4000-7aaa-8bbb-000000000004", "91", "0195a1d1-4001-7b01-8c02-0d03e04f0804", time.Date(2026, 11, 3, 9, 30, 0, 0, time.UTC)),
+
+		exampleOf("conflict-of-interest", events.DifficultyCaseHandedBack{
+			CaseID:            "0195a1d1-1000-7aaa-8bbb-000000000001",
+			Chamber:           events.ChamberCCI,
+			SecondaryChamber:  events.ChamberCMA,
+			AdvisorIDs:        []string{"cci-91-0003", "cma-91-0002"},
+			PreviousAdvisorID: "cci-91-0002",
+			AdvisorID:         "cci-91-0003",
+			HandBackChamber:   events.ChamberCCI,
+			Reason:            events.DifficultyHandBackConflict,
+			Departement:       "91",
+			HandedBackAt:      exampleTime.Add(24 * time.Hour),
+		}, "0195a1d1-1000-7aaa-8bbb-000000000001", "91", "0195a1d1-1005-7b01-8c02-0d03e04f0806", exampleTime.Add(24*time.Hour)),
+
 		exampleOf("creation-and-takeover", events.AdvisorUpdated{
 			AdvisorID:    "cci-91-0042",
 			Revision:     3,

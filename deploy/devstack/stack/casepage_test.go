@@ -278,6 +278,50 @@ func TestPreventionCasePageEndToEnd(t *testing.T) {
 		!strings.Contains(refused.body, "vous n'y avez pas accès") || strings.Contains(refused.body, "marc.lefevre") {
 		t.Errorf("the manager opens the prevention case: %d\n%s", refused.status, refused.body)
 	}
+	// The manager cannot act on it either, even with a valid form.
+	mb := signInDesk(t, desk, "cci-91-001")
+	if took := mb.do(http.MethodPost, link+"/prise-en-charge", url.Values{"jeton": {mb.formToken(mb.do(http.MethodGet, "/boite", nil))}}); took.status != http.StatusForbidden {
+		t.Errorf("the manager takes the prevention case in charge: %d\n%s", took.status, took.body)
+	}
+
+	// The lifecycle through the page's forms: take in charge, an action
+	// (refused before, with its errors on the fields), then close.
+	b := signInDesk(t, desk, "cci-91-002")
+	step := func(path string, form url.Values, status int, location string) page {
+		t.Helper()
+		form.Set("jeton", b.formToken(b.do(http.MethodGet, link, nil)))
+		got := b.do(http.MethodPost, link+path, form)
+		if got.status != status || (location != "" && got.header.Get("Location") != link+location) {
+			t.Fatalf("%s %v: %d %q\n%s", path, form, got.status, got.header.Get("Location"), got.body)
+		}
+		return got
+	}
+	step("/prise-en-charge", url.Values{}, http.StatusSeeOther, "?fait=prise-en-charge")
+	if taken := b.do(http.MethodGet, link+"?fait=prise-en-charge", nil); !strings.Contains(taken.body, "Le dossier est pris en charge.") ||
+		!strings.Contains(taken.body, "Enregistrer une action") || strings.Contains(taken.body, "Prendre en charge</button>") {
+		t.Errorf("page after taking in charge:\n%s", taken.body)
+	}
+	step("/prise-en-charge", url.Values{}, http.StatusConflict, "")
+	bad := step("/actions", url.Values{"type-action": {"referral_ccsf"}, "date-action": {"2099-01-01"}, "resultat-action": {"follow_up"}},
+		http.StatusUnprocessableEntity, "")
+	if !strings.Contains(bad.body, `href="#date-action"`) || !strings.Contains(bad.body, `value="2099-01-01"`) {
+		t.Errorf("an action in the future: the page does not say so on its field:\n%s", bad.body)
+	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	step("/actions", url.Values{"type-action": {"referral_ccsf"}, "date-action": {today}, "resultat-action": {"follow_up"},
+		"compte-rendu": {"Plan d'apurement demandé à l'URSSAF."}}, http.StatusSeeOther, "?fait=action")
+	step("/cloture", url.Values{"motif-cloture": {"recovered"}}, http.StatusSeeOther, "?fait=cloture")
+	closed := b.do(http.MethodGet, link+"?fait=cloture", nil)
+	for _, want := range []string{"Le dossier est clos.", "Entreprise redressée", "Orientation vers la CCSF (dettes fiscales et sociales)",
+		"Plan d'apurement demandé à l'URSSAF."} {
+		if !strings.Contains(closed.body, want) {
+			t.Errorf("the closed case's page lacks %q", want)
+		}
+	}
+	step("/actions", url.Values{"type-action": {"call"}, "date-action": {today}, "resultat-action": {"done"}}, http.StatusConflict, "")
+	if n := r.db.Count(t, `SELECT count(*) FROM difficulty_alert.audit_log WHERE resource_id = $1 AND action IN ('take_in_charge', 'record_action', 'close')`, caseID); n != 3 {
+		t.Errorf("%d changes audited, want 3", n)
+	}
 }
 
 // bakeryVetting is the file and teaser the bakery's advisor vets.

@@ -13,6 +13,9 @@
 // From the confidential stream PREVENTION, which it alone may read, it
 // records the signals of self-diagnosis reports and of creation advisors'
 // observations, named by the business's SIREN.
+// It scores businesses from their signals (on every new signal and daily
+// for decay; difficulty.business.level_changed on a change of level) and
+// serves the scores to the prevention cell.
 package service
 
 import (
@@ -58,6 +61,13 @@ type Service struct {
 // New connects the service's dependencies and prepares its consumers and
 // routes.
 func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, error) {
+	rules, err := cfg.ScoringRules()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.ScoreDecayEvery <= 0 {
+		return nil, fmt.Errorf("SCORE_DECAY_EVERY %s: want a positive duration", cfg.ScoreDecayEvery)
+	}
 	// Checked before anything is opened, so that a bad setting leaves
 	// nothing to close; the keys are refreshed in the background until ctx
 	// ends. Without keys the API answers 503.
@@ -75,16 +85,27 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	now := func() time.Time { return time.Now().UTC() }
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
 	observed := app.OpenObservedCase{Cases: store, Now: now}
-	// No rescoring yet: scoring plugs its Rescorer in here.
-	identified := app.RecordIdentifiedSignal{Signals: store}
+	rescore := app.Rescore{Scores: store, Rules: rules, Now: now}
+	identified := app.RecordIdentifiedSignal{Signals: store, Rescorer: rescore}
 	rt.HandleAll(consumers.Consumers(open, observed, identified, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
+	decay := app.DecayScores{Rescore: rescore}
+	rt.Every("rescore businesses for the decay of their signals", cfg.ScoreDecayEvery, func(ctx context.Context) error {
+		n, err := decay.Run(ctx)
+		if n > 0 {
+			rt.Log.InfoContext(ctx, "businesses rescored", "businesses", n, "rules_version", rules.Version())
+		}
+		return err
+	})
 	routes := httpapi.Routes{
 		Cases:   app.ReadCases{Cases: store, Audit: auditLog, Now: now},
 		Audit:   app.QueryAudit{Audit: auditLog},
-		Imports: app.ImportBodacc{Signals: store},
+		Imports: app.ImportBodacc{Signals: store, Rescore: rescore},
 		Signals: app.ReadSignals{Signals: store, Audit: auditLog, Now: now},
-		Auth:    guard,
-		Log:     rt.Log,
+		Scores:  app.ReadScores{Scores: store, Audit: auditLog, Now: now},
+		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: now}, Record: app.RecordAction{Cases: store, Now: now},
+			Close: app.CloseCase{Cases: store, Now: now}, HandBack: app.HandBack{Cases: store, Loads: store, Now: now}},
+		Auth: guard,
+		Log:  rt.Log,
 	}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err

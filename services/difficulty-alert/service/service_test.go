@@ -3,6 +3,8 @@ package service_test
 import (
 	"context"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -328,8 +330,78 @@ func TestIdentifiedSignalsFromTheConfidentialStreamStoredOnce(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Fatalf("signals\n%v\nwant\n%v", got, want)
 	}
-	// Nothing of it left the service: no event emitted.
-	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.outbox`); n != 0 {
-		t.Errorf("%d events emitted for signals", n)
+	// The SIRENs did not leave the service: the events the signals caused
+	// (their businesses' level changes) name the businesses by number.
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.outbox WHERE convert_from(payload, 'UTF8') ~ '732829320|552100554'`); n != 0 {
+		t.Errorf("%d events carry a SIREN", n)
+	}
+}
+
+// TestScoringRulesFile: rules named by SCORING_RULES_FILE replace the
+// embedded ones (their version and thresholds show in the scores and in
+// the level_changed events published on NATS), a bad file stops the start
+// with an error naming the file and the key, and so does a period of the
+// daily rescoring that is not one.
+func TestScoringRulesFile(t *testing.T) {
+	embedded, err := os.ReadFile("../internal/domain/scoring/rules.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name string, replace ...string) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(strings.NewReplacer(replace...).Replace(string(embedded))), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	cfg, err := service.LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := write("bad.json", `"cap": 60`, `"cap": 0`)
+	cfg.ScoringRulesFile = bad
+	if _, err := service.New(testkit.Context(t), cfg, telemetry.Options{}); err == nil || !strings.Contains(err.Error(), bad) ||
+		!strings.Contains(err.Error(), "themes.court_events.cap 0") {
+		t.Fatalf("bad rules file: err %v", err)
+	}
+	cfg.ScoringRulesFile, cfg.ScoreDecayEvery = "", -time.Second
+	if _, err := service.New(testkit.Context(t), cfg, telemetry.Options{}); err == nil || !strings.Contains(err.Error(), "SCORE_DECAY_EVERY") {
+		t.Fatalf("negative period: err %v", err)
+	}
+
+	// Under a stricter edition, "risque fort" from 40 points: the
+	// redressement of January (44 points) is high.
+	strict := write("strict.json", `"version": "2026.1"`, `"version": "essai-40"`, `"high": 50`, `"high": 40`)
+	h := &harness{Harness: testkit.NewHarness(t, service.Name, service.Schema), t: t}
+	c := testkit.Load(h.Harness, service.LoadConfig)
+	c.ScoringRulesFile = strict
+	h.idp = h.Trust(t, &c.AuthConfig, issuerName)
+	h.Serve(service.New(h.Ctx, c, testkit.Quiet()))
+
+	cell := auth.Principal{Subject: "cma-91-002", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor, auth.RolePreventionCell}}
+	tok, err := h.idp.Issue(cell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := os.ReadFile("../testdata/bodacc/procedures-collectives.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := h.Call(t, http.MethodPost, "/api/v1/bodacc-imports", tok.AccessToken, string(file)); a.Status != 200 {
+		t.Fatalf("import: %d %s", a.Status, a.Body)
+	}
+	status, body := h.get(&cell, "/api/v1/businesses/830249439/score")
+	if status != 200 || !strings.Contains(body, `"level":"high"`) || !strings.Contains(body, `"rules_version":"essai-40"`) {
+		t.Fatalf("score under the strict rules: %d %s", status, body)
+	}
+	const subject = "difficulty.business.level_changed._"
+	if n := h.Published(t, events.StreamDifficulty)[subject]; n != 2 {
+		t.Fatalf("%d level changes published, want the 2 businesses above none", n)
+	}
+	var ev events.DifficultyBusinessLevelChanged
+	msg := h.LastEvent(t, events.StreamDifficulty, subject, &ev)
+	if ev.RulesVersion != "essai-40" || ev.PreviousLevel != "none" || ev.Level != "high" || strings.Contains(string(msg.Data), "830249439") {
+		t.Fatalf("last event %s", msg.Data)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -267,6 +268,72 @@ func TestTakeoverReminders(t *testing.T) {
 		}
 		if got := e.reminders(t); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("day %.2f: reminders %v, want %v", s.at.Hours()/24, got, want)
+		}
+	}
+}
+
+// TestPreventionReminders: a prevention case nobody takes in charge
+// reminds its lead chamber's advisor at day 9 and 21 and goes to the
+// chamber's prevention cell at day 45, never to its managers; one taken in
+// charge, and one closed before, are reminded of nothing. The notices name
+// the case by its number, never the business.
+func TestPreventionReminders(t *testing.T) {
+	t.Parallel()
+	e := setupReminders(t)
+	t0 := clock
+	newID := func() string { return uuid.Must(uuid.NewV7()).String() }
+	waiting, taken, closed, unassigned := newID(), newID(), newID(), newID()
+	for _, id := range []string{waiting, taken, closed} {
+		e.handle(t, events.DifficultyCaseOpened{CaseID: id, RequestID: newID(), Chamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI,
+			AdvisorIDs: []string{"cma-91-002", "cci-91-002"}, Level: events.DifficultyCallBack, Departement: "91", OpenedAt: e.clock.Now()}, id)
+	}
+	e.handle(t, events.DifficultyCaseOpened{CaseID: unassigned, RequestID: newID(), Chamber: events.ChamberCCI,
+		Level: events.DifficultyVigilance, Departement: "91", OpenedAt: e.clock.Now()}, unassigned)
+	handed := newID()
+	e.handle(t, events.DifficultyCaseOpened{CaseID: handed, RequestID: newID(), Chamber: events.ChamberCCI, AdvisorIDs: []string{"cci-91-002"},
+		Level: events.DifficultyCallBack, Departement: "91", OpenedAt: e.clock.Now()}, handed)
+	e.clock.Set(t0.Add(3 * day))
+	e.handle(t, events.DifficultyCaseTakenInCharge{CaseID: taken, Chamber: events.ChamberCMA, AdvisorIDs: []string{"cma-91-002", "cci-91-002"},
+		AdvisorID: "cci-91-002", Departement: "91", TakenAt: e.clock.Now()}, taken)
+	e.handle(t, events.DifficultyCaseClosed{CaseID: closed, Chamber: events.ChamberCMA, AdvisorIDs: []string{"cma-91-002", "cci-91-002"},
+		ClosedBy: "cma-91-002", Reason: events.DifficultyCloseDeclinedByOwner, From: "opened", Departement: "91", ClosedAt: e.clock.Now()}, closed)
+
+	// Handed back at day 5 to nobody: no reminder to the advisor who
+	// handed it back, the cell at day 50.
+	e.clock.Set(t0.Add(5 * day))
+	e.handle(t, events.DifficultyCaseHandedBack{CaseID: handed, Chamber: events.ChamberCCI, PreviousAdvisorID: "cci-91-002",
+		HandBackChamber: events.ChamberCCI, Reason: events.DifficultyHandBackAbsence, Departement: "91", HandedBackAt: e.clock.Now()}, handed)
+
+	link := func(id string) string { return "/dossiers/prevention/" + id }
+	want := map[string]int{}
+	for _, s := range []struct {
+		at  time.Duration
+		add []string
+	}{
+		{9 * day, []string{"cma-91-002 reminder.reminder " + link(waiting)}},
+		{21 * day, []string{"cma-91-002 reminder.last_reminder " + link(waiting)}},
+		// The cells, not the managers (cma-91-001, cci-91-001).
+		{45 * day, []string{"cma-91-002 reminder.escalation " + link(waiting), "cci-91-002 reminder.escalation " + link(unassigned)}},
+		{50 * day, []string{"cci-91-002 reminder.escalation " + link(handed)}},
+		{400 * day, nil},
+	} {
+		e.clock.Set(t0.Add(s.at))
+		e.runJobs(t)
+		for _, k := range s.add {
+			want[k]++
+		}
+		if got := e.reminders(t); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("day %.0f: reminders %v, want %v", s.at.Hours()/24, got, want)
+		}
+	}
+	texts := testkit.Column[string](t, e.pool, `SELECT title || ' ' || body FROM notifications WHERE kind LIKE 'reminder.%' AND link = $1`, link(waiting))
+	if len(texts) != 3 {
+		t.Fatalf("%d notices of the waiting case", len(texts))
+	}
+	number := strings.ToUpper(waiting[len(waiting)-12:])
+	for _, s := range texts {
+		if !strings.Contains(s, "dossier de prévention n° "+number) {
+			t.Errorf("a notice without the case number: %q", s)
 		}
 	}
 }

@@ -38,13 +38,16 @@ func (uc ScheduleReminders) Handle(ctx context.Context, ev events.Event) error {
 }
 
 // ReminderEventTypes lists the event types ScheduleReminders reacts to:
-// creation cases, takeover offers and buyers' searches, each of which has
-// a "taken in charge" that stops the timers and a hand-back that restarts
-// them; an offer or a search withdrawn, concluded or expired before it was
-// taken in charge stops them too.
+// creation cases, takeover offers and buyers' searches, and prevention
+// cases, each of which has a "taken in charge" that stops the timers and a
+// hand-back that restarts them; an offer or a search withdrawn, concluded
+// or expired before it was taken in charge stops them too, and so does a
+// prevention case's closing.
 func ReminderEventTypes() []events.Payload {
 	return []events.Payload{events.CreationCaseOpened{}, events.CreationCaseTakenInCharge{}, events.CreationCaseReassigned{},
 		events.TakeoverOfferRegistered{}, events.TakeoverOfferTakenInCharge{}, events.TakeoverOfferReassigned{},
 		events.TakeoverOfferStatusChanged{}, events.TakeoverSearchRegistered{}, events.TakeoverSearchTakenInCharge{},
-		events.TakeoverSearchReassigned{}, events.TakeoverSearchStatusChanged{}}
+		events.TakeoverSearchReassigned{}, events.TakeoverSearchStatusChanged{},
+		events.DifficultyCaseOpened{}, events.DifficultyCaseTakenInCharge{}, events.DifficultyCaseClosed{},
+		events.DifficultyCaseHandedBack{}}
 }

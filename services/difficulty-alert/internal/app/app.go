@@ -1,7 +1,8 @@
 // Package app holds difficulty-alert's use cases, one per file: opening a
 // prevention case from a difficulty report or from a creation advisor's
 // observation at a post-creation checkpoint, reading cases (each read
-// audited) and querying the audit log. They speak the domain's language and
+// audited), taking a case in charge, recording its actions, closing it,
+// handing it back, and querying the audit log. They speak the domain's language and
 // reach storage through the small interfaces declared here. The advisor
 // directory is projected by the use case every assigning service shares
 // (projection.ProjectAdvisor).
@@ -33,6 +34,11 @@ const ResourceCase = "difficulty_case"
 const (
 	ActionList = "list" // the case was in a list the reader received
 	ActionRead = "read" // the reader received the case itself
+	// The case changed, and came back to the advisor in the answer.
+	ActionTakeInCharge = "take_in_charge"
+	ActionRecordAction = "record_action"
+	ActionClose        = "close"
+	ActionHandBack     = "hand_back"
 )
 
 // Errors the ports map to answers.
@@ -63,6 +69,26 @@ type CaseReader interface {
 	// VisibleCases returns the cases in scope, newest first, older than
 	// the case before (all when empty), at most limit.
 	VisibleCases(ctx context.Context, scope access.Scope, before string, limit int) ([]prevention.Case, error)
+}
+
+// CaseChanges changes prevention cases, one at a time.
+type CaseChanges interface {
+	// ChangeCase locks case id and reads it with its actions, runs change
+	// on it, then stores in the same transaction what change did: the
+	// case's status, lifecycle and assigned advisors, the actions added,
+	// the advisors' loads (an advisor joining counts the case, a case
+	// closing is counted no more), the events in the outbox and the audit
+	// entry. An error of change stores nothing. found is false for an
+	// unknown id (change is not run).
+	ChangeCase(ctx context.Context, id string, change func(c *prevention.Case) (Change, error)) (c prevention.Case, found bool, err error)
+}
+
+// Change is what a change of a case writes besides the case: its events,
+// and the audit entry of the advisor who changed it (the case comes back
+// to them, so it is a read as well).
+type Change struct {
+	Events []events.Event
+	Audit  *audit.Entry
 }
 
 // AuditLog records reads and queries them (pkg/audit on the service's

@@ -40,9 +40,10 @@ type NoticeToApply struct {
 // Signals stores signals and the businesses' court states.
 type Signals interface {
 	// ApplyNotices applies a batch of notices in one transaction, in
-	// order, and updates the court state of the businesses they name;
-	// the outcomes are the notices'.
-	ApplyNotices(ctx context.Context, batch []NoticeToApply) ([]Outcome, error)
+	// order, updates the court state of the businesses they name and
+	// rescores them with score in the same transaction; the outcomes are
+	// the notices'.
+	ApplyNotices(ctx context.Context, batch []NoticeToApply, score ScoreFunc) ([]Outcome, error)
 	// BusinessSignals returns the signals of a business, newest first,
 	// and its court state (found false when none is in force).
 	BusinessSignals(ctx context.Context, siren string) ([]StoredSignal, CourtState, bool, error)
@@ -93,9 +94,11 @@ const DefaultImportBatch = 500
 // record is read on its own: a bad one is reported and the others
 // imported. Notices are applied in batches, one transaction each, so an
 // import cut short keeps whole batches and a second run finishes it
-// (applying a notice twice changes nothing).
+// (applying a notice twice changes nothing). The businesses a batch
+// changes are rescored in its transaction.
 type ImportBodacc struct {
 	Signals Signals
+	Rescore Rescore
 	Batch   int
 }
 
@@ -128,7 +131,7 @@ func (uc ImportBodacc) Import(ctx context.Context, p auth.Principal, entries []s
 	}
 	for start := 0; start < len(pending); start += size {
 		end := min(start+size, len(pending))
-		outcomes, err := uc.Signals.ApplyNotices(ctx, pending[start:end])
+		outcomes, err := uc.Signals.ApplyNotices(ctx, pending[start:end], uc.Rescore.Func())
 		if err != nil {
 			return rep, fmt.Errorf("apply notices %d to %d: %w", places[start].Index, places[end-1].Index, err)
 		}

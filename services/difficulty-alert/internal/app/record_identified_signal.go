@@ -20,12 +20,6 @@ type IdentifiedSignals interface {
 	RecordSignal(ctx context.Context, trigger events.Event, signalID string, sg signal.Signal) (stored bool, err error)
 }
 
-// Rescorer rescores businesses after their signals changed. Scoring is
-// not built here: the port may be nil, and then nothing is rescored.
-type Rescorer interface {
-	Rescore(ctx context.Context, sirens []string) error
-}
-
 // RecordIdentifiedSignal reacts to the confidential stream PREVENTION, the
 // only place where a business's SIREN reaches this service from another:
 // prevention.report.identified (the business behind a self-diagnosis

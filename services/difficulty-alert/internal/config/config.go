@@ -2,10 +2,15 @@
 package config
 
 import (
+	"fmt"
+	"os"
+	"time"
+
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/platform"
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/scoring"
 )
 
 // AuthConfig is the token settings (AUTH_*): an alias, so that Config can
@@ -25,6 +30,33 @@ type AuthConfig = auth.Config
 type Config struct {
 	platform.Config
 	AuthConfig
+	// ScoringRulesFile names scoring rules (the JSON format of
+	// internal/domain/scoring/rules.json) that replace the embedded ones;
+	// empty means the embedded rules. Checked strictly at start.
+	ScoringRulesFile string `envconfig:"SCORING_RULES_FILE"`
+	// ScoreDecayEvery is how often the daily rescoring looks for the
+	// businesses not yet rescored today (their signals' decay): each is
+	// rescored by the first run of its day.
+	ScoreDecayEvery time.Duration `envconfig:"SCORE_DECAY_EVERY" default:"1h"`
+}
+
+// ScoringRules returns the scoring rules: the file ScoringRulesFile names,
+// read here so that the domain only parses bytes, or the embedded rules.
+// It is meant for startup: a bad file stops the service with an error
+// naming the file and the key at fault.
+func (c Config) ScoringRules() (*scoring.Rules, error) {
+	if c.ScoringRulesFile == "" {
+		return scoring.EmbeddedRules()
+	}
+	b, err := os.ReadFile(c.ScoringRulesFile)
+	if err != nil {
+		return nil, fmt.Errorf("scoring rules: %w", err)
+	}
+	r, err := scoring.ParseRules(b)
+	if err != nil {
+		return nil, fmt.Errorf("scoring rules %s: %w", c.ScoringRulesFile, err)
+	}
+	return r, nil
 }
 
 // Load reads the configuration.

@@ -281,6 +281,17 @@ type PreventionCase struct {
 	Departement          string    `json:"departement"`
 	ReportedAt           time.Time `json:"reported_at"`
 	OpenedAt             time.Time `json:"opened_at"`
+	// The lifecycle: who took the case in charge and when, who closed it,
+	// when and why (with difficulty-alert's French labels), and its
+	// actions, oldest first.
+	StatusLabel      string             `json:"status_label"`
+	TakenBy          string             `json:"taken_by"`
+	TakenAt          *time.Time         `json:"taken_at"`
+	ClosedBy         string             `json:"closed_by"`
+	ClosedAt         *time.Time         `json:"closed_at"`
+	CloseReason      string             `json:"close_reason"`
+	CloseReasonLabel string             `json:"close_reason_label"`
+	Actions          []PreventionAction `json:"actions"`
 }
 
 // Request is what advisor-desk shows of intake's request: its applicant

@@ -169,6 +169,21 @@ var contracts = map[string]contract{
 	"PreventionCase": {DifficultyAlert, "GET /api/v1/difficulty-cases/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.PreventionCase(ctx, "tok", caseID); return err },
 		reflect.TypeFor[PreventionCase](), []string{"routing", "source_label"}},
+	"TakePreventionCase": {DifficultyAlert, "POST /api/v1/difficulty-cases/{id}/take-in-charge",
+		func(ctx context.Context, c *Client) error { return c.TakePreventionCase(ctx, "tok", caseID) }, nil, nil},
+	"RecordPreventionAction": {DifficultyAlert, "POST /api/v1/difficulty-cases/{id}/actions",
+		func(ctx context.Context, c *Client) error {
+			return c.RecordPreventionAction(ctx, "tok", caseID, ActionReport{Kind: "referral_ccsf", OccurredOn: "2026-12-01",
+				Outcome: "follow_up", OutcomeText: "Plan d'apurement demandé."})
+		}, nil, nil},
+	"HandBackPreventionCase": {DifficultyAlert, "POST /api/v1/difficulty-cases/{id}/hand-back",
+		func(ctx context.Context, c *Client) error {
+			return c.HandBackPreventionCase(ctx, "tok", caseID, "conflict_of_interest")
+		}, nil, nil},
+	"ClosePreventionCase": {DifficultyAlert, "POST /api/v1/difficulty-cases/{id}/close",
+		func(ctx context.Context, c *Client) error {
+			return c.ClosePreventionCase(ctx, "tok", caseID, "recovered")
+		}, nil, nil},
 	// Of intake's request the desk shows the applicant and the project.
 	"Request": {Intake, "GET /api/v1/requests/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.Request(ctx, "tok", caseID); return err },

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -96,9 +97,9 @@ func (s *Store) fireTimer(ctx context.Context, tx pgx.Tx, id int64, n reminder.N
 }
 
 // reminderRecipients resolves who hears of a fired timer and takes their
-// inbox locks (see queueRecipients): the advisor, or the active managers of
-// the chamber covering the case's département, or else all of the
-// chamber's managers. Nobody (an advisor gone from the directory, a
+// inbox locks (see queueRecipients): the advisor, or the active managers
+// (for a prevention case, the prevention cell members) of the chamber
+// covering the case's département, or else all of the chamber's. Nobody (an advisor gone from the directory, a
 // chamber without manager) leaves the timer fired with no notification.
 func reminderRecipients(ctx context.Context, tx pgx.Tx, n reminder.Notice) ([]string, error) {
 	var rows pgx.Rows
@@ -107,14 +108,14 @@ func reminderRecipients(ctx context.Context, tx pgx.Tx, n reminder.Notice) ([]st
 	if n.ToManagers {
 		rows, err = tx.Query(ctx, `WITH managers AS (
 				SELECT advisor_id, departements FROM advisors
-				WHERE chamber = $2 AND active AND 'manager' = ANY(roles)
+				WHERE chamber = $2 AND active AND $4 = ANY(roles)
 			), chosen AS (
 				SELECT advisor_id FROM managers WHERE $3 = ANY(departements)
 				UNION ALL
 				SELECT advisor_id FROM managers WHERE NOT EXISTS (SELECT 1 FROM managers WHERE $3 = ANY(departements))
 			)
 			SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id)) FROM chosen ORDER BY advisor_id`,
-			inboxLockSpace, to.Chamber, to.Departement)
+			inboxLockSpace, to.Chamber, to.Departement, cmp.Or(to.Role, notification.RoleManager))
 	} else {
 		rows, err = tx.Query(ctx, `SELECT advisor_id, pg_advisory_xact_lock_shared($1, hashtext(advisor_id))
 			FROM advisors WHERE advisor_id = $2`, inboxLockSpace, to.AdvisorID)

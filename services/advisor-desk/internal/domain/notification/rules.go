@@ -50,6 +50,12 @@ func Table(names Names) []Entry {
 		on(takeoverSearchTakenInCharge),
 		on(takeoverSearchReassigned),
 		on(difficultyCaseOpened),
+		on(difficultyCaseTakenInCharge),
+		on(difficultyCaseActionRecorded),
+		on(difficultyCaseClosed),
+		on(difficultyBusinessLevelChanged),
+		on(difficultyCaseEscalated),
+		on(difficultyCaseHandedBack),
 	}
 }
 
@@ -451,6 +457,161 @@ func difficultyCaseOpened(_ events.Event, p events.DifficultyCaseOpened) []Draft
 	for _, id := range p.AdvisorIDs {
 		out = append(out, Draft{Kind: kind, Title: "Dossier de prévention qui vous est confié", Body: body, Link: link,
 			To: Recipients{AdvisorID: id}})
+	}
+	return out
+}
+
+// difficultyCaseTakenInCharge tells the case's other assigned advisors
+// (the other chamber's, or the one a cell member stepped in for) that it is
+// taken in charge; the one who took it knows. The case number only.
+func difficultyCaseTakenInCharge(_ events.Event, p events.DifficultyCaseTakenInCharge) []Draft {
+	var out []Draft
+	for _, id := range p.AdvisorIDs {
+		if id != p.AdvisorID {
+			out = append(out, Draft{Kind: KindOf(p.EventName()), Title: "Dossier de prévention pris en charge",
+				Body: "Le dossier " + CaseNumber(p.CaseID) + " est pris en charge par " + p.AdvisorID + ". " +
+					"Consultez-le dans l'espace prévention (chaque consultation est tracée).",
+				Link: "/dossiers/prevention/" + p.CaseID, To: Recipients{AdvisorID: id}})
+		}
+	}
+	return out
+}
+
+// difficultyCaseActionRecorded notifies nobody: the advisor acted, and the
+// case page's timeline shows it to the others.
+func difficultyCaseActionRecorded(events.Event, events.DifficultyCaseActionRecorded) []Draft {
+	return nil
+}
+
+// difficultyCaseClosed tells the case's assigned advisors but the one who
+// closed it (all of them when the system closed it, on a liquidation), or
+// the prevention cell of its chambers when nobody was assigned: the case
+// number and the reason, never the business.
+func difficultyCaseClosed(_ events.Event, p events.DifficultyCaseClosed) []Draft {
+	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
+	body := "Le dossier " + CaseNumber(p.CaseID) + " est clos. Motif : " + difficultyCloseReason(p.Reason) + "."
+	if len(p.AdvisorIDs) == 0 {
+		var out []Draft
+		for _, chamber := range []string{p.Chamber, p.SecondaryChamber} {
+			if chamber != "" {
+				out = append(out, Draft{Kind: kind, Title: "Dossier de prévention clos", Body: body, Link: link,
+					To: Recipients{Chamber: chamber, Role: RolePreventionCell, Departement: p.Departement}})
+			}
+		}
+		return out
+	}
+	var out []Draft
+	for _, id := range p.AdvisorIDs {
+		if id != p.ClosedBy {
+			out = append(out, Draft{Kind: kind, Title: "Dossier de prévention clos", Body: body, Link: link, To: Recipients{AdvisorID: id}})
+		}
+	}
+	return out
+}
+
+// difficultyCaseHandedBack tells the advisor a case was handed back to
+// (or, when nobody was available, the prevention cell of the chamber it
+// was handed back in) that it is theirs now: its number only.
+func difficultyCaseHandedBack(_ events.Event, p events.DifficultyCaseHandedBack) []Draft {
+	d := Draft{Kind: KindOf(p.EventName()), Title: "Dossier de prévention qui vous est confié",
+		Body: "Le dossier " + CaseNumber(p.CaseID) + " vous est confié : le conseiller qui en était chargé l'a rendu. " +
+			"Consultez-le dans l'espace prévention (chaque consultation est tracée).",
+		Link: "/dossiers/prevention/" + p.CaseID, To: Recipients{AdvisorID: p.AdvisorID}}
+	if p.AdvisorID == "" {
+		d.Title = "Dossier de prévention à prendre en charge"
+		d.Body = "Le dossier " + CaseNumber(p.CaseID) + " a été rendu et aucun autre conseiller n'est disponible : la cellule de prévention le prend en charge."
+		d.To = Recipients{Chamber: p.HandBackChamber, Role: RolePreventionCell, Departement: p.Departement}
+	}
+	return []Draft{d}
+}
+
+// CaseNumber is how a notice names a prevention case: the last twelve
+// hex digits of its id (a UUIDv7's random part), enough to tell cases
+// apart, nothing about the business.
+func CaseNumber(id string) string {
+	if len(id) > 12 {
+		return "n° " + strings.ToUpper(id[len(id)-12:])
+	}
+	return "n° " + id
+}
+
+func difficultyCloseReason(code string) string {
+	switch code {
+	case events.DifficultyCloseRecovered:
+		return "entreprise redressée"
+	case events.DifficultyCloseProcedureOpened:
+		return "procédure collective ouverte"
+	case events.DifficultyCloseBusinessClosed:
+		return "entreprise fermée"
+	case events.DifficultyCloseDeclinedByOwner:
+		return "refus du dirigeant"
+	default:
+		return "non précisé"
+	}
+}
+
+// difficultyBusinessLevelChanged tells the joint prevention cell (its
+// members in both chambers: the business is followed by the cell, whose
+// chamber the event does not say) that a business's alert level changed,
+// up or down. It says the business's number and the two levels, nothing
+// else: the business, its score and its explanation are read in
+// difficulty-alert, each read audited.
+func difficultyBusinessLevelChanged(_ events.Event, p events.DifficultyBusinessLevelChanged) []Draft {
+	title := "Niveau de risque d'une entreprise en baisse"
+	if businessLevelRank(p.Level) > businessLevelRank(p.PreviousLevel) {
+		title = "Niveau de risque d'une entreprise en hausse"
+	}
+	body := fmt.Sprintf("Entreprise n° %s : %s → %s. Consultez son score dans l'espace prévention (chaque consultation est tracée).",
+		p.BusinessID, businessLevel(p.PreviousLevel), businessLevel(p.Level))
+	return []Draft{{Kind: KindOf(p.EventName()), Title: title, Body: body, Link: "/prevention/entreprises?niveau=" + p.Level,
+		To: Recipients{Role: RolePreventionCell}}}
+}
+
+func businessLevel(code string) string {
+	switch code {
+	case events.BusinessLevelHigh:
+		return "risque fort"
+	case events.BusinessLevelModerate:
+		return "risque modéré"
+	case events.BusinessLevelNone:
+		return "aucune alerte"
+	default:
+		return "non précisé"
+	}
+}
+
+func businessLevelRank(code string) int {
+	switch code {
+	case events.BusinessLevelHigh:
+		return 2
+	case events.BusinessLevelModerate:
+		return 1
+	default:
+		return 0
+	}
+}
+
+// difficultyCaseEscalated tells the case's assigned advisors, or the
+// prevention cell of its chambers when none is assigned, that the case's
+// level was raised with its business's risk: the case number and the
+// level only.
+func difficultyCaseEscalated(_ events.Event, p events.DifficultyCaseEscalated) []Draft {
+	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
+	title := "Dossier de prévention : niveau relevé"
+	body := "Le dossier " + CaseNumber(p.CaseID) + " passe au niveau : " + difficultyLevel(p.Level) + ". " +
+		"Consultez-le dans l'espace prévention (chaque consultation est tracée)."
+	var out []Draft
+	if len(p.AdvisorIDs) == 0 {
+		for _, chamber := range []string{p.Chamber, p.SecondaryChamber} {
+			if chamber != "" {
+				out = append(out, Draft{Kind: kind, Title: title, Body: body, Link: link,
+					To: Recipients{Chamber: chamber, Role: RolePreventionCell, Departement: p.Departement}})
+			}
+		}
+		return out
+	}
+	for _, id := range p.AdvisorIDs {
+		out = append(out, Draft{Kind: kind, Title: title, Body: body, Link: link, To: Recipients{AdvisorID: id}})
 	}
 	return out
 }

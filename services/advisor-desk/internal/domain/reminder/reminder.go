@@ -27,6 +27,11 @@ const (
 	KindCreation       = "creation"
 	KindTakeoverOffer  = "takeover_offer"
 	KindTakeoverSearch = "takeover_search"
+	// KindPrevention: a prevention case (difficulty-alert), reminded to
+	// its lead chamber's assigned advisor and escalated to the chamber's
+	// prevention cell, never to managers: only the assigned advisors and
+	// the cell see a prevention case. Notices name it by its number.
+	KindPrevention = "prevention"
 )
 
 // Durations are the delays of the stages from the moment a case starts
@@ -126,7 +131,8 @@ type Notice struct {
 	Draft notification.Draft
 	// ToManagers sends it to the managers of the case's chamber (those
 	// covering its département, or else all of them) instead of the
-	// advisor.
+	// advisor; for a prevention case, to its chamber's prevention cell
+	// (Draft.To.Role says which).
 	ToManagers bool
 }
 
@@ -154,6 +160,9 @@ func NoticeOf(t Timer, now time.Time) Notice {
 			d.Body += " Conseiller attribué : " + t.AdvisorID + "."
 		}
 		d.To = notification.Recipients{Chamber: t.Ref.Chamber, Departement: t.Ref.Departement}
+		if t.Ref.Kind == KindPrevention {
+			d.To.Role = notification.RolePreventionCell
+		}
 		return Notice{Draft: d, ToManagers: true}
 	}
 	return Notice{Draft: d}
@@ -165,6 +174,8 @@ func describe(r Ref) (what, link string) {
 		return "offre de cession", "/dossiers/reprise/offres/" + r.ID
 	case KindTakeoverSearch:
 		return "recherche de reprise", "/dossiers/reprise/recherches/" + r.ID
+	case KindPrevention:
+		return "dossier de prévention " + notification.CaseNumber(r.ID), "/dossiers/prevention/" + r.ID
 	default:
 		return "dossier de création", "/dossiers/creation/" + r.ID
 	}
@@ -186,6 +197,35 @@ func ChangeOf(ev events.Event) (Change, bool, error) {
 		p, err := events.Decode[events.CreationCaseReassigned](ev)
 		return Change{Ref: Ref{KindCreation, p.CaseID, p.Chamber, ev.Territory()}, Action: Start,
 			AdvisorID: p.AdvisorID, At: when(p.ReassignedAt, ev)}, err == nil, err
+	// A prevention case waits for its lead chamber's advisor (the first
+	// assigned), or for the cell when nobody was; taking it in charge or
+	// closing it stops the reminders.
+	case events.DifficultyCaseOpened{}.EventName().Type():
+		p, err := events.Decode[events.DifficultyCaseOpened](ev)
+		var advisor string
+		if len(p.AdvisorIDs) > 0 {
+			advisor = p.AdvisorIDs[0]
+		}
+		return Change{Ref: Ref{KindPrevention, p.CaseID, p.Chamber, p.Departement}, Action: Start,
+			AdvisorID: advisor, At: when(p.OpenedAt, ev)}, err == nil, err
+	case events.DifficultyCaseHandedBack{}.EventName().Type():
+		// The lead chamber's advisor may have changed: the reminders
+		// restart from the hand-back, for whoever is first now.
+		p, err := events.Decode[events.DifficultyCaseHandedBack](ev)
+		var advisor string
+		if len(p.AdvisorIDs) > 0 {
+			advisor = p.AdvisorIDs[0]
+		}
+		return Change{Ref: Ref{KindPrevention, p.CaseID, p.Chamber, p.Departement}, Action: Start,
+			AdvisorID: advisor, At: when(p.HandedBackAt, ev)}, err == nil, err
+	case events.DifficultyCaseTakenInCharge{}.EventName().Type():
+		p, err := events.Decode[events.DifficultyCaseTakenInCharge](ev)
+		return Change{Ref: Ref{KindPrevention, p.CaseID, p.Chamber, p.Departement}, Action: Stop,
+			AdvisorID: p.AdvisorID, At: when(p.TakenAt, ev)}, err == nil, err
+	case events.DifficultyCaseClosed{}.EventName().Type():
+		p, err := events.Decode[events.DifficultyCaseClosed](ev)
+		return Change{Ref: Ref{KindPrevention, p.CaseID, p.Chamber, p.Departement}, Action: Stop,
+			AdvisorID: p.ClosedBy, At: when(p.ClosedAt, ev)}, err == nil, err
 	}
 	return takeoverChangeOf(ev)
 }

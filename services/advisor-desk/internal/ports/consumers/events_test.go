@@ -84,7 +84,9 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 			"takeover.offer.published.>", "takeover.offer.status_changed.>", "takeover.search.status_changed.>", "takeover.offer.review_due.>",
 			"takeover.match.stage_changed.>", "takeover.offer.taken_in_charge.>", "takeover.offer.reassigned.>",
 			"takeover.search.taken_in_charge.>", "takeover.search.reassigned.>"},
-		"DIFFICULTY": {"difficulty.case.opened.>"},
+		"DIFFICULTY": {"difficulty.case.opened.>", "difficulty.case.taken_in_charge.>", "difficulty.case.action_recorded.>",
+			"difficulty.case.closed.>", "difficulty.business.level_changed.>", "difficulty.case.escalated.>",
+			"difficulty.case.handed_back.>"},
 	}
 	if len(byStream) != len(want) || len(cons) != len(want) {
 		t.Fatalf("consumers %v, want %v", byStream, want)

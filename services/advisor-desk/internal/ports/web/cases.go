@@ -40,6 +40,7 @@ type CaseFiles interface {
 	TakeoverListings
 	TakeoverCare
 	PreventionCase(ctx context.Context, token, id string) (peers.PreventionCase, error)
+	PreventionSteps
 	Request(ctx context.Context, token, id string) (peers.Request, error)
 }
 
@@ -77,6 +78,7 @@ func (s *site) caseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /dossiers/reprise/mises-en-relation/{id}", s.matchPage)
 	mux.HandleFunc("POST /dossiers/reprise/mises-en-relation/{id}/{step}", s.matchStepPost)
 	mux.HandleFunc("GET /dossiers/prevention/{id}", s.preventionPage)
+	s.preventionRoutes(mux)
 }
 
 // caseRequest is a signed-in request for a case: the advisor, the form

@@ -68,6 +68,11 @@ type preventionView struct {
 	Kinds, Advisors []string
 	NAF, Status     string
 	Contact         contact
+	// Lifecycle is the case's status, timeline of actions and forms
+	// (prevention.go); Done and Alert what the page says after a step.
+	Lifecycle lifecycleView
+	Done      string
+	Alert     *alert
 }
 
 func (s *site) offerData(r *http.Request, o peers.Offer) offerView {
@@ -188,22 +193,36 @@ func (s *site) preventionPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	s.showPrevention(w, r, c, http.StatusOK, preventionView{Done: preventionDone[r.URL.Query().Get("fait")]})
+}
+
+// showPrevention reads the case and renders its page with what v already
+// holds (a confirmation, a refused step and its form as sent).
+func (s *site) showPrevention(w http.ResponseWriter, r *http.Request, c caseRequest, status int, v preventionView) {
 	pc, err := s.Cases.PreventionCase(r.Context(), c.bearer, c.id)
 	if err != nil {
 		s.caseError(w, r, c, err)
 		return
 	}
-	v := preventionView{Case: pc, Kinds: labelsOf("kind", pc.Kinds), NAF: s.nafText(pc.NAFCode), Status: preventionStatus(pc.Status)}
+	v.Case, v.Kinds, v.NAF, v.Status = pc, labelsOf("kind", pc.Kinds), s.nafText(pc.NAFCode), preventionStatus(pc.Status)
 	for _, id := range pc.AdvisorIDs {
 		v.Advisors = append(v.Advisors, s.advisorName(r.Context(), id))
 	}
-	v.Contact = s.contactOf(r.Context(), c, pc.RequestID)
-	s.renderCase(w, r, c, http.StatusOK, "prevention", "Dossier de prévention", v)
+	if pc.RequestID != "" {
+		v.Contact = s.contactOf(r.Context(), c, pc.RequestID)
+	}
+	s.fillLifecycle(r.Context(), &v, pc, c.formToken, c.p.Subject)
+	s.render(w, r, status, "prevention", layout{Title: "Dossier de prévention", Errors: v.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 
 func preventionStatus(code string) string {
-	if code == "opened" {
+	switch code {
+	case "opened":
 		return "Ouvert : en attente du rappel d'un conseiller"
+	case "taken_in_charge":
+		return "Pris en charge"
+	case "closed":
+		return "Clos"
 	}
 	return code
 }

@@ -33,7 +33,7 @@ var pageNames = []string{"signin", "inbox", "error", "creation", "mycases", "pip
 // embedded, so a parse error is a build bug, caught by every test: it
 // panics.
 func parsePages(static *dsfr.Static) map[string]*pageTemplate {
-	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/case_parts.html", "templates/journey.html", "templates/outcomes.html", "templates/sessions_parts.html", "templates/takeover_listing.html", "templates/takeover_care.html"}, pageNames, template.FuncMap{
+	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/case_parts.html", "templates/journey.html", "templates/outcomes.html", "templates/sessions_parts.html", "templates/takeover_listing.html", "templates/takeover_care.html", "templates/prevention_lifecycle.html"}, pageNames, template.FuncMap{
 		"static": static.URL,
 		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"unread": unreadText,

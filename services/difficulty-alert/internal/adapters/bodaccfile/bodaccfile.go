@@ -50,6 +50,9 @@ func jsonRecord(raw json.RawMessage) (signal.BodaccRecord, *signal.Rejection) {
 	}
 	get := func(name string) (string, error) { return text(fields[name]) }
 	var r signal.BodaccRecord
+	// The département only helps to address a case: a value that is not
+	// text is left out rather than rejecting the notice.
+	r.Departement, _ = get("numerodepartement")
 	var bad []string
 	for name, dst := range map[string]*string{"id": &r.ID, "familleavis": &r.Family, "typeavis": &r.Type,
 		"tribunal": &r.Tribunal, "dateparution": &r.Published, "parution": &r.Parution, "numeroannonce": &r.Number,
@@ -163,7 +166,7 @@ func csvRecord(row []string, col map[string]int) signal.BodaccRecord {
 	}
 	return signal.BodaccRecord{ID: get("id"), Family: get("familleavis"), Type: get("typeavis"), Registre: splitList(get("registre")),
 		Tribunal: get("tribunal"), Published: get("dateparution"), Parution: get("parution"), Number: get("numeroannonce"),
-		Jugement: get("jugement"), PreviousNotice: get("parutionavisprecedent")}
+		Jugement: get("jugement"), PreviousNotice: get("parutionavisprecedent"), Departement: get("numerodepartement")}
 }
 
 func malformed(detail string) *signal.Rejection {

@@ -80,9 +80,12 @@ func selfReportOf(c prevention.Case) selfReport {
 	return selfReport{score: &c.Score, questionnaire: &c.QuestionnaireVersion, rule: &c.Routing.RuleID, reason: &c.Routing.Reason}
 }
 
-// insertCase stores the case unless its request already has one: a report
-// replayed after its inbox row was pruned, or a second checkpoint with
-// difficulties of the same creation case, opens no second case.
+// insertCase stores the case unless its request (or its business) already
+// has an open one: a report replayed after its inbox row was pruned, or a
+// second checkpoint with difficulties of the same creation case, opens no
+// second case while the first is open (the partial unique indexes of
+// migration 006; ON CONFLICT without a target covers both). Once the case
+// is closed, a new report of the request opens a new case.
 func insertCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (opened bool, err error) {
 	advisors, kinds := c.AdvisorIDs, c.Kinds
 	if advisors == nil {
@@ -95,15 +98,15 @@ func insertCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (opened bool,
 	tag, err := tx.Exec(ctx, `INSERT INTO difficulty_cases
 		(case_id, request_id, chamber, secondary_chamber, advisor_ids, status, level, score, kinds, questionnaire_version,
 		 naf_code, naf_version, departement, epci, routing_rule, routing_reason, routing_rules_version, out_of_territory,
-		 reported_at, opened_at, updated_at, source, creation_case_id, checkpoint)
-		VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10,
+		 reported_at, opened_at, updated_at, source, creation_case_id, checkpoint, siren)
+		VALUES ($1, NULLIF($2, '')::uuid, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10,
 		 NULLIF($11, ''), NULLIF($12, ''), $13, NULLIF($14, ''), $15, $16, NULLIF($17, ''), $18,
-		 $19, $20, $20, $21, NULLIF($22, '')::uuid, NULLIF($23, ''))
-		ON CONFLICT (request_id) DO NOTHING`,
+		 $19, $20, $20, $21, NULLIF($22, '')::uuid, NULLIF($23, ''), NULLIF($24, ''))
+		ON CONFLICT DO NOTHING`,
 		c.ID, c.RequestID, c.Chamber, c.SecondaryChamber, advisors, string(c.Status), c.Level, sr.score, kinds,
 		sr.questionnaire, c.NAFCode, c.NAFVersion, c.Departement, c.Routing.EPCI, sr.rule, sr.reason,
 		c.Routing.RulesVersion, c.Routing.OutOfTerritory, c.ReportedAt, c.OpenedAt,
-		string(c.Source), c.CreationCaseID, c.Checkpoint)
+		string(c.Source), c.CreationCaseID, c.Checkpoint, c.SIREN)
 	if err != nil {
 		return false, fmt.Errorf("insert difficulty case: %w", err)
 	}

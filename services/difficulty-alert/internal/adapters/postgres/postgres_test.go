@@ -23,6 +23,7 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/access"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/scoring"
 	"github.com/ccicma/platform/services/difficulty-alert/migrations"
 )
 
@@ -47,6 +48,13 @@ func TestStore(t *testing.T) {
 		{"BodaccImportRectifiesCancelsAndIsIdempotent", testBodaccImport},
 		{"BodaccCancellationBeforeItsNotice", testBodaccOutOfOrder},
 		{"BodaccRectificationsAndCancellationOfVersions", testBodaccVersions},
+		{"ImportScoresInItsTransaction", testImportScoresInItsTransaction},
+		{"EachKindAndDecay", testEachKindAndDecay},
+		{"LevelChangesBothWaysOnce", testLevelChangesBothWays},
+		{"DecayJobSharedByReplicas", testDecayJobSharedByReplicas},
+		{"CellListAndTrend", testCellListAndTrend},
+		{"ScoreOpensEscalatesAndLiquidationClosesCases", testScoreCases},
+		{"ScoreCaseFollowsTheEarlierCase", testScoreCaseFollowsEarlierCase},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -69,7 +77,7 @@ type wakeCounter struct{ n atomic.Int64 }
 
 func (w *wakeCounter) Wake() { w.n.Add(1) }
 
-func setup(t *testing.T, db *testkit.Schemas) *fixture {
+func setup(t testing.TB, db *testkit.Schemas) *fixture {
 	t.Helper()
 	ctx := testkit.Context(t)
 	pool := db.Pool(t, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), projection.Migrations(), migrations.Set())
@@ -78,6 +86,17 @@ func setup(t *testing.T, db *testkit.Schemas) *fixture {
 	f.open = app.OpenCase{Cases: f.store, Now: func() time.Time { return f.now }}
 	f.proj = projection.ProjectAdvisor{Advisors: f.store}
 	return f
+}
+
+// rescore is the rescoring under the embedded rules at the fixture's
+// clock.
+func (f *fixture) rescore(t testing.TB) app.Rescore {
+	t.Helper()
+	rules, err := scoring.EmbeddedRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app.Rescore{Scores: f.store, Rules: rules, Now: func() time.Time { return f.now }}
 }
 
 func (f *fixture) event(t *testing.T, source, aggregate string, p events.Payload) events.Event {
@@ -89,7 +108,7 @@ func (f *fixture) event(t *testing.T, source, aggregate string, p events.Payload
 	return ev
 }
 
-func (f *fixture) count(t *testing.T, query string, args ...any) int {
+func (f *fixture) count(t testing.TB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := f.pool.QueryRow(f.ctx, query, args...).Scan(&n); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -14,23 +15,33 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 )
 
-const caseColumns = `case_id, source, request_id, chamber, coalesce(secondary_chamber, ''), advisor_ids, status, level,
+const caseColumns = `case_id, source, coalesce(request_id::text, ''), chamber, coalesce(secondary_chamber, ''), advisor_ids, status, level,
 	coalesce(score, 0), kinds, coalesce(questionnaire_version, ''), coalesce(naf_code, ''), coalesce(naf_version, ''),
 	departement, coalesce(epci, ''), coalesce(routing_rule, ''), coalesce(routing_reason, ''), coalesce(routing_rules_version, ''),
-	out_of_territory, coalesce(creation_case_id::text, ''), coalesce(checkpoint, ''), reported_at, opened_at`
+	out_of_territory, coalesce(creation_case_id::text, ''), coalesce(checkpoint, ''), reported_at, opened_at,
+	coalesce(taken_by, ''), taken_at, coalesce(closed_by, ''), closed_at, coalesce(close_reason, ''), coalesce(siren, '')`
 
 func scanCase(r pgx.Row) (prevention.Case, error) {
 	var c prevention.Case
-	var id, request uuid.UUID
-	var status, source string
-	err := r.Scan(&id, &source, &request, &c.Chamber, &c.SecondaryChamber, &c.AdvisorIDs, &status, &c.Level, &c.Score, &c.Kinds,
+	var id uuid.UUID
+	var status, source, reason string
+	var taken, closed *time.Time
+	err := r.Scan(&id, &source, &c.RequestID, &c.Chamber, &c.SecondaryChamber, &c.AdvisorIDs, &status, &c.Level, &c.Score, &c.Kinds,
 		&c.QuestionnaireVersion, &c.NAFCode, &c.NAFVersion, &c.Departement, &c.Routing.EPCI,
 		&c.Routing.RuleID, &c.Routing.Reason, &c.Routing.RulesVersion, &c.Routing.OutOfTerritory,
-		&c.CreationCaseID, &c.Checkpoint, &c.ReportedAt, &c.OpenedAt)
+		&c.CreationCaseID, &c.Checkpoint, &c.ReportedAt, &c.OpenedAt,
+		&c.TakenBy, &taken, &c.ClosedBy, &closed, &reason, &c.SIREN)
 	if err != nil {
 		return c, err
 	}
-	c.ID, c.RequestID, c.Status, c.Source = id.String(), request.String(), prevention.Status(status), prevention.Source(source)
+	c.ID, c.Status, c.Source = id.String(), prevention.Status(status), prevention.Source(source)
+	c.CloseReason = prevention.CloseReason(reason)
+	if taken != nil {
+		c.TakenAt = taken.UTC()
+	}
+	if closed != nil {
+		c.ClosedAt = closed.UTC()
+	}
 	c.Routing.LeadChamber, c.Routing.SecondaryChamber = c.Chamber, c.SecondaryChamber
 	c.ReportedAt, c.OpenedAt = c.ReportedAt.UTC(), c.OpenedAt.UTC()
 	return c, nil
@@ -47,6 +58,9 @@ func (s *Store) Case(ctx context.Context, id string) (prevention.Case, bool, err
 	}
 	if err != nil {
 		return prevention.Case{}, false, fmt.Errorf("get difficulty case: %w", err)
+	}
+	if c.Actions, err = readActions(ctx, s.pool, c.ID); err != nil {
+		return prevention.Case{}, false, err
 	}
 	return c, true, nil
 }

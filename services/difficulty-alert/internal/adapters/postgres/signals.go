@@ -20,8 +20,12 @@ import (
 // application a duplicate. A notice arriving after the rectification or
 // cancellation that names it (exports overlap and come in any order) is
 // stored already replaced or withdrawn.
-func (s *Store) ApplyNotices(ctx context.Context, batch []app.NoticeToApply) ([]app.Outcome, error) {
+//
+// The businesses the batch changed are rescored in the same transaction,
+// so that a score never lags its signals.
+func (s *Store) ApplyNotices(ctx context.Context, batch []app.NoticeToApply, score app.ScoreFunc) ([]app.Outcome, error) {
 	outcomes := make([]app.Outcome, len(batch))
+	var emitted bool
 	err := pgdb.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		var sirens []string
 		for i, n := range batch {
@@ -34,8 +38,17 @@ func (s *Store) ApplyNotices(ctx context.Context, batch []app.NoticeToApply) ([]
 				sirens = append(sirens, n.Notice.SIREN)
 			}
 		}
-		return updateCourtStates(ctx, tx, sirens)
+		if err := updateCourtStates(ctx, tx, sirens); err != nil {
+			return err
+		}
+		slices.Sort(sirens)
+		var err error
+		emitted, err = rescore(ctx, tx, sirens, score)
+		return err
 	})
+	if err == nil && emitted {
+		pgdb.AfterCommit(ctx, s.relay.Wake)
+	}
 	return outcomes, err
 }
 
@@ -45,9 +58,9 @@ func applyNotice(ctx context.Context, tx pgx.Tx, a app.NoticeToApply) (app.Outco
 	if n.Previous != "" {
 		previous = &n.Previous
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO bodacc_notices (notice_ref, notice_type, previous_ref, siren, published_on, applied_at)
-		VALUES ($1, $2, $3, $4, $5, now()) ON CONFLICT (notice_ref) DO NOTHING`,
-		n.Ref, string(n.Type), previous, n.SIREN, n.Published)
+	tag, err := tx.Exec(ctx, `INSERT INTO bodacc_notices (notice_ref, notice_type, previous_ref, siren, published_on, applied_at, departement)
+		VALUES ($1, $2, $3, $4, $5, now(), NULLIF($6, '')) ON CONFLICT (notice_ref) DO NOTHING`,
+		n.Ref, string(n.Type), previous, n.SIREN, n.Published, n.Departement)
 	if err != nil || tag.RowsAffected() == 0 {
 		return app.OutcomeDuplicate, err
 	}

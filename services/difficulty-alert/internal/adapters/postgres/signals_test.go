@@ -28,7 +28,7 @@ func (f *fixture) importFile(t *testing.T, name string, batch int) app.ImportRep
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := app.ImportBodacc{Signals: f.store, Batch: batch}.Import(f.ctx, cell, entries)
+	rep, err := app.ImportBodacc{Signals: f.store, Rescore: f.rescore(t), Batch: batch}.Import(f.ctx, cell, entries)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func testBodaccOutOfOrder(t *testing.T, f *fixture) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	uc := app.ImportBodacc{Signals: f.store}
+	uc := app.ImportBodacc{Signals: f.store, Rescore: f.rescore(t)}
 	first, err := uc.Import(f.ctx, cell, entries[4:5])
 	if err != nil || len(first.Rejected) != 1 || first.Rejected[0].Reason != signal.ReasonUnknown {
 		t.Fatalf("cancellation first: %+v %v", first, err)
@@ -176,7 +176,7 @@ func testBodaccVersions(t *testing.T, f *fixture) {
 		return signal.BodaccEntry{Index: 1, Record: r}
 	}
 	const original = `{"numeroParution": "20260020", "numeroAnnonce": "1401"}`
-	uc := app.ImportBodacc{Signals: f.store}
+	uc := app.ImportBodacc{Signals: f.store, Rescore: f.rescore(t)}
 	for _, e := range []signal.BodaccEntry{
 		notice("A202600201401", "annonce", "", "Jugement d'ouverture de liquidation judiciaire", "2026-01-13"),
 		notice("A202600251010", "rectificatif", original, "Jugement d'ouverture d'une procédure de redressement judiciaire", "2026-01-13"),

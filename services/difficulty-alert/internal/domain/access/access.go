@@ -31,6 +31,11 @@ func ReadCase(p auth.Principal, c prevention.Case) bool {
 	return p.Has(auth.RolePreventionCell) && p.Chamber != "" && slices.Contains(c.Chambers(), p.Chamber)
 }
 
+// ActOnCase tells whether p may act on case c (take it in charge, record
+// an action, close it, hand it back): those who may read it, nobody else.
+// Acting is reading too: the case comes back in the answer.
+func ActOnCase(p auth.Principal, c prevention.Case) bool { return ReadCase(p, c) }
+
 // Scope is the set of cases a principal may read, in the terms a query
 // uses: the cases assigned to AdvisorID, and, when CellChamber is set, the
 // cases routed to that chamber. A case is in the scope exactly when
@@ -69,5 +74,12 @@ func ImportSignals(p auth.Principal) bool {
 // state: the prevention cell only. A signal is not yet tied to a case
 // (scoring will open them), so nobody else has a case to read it through.
 func ReadSignals(p auth.Principal) bool {
+	return p.Has(auth.RolePreventionCell) && p.Chamber != ""
+}
+
+// ReadScores tells whether p may read the businesses' scores, their
+// explanation and the cell's list by level: the prevention cell only, as
+// for the signals the scores stand on.
+func ReadScores(p auth.Principal) bool {
 	return p.Has(auth.RolePreventionCell) && p.Chamber != ""
 }

@@ -49,6 +49,8 @@ func (s Source) Label() string {
 		return "Autodiagnostic de l'entreprise"
 	case SourceAdvisorObservation:
 		return "Signalé par le conseiller création lors du suivi post-création"
+	case SourceScore:
+		return "Niveau de risque de l'entreprise"
 	}
 	return string(s)
 }
@@ -166,6 +168,22 @@ type Case struct {
 	// ReportedAt is when the report was sent or the checkpoint recorded.
 	ReportedAt time.Time
 	OpenedAt   time.Time
+	// TakenBy and TakenAt: who took the case in charge, when (empty while
+	// opened; kept once closed).
+	TakenBy string
+	TakenAt time.Time
+	// ClosedBy (an advisor, or ClosedBySystem), ClosedAt and CloseReason,
+	// once closed.
+	ClosedBy    string
+	ClosedAt    time.Time
+	CloseReason CloseReason
+	// SIREN is the business's, when known (a case opened by a score). It
+	// stays in difficulty-alert: no event carries it, and only the
+	// assigned advisors and the cell read it.
+	SIREN string
+	// Actions are the actions recorded, oldest first (loaded with the case
+	// itself, not in lists).
+	Actions []Action
 }
 
 // SelfReport tells whether the case comes from the business's own report,

@@ -41,6 +41,10 @@ const (
 	NoticeCancellation  NoticeType = "annulation"
 )
 
+// departementCode is a département's code: metropolitan, Corsica's, or
+// overseas.
+var departementCode = regexp.MustCompile(`^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$`)
+
 // FamilyCollective is the familleavis of the procédures collectives, the
 // only family imported.
 const FamilyCollective = "collective"
@@ -61,6 +65,7 @@ type BodaccRecord struct {
 	Number         string   // numeroannonce
 	Jugement       string   // jugement, JSON
 	PreviousNotice string   // parutionavisprecedent, JSON
+	Departement    string   // numerodepartement
 }
 
 // BodaccEntry is one record of an export file: its place (Index from 1,
@@ -90,6 +95,10 @@ type Notice struct {
 	// Nature is the judgment's nature as published ("Jugement
 	// d'ouverture d'une procédure de redressement judiciaire").
 	Nature string
+	// Departement is the département of the notice ("91", "2A", "974"),
+	// empty when it gives none or a code that is not one: it only
+	// addresses the case a score opens.
+	Departement string
 }
 
 // Reasons a record is rejected, each with its French label.
@@ -129,6 +138,9 @@ func ReadNotice(r BodaccRecord) (Notice, error) {
 		return Notice{}, ErrNotCollective
 	}
 	n := Notice{Type: NoticeType(strings.TrimSpace(r.Type)), ID: strings.TrimSpace(r.ID), Tribunal: strings.TrimSpace(r.Tribunal)}
+	if d := strings.TrimSpace(r.Departement); departementCode.MatchString(d) {
+		n.Departement = d
+	}
 	if n.Type != NoticeInitial && n.Type != NoticeRectification && n.Type != NoticeCancellation {
 		return Notice{}, reject(ReasonType, "typeavis %q", r.Type)
 	}

@@ -28,6 +28,7 @@ func TestAPI(t *testing.T) {
 		{"AuditLogRulesBothWays", testAuditLogRules},
 		{"NoUnauditedRead", testNoUnauditedRead},
 		{"SignalsImportAndReadRules", testSignalRules},
+		{"ScoresReadByTheCellOnlyAndAudited", testScoreRules},
 		{"SignalReadsAudited", testSignalReadsAudited},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,11 +3,15 @@
 // for bearers of a valid token (401 otherwise, from pkg/auth):
 //
 //	GET /api/v1/difficulty-cases?before=&limit=   the cases the caller may read, newest first
-//	GET /api/v1/difficulty-cases/{id}             one case
+//	GET /api/v1/difficulty-cases/{id}             one case, with its lifecycle and actions
+//	POST /api/v1/difficulty-cases/{id}/take-in-charge, …/actions, …/close, …/hand-back
+//	                                              take it in charge, record an action, close it, hand it back
 //	GET /api/v1/audit-log?resource_id=&advisor_id=&since=&until=&after=&limit=
 //	                                              who read which case when (managers, their chamber)
 //	POST /api/v1/bodacc-imports                   import a BODACC export (JSON or CSV), for the prevention cell
 //	GET /api/v1/businesses/{siren}/signals        a business's signals and court state, for the prevention cell
+//	GET /api/v1/businesses?level=&after=&limit=   the cell's list of businesses by level, with their trend
+//	GET /api/v1/businesses/{siren}/score          a business's score, its contributions and explanation
 //
 // Answers when the access rules say no: 403. A case id that names no case
 // also gets 403, with the same body as a case the caller may not read, so
@@ -53,6 +57,9 @@ type Routes struct {
 	Audit   AuditLog
 	Imports BodaccImports
 	Signals BusinessSignals
+	Scores  BusinessScores
+	// Act changes cases: taking in charge, actions, closing.
+	Act Lifecycle
 	// ImportLimit bounds an import's body (MaxImportBytes when zero).
 	ImportLimit int64
 	Auth        auth.Guard
@@ -71,9 +78,15 @@ func (rt Routes) Handler() http.Handler {
 	mux.HandleFunc("GET /openapi.json", httpserver.Document(openAPIDoc))
 	mux.Handle("GET /api/v1/difficulty-cases", rt.Auth.Require(http.HandlerFunc(rt.list)))
 	mux.Handle("GET /api/v1/difficulty-cases/{id}", rt.Auth.Require(http.HandlerFunc(rt.get)))
+	mux.Handle("POST /api/v1/difficulty-cases/{id}/take-in-charge", rt.Auth.Require(http.HandlerFunc(rt.takeInCharge)))
+	mux.Handle("POST /api/v1/difficulty-cases/{id}/actions", rt.Auth.Require(http.HandlerFunc(rt.recordAction)))
+	mux.Handle("POST /api/v1/difficulty-cases/{id}/close", rt.Auth.Require(http.HandlerFunc(rt.closeCase)))
+	mux.Handle("POST /api/v1/difficulty-cases/{id}/hand-back", rt.Auth.Require(http.HandlerFunc(rt.handBack)))
 	mux.Handle("GET /api/v1/audit-log", rt.Auth.Require(http.HandlerFunc(rt.auditLog)))
 	mux.Handle("POST /api/v1/bodacc-imports", rt.Auth.Require(http.HandlerFunc(rt.importBodacc)))
 	mux.Handle("GET /api/v1/businesses/{siren}/signals", rt.Auth.Require(http.HandlerFunc(rt.businessSignals)))
+	mux.Handle("GET /api/v1/businesses", rt.Auth.Require(http.HandlerFunc(rt.listBusinesses)))
+	mux.Handle("GET /api/v1/businesses/{siren}/score", rt.Auth.Require(http.HandlerFunc(rt.businessScore)))
 	return mux
 }
 

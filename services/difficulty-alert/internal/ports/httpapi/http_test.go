@@ -28,6 +28,7 @@ import (
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/scoring"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/difficulty-alert/migrations"
 )
@@ -44,9 +45,10 @@ type api struct {
 	now    time.Time
 	// cases by name: A routed to the CMA, B to the CMA and the CCI, C to
 	// the CCI.
-	cases map[string]string
-	store *postgres.Store
-	pool  *pgxpool.Pool
+	cases   map[string]string
+	store   *postgres.Store
+	pool    *pgxpool.Pool
+	rescore app.Rescore
 }
 
 // The advisors of the tests, as their tokens say.
@@ -88,11 +90,19 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 		t.Fatal(err)
 	}
 	log := postgres.NewAudit(pool)
+	rules, err := scoring.EmbeddedRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.rescore = app.Rescore{Scores: store, Rules: rules, Now: clock}
 	routes := httpapi.Routes{
 		Cases:   app.ReadCases{Cases: store, Audit: log, Now: clock},
 		Audit:   app.QueryAudit{Audit: log},
-		Imports: app.ImportBodacc{Signals: store},
+		Imports: app.ImportBodacc{Signals: store, Rescore: a.rescore},
 		Signals: app.ReadSignals{Signals: store, Audit: log, Now: clock},
+		Scores:  app.ReadScores{Scores: store, Audit: log, Now: clock},
+		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: clock}, Record: app.RecordAction{Cases: store, Now: clock},
+			Close: app.CloseCase{Cases: store, Now: clock}, HandBack: app.HandBack{Cases: store, Loads: store, Now: clock}},
 		// Small enough for a test to exceed it.
 		ImportLimit: 1 << 16,
 		Auth:        verifier,

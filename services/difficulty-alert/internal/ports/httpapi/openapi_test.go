@@ -16,6 +16,7 @@ import (
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/scoring"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/httpapi"
 )
@@ -118,6 +119,68 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("signals, a manager", openapicheck.Call{Path: signals, Token: manager, Status: 403})
 	send("signals without a token", openapicheck.Call{Path: signals, Status: 401, Doc: rejects})
 
+	const businesses, score = "/api/v1/businesses", "/api/v1/businesses/830249439/score"
+	firstBusiness := send("the cell's businesses, one a page", openapicheck.Call{Path: businesses + "?limit=1", Token: cell, Status: 200})
+	var businessPage struct {
+		NextAfter string `json:"next_after"`
+	}
+	if err := json.Unmarshal(firstBusiness.Body, &businessPage); err != nil || businessPage.NextAfter == "" {
+		t.Fatalf("a full page of businesses without next_after: %s", firstBusiness.Body)
+	}
+	send("businesses, the next page", openapicheck.Call{Path: businesses + "?limit=1&after=" + url.QueryEscape(businessPage.NextAfter), Token: cell, Status: 200})
+	send("businesses at a level", openapicheck.Call{Path: businesses + "?level=moderate", Token: cell, Status: 200})
+	send("businesses, bad parameters", openapicheck.Call{Path: businesses + "?level=orange&limit=0&after=x", Token: cell, Status: 400, Doc: rejects})
+	send("businesses, a manager", openapicheck.Call{Path: businesses, Token: manager, Status: 403})
+	send("businesses without a token", openapicheck.Call{Path: businesses, Status: 401, Doc: rejects})
+	send("a business's score", openapicheck.Call{Path: score, Token: cell, Status: 200})
+	send("a business never signalled", openapicheck.Call{Path: "/api/v1/businesses/732829320/score", Token: cell, Status: 200})
+	send("score, not a SIREN", openapicheck.Call{Path: "/api/v1/businesses/73282932/score", Token: cell, Status: 404, Doc: rejects})
+	send("score, an advisor", openapicheck.Call{Path: score, Token: advisor, Status: 403})
+	send("score without a token", openapicheck.Call{Path: score, Status: 401, Doc: rejects})
+	// The lifecycle: take in charge, record actions, close.
+	postTo := func(name, path, body, token string, status int, doc openapicheck.Doc) {
+		t.Helper()
+		ct := ""
+		if body != "" {
+			ct = "application/json"
+		}
+		send(name, openapicheck.Call{Method: http.MethodPost, Path: path, ContentType: ct, Body: body, Token: token, Status: status, Doc: doc})
+	}
+	accepts := openapicheck.Accepts
+	caseC := "/api/v1/difficulty-cases/" + a.cases["C"]
+	postTo("take in charge", caseA+"/take-in-charge", "", cell, 200, accepts)
+	postTo("take in charge twice", caseA+"/take-in-charge", "", cell, 409, accepts)
+	postTo("take in charge, not assigned", caseB+"/take-in-charge", "", advisor, 403, accepts)
+	postTo("take in charge, not a case id", "/api/v1/difficulty-cases/x/take-in-charge", "", cell, 404, rejects)
+	postTo("take in charge, a body", caseA+"/take-in-charge", `{"x": 1}`, cell, 400, unchecked)
+	postTo("take in charge without a token", caseA+"/take-in-charge", "", "", 401, rejects)
+	postTo("take in charge, an observed case", observed+"/take-in-charge", "", cell, 200, accepts)
+	action := `{"kind": "referral_ccsf", "occurred_on": "2026-11-26", "outcome": "follow_up", "outcome_text": "Plan d'apurement demandé."}`
+	postTo("an action", caseA+"/actions", action, cell, 201, accepts)
+	postTo("an action, invalid", caseA+"/actions", `{"kind": "lunch", "occurred_on": "demain", "outcome": "done"}`, cell, 422, rejects)
+	postTo("an action, unreadable", caseA+"/actions", `{"kind": 1}`, cell, 400, rejects)
+	postTo("an action, not taken in charge", caseC+"/actions", action, a.token(t, cciCell), 409, accepts)
+	postTo("an action, not assigned", caseA+"/actions", action, advisor, 403, accepts)
+	postTo("an action, not a case id", "/api/v1/difficulty-cases/x/actions", action, cell, 404, rejects)
+	postTo("an action without a token", caseA+"/actions", action, "", 401, rejects)
+	postTo("close, unknown reason", caseA+"/close", `{"reason": "bankrupt"}`, cell, 422, rejects)
+	postTo("close, unreadable", caseA+"/close", `{"reason": "recovered", "x": 1}`, cell, 400, rejects)
+	postTo("close, not assigned", caseA+"/close", `{"reason": "recovered"}`, advisor, 403, accepts)
+	postTo("close, not a case id", "/api/v1/difficulty-cases/x/close", `{"reason": "recovered"}`, cell, 404, rejects)
+	postTo("close without a token", caseA+"/close", `{"reason": "recovered"}`, "", 401, rejects)
+	postTo("close", caseA+"/close", `{"reason": "recovered"}`, cell, 200, accepts)
+	postTo("close twice", caseA+"/close", `{"reason": "recovered"}`, cell, 409, accepts)
+	send("a closed case with its action", openapicheck.Call{Path: caseA, Token: cell, Status: 200})
+	// Hand-back: case C is assigned to the CCI's cell member.
+	cciTok := a.token(t, cciCell)
+	postTo("hand back, unknown reason", caseC+"/hand-back", `{"reason": "bored"}`, cciTok, 422, rejects)
+	postTo("hand back, unreadable", caseC+"/hand-back", `{"reason": 1}`, cciTok, 400, rejects)
+	postTo("hand back, not assigned", caseC+"/hand-back", `{"reason": "no_capacity"}`, cell, 403, accepts)
+	postTo("hand back, not a case id", "/api/v1/difficulty-cases/x/hand-back", `{"reason": "no_capacity"}`, cciTok, 404, rejects)
+	postTo("hand back without a token", caseC+"/hand-back", `{"reason": "no_capacity"}`, "", 401, rejects)
+	postTo("hand back, closed", caseA+"/hand-back", `{"reason": "no_capacity"}`, cell, 409, accepts)
+	postTo("hand back", caseC+"/hand-back", `{"reason": "conflict_of_interest"}`, cciTok, 200, accepts)
+
 	// With the signals' table down, an import fails whole: 503.
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.bodacc_notices RENAME TO bodacc_notices_down`)
 	post("an import, database down", "application/json", jsonFile, cell, 503, openapicheck.Accepts)
@@ -129,6 +192,12 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("a case, audit log down", openapicheck.Call{Path: caseA, Token: cell, Status: 503})
 	send("the audit log, down", openapicheck.Call{Path: "/api/v1/audit-log", Token: manager, Status: 503})
 	send("signals, audit log down", openapicheck.Call{Path: signals, Token: cell, Status: 503})
+	send("businesses, audit log down", openapicheck.Call{Path: businesses, Token: cell, Status: 503})
+	send("a score, audit log down", openapicheck.Call{Path: score, Token: cell, Status: 503})
+	postTo("take in charge, audit log down", caseB+"/take-in-charge", "", a.token(t, cciCell), 503, accepts)
+	postTo("an action, audit log down", observed+"/actions", action, cell, 503, accepts)
+	postTo("close, audit log down", observed+"/close", `{"reason": "recovered"}`, cell, 503, accepts)
+	postTo("hand back, audit log down", caseB+"/hand-back", `{"reason": "absence"}`, a.token(t, cciCell), 503, accepts)
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.audit_log_down RENAME TO audit_log`)
 
 	c.AssertCovered(t)
@@ -155,11 +224,18 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		name      string
 		got, want []string
 	}{
-		{"status", s["Case"].Properties["status"].Enum, []string{string(prevention.StatusOpened)}},
+		{"status", s["Case"].Properties["status"].Enum, []string{string(prevention.StatusOpened), string(prevention.StatusTakenInCharge), string(prevention.StatusClosed)}},
+		{"close reason", s["Case"].Properties["close_reason"].Enum, strs(prevention.CloseReasons())},
+		{"action kind", s["Action"].Properties["kind"].Enum, strs(prevention.ActionKinds())},
+		{"action outcome", s["Action"].Properties["outcome"].Enum, strs(prevention.Outcomes())},
 		{"level", s["Case"].Properties["level"].Enum, []string{events.DifficultyNone, events.DifficultyVigilance, events.DifficultyCallBack}},
-		{"source", s["Case"].Properties["source"].Enum, []string{string(prevention.SourceSelfReport), string(prevention.SourceAdvisorObservation)}},
-		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead}},
-		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase, app.ResourceBusinessSignals}},
+		{"source", s["Case"].Properties["source"].Enum, []string{string(prevention.SourceSelfReport), string(prevention.SourceAdvisorObservation), string(prevention.SourceScore)}},
+		{"action", s["AuditEntry"].Properties["action"].Enum, []string{app.ActionList, app.ActionRead, app.ActionTakeInCharge, app.ActionRecordAction, app.ActionClose, app.ActionHandBack}},
+		{"hand-back reason", s["HandBackInput"].Properties["reason"].Enum, prevention.HandBackReasons()},
+		{"resource", s["AuditEntry"].Properties["resource"].Enum, []string{app.ResourceCase, app.ResourceBusinessSignals, app.ResourceBusinessScore}},
+		{"business level", s["BusinessSummary"].Properties["level"].Enum, strs(scoring.Levels())},
+		{"score level", s["BusinessScore"].Properties["level"].Enum, strs(scoring.Levels())},
+		{"contribution theme", s["Contribution"].Properties["theme"].Enum, strs(signal.Themes())},
 		{"signal source", s["Signal"].Properties["source"].Enum, strs(signal.Sources())},
 		{"signal theme", s["Signal"].Properties["theme"].Enum, strs(signal.Themes())},
 		{"signal status", s["Signal"].Properties["status"].Enum, []string{string(signal.StatusActive), string(signal.StatusReplaced), string(signal.StatusWithdrawn)}},
