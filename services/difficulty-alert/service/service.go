@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/ccicma/platform/pkg/audit"
@@ -29,6 +30,7 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/config"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/partner"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/consumers"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/difficulty-alert/migrations"
@@ -62,6 +64,15 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
+	clients, err := partnerClients(cfg.PartnerClientsFile)
+	if err != nil {
+		return nil, err
+	}
+	now := func() time.Time { return time.Now().UTC() }
+	limit, err := httpapi.NewPartnerLimit(cfg.PartnerRatePerMinute, cfg.PartnerRateBurst, now)
+	if err != nil {
+		return nil, err
+	}
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{audit.Migrations(), projection.Migrations()}}, topts)
 	if err != nil {
@@ -69,7 +80,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	auditLog := postgres.NewAudit(rt.Pool)
-	now := func() time.Time { return time.Now().UTC() }
+	if err := (app.SyncPartnerClients{Clients: store, Now: now}).Sync(ctx, clients); err != nil {
+		return nil, err
+	}
+	rt.Log.InfoContext(ctx, "partner clients provisioned", "active", activeClients(clients))
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
 	observed := app.OpenObservedCase{Cases: store, Now: now}
 	rt.HandleAll(consumers.Consumers(open, observed, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
@@ -78,11 +92,47 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Audit:   app.QueryAudit{Audit: auditLog},
 		Imports: app.ImportBodacc{Signals: store},
 		Signals: app.ReadSignals{Signals: store, Audit: auditLog, Now: now},
-		Auth:    guard,
-		Log:     rt.Log,
+		Partners: httpapi.Partners{
+			Tokens: app.IssuePartnerToken{Clients: store, Now: now, TTL: cfg.PartnerTokenTTL},
+			Auth:   app.AuthenticatePartner{Clients: store, Now: now},
+			// Rescorer: scoring's rescoring of the businesses, wired when
+			// scoring lands; until then the daily rescoring sees them.
+			Pushes: app.PushPartnerSignals{Signals: store, Calls: store, Now: now, Log: rt.Log},
+			Calls:  app.RecordPartnerCall{Calls: store},
+			Limit:  limit,
+			Now:    now,
+		},
+		Auth: guard,
+		Log:  rt.Log,
 	}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}
 	return &Service{Runtime: rt}, nil
+}
+
+// partnerClients reads the partner clients file; none without one.
+func partnerClients(path string) ([]partner.Client, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("partner clients: %w", err)
+	}
+	clients, err := partner.ParseClients(data)
+	if err != nil {
+		return nil, fmt.Errorf("partner clients %s: %w", path, err)
+	}
+	return clients, nil
+}
+
+func activeClients(cs []partner.Client) int {
+	n := 0
+	for _, c := range cs {
+		if c.Active {
+			n++
+		}
+	}
+	return n
 }

@@ -8,6 +8,8 @@
 //	                                              who read which case when (managers, their chamber)
 //	POST /api/v1/bodacc-imports                   import a BODACC export (JSON or CSV), for the prevention cell
 //	GET /api/v1/businesses/{siren}/signals        a business's signals and court state, for the prevention cell
+//	POST /oauth/token                             partner systems: client credentials grant (partner.go)
+//	POST /api/v1/partner-signals                  partner systems: push signals with their own token
 //
 // Answers when the access rules say no: 403. A case id that names no case
 // also gets 403, with the same body as a case the caller may not read, so
@@ -53,6 +55,8 @@ type Routes struct {
 	Audit   AuditLog
 	Imports BodaccImports
 	Signals BusinessSignals
+	// Partners is the partners' API (partner.go).
+	Partners Partners
 	// ImportLimit bounds an import's body (MaxImportBytes when zero).
 	ImportLimit int64
 	Auth        auth.Guard
@@ -74,6 +78,9 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/audit-log", rt.Auth.Require(http.HandlerFunc(rt.auditLog)))
 	mux.Handle("POST /api/v1/bodacc-imports", rt.Auth.Require(http.HandlerFunc(rt.importBodacc)))
 	mux.Handle("GET /api/v1/businesses/{siren}/signals", rt.Auth.Require(http.HandlerFunc(rt.businessSignals)))
+	// The partners' routes have their own credentials, never advisors'.
+	mux.HandleFunc("POST /oauth/token", rt.token)
+	mux.HandleFunc("POST /api/v1/partner-signals", rt.partnerSignals)
 	return mux
 }
 

@@ -47,6 +47,8 @@ type api struct {
 	cases map[string]string
 	store *postgres.Store
 	pool  *pgxpool.Pool
+	// partner is the partners' API's state (partner_test.go).
+	partner *partnerState
 }
 
 // The advisors of the tests, as their tokens say.
@@ -89,10 +91,11 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 	}
 	log := postgres.NewAudit(pool)
 	routes := httpapi.Routes{
-		Cases:   app.ReadCases{Cases: store, Audit: log, Now: clock},
-		Audit:   app.QueryAudit{Audit: log},
-		Imports: app.ImportBodacc{Signals: store},
-		Signals: app.ReadSignals{Signals: store, Audit: log, Now: clock},
+		Cases:    app.ReadCases{Cases: store, Audit: log, Now: clock},
+		Audit:    app.QueryAudit{Audit: log},
+		Imports:  app.ImportBodacc{Signals: store},
+		Signals:  app.ReadSignals{Signals: store, Audit: log, Now: clock},
+		Partners: a.partners(t, store, clock),
 		// Small enough for a test to exceed it.
 		ImportLimit: 1 << 16,
 		Auth:        verifier,
