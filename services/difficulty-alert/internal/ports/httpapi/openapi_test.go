@@ -118,6 +118,8 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("signals, a manager", openapicheck.Call{Path: signals, Token: manager, Status: 403})
 	send("signals without a token", openapicheck.Call{Path: signals, Status: 401, Doc: rejects})
 
+	partnerOpenAPICalls(t, a, send)
+
 	// With the signals' table down, an import fails whole: 503.
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.bodacc_notices RENAME TO bodacc_notices_down`)
 	post("an import, database down", "application/json", jsonFile, cell, 503, openapicheck.Accepts)

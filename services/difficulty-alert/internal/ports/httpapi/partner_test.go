@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ccicma/platform/pkg/testkit"
+	"github.com/ccicma/platform/pkg/testkit/openapicheck"
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
@@ -577,4 +578,64 @@ func testPartnerAudit(t *testing.T, a *api) {
 	if _, err := a.pool.Exec(testkit.Context(t), `DELETE FROM partner_calls`); err == nil {
 		t.Errorf("partner_calls rows can be deleted")
 	}
+}
+
+// partnerOpenAPICalls sends the partners' API every request whose answer
+// the document lists, for TestOpenAPIAgainstRealHandlers.
+func partnerOpenAPICalls(t *testing.T, a *api, send func(string, openapicheck.Call) openapicheck.Answer) {
+	t.Helper()
+	form := "application/x-www-form-urlencoded"
+	basic := func(id, secret string) http.Header {
+		return http.Header{"Authorization": {"Basic " + base64.StdEncoding.EncodeToString([]byte(id+":"+secret))}}
+	}
+	token := func(name string, header http.Header, body string, status int, doc openapicheck.Doc) openapicheck.Answer {
+		t.Helper()
+		return send(name, openapicheck.Call{Method: http.MethodPost, Path: "/oauth/token", ContentType: form, Body: body, Header: header, Status: status, Doc: doc})
+	}
+	token("a token, Basic", basic("urssaf-idf", urssafSecret), "grant_type=client_credentials", 200, openapicheck.Accepts)
+	token("a token, credentials in the body", nil, "grant_type=client_credentials&scope=signals%3Apayments&client_id=banque-91&client_secret="+url.QueryEscape(bankSecret),
+		200, openapicheck.Accepts)
+	token("a token, a scope beyond", basic("urssaf-idf", urssafSecret), "grant_type=client_credentials&scope=signals%3Apayments", 400, openapicheck.Accepts)
+	token("a token, another grant", basic("urssaf-idf", urssafSecret), "grant_type=password", 400, openapicheck.Accepts)
+	token("a token, a wrong secret", basic("urssaf-idf", bankSecret), "grant_type=client_credentials", 401, openapicheck.Accepts)
+
+	urssaf, registry := a.partnerToken(t, "urssaf-idf", urssafSecret), a.partnerToken(t, "greffe-91", registrySecret)
+	push := func(name, tok, key, contentType, body string, status int, doc openapicheck.Doc) openapicheck.Answer {
+		t.Helper()
+		h := http.Header{}
+		if key != "" {
+			h.Set("Idempotency-Key", key)
+		}
+		return send(name, openapicheck.Call{Method: http.MethodPost, Path: "/api/v1/partner-signals", Token: tok, Header: h,
+			ContentType: contentType, Body: body, Status: status, Doc: doc})
+	}
+	batch := `{"signals": [` + oneDebt + `]}`
+	push("partner signals, one", urssaf, "openapi-0001", "", oneDebt, 200, openapicheck.Accepts)
+	push("partner signals, a batch", urssaf, "openapi-0002", "", strings.Replace(batch, "0001", "0002", 1), 200, openapicheck.Accepts)
+	push("partner signals, a replay", urssaf, "openapi-0002", "", strings.Replace(batch, "0001", "0002", 1), 200, openapicheck.Accepts)
+	push("partner signals, no key", urssaf, "", "", oneDebt, 400, openapicheck.Rejects)
+	push("partner signals, not JSON", urssaf, "openapi-0003", "", `{"signals": [`, 400, openapicheck.Unchecked)
+	push("partner signals, no token", "", "openapi-0004", "", oneDebt, 401, openapicheck.Unchecked)
+	push("partner signals, an advisor's token", a.token(t, cmaCell), "openapi-0004", "", oneDebt, 401, openapicheck.Unchecked)
+	// Each client has a burst of 10: the bank sends some.
+	bank := a.partnerToken(t, "banque-91", bankSecret)
+	incident := `{"reference": "I-1", "kind": "payment_incident", "siren": "732829320", "occurred_on": "2026-11-02", "amount": 10}`
+	push("partner signals, a kind beyond", bank, "openapi-0005", "", oneDebt, 403, openapicheck.Accepts)
+	push("partner signals, too large", urssaf, "openapi-0006", "", `{"signals": [`+strings.Repeat(" ", httpapi.MaxPartnerBody)+`]}`, 413, openapicheck.Unchecked)
+	push("partner signals, not JSON typed", urssaf, "openapi-0007", "text/plain", oneDebt, 415, openapicheck.Rejects)
+	push("partner signals, a SIREN failing its key", bank, "openapi-0008", "", strings.Replace(incident, "732829320", "732829321", 1), 422, openapicheck.Accepts)
+	push("partner signals, an unknown member", bank, "openapi-0009", "", strings.Replace(incident, `"kind"`, `"nom": "x", "kind"`, 1), 422, openapicheck.Rejects)
+	push("partner signals, the key for another body", urssaf, "openapi-0001", "", strings.Replace(oneDebt, "12500.5", "12", 1), 422, openapicheck.Accepts)
+	late := `{"reference": "ACC-%s", "kind": "late_accounts", "siren": "830249439", "occurred_on": "2026-07-31", "fiscal_year_end": "2025-12-31"}`
+	for i := range 10 {
+		n := strings.Repeat("0", 3) + string(rune('a'+i))
+		push("partner signals, within the rate", registry, "openapi-rate-"+n, "", strings.Replace(late, "%s", n, 1), 200, openapicheck.Accepts)
+	}
+	push("partner signals, beyond the rate", registry, "openapi-rate-x", "", strings.Replace(late, "%s", "x", 1), 429, openapicheck.Accepts)
+
+	// With the clients' table down, neither route answers but 503.
+	a.adminExec(t, `ALTER TABLE `+a.schema+`.partner_clients RENAME TO partner_clients_down`)
+	token("a token, database down", basic("urssaf-idf", urssafSecret), "grant_type=client_credentials", 503, openapicheck.Accepts)
+	push("partner signals, database down", urssaf, "openapi-0010", "", oneDebt, 503, openapicheck.Accepts)
+	a.adminExec(t, `ALTER TABLE `+a.schema+`.partner_clients_down RENAME TO partner_clients`)
 }
