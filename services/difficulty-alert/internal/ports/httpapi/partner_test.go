@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -549,7 +550,7 @@ func testPartnerAudit(t *testing.T, a *api) {
 		if err := rows.Scan(&route, &client, &outcome, &kinds, &n, &key); err != nil {
 			t.Fatal(err)
 		}
-		got = append(got, strings.Join([]string{route, client, outcome, kinds, string(rune('0' + n)), key}, " "))
+		got = append(got, strings.Join([]string{route, client, outcome, kinds, strconv.Itoa(n), key}, " "))
 	}
 	if rows.Err() != nil {
 		t.Fatal(rows.Err())
