@@ -10,6 +10,9 @@
 // advisor of each routed chamber from its projection of the directory
 // (advisor.directory.updated), emits difficulty.case.opened, and serves the
 // cases to the advisors the access rules let read them, each read audited.
+// Partner systems, provisioned from PARTNER_CLIENTS_FILE at start, push
+// signals through their own API (client credentials, scopes, idempotency
+// keys, a rate a client, every call audited).
 package service
 
 import (

@@ -1,8 +1,10 @@
 // Package app holds difficulty-alert's use cases, one per file: opening a
 // prevention case from a difficulty report or from a creation advisor's
 // observation at a post-creation checkpoint, reading cases (each read
-// audited) and querying the audit log. They speak the domain's language and
-// reach storage through the small interfaces declared here. The advisor
+// audited) and querying the audit log, importing the BODACC and taking
+// partners' signals (their tokens, their pushes, the audit of their
+// calls). They speak the domain's language and reach storage through the
+// small interfaces declared here. The advisor
 // directory is projected by the use case every assigning service shares
 // (projection.ProjectAdvisor).
 package app
