@@ -155,6 +155,7 @@ func (s *Store) PushSignals(ctx context.Context, b app.PartnerBatch, call app.Pa
 // client's reference: a duplicate).
 func insertPartnerSignals(ctx context.Context, tx pgx.Tx, b app.PartnerBatch) ([]app.PushedSignal, error) {
 	out := make([]app.PushedSignal, len(b.Signals))
+	var late []int
 	batch := &pgx.Batch{}
 	for i, s := range b.Signals {
 		var siret, fiscal, amount any
@@ -183,7 +184,14 @@ func insertPartnerSignals(ctx context.Context, tx pgx.Tx, b app.PartnerBatch) ([
 			QueryRow(func(r pgx.Row) error {
 				var created bool
 				out[i].Reference = s.Reference
-				if err := r.Scan(&out[i].SignalID, &created); err != nil {
+				err := r.Scan(&out[i].SignalID, &created)
+				if errors.Is(err, pgx.ErrNoRows) {
+					// Another push of the same reference committed while
+					// this statement ran, after its snapshot: read it below.
+					late = append(late, i)
+					return nil
+				}
+				if err != nil {
 					return fmt.Errorf("signal %s: %w", s.Reference, err)
 				}
 				out[i].Outcome = app.SignalDuplicate
@@ -195,6 +203,14 @@ func insertPartnerSignals(ctx context.Context, tx pgx.Tx, b app.PartnerBatch) ([
 	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return nil, fmt.Errorf("insert partner signals: %w", err)
+	}
+	for _, i := range late {
+		s := b.Signals[i]
+		if err := tx.QueryRow(ctx, `SELECT signal_id::text FROM signals WHERE source = $1 AND source_ref = $2`, string(s.Source), s.Ref).
+			Scan(&out[i].SignalID); err != nil {
+			return nil, fmt.Errorf("signal %s pushed concurrently: %w", s.Reference, err)
+		}
+		out[i].Outcome = app.SignalDuplicate
 	}
 	return out, nil
 }

@@ -485,13 +485,40 @@ func testPartnerIdempotency(t *testing.T, a *api) {
 	if d := decode[pushAnswer](t, dup.answer); dup.status != 200 || d.Created != 0 || d.Duplicates != 1 || d.Signals[0].SignalID != ans.Signals[0].SignalID {
 		t.Errorf("a reference pushed again: %d %s", dup.status, dup.body)
 	}
+	// The same new push sent five times at once: one is stored, all
+	// answer alike; and two keys pushing one new reference at once store
+	// it once.
+	race := `{"reference": "RACE-1", "kind": "tax_debt", "siren": "830249439", "occurred_on": "2026-11-01", "amount": 10}`
+	var wg sync.WaitGroup
+	answers := make([]exchange, 5)
+	for i := range answers {
+		wg.Go(func() {
+			key := "idem-race-0001"
+			if i >= 3 {
+				key = "idem-race-000" + strconv.Itoa(i)
+			}
+			answers[i] = a.push(t, urssaf, key, race)
+		})
+	}
+	wg.Wait()
+	for i, got := range answers {
+		if got.status != 200 || (i < 3 && got.body != answers[0].body) {
+			t.Errorf("concurrent push %d: %d %s", i, got.status, got.body)
+		}
+	}
+	if n := a.count(t, `SELECT count(*) FROM signals WHERE source_ref = 'urssaf-idf:RACE-1'`); n != 1 {
+		t.Errorf("concurrent pushes stored %d signals", n)
+	}
+	if n := a.count(t, `SELECT count(*) FROM partner_calls WHERE idempotency_key = 'idem-race-0001' AND outcome = 'accepted'`); n != 1 {
+		t.Errorf("concurrent pushes of one key accepted %d times", n)
+	}
 	// Another client's same reference is another signal.
 	bank := a.partnerToken(t, "banque-91", bankSecret)
 	incident := `{"reference": "URSSAF-2026-0001", "kind": "payment_incident", "siren": "732829320", "occurred_on": "2026-11-02", "amount": 800}`
 	if got := a.push(t, bank, "idem-0001", incident); got.status != 200 || decode[pushAnswer](t, got.answer).Created != 1 {
 		t.Errorf("another client, the same key and reference: %d %s", got.status, got.body)
 	}
-	want := [][]string{{"732829320", "443061841"}, {"732829320"}}
+	want := [][]string{{"732829320", "443061841"}, {"830249439"}, {"732829320"}}
 	if got := a.partner.calls(); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("rescored %q, want %q", got, want)
 	}
