@@ -87,6 +87,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		return nil, err
 	}
 	rt.Log.InfoContext(ctx, "partner clients provisioned", "active", activeClients(clients))
+	rt.Every("partner-prune", cfg.HousekeepEvery,
+		app.PrunePartnerState{Store: store, Now: now, KeyRetention: cfg.PartnerKeyRetention, Log: rt.Log}.Run)
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
 	observed := app.OpenObservedCase{Cases: store, Now: now}
 	rt.HandleAll(consumers.Consumers(open, observed, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))

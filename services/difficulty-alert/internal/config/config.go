@@ -42,6 +42,9 @@ type Config struct {
 	// client's pushes (429 beyond; 0 turns the limit off).
 	PartnerRatePerMinute int `envconfig:"PARTNER_RATE_LIMIT_PER_MINUTE" default:"60"`
 	PartnerRateBurst     int `envconfig:"PARTNER_RATE_LIMIT_BURST" default:"10"`
+	// PartnerKeyRetention is how long a push's Idempotency-Key is kept
+	// (pruned every HOUSEKEEP_EVERY, with expired tokens).
+	PartnerKeyRetention time.Duration `envconfig:"PARTNER_IDEMPOTENCY_RETENTION" default:"168h"`
 }
 
 // Load reads the configuration.

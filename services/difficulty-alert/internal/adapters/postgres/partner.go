@@ -214,3 +214,16 @@ func insertPartnerSignals(ctx context.Context, tx pgx.Tx, b app.PartnerBatch) ([
 	}
 	return out, nil
 }
+
+// PrunePartnerState implements app.PartnerPruner.
+func (s *Store) PrunePartnerState(ctx context.Context, keysBefore, now time.Time) (keys, tokens int64, err error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM partner_idempotency_keys WHERE created_at < $1`, keysBefore)
+	if err != nil {
+		return 0, 0, fmt.Errorf("prune idempotency keys: %w", err)
+	}
+	keys = tag.RowsAffected()
+	if tag, err = s.pool.Exec(ctx, `DELETE FROM partner_tokens WHERE expires_at <= $1`, now); err != nil {
+		return keys, 0, fmt.Errorf("prune partner tokens: %w", err)
+	}
+	return keys, tag.RowsAffected(), nil
+}

@@ -518,6 +518,19 @@ func testPartnerIdempotency(t *testing.T, a *api) {
 	if got := a.push(t, bank, "idem-0001", incident); got.status != 200 || decode[pushAnswer](t, got.answer).Created != 1 {
 		t.Errorf("another client, the same key and reference: %d %s", got.status, got.body)
 	}
+	// A week on, the keys and the expired tokens are forgotten; the
+	// first push sent again stores nothing new: its references are known.
+	prune := app.PrunePartnerState{Store: a.store, Now: func() time.Time { return a.now.Add(8 * 24 * time.Hour) }}
+	if err := prune.Run(testkit.Context(t)); err != nil {
+		t.Fatal(err)
+	}
+	if n := a.count(t, `SELECT count(*) FROM partner_idempotency_keys`) + a.count(t, `SELECT count(*) FROM partner_tokens`); n != 0 {
+		t.Errorf("%d keys and tokens left after a week", n)
+	}
+	urssaf = a.partnerToken(t, "urssaf-idf", urssafSecret)
+	if got := a.push(t, urssaf, "idem-0001", body); got.status != 200 || decode[pushAnswer](t, got.answer).Duplicates != 2 {
+		t.Errorf("the first push a week on: %d %s", got.status, got.body)
+	}
 	want := [][]string{{"732829320", "443061841"}, {"830249439"}, {"732829320"}}
 	if got := a.partner.calls(); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("rescored %q, want %q", got, want)
