@@ -155,15 +155,23 @@ func (l *RateLimiter) Limit(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		secs := max(int(math.Ceil(wait.Seconds())), 1)
-		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		unit := "secondes"
-		if secs == 1 {
-			unit = "seconde"
-		}
-		WriteProblem(w, r, Problem{Status: http.StatusTooManyRequests, Title: "Trop de requêtes",
-			Detail: fmt.Sprintf("Trop de demandes envoyées en peu de temps depuis votre connexion : réessayez dans %d %s.", secs, unit)})
+		TooManyRequests(w, r, wait, "Trop de demandes envoyées en peu de temps depuis votre connexion")
 	})
+}
+
+// TooManyRequests answers 429 with Retry-After, the wait rounded up to
+// whole seconds (at least one), and a problem whose detail is why, in
+// French, followed by when to try again. Limiters keyed otherwise than by
+// address (a partner client, a login) answer with it too.
+func TooManyRequests(w http.ResponseWriter, r *http.Request, wait time.Duration, why string) {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	unit := "secondes"
+	if secs == 1 {
+		unit = "seconde"
+	}
+	WriteProblem(w, r, Problem{Status: http.StatusTooManyRequests, Title: "Trop de requêtes",
+		Detail: fmt.Sprintf("%s : réessayez dans %d %s.", why, secs, unit)})
 }
 
 // applies: an unsafe method on a limited path.

@@ -16,12 +16,16 @@
 // It scores businesses from their signals (on every new signal and daily
 // for decay; difficulty.business.level_changed on a change of level) and
 // serves the scores to the prevention cell.
+// Partner systems, provisioned from PARTNER_CLIENTS_FILE at start, push
+// signals through their own API (client credentials, scopes, idempotency
+// keys, a rate a client, every call audited).
 package service
 
 import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/ccicma/platform/pkg/audit"
@@ -35,6 +39,7 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/config"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/partner"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/consumers"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/ports/httpapi"
 	"github.com/ccicma/platform/services/difficulty-alert/migrations"
@@ -75,6 +80,15 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, fmt.Errorf("authentication: %w", err)
 	}
+	clients, err := partnerClients(cfg.PartnerClientsFile)
+	if err != nil {
+		return nil, err
+	}
+	now := func() time.Time { return time.Now().UTC() }
+	limit, err := httpapi.NewPartnerLimit(cfg.PartnerRatePerMinute, cfg.PartnerRateBurst, now)
+	if err != nil {
+		return nil, err
+	}
 	rt, err := platform.Start(ctx, cfg.Config, platform.Spec{Service: Name, Schema: Schema, Migrations: migrations.Set(),
 		Shared: []pgdb.Migrations{audit.Migrations(), projection.Migrations()}}, topts)
 	if err != nil {
@@ -82,7 +96,12 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	}
 	store := postgres.New(rt.Pool, rt.Relay)
 	auditLog := postgres.NewAudit(rt.Pool)
-	now := func() time.Time { return time.Now().UTC() }
+	if err := (app.SyncPartnerClients{Clients: store, Now: now}).Sync(ctx, clients); err != nil {
+		return nil, err
+	}
+	rt.Log.InfoContext(ctx, "partner clients provisioned", "active", activeClients(clients))
+	rt.Every("partner-prune", cfg.HousekeepEvery,
+		app.PrunePartnerState{Store: store, Now: now, KeyRetention: cfg.PartnerKeyRetention, Log: rt.Log}.Run)
 	open := app.OpenCase{Cases: store, Now: now, Log: rt.Log}
 	observed := app.OpenObservedCase{Cases: store, Now: now}
 	rescore := app.Rescore{Scores: store, Rules: rules, Now: now}
@@ -104,6 +123,14 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Scores:  app.ReadScores{Scores: store, Audit: auditLog, Now: now},
 		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: now}, Record: app.RecordAction{Cases: store, Now: now},
 			Close: app.CloseCase{Cases: store, Now: now}, HandBack: app.HandBack{Cases: store, Loads: store, Now: now}},
+		Partners: httpapi.Partners{
+			Tokens: app.IssuePartnerToken{Clients: store, Now: now, TTL: cfg.PartnerTokenTTL},
+			Auth:   app.AuthenticatePartner{Clients: store, Now: now},
+			Pushes: app.PushPartnerSignals{Signals: store, Calls: store, Now: now, Log: rt.Log, Rescorer: rescore},
+			Calls:  app.RecordPartnerCall{Calls: store},
+			Limit:  limit,
+			Now:    now,
+		},
 		Auth: guard,
 		Log:  rt.Log,
 	}
@@ -111,4 +138,30 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		return nil, err
 	}
 	return &Service{Runtime: rt}, nil
+}
+
+// partnerClients reads the partner clients file; none without one.
+func partnerClients(path string) ([]partner.Client, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path) //nolint:gosec // G304: the file is named by the operator's configuration
+	if err != nil {
+		return nil, fmt.Errorf("partner clients: %w", err)
+	}
+	clients, err := partner.ParseClients(data)
+	if err != nil {
+		return nil, fmt.Errorf("partner clients %s: %w", path, err)
+	}
+	return clients, nil
+}
+
+func activeClients(cs []partner.Client) int {
+	n := 0
+	for _, c := range cs {
+		if c.Active {
+			n++
+		}
+	}
+	return n
 }

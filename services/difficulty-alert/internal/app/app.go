@@ -2,8 +2,10 @@
 // prevention case from a difficulty report or from a creation advisor's
 // observation at a post-creation checkpoint, reading cases (each read
 // audited), taking a case in charge, recording its actions, closing it,
-// handing it back, and querying the audit log. They speak the domain's language and
-// reach storage through the small interfaces declared here. The advisor
+// handing it back, querying the audit log, importing the BODACC, scoring
+// businesses, and taking partners' signals (their tokens, their pushes,
+// the audit of their calls). They speak the domain's language and reach
+// storage through the small interfaces declared here. The advisor
 // directory is projected by the use case every assigning service shares
 // (projection.ProjectAdvisor).
 package app

@@ -27,6 +27,10 @@ type AuthConfig = auth.Config
 // in development. Without keys the API answers 503 to every call (difficulty
 // cases are confidential: no key, no read) while the consumers still open
 // and assign cases.
+//
+// Partner systems push signals with credentials of their own, provisioned
+// from PARTNER_CLIENTS_FILE (see the README): without it, no partner may
+// call.
 type Config struct {
 	platform.Config
 	AuthConfig
@@ -38,6 +42,20 @@ type Config struct {
 	// businesses not yet rescored today (their signals' decay): each is
 	// rescored by the first run of its day.
 	ScoreDecayEvery time.Duration `envconfig:"SCORE_DECAY_EVERY" default:"1h"`
+
+	// PartnerClientsFile is the JSON file of the partner clients (ids,
+	// names, SHA-256 of their secrets, scopes, active), read at start;
+	// unset, every partner client is inactive.
+	PartnerClientsFile string `envconfig:"PARTNER_CLIENTS_FILE"`
+	// PartnerTokenTTL is the lifetime of partners' access tokens.
+	PartnerTokenTTL time.Duration `envconfig:"PARTNER_TOKEN_TTL" default:"15m"`
+	// PartnerRatePerMinute and PartnerRateBurst bound each partner
+	// client's pushes (429 beyond; 0 turns the limit off).
+	PartnerRatePerMinute int `envconfig:"PARTNER_RATE_LIMIT_PER_MINUTE" default:"60"`
+	PartnerRateBurst     int `envconfig:"PARTNER_RATE_LIMIT_BURST" default:"10"`
+	// PartnerKeyRetention is how long a push's Idempotency-Key is kept
+	// (pruned every HOUSEKEEP_EVERY, with expired tokens).
+	PartnerKeyRetention time.Duration `envconfig:"PARTNER_IDEMPOTENCY_RETENTION" default:"168h"`
 }
 
 // ScoringRules returns the scoring rules: the file ScoringRulesFile names,

@@ -21,9 +21,9 @@ var benchKinds = []struct {
 	kind  string
 	theme signal.Theme
 }{
-	{"overdue_social_debt", signal.ThemeSocialTaxDebts}, {"overdue_tax_debt", signal.ThemeSocialTaxDebts},
-	{"payment_incident", signal.ThemePayments}, {"late_accounts_filing", signal.ThemeFinances},
-	{"advisor_concern", signal.ThemeFinances}, {"self_diagnosis", signal.ThemeSelfAssessment},
+	{"social_debt", signal.ThemeSocialTaxDebts}, {"tax_debt", signal.ThemeSocialTaxDebts},
+	{"payment_incident", signal.ThemePayments}, {"late_accounts", signal.ThemeFinances},
+	{"checkpoint_difficulties", signal.ThemeFinances}, {"self_diagnosis_call_back", signal.ThemeSelfAssessment},
 }
 
 // BenchmarkDailyRescoring rescores 100,000 businesses after a day's decay,

@@ -71,7 +71,7 @@ func testScoreCases(t *testing.T, f *fixture) {
 		t.Errorf("%d case openings published", got)
 	}
 
-	f.addSignal(t, "830249439", "overdue_social_debt", signal.ThemeSocialTaxDebts, f.now, 50) // +40: high
+	f.addSignal(t, "830249439", "social_debt", signal.ThemeSocialTaxDebts, f.now, 50) // +40: high
 	rescore := f.rescore(t)
 	for range 2 {
 		if err := rescore.Rescore(f.ctx, []string{"830249439"}); err != nil {
@@ -102,7 +102,7 @@ func testScoreCases(t *testing.T, f *fixture) {
 	}
 
 	other := sirenOf(70_000_001)
-	f.addSignal(t, other, "overdue_tax_debt", signal.ThemeSocialTaxDebts, f.now, 60)
+	f.addSignal(t, other, "tax_debt", signal.ThemeSocialTaxDebts, f.now, 60)
 	if err := rescore.Rescore(f.ctx, []string{other}); err != nil {
 		t.Fatal(err)
 	}

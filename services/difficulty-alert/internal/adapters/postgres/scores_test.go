@@ -138,10 +138,10 @@ func testEachKindAndDecay(t *testing.T, f *fixture) {
 		kind  string
 		theme signal.Theme
 	}{
-		{"court_judgment", signal.ThemeCourtEvents}, {"self_diagnosis", signal.ThemeSelfAssessment},
-		{"advisor_concern", signal.ThemeFinances}, {"overdue_social_debt", signal.ThemeSocialTaxDebts},
-		{"overdue_tax_debt", signal.ThemeSocialTaxDebts}, {"payment_incident", signal.ThemePayments},
-		{"late_accounts_filing", signal.ThemeFinances}, {"unweighed_kind", signal.ThemePayments},
+		{"court_judgment", signal.ThemeCourtEvents}, {"self_diagnosis_call_back", signal.ThemeSelfAssessment},
+		{"checkpoint_difficulties", signal.ThemeFinances}, {"social_debt", signal.ThemeSocialTaxDebts},
+		{"tax_debt", signal.ThemeSocialTaxDebts}, {"payment_incident", signal.ThemePayments},
+		{"late_accounts", signal.ThemeFinances}, {"unweighed_kind", signal.ThemePayments},
 	}
 	on := f.now.AddDate(0, 0, -10)
 	var sirens []string
@@ -216,7 +216,7 @@ func testLevelChangesBothWays(t *testing.T, f *fixture) {
 	f.addSignal(t, s, "payment_incident", signal.ThemePayments, f.now, 50) // 30 points: moderate
 	rescore()
 	rescore()
-	f.addSignal(t, s, "overdue_social_debt", signal.ThemeSocialTaxDebts, f.now, 50) // +40: high
+	f.addSignal(t, s, "social_debt", signal.ThemeSocialTaxDebts, f.now, 50) // +40: high
 	rescore()
 	id := f.score(t, s).ID
 	// 120 days on (the debts' half-life, payments 90): 20 + 12 = 32, moderate.
@@ -300,8 +300,8 @@ func testCellListAndTrend(t *testing.T, f *fixture) {
 		t.Fatal(err)
 	}
 	f.now = start
-	f.addSignal(t, a, "overdue_tax_debt", signal.ThemeSocialTaxDebts, f.now, 50) // +40, payments decayed to 22
-	f.addSignal(t, b, "overdue_tax_debt", signal.ThemeSocialTaxDebts, f.now, 40) // 32: moderate, new
+	f.addSignal(t, a, "tax_debt", signal.ThemeSocialTaxDebts, f.now, 50) // +40, payments decayed to 22
+	f.addSignal(t, b, "tax_debt", signal.ThemeSocialTaxDebts, f.now, 40) // 32: moderate, new
 	if err := f.rescore(t).Rescore(f.ctx, []string{a, b}); err != nil {
 		t.Fatal(err)
 	}

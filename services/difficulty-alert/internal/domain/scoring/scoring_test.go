@@ -1,6 +1,7 @@
 package scoring_test
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 	"testing"
@@ -39,12 +40,12 @@ func TestEachKindWeighsItsStrength(t *testing.T) {
 		want  int
 	}{
 		{"court_judgment", signal.ThemeCourtEvents, 40},
-		{"self_diagnosis", signal.ThemeSelfAssessment, 20},
-		{"advisor_concern", signal.ThemeFinances, 24},
-		{"overdue_social_debt", signal.ThemeSocialTaxDebts, 32},
-		{"overdue_tax_debt", signal.ThemeSocialTaxDebts, 32},
+		{"self_diagnosis_call_back", signal.ThemeSelfAssessment, 20},
+		{"checkpoint_difficulties", signal.ThemeFinances, 24},
+		{"social_debt", signal.ThemeSocialTaxDebts, 32},
+		{"tax_debt", signal.ThemeSocialTaxDebts, 32},
 		{"payment_incident", signal.ThemePayments, 24},
-		{"late_accounts_filing", signal.ThemeFinances, 16},
+		{"late_accounts", signal.ThemeFinances, 16},
 		{"a_kind_not_yet_weighed", signal.ThemePayments, 30}, // capped at 30: 40 × 1.0 = 40
 	} {
 		s := r.Score([]scoring.Signal{sig(tt.kind, tt.theme, today, 40)}, today)
@@ -60,7 +61,7 @@ func TestEachKindWeighsItsStrength(t *testing.T) {
 func TestDecayHalvesEveryHalfLife(t *testing.T) {
 	t.Parallel()
 	r := rules(t)
-	debt := sig("overdue_social_debt", signal.ThemeSocialTaxDebts, date(2026, 6, 1), 50) // 40 points when fresh
+	debt := sig("social_debt", signal.ThemeSocialTaxDebts, date(2026, 6, 1), 50) // 40 points when fresh
 	for _, tt := range []struct {
 		on   time.Time
 		want int
@@ -96,7 +97,7 @@ func TestCapsPerTheme(t *testing.T) {
 		sig("payment_incident", signal.ThemePayments, today, 60),
 		sig("payment_incident", signal.ThemePayments, today.AddDate(0, 0, -1), 60),
 		sig("payment_incident", signal.ThemePayments, today.AddDate(0, 0, -2), 60),
-		sig("self_diagnosis", signal.ThemeSelfAssessment, today, 20),
+		sig("self_diagnosis_call_back", signal.ThemeSelfAssessment, today, 20),
 	}
 	s := r.Score(ss, today)
 	if s.Points != 40 || s.Contributions[0].Points != 30 || !s.Contributions[0].Capped || s.Contributions[0].Uncapped != 107 ||
@@ -131,8 +132,8 @@ func TestExplanationInPlainFrench(t *testing.T) {
 	t.Parallel()
 	r := rules(t)
 	ss := []scoring.Signal{
-		sig("overdue_social_debt", signal.ThemeSocialTaxDebts, date(2026, 11, 3), 20),
-		sig("overdue_tax_debt", signal.ThemeSocialTaxDebts, date(2026, 10, 1), 25),
+		sig("social_debt", signal.ThemeSocialTaxDebts, date(2026, 11, 3), 20),
+		sig("tax_debt", signal.ThemeSocialTaxDebts, date(2026, 10, 1), 25),
 		sig("court_judgment", signal.ThemeCourtEvents, date(2026, 3, 1), 25),
 	}
 	s := r.Score(ss, date(2026, 11, 3))
@@ -201,6 +202,31 @@ func TestRulesFileValidation(t *testing.T) {
 		_, err := scoring.ParseRules([]byte(strings.Replace(string(embedded), tt.old, tt.new, 1)))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+// TestEveryKindOfTheSourcesIsWeighed: each kind a source of the platform
+// writes (the BODACC's judgments, intake's self-diagnoses, creation
+// advisors' observations, partners' signals) has its own weight in the
+// embedded rules, so that none counts at the default weight by mistake.
+func TestEveryKindOfTheSourcesIsWeighed(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("rules.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		Weights map[signal.Kind]float64 `json:"weights"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []signal.Kind{signal.KindCourtJudgment, signal.KindSelfDiagnosisNone, signal.KindSelfDiagnosisVigilance,
+		signal.KindSelfDiagnosisCallBack, signal.KindCheckpointDifficulties, signal.KindSocialDebt, signal.KindTaxDebt,
+		signal.KindPaymentIncident, signal.KindLateAccounts} {
+		if _, ok := file.Weights[k]; !ok {
+			t.Errorf("kind %s has no weight of its own in rules.json", k)
 		}
 	}
 }

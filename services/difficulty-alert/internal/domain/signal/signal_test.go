@@ -31,7 +31,7 @@ func TestSIREN(t *testing.T) {
 // and an establishment of another business, is refused.
 func TestSignalValidate(t *testing.T) {
 	on := time.Date(2026, 1, 13, 0, 0, 0, 0, time.UTC)
-	ok := signal.Signal{Source: signal.SourcePartner, Kind: "overdue_social_debt", Theme: signal.ThemeSocialTaxDebts,
+	ok := signal.Signal{Source: signal.SourcePartner, Kind: "social_debt", Theme: signal.ThemeSocialTaxDebts,
 		SIREN: "732829320", SIRET: "73282932000074", On: on, Strength: 50, Expires: on.AddDate(1, 0, 0), Ref: "urssaf-1"}
 	if err := ok.Validate(); err != nil {
 		t.Fatalf("valid signal: %v", err)

@@ -12,6 +12,8 @@
 //	GET /api/v1/businesses/{siren}/signals        a business's signals and court state, for the prevention cell
 //	GET /api/v1/businesses?level=&after=&limit=   the cell's list of businesses by level, with their trend
 //	GET /api/v1/businesses/{siren}/score          a business's score, its contributions and explanation
+//	POST /oauth/token                             partner systems: client credentials grant (partner.go)
+//	POST /api/v1/partner-signals                  partner systems: push signals with their own token
 //
 // Answers when the access rules say no: 403. A case id that names no case
 // also gets 403, with the same body as a case the caller may not read, so
@@ -60,6 +62,8 @@ type Routes struct {
 	Scores  BusinessScores
 	// Act changes cases: taking in charge, actions, closing.
 	Act Lifecycle
+	// Partners is the partners' API (partner.go).
+	Partners Partners
 	// ImportLimit bounds an import's body (MaxImportBytes when zero).
 	ImportLimit int64
 	Auth        auth.Guard
@@ -87,6 +91,9 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/businesses/{siren}/signals", rt.Auth.Require(http.HandlerFunc(rt.businessSignals)))
 	mux.Handle("GET /api/v1/businesses", rt.Auth.Require(http.HandlerFunc(rt.listBusinesses)))
 	mux.Handle("GET /api/v1/businesses/{siren}/score", rt.Auth.Require(http.HandlerFunc(rt.businessScore)))
+	// The partners' routes have their own credentials, never advisors'.
+	mux.HandleFunc("POST /oauth/token", rt.token)
+	mux.HandleFunc("POST /api/v1/partner-signals", rt.partnerSignals)
 	return mux
 }
 

@@ -49,6 +49,8 @@ type api struct {
 	store   *postgres.Store
 	pool    *pgxpool.Pool
 	rescore app.Rescore
+	// partner is the partners' API's state (partner_test.go).
+	partner *partnerState
 }
 
 // The advisors of the tests, as their tokens say.
@@ -96,11 +98,12 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 	}
 	a.rescore = app.Rescore{Scores: store, Rules: rules, Now: clock}
 	routes := httpapi.Routes{
-		Cases:   app.ReadCases{Cases: store, Audit: log, Now: clock},
-		Audit:   app.QueryAudit{Audit: log},
-		Imports: app.ImportBodacc{Signals: store, Rescore: a.rescore},
-		Signals: app.ReadSignals{Signals: store, Audit: log, Now: clock},
-		Scores:  app.ReadScores{Scores: store, Audit: log, Now: clock},
+		Cases:    app.ReadCases{Cases: store, Audit: log, Now: clock},
+		Audit:    app.QueryAudit{Audit: log},
+		Imports:  app.ImportBodacc{Signals: store, Rescore: a.rescore},
+		Signals:  app.ReadSignals{Signals: store, Audit: log, Now: clock},
+		Scores:   app.ReadScores{Scores: store, Audit: log, Now: clock},
+		Partners: a.partners(t, store, clock),
 		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: clock}, Record: app.RecordAction{Cases: store, Now: clock},
 			Close: app.CloseCase{Cases: store, Now: clock}, HandBack: app.HandBack{Cases: store, Loads: store, Now: clock}},
 		// Small enough for a test to exceed it.

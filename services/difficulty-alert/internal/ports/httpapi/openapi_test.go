@@ -180,6 +180,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	postTo("hand back without a token", caseC+"/hand-back", `{"reason": "no_capacity"}`, "", 401, rejects)
 	postTo("hand back, closed", caseA+"/hand-back", `{"reason": "no_capacity"}`, cell, 409, accepts)
 	postTo("hand back", caseC+"/hand-back", `{"reason": "conflict_of_interest"}`, cciTok, 200, accepts)
+	partnerOpenAPICalls(t, a, send)
 
 	// With the signals' table down, an import fails whole: 503.
 	a.adminExec(t, `ALTER TABLE `+a.schema+`.bodacc_notices RENAME TO bodacc_notices_down`)
