@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +40,7 @@ func TestMailer(t *testing.T) {
 		{"NoAddressOrContentInLogs", testNoAddressOrContentInLogs},
 		{"NothingToSendIsSkipped", testNothingToSendIsSkipped},
 		{"EnqueueOnceAndPrune", testEnqueueOnceAndPrune},
+		{"ThreadSentInOrder", testThreadSentInOrder},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -546,4 +548,39 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// testThreadSentInOrder: the e-mails of one thread (one request's
+// receipt, assignment and taking in charge) arrive in the order they were
+// queued, even with three mailers of four workers each sending the
+// threads side by side.
+func testThreadSentInOrder(t *testing.T, e *env) {
+	const threads = 8
+	steps := []string{"received", "assigned", "in_charge"}
+	for _, step := range steps {
+		for i := range threads {
+			e.queueLetter(t, fmt.Sprintf("step:req%d:%s", i, step), fmt.Sprintf("t%d@example.fr", i), "Étape "+step+".")
+		}
+	}
+	var wg sync.WaitGroup
+	for i := range 3 {
+		m := e.mailer(t, fmt.Sprintf("replica-%d", i))
+		m.Workers = 4
+		wg.Go(func() {
+			if err := m.Run(e.ctx); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	order := map[string][]string{}
+	for _, m := range e.smtp.Messages() {
+		order[m.To[0]] = append(order[m.To[0]], strings.TrimPrefix(strings.TrimSpace(m.Text()), "Étape "))
+	}
+	for i := range threads {
+		got := order[fmt.Sprintf("t%d@example.fr", i)]
+		if want := []string{"received.", "assigned.", "in_charge."}; !slices.Equal(got, want) {
+			t.Errorf("thread %d arrived as %v, want %v", i, got, want)
+		}
+	}
 }
