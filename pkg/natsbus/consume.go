@@ -211,7 +211,7 @@ func (s *Subscription) await(ctx context.Context, b *Bus, spec ConsumerSpec, h H
 }
 
 func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (jetstream.ConsumeContext, *workers, error) {
-	cons, err := b.JS.CreateOrUpdateConsumer(ctx, spec.Stream.Name, jetstream.ConsumerConfig{
+	cfg := jetstream.ConsumerConfig{
 		Durable:        b.service,
 		Description:    b.service + " reading " + spec.Stream.Name,
 		FilterSubjects: spec.Filters,
@@ -220,7 +220,14 @@ func (b *Bus) startConsumer(ctx context.Context, spec ConsumerSpec, h Handler) (
 		MaxDeliver:     spec.MaxDeliver,
 		DeliverPolicy:  jetstream.DeliverAllPolicy,
 		MaxAckPending:  max(1000, spec.MaxInFlight*4),
-	})
+	}
+	// One filter is sent as FilterSubject: the create call then names it
+	// in its subject, which the NATS permissions can hold to the
+	// service's own subjects (REDRIVE's durables, Identity.Permissions).
+	if len(spec.Filters) == 1 {
+		cfg.FilterSubject, cfg.FilterSubjects = spec.Filters[0], nil
+	}
+	cons, err := b.JS.CreateOrUpdateConsumer(ctx, spec.Stream.Name, cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("ensure consumer %s on %s: %w", b.service, spec.Stream.Name, err)
 	}

@@ -3,7 +3,6 @@ package natsbus
 import (
 	"errors"
 	"fmt"
-	"slices"
 
 	"github.com/ccicma/platform/pkg/events"
 )
@@ -39,8 +38,11 @@ func (id Identity) Permissions() (publish, subscribe []string) {
 		events.DeadLetterPrefix + "." + id.Service + ".>",
 		"$JS.API.INFO",
 		"$JS.API.STREAM.CREATE." + own, "$JS.API.STREAM.UPDATE." + own, "$JS.API.STREAM.INFO." + own,
+		// DEADLETTER and REDRIVE are created by whichever service starts
+		// first, never updated by one: an update could republish their
+		// messages (another service's dead letters and replays, a
+		// confidential stream's among them) where the service reads.
 		"$JS.API.STREAM.CREATE." + events.DeadLetterStream,
-		"$JS.API.STREAM.UPDATE." + events.DeadLetterStream,
 		"$JS.API.STREAM.INFO." + events.DeadLetterStream,
 	}
 	// A confidential stream's writers may create it, not update it: an
@@ -51,13 +53,7 @@ func (id Identity) Permissions() (publish, subscribe []string) {
 			w.Producer+".>",
 			"$JS.API.STREAM.CREATE."+w.Name, "$JS.API.STREAM.INFO."+w.Name)
 	}
-	// Every service creates REDRIVE (like DEADLETTER: whichever starts
-	// first) and reads it through its durable.
-	publish = append(publish,
-		"$JS.API.STREAM.CREATE."+events.RedriveStream,
-		"$JS.API.STREAM.UPDATE."+events.RedriveStream)
-	consumes := append(slices.Clip(id.Consumes), events.Stream{Name: events.RedriveStream})
-	for _, s := range consumes {
+	for _, s := range id.Consumes {
 		d := s.Name + "." + id.Service
 		publish = append(publish,
 			"$JS.API.STREAM.INFO."+s.Name,
@@ -68,6 +64,20 @@ func (id Identity) Permissions() (publish, subscribe []string) {
 			"$JS.ACK."+d+".>",
 		)
 	}
+	// Every service creates REDRIVE (like DEADLETTER: whichever starts
+	// first) and reads its own part of it through its durable. REDRIVE
+	// holds every service's redriven and replayed events, so the durable
+	// may only be created with the filter of the service's own subjects
+	// (the create call names its one filter subject; the unfiltered call,
+	// the legacy durable call and a filter list could name others').
+	r := events.RedriveStream + "." + id.Service
+	publish = append(publish,
+		"$JS.API.STREAM.CREATE."+events.RedriveStream, "$JS.API.STREAM.INFO."+events.RedriveStream,
+		"$JS.API.CONSUMER.CREATE."+r+"."+events.RedriveSubject(id.Service, ">"),
+		"$JS.API.CONSUMER.INFO."+r,
+		"$JS.API.CONSUMER.MSG.NEXT."+r,
+		"$JS.ACK."+r+".>",
+	)
 	subscribe = []string{id.InboxPrefix() + ".>"}
 	return publish, subscribe
 }

@@ -166,6 +166,61 @@ func TestServiceCannotTouchAnotherServicesJetStreamResources(t *testing.T) {
 			},
 		},
 		{
+			name:  "intake republishes DEADLETTER onto its inbox",
+			actor: func(e *env) *service { return e.intake },
+			do: func(ctx context.Context, _ *env, s *service) error {
+				_, err := s.bus.JS.UpdateStream(ctx, jetstream.StreamConfig{Name: events.DeadLetterStream,
+					Subjects: []string{events.DeadLetterPrefix + ".>", events.MaxDeliveriesAdv + ".>"}, Duplicates: natsbus.DuplicateWindow,
+					RePublish: &jetstream.RePublish{Source: events.DeadLetterPrefix + ".>", Destination: "_INBOX_intake.leak.>"}})
+				return err
+			},
+			subject: "$JS.API.STREAM.UPDATE.DEADLETTER",
+			check: func(t *testing.T, e *env) {
+				if st, err := e.js.Stream(e.ctx, events.DeadLetterStream); err != nil || st.CachedInfo().Config.RePublish != nil {
+					t.Errorf("DEADLETTER reconfigured (%v)", err)
+				}
+			},
+		},
+		{
+			name:  "intake reads creation-support's redrives through its REDRIVE durable",
+			actor: func(e *env) *service { return e.intake },
+			do: func(ctx context.Context, _ *env, s *service) error {
+				if err := s.bus.EnsureRedriveStream(ctx, 1); err != nil {
+					return nil // the test wants the durable refused, not the stream
+				}
+				_, err := s.bus.JS.CreateOrUpdateConsumer(ctx, events.RedriveStream, jetstream.ConsumerConfig{
+					Durable: "intake", FilterSubject: events.RedriveSubject("creation-support", ">"), AckPolicy: jetstream.AckExplicitPolicy,
+				})
+				return err
+			},
+			subject: "$JS.API.CONSUMER.CREATE.REDRIVE.intake.redrive.creation-support.>",
+			check: func(t *testing.T, e *env) {
+				if _, err := e.js.Consumer(e.ctx, events.RedriveStream, "intake"); !errors.Is(err, jetstream.ErrConsumerNotFound) {
+					t.Errorf("consumer lookup = %v, want not found", err)
+				}
+			},
+		},
+		{
+			name:  "intake reads every redrive through an unfiltered REDRIVE durable",
+			actor: func(e *env) *service { return e.intake },
+			do: func(ctx context.Context, _ *env, s *service) error {
+				if err := s.bus.EnsureRedriveStream(ctx, 1); err != nil {
+					return nil
+				}
+				_, err := s.bus.JS.CreateOrUpdateConsumer(ctx, events.RedriveStream, jetstream.ConsumerConfig{
+					Durable: "intake", FilterSubjects: []string{events.RedriveSubject("intake", ">"), events.RedriveSubject("difficulty-alert", ">")},
+					AckPolicy: jetstream.AckExplicitPolicy,
+				})
+				return err
+			},
+			subject: "$JS.API.CONSUMER.CREATE.REDRIVE.intake",
+			check: func(t *testing.T, e *env) {
+				if _, err := e.js.Consumer(e.ctx, events.RedriveStream, "intake"); !errors.Is(err, jetstream.ErrConsumerNotFound) {
+					t.Errorf("consumer lookup = %v, want not found", err)
+				}
+			},
+		},
+		{
 			name:  "intake forges creation-support's dead letters",
 			actor: func(e *env) *service { return e.intake },
 			do: func(ctx context.Context, _ *env, s *service) error {
@@ -455,5 +510,38 @@ func TestOnlyDifficultyAlertReadsPrevention(t *testing.T) {
 	}
 	if seen[report.Type] == 0 || seen[observation.Type] == 0 {
 		t.Errorf("difficulty-alert received %v", seen)
+	}
+}
+
+// A service reads its own redrives through the natsbus API: its REDRIVE
+// durable, filtered on its subjects, is allowed.
+func TestServiceReadsItsOwnRedrives(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	if err := e.intake.bus.EnsureRedriveStream(e.ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	spec := natsbus.ConsumerSpec{Stream: events.Stream{Name: events.RedriveStream, Producer: events.RedrivePrefix},
+		Filters: []string{events.RedriveSubject("intake", ">")}, SubjectPrefix: events.RedriveSubject("intake", "")}
+	got := make(chan string, 1)
+	if _, err := e.intake.bus.Consume(e.ctx, spec, func(_ context.Context, ev events.Event) error {
+		got <- ev.ID
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ev := submission(t, "redriven")
+	msg := natsbus.Message(ev, nil)
+	msg.Subject = events.RedriveSubject("intake", ev.Topic)
+	if _, err := e.js.PublishMsg(e.ctx, msg); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case id := <-got:
+		if id != ev.ID {
+			t.Fatalf("redrove %s, want %s", id, ev.ID)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("intake's redrive never arrived")
 	}
 }

@@ -46,7 +46,7 @@ func (b *Bus) EnsureStream(ctx context.Context, s events.Stream, replicas int) e
 	if slices.Contains(events.ConfidentialStreams(), s) {
 		cfg.Description = "confidential: " + s.Producer + " events, read by one service only"
 		cfg.MaxAge = ConfidentialRetention
-		if err := b.createConfidential(ctx, cfg); err != nil {
+		if err := b.createOnly(ctx, cfg); err != nil {
 			return fmt.Errorf("ensure stream %s: %w", s.Name, err)
 		}
 		return nil
@@ -58,13 +58,15 @@ func (b *Bus) EnsureStream(ctx context.Context, s events.Stream, replicas int) e
 	return nil
 }
 
-// EnsureDeadLetterStream creates or updates DEADLETTER, which holds the
-// events consumers gave up on and the server's max-delivery advisories.
+// EnsureDeadLetterStream creates DEADLETTER, which holds the events
+// consumers gave up on and the server's max-delivery advisories, if it
+// does not exist: services may create it, not update it (see
+// createOnly).
 func (b *Bus) EnsureDeadLetterStream(ctx context.Context, replicas int) error {
 	if replicas < 1 {
 		replicas = 1
 	}
-	err := b.ensure(ctx, jetstream.StreamConfig{
+	err := b.createOnly(ctx, jetstream.StreamConfig{
 		Name:        events.DeadLetterStream,
 		Description: "events consumers gave up on, with the reason; max-delivery advisories",
 		Subjects:    []string{events.DeadLetterPrefix + ".>", events.MaxDeliveriesAdv + ".>"},
@@ -84,14 +86,14 @@ func (b *Bus) EnsureDeadLetterStream(ctx context.Context, replicas int) error {
 // enough that the stream stays small (it is not a record of events).
 const RedriveRetention = 7 * 24 * time.Hour
 
-// EnsureRedriveStream creates or updates REDRIVE, through which ops send
-// dead letters and replayed events back to one service's consumers
-// (events.RedriveSubject).
+// EnsureRedriveStream creates REDRIVE, through which ops send dead
+// letters and replayed events back to one service's consumers
+// (events.RedriveSubject), if it does not exist (see createOnly).
 func (b *Bus) EnsureRedriveStream(ctx context.Context, replicas int) error {
 	if replicas < 1 {
 		replicas = 1
 	}
-	err := b.ensure(ctx, jetstream.StreamConfig{
+	err := b.createOnly(ctx, jetstream.StreamConfig{
 		Name:        events.RedriveStream,
 		Description: "events sent back to one service's consumers: redriven dead letters, replays",
 		Subjects:    []string{events.RedrivePrefix + ".>"},
@@ -107,14 +109,15 @@ func (b *Bus) EnsureRedriveStream(ctx context.Context, replicas int) error {
 	return nil
 }
 
-// createConfidential creates a confidential stream if it does not exist.
-// Its writers may create it but not update it (Identity.Permissions): an
-// update could add a republication of every message to a subject the
-// writer reads, or sources, and so read what the other writer wrote. A
-// stream that exists already with another configuration (an older
-// version's, or replicas changed) is left as it is, with a warning: ops
-// change it with the admin user.
-func (b *Bus) createConfidential(ctx context.Context, cfg jetstream.StreamConfig) error {
+// createOnly creates a stream several services write into if it does
+// not exist: a confidential stream, DEADLETTER, REDRIVE. Its writers may
+// create it but not update it (Identity.Permissions): an update could add
+// a republication of every message to a subject the writer reads, or
+// sources, and so read what the others wrote. A stream that exists
+// already with another configuration (an older version's, or replicas
+// changed) is left as it is, with a warning: ops change it with the
+// admin user.
+func (b *Bus) createOnly(ctx context.Context, cfg jetstream.StreamConfig) error {
 	err := b.retry(ctx, func() error {
 		_, err := b.JS.CreateStream(ctx, cfg)
 		return err
