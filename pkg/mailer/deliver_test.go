@@ -562,6 +562,17 @@ func testThreadSentInOrder(t *testing.T, e *env) {
 			e.queueLetter(t, fmt.Sprintf("step:req%d:%s", i, step), fmt.Sprintf("t%d@example.fr", i), "Étape "+step+".")
 		}
 	}
+	// An older e-mail of a thread planned for later (a session's reminder)
+	// holds nothing back.
+	if _, err := e.pool.Exec(e.ctx, `INSERT INTO letters VALUES ('step:req0:a-reminder', 't0@example.fr', 'Inès', 'Rappel', 'Rappel.')`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := mailer.Enqueue(e.ctx, e.pool, "step:req0:a-reminder", e.clock.Now().Add(24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.pool.Exec(e.ctx, `UPDATE mail_queue SET id = -1 WHERE key = 'step:req0:a-reminder'`); err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	for i := range 3 {
 		m := e.mailer(t, fmt.Sprintf("replica-%d", i))

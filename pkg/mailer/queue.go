@@ -66,15 +66,17 @@ func NewPostgresQueue(pool *pgxpool.Pool) *PostgresQueue { return &PostgresQueue
 // side by side; an e-mail claimed by one is no longer due for the others
 // until its lease expires. An e-mail waits while an older one of its
 // thread (its key's second field: the request, for an applicant's
-// e-mails) is still to send, so that they arrive in the order they were
-// queued whatever the number of workers.
+// e-mails) is due or being sent, so that the e-mails due together arrive
+// in the order they were queued whatever the number of workers; an older
+// one planned for later (a session's reminder, a retry) holds nothing.
 func (q *PostgresQueue) Claim(ctx context.Context, owner string, now, leasedUntil time.Time) (Claim, bool, error) {
 	c := Claim{Owner: owner, LeasedUntil: leasedUntil}
 	err := q.pool.QueryRow(ctx, `WITH due AS (
 			SELECT id, status FROM mail_queue q
 			WHERE status IN ('pending', 'sending') AND next_attempt_at <= $1
 			  AND NOT EXISTS (SELECT 1 FROM mail_queue o
-			    WHERE o.status IN ('pending', 'sending') AND split_part(o.key, ':', 2) = split_part(q.key, ':', 2) AND o.id < q.id)
+			    WHERE o.status IN ('pending', 'sending') AND (o.status = 'sending' OR o.next_attempt_at <= $1)
+			      AND split_part(o.key, ':', 2) = split_part(q.key, ':', 2) AND o.id < q.id)
 			ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
 		)
 		UPDATE mail_queue m SET status = 'sending', attempts = m.attempts + 1, lease_owner = $2, next_attempt_at = $3
