@@ -9,16 +9,16 @@
 package partner
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/ccicma/platform/pkg/jsonstrict"
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
 )
@@ -67,9 +67,7 @@ func ParseClients(data []byte) ([]Client, error) {
 	var file struct {
 		Clients []clientJSON `json:"clients"`
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&file); err != nil {
+	if err := jsonstrict.Decode(data, &file); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrClients, err)
 	}
 	var out []Client

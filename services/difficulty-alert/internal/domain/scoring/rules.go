@@ -1,18 +1,17 @@
 package scoring
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"math"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/ccicma/platform/pkg/jsonstrict"
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
 )
@@ -100,13 +99,8 @@ func ParseRules(data []byte) (*Rules, error) {
 		return nil, fmt.Errorf("larger than %d bytes", maxRulesSize)
 	}
 	var f RulesFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := jsonstrict.Decode(data, &f); err != nil {
 		return nil, fmt.Errorf("decode scoring rules: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("decode scoring rules: data after the rules")
 	}
 	if err := f.validate(); err != nil {
 		return nil, err

@@ -194,7 +194,7 @@ func TestRulesFileValidation(t *testing.T) {
 		{"zero half-life", `"half_life_days": 90`, `"half_life_days": 0`, "themes.payments.half_life_days 0"},
 		{"zero cap", `"cap": 25`, `"cap": 0`, "themes.self_assessment.cap 0"},
 		{"thresholds in the wrong order", `"high": 50`, `"high": 20`, "levels moderate 25, high 20"},
-		{"data after", `"high": 50}`, `"high": 50}} {`, "data after the rules"},
+		{"data after", `"high": 50}`, `"high": 50}} {`, "data after the JSON value"},
 	} {
 		if !strings.Contains(string(embedded), tt.old) {
 			t.Fatalf("%s: %q is not in rules.json", tt.name, tt.old)

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/jsonstrict"
 	"github.com/ccicma/platform/pkg/refdata"
 )
 
@@ -172,7 +173,7 @@ func ParseRules(data []byte) (*Rules, error) {
 		OutOfTerritoryReason string            `json:"out_of_territory_reason"`
 		Rules                []json.RawMessage `json:"rules"`
 	}
-	if err := strictDecode(data, &raw); err != nil {
+	if err := jsonstrict.Decode(data, &raw); err != nil {
 		return nil, err
 	}
 	t := Table{
@@ -180,7 +181,7 @@ func ParseRules(data []byte) (*Rules, error) {
 		OutOfTerritoryReason: raw.OutOfTerritoryReason, Rules: make([]Rule, len(raw.Rules)),
 	}
 	for i, rr := range raw.Rules {
-		if err := strictDecode(rr, &t.Rules[i]); err != nil {
+		if err := jsonstrict.Decode(rr, &t.Rules[i]); err != nil {
 			return nil, fmt.Errorf("%s: %w", ruleName(i, idOf(rr)), err)
 		}
 	}
@@ -188,12 +189,6 @@ func ParseRules(data []byte) (*Rules, error) {
 		return nil, err
 	}
 	return &Rules{table: t}, nil
-}
-
-func strictDecode(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	return dec.Decode(v)
 }
 
 // idOf reads a rule's id leniently, to name the rule in a decoding error.

@@ -1,17 +1,16 @@
 package takeover
 
 import (
-	"bytes"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"math"
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/ccicma/platform/pkg/jsonstrict"
 )
 
 // embeddedRules are the matching rules the service ships with; a file the
@@ -114,13 +113,8 @@ func ParseRules(data []byte) (*Rules, error) {
 		return nil, fmt.Errorf("larger than %d bytes", maxRulesSize)
 	}
 	var f RulesFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
+	if err := jsonstrict.Decode(data, &f); err != nil {
 		return nil, fmt.Errorf("decode matching rules: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, errors.New("decode matching rules: data after the rules")
 	}
 	if err := f.validate(); err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ func TestParseRulesRefusesBadRules(t *testing.T) {
 			bad := strings.Replace(good, tt.old, tt.new, 1)
 			if tt.want == nil {
 				bad += "{}"
-				tt.want = []string{"data after the rules"}
+				tt.want = []string{"data after the JSON value"}
 			}
 			r, err := ParseRules([]byte(bad))
 			if err == nil {
