@@ -65,6 +65,30 @@ func (uc TrackCase) SearchRegistered(ctx context.Context, ev events.Event, p eve
 	return uc.advance(ctx, ev, request.AdvisorStep(p.RequestID, p.Chamber, p.AdvisorID, p.RegisteredAt))
 }
 
+// OfferTakenInCharge handles takeover.offer.taken_in_charge: the seller's
+// advisor has the offer in hand.
+func (uc TrackCase) OfferTakenInCharge(ctx context.Context, ev events.Event, p events.TakeoverOfferTakenInCharge) error {
+	return uc.advance(ctx, ev, request.Step{RequestID: p.RequestID, Status: request.StatusInCharge, Chamber: p.Chamber,
+		Advisors: []string{p.AdvisorID}, At: p.TakenAt})
+}
+
+// OfferReassigned handles takeover.offer.reassigned: handed back to
+// another advisor (or to nobody yet), who has yet to take it in charge.
+func (uc TrackCase) OfferReassigned(ctx context.Context, ev events.Event, p events.TakeoverOfferReassigned) error {
+	return uc.advance(ctx, ev, request.AdvisorStep(p.RequestID, p.Chamber, p.AdvisorID, p.ReassignedAt))
+}
+
+// SearchTakenInCharge handles takeover.search.taken_in_charge.
+func (uc TrackCase) SearchTakenInCharge(ctx context.Context, ev events.Event, p events.TakeoverSearchTakenInCharge) error {
+	return uc.advance(ctx, ev, request.Step{RequestID: p.RequestID, Status: request.StatusInCharge, Chamber: p.Chamber,
+		Advisors: []string{p.AdvisorID}, At: p.TakenAt})
+}
+
+// SearchReassigned handles takeover.search.reassigned.
+func (uc TrackCase) SearchReassigned(ctx context.Context, ev events.Event, p events.TakeoverSearchReassigned) error {
+	return uc.advance(ctx, ev, request.AdvisorStep(p.RequestID, p.Chamber, p.AdvisorID, p.ReassignedAt))
+}
+
 // DifficultyCaseOpened handles difficulty.case.opened. The status page of a
 // difficulty report stays confidential whatever this records (see
 // RequestStatus); intake keeps the assigned prevention advisors, who may

@@ -33,6 +33,8 @@ func Consumers(track app.TrackCase, sessions app.ConfirmSession, intros app.Reco
 			natsbus.On(track.CaseRegistered), natsbus.On(track.CaseClosed), natsbus.On(track.CaseRedirectedToTakeover),
 			natsbus.On(sessions.Handle)),
 		natsbus.Routes(spec(events.StreamTakeover), natsbus.On(track.OfferRegistered), natsbus.On(track.SearchRegistered),
+			natsbus.On(track.OfferTakenInCharge), natsbus.On(track.OfferReassigned),
+			natsbus.On(track.SearchTakenInCharge), natsbus.On(track.SearchReassigned),
 			natsbus.On(intros.Handle),
 			// The buyers' digest: after the routes above, which claim
 			// their events.

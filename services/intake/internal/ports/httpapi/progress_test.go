@@ -133,6 +133,24 @@ func TestStatusFollowsTakeoverAndDifficulty(t *testing.T) {
 	e.must(t, e.track.SearchRegistered(e.ctx, e.event(t, searchID, sreg), sreg))
 	e.expect(t, httpapi.BuyerSearchPath+"/"+search, "the search registered", "assigned", "CCI")
 
+	// Handed back, then taken in charge: the applicant sees each.
+	back := events.TakeoverOfferReassigned{OfferID: offerID, RequestID: offer, Chamber: "CMA", AdvisorID: "cma-91-002",
+		PreviousAdvisorID: "cma-91-001", Reason: events.ReassignNoCapacity, ReassignedAt: e.t0.Add(2 * time.Second)}
+	e.must(t, e.track.OfferReassigned(e.ctx, e.event(t, offerID, back), back))
+	e.expect(t, httpapi.TakeoverOfferPath+"/"+offer, "the offer handed back", "assigned", "CMA")
+	took := events.TakeoverOfferTakenInCharge{OfferID: offerID, RequestID: offer, Chamber: "CMA", AdvisorID: "cma-91-002",
+		TakenAt: e.t0.Add(3 * time.Second)}
+	e.must(t, e.track.OfferTakenInCharge(e.ctx, e.event(t, offerID, took), took))
+	e.expect(t, httpapi.TakeoverOfferPath+"/"+offer, "the offer taken in charge", "in_charge", "CMA")
+	stook := events.TakeoverSearchTakenInCharge{SearchID: searchID, RequestID: search, Chamber: "CCI", AdvisorID: "cci-91-001",
+		TakenAt: e.t0.Add(time.Second)}
+	e.must(t, e.track.SearchTakenInCharge(e.ctx, e.event(t, searchID, stook), stook))
+	e.expect(t, httpapi.BuyerSearchPath+"/"+search, "the search taken in charge", "in_charge", "CCI")
+	sback := events.TakeoverSearchReassigned{SearchID: searchID, RequestID: search, Chamber: "CCI", AdvisorID: "cci-91-002",
+		PreviousAdvisorID: "cci-91-001", Reason: events.ReassignNoCapacity, ReassignedAt: e.t0}
+	e.must(t, e.track.SearchReassigned(e.ctx, e.event(t, searchID, sback), sback))
+	e.expect(t, httpapi.BuyerSearchPath+"/"+search, "a hand-back older than the taking in charge", "in_charge", "CCI")
+
 	report := str(e.do(t, http.MethodPost, httpapi.DifficultyPath, "application/json", "", []byte(difficultyJSON)).body["request_id"])
 	dc := events.DifficultyCaseOpened{CaseID: caseID, RequestID: report, Chamber: "CMA", AdvisorIDs: []string{"cma-91-002"},
 		Level: events.DifficultyCallBack, Departement: "91", OpenedAt: e.t0}
