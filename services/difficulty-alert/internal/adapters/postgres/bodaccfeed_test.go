@@ -1,7 +1,9 @@
 package postgres_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -183,6 +185,8 @@ func testFeedImportsAndRereads(t *testing.T, f *fixture) {
 	p.publish(t, 0, 1, 2)
 	f.now = time.Date(2026, 1, 21, 7, 0, 0, 0, time.UTC)
 	uc := f.feed(t, srv)
+	var logs bytes.Buffer
+	uc.Log = slog.New(slog.NewJSONHandler(&logs, nil))
 
 	runs, err := uc.Run(f.ctx)
 	if err != nil || len(runs) != 1 || !runs[0].Polled {
@@ -278,6 +282,16 @@ func testFeedImportsAndRereads(t *testing.T, f *fixture) {
 	}
 	if n := f.count(t, `SELECT count(*) FROM businesses WHERE scored_at IS NOT NULL`); n != 3 {
 		t.Errorf("%d businesses scored, want the 3 with notices", n)
+	}
+	// The runs are logged, with the rejections' reasons but no SIREN (the
+	// rejected one's detail quotes its registre).
+	if !strings.Contains(logs.String(), `"msg":"BODACC feed imported"`) || !strings.Contains(logs.String(), `"rejected_reasons":{"jugement":1,"siren":1}`) {
+		t.Errorf("logs:\n%s", logs.String())
+	}
+	for _, siren := range []string{"830249439", "830 249 4", "512345679", "512 345 6", "443061841", "443 061 8", "830249437"} {
+		if strings.Contains(logs.String(), siren) {
+			t.Errorf("the logs name a SIREN (%s):\n%s", siren, logs.String())
+		}
 	}
 }
 
