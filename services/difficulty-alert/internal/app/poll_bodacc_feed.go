@@ -49,11 +49,9 @@ type FeedCursors interface {
 	WithFeedCursor(ctx context.Context, departement string, run func(FeedCursor) (*FeedCursor, error)) (bool, error)
 }
 
-// Defaults of the feed's settings.
-const (
-	DefaultFeedEvery   = 6 * time.Hour
-	DefaultFeedOverlap = 72 * time.Hour
-)
+// DefaultFeedTimeout bounds a département's run: it holds its cursor's
+// lock (and a connection) while it reads the portal and imports.
+const DefaultFeedTimeout = 20 * time.Minute
 
 // PollBodaccFeed imports the notices of collective procedures the BODACC
 // open-data portal publishes for the départements followed, as the file
@@ -78,8 +76,10 @@ type PollBodaccFeed struct {
 	// Since is where a département's first run starts; zero: Overlap
 	// before today.
 	Since time.Time
-	Now   Clock
-	Log   *slog.Logger
+	// Timeout bounds a département's run (DefaultFeedTimeout when zero).
+	Timeout time.Duration
+	Now     Clock
+	Log     *slog.Logger
 }
 
 // FeedRun is what a run did for one département.
@@ -109,6 +109,12 @@ func (uc PollBodaccFeed) Run(ctx context.Context) ([]FeedRun, error) {
 
 func (uc PollBodaccFeed) poll(ctx context.Context, departement string) (FeedRun, error) {
 	run := FeedRun{Departement: departement}
+	timeout := uc.Timeout
+	if timeout <= 0 {
+		timeout = DefaultFeedTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
 	_, err := uc.Cursors.WithFeedCursor(ctx, departement, func(c FeedCursor) (*FeedCursor, error) {
 		now := uc.Now()
 		if !c.PolledAt.IsZero() && now.Sub(c.PolledAt) < uc.Every {
