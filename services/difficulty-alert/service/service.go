@@ -19,6 +19,9 @@
 // Partner systems, provisioned from PARTNER_CLIENTS_FILE at start, push
 // signals through their own API (client credentials, scopes, idempotency
 // keys, a rate a client, every call audited).
+// With BODACC_FEED_URL it polls the BODACC open-data portal for the notices
+// of collective procedures of the départements it follows, and imports
+// them as the cell's file imports are.
 package service
 
 import (
@@ -36,6 +39,7 @@ import (
 	"github.com/ccicma/platform/pkg/platform"
 	"github.com/ccicma/platform/pkg/telemetry"
 
+	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/bodaccfeed"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/adapters/postgres"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/config"
@@ -84,6 +88,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err != nil {
 		return nil, err
 	}
+	feed, err := cfg.BodaccFeed(time.Now().UTC())
+	if err != nil {
+		return nil, err
+	}
 	now := func() time.Time { return time.Now().UTC() }
 	limit, err := httpapi.NewPartnerLimit(cfg.PartnerRatePerMinute, cfg.PartnerRateBurst, now)
 	if err != nil {
@@ -115,6 +123,9 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		}
 		return err
 	})
+	if feed.URL != "" {
+		pollFeed(rt, feed, store, rescore, now)
+	}
 	routes := httpapi.Routes{
 		Cases:   app.ReadCases{Cases: store, Audit: auditLog, Now: now},
 		Audit:   app.QueryAudit{Audit: auditLog},
@@ -138,6 +149,23 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		return nil, err
 	}
 	return &Service{Runtime: rt}, nil
+}
+
+// feedTick is how often the service looks whether a département's feed is
+// due: a restart postpones a run by this much at most, not by a whole
+// BODACC_FEED_EVERY.
+const feedTick = 10 * time.Minute
+
+// pollFeed registers the BODACC feed's job.
+func pollFeed(rt *platform.Runtime, feed config.BodaccFeed, store *postgres.Store, rescore app.Rescore, now app.Clock) {
+	poll := app.PollBodaccFeed{Feed: bodaccfeed.New(feed.URL), Cursors: store, Import: app.ImportBodacc{Signals: store, Rescore: rescore},
+		Departements: feed.Departements, Every: feed.Every, Overlap: feed.Overlap, Since: feed.Since, Now: now, Log: rt.Log}
+	rt.Every("poll the BODACC feed", min(feed.Every, feedTick), func(ctx context.Context) error {
+		_, err := poll.Run(ctx)
+		return err
+	})
+	rt.Log.Info("BODACC feed followed", "departements", feed.Departements, "every", feed.Every.String(),
+		"overlap", feed.Overlap.String())
 }
 
 // partnerClients reads the partner clients file; none without one.

@@ -107,6 +107,12 @@ func (uc ImportBodacc) Import(ctx context.Context, p auth.Principal, entries []s
 	if !access.ImportSignals(p) {
 		return ImportReport{}, ErrForbidden
 	}
+	return uc.apply(ctx, entries)
+}
+
+// apply imports entries: the file's import once its caller is allowed,
+// and the feed's (PollBodaccFeed), which the service runs itself.
+func (uc ImportBodacc) apply(ctx context.Context, entries []signal.BodaccEntry) (ImportReport, error) {
 	rep := ImportReport{Records: len(entries)}
 	var pending []NoticeToApply
 	var places []signal.BodaccEntry

@@ -2,8 +2,12 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
@@ -11,6 +15,7 @@ import (
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/scoring"
+	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
 )
 
 // AuthConfig is the token settings (AUTH_*): an alias, so that Config can
@@ -31,6 +36,10 @@ type AuthConfig = auth.Config
 // Partner systems push signals with credentials of their own, provisioned
 // from PARTNER_CLIENTS_FILE (see the README): without it, no partner may
 // call.
+//
+// With BODACC_FEED_URL the service polls the BODACC open-data portal for
+// the notices of collective procedures of BODACC_FEED_DEPARTEMENTS (see
+// BodaccFeed).
 type Config struct {
 	platform.Config
 	AuthConfig
@@ -56,6 +65,85 @@ type Config struct {
 	// PartnerKeyRetention is how long a push's Idempotency-Key is kept
 	// (pruned every HOUSEKEEP_EVERY, with expired tokens).
 	PartnerKeyRetention time.Duration `envconfig:"PARTNER_IDEMPOTENCY_RETENTION" default:"168h"`
+
+	// BodaccFeedURL is the base URL of the BODACC open-data portal
+	// (https://bodacc-datadila.opendatasoft.com) whose notices of
+	// collective procedures the service polls; empty, no feed (the cell
+	// imports files).
+	BodaccFeedURL string `envconfig:"BODACC_FEED_URL"`
+	// BodaccFeedDepartements are the départements whose notices are
+	// polled (comma-separated: "91,77"); required with the feed.
+	BodaccFeedDepartements []string `envconfig:"BODACC_FEED_DEPARTEMENTS"`
+	// BodaccFeedEvery is how often each département is polled.
+	BodaccFeedEvery time.Duration `envconfig:"BODACC_FEED_EVERY" default:"6h"`
+	// BodaccFeedOverlap is how far before its cursor a run reads again
+	// (whole days): notices are published late, and rectified.
+	BodaccFeedOverlap time.Duration `envconfig:"BODACC_FEED_OVERLAP" default:"72h"`
+	// BodaccFeedSince (YYYY-MM-DD) is where a département's first run
+	// starts; empty, BODACC_FEED_OVERLAP before that day.
+	BodaccFeedSince string `envconfig:"BODACC_FEED_SINCE"`
+}
+
+// BodaccFeed is the feed's settings, checked.
+type BodaccFeed struct {
+	// URL is empty when there is no feed.
+	URL            string
+	Departements   []string
+	Every, Overlap time.Duration
+	Since          time.Time
+}
+
+// Bounds of the feed's settings.
+const (
+	minFeedEvery   = time.Minute
+	maxFeedEvery   = 7 * 24 * time.Hour
+	maxFeedOverlap = 31 * 24 * time.Hour
+)
+
+// BodaccFeed checks the feed's settings strictly, for startup: an error
+// names the key at fault. now is the time of the start (BODACC_FEED_SINCE
+// may not be after it).
+func (c Config) BodaccFeed(now time.Time) (BodaccFeed, error) {
+	f := BodaccFeed{Every: c.BodaccFeedEvery, Overlap: c.BodaccFeedOverlap}
+	if strings.TrimSpace(c.BodaccFeedURL) == "" {
+		if len(c.BodaccFeedDepartements) > 0 || c.BodaccFeedSince != "" {
+			return BodaccFeed{}, errors.New("BODACC_FEED_DEPARTEMENTS or BODACC_FEED_SINCE without BODACC_FEED_URL: set the portal's URL, or leave them out")
+		}
+		return BodaccFeed{}, nil
+	}
+	u, err := url.Parse(c.BodaccFeedURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil ||
+		u.RawQuery != "" || u.Fragment != "" {
+		return BodaccFeed{}, fmt.Errorf("BODACC_FEED_URL %q: want the portal's base URL, http(s)://host[/path], no query nor credentials", c.BodaccFeedURL)
+	}
+	f.URL = strings.TrimRight(c.BodaccFeedURL, "/")
+	if len(c.BodaccFeedDepartements) == 0 {
+		return BodaccFeed{}, errors.New("BODACC_FEED_DEPARTEMENTS: want the départements to follow (\"91\", \"91,77\") with BODACC_FEED_URL")
+	}
+	for _, d := range c.BodaccFeedDepartements {
+		d = strings.TrimSpace(d)
+		if !signal.ValidDepartement(d) {
+			return BodaccFeed{}, fmt.Errorf("BODACC_FEED_DEPARTEMENTS: %q is not a département's code", d)
+		}
+		if slices.Contains(f.Departements, d) {
+			return BodaccFeed{}, fmt.Errorf("BODACC_FEED_DEPARTEMENTS: %q twice", d)
+		}
+		f.Departements = append(f.Departements, d)
+	}
+	if f.Every < minFeedEvery || f.Every > maxFeedEvery {
+		return BodaccFeed{}, fmt.Errorf("BODACC_FEED_EVERY %s: want between %s and %s", f.Every, minFeedEvery, maxFeedEvery)
+	}
+	if f.Overlap < 0 || f.Overlap > maxFeedOverlap || f.Overlap%(24*time.Hour) != 0 {
+		return BodaccFeed{}, fmt.Errorf("BODACC_FEED_OVERLAP %s: want whole days (72h) from 0 to %s", f.Overlap, maxFeedOverlap)
+	}
+	if c.BodaccFeedSince != "" {
+		since, err := time.Parse(time.DateOnly, c.BodaccFeedSince)
+		if err != nil || since.After(now) {
+			return BodaccFeed{}, fmt.Errorf("BODACC_FEED_SINCE %q: want a date (YYYY-MM-DD), not in the future", c.BodaccFeedSince)
+		}
+		f.Since = since
+	}
+	return f, nil
 }
 
 // ScoringRules returns the scoring rules: the file ScoringRulesFile names,

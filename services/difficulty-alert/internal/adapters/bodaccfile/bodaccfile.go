@@ -38,6 +38,10 @@ func ReadJSON(data []byte) ([]signal.BodaccEntry, error) {
 	return items, nil
 }
 
+// ReadRecord reads one JSON record of the dataset, as an export or the
+// portal's API gives it: the rejection says why it cannot be read.
+func ReadRecord(raw json.RawMessage) (signal.BodaccRecord, *signal.Rejection) { return jsonRecord(raw) }
+
 func jsonRecord(raw json.RawMessage) (signal.BodaccRecord, *signal.Rejection) {
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &fields); err != nil {

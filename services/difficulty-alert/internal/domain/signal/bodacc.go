@@ -45,6 +45,10 @@ const (
 // overseas.
 var departementCode = regexp.MustCompile(`^(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])$`)
 
+// ValidDepartement tells whether code is a département's code as the
+// BODACC writes it ("91", "2A", "974").
+func ValidDepartement(code string) bool { return departementCode.MatchString(code) }
+
 // FamilyCollective is the familleavis of the procédures collectives, the
 // only family imported.
 const FamilyCollective = "collective"
