@@ -58,6 +58,8 @@ type ReadScores struct {
 	Scores ScoreReader
 	Audit  AuditLog
 	Now    Clock
+	// Views reads a business by its number (GetByNumber).
+	Views BusinessViews
 }
 
 // List returns a page of the cell's list to p; each business listed is

@@ -20,6 +20,7 @@ import (
 type BusinessScores interface {
 	List(ctx context.Context, p auth.Principal, q app.ScorePage) ([]app.BusinessScore, error)
 	Get(ctx context.Context, p auth.Principal, siren string) (app.BusinessScore, error)
+	GetByNumber(ctx context.Context, p auth.Principal, id string) (app.BusinessView, error)
 }
 
 // Page sizes of the cell's list of businesses.
