@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -128,6 +129,22 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		t.Fatalf("a full page of businesses without next_after: %s", firstBusiness.Body)
 	}
 	send("businesses, the next page", openapicheck.Call{Path: businesses + "?limit=1&after=" + url.QueryEscape(businessPage.NextAfter), Token: cell, Status: 200})
+	var firstPage struct {
+		Businesses []struct {
+			BusinessID string `json:"business_id"`
+			Score      int    `json:"score"`
+		} `json:"businesses"`
+	}
+	if err := json.Unmarshal(firstBusiness.Body, &firstPage); err != nil || len(firstPage.Businesses) != 1 {
+		t.Fatalf("first page: %s", firstBusiness.Body)
+	}
+	byNumberCursor := fmt.Sprintf("%d:%s", firstPage.Businesses[0].Score, firstPage.Businesses[0].BusinessID)
+	next := send("businesses, the next page by number", openapicheck.Call{Path: businesses + "?limit=1&after=" + url.QueryEscape(byNumberCursor),
+		Token: cell, Status: 200})
+	if bySIREN := send("businesses, the next page again", openapicheck.Call{Path: businesses + "?limit=1&after=" + url.QueryEscape(businessPage.NextAfter),
+		Token: cell, Status: 200}); string(bySIREN.Body) != string(next.Body) {
+		t.Errorf("the cursor by number gives %s, by SIREN %s", next.Body, bySIREN.Body)
+	}
 	send("businesses at a level", openapicheck.Call{Path: businesses + "?level=moderate", Token: cell, Status: 200})
 	send("businesses, bad parameters", openapicheck.Call{Path: businesses + "?level=orange&limit=0&after=x", Token: cell, Status: 400, Doc: rejects})
 	send("businesses, a manager", openapicheck.Call{Path: businesses, Token: manager, Status: 403})
