@@ -273,6 +273,23 @@ func TestPreventionCasePageEndToEnd(t *testing.T) {
 		}
 	}
 
+	// Once difficulty-alert has the self report's signal (intake names
+	// the business with it), the page shows the business's score, its
+	// explanation and the signal, never its SIREN.
+	testkit.Eventually(t, 10*time.Second, "the self report's signal scored", func() (bool, error) {
+		return r.db.Count(t, `SELECT count(*) FROM difficulty_alert.signals s JOIN difficulty_alert.businesses b USING (siren)
+			WHERE s.source = 'self_report' AND s.source_ref = $1 AND b.scored_at > '-infinity'`, requestID) == 1, nil
+	})
+	scored := signInDesk(t, desk, "cci-91-002").do(http.MethodGet, link, nil)
+	for _, want := range []string{"Score et signaux", "Explication du score", "Autodiagnostic du dirigeant", "Total : "} {
+		if !strings.Contains(scored.body, want) {
+			t.Errorf("prevention page with its business's score lacks %q", want)
+		}
+	}
+	if strings.Contains(scored.body, "552100554") {
+		t.Error("the prevention page shows the SIREN")
+	}
+
 	refused := signInDesk(t, desk, "cci-91-001").do(http.MethodGet, link, nil)
 	if refused.status != http.StatusForbidden || !strings.Contains(refused.body, "Accès refusé") ||
 		!strings.Contains(refused.body, "vous n'y avez pas accès") || strings.Contains(refused.body, "marc.lefevre") {
