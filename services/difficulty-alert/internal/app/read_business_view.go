@@ -13,7 +13,7 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/prevention"
 )
 
-// ErrUnknownBusiness: no business has that number.
+// ErrUnknownBusiness is the answer for a business number no business has.
 var ErrUnknownBusiness = errors.New("unknown business")
 
 // BusinessView is a business as the advisors' desk shows it: its score

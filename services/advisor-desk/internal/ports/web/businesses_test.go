@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
@@ -91,14 +92,13 @@ func (p principals) Verify(_ context.Context, raw string) (auth.Principal, error
 // records the calls.
 type cellFiles struct {
 	CaseFiles
-	cell   string
-	calls  []string
-	page   peers.BusinessPage
-	refuse *peers.Refused
+	cell  string
+	calls []string
+	page  peers.BusinessPage
 }
 
 func (f *cellFiles) PreventionBusinesses(_ context.Context, token, level, after string, limit int) (peers.BusinessPage, error) {
-	f.calls = append(f.calls, "list level="+level+" after="+after)
+	f.calls = append(f.calls, fmt.Sprintf("list level=%s after=%s limit=%d", level, after, limit))
 	if token != f.cell {
 		return peers.BusinessPage{}, &peers.Refused{Status: http.StatusForbidden, Detail: "Les scores des entreprises ne sont ouverts qu'à la cellule de prévention."}
 	}
@@ -154,7 +154,7 @@ func getPage(t *testing.T, srv *httptest.Server, token, path string) (int, strin
 func TestBusinessesPage(t *testing.T) {
 	files := &cellFiles{cell: "cell"}
 	for i := range businessPageSize {
-		b := peers.BusinessSummary{BusinessID: "0190b3c4-0000-7000-8000-0000000001" + twoDigits(i), SIREN: "830249439",
+		b := peers.BusinessSummary{BusinessID: fmt.Sprintf("0190b3c4-0000-7000-8000-0000000001%02d", i), SIREN: "830249439",
 			Score: 80 - i, Level: "high", Trend: 12 - i}
 		if i == 0 {
 			b.Court = &peers.CourtState{ProcedureLabel: "Redressement judiciaire", Since: "2026-01-14"}
@@ -181,11 +181,11 @@ func TestBusinessesPage(t *testing.T) {
 	if strings.Contains(body, "830249439") {
 		t.Error("the list shows a SIREN")
 	}
-	if files.calls[0] != "list level=high after=" {
+	if files.calls[0] != "list level=high after= limit=50" {
 		t.Errorf("calls %v", files.calls)
 	}
 	status, _ = getPage(t, srv, "cell", "/prevention/entreprises?apres="+url.QueryEscape("31:"+last.BusinessID))
-	if status != 200 || files.calls[1] != "list level= after=31:"+last.BusinessID {
+	if status != 200 || files.calls[1] != "list level= after=31:"+last.BusinessID+" limit=50" {
 		t.Errorf("next page: %d %v", status, files.calls)
 	}
 
@@ -231,5 +231,3 @@ func TestBusinessPage(t *testing.T) {
 		t.Errorf("a SIREN as number: %d %v", status, files.calls[n:])
 	}
 }
-
-func twoDigits(i int) string { return string([]byte{byte('0' + i/10), byte('0' + i%10)}) }
