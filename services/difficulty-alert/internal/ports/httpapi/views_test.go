@@ -143,3 +143,30 @@ func TestCaseViewHasItsBusiness(t *testing.T) {
 		t.Errorf("a SIREN as number: %d", got.status)
 	}
 }
+
+// TestObservedCaseViewHasItsBusiness: the case a creation advisor raised
+// at a checkpoint finds its business through the signal of its creation
+// case's observation; before that signal it has none.
+func TestObservedCaseViewHasItsBusiness(t *testing.T) {
+	t.Parallel()
+	a := start(t, testkit.NewSchemas(t, "difficulty_alert"))
+	id := a.observe(t)
+	cell := a.token(t, cmaCell)
+	if got := a.get(t, cell, "/api/v1/difficulty-cases/"+id); got.status != 200 || strings.Contains(got.body, `"business"`) {
+		t.Fatalf("observed case before its signal: %d %s", got.status, got.body)
+	}
+	p := events.PreventionObservationIdentified{CaseID: "0195a1b2-4000-7111-8222-333344445555",
+		RequestID: "01900000-0000-7000-8000-0000000000d1", CheckpointIndex: 1, SIREN: "830249439", ObservedAt: a.now}
+	uc := app.RecordIdentifiedSignal{Signals: a.store, Rescorer: a.rescore}
+	if err := uc.HandleObservation(testkit.Context(t), event(t, p.CaseID, p), p); err != nil {
+		t.Fatal(err)
+	}
+	got := a.get(t, cell, "/api/v1/difficulty-cases/"+id)
+	v := decode[struct {
+		Business *viewAnswer `json:"business"`
+	}](t, got)
+	if got.status != 200 || v.Business == nil || len(v.Business.Signals) != 1 || v.Business.Signals[0].Source != "advisor_observation" ||
+		v.Business.Signals[0].KindLabel != "Difficultés vues à un point d'étape après création" || strings.Contains(got.body, "830249439") {
+		t.Errorf("observed case after its signal: %d %s", got.status, got.body)
+	}
+}
