@@ -46,7 +46,7 @@ func sampleBusiness() *peers.PreventionBusiness {
 func TestPreventionPageScore(t *testing.T) {
 	const id = "0190b3c4-0000-7000-8000-00000000000c"
 	pc := peers.PreventionCase{CaseID: id, Status: "taken_in_charge", StatusLabel: "Pris en charge", Business: sampleBusiness()}
-	body := preventionPageOf(t, pc, preventionView{})
+	body := preventionPageOf(t, pc, preventionView{Cell: true})
 	for _, want := range []string{"Score et signaux", "risque modéré", "56 points", "+12 points en 30 jours",
 		pc.Business.Explanation, "Procédure collective en cours", "Redressement judiciaire depuis le 14 janvier 2026",
 		"<td>Décisions de justice</td><td>44</td>", "12 (plafond atteint, 30 avant plafond)",
@@ -55,6 +55,12 @@ func TestPreventionPageScore(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("the case page lacks %q", want)
 		}
+	}
+	// An assigned advisor outside the cell: no link to the page they may
+	// not open.
+	if body := preventionPageOf(t, pc, preventionView{}); strings.Contains(body, "/prevention/entreprises/") ||
+		!strings.Contains(body, pc.Business.Explanation) {
+		t.Error("an advisor outside the cell is offered the business's page, or not shown the score")
 	}
 	pc.Business = nil
 	body = preventionPageOf(t, pc, preventionView{})
