@@ -273,6 +273,57 @@ func TestPreventionCasePageEndToEnd(t *testing.T) {
 		}
 	}
 
+	// Once difficulty-alert has the self report's signal (intake names
+	// the business with it), the page shows the business's score, its
+	// explanation and the signal, never its SIREN.
+	testkit.Eventually(t, 10*time.Second, "the self report's signal scored", func() (bool, error) {
+		return r.db.Count(t, `SELECT count(*) FROM difficulty_alert.signals s JOIN difficulty_alert.businesses b USING (siren)
+			WHERE s.source = 'self_report' AND s.source_ref = $1 AND b.scored_at > '-infinity'`, requestID) == 1, nil
+	})
+	scored := signInDesk(t, desk, "cci-91-002").do(http.MethodGet, link, nil)
+	for _, want := range []string{"Score et signaux", "Explication du score", "Autodiagnostic du dirigeant", "Total : "} {
+		if !strings.Contains(scored.body, want) {
+			t.Errorf("prevention page with its business's score lacks %q", want)
+		}
+	}
+	if strings.Contains(scored.body, "552100554") {
+		t.Error("the prevention page shows the SIREN")
+	}
+	// A BODACC judgment the cell imports: the page shows the court state
+	// apart and the judgment among the signals; the cell follows the
+	// link to the business's page (by number), and finds the business
+	// in its list with a link to this case.
+	judged := time.Now().UTC().AddDate(0, 0, -5)
+	notice := fmt.Sprintf(`[{"id": "A202609909001", "publicationavis": "A", "parution": "20260990", "dateparution": %q, "numeroannonce": 9001,
+		"typeavis": "annonce", "familleavis": "collective", "numerodepartement": "91", "tribunal": "TRIBUNAL DE COMMERCE D'EVRY",
+		"registre": ["552 100 554", "552100554"], "jugement": "{\"type\": \"initial\", \"famille\": \"Jugement d'ouverture\", \"nature\": \"Jugement d'ouverture d'une procédure de redressement judiciaire\", \"date\": \"%s\"}"}]`,
+		judged.Format(time.DateOnly), judged.Format(time.DateOnly))
+	if imp := testkit.Call(t, http.MethodPost, r.st.URL("difficulty-alert")+"/api/v1/bodacc-imports", signIn(t, desk, "cci-91-002"), notice); imp.Status != http.StatusOK {
+		t.Fatalf("BODACC import: %d %s", imp.Status, imp.Body)
+	}
+	cell := signInDesk(t, desk, "cci-91-002")
+	judgedPage := cell.do(http.MethodGet, link, nil)
+	for _, want := range []string{"Redressement judiciaire depuis le", "Jugement publié au BODACC", "Décisions de justice"} {
+		if !strings.Contains(judgedPage.body, want) {
+			t.Errorf("prevention page after the judgment lacks %q", want)
+		}
+	}
+	businessLink := regexp.MustCompile(`href="(/prevention/entreprises/[0-9a-f-]{36})"`).FindStringSubmatch(judgedPage.body)
+	if businessLink == nil {
+		t.Fatalf("no link to the business's page:\n%s", judgedPage.body)
+	}
+	if bp := cell.do(http.MethodGet, businessLink[1], nil); bp.status != http.StatusOK || !strings.Contains(bp.body, "Redressement judiciaire depuis le") ||
+		strings.Contains(bp.body, "552100554") {
+		t.Errorf("the business's page: %d\n%s", bp.status, bp.body)
+	}
+	if list := cell.do(http.MethodGet, "/prevention/entreprises", nil); list.status != http.StatusOK ||
+		!strings.Contains(list.body, `href="`+businessLink[1]+`"`) || strings.Contains(list.body, "552100554") {
+		t.Errorf("the cell's list: %d\n%s", list.status, list.body)
+	}
+	if list := signInDesk(t, desk, "cci-91-001").do(http.MethodGet, "/prevention/entreprises", nil); list.status != http.StatusForbidden {
+		t.Errorf("the manager reads the cell's list: %d", list.status)
+	}
+
 	refused := signInDesk(t, desk, "cci-91-001").do(http.MethodGet, link, nil)
 	if refused.status != http.StatusForbidden || !strings.Contains(refused.body, "Accès refusé") ||
 		!strings.Contains(refused.body, "vous n'y avez pas accès") || strings.Contains(refused.body, "marc.lefevre") {

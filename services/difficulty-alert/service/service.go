@@ -127,11 +127,11 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		pollFeed(rt, feed, store, rescore, now)
 	}
 	routes := httpapi.Routes{
-		Cases:   app.ReadCases{Cases: store, Audit: auditLog, Now: now},
+		Cases:   app.ReadCases{Cases: store, Audit: auditLog, Now: now, Businesses: store},
 		Audit:   app.QueryAudit{Audit: auditLog},
 		Imports: app.ImportBodacc{Signals: store, Rescore: rescore},
 		Signals: app.ReadSignals{Signals: store, Audit: auditLog, Now: now},
-		Scores:  app.ReadScores{Scores: store, Audit: auditLog, Now: now},
+		Scores:  app.ReadScores{Scores: store, Audit: auditLog, Now: now, Views: store},
 		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: now}, Record: app.RecordAction{Cases: store, Now: now},
 			Close: app.CloseCase{Cases: store, Now: now}, HandBack: app.HandBack{Cases: store, Loads: store, Now: now}},
 		Partners: httpapi.Partners{

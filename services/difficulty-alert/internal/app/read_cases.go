@@ -18,6 +18,8 @@ type ReadCases struct {
 	Cases CaseReader
 	Audit AuditLog
 	Now   Clock
+	// Businesses finds a case's business for GetView (none when nil).
+	Businesses BusinessViews
 }
 
 // Get returns case id to p. An unknown id and a case p may not read give

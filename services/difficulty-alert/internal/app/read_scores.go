@@ -39,7 +39,10 @@ type ScorePage struct {
 	Level      scoring.Level
 	AfterScore *int
 	AfterSIREN string
-	Limit      int
+	// AfterBusinessID, when set, names the last one by its number instead
+	// of its SIREN, so that a client may page without handling a SIREN.
+	AfterBusinessID string
+	Limit           int
 	// TrendFrom is the day the trend compares with.
 	TrendFrom time.Time
 }
@@ -58,6 +61,8 @@ type ReadScores struct {
 	Scores ScoreReader
 	Audit  AuditLog
 	Now    Clock
+	// Views reads a business by its number (GetByNumber).
+	Views BusinessViews
 }
 
 // List returns a page of the cell's list to p; each business listed is

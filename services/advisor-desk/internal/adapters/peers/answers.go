@@ -292,6 +292,9 @@ type PreventionCase struct {
 	CloseReason      string             `json:"close_reason"`
 	CloseReasonLabel string             `json:"close_reason_label"`
 	Actions          []PreventionAction `json:"actions"`
+	// Business is the case's business (score, explanation, signals),
+	// when difficulty-alert knows it; never its SIREN.
+	Business *PreventionBusiness `json:"business"`
 }
 
 // Request is what advisor-desk shows of intake's request: its applicant

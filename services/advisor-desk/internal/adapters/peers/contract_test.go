@@ -184,6 +184,19 @@ var contracts = map[string]contract{
 		func(ctx context.Context, c *Client) error {
 			return c.ClosePreventionCase(ctx, "tok", caseID, "recovered")
 		}, nil, nil},
+	// The cell's list of businesses: the desk shows neither the SIREN
+	// (in the API for the cell) nor pages with next_after (it holds one).
+	"PreventionBusinesses": {DifficultyAlert, "GET /api/v1/businesses",
+		func(ctx context.Context, c *Client) error {
+			_, err := c.PreventionBusinesses(ctx, "tok", "high", "44:"+caseID, 50)
+			return err
+		}, reflect.TypeFor[BusinessPage](), nil},
+	"PreventionBusiness": {DifficultyAlert, "GET /api/v1/business-views/{business_id}",
+		func(ctx context.Context, c *Client) error {
+			_, err := c.PreventionBusiness(ctx, "tok", caseID)
+			return err
+		},
+		reflect.TypeFor[PreventionBusiness](), nil},
 	// Of intake's request the desk shows the applicant and the project.
 	"Request": {Intake, "GET /api/v1/requests/{id}",
 		func(ctx context.Context, c *Client) error { _, err := c.Request(ctx, "tok", caseID); return err },

@@ -41,6 +41,7 @@ type CaseFiles interface {
 	TakeoverCare
 	PreventionCase(ctx context.Context, token, id string) (peers.PreventionCase, error)
 	PreventionSteps
+	PreventionBusinesses
 	Request(ctx context.Context, token, id string) (peers.Request, error)
 }
 

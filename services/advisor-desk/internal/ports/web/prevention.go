@@ -51,6 +51,7 @@ func (s *site) preventionRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /dossiers/prevention/{id}/actions", s.recordPreventionAction)
 	mux.HandleFunc("POST /dossiers/prevention/{id}/cloture", s.closePreventionCase)
 	mux.HandleFunc("POST /dossiers/prevention/{id}/pas-pour-moi", s.handBackPreventionCase)
+	s.businessRoutes(mux)
 }
 
 // lifecycleView is the lifecycle part of prevention.html

@@ -73,6 +73,9 @@ type preventionView struct {
 	Lifecycle lifecycleView
 	Done      string
 	Alert     *alert
+	// Cell: the reader is a prevention cell member, who alone may open
+	// the business's page (prevention_score.html).
+	Cell bool
 }
 
 func (s *site) offerData(r *http.Request, o peers.Offer) offerView {
@@ -212,6 +215,7 @@ func (s *site) showPrevention(w http.ResponseWriter, r *http.Request, c caseRequ
 		v.Contact = s.contactOf(r.Context(), c, pc.RequestID)
 	}
 	s.fillLifecycle(r.Context(), &v, pc, c.formToken, c.p.Subject)
+	v.Cell = cellMember(c.p)
 	s.render(w, r, status, "prevention", layout{Title: "Dossier de prévention", Errors: v.Alert != nil, Signed: true, Token: c.formToken, Main: v})
 }
 

@@ -27,18 +27,22 @@ func newStatic() *dsfr.Static {
 
 type pageTemplate = template.Template
 
-var pageNames = []string{"signin", "inbox", "error", "creation", "mycases", "pipeline", "offer", "search", "match", "prevention", "sessions", "marketplace"}
+var pageNames = []string{"signin", "inbox", "error", "creation", "mycases", "pipeline", "offer", "search", "match", "prevention", "sessions", "marketplace",
+	"businesses", "business"}
 
 // parsePages parses every page with the layout. The templates are
 // embedded, so a parse error is a build bug, caught by every test: it
 // panics.
 func parsePages(static *dsfr.Static) map[string]*pageTemplate {
-	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/case_parts.html", "templates/journey.html", "templates/outcomes.html", "templates/sessions_parts.html", "templates/takeover_listing.html", "templates/takeover_care.html", "templates/prevention_lifecycle.html"}, pageNames, template.FuncMap{
-		"static": static.URL,
-		"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"unread": unreadText,
-		"label":  casefile.Label,
-		"day":    dayText,
+	return dsfr.Pages(templatesFS, []string{"templates/layout.html", "templates/case_parts.html", "templates/journey.html", "templates/outcomes.html", "templates/sessions_parts.html", "templates/takeover_listing.html", "templates/takeover_care.html", "templates/prevention_lifecycle.html", "templates/prevention_score.html"}, pageNames, template.FuncMap{
+		"static":  static.URL,
+		"iso":     func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+		"unread":  unreadText,
+		"label":   casefile.Label,
+		"day":     dayText,
+		"longDay": isoDayText,
+		"trend":   trendText,
+		"court":   courtText,
 		"planPart": func(id, label string, part peers.PlanPart) planPartField {
 			return planPartField{ID: id, Label: label, Part: part}
 		},
@@ -73,10 +77,18 @@ type layout struct {
 	Signed bool
 	Token  string
 	Main   any
+	// Cell shows the prevention cell's list in the menu (render sets it
+	// from the session).
+	Cell bool
 }
 
 // render writes a page, never cached: pages hold an advisor's inbox.
 func (s *site) render(w http.ResponseWriter, r *http.Request, status int, page string, l layout) {
+	if l.Signed && s.Verifier != nil {
+		if p, _, ok := s.session(r); ok {
+			l.Cell = cellMember(p)
+		}
+	}
 	dsfr.Render(w, r, s.Log, s.pages[page], status, l)
 }
 

@@ -306,12 +306,17 @@ func scanBusiness(r pgx.Row) (app.BusinessScore, error) {
 }
 
 // BusinessesByLevel implements app.ScoreReader: highest scores first,
-// then by SIREN, after the cursor.
+// then by SIREN, after the cursor (named by SIREN or by number).
 func (s *Store) BusinessesByLevel(ctx context.Context, q app.ScorePage) ([]app.BusinessScore, error) {
+	var afterID *string
+	if q.AfterBusinessID != "" {
+		afterID = &q.AfterBusinessID
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+businessColumns+businessFrom+`
 		WHERE ($2 = '' OR b.level = $2) AND b.scored_at > '-infinity'
-		  AND ($3::int IS NULL OR b.score < $3 OR (b.score = $3 AND b.siren > $4))
-		ORDER BY b.score DESC, b.siren LIMIT $5`, q.TrendFrom, string(q.Level), q.AfterScore, q.AfterSIREN, q.Limit)
+		  AND ($3::int IS NULL OR b.score < $3 OR (b.score = $3 AND b.siren >
+			coalesce((SELECT a.siren FROM businesses a WHERE a.business_id = $6::uuid), $4)))
+		ORDER BY b.score DESC, b.siren LIMIT $5`, q.TrendFrom, string(q.Level), q.AfterScore, q.AfterSIREN, q.Limit, afterID)
 	if err != nil {
 		return nil, fmt.Errorf("list businesses: %w", err)
 	}

@@ -12,6 +12,8 @@
 //	GET /api/v1/businesses/{siren}/signals        a business's signals and court state, for the prevention cell
 //	GET /api/v1/businesses?level=&after=&limit=   the cell's list of businesses by level, with their trend
 //	GET /api/v1/businesses/{siren}/score          a business's score, its contributions and explanation
+//	GET /api/v1/business-views/{business_id}
+//	                                              the same with its active signals, by the business's opaque number (no SIREN)
 //	POST /oauth/token                             partner systems: client credentials grant (partner.go)
 //	POST /api/v1/partner-signals                  partner systems: push signals with their own token
 //
@@ -45,6 +47,8 @@ import (
 // (app.ReadCases).
 type Cases interface {
 	Get(ctx context.Context, p auth.Principal, id string) (prevention.Case, error)
+	// GetView is Get with the case's business (score and active signals).
+	GetView(ctx context.Context, p auth.Principal, id string) (app.CaseView, error)
 	List(ctx context.Context, p auth.Principal, before string, limit int) ([]prevention.Case, error)
 }
 
@@ -91,6 +95,7 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("GET /api/v1/businesses/{siren}/signals", rt.Auth.Require(http.HandlerFunc(rt.businessSignals)))
 	mux.Handle("GET /api/v1/businesses", rt.Auth.Require(http.HandlerFunc(rt.listBusinesses)))
 	mux.Handle("GET /api/v1/businesses/{siren}/score", rt.Auth.Require(http.HandlerFunc(rt.businessScore)))
+	mux.Handle("GET /api/v1/business-views/{business_id}", rt.Auth.Require(http.HandlerFunc(rt.businessByNumber)))
 	// The partners' routes have their own credentials, never advisors'.
 	mux.HandleFunc("POST /oauth/token", rt.token)
 	mux.HandleFunc("POST /api/v1/partner-signals", rt.partnerSignals)
@@ -131,12 +136,17 @@ func (rt Routes) get(w http.ResponseWriter, r *http.Request) {
 			Detail: "L'identifiant d'un dossier est un UUID."})
 		return
 	}
-	c, err := rt.Cases.Get(r.Context(), p, id)
+	v, err := rt.Cases.GetView(r.Context(), p, id)
 	if err != nil {
 		rt.fail(w, r, p, err, forbiddenCase)
 		return
 	}
-	writeConfidential(w, caseJSONOf(c))
+	out := caseViewJSON{caseJSON: caseJSONOf(v.Case)}
+	if v.Business != nil {
+		b := businessViewJSONOf(*v.Business)
+		out.Business = &b
+	}
+	writeConfidential(w, out)
 }
 
 func (rt Routes) list(w http.ResponseWriter, r *http.Request) {

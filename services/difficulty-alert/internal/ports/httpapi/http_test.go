@@ -98,11 +98,11 @@ func start(t *testing.T, db *testkit.Schemas) *api {
 	}
 	a.rescore = app.Rescore{Scores: store, Rules: rules, Now: clock}
 	routes := httpapi.Routes{
-		Cases:    app.ReadCases{Cases: store, Audit: log, Now: clock},
+		Cases:    app.ReadCases{Cases: store, Audit: log, Now: clock, Businesses: store},
 		Audit:    app.QueryAudit{Audit: log},
 		Imports:  app.ImportBodacc{Signals: store, Rescore: a.rescore},
 		Signals:  app.ReadSignals{Signals: store, Audit: log, Now: clock},
-		Scores:   app.ReadScores{Scores: store, Audit: log, Now: clock},
+		Scores:   app.ReadScores{Scores: store, Audit: log, Now: clock, Views: store},
 		Partners: a.partners(t, store, clock),
 		Act: httpapi.Lifecycle{Take: app.TakeInCharge{Cases: store, Now: clock}, Record: app.RecordAction{Cases: store, Now: clock},
 			Close: app.CloseCase{Cases: store, Now: clock}, HandBack: app.HandBack{Cases: store, Loads: store, Now: clock}},

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -128,6 +129,22 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		t.Fatalf("a full page of businesses without next_after: %s", firstBusiness.Body)
 	}
 	send("businesses, the next page", openapicheck.Call{Path: businesses + "?limit=1&after=" + url.QueryEscape(businessPage.NextAfter), Token: cell, Status: 200})
+	var firstPage struct {
+		Businesses []struct {
+			BusinessID string `json:"business_id"`
+			Score      int    `json:"score"`
+		} `json:"businesses"`
+	}
+	if err := json.Unmarshal(firstBusiness.Body, &firstPage); err != nil || len(firstPage.Businesses) != 1 {
+		t.Fatalf("first page: %s", firstBusiness.Body)
+	}
+	byNumberCursor := fmt.Sprintf("%d:%s", firstPage.Businesses[0].Score, firstPage.Businesses[0].BusinessID)
+	next := send("businesses, the next page by number", openapicheck.Call{Path: businesses + "?limit=1&after=" + url.QueryEscape(byNumberCursor),
+		Token: cell, Status: 200})
+	if bySIREN := send("businesses, the next page again", openapicheck.Call{Path: businesses + "?limit=1&after=" + url.QueryEscape(businessPage.NextAfter),
+		Token: cell, Status: 200}); string(bySIREN.Body) != string(next.Body) {
+		t.Errorf("the cursor by number gives %s, by SIREN %s", next.Body, bySIREN.Body)
+	}
 	send("businesses at a level", openapicheck.Call{Path: businesses + "?level=moderate", Token: cell, Status: 200})
 	send("businesses, bad parameters", openapicheck.Call{Path: businesses + "?level=orange&limit=0&after=x", Token: cell, Status: 400, Doc: rejects})
 	send("businesses, a manager", openapicheck.Call{Path: businesses, Token: manager, Status: 403})
@@ -137,6 +154,20 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("score, not a SIREN", openapicheck.Call{Path: "/api/v1/businesses/73282932/score", Token: cell, Status: 404, Doc: rejects})
 	send("score, an advisor", openapicheck.Call{Path: score, Token: advisor, Status: 403})
 	send("score without a token", openapicheck.Call{Path: score, Status: 401, Doc: rejects})
+	// Case A's business is known once its self report's signal is: the
+	// case reads with it; the cell reads it by its number.
+	a.identify(t, "01900000-0000-7000-8000-000000000001", "830249439")
+	send("a case with its business", openapicheck.Call{Path: caseA, Token: cell, Status: 200})
+	var number string
+	if err := a.pool.QueryRow(testkit.Context(t), `SELECT business_id::text FROM businesses WHERE siren = '830249439'`).Scan(&number); err != nil {
+		t.Fatal(err)
+	}
+	byNumber := "/api/v1/business-views/" + number
+	send("a business by number", openapicheck.Call{Path: byNumber, Token: cell, Status: 200})
+	send("by number, unknown", openapicheck.Call{Path: "/api/v1/business-views/01900000-0000-7000-8000-0000000000ff", Token: cell, Status: 404})
+	send("by number, not a number", openapicheck.Call{Path: "/api/v1/business-views/830249439", Token: cell, Status: 404, Doc: rejects})
+	send("by number, an advisor", openapicheck.Call{Path: byNumber, Token: advisor, Status: 403})
+	send("by number without a token", openapicheck.Call{Path: byNumber, Status: 401, Doc: rejects})
 	// The lifecycle: take in charge, record actions, close.
 	postTo := func(name, path, body, token string, status int, doc openapicheck.Doc) {
 		t.Helper()
@@ -195,6 +226,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("signals, audit log down", openapicheck.Call{Path: signals, Token: cell, Status: 503})
 	send("businesses, audit log down", openapicheck.Call{Path: businesses, Token: cell, Status: 503})
 	send("a score, audit log down", openapicheck.Call{Path: score, Token: cell, Status: 503})
+	send("a business by number, audit log down", openapicheck.Call{Path: byNumber, Token: cell, Status: 503})
 	postTo("take in charge, audit log down", caseB+"/take-in-charge", "", a.token(t, cciCell), 503, accepts)
 	postTo("an action, audit log down", observed+"/actions", action, cell, 503, accepts)
 	postTo("close, audit log down", observed+"/close", `{"reason": "recovered"}`, cell, 503, accepts)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/httpserver"
 
@@ -20,6 +22,7 @@ import (
 type BusinessScores interface {
 	List(ctx context.Context, p auth.Principal, q app.ScorePage) ([]app.BusinessScore, error)
 	Get(ctx context.Context, p auth.Principal, siren string) (app.BusinessScore, error)
+	GetByNumber(ctx context.Context, p auth.Principal, id string) (app.BusinessView, error)
 }
 
 // Page sizes of the cell's list of businesses.
@@ -50,7 +53,12 @@ func (rt Routes) listBusinesses(w http.ResponseWriter, r *http.Request) {
 			errs = append(errs, httpserver.FieldError{Field: "after", Code: "invalid",
 				Message: "Curseur attendu : la valeur next_after de la page précédente."})
 		}
-		page.AfterScore, page.AfterSIREN = &score, siren
+		page.AfterScore = &score
+		if len(siren) == 9 {
+			page.AfterSIREN = siren
+		} else {
+			page.AfterBusinessID = siren
+		}
 	}
 	limit, fe := intParam(q.Get("limit"), "limit", defaultBusinessLimit, 1, maxBusinessLimit)
 	page.Limit = limit
@@ -75,14 +83,21 @@ func (rt Routes) listBusinesses(w http.ResponseWriter, r *http.Request) {
 	writeConfidential(w, out)
 }
 
-// parseCursor reads "score:siren".
+// parseCursor reads "score:siren", or "score:business_id" (the last
+// business named by its number, for clients that never handle a SIREN).
 func parseCursor(s string) (int, string, bool) {
-	score, siren, ok := strings.Cut(s, ":")
+	score, last, ok := strings.Cut(s, ":")
 	n, err := strconv.Atoi(score)
-	if !ok || err != nil || n < 0 || len(siren) != 9 || strings.Trim(siren, "0123456789") != "" {
+	if !ok || err != nil || n < 0 {
 		return 0, "", false
 	}
-	return n, siren, true
+	if id, err := uuid.Parse(last); err == nil && len(last) == 36 {
+		return n, id.String(), true
+	}
+	if len(last) != 9 || strings.Trim(last, "0123456789") != "" {
+		return 0, "", false
+	}
+	return n, last, true
 }
 
 func (rt Routes) businessScore(w http.ResponseWriter, r *http.Request) {
