@@ -15,7 +15,6 @@ import (
 
 	"github.com/ccicma/platform/services/difficulty-alert/internal/app"
 	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/scoring"
-	"github.com/ccicma/platform/services/difficulty-alert/internal/domain/signal"
 )
 
 // BusinessScores reads the businesses' scores, audited (app.ReadScores).
@@ -105,10 +104,8 @@ func (rt Routes) businessScore(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	siren, err := signal.NormalizeSIREN(r.PathValue("siren"))
-	if err != nil || siren != r.PathValue("siren") {
-		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Entreprise inconnue",
-			Detail: "Un SIREN s'écrit en 9 chiffres sans espace, clé de Luhn comprise."})
+	siren, ok := sirenOf(w, r)
+	if !ok {
 		return
 	}
 	b, err := rt.Scores.Get(r.Context(), p, siren)

@@ -100,10 +100,8 @@ func (rt Routes) businessSignals(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	siren, err := signal.NormalizeSIREN(r.PathValue("siren"))
-	if err != nil || siren != r.PathValue("siren") {
-		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Entreprise inconnue",
-			Detail: "Un SIREN s'écrit en 9 chiffres sans espace, clé de Luhn comprise."})
+	siren, ok := sirenOf(w, r)
+	if !ok {
 		return
 	}
 	bs, err := rt.Signals.Get(r.Context(), p, siren)
@@ -184,4 +182,16 @@ func businessJSONOf(bs app.BusinessSignals) businessJSON {
 		out.Signals[i] = js
 	}
 	return out
+}
+
+// sirenOf reads the SIREN of the path: 9 digits, no space, a valid key;
+// anything else names no business (404, answered here).
+func sirenOf(w http.ResponseWriter, r *http.Request) (string, bool) {
+	siren, err := signal.NormalizeSIREN(r.PathValue("siren"))
+	if err != nil || siren != r.PathValue("siren") {
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Entreprise inconnue",
+			Detail: "Un SIREN s'écrit en 9 chiffres sans espace, clé de Luhn comprise."})
+		return "", false
+	}
+	return siren, true
 }
