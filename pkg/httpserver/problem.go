@@ -49,6 +49,26 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// ReadJSON is DecodeJSON for a handler: on failure it writes the problem
+// and returns false.
+func ReadJSON(w http.ResponseWriter, r *http.Request, limit int64, dst any) bool {
+	if bad := DecodeJSON(w, r, limit, dst); bad != nil {
+		WriteProblem(w, r, *bad)
+		return false
+	}
+	return true
+}
+
+// NoBody refuses a body on a call that takes none (strict input), the
+// problem written: an empty body, or an empty JSON object, passes.
+func NoBody(w http.ResponseWriter, r *http.Request) bool {
+	if r.ContentLength == 0 {
+		return true
+	}
+	var none struct{}
+	return ReadJSON(w, r, 64, &none)
+}
+
 // DecodeJSON reads one JSON object from the body into dst, strictly: at most
 // limit bytes, no unknown field, nothing after the object. On failure it
 // returns the problem to send (400 or 413 or 415).

@@ -181,8 +181,7 @@ func (d DirectoryRoutes) put(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in advisorInput
-	if bad := httpserver.DecodeJSON(w, r, maxAdvisorBody, &in); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, maxAdvisorBody, &in) {
 		return
 	}
 	a, errs := in.advisor(r.PathValue("id"))
@@ -216,8 +215,7 @@ func (d DirectoryRoutes) setAbsence(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if bad := httpserver.DecodeJSON(w, r, maxAbsenceBody, &in); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, maxAbsenceBody, &in) {
 		return
 	}
 	if in.Until == nil {

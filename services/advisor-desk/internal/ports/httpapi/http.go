@@ -276,8 +276,7 @@ func (rt Routes) devToken(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		AdvisorID string `json:"advisor_id"`
 	}
-	if bad := httpserver.DecodeJSON(w, r, 1<<10, &req); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, 1<<10, &req) {
 		return
 	}
 	if req.AdvisorID == "" {

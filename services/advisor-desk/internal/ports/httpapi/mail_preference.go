@@ -78,8 +78,7 @@ func (rt MailPreferenceRoutes) put(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Mode string `json:"mode"`
 	}
-	if bad := httpserver.DecodeJSON(w, r, 1<<10, &req); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, 1<<10, &req) {
 		return
 	}
 	mode, err := rt.Preferences.Set(r.Context(), id, req.Mode)

@@ -229,6 +229,16 @@ func (s *site) communeText(code string) string {
 	return "INSEE " + code
 }
 
-// validComment tells whether a hand-back comment fits creation-support's
-// bound.
-func validComment(c string) bool { return utf8.RuneCountInString(c) <= casefile.MaxComment }
+// handBackForm reads a « pas pour moi » form: its reason (checked by
+// valid, the owner's list of reasons) and comment, and what is wrong with
+// them, named by field.
+func handBackForm(r *http.Request, valid func(string) bool) (reason, comment string, bad []peers.FieldError) {
+	reason, comment = r.PostForm.Get("motif"), strings.TrimSpace(r.PostForm.Get("commentaire"))
+	if !valid(reason) {
+		bad = append(bad, peers.FieldError{Field: "motif", Code: "invalid", Message: "Choisissez le motif pour lequel vous rendez le dossier."})
+	}
+	if utf8.RuneCountInString(comment) > casefile.MaxComment {
+		bad = append(bad, peers.FieldError{Field: "commentaire", Code: "too_long", Message: "Le commentaire ne doit pas dépasser 500 caractères."})
+	}
+	return reason, comment, bad
+}

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
@@ -161,15 +160,8 @@ func (s *site) handBack(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	reason, comment := r.PostForm.Get("motif"), strings.TrimSpace(r.PostForm.Get("commentaire"))
+	reason, comment, bad := handBackForm(r, casefile.ValidHandBackReason)
 	v := creationView{Reason: reason, Comment: comment}
-	var bad []peers.FieldError
-	if !casefile.ValidHandBackReason(reason) {
-		bad = append(bad, peers.FieldError{Field: "motif", Code: "invalid", Message: "Choisissez le motif pour lequel vous rendez le dossier."})
-	}
-	if !validComment(comment) {
-		bad = append(bad, peers.FieldError{Field: "commentaire", Code: "too_long", Message: "Le commentaire ne doit pas dépasser 500 caractères."})
-	}
 	if len(bad) > 0 {
 		v.Alert = &alert{Title: "Le formulaire contient des erreurs", Fields: bad}
 		s.showCreation(w, r, c, http.StatusUnprocessableEntity, v, false)

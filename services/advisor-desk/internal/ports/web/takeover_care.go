@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/ccicma/platform/services/advisor-desk/internal/adapters/peers"
@@ -121,15 +120,8 @@ func (s *site) handTakeoverBack(k takeoverKind) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		reason, comment := r.PostForm.Get("motif"), strings.TrimSpace(r.PostForm.Get("commentaire"))
+		reason, comment, bad := handBackForm(r, casefile.ValidTakeoverHandBackReason)
 		v := careForms{Reason: reason, Comment: comment}
-		var bad []peers.FieldError
-		if !casefile.ValidTakeoverHandBackReason(reason) {
-			bad = append(bad, peers.FieldError{Field: "motif", Code: "invalid", Message: "Choisissez le motif pour lequel vous rendez le dossier."})
-		}
-		if !validComment(comment) {
-			bad = append(bad, peers.FieldError{Field: "commentaire", Code: "too_long", Message: "Le commentaire ne doit pas dépasser 500 caractères."})
-		}
 		if len(bad) > 0 {
 			v.Alert = &alert{Title: "Le formulaire contient des erreurs", Fields: bad}
 			k.show(s, w, r, c, http.StatusUnprocessableEntity, takeoverForms{Care: v})

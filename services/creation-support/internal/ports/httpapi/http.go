@@ -167,7 +167,7 @@ func (rt Routes) get(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 }
 
 func (rt Routes) takeInCharge(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	if !emptyBody(w, r) {
+	if !httpserver.NoBody(w, r) {
 		return
 	}
 	c, err := rt.Do.Take.Do(r.Context(), p, r.PathValue("id"))
@@ -183,8 +183,7 @@ type handBackRequest struct {
 
 func (rt Routes) handBack(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 	var req handBackRequest
-	if bad := httpserver.DecodeJSON(w, r, maxBody, &req); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, maxBody, &req) {
 		return
 	}
 	c, err := rt.Do.Back.Do(r.Context(), p, r.PathValue("id"), app.HandBackInput{Reason: req.Reason, Comment: req.Comment, ToChamber: req.ToChamber})
@@ -195,8 +194,7 @@ func (rt Routes) reassign(w http.ResponseWriter, r *http.Request, p auth.Princip
 	var req struct {
 		AdvisorID string `json:"advisor_id"`
 	}
-	if bad := httpserver.DecodeJSON(w, r, maxBody, &req); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, maxBody, &req) {
 		return
 	}
 	switch {
@@ -209,19 +207,6 @@ func (rt Routes) reassign(w http.ResponseWriter, r *http.Request, p auth.Princip
 	}
 	c, err := rt.Do.Reassign.Do(r.Context(), p, r.PathValue("id"), req.AdvisorID)
 	rt.answerAs(w, r, p, "reassign case", c, err)
-}
-
-// emptyBody refuses a body on an action that takes none (strict input).
-func emptyBody(w http.ResponseWriter, r *http.Request) bool {
-	if r.ContentLength == 0 {
-		return true
-	}
-	var none struct{}
-	if bad := httpserver.DecodeJSON(w, r, 64, &none); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
-		return false
-	}
-	return true
 }
 
 // answerAs writes the case a use case returned, as p may read it, or its

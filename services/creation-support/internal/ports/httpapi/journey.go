@@ -44,23 +44,13 @@ func (rt Routes) routeJourney(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/creation-cases/{id}/notes", rt.guard(rt.writeNote))
 }
 
-// decode reads a JSON body into v, answering the problem itself when it
-// cannot.
-func decode(w http.ResponseWriter, r *http.Request, limit int64, v any) bool {
-	if bad := httpserver.DecodeJSON(w, r, limit, v); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
-		return false
-	}
-	return true
-}
-
 func (rt Routes) moveStage(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 	var req struct {
 		To      string `json:"to"`
 		Reason  string `json:"reason"`
 		Comment string `json:"comment"`
 	}
-	if !decode(w, r, maxBody, &req) {
+	if !httpserver.ReadJSON(w, r, maxBody, &req) {
 		return
 	}
 	c, err := rt.Journey.Move.Do(r.Context(), p, r.PathValue("id"),
@@ -70,7 +60,7 @@ func (rt Routes) moveStage(w http.ResponseWriter, r *http.Request, p auth.Princi
 
 func (rt Routes) recordFacts(w http.ResponseWriter, r *http.Request, p auth.Principal) {
 	var f factsView
-	if !decode(w, r, maxFactsBody, &f) {
+	if !httpserver.ReadJSON(w, r, maxFactsBody, &f) {
 		return
 	}
 	c, err := rt.Journey.Facts.Do(r.Context(), p, r.PathValue("id"), f.domain())
@@ -83,7 +73,7 @@ func (rt Routes) register(w http.ResponseWriter, r *http.Request, p auth.Princip
 		RegisteredOn string `json:"registered_on"`
 		LegalForm    string `json:"legal_form"`
 	}
-	if !decode(w, r, maxBody, &req) {
+	if !httpserver.ReadJSON(w, r, maxBody, &req) {
 		return
 	}
 	on, err := time.Parse(time.DateOnly, req.RegisteredOn)
@@ -100,7 +90,7 @@ func (rt Routes) abandon(w http.ResponseWriter, r *http.Request, p auth.Principa
 	var req struct {
 		Reason string `json:"reason"`
 	}
-	if !decode(w, r, maxBody, &req) {
+	if !httpserver.ReadJSON(w, r, maxBody, &req) {
 		return
 	}
 	c, err := rt.Journey.Close.Abandon(r.Context(), p, r.PathValue("id"), req.Reason)
@@ -108,7 +98,7 @@ func (rt Routes) abandon(w http.ResponseWriter, r *http.Request, p auth.Principa
 }
 
 func (rt Routes) redirect(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	if !emptyBody(w, r) {
+	if !httpserver.NoBody(w, r) {
 		return
 	}
 	c, err := rt.Journey.Close.RedirectToTakeover(r.Context(), p, r.PathValue("id"))
@@ -120,7 +110,7 @@ func (rt Routes) planNext(w http.ResponseWriter, r *http.Request, p auth.Princip
 		Label string `json:"label"`
 		Due   string `json:"due"`
 	}
-	if !decode(w, r, maxBody, &req) {
+	if !httpserver.ReadJSON(w, r, maxBody, &req) {
 		return
 	}
 	due, err := time.Parse(time.DateOnly, req.Due)
@@ -143,7 +133,7 @@ func (rt Routes) recordCheckpoint(w http.ResponseWriter, r *http.Request, p auth
 		Headcount    int  `json:"headcount"`
 		Difficulties bool `json:"difficulties"`
 	}
-	if !decode(w, r, maxBody, &req) {
+	if !httpserver.ReadJSON(w, r, maxBody, &req) {
 		return
 	}
 	c, err := rt.Journey.Checkpoint.Do(r.Context(), p, r.PathValue("id"), n-1,
@@ -169,7 +159,7 @@ func (rt Routes) writeNote(w http.ResponseWriter, r *http.Request, p auth.Princi
 		Text   string `json:"text"`
 		Shared bool   `json:"shared"`
 	}
-	if !decode(w, r, maxNoteBody, &req) {
+	if !httpserver.ReadJSON(w, r, maxNoteBody, &req) {
 		return
 	}
 	n, err := rt.Journey.WriteNote.Do(r.Context(), p, r.PathValue("id"), req.Text, req.Shared)

@@ -48,7 +48,7 @@ func (rt Routes) planSession(w http.ResponseWriter, r *http.Request, p auth.Prin
 		Place    string    `json:"place"`
 		Capacity int       `json:"capacity"`
 	}
-	if !decode(w, r, maxBody, &req) {
+	if !httpserver.ReadJSON(w, r, maxBody, &req) {
 		return
 	}
 	s, err := rt.Journey.Plan.Do(r.Context(), p, req.Kind, req.Title, req.Place, req.StartsAt, req.Capacity)
@@ -79,7 +79,7 @@ func (rt Routes) listSessions(w http.ResponseWriter, r *http.Request, p auth.Pri
 }
 
 func (rt Routes) enrol(w http.ResponseWriter, r *http.Request, p auth.Principal) {
-	if !emptyBody(w, r) {
+	if !httpserver.NoBody(w, r) {
 		return
 	}
 	s, err := rt.Journey.Enrol.Do(r.Context(), p, r.PathValue("id"), r.PathValue("session_id"))

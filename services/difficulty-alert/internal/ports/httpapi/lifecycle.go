@@ -42,10 +42,13 @@ type actionRequest struct {
 	OutcomeText string `json:"outcome_text"`
 }
 
-// closeRequest is the body of POST …/close and …/hand-back.
-type closeRequest struct {
+// reasonRequest is the body of POST …/close and …/hand-back.
+type reasonRequest struct {
 	Reason string `json:"reason"`
 }
+
+// maxReasonBody bounds a body that holds a reason code.
+const maxReasonBody = 1024
 
 // caseID reads the path's case id; not a UUID answers 404.
 func caseID(w http.ResponseWriter, r *http.Request) (string, bool) {
@@ -64,7 +67,7 @@ func (rt Routes) takeInCharge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, ok := caseID(w, r)
-	if !ok || !emptyBody(w, r) {
+	if !ok || !httpserver.NoBody(w, r) {
 		return
 	}
 	c, err := rt.Act.Take.Do(r.Context(), p, id)
@@ -72,17 +75,8 @@ func (rt Routes) takeInCharge(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rt Routes) recordAction(w http.ResponseWriter, r *http.Request) {
-	p, ok := auth.PrincipalOf(w, r, rt.Log)
+	p, id, req, ok := changeRequest[actionRequest](rt, w, r, maxActionBody)
 	if !ok {
-		return
-	}
-	id, ok := caseID(w, r)
-	if !ok {
-		return
-	}
-	var req actionRequest
-	if bad := httpserver.DecodeJSON(w, r, maxActionBody, &req); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
 		return
 	}
 	c, err := rt.Act.Record.Do(r.Context(), p, id, prevention.ActionInput{Kind: req.Kind, OccurredOn: req.OccurredOn,
@@ -91,17 +85,8 @@ func (rt Routes) recordAction(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rt Routes) closeCase(w http.ResponseWriter, r *http.Request) {
-	p, ok := auth.PrincipalOf(w, r, rt.Log)
+	p, id, req, ok := changeRequest[reasonRequest](rt, w, r, maxReasonBody)
 	if !ok {
-		return
-	}
-	id, ok := caseID(w, r)
-	if !ok {
-		return
-	}
-	var req closeRequest
-	if bad := httpserver.DecodeJSON(w, r, 1024, &req); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
 		return
 	}
 	c, err := rt.Act.Close.Do(r.Context(), p, id, req.Reason)
@@ -109,17 +94,8 @@ func (rt Routes) closeCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (rt Routes) handBack(w http.ResponseWriter, r *http.Request) {
-	p, ok := auth.PrincipalOf(w, r, rt.Log)
+	p, id, req, ok := changeRequest[reasonRequest](rt, w, r, maxReasonBody)
 	if !ok {
-		return
-	}
-	id, ok := caseID(w, r)
-	if !ok {
-		return
-	}
-	var req closeRequest
-	if bad := httpserver.DecodeJSON(w, r, 1024, &req); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
 		return
 	}
 	c, err := rt.Act.HandBack.Do(r.Context(), p, id, req.Reason)
@@ -128,6 +104,22 @@ func (rt Routes) handBack(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rt.answerChange(w, r, p, http.StatusOK, c, err)
+}
+
+// changeRequest reads what a change of a case starts with: the caller,
+// the path's case id and the body, strictly, at most limit bytes; on
+// failure the answer is written and ok is false.
+func changeRequest[T any](rt Routes, w http.ResponseWriter, r *http.Request, limit int64) (p auth.Principal, id string, req T, ok bool) {
+	if p, ok = auth.PrincipalOf(w, r, rt.Log); !ok {
+		return p, "", req, false
+	}
+	if id, ok = caseID(w, r); !ok {
+		return p, "", req, false
+	}
+	if !httpserver.ReadJSON(w, r, limit, &req) {
+		return p, "", req, false
+	}
+	return p, id, req, true
 }
 
 // answerChange writes the case after a change, or the change's error: 422
@@ -162,17 +154,4 @@ const forbiddenAct = "Ce dossier n'existe pas ou vous n'y avez pas accès : un d
 
 func conflict(w http.ResponseWriter, r *http.Request, detail string) {
 	httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusConflict, Title: "Action impossible dans l'état du dossier", Detail: detail})
-}
-
-// emptyBody refuses a body on an action that takes none (strict input).
-func emptyBody(w http.ResponseWriter, r *http.Request) bool {
-	if r.ContentLength == 0 {
-		return true
-	}
-	var none struct{}
-	if bad := httpserver.DecodeJSON(w, r, 64, &none); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
-		return false
-	}
-	return true
 }

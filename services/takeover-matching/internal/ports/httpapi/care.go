@@ -92,8 +92,7 @@ func (rt Routes) handBackInput(w http.ResponseWriter, r *http.Request) (auth.Pri
 	if !ok {
 		return p, in, false
 	}
-	if bad := httpserver.DecodeJSON(w, r, maxHandBackBytes, &in); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, maxHandBackBytes, &in) {
 		return p, in, false
 	}
 	return p, in, true

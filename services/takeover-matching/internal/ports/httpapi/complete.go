@@ -40,8 +40,7 @@ func (rt Routes) completeSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in criteriaJSON
-	if bad := httpserver.DecodeJSON(w, r, maxCriteriaBytes, &in); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, maxCriteriaBytes, &in) {
 		return
 	}
 	s, err := rt.Completer.Complete(r.Context(), p, r.PathValue("id"), takeover.Criteria{

@@ -74,8 +74,7 @@ func (rt Routes) vetOffer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in vettingJSON
-	if bad := httpserver.DecodeJSON(w, r, maxVettingBytes, &in); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, maxVettingBytes, &in) {
 		return
 	}
 	f, t := in.File, in.Teaser
@@ -141,8 +140,7 @@ func (rt Routes) statusInput(w http.ResponseWriter, r *http.Request) (auth.Princ
 	if !ok {
 		return p, in, false
 	}
-	if bad := httpserver.DecodeJSON(w, r, 8<<10, &in); bad != nil {
-		httpserver.WriteProblem(w, r, *bad)
+	if !httpserver.ReadJSON(w, r, 8<<10, &in) {
 		return p, in, false
 	}
 	var errs []httpserver.FieldError
