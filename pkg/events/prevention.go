@@ -150,3 +150,49 @@ func validBusiness(sirenNum, siret string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// PreventionConcernIdentified (prevention.concern.identified.v1): the
+// business a takeover advisor raised a concern about
+// (takeover.offer.difficulty_seen, of the same concern id), emitted by
+// intake, which keeps the SIRET of every offer's request, when it handles
+// that event, in the same transaction as its inbox claim. Confidential
+// (see above): only difficulty-alert reads it, and records it as an
+// advisor_observation signal. Subject: the offer id.
+type PreventionConcernIdentified struct {
+	// OfferID is takeover-matching's id of the offer.
+	OfferID string `json:"offer_id"`
+	// ConcernID is the concern's id, as in takeover.offer.difficulty_seen.
+	ConcernID string `json:"concern_id"`
+	// RequestID is the intake request the offer comes from.
+	RequestID string `json:"request_id"`
+	// SIREN is the business's SIREN (9 digits, valid key).
+	SIREN string `json:"siren"`
+	// SIRET is the establishment for sale (14 digits, valid keys, its
+	// first 9 digits the SIREN).
+	SIRET string `json:"siret,omitempty"`
+	// ObservedAt is when the advisor raised the concern.
+	ObservedAt time.Time `json:"observed_at"`
+}
+
+// EventName implements Payload.
+func (PreventionConcernIdentified) EventName() Name {
+	return Name{Producer: "prevention", Aggregate: "concern", Verb: "identified", Version: 1}
+}
+
+// EmittedBy implements Emitter.
+func (PreventionConcernIdentified) EmittedBy() string { return "intake" }
+
+// Validate checks the invariants consumers rely on.
+func (p *PreventionConcernIdentified) Validate() error {
+	var errs []error
+	for _, f := range [][2]string{{"offer_id", p.OfferID}, {"concern_id", p.ConcernID}, {"request_id", p.RequestID}} {
+		if _, err := uuid.Parse(f[1]); err != nil {
+			errs = append(errs, errors.New(f[0]+" must be a UUID"))
+		}
+	}
+	errs = append(errs, validBusiness(p.SIREN, p.SIRET))
+	if p.ObservedAt.IsZero() {
+		errs = append(errs, errors.New("observed_at is required"))
+	}
+	return errors.Join(errs...)
+}

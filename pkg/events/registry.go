@@ -39,6 +39,7 @@ func Registry() []Payload {
 		TakeoverOfferReassigned{},
 		TakeoverSearchTakenInCharge{},
 		TakeoverSearchReassigned{},
+		TakeoverOfferDifficultySeen{},
 		// difficulty.go
 		DifficultyCaseOpened{},
 		DifficultyCaseTakenInCharge{},
@@ -52,5 +53,6 @@ func Registry() []Payload {
 		// prevention.go (confidential: StreamPrevention)
 		PreventionReportIdentified{},
 		PreventionObservationIdentified{},
+		PreventionConcernIdentified{},
 	}
 }

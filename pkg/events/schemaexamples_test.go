@@ -451,6 +451,12 @@ func payloadExamples() []payloadExample {
 			Chamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI, AdvisorID: "cma-91-0008",
 			PreviousAdvisorID: "cma-91-0007", Reason: events.ReassignNoCapacity, ReassignedAt: exampleTime.Add(24 * time.Hour),
 		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1006-7b01-8c02-0d03e04f0709", exampleTime.Add(24*time.Hour)),
+		exampleOf("bakery-offer-concern", events.TakeoverOfferDifficultySeen{
+			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", ConcernID: "0195a1d0-1007-7b01-8c02-0d03e04f0712",
+			RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001", Chamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI,
+			AdvisorID: "cma-91-0008", NAFCode: "10.71C", Departement: "91", EPCI: "200057859",
+			Concerns: []string{events.ConcernCashFlow, events.ConcernSupplierDelays}, SeenAt: exampleTime.Add(30 * 24 * time.Hour),
+		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1007-7b01-8c02-0d03e04f0713", exampleTime.Add(30*24*time.Hour)),
 		exampleOf("search-taken-in-charge", events.TakeoverSearchTakenInCharge{
 			SearchID: "0195a1d0-2000-7aaa-8bbb-000000000002", RequestID: "0195a1c2-1000-7aaa-8bbb-000000000002",
 			Chamber: events.ChamberCCI, AdvisorID: "cci-91-0042", TakenAt: exampleTime.Add(72 * time.Hour),
@@ -594,6 +600,11 @@ func payloadExamples() []payloadExample {
 			SIREN:           "732829320",
 			ObservedAt:      time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC),
 		}, "0195a1b2-4000-7111-8222-333344445555", "91", "0195a1b2-4002-7c01-8d02-0e0301415272", time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC)),
+		exampleOf("bakery-for-sale-identified", events.PreventionConcernIdentified{
+			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", ConcernID: "0195a1d0-1007-7b01-8c02-0d03e04f0712",
+			RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001", SIREN: "732829320", SIRET: "73282932000074",
+			ObservedAt: exampleTime.Add(30 * 24 * time.Hour),
+		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1c2-1002-7c01-8d02-0e0301415273", exampleTime.Add(30*24*time.Hour)),
 	}
 }
 

@@ -595,3 +595,102 @@ func validReassignment(previous, reason string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// What an advisor following the sale of a business may have seen when
+// they raise a concern about it (TakeoverOfferDifficultySeen.Concerns):
+// codes, never free text, so that the event holds nothing a
+// right-to-erasure request would have to rewrite.
+const (
+	ConcernCashFlow       = "cash_flow"       // tight cash, overdraft
+	ConcernActivityDrop   = "activity_drop"   // falling revenue, lost customers
+	ConcernOverdueDebts   = "overdue_debts"   // unpaid social or tax contributions
+	ConcernSupplierDelays = "supplier_delays" // late payments to suppliers
+	ConcernOwnerWellbeing = "owner_wellbeing" // the owner's health or exhaustion
+)
+
+// ConcernKinds lists the concerns, in the order forms show them.
+func ConcernKinds() []string {
+	return []string{ConcernCashFlow, ConcernActivityDrop, ConcernOverdueDebts, ConcernSupplierDelays, ConcernOwnerWellbeing}
+}
+
+// TakeoverOfferDifficultySeen (takeover.offer.difficulty_seen.v1): an
+// advisor of the offer's chambers, following the sale of the business,
+// saw it in difficulty and raised a concern (at most one an offer a day).
+// difficulty-alert opens a prevention case of source advisor_observation
+// for the offer's chambers (one open case a request), which their
+// prevention cell calls back; intake, which keeps the SIRET of every
+// offer (a confidential one's too, which takeover-matching never holds),
+// names the business to difficulty-alert alone on the confidential
+// stream (prevention.concern.identified, of the same concern id).
+// Subject: the offer id. Territory: the business's département.
+//
+// Like creation.case.difficulty_seen it carries codes only: no SIRET, no
+// name, no free text.
+type TakeoverOfferDifficultySeen struct {
+	// OfferID is takeover-matching's id of the offer.
+	OfferID string `json:"offer_id"`
+	// ConcernID is the concern's id (UUIDv7): each concern is a signal of
+	// its own.
+	ConcernID string `json:"concern_id"`
+	// RequestID is the intake request the offer comes from; the
+	// prevention case is unique by it while open.
+	RequestID string `json:"request_id"`
+	// Chamber is the lead chamber that owns the offer (CCI or CMA): the
+	// lead chamber of the prevention case.
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the offer is shared with, if any:
+	// its prevention cell is told too.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is the advisor who raised the concern.
+	AdvisorID string `json:"advisor_id"`
+	// NAFCode is the business's NAF sub-class.
+	NAFCode string `json:"naf_code"`
+	// Departement is the business's département.
+	Departement string `json:"departement"`
+	// EPCI is the SIREN of the commune's intercommunalité, when known.
+	EPCI string `json:"epci,omitempty"`
+	// Concerns are what the advisor saw, one or more of ConcernKinds.
+	Concerns []string `json:"concerns"`
+	// SeenAt is when the advisor raised the concern.
+	SeenAt time.Time `json:"seen_at"`
+}
+
+// EventName implements Payload.
+func (TakeoverOfferDifficultySeen) EventName() Name {
+	return Name{Producer: "takeover", Aggregate: "offer", Verb: "difficulty_seen", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *TakeoverOfferDifficultySeen) Validate() error {
+	errs := []error{validAggregate("offer_id", p.OfferID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID),
+		required("naf_code", p.NAFCode), required("departement", p.Departement)}
+	if _, err := uuid.Parse(p.ConcernID); err != nil {
+		errs = append(errs, errors.New("concern_id must be a UUID"))
+	}
+	if p.SecondaryChamber != "" && (p.SecondaryChamber == p.Chamber ||
+		(p.SecondaryChamber != ChamberCCI && p.SecondaryChamber != ChamberCMA)) {
+		errs = append(errs, errors.New("secondary_chamber must be the other chamber (CCI or CMA)"))
+	}
+	errs = append(errs, validConcerns(p.Concerns))
+	if p.SeenAt.IsZero() {
+		errs = append(errs, errors.New("seen_at is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// validConcerns checks a concern's list: one or more known kinds, each
+// once.
+func validConcerns(concerns []string) error {
+	if len(concerns) == 0 {
+		return errors.New("concerns must name at least one concern")
+	}
+	for i, c := range concerns {
+		if !slices.Contains(ConcernKinds(), c) {
+			return errors.New("concerns must be among " + strings.Join(ConcernKinds(), ", "))
+		}
+		if slices.Contains(concerns[:i], c) {
+			return errors.New("concerns must not repeat " + c)
+		}
+	}
+	return nil
+}

@@ -97,7 +97,7 @@ func Platform() []Identity {
 		// The only reader of PREVENTION, the confidential stream that
 		// carries the SIREN: the SIREN reaches difficulty-alert and no
 		// other service.
-		{Service: "difficulty-alert", Owns: events.StreamDifficulty, Consumes: []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamAdvisor, events.StreamPrevention}},
+		{Service: "difficulty-alert", Owns: events.StreamDifficulty, Consumes: []events.Stream{events.StreamIntake, events.StreamCreation, events.StreamTakeover, events.StreamAdvisor, events.StreamPrevention}},
 		{Service: "advisor-desk", Owns: events.StreamAdvisor, Consumes: domain},
 	}
 }
