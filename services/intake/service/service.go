@@ -81,9 +81,10 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	if err := wireMail(cfg, rt, store, sender, ref, now); err != nil {
 		return nil, err
 	}
-	rt.HandleAll(consumers.Consumers(app.TrackCase{Progress: store}, app.ConfirmSession{Sessions: store},
-		app.RecordIntroduction{Introductions: store}, app.FollowListings{Market: store, MinScore: cfg.BuyerDigestMinScore},
-		inbox.Batcher{Pool: rt.Pool}))
+	rt.HandleAll(consumers.Consumers(consumers.Handlers{Track: app.TrackCase{Progress: store},
+		Sessions: app.ConfirmSession{Sessions: store}, Intros: app.RecordIntroduction{Introductions: store},
+		Market:   app.FollowListings{Market: store, MinScore: cfg.BuyerDigestMinScore},
+		Concerns: app.IdentifyConcernedBusiness{Offers: store}}, inbox.Batcher{Pool: rt.Pool}))
 	anonymise := app.AnonymiseRequests{Requests: store, After: cfg.PersonalDataRetention, Now: func() time.Time { return time.Now().UTC() }}
 	rt.Every("anonymise requests", cfg.AnonymiseEvery, func(ctx context.Context) error {
 		n, err := anonymise.Run(ctx)

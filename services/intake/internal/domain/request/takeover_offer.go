@@ -187,3 +187,18 @@ func (o TakeoverOffer) Submitted() events.TakeoverOfferSubmitted {
 	}
 	return e
 }
+
+// ConcernIdentified names the business of an offer a takeover advisor
+// raised a concern about (takeover.offer.difficulty_seen) for
+// difficulty-alert alone: the offer's SIRET, which intake keeps for every
+// offer (takeover-matching never holds a confidential one's), and its
+// SIREN, the SIRET's first 9 digits. A SIRET that is not 14 digits (a
+// request stored before the form checked it) names no business: ok is
+// false.
+func ConcernIdentified(p events.TakeoverOfferDifficultySeen, siret string) (e events.PreventionConcernIdentified, ok bool) {
+	if len(siret) != 14 {
+		return events.PreventionConcernIdentified{}, false
+	}
+	return events.PreventionConcernIdentified{OfferID: p.OfferID, ConcernID: p.ConcernID, RequestID: p.RequestID,
+		SIREN: siret[:9], SIRET: siret, ObservedAt: p.SeenAt}, true
+}
