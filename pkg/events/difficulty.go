@@ -14,10 +14,17 @@ const (
 	// DifficultySourceSelfReport: the business reported its difficulties
 	// through intake's self-diagnosis (intake.difficulty.reported).
 	DifficultySourceSelfReport = "self_report"
-	// DifficultySourceAdvisorObservation: a creation advisor saw
-	// difficulties at a post-creation checkpoint
-	// (creation.case.difficulty_seen).
+	// DifficultySourceAdvisorObservation: an advisor saw difficulties of a
+	// business they follow: a creation advisor at a post-creation
+	// checkpoint (creation.case.difficulty_seen), a takeover advisor
+	// following its sale (takeover.offer.difficulty_seen).
 	DifficultySourceAdvisorObservation = "advisor_observation"
+)
+
+// Where an advisor's observation was made (DifficultyCaseOpened.ObservedIn).
+const (
+	ObservedInCreationCase  = "creation_case"  // a post-creation checkpoint
+	ObservedInTakeoverOffer = "takeover_offer" // the sale of the business
 )
 
 // DifficultyCaseOpened (difficulty.case.opened.v1): difficulty-alert opened a
@@ -49,6 +56,11 @@ type DifficultyCaseOpened struct {
 	// notification can say where the case comes from. Absent in events
 	// emitted before it existed, which all came from self reports.
 	Source string `json:"source,omitempty"`
+	// ObservedIn says, for an advisor's observation, which file the
+	// advisor follows the business in: creation_case or takeover_offer.
+	// Absent in events emitted before it existed, which all came from
+	// creation cases.
+	ObservedIn string `json:"observed_in,omitempty"`
 	// Departement is the business's département.
 	Departement string `json:"departement"`
 	// OpenedAt is when the case was opened.
@@ -77,6 +89,13 @@ func (p *DifficultyCaseOpened) Validate() error {
 	case "", DifficultySourceSelfReport, DifficultySourceAdvisorObservation, DifficultySourceScore:
 	default:
 		errs = append(errs, errors.New("source must be self_report, advisor_observation or score"))
+	}
+	switch {
+	case p.ObservedIn == "":
+	case p.Source != DifficultySourceAdvisorObservation:
+		errs = append(errs, errors.New("observed_in is for an advisor_observation only"))
+	case p.ObservedIn != ObservedInCreationCase && p.ObservedIn != ObservedInTakeoverOffer:
+		errs = append(errs, errors.New("observed_in must be creation_case or takeover_offer"))
 	}
 	return errors.Join(errs...)
 }

@@ -485,9 +485,16 @@ func payloadExamples() []payloadExample {
 			AdvisorIDs:  []string{"cma-91-0002"},
 			Level:       events.DifficultyCallBack,
 			Source:      events.DifficultySourceAdvisorObservation,
+			ObservedIn:  events.ObservedInCreationCase,
 			Departement: "91",
 			OpenedAt:    time.Date(2026, 6, 3, 14, 0, 0, 40000000, time.UTC),
 		}, "0195a1d1-2000-7aaa-8bbb-000000000002", "91", "0195a1d1-2001-7b01-8c02-0d03e04f0802", time.Date(2026, 6, 3, 14, 0, 0, 40000000, time.UTC)),
+		exampleOf("concern-about-a-business-for-sale", events.DifficultyCaseOpened{
+			CaseID: "0195a1d1-3000-7aaa-8bbb-000000000003", RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001",
+			Chamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI, AdvisorIDs: []string{"cma-91-0002", "cci-91-0002"},
+			Level: events.DifficultyCallBack, Source: events.DifficultySourceAdvisorObservation,
+			ObservedIn: events.ObservedInTakeoverOffer, Departement: "91", OpenedAt: exampleTime.Add(30*24*time.Hour + time.Second),
+		}, "0195a1d1-3000-7aaa-8bbb-000000000003", "91", "0195a1d1-3001-7b01-8c02-0d03e04f0803", exampleTime.Add(30*24*time.Hour+time.Second)),
 
 		exampleOf("cell-member-takes-a-case", events.DifficultyCaseTakenInCharge{
 			CaseID:           "0195a1d1-1000-7aaa-8bbb-000000000001",
