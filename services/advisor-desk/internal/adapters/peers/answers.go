@@ -139,6 +139,9 @@ type Offer struct {
 	// file, and its status changes, oldest first.
 	File    *VettedFile     `json:"file"`
 	History []ListingChange `json:"history"`
+	// DifficultyConcerns are the concerns its advisors raised, newest
+	// first (its own chambers only).
+	DifficultyConcerns []DifficultyConcern `json:"difficulty_concerns"`
 	Care
 }
 
@@ -262,12 +265,16 @@ type MatchStepTaken struct {
 
 // PreventionCase is difficulty-alert's confidential case. A self report
 // has its score, kinds and questionnaire; a case a creation advisor raised
-// at a post-creation checkpoint its creation case and checkpoint instead.
+// at a post-creation checkpoint its creation case and checkpoint instead;
+// a concern a takeover advisor raised its offer and the concerns.
 type PreventionCase struct {
-	CaseID               string    `json:"case_id"`
-	Source               string    `json:"source"`
-	CreationCaseID       string    `json:"creation_case_id"`
-	Checkpoint           string    `json:"checkpoint"`
+	CaseID         string `json:"case_id"`
+	Source         string `json:"source"`
+	CreationCaseID string `json:"creation_case_id"`
+	Checkpoint     string `json:"checkpoint"`
+	// TakeoverOfferID is the offer of a concern a takeover advisor
+	// raised, whose codes are then Kinds.
+	TakeoverOfferID      string    `json:"takeover_offer_id"`
 	RequestID            string    `json:"request_id"`
 	Chamber              string    `json:"chamber"`
 	SecondaryChamber     string    `json:"secondary_chamber"`

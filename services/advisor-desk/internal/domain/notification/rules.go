@@ -49,6 +49,7 @@ func Table(names Names) []Entry {
 		on(takeoverOfferReassigned),
 		on(takeoverSearchTakenInCharge),
 		on(takeoverSearchReassigned),
+		on(takeoverOfferDifficultySeen),
 		on(difficultyCaseOpened),
 		on(difficultyCaseTakenInCharge),
 		on(difficultyCaseActionRecorded),
@@ -439,7 +440,11 @@ func criteria(codes []string) string {
 func difficultyCaseOpened(_ events.Event, p events.DifficultyCaseOpened) []Draft {
 	kind, link := KindOf(p.EventName()), "/dossiers/prevention/"+p.CaseID
 	body := "Niveau : " + difficultyLevel(p.Level) + ". "
-	if p.Source == events.DifficultySourceAdvisorObservation {
+	switch {
+	case p.Source != events.DifficultySourceAdvisorObservation:
+	case p.ObservedIn == events.ObservedInTakeoverOffer:
+		body += "Signalé par le conseiller transmission-reprise qui suit la cession de l'entreprise. "
+	default:
 		body += "Signalé lors du suivi post-création par le conseiller création. "
 	}
 	body += "Consultez le dossier dans l'espace prévention (chaque consultation est tracée)."
@@ -652,6 +657,14 @@ func shared(secondary string) string {
 func takeoverOfferTakenInCharge(events.Event, events.TakeoverOfferTakenInCharge) []Draft { return nil }
 
 func takeoverSearchTakenInCharge(events.Event, events.TakeoverSearchTakenInCharge) []Draft {
+	return nil
+}
+
+// takeoverOfferDifficultySeen notifies nobody here: difficulty-alert
+// opens a prevention case from it, whose opening tells the prevention
+// advisors (difficulty.case.opened); the advisor who raised the concern
+// reads it on the offer's page, and so do the offer's other advisors.
+func takeoverOfferDifficultySeen(events.Event, events.TakeoverOfferDifficultySeen) []Draft {
 	return nil
 }
 

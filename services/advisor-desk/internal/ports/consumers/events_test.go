@@ -83,7 +83,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 		"TAKEOVER": {"takeover.offer.registered.>", "takeover.search.registered.>", "takeover.match.proposed.>",
 			"takeover.offer.published.>", "takeover.offer.status_changed.>", "takeover.search.status_changed.>", "takeover.offer.review_due.>",
 			"takeover.match.stage_changed.>", "takeover.offer.taken_in_charge.>", "takeover.offer.reassigned.>",
-			"takeover.search.taken_in_charge.>", "takeover.search.reassigned.>"},
+			"takeover.search.taken_in_charge.>", "takeover.search.reassigned.>", "takeover.offer.difficulty_seen.>"},
 		"DIFFICULTY": {"difficulty.case.opened.>", "difficulty.case.taken_in_charge.>", "difficulty.case.action_recorded.>",
 			"difficulty.case.closed.>", "difficulty.business.level_changed.>", "difficulty.case.escalated.>",
 			"difficulty.case.handed_back.>"},

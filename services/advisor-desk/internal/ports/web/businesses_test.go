@@ -121,7 +121,7 @@ func (f *cellFiles) PreventionBusiness(_ context.Context, token, id string) (pee
 
 // desk serves the web desk over files, with the tokens "cell" (a
 // prevention cell member) and "advisor".
-func desk(t *testing.T, files *cellFiles) *httptest.Server {
+func desk(t *testing.T, files CaseFiles) *httptest.Server {
 	t.Helper()
 	h, err := Routes{Verifier: principals{
 		"cell":    {Subject: "cma-91-002", Chamber: "CMA", Roles: []auth.Role{auth.RoleAdvisor, auth.RolePreventionCell}},

@@ -39,6 +39,7 @@ type CaseFiles interface {
 	MatchSteps
 	TakeoverListings
 	TakeoverCare
+	OfferConcernRaiser
 	PreventionCase(ctx context.Context, token, id string) (peers.PreventionCase, error)
 	PreventionSteps
 	PreventionBusinesses
@@ -76,6 +77,7 @@ func (s *site) caseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /dossiers/reprise/offres/{id}", s.offerPage)
 	mux.HandleFunc("GET /dossiers/reprise/recherches/{id}", s.searchPage)
 	s.takeoverCareRoutes(mux)
+	mux.HandleFunc("POST /dossiers/reprise/offres/{id}/difficulte", s.raiseConcern)
 	mux.HandleFunc("GET /dossiers/reprise/mises-en-relation/{id}", s.matchPage)
 	mux.HandleFunc("POST /dossiers/reprise/mises-en-relation/{id}/{step}", s.matchStepPost)
 	mux.HandleFunc("GET /dossiers/prevention/{id}", s.preventionPage)

@@ -129,3 +129,25 @@ func TestPreventionFormErrors(t *testing.T) {
 		}
 	}
 }
+
+// A case a takeover advisor's concern opened says so, lists what was
+// seen and links the offer; it shows no self-diagnosis nor post-creation
+// follow-up.
+func TestPreventionPageOfAConcern(t *testing.T) {
+	pc := peers.PreventionCase{CaseID: "0190b3c4-0000-7000-8000-000000000009", Source: "advisor_observation",
+		TakeoverOfferID: "0190b3c4-0000-7000-8000-000000000001", Chamber: "CMA", Status: "opened", Level: "call_back",
+		Kinds: []string{"cash_flow", "owner_wellbeing"}, Departement: "91"}
+	page := preventionPageOf(t, pc, preventionView{Kinds: casefile.ConcernLabels(pc.Kinds)})
+	for _, want := range []string{"Signalé par le conseiller transmission-reprise qui suit la cession de l'entreprise",
+		"Trésorerie tendue (découvert, fins de mois difficiles) ; Santé ou épuisement du dirigeant",
+		`href="/dossiers/reprise/offres/0190b3c4-0000-7000-8000-000000000001"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	for _, not := range []string{"questionnaire", "post-création"} {
+		if strings.Contains(page, not) {
+			t.Errorf("the page shows %q", not)
+		}
+	}
+}

@@ -20,7 +20,8 @@ type offerView struct {
 	DealTypes   []string
 	// Listing: the vetting and status forms (takeover_listing.html).
 	Listing listingForms
-	Care    careForms // takeover_care.go
+	Care    careForms   // takeover_care.go
+	Concern concernForm // concern.go
 }
 
 // searchView is the data of search.html.
@@ -92,7 +93,7 @@ func (s *site) offerPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.showOffer(w, r, c, http.StatusOK, takeoverForms{Listing: doneOf(r), Care: careNotice(r)})
+	s.showOffer(w, r, c, http.StatusOK, takeoverForms{Listing: doneOf(r), Care: careNotice(r), Concern: concernNotice(r)})
 }
 
 // takeoverForms are the forms of an offer's or a search's page as a
@@ -100,9 +101,12 @@ func (s *site) offerPage(w http.ResponseWriter, r *http.Request) {
 type takeoverForms struct {
 	Listing listingForms // takeover_listing.html
 	Care    careForms    // takeover_care.html
+	Concern concernForm  // offer.html, offers only
 }
 
-func (f takeoverForms) refused() bool { return f.Listing.Alert != nil || f.Care.Alert != nil }
+func (f takeoverForms) refused() bool {
+	return f.Listing.Alert != nil || f.Care.Alert != nil || f.Concern.Alert != nil
+}
 
 // showOffer reads the offer and renders its page with its forms.
 func (s *site) showOffer(w http.ResponseWriter, r *http.Request, c caseRequest, status int, f takeoverForms) {
@@ -117,6 +121,7 @@ func (s *site) showOffer(w http.ResponseWriter, r *http.Request, c caseRequest, 
 	if o.Teaser() {
 		v.Care = careForms{Shown: f.Care.Alert != nil, Teaser: true, Alert: f.Care.Alert}
 	}
+	v.Concern = s.concernOf(r.Context(), c, o, f.Concern)
 	s.render(w, r, status, "offer", layout{Title: "Entreprise à céder", Errors: f.refused(), Signed: true, Token: c.formToken, Main: v})
 }
 
@@ -208,6 +213,10 @@ func (s *site) showPrevention(w http.ResponseWriter, r *http.Request, c caseRequ
 		return
 	}
 	v.Case, v.Kinds, v.NAF, v.Status = pc, labelsOf("kind", pc.Kinds), s.nafText(pc.NAFCode), preventionStatus(pc.Status)
+	if pc.TakeoverOfferID != "" {
+		// A takeover advisor's concern: its codes are the concerns.
+		v.Kinds = casefile.ConcernLabels(pc.Kinds)
+	}
 	for _, id := range pc.AdvisorIDs {
 		v.Advisors = append(v.Advisors, s.advisorName(r.Context(), id))
 	}
