@@ -92,11 +92,12 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		IsNAF:     func(id string) bool { _, ok := ref.NAFLabel(id); return ok },
 		IsCommune: func(code string) bool { _, ok := ref.Commune(code); return ok }}
 	everyLifecycle(rt, cfg, store, now)
-	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store}, Searches: app.ReadSearches{Files: store, Private: store},
+	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store, Concerns: store}, Searches: app.ReadSearches{Files: store, Private: store},
 		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: rt.Log,
 		Lifecycle: app.NewLifecycleActions(store, matcher, now, newID),
 		Stepper:   app.TakeMatchStep{Introductions: store, Now: now},
-		Care:      app.NewCareActions(store, now)}
+		Care:      app.NewCareActions(store, now),
+		Concerns:  app.RaiseOfferConcern{Concerns: store, Now: now, NewID: newID}}
 	if err := rt.Listen(routes.Handler()); err != nil {
 		return nil, err
 	}

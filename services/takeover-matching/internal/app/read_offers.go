@@ -17,6 +17,9 @@ type ReadOffers struct {
 	// Private reads the vetted file and the history, for the offer's own
 	// chambers (none when nil).
 	Private Lifecycle
+	// Concerns reads the concerns raised about the business, for the
+	// offer's own chambers (none when nil).
+	Concerns ConcernReader
 }
 
 // Get returns the offer and how much of it p sees (never access.None):
@@ -35,8 +38,8 @@ func (uc ReadOffers) Get(ctx context.Context, p auth.Principal, id string) (take
 	if v == access.None {
 		return takeover.Offer{}, access.None, ErrForbidden
 	}
-	if uc.Private != nil && access.Direct(p, offerOwners(o)) {
-		return withPrivate(ctx, uc.Private, o, v)
+	if access.Direct(p, offerOwners(o)) {
+		return uc.withPrivate(ctx, o, v)
 	}
 	return o, v, nil
 }
@@ -80,17 +83,27 @@ func offerVisibility(ctx context.Context, files Files, p auth.Principal, o takeo
 	return access.Offer(p, offerOwners(o), links), nil
 }
 
-// withPrivate adds the vetted file and the history to an offer its reader
-// sees as one of its own chambers.
-func withPrivate(ctx context.Context, l Lifecycle, o takeover.Offer, v access.View) (takeover.Offer, access.View, error) {
-	f, err := l.OfferFile(ctx, o.ID)
-	if err != nil {
-		return takeover.Offer{}, access.None, err
+// withPrivate adds the vetted file, the history and the concerns raised
+// to an offer its reader sees as one of its own chambers: never to the
+// buyer's side, even once introduced.
+func (uc ReadOffers) withPrivate(ctx context.Context, o takeover.Offer, v access.View) (takeover.Offer, access.View, error) {
+	if uc.Private != nil {
+		f, err := uc.Private.OfferFile(ctx, o.ID)
+		if err != nil {
+			return takeover.Offer{}, access.None, err
+		}
+		h, err := uc.Private.History(ctx, o.ID, "")
+		if err != nil {
+			return takeover.Offer{}, access.None, err
+		}
+		o.File, o.History = f, h
 	}
-	h, err := l.History(ctx, o.ID, "")
-	if err != nil {
-		return takeover.Offer{}, access.None, err
+	if uc.Concerns != nil {
+		cs, err := uc.Concerns.Concerns(ctx, o.ID)
+		if err != nil {
+			return takeover.Offer{}, access.None, err
+		}
+		o.Concerns = cs
 	}
-	o.File, o.History = f, h
 	return o, v, nil
 }

@@ -43,6 +43,7 @@ func TestStore(t *testing.T) {
 		{"MatchKeepsItsExplanation", testMatchKeepsItsExplanation},
 		{"ReviewDueOncePerPeriod", testReviewDueOncePerPeriod},
 		{"SearchesExpire", testSearchesExpire},
+		{"OneConcernADay", testOneConcernADay},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

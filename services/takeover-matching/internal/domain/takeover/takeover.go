@@ -68,6 +68,9 @@ type Offer struct {
 	History []StatusChange
 	// Care is when its advisor took it in charge, and who (care.go).
 	Care Care
+	// Concerns are the concerns raised about the business, newest first,
+	// read for its own chambers only (nil otherwise; concern.go).
+	Concerns []Concern
 }
 
 // Search is a buyer's search.

@@ -54,6 +54,7 @@ type Routes struct {
 	Lifecycle Lifecycle
 	Stepper   MatchStepper
 	Care      Care
+	Concerns  ConcernRaiser
 	Auth      auth.Guard
 	Log       *slog.Logger
 }
@@ -76,6 +77,7 @@ func (rt Routes) Handler() http.Handler {
 	mux.Handle("POST /api/v1/takeover-offers/{id}/hand-back", guard(rt.handBackOffer))
 	mux.Handle("POST /api/v1/buyer-searches/{id}/take-in-charge", guard(rt.takeSearchInCharge))
 	mux.Handle("POST /api/v1/buyer-searches/{id}/hand-back", guard(rt.handBackSearch))
+	mux.Handle("POST /api/v1/takeover-offers/{id}/difficulty-concerns", guard(rt.raiseOfferConcern))
 	mux.Handle("GET /api/v1/matches", guard(rt.listMatches))
 	mux.Handle("GET /api/v1/matches/{id}", guard(rt.getMatch))
 	mux.Handle("POST /api/v1/matches/{id}/review", guard(rt.takeStep(takeover.StepReview)))

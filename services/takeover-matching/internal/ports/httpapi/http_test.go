@@ -73,11 +73,12 @@ func setup(t *testing.T) *fixture {
 		Now:       func() time.Time { return time.Now().UTC() },
 		IsNAF:     func(id string) bool { return id == "10.7" || id == "10.71" },
 		IsCommune: func(code string) bool { return code == "91228" }}
-	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store}, Searches: app.ReadSearches{Files: store, Private: store},
+	routes := httpapi.Routes{Offers: app.ReadOffers{Files: store, Private: store, Concerns: store}, Searches: app.ReadSearches{Files: store, Private: store},
 		Matches: app.ReadMatches{Files: store}, Completer: complete, Auth: verifier, Log: quiet,
 		Lifecycle: app.NewLifecycleActions(store, matcher(t), func() time.Time { return time.Now().UTC() }, newID),
 		Stepper:   app.TakeMatchStep{Introductions: store, Now: func() time.Time { return time.Now().UTC() }},
-		Care:      app.NewCareActions(store, func() time.Time { return time.Now().UTC() })}
+		Care:      app.NewCareActions(store, func() time.Time { return time.Now().UTC() }),
+		Concerns:  app.RaiseOfferConcern{Concerns: store, Now: func() time.Time { return time.Now().UTC() }, NewID: newID}}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)
 	f.url = srv.URL

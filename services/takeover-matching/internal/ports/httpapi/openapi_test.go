@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/events"
 	"github.com/ccicma/platform/pkg/testkit/openapicheck"
 
 	"github.com/ccicma/platform/services/takeover-matching/internal/domain/takeover"
@@ -183,6 +184,26 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		{"hand back a search taken in charge", "cma advisor", "/api/v1/buyer-searches/{farmer}/hand-back", 409, 0, `{"reason":"other"}`},
 		{"hand back an unknown search", "cci advisor", "/api/v1/buyer-searches/" + unknown + "/hand-back", 404, 0, `{"reason":"other"}`},
 		{"hand a search back without a token", "none", "/api/v1/buyer-searches/{buyer}/hand-back", 401, rejects, `{"reason":"other"}`},
+
+		// Concerns about a business for sale: the public bakery (CMA),
+		// matched with the CCI's buyer; the CCI's lone restaurant,
+		// paused above, then withdrawn.
+		{"raise a concern", "cma advisor", "/api/v1/takeover-offers/{public}/difficulty-concerns", 201, 0, concern},
+		{"raise one again the same day", "cma manager", "/api/v1/takeover-offers/{public}/difficulty-concerns", 200, 0,
+			`{"concerns":["owner_wellbeing"]}`},
+		{"raise a concern without a code", "cma advisor", "/api/v1/takeover-offers/{public}/difficulty-concerns", 422, rejects, `{"concerns":[]}`},
+		{"raise a concern with a code not listed", "cma advisor", "/api/v1/takeover-offers/{public}/difficulty-concerns", 422, rejects,
+			`{"concerns":["cash_flow","bankrupt"]}`},
+		{"raise a concern with a code twice", "cma advisor", "/api/v1/takeover-offers/{public}/difficulty-concerns", 422, rejects,
+			`{"concerns":["cash_flow","cash_flow"]}`},
+		{"raise a concern with an unknown member", "cma advisor", "/api/v1/takeover-offers/{public}/difficulty-concerns", 400, rejects,
+			`{"concern":["cash_flow"]}`},
+		{"raise a concern from the buyer's side", "cci advisor", "/api/v1/takeover-offers/{public}/difficulty-concerns", 403, 0, concern},
+		{"raise a concern about another chamber's offer", "cma advisor", "/api/v1/takeover-offers/{lone}/difficulty-concerns", 403, 0, concern},
+		{"raise a concern about an unknown offer", "cma advisor", "/api/v1/takeover-offers/" + unknown + "/difficulty-concerns", 404, 0, concern},
+		{"raise a concern without a token", "none", "/api/v1/takeover-offers/{public}/difficulty-concerns", 401, rejects, concern},
+		{"withdraw a listing", "cci advisor", "/api/v1/takeover-offers/{lone}/status", 200, 0, `{"to":"withdrawn"}`},
+		{"raise a concern about a withdrawn listing", "cci advisor", "/api/v1/takeover-offers/{lone}/difficulty-concerns", 409, 0, concern},
 	}
 	f.assign(t, "takeover_offers", "conf", "cma-91-003", careAdvisor("cma-91-003", "CMA"), careAdvisor("cma-91-004", "CMA"))
 	f.assign(t, "takeover_offers", "public", "cma-91-003")
@@ -279,6 +300,16 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 		if !strings.Contains(string(a.Body), `"view":"full"`) || !strings.Contains(string(a.Body), "35600000000048") {
 			t.Errorf("want the full offer once introduced: %s", a.Body)
 		}
+		if strings.Contains(string(a.Body), "difficulty_concerns") || strings.Contains(string(a.Body), "cash_flow") {
+			t.Errorf("the buyer's side reads the seller's difficulties: %s", a.Body)
+		}
+	})
+	t.Run("a public offer to its own chamber, with its concern", func(t *testing.T) {
+		a := c.Send(t, f.url, openapicheck.Call{Method: http.MethodGet, Path: f.expand("/api/v1/takeover-offers/{public}"),
+			Token: f.token(t, "cma manager"), Status: 200})
+		if !strings.Contains(string(a.Body), `"difficulty_concerns":[{"concern_id":`) || !strings.Contains(string(a.Body), `"concerns":["cash_flow","overdue_debts"]`) {
+			t.Errorf("want the concern in the offer's own view: %s", a.Body)
+		}
 	})
 
 	// Without token verification every advisor route answers 503: the
@@ -301,6 +332,8 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 				call.Body = `{"to":"paused"}`
 			case strings.HasSuffix(p, "/hand-back"):
 				call.Body = `{"reason":"other"}`
+			case strings.HasSuffix(p, "/difficulty-concerns"):
+				call.Body = concern
 			}
 			if body, ok := map[string]string{"accept-undertaking": undertaking, "conclude": deal, "drop": drop}[path.Base(p)]; ok && method == http.MethodPost {
 				call.Body = body
@@ -317,6 +350,9 @@ const vettingBody = `{"file":{"owner":"Gérant depuis 1998","business":"Boulange
 	"staff":"3 vendeuses","results":"Stables","reason_for_sale":"Retraite","revenue":450000,"gross_operating_profit":60000,
 	"headcount":4,"price":250000},"teaser":{"sector_level":"class","place_level":"departement","revenue_band":"300k_1m",
 	"gross_operating_profit_band":"25k_75k","headcount_band":"3_5","price_band":"100k_300k","deal_types":["fonds"],"timeline":"6m_12m"}}`
+
+// concern is what an advisor saw of a business in difficulty.
+const concern = `{"concerns":["cash_flow","overdue_debts"]}`
 
 // criteria complete a draft search.
 const criteria = `{"sectors":["10.7"],"commune_codes":["91228"],"mobility":"local","budget_band":"100k_300k",
@@ -360,6 +396,13 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 	} {
 		if got := s[x.schema].Properties[x.property].Enum; !slices.Equal(got, x.want) {
 			t.Errorf("%s.%s: the document lists %q, the domain %q", x.schema, x.property, got, x.want)
+		}
+	}
+	for _, x := range []struct{ schema, property string }{
+		{"ConcernInput", "concerns"}, {"DifficultyConcern", "concerns"}, {"OfferConcern", "concerns"},
+	} {
+		if got := s[x.schema].Properties[x.property].Items.Enum; !slices.Equal(got, events.ConcernKinds()) {
+			t.Errorf("%s.%s: the document lists %q, the contract %q", x.schema, x.property, got, events.ConcernKinds())
 		}
 	}
 	mobilities := []string{takeover.MobilityLocal, takeover.MobilityRegional, takeover.MobilityNational}

@@ -36,9 +36,11 @@ type offerJSON struct {
 	Status    string       `json:"status"`
 	UpdatedAt time.Time    `json:"updated_at"`
 	Listing   *listingJSON `json:"listing,omitempty"`
-	// File and History are for the offer's own chambers only.
-	File    *fileJSON    `json:"file,omitempty"`
-	History []changeJSON `json:"history,omitempty"`
+	// File, History and DifficultyConcerns (newest first) are for the
+	// offer's own chambers only.
+	File               *fileJSON     `json:"file,omitempty"`
+	History            []changeJSON  `json:"history,omitempty"`
+	DifficultyConcerns []concernJSON `json:"difficulty_concerns,omitempty"`
 	careJSON
 }
 
@@ -99,7 +101,7 @@ func offerView(o takeover.Offer, v access.View) any {
 		ProfitBand: o.ProfitBand, AskingPrice: o.AskingPrice, DealTypes: o.DealTypes, Reason: o.Reason,
 		Timeline: o.Timeline, Confidential: o.Confidential, RegisteredAt: o.RegisteredAt, Status: o.Status,
 		UpdatedAt: o.UpdatedAt, Listing: listingView(o.Teaser), File: fileView(o.File), History: historyView(o.History),
-		careJSON: careView(o.Care)}
+		DifficultyConcerns: concernsView(o.Concerns), careJSON: careView(o.Care)}
 }
 
 // searchJSON is a buyer's search: codes and bands only.
