@@ -4,15 +4,18 @@
 // the service through it.
 //
 // The service opens a prevention case for every difficulty report routed
-// to a chamber (intake.difficulty.reported), and for every creation case
+// to a chamber (intake.difficulty.reported), for every creation case
 // whose advisor saw difficulties at a post-creation checkpoint
-// (creation.case.difficulty_seen; one per request), assigns it to a prevention
-// advisor of each routed chamber from its projection of the directory
-// (advisor.directory.updated), emits difficulty.case.opened, and serves the
-// cases to the advisors the access rules let read them, each read audited.
+// (creation.case.difficulty_seen) and for every business for sale whose
+// takeover advisor raised a concern (takeover.offer.difficulty_seen; one
+// open case a request), assigns it to a prevention advisor of each routed
+// chamber from its projection of the directory (advisor.directory.updated),
+// emits difficulty.case.opened, and serves the cases to the advisors the
+// access rules let read them, each read audited.
 // From the confidential stream PREVENTION, which it alone may read, it
-// records the signals of self-diagnosis reports and of creation advisors'
-// observations, named by the business's SIREN.
+// records the signals of self-diagnosis reports, of creation advisors'
+// observations and of takeover advisors' concerns, named by the
+// business's SIREN.
 // It scores businesses from their signals (on every new signal and daily
 // for decay; difficulty.business.level_changed on a change of level) and
 // serves the scores to the prevention cell.
@@ -114,7 +117,8 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 	observed := app.OpenObservedCase{Cases: store, Now: now}
 	rescore := app.Rescore{Scores: store, Rules: rules, Now: now}
 	identified := app.RecordIdentifiedSignal{Signals: store, Rescorer: rescore}
-	rt.HandleAll(consumers.Consumers(open, observed, identified, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
+	concerned := app.OpenConcernCase{Cases: store, Now: now}
+	rt.HandleAll(consumers.Consumers(open, observed, concerned, identified, projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: rt.Pool}))
 	decay := app.DecayScores{Rescore: rescore}
 	rt.Every("rescore businesses for the decay of their signals", cfg.ScoreDecayEvery, func(ctx context.Context) error {
 		n, err := decay.Run(ctx)

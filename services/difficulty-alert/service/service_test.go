@@ -372,7 +372,7 @@ func TestScoringRulesFile(t *testing.T) {
 
 	// Under a stricter edition, "risque fort" from 40 points: the
 	// redressement of January (44 points) is high.
-	strict := write("strict.json", `"version": "2026.1"`, `"version": "essai-40"`, `"high": 50`, `"high": 40`)
+	strict := write("strict.json", `"version": "2026.2"`, `"version": "essai-40"`, `"high": 50`, `"high": 40`)
 	h := &harness{Harness: testkit.NewHarness(t, service.Name, service.Schema), t: t}
 	c := testkit.Load(h.Harness, service.LoadConfig)
 	c.ScoringRulesFile = strict

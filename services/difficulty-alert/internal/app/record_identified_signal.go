@@ -24,8 +24,10 @@ type IdentifiedSignals interface {
 // only place where a business's SIREN reaches this service from another:
 // prevention.report.identified (the business behind a self-diagnosis
 // report) becomes a self_report signal, prevention.observation.identified
-// (a business a creation advisor saw in difficulty at a checkpoint) an
-// advisor_observation signal (signal.FromSelfReport, FromObservation).
+// (a business a creation advisor saw in difficulty at a checkpoint) and
+// prevention.concern.identified (a business for sale a takeover advisor
+// raised a concern about) advisor_observation signals
+// (signal.FromSelfReport, FromObservation, FromConcern).
 // Then the business is rescored. A signal that fails its checks is
 // malformed (events.ErrMalformed), dead-lettered with the reason (never
 // the numbers);
@@ -51,6 +53,15 @@ func (uc RecordIdentifiedSignal) HandleObservation(ctx context.Context, ev event
 	sg, err := signal.FromObservation(p)
 	if err != nil {
 		return fmt.Errorf("%w: observation of creation case %s: %w", events.ErrMalformed, p.CaseID, err)
+	}
+	return uc.record(ctx, ev, sg)
+}
+
+// HandleConcern records the signal of a takeover advisor's concern.
+func (uc RecordIdentifiedSignal) HandleConcern(ctx context.Context, ev events.Event, p events.PreventionConcernIdentified) error {
+	sg, err := signal.FromConcern(p)
+	if err != nil {
+		return fmt.Errorf("%w: concern %s about takeover offer %s: %w", events.ErrMalformed, p.ConcernID, p.OfferID, err)
 	}
 	return uc.record(ctx, ev, sg)
 }

@@ -67,7 +67,8 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, r prevention
 }
 
 // selfReport holds the columns only a self report has; all NULL for an
-// advisor's observation (the table's CHECK requires it).
+// advisor's observation (the table's CHECK requires it). A takeover
+// advisor's concern has kinds (its codes), which are not among them.
 type selfReport struct {
 	score                       *int
 	questionnaire, rule, reason *string
@@ -81,9 +82,10 @@ func selfReportOf(c prevention.Case) selfReport {
 }
 
 // insertCase stores the case unless its request (or its business) already
-// has an open one: a report replayed after its inbox row was pruned, or a
-// second checkpoint with difficulties of the same creation case, opens no
-// second case while the first is open (the partial unique indexes of
+// has an open one: a report replayed after its inbox row was pruned, a
+// second checkpoint with difficulties of the same creation case, or a
+// second concern about the same takeover offer, opens no second case
+// while the first is open (the partial unique indexes of
 // migration 006; ON CONFLICT without a target covers both). Once the case
 // is closed, a new report of the request opens a new case.
 func insertCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (opened bool, err error) {
@@ -98,15 +100,15 @@ func insertCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (opened bool,
 	tag, err := tx.Exec(ctx, `INSERT INTO difficulty_cases
 		(case_id, request_id, chamber, secondary_chamber, advisor_ids, status, level, score, kinds, questionnaire_version,
 		 naf_code, naf_version, departement, epci, routing_rule, routing_reason, routing_rules_version, out_of_territory,
-		 reported_at, opened_at, updated_at, source, creation_case_id, checkpoint, siren)
+		 reported_at, opened_at, updated_at, source, creation_case_id, checkpoint, siren, takeover_offer_id)
 		VALUES ($1, NULLIF($2, '')::uuid, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10,
 		 NULLIF($11, ''), NULLIF($12, ''), $13, NULLIF($14, ''), $15, $16, NULLIF($17, ''), $18,
-		 $19, $20, $20, $21, NULLIF($22, '')::uuid, NULLIF($23, ''), NULLIF($24, ''))
+		 $19, $20, $20, $21, NULLIF($22, '')::uuid, NULLIF($23, ''), NULLIF($24, ''), NULLIF($25, '')::uuid)
 		ON CONFLICT DO NOTHING`,
 		c.ID, c.RequestID, c.Chamber, c.SecondaryChamber, advisors, string(c.Status), c.Level, sr.score, kinds,
 		sr.questionnaire, c.NAFCode, c.NAFVersion, c.Departement, c.Routing.EPCI, sr.rule, sr.reason,
 		c.Routing.RulesVersion, c.Routing.OutOfTerritory, c.ReportedAt, c.OpenedAt,
-		string(c.Source), c.CreationCaseID, c.Checkpoint, c.SIREN)
+		string(c.Source), c.CreationCaseID, c.Checkpoint, c.SIREN, c.TakeoverOfferID)
 	if err != nil {
 		return false, fmt.Errorf("insert difficulty case: %w", err)
 	}

@@ -41,6 +41,7 @@ func TestStore(t *testing.T) {
 		{"OpeningStoresTheCaseItsEventAndTheLoads", testOpening},
 		{"OpeningIsIdempotent", testOpeningIdempotent},
 		{"ObservationOpensOneCaseARequest", testObservation},
+		{"ConcernOpensOneCaseAnOfferAndFindsItsBusiness", testConcern},
 		{"BatchedOpeningsSpreadAndCountLoads", testBatchedOpenings},
 		{"VisibleCasesAgreeWithTheAccessRule", testVisibleCases},
 		{"VisibleCasesPage", testVisiblePaging},

@@ -19,7 +19,8 @@ const caseColumns = `case_id, source, coalesce(request_id::text, ''), chamber, c
 	coalesce(score, 0), kinds, coalesce(questionnaire_version, ''), coalesce(naf_code, ''), coalesce(naf_version, ''),
 	departement, coalesce(epci, ''), coalesce(routing_rule, ''), coalesce(routing_reason, ''), coalesce(routing_rules_version, ''),
 	out_of_territory, coalesce(creation_case_id::text, ''), coalesce(checkpoint, ''), reported_at, opened_at,
-	coalesce(taken_by, ''), taken_at, coalesce(closed_by, ''), closed_at, coalesce(close_reason, ''), coalesce(siren, '')`
+	coalesce(taken_by, ''), taken_at, coalesce(closed_by, ''), closed_at, coalesce(close_reason, ''), coalesce(siren, ''),
+	coalesce(takeover_offer_id::text, '')`
 
 func scanCase(r pgx.Row) (prevention.Case, error) {
 	var c prevention.Case
@@ -30,7 +31,7 @@ func scanCase(r pgx.Row) (prevention.Case, error) {
 		&c.QuestionnaireVersion, &c.NAFCode, &c.NAFVersion, &c.Departement, &c.Routing.EPCI,
 		&c.Routing.RuleID, &c.Routing.Reason, &c.Routing.RulesVersion, &c.Routing.OutOfTerritory,
 		&c.CreationCaseID, &c.Checkpoint, &c.ReportedAt, &c.OpenedAt,
-		&c.TakenBy, &taken, &c.ClosedBy, &closed, &reason, &c.SIREN)
+		&c.TakenBy, &taken, &c.ClosedBy, &closed, &reason, &c.SIREN, &c.TakeoverOfferID)
 	if err != nil {
 		return c, err
 	}

@@ -94,7 +94,7 @@ func testImportScoresInItsTransaction(t *testing.T, f *fixture) {
 		t.Errorf("court state %+v", b.Court)
 	}
 	if b.Level != scoring.LevelModerate || b.Points != 44 || len(b.Contributions) != 1 || b.Contributions[0].Capped ||
-		b.Contributions[0].Theme != signal.ThemeCourtEvents || b.RulesVersion != "2026.1" || !b.ScoredAt.Equal(f.now) ||
+		b.Contributions[0].Theme != signal.ThemeCourtEvents || b.RulesVersion != "2026.2" || !b.ScoredAt.Equal(f.now) ||
 		b.Explanation != "Décisions de justice : 44 points (1 signal, le 14 janvier 2026). Total : 44 points, risque modéré." {
 		t.Errorf("830249439 scored %+v", b)
 	}
@@ -233,7 +233,7 @@ func testLevelChangesBothWays(t *testing.T, f *fixture) {
 	rescore()
 	var got []string
 	for _, e := range f.levelEvents(t) {
-		if e["business_id"] != id || e["rules_version"] != "2026.1" || e["changed_at"] == "" {
+		if e["business_id"] != id || e["rules_version"] != "2026.2" || e["changed_at"] == "" {
 			t.Errorf("event %v", e)
 		}
 		got = append(got, fmt.Sprintf("%s→%s", e["previous_level"], e["level"]))

@@ -16,8 +16,9 @@ import (
 
 // CaseBusiness implements app.BusinessViews. A case the score opened
 // names its business; a self report's business is that of the signal its
-// request wrote, an observation's that of a signal its creation case wrote
-// (their references are the request id, and "<creation case id>/<n>").
+// request wrote, an observation's that of the newest signal its creation
+// case, or its takeover offer, wrote (their references are the request
+// id, "<creation case id>/<n>" and "<offer id>/<concern id>").
 func (s *Store) CaseBusiness(ctx context.Context, c prevention.Case, trendFrom time.Time) (app.BusinessView, bool, error) {
 	siren := c.SIREN
 	var err error
@@ -29,6 +30,9 @@ func (s *Store) CaseBusiness(ctx context.Context, c prevention.Case, trendFrom t
 	case c.Source == prevention.SourceAdvisorObservation && c.CreationCaseID != "":
 		err = s.pool.QueryRow(ctx, `SELECT siren FROM signals WHERE source = $1 AND source_ref LIKE $2
 			ORDER BY occurred_on DESC LIMIT 1`, string(signal.SourceAdvisorObservation), c.CreationCaseID+"/%").Scan(&siren)
+	case c.Source == prevention.SourceAdvisorObservation && c.TakeoverOfferID != "":
+		err = s.pool.QueryRow(ctx, `SELECT siren FROM signals WHERE source = $1 AND source_ref LIKE $2
+			ORDER BY occurred_on DESC, recorded_at DESC LIMIT 1`, string(signal.SourceAdvisorObservation), c.TakeoverOfferID+"/%").Scan(&siren)
 	}
 	if errors.Is(err, pgx.ErrNoRows) || siren == "" {
 		return app.BusinessView{}, false, nil

@@ -1,13 +1,15 @@
 // Package prevention is difficulty-alert's domain: prevention cases opened
-// from difficulty reports (the business's self-diagnosis) or from the
-// difficulties a creation advisor saw at a post-creation checkpoint, and
-// the rule that picks the prevention advisors of a new case. No I/O.
+// from difficulty reports (the business's self-diagnosis), from the
+// difficulties a creation advisor saw at a post-creation checkpoint or a
+// takeover advisor saw in a business for sale, and the rule that picks
+// the prevention advisors of a new case. No I/O.
 //
 // A case is confidential from the first byte: it holds what the events
-// carry (codes, score, level, routing, the creation case it comes from;
-// never the SIRET or SIREN, the commune, the applicant's contact details
-// or free text), and only the assigned advisors and the prevention cell of
-// the routed chambers read it (see package access).
+// carry (codes, score, level, routing, the creation case or the takeover
+// offer it comes from; never the SIRET or SIREN, the commune, the
+// applicant's contact details or free text), and only the assigned
+// advisors and the prevention cell of the routed chambers read it (see
+// package access).
 package prevention
 
 import (
@@ -37,12 +39,16 @@ const (
 	// and intake's routing.
 	SourceSelfReport Source = events.DifficultySourceSelfReport
 	// SourceAdvisorObservation: a creation advisor saw difficulties at a
-	// post-creation checkpoint; the case has the creation case and the
-	// checkpoint instead, and its chambers are the creation case's.
+	// post-creation checkpoint, or a takeover advisor in a business for
+	// sale; the case has the creation case and the checkpoint, or the
+	// takeover offer, instead, and its chambers are the creation case's or
+	// the offer's.
 	SourceAdvisorObservation Source = events.DifficultySourceAdvisorObservation
 )
 
-// Label names the source in French, for advisors.
+// Label names the source in French, for advisors. An advisor's
+// observation reads as a creation advisor's: Case.SourceLabel tells a
+// takeover advisor's concern apart.
 func (s Source) Label() string {
 	switch s {
 	case SourceSelfReport:
@@ -86,11 +92,14 @@ type Report struct {
 	Score                int
 	Level                string
 	Routing              Routing
-	// CreationCaseID and Checkpoint (its label, "1 an") say where an
-	// advisor's observation was made; empty for a self report.
-	CreationCaseID string
-	Checkpoint     string
-	ReportedAt     time.Time
+	// CreationCaseID and Checkpoint (its label, "1 an") say where a
+	// creation advisor's observation was made; TakeoverOfferID, instead,
+	// the offer a takeover advisor raised a concern about. Empty for a
+	// self report.
+	CreationCaseID  string
+	Checkpoint      string
+	TakeoverOfferID string
+	ReportedAt      time.Time
 }
 
 // ReportFrom reads a reported event.
@@ -125,6 +134,22 @@ func ObservationFrom(p events.CreationCaseDifficultySeen) Report {
 	}
 }
 
+// ConcernFrom reads the concern a takeover advisor raised about a business
+// for sale. As a creation advisor's observation, it opens a case the
+// prevention cell calls back (level call_back), without score nor
+// questionnaire, for the offer's chambers (the lead one and the one it is
+// shared with); its kinds are the concerns' codes (events.ConcernKinds),
+// so that the prevention advisors read what was seen. The event names no
+// NAF nomenclature: the case names none either.
+func ConcernFrom(p events.TakeoverOfferDifficultySeen) Report {
+	return Report{
+		Source: SourceAdvisorObservation, RequestID: p.RequestID, NAFCode: p.NAFCode, Departement: p.Departement,
+		Kinds: slices.Clone(p.Concerns), Level: events.DifficultyCallBack,
+		Routing:         Routing{LeadChamber: p.Chamber, SecondaryChamber: p.SecondaryChamber, EPCI: p.EPCI},
+		TakeoverOfferID: p.OfferID, ReportedAt: p.SeenAt.UTC(),
+	}
+}
+
 // Chambers are the routed chambers, lead first.
 func (r Report) Chambers() []string {
 	if r.Routing.SecondaryChamber == "" || r.Routing.SecondaryChamber == r.Routing.LeadChamber {
@@ -151,7 +176,8 @@ type Case struct {
 	Status     Status
 	Level      string
 	// Score, Kinds and QuestionnaireVersion are the self-diagnosis's (a
-	// self report's only).
+	// self report's only), but for Kinds, which a takeover advisor's
+	// concern fills with its codes (events.ConcernKinds).
 	Score                int
 	Kinds                []string
 	QuestionnaireVersion string
@@ -159,13 +185,18 @@ type Case struct {
 	NAFVersion           string
 	Departement          string
 	// Routing is intake's decision for a self report; for an observation,
-	// the creation case's chambers and EPCI only.
+	// the creation case's or the offer's chambers and EPCI only.
 	Routing Routing
 	// CreationCaseID and Checkpoint are the creation case and the
-	// checkpoint ("6 mois") of an advisor's observation.
+	// checkpoint ("6 mois") of a creation advisor's observation.
 	CreationCaseID string
 	Checkpoint     string
-	// ReportedAt is when the report was sent or the checkpoint recorded.
+	// TakeoverOfferID is the offer (takeover-matching) of a takeover
+	// advisor's concern: an observation has it or a creation case, not
+	// both.
+	TakeoverOfferID string
+	// ReportedAt is when the report was sent, the checkpoint recorded or
+	// the concern raised.
 	ReportedAt time.Time
 	OpenedAt   time.Time
 	// TakenBy and TakenAt: who took the case in charge, when (empty while
@@ -187,8 +218,22 @@ type Case struct {
 }
 
 // SelfReport tells whether the case comes from the business's own report,
-// which alone has a score, kinds and a questionnaire.
+// which alone has a score, a questionnaire and intake's routing.
 func (c Case) SelfReport() bool { return c.Source == SourceSelfReport }
+
+// FromTakeover tells whether the case comes from a takeover advisor's
+// concern about a business for sale.
+func (c Case) FromTakeover() bool { return c.TakeoverOfferID != "" }
+
+// SourceLabel names, in French for advisors, where the case comes from:
+// its source's label, but for a takeover advisor's concern, which is an
+// advisor's observation too but not a creation advisor's.
+func (c Case) SourceLabel() string {
+	if c.Source == SourceAdvisorObservation && c.FromTakeover() {
+		return "Signalé par le conseiller transmission-reprise"
+	}
+	return c.Source.Label()
+}
 
 // Chambers are the case's routed chambers, lead first.
 func (c Case) Chambers() []string {
@@ -207,7 +252,7 @@ func Open(r Report, caseID string, advisorIDs []string, now time.Time) (Case, ev
 		Status: StatusOpened, Level: r.Level, Score: r.Score, Kinds: slices.Clone(r.Kinds),
 		QuestionnaireVersion: r.QuestionnaireVersion, NAFCode: r.NAFCode, NAFVersion: r.NAFVersion,
 		Departement: r.Departement, Routing: r.Routing, CreationCaseID: r.CreationCaseID, Checkpoint: r.Checkpoint,
-		ReportedAt: r.ReportedAt, OpenedAt: now.UTC(),
+		TakeoverOfferID: r.TakeoverOfferID, ReportedAt: r.ReportedAt, OpenedAt: now.UTC(),
 	}
 	if len(chambers) > 1 {
 		c.SecondaryChamber = chambers[1]

@@ -104,8 +104,67 @@ func TestObservationOpensACallBack(t *testing.T) {
 	}
 }
 
+// TestConcernOpensACallBack: the concern a takeover advisor raised about
+// a business for sale opens a case of source advisor_observation for the
+// offer's chambers, at level call_back, linked to the offer (not to a
+// creation case), its kinds the concerns' codes, with no score nor
+// questionnaire; its origin reads as a takeover advisor's, and the event
+// says advisor_observation.
+func TestConcernOpensACallBack(t *testing.T) {
+	seen := events.TakeoverOfferDifficultySeen{OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", ConcernID: "0195a1d0-1007-7b01-8c02-0d03e04f0712",
+		RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001", Chamber: "CCI", SecondaryChamber: "CMA", AdvisorID: "cci-91-0008",
+		NAFCode: "10.71C", Departement: "91", EPCI: "200057859", Concerns: []string{events.ConcernCashFlow, events.ConcernSupplierDelays},
+		SeenAt: now.Add(-time.Hour).In(time.FixedZone("CEST", 7200))}
+	r := ConcernFrom(seen)
+	if !slices.Equal(r.Chambers(), []string{"CCI", "CMA"}) {
+		t.Fatalf("chambers = %v", r.Chambers())
+	}
+	c, ev := Open(r, "0195a1d1-2000-7aaa-8bbb-000000000003", []string{"cci-a", "cma-a"}, now)
+	want := Case{
+		ID: "0195a1d1-2000-7aaa-8bbb-000000000003", Source: SourceAdvisorObservation, RequestID: seen.RequestID, Chamber: "CCI",
+		SecondaryChamber: "CMA", AdvisorIDs: []string{"cci-a", "cma-a"}, Status: StatusOpened, Level: events.DifficultyCallBack,
+		Kinds: []string{"cash_flow", "supplier_delays"}, NAFCode: "10.71C", Departement: "91",
+		Routing:         Routing{LeadChamber: "CCI", SecondaryChamber: "CMA", EPCI: "200057859"},
+		TakeoverOfferID: seen.OfferID, ReportedAt: now.Add(-time.Hour), OpenedAt: now,
+	}
+	if !equalCase(c, want) || c.ReportedAt.Location() != time.UTC {
+		t.Fatalf("case = %+v\nwant   %+v", c, want)
+	}
+	seen.Concerns[0] = events.ConcernOwnerWellbeing
+	if c.Kinds[0] != "cash_flow" {
+		t.Fatal("the case shares the event's concerns")
+	}
+	if c.SelfReport() || !c.FromTakeover() || c.Score != 0 || c.QuestionnaireVersion != "" || c.CreationCaseID != "" || c.Checkpoint != "" {
+		t.Fatalf("a concern has other sources' facts: %+v", c)
+	}
+	if ev.Source != "advisor_observation" || ev.Level != "call_back" || ev.Chamber != "CCI" || ev.SecondaryChamber != "CMA" ||
+		ev.RequestID != seen.RequestID || ev.Validate() != nil {
+		t.Fatalf("event = %+v", ev)
+	}
+}
+
+// TestSourceLabelTellsTheAdvisorsApart: a case says where it comes from,
+// a takeover advisor's concern apart from a creation advisor's
+// observation though both are advisor_observation.
+func TestSourceLabelTellsTheAdvisorsApart(t *testing.T) {
+	for _, tt := range []struct {
+		c    Case
+		want string
+	}{
+		{Case{Source: SourceSelfReport}, "Autodiagnostic de l'entreprise"},
+		{Case{Source: SourceAdvisorObservation, CreationCaseID: "c", Checkpoint: "1 an"}, "Signalé par le conseiller création lors du suivi post-création"},
+		{Case{Source: SourceAdvisorObservation, TakeoverOfferID: "o"}, "Signalé par le conseiller transmission-reprise"},
+		{Case{Source: SourceScore, SIREN: "732829320"}, "Niveau de risque de l'entreprise"},
+	} {
+		if got := tt.c.SourceLabel(); got != tt.want {
+			t.Errorf("%s case (offer %q): %q, want %q", tt.c.Source, tt.c.TakeoverOfferID, got, tt.want)
+		}
+	}
+}
+
 func equalCase(a, b Case) bool {
-	return a.ID == b.ID && a.Source == b.Source && a.CreationCaseID == b.CreationCaseID && a.Checkpoint == b.Checkpoint && a.RequestID == b.RequestID && a.Chamber == b.Chamber && a.SecondaryChamber == b.SecondaryChamber &&
+	return a.ID == b.ID && a.Source == b.Source && a.CreationCaseID == b.CreationCaseID && a.Checkpoint == b.Checkpoint &&
+		a.TakeoverOfferID == b.TakeoverOfferID && a.RequestID == b.RequestID && a.Chamber == b.Chamber && a.SecondaryChamber == b.SecondaryChamber &&
 		slices.Equal(a.AdvisorIDs, b.AdvisorIDs) && a.Status == b.Status && a.Level == b.Level && a.Score == b.Score &&
 		slices.Equal(a.Kinds, b.Kinds) && a.QuestionnaireVersion == b.QuestionnaireVersion && a.NAFCode == b.NAFCode &&
 		a.NAFVersion == b.NAFVersion && a.Departement == b.Departement && a.Routing == b.Routing &&

@@ -42,6 +42,7 @@ func TestEachKindWeighsItsStrength(t *testing.T) {
 		{"court_judgment", signal.ThemeCourtEvents, 40},
 		{"self_diagnosis_call_back", signal.ThemeSelfAssessment, 20},
 		{"checkpoint_difficulties", signal.ThemeFinances, 24},
+		{"advisor_concern", signal.ThemeFinances, 24}, // 24, not the default weight's 40 capped at 30
 		{"social_debt", signal.ThemeSocialTaxDebts, 32},
 		{"tax_debt", signal.ThemeSocialTaxDebts, 32},
 		{"payment_incident", signal.ThemePayments, 24},
@@ -140,7 +141,7 @@ func TestExplanationInPlainFrench(t *testing.T) {
 	// The contributions are sorted by points: the debts come first.
 	want := "Dettes sociales et fiscales : 33 points (2 signaux, le plus récent le 3 novembre 2026) ; " +
 		"Décisions de justice : 16 points (1 signal, le 1er mars 2026). Total : 49 points, risque modéré."
-	if s.Explanation != want || s.RulesVersion != "2026.1" {
+	if s.Explanation != want || s.RulesVersion != "2026.2" {
 		t.Errorf("explanation\n%q\nwant\n%q", s.Explanation, want)
 	}
 	if got := r.Score(nil, today); got.Explanation != "Aucun signal en cours : 0 point, aucune alerte." || got.Level != scoring.LevelNone {
@@ -154,16 +155,16 @@ func TestLevelChangesBothWays(t *testing.T) {
 	t.Parallel()
 	const id = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
 	at := time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)
-	up, ok := scoring.LevelChanged(id, scoring.LevelNone, scoring.LevelHigh, "2026.1", at)
+	up, ok := scoring.LevelChanged(id, scoring.LevelNone, scoring.LevelHigh, "2026.2", at)
 	if !ok || up.BusinessID != id || up.PreviousLevel != "none" || up.Level != "high" || up.Validate() != nil ||
 		!scoring.Rising(scoring.LevelNone, scoring.LevelHigh) {
 		t.Errorf("rising: %+v %v", up, ok)
 	}
-	down, ok := scoring.LevelChanged(id, scoring.LevelHigh, scoring.LevelModerate, "2026.1", at)
+	down, ok := scoring.LevelChanged(id, scoring.LevelHigh, scoring.LevelModerate, "2026.2", at)
 	if !ok || down.Level != "moderate" || down.Validate() != nil || scoring.Rising(scoring.LevelHigh, scoring.LevelModerate) {
 		t.Errorf("falling: %+v %v", down, ok)
 	}
-	if _, ok := scoring.LevelChanged(id, scoring.LevelModerate, scoring.LevelModerate, "2026.1", at); ok {
+	if _, ok := scoring.LevelChanged(id, scoring.LevelModerate, scoring.LevelModerate, "2026.2", at); ok {
 		t.Error("an unchanged level is an event")
 	}
 }
@@ -183,7 +184,7 @@ func TestRulesFileValidation(t *testing.T) {
 		name, old, new, want string
 	}{
 		{"unknown key", `"default_weight"`, `"defaut": 1, "default_weight"`, `unknown field "defaut"`},
-		{"no version", `"version": "2026.1"`, `"version": ""`, "version"},
+		{"no version", `"version": "2026.2"`, `"version": ""`, "version"},
 		{"weight too large", `"court_judgment": 1.0`, `"court_judgment": 6`, "weights.court_judgment 6"},
 		{"negative weight", `"payment_incident": 0.6`, `"payment_incident": -1`, "weights.payment_incident -1"},
 		{"bad kind name", `"payment_incident": 0.6`, `"Payment Incident": 0.6`, `weights.Payment Incident`},
@@ -208,8 +209,9 @@ func TestRulesFileValidation(t *testing.T) {
 
 // TestEveryKindOfTheSourcesIsWeighed: each kind a source of the platform
 // writes (the BODACC's judgments, intake's self-diagnoses, creation
-// advisors' observations, partners' signals) has its own weight in the
-// embedded rules, so that none counts at the default weight by mistake.
+// advisors' observations, takeover advisors' concerns, partners' signals)
+// has its own weight in the embedded rules, so that none counts at the
+// default weight by mistake.
 func TestEveryKindOfTheSourcesIsWeighed(t *testing.T) {
 	t.Parallel()
 	b, err := os.ReadFile("rules.json")
@@ -223,7 +225,7 @@ func TestEveryKindOfTheSourcesIsWeighed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range []signal.Kind{signal.KindCourtJudgment, signal.KindSelfDiagnosisNone, signal.KindSelfDiagnosisVigilance,
-		signal.KindSelfDiagnosisCallBack, signal.KindCheckpointDifficulties, signal.KindSocialDebt, signal.KindTaxDebt,
+		signal.KindSelfDiagnosisCallBack, signal.KindCheckpointDifficulties, signal.KindAdvisorConcern, signal.KindSocialDebt, signal.KindTaxDebt,
 		signal.KindPaymentIncident, signal.KindLateAccounts} {
 		if _, ok := file.Weights[k]; !ok {
 			t.Errorf("kind %s has no weight of its own in rules.json", k)

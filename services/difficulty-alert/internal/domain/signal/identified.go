@@ -10,7 +10,8 @@ import (
 
 // Kinds of the signals that come from the confidential PREVENTION stream
 // (events.StreamPrevention), where intake and creation-support name the
-// business of a self-diagnosis report or of an advisor's observation.
+// business of a self-diagnosis report or of an advisor's observation (a
+// creation advisor's at a checkpoint, a takeover advisor's concern).
 const (
 	// A self-diagnosis report, by the level intake's thresholds gave its
 	// score: none, vigilance, call_back.
@@ -20,6 +21,9 @@ const (
 	// KindCheckpointDifficulties: a creation advisor saw the business,
 	// still active, in difficulty at a post-creation checkpoint.
 	KindCheckpointDifficulties Kind = "checkpoint_difficulties"
+	// KindAdvisorConcern: a takeover advisor, following the sale of the
+	// business, saw it in difficulty and raised a concern.
+	KindAdvisorConcern Kind = "advisor_concern"
 )
 
 // Provisional weights of these signals, as for the BODACC's: scoring
@@ -33,7 +37,9 @@ const (
 	// well into vigilance (intake's call-back threshold is 50).
 	ObservationStrength = 60
 	// ObservationValidity: until the next checkpoint, a year later at
-	// most (6 months, then 1, 2 and 3 years after registration).
+	// most (6 months, then 1, 2 and 3 years after registration). A
+	// takeover advisor's concern counts as long: a sale takes months, and
+	// the advisor raises a new concern if the difficulties last.
 	ObservationValidity = 12 // months
 )
 
@@ -77,6 +83,24 @@ func FromObservation(p events.PreventionObservationIdentified) (Signal, error) {
 	s := Signal{Source: SourceAdvisorObservation, Kind: KindCheckpointDifficulties, Theme: ThemeFinances, SIREN: p.SIREN,
 		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0),
 		Ref: p.CaseID + "/" + strconv.Itoa(p.CheckpointIndex)}
+	if err := s.Validate(); err != nil {
+		return Signal{}, err
+	}
+	return s, nil
+}
+
+// FromConcern is the signal of a takeover advisor's concern about a
+// business for sale, weighed as a creation advisor's observation (a
+// professional's judgment without a score of its own): source
+// advisor_observation, theme finances, strength ObservationStrength, for
+// ObservationValidity, dated the day the concern was raised (UTC), with
+// the establishment for sale. It is known by the offer and the concern
+// ("<offer id>/<concern id>"): each concern is a signal of its own, and a
+// replay of one is the same signal.
+func FromConcern(p events.PreventionConcernIdentified) (Signal, error) {
+	on := dayOf(p.ObservedAt)
+	s := Signal{Source: SourceAdvisorObservation, Kind: KindAdvisorConcern, Theme: ThemeFinances, SIREN: p.SIREN, SIRET: p.SIRET,
+		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0), Ref: p.OfferID + "/" + p.ConcernID}
 	if err := s.Validate(); err != nil {
 		return Signal{}, err
 	}

@@ -78,3 +78,41 @@ func TestFromObservation(t *testing.T) {
 		t.Errorf("8-digit SIREN: %v", err)
 	}
 }
+
+// TestFromConcern: each concern a takeover advisor raises about an offer
+// is its own signal (the reference joins the offer and the concern), of
+// its own kind, theme finances, weighed as a creation advisor's
+// observation, for twelve months from the day it was raised (UTC), with
+// the establishment for sale; a SIREN failing its key or a SIRET of
+// another business is refused.
+func TestFromConcern(t *testing.T) {
+	at := time.Date(2026, 9, 30, 23, 30, 0, 0, time.FixedZone("CEST", 7200)) // 21:30 UTC
+	p := events.PreventionConcernIdentified{OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", ConcernID: "0195a1d0-1007-7b01-8c02-0d03e04f0712",
+		RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001", SIREN: "732829320", SIRET: "73282932000074", ObservedAt: at}
+	s, err := signal.FromConcern(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC)
+	want := signal.Signal{Source: signal.SourceAdvisorObservation, Kind: signal.KindAdvisorConcern, Theme: signal.ThemeFinances,
+		SIREN: "732829320", SIRET: "73282932000074", On: on, Strength: signal.ObservationStrength, Expires: on.AddDate(1, 0, 0),
+		Ref: p.OfferID + "/" + p.ConcernID}
+	if s != want {
+		t.Fatalf("signal %+v\nwant   %+v", s, want)
+	}
+	other := p
+	other.ConcernID = "0195a1d0-1008-7b01-8c02-0d03e04f0713"
+	if s, _ := signal.FromConcern(other); s.Ref == want.Ref {
+		t.Errorf("two concerns share the reference %s", s.Ref)
+	}
+	bad := p
+	bad.SIREN, bad.SIRET = "732829321", ""
+	if _, err := signal.FromConcern(bad); !errors.Is(err, signal.ErrSIREN) {
+		t.Errorf("SIREN failing its key: %v", err)
+	}
+	bad = p
+	bad.SIRET = "55210055400013"
+	if _, err := signal.FromConcern(bad); !errors.Is(err, signal.ErrSIRET) {
+		t.Errorf("SIRET of another business: %v", err)
+	}
+}

@@ -38,6 +38,8 @@ func (k Kind) Label() string {
 		return "Autodiagnostic : rappel demandé"
 	case KindCheckpointDifficulties:
 		return "Difficultés vues à un point d'étape après création"
+	case KindAdvisorConcern:
+		return "Préoccupation d'un conseiller transmission-reprise"
 	default:
 		return string(k)
 	}

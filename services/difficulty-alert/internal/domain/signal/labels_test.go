@@ -16,7 +16,7 @@ func TestLabelsAreFrench(t *testing.T) {
 	}
 	kinds := []signal.Kind{signal.KindCourtJudgment, signal.KindSocialDebt, signal.KindTaxDebt, signal.KindPaymentIncident,
 		signal.KindLateAccounts, signal.KindSelfDiagnosisNone, signal.KindSelfDiagnosisVigilance, signal.KindSelfDiagnosisCallBack,
-		signal.KindCheckpointDifficulties}
+		signal.KindCheckpointDifficulties, signal.KindAdvisorConcern}
 	seen := map[string]bool{}
 	for _, k := range kinds {
 		l := k.Label()

@@ -14,12 +14,20 @@
 //     unique by request_id, so a replay, or a later checkpoint with
 //     difficulties of the same creation case, opens nothing. Nothing
 //     else of the creation case matters here, so its order does not.
-//   - prevention.report.identified and prevention.observation.identified
-//     (the confidential stream) each store a signal: the inbox claim drops
-//     a repeat, and signals are unique by source and reference (the
-//     request id; the creation case and its checkpoint), so a replay
-//     stores nothing. Signals carry their own dates, so their order does
-//     not matter.
+//   - takeover.offer.difficulty_seen opens a case of source
+//     advisor_observation too, named by its takeover offer: the inbox
+//     claim drops a repeat, and open cases are unique by request_id, so a
+//     replay, or another concern about the same offer while its case is
+//     open, opens nothing. Nothing else of the offer matters here, so its
+//     order does not.
+//   - prevention.report.identified, prevention.observation.identified
+//     and prevention.concern.identified (the confidential stream) each
+//     store a signal: the inbox claim drops a repeat, and signals are
+//     unique by source and reference (the request id; the creation case
+//     and its checkpoint; the offer and the concern), so a replay stores
+//     nothing. Signals carry their own dates, so their order does not
+//     matter; a concern's signal arriving before its case's event, or
+//     after it, finds the same case.
 //   - advisor.directory.updated: the projection keeps the highest revision
 //     of each advisor, so an older entry arriving late, or twice, changes
 //     nothing; it claims no inbox row, so a replay of ADVISOR rebuilds
@@ -36,7 +44,8 @@ import (
 
 // Consumers lists the durable consumers and their handlers; batch commits
 // the events a consumer has at hand together.
-func Consumers(open app.OpenCase, observed app.OpenObservedCase, identified app.RecordIdentifiedSignal, project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
+func Consumers(open app.OpenCase, observed app.OpenObservedCase, concerned app.OpenConcernCase, identified app.RecordIdentifiedSignal,
+	project projection.ProjectAdvisor, batch natsbus.BatchRunner) []natsbus.Consumer {
 	return []natsbus.Consumer{
 		// One worker: openings count cases in the same few advisor rows,
 		// which concurrent batches would lock in turn. The store writes
@@ -47,14 +56,19 @@ func Consumers(open app.OpenCase, observed app.OpenObservedCase, identified app.
 		// durable's filter): rare, and counted in the same advisor rows,
 		// hence one worker too.
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch, Workers: 1}, natsbus.On(observed.Handle)),
+		// Of TAKEOVER likewise only the concerns takeover advisors raise
+		// about businesses for sale: rare, counted in the same advisor
+		// rows, one worker.
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamTakeover, Batch: batch, Workers: 1}, natsbus.On(concerned.Handle)),
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch}, natsbus.On(project.Handle)),
 		// The confidential stream, which this service alone may read: the
-		// SIREN of a self-diagnosis report's business and of a business a
-		// creation advisor saw in difficulty. Not batched: each signal
+		// SIREN of a self-diagnosis report's business, of a business a
+		// creation advisor saw in difficulty and of a business for sale a
+		// takeover advisor raised a concern about. Not batched: each signal
 		// commits on its own, so that the business is rescored after the
 		// commit (within a batch the rescoring would run before it and
 		// miss the signal); they are few.
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamPrevention},
-			natsbus.On(identified.HandleReport), natsbus.On(identified.HandleObservation)),
+			natsbus.On(identified.HandleReport), natsbus.On(identified.HandleObservation), natsbus.On(identified.HandleConcern)),
 	}
 }

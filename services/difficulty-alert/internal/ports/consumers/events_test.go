@@ -58,7 +58,7 @@ func (r *rescorer) seen() [][]string {
 
 // TestPreventionConsumerStoresThenRescores runs the port's PREVENTION
 // consumer on real NATS and Postgres: it is the one durable on the
-// confidential stream, unbatched, for both event types; each signal is
+// confidential stream, unbatched, for its three event types; each signal is
 // stored, then its business rescored (after the commit); a rescoring
 // that fails is retried with its event, which stores nothing twice.
 func TestPreventionConsumerStoresThenRescores(t *testing.T) {
@@ -67,14 +67,14 @@ func TestPreventionConsumerStoresThenRescores(t *testing.T) {
 	pool := h.Pool(t, outbox.Migrations(), inbox.Migrations(), audit.Migrations(), projection.Migrations(), migrations.Set())
 	store := postgres.New(pool, nopWaker{})
 	rs := &rescorer{}
-	cons := consumers.Consumers(app.OpenCase{}, app.OpenObservedCase{}, app.RecordIdentifiedSignal{Signals: store, Rescorer: rs},
+	cons := consumers.Consumers(app.OpenCase{}, app.OpenObservedCase{}, app.OpenConcernCase{}, app.RecordIdentifiedSignal{Signals: store, Rescorer: rs},
 		projection.ProjectAdvisor{Advisors: store}, inbox.Batcher{Pool: pool})
 	i := slices.IndexFunc(cons, func(c natsbus.Consumer) bool { return c.Spec.Stream == events.StreamPrevention })
 	if i < 0 {
 		t.Fatal("no consumer of PREVENTION")
 	}
 	c := cons[i]
-	if want := []string{"prevention.report.identified.>", "prevention.observation.identified.>"}; !slices.Equal(c.Spec.Filters, want) || c.Spec.Batch != nil {
+	if want := []string{"prevention.report.identified.>", "prevention.observation.identified.>", "prevention.concern.identified.>"}; !slices.Equal(c.Spec.Filters, want) || c.Spec.Batch != nil {
 		t.Fatalf("PREVENTION consumer filters %v (batch %v), want %v unbatched", c.Spec.Filters, c.Spec.Batch, want)
 	}
 
@@ -108,14 +108,50 @@ func TestPreventionConsumerStoresThenRescores(t *testing.T) {
 		return slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, []string{"552100554"}) }), nil
 	})
 	for _, c := range rs.seen() {
-		if len(c) != 1 || (c[0] != "732829320" && c[0] != "552100554") {
+		if len(c) != 1 || (c[0] != "732829320" && c[0] != "552100554" && c[0] != "830249439") {
 			t.Errorf("rescored %v", c)
 		}
 	}
-	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals`); n != 2 {
-		t.Errorf("%d signals, want 2 (the retried one once)", n)
+	offerID := "0195a1d0-0000-7000-8000-0000000000a4"
+	h.CaughtUp(t, h.Publish(t, h.Event(t, "intake", offerID, events.PreventionConcernIdentified{OfferID: offerID,
+		ConcernID: "0195a1d0-0001-7000-8000-0000000000a5", RequestID: "01900000-0000-7000-8000-0000000000a6", SIREN: "830249439",
+		ObservedAt: time.Now()})))
+	testkit.Eventually(t, testkit.Wait, "the business for sale rescored", func() (bool, error) {
+		calls := rs.seen()
+		return slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, []string{"830249439"}) }), nil
+	})
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals`); n != 3 {
+		t.Errorf("%d signals, want 3 (the retried one once)", n)
+	}
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals WHERE source = 'advisor_observation' AND kind = 'advisor_concern'
+		AND source_ref = $1`, offerID+"/0195a1d0-0001-7000-8000-0000000000a5"); n != 1 {
+		t.Errorf("%d signals of the concern, want 1", n)
 	}
 	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals WHERE source = 'self_report' AND kind = 'self_diagnosis_vigilance' AND strength = 30`); n != 1 {
 		t.Errorf("%d vigilance self reports of strength 30, want 1", n)
+	}
+}
+
+// TestOpeningConsumersReadOnlyTheirEvents: of CREATION and TAKEOVER the
+// service reads only the difficulties advisors saw (the durables'
+// filters), batched, with one worker each, as INTAKE's openings: they
+// count cases in the same advisor rows.
+func TestOpeningConsumersReadOnlyTheirEvents(t *testing.T) {
+	t.Parallel()
+	cons := consumers.Consumers(app.OpenCase{}, app.OpenObservedCase{}, app.OpenConcernCase{}, app.RecordIdentifiedSignal{},
+		projection.ProjectAdvisor{}, inbox.Batcher{})
+	for stream, want := range map[events.Stream][]string{
+		events.StreamIntake:   {"intake.difficulty.reported.>"},
+		events.StreamCreation: {"creation.case.difficulty_seen.>"},
+		events.StreamTakeover: {"takeover.offer.difficulty_seen.>"},
+	} {
+		i := slices.IndexFunc(cons, func(c natsbus.Consumer) bool { return c.Spec.Stream == stream })
+		if i < 0 {
+			t.Errorf("no consumer of %s", stream.Name)
+			continue
+		}
+		if s := cons[i].Spec; !slices.Equal(s.Filters, want) || s.Workers != 1 || s.Batch == nil {
+			t.Errorf("%s consumer: filters %v, %d workers, batch %v; want %v, one worker, batched", stream.Name, s.Filters, s.Workers, s.Batch, want)
+		}
 	}
 }

@@ -173,6 +173,27 @@ func (a *api) observe(t *testing.T) string {
 	return id
 }
 
+// concernOffer is the takeover offer of concern's case.
+const concernOffer = "0195a1d0-1000-7aaa-8bbb-000000000001"
+
+// concern opens the case of the concern a takeover advisor raised about a
+// CMA business for sale, shared with the CCI, and returns its id.
+func (a *api) concern(t *testing.T) string {
+	t.Helper()
+	p := events.TakeoverOfferDifficultySeen{OfferID: concernOffer, ConcernID: "0195a1d0-1007-7b01-8c02-0d03e04f0712",
+		RequestID: "01900000-0000-7000-8000-0000000000e1", Chamber: "CMA", SecondaryChamber: "CCI", AdvisorID: "cma-91-008",
+		NAFCode: "10.71C", Departement: "91", Concerns: []string{events.ConcernCashFlow, events.ConcernSupplierDelays}, SeenAt: a.now}
+	ctx := testkit.Context(t)
+	if err := (app.OpenConcernCase{Cases: a.store, Now: func() time.Time { return a.now }}).Handle(ctx, event(t, p.OfferID, p), p); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if err := a.pool.QueryRow(ctx, `SELECT case_id::text FROM difficulty_cases WHERE request_id = $1`, p.RequestID).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // TestObservedCaseReadsAsAnObservation: a case opened from a creation
 // advisor's observation says so (source and its French label), names the
 // creation case and the checkpoint, and has no score, kinds,
@@ -199,9 +220,53 @@ func TestObservedCaseReadsAsAnObservation(t *testing.T) {
 			t.Errorf("an observation has %s: %v", k, c[k])
 		}
 	}
+	if _, ok := c["takeover_offer_id"]; ok {
+		t.Errorf("a creation observation names an offer: %v", c)
+	}
 	self := decode[map[string]any](t, a.get(t, a.token(t, cmaCell), "/api/v1/difficulty-cases/"+a.cases["A"]))
-	if self["source"] != "self_report" || self["score"] != float64(40) || self["routing"] == nil || self["creation_case_id"] != nil {
+	if self["source"] != "self_report" || self["score"] != float64(40) || self["routing"] == nil || self["creation_case_id"] != nil ||
+		self["takeover_offer_id"] != nil {
 		t.Errorf("a self report reads %v", self)
+	}
+}
+
+// TestConcernCaseReadsAsATakeoverAdvisors: a case opened from a takeover
+// advisor's concern says where it comes from (its source, and a label
+// that is not a creation advisor's), names its offer and the concerns'
+// codes as its kinds, and has no score, questionnaire, routing, creation
+// case nor checkpoint; the CCI's cell reads it too (the offer is shared),
+// in the list as in the case.
+func TestConcernCaseReadsAsATakeoverAdvisors(t *testing.T) {
+	t.Parallel()
+	a := start(t, testkit.NewSchemas(t, "difficulty_alert"))
+	id := a.concern(t)
+	got := a.get(t, a.token(t, cmaCell), "/api/v1/difficulty-cases/"+id)
+	if got.status != 200 {
+		t.Fatalf("read: %d %s", got.status, got.body)
+	}
+	c := decode[map[string]any](t, got)
+	want := map[string]any{"source": "advisor_observation", "source_label": "Signalé par le conseiller transmission-reprise",
+		"takeover_offer_id": concernOffer, "level": "call_back", "chamber": "CMA", "secondary_chamber": "CCI", "naf_code": "10.71C",
+		"request_id": "01900000-0000-7000-8000-0000000000e1"}
+	for k, v := range want {
+		if c[k] != v {
+			t.Errorf("%s = %v, want %v", k, c[k], v)
+		}
+	}
+	if kinds, _ := c["kinds"].([]any); len(kinds) != 2 || kinds[0] != "cash_flow" || kinds[1] != "supplier_delays" {
+		t.Errorf("kinds = %v, want the concerns", c["kinds"])
+	}
+	for _, k := range []string{"score", "questionnaire_version", "routing", "creation_case_id", "checkpoint"} {
+		if _, ok := c[k]; ok {
+			t.Errorf("a concern has %s: %v", k, c[k])
+		}
+	}
+	list := decode[struct {
+		Cases []map[string]any `json:"difficulty_cases"`
+	}](t, a.get(t, a.token(t, cciCell), "/api/v1/difficulty-cases"))
+	i := slices.IndexFunc(list.Cases, func(c map[string]any) bool { return c["case_id"] == id })
+	if i < 0 || list.Cases[i]["takeover_offer_id"] != concernOffer || list.Cases[i]["source_label"] != want["source_label"] {
+		t.Errorf("the CCI's cell lists %v", list.Cases)
 	}
 }
 

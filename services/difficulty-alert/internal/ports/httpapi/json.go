@@ -9,8 +9,9 @@ import (
 // caseJSON is a prevention case as the API sends it (never the SIREN,
 // which the scoring may have filled: the case page names the business
 // through its signals, read by the cell only). A self report has
-// its score, kinds, questionnaire and routing; an advisor's observation
-// its creation case and checkpoint instead.
+// its score, kinds, questionnaire and routing; a creation advisor's
+// observation its creation case and checkpoint instead, a takeover
+// advisor's concern its offer and its kinds (the concerns' codes).
 type caseJSON struct {
 	CaseID               string       `json:"case_id"`
 	Source               string       `json:"source"`
@@ -26,6 +27,7 @@ type caseJSON struct {
 	QuestionnaireVersion string       `json:"questionnaire_version,omitempty"`
 	CreationCaseID       string       `json:"creation_case_id,omitempty"`
 	Checkpoint           string       `json:"checkpoint,omitempty"`
+	TakeoverOfferID      string       `json:"takeover_offer_id,omitempty"`
 	NAFCode              string       `json:"naf_code,omitempty"`
 	NAFVersion           string       `json:"naf_version,omitempty"`
 	Departement          string       `json:"departement"`
@@ -73,9 +75,9 @@ func caseJSONOf(c prevention.Case) caseJSON {
 		advisors = []string{}
 	}
 	out := caseJSON{
-		CaseID: c.ID, Source: string(c.Source), SourceLabel: c.Source.Label(), RequestID: c.RequestID, Chamber: c.Chamber,
+		CaseID: c.ID, Source: string(c.Source), SourceLabel: c.SourceLabel(), RequestID: c.RequestID, Chamber: c.Chamber,
 		SecondaryChamber: c.SecondaryChamber, AdvisorIDs: advisors, Status: string(c.Status), Level: c.Level,
-		CreationCaseID: c.CreationCaseID, Checkpoint: c.Checkpoint, NAFCode: c.NAFCode, NAFVersion: c.NAFVersion,
+		CreationCaseID: c.CreationCaseID, Checkpoint: c.Checkpoint, TakeoverOfferID: c.TakeoverOfferID, NAFCode: c.NAFCode, NAFVersion: c.NAFVersion,
 		Departement: c.Departement, ReportedAt: c.ReportedAt, OpenedAt: c.OpenedAt, StatusLabel: c.Status.Label(),
 		TakenBy: c.TakenBy, ClosedBy: c.ClosedBy, CloseReason: string(c.CloseReason),
 	}
@@ -96,6 +98,9 @@ func caseJSONOf(c prevention.Case) caseJSON {
 		out.Routing = &routingJSON{LeadChamber: c.Routing.LeadChamber, SecondaryChamber: c.Routing.SecondaryChamber,
 			RuleID: c.Routing.RuleID, Reason: c.Routing.Reason, RulesVersion: c.Routing.RulesVersion,
 			OutOfTerritory: c.Routing.OutOfTerritory, EPCI: c.Routing.EPCI}
+	}
+	if c.FromTakeover() {
+		out.Kinds = c.Kinds
 	}
 	return out
 }

@@ -75,7 +75,7 @@ func testScoreRules(t *testing.T, a *api) {
 	s := decode[scoreAnswer](t, got)
 	if s.SIREN != "830249439" || s.BusinessID == "" || s.Level != "moderate" || s.LevelLabel != "risque modéré" || s.Score != 44 ||
 		len(s.Contributions) != 1 || s.Contributions[0].Theme != "court_events" || s.Contributions[0].ThemeLabel != "Décisions de justice" ||
-		s.Court == nil || s.Court.Procedure != "redressement_judiciaire" || s.RulesVersion != "2026.1" ||
+		s.Court == nil || s.Court.Procedure != "redressement_judiciaire" || s.RulesVersion != "2026.2" ||
 		s.Explanation != "Décisions de justice : 44 points (1 signal, le 14 janvier 2026). Total : 44 points, risque modéré." {
 		t.Errorf("score %s", got.body)
 	}

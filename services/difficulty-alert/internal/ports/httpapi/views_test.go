@@ -181,3 +181,34 @@ func TestObservedCaseViewHasItsBusiness(t *testing.T) {
 		t.Errorf("observed case after its signal: %d %s", got.status, got.body)
 	}
 }
+
+// TestConcernCaseViewHasItsBusiness: the case of a takeover advisor's
+// concern finds its business through the signal intake named it by on
+// the confidential stream (its offer's concern); before that signal it has
+// none. The signal reads with its own French kind, and the business is
+// scored with it; no SIREN nor SIRET is sent.
+func TestConcernCaseViewHasItsBusiness(t *testing.T) {
+	t.Parallel()
+	a := start(t, testkit.NewSchemas(t, "difficulty_alert"))
+	id := a.concern(t)
+	cell := a.token(t, cmaCell)
+	if got := a.get(t, cell, "/api/v1/difficulty-cases/"+id); got.status != 200 || strings.Contains(got.body, `"business"`) {
+		t.Fatalf("concern's case before its signal: %d %s", got.status, got.body)
+	}
+	p := events.PreventionConcernIdentified{OfferID: concernOffer, ConcernID: "0195a1d0-1007-7b01-8c02-0d03e04f0712",
+		RequestID: "01900000-0000-7000-8000-0000000000e1", SIREN: "830249439", SIRET: "83024943900019", ObservedAt: a.now}
+	uc := app.RecordIdentifiedSignal{Signals: a.store, Rescorer: a.rescore}
+	if err := uc.HandleConcern(testkit.Context(t), event(t, p.OfferID, p), p); err != nil {
+		t.Fatal(err)
+	}
+	got := a.get(t, cell, "/api/v1/difficulty-cases/"+id)
+	v := decode[struct {
+		Business *viewAnswer `json:"business"`
+	}](t, got)
+	if got.status != 200 || v.Business == nil || v.Business.Score <= 0 || len(v.Business.Signals) != 1 ||
+		v.Business.Signals[0].Source != "advisor_observation" || v.Business.Signals[0].Kind != "advisor_concern" ||
+		v.Business.Signals[0].KindLabel != "Préoccupation d'un conseiller transmission-reprise" ||
+		strings.Contains(got.body, "830249439") {
+		t.Errorf("concern's case after its signal: %d %s", got.status, got.body)
+	}
+}
