@@ -225,6 +225,18 @@ func (c Case) SelfReport() bool { return c.Source == SourceSelfReport }
 // concern about a business for sale.
 func (c Case) FromTakeover() bool { return c.TakeoverOfferID != "" }
 
+// observedIn says, for an advisor's observation, where it was made, so
+// that the notification names the right follow-up.
+func (c Case) observedIn() string {
+	switch {
+	case c.FromTakeover():
+		return events.ObservedInTakeoverOffer
+	case c.CreationCaseID != "":
+		return events.ObservedInCreationCase
+	}
+	return ""
+}
+
 // SourceLabel names, in French for advisors, where the case comes from:
 // its source's label, but for a takeover advisor's concern, which is an
 // advisor's observation too but not a creation advisor's.
@@ -259,7 +271,7 @@ func Open(r Report, caseID string, advisorIDs []string, now time.Time) (Case, ev
 	}
 	return c, events.DifficultyCaseOpened{
 		CaseID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber,
-		AdvisorIDs: slices.Clone(c.AdvisorIDs), Level: c.Level, Source: string(c.Source), Departement: c.Departement,
-		OpenedAt: c.OpenedAt,
+		AdvisorIDs: slices.Clone(c.AdvisorIDs), Level: c.Level, Source: string(c.Source), ObservedIn: c.observedIn(),
+		Departement: c.Departement, OpenedAt: c.OpenedAt,
 	}
 }

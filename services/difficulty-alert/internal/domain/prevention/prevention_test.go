@@ -91,8 +91,8 @@ func TestObservationOpensACallBack(t *testing.T) {
 	if c.SelfReport() || c.Score != 0 || len(c.Kinds) != 0 || c.QuestionnaireVersion != "" {
 		t.Fatalf("an observation has self-report facts: %+v", c)
 	}
-	if ev.Source != "advisor_observation" || ev.Level != "call_back" || ev.Chamber != "CMA" || ev.SecondaryChamber != "CCI" ||
-		ev.RequestID != seen.RequestID || ev.Validate() != nil {
+	if ev.Source != "advisor_observation" || ev.ObservedIn != events.ObservedInCreationCase || ev.Level != "call_back" ||
+		ev.Chamber != "CMA" || ev.SecondaryChamber != "CCI" || ev.RequestID != seen.RequestID || ev.Validate() != nil {
 		t.Fatalf("event = %+v", ev)
 	}
 	// Nobody is eligible beyond the département and EPCI of the creation
@@ -109,7 +109,7 @@ func TestObservationOpensACallBack(t *testing.T) {
 // offer's chambers, at level call_back, linked to the offer (not to a
 // creation case), its kinds the concerns' codes, with no score nor
 // questionnaire; its origin reads as a takeover advisor's, and the event
-// says advisor_observation.
+// says advisor_observation made in a takeover offer.
 func TestConcernOpensACallBack(t *testing.T) {
 	seen := events.TakeoverOfferDifficultySeen{OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", ConcernID: "0195a1d0-1007-7b01-8c02-0d03e04f0712",
 		RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001", Chamber: "CCI", SecondaryChamber: "CMA", AdvisorID: "cci-91-0008",
@@ -137,8 +137,8 @@ func TestConcernOpensACallBack(t *testing.T) {
 	if c.SelfReport() || !c.FromTakeover() || c.Score != 0 || c.QuestionnaireVersion != "" || c.CreationCaseID != "" || c.Checkpoint != "" {
 		t.Fatalf("a concern has other sources' facts: %+v", c)
 	}
-	if ev.Source != "advisor_observation" || ev.Level != "call_back" || ev.Chamber != "CCI" || ev.SecondaryChamber != "CMA" ||
-		ev.RequestID != seen.RequestID || ev.Validate() != nil {
+	if ev.Source != "advisor_observation" || ev.ObservedIn != events.ObservedInTakeoverOffer || ev.Level != "call_back" ||
+		ev.Chamber != "CCI" || ev.SecondaryChamber != "CMA" || ev.RequestID != seen.RequestID || ev.Validate() != nil {
 		t.Fatalf("event = %+v", ev)
 	}
 }
