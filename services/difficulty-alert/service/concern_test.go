@@ -107,4 +107,12 @@ func TestTakeoverConcernOpensACaseAndNamesItsBusiness(t *testing.T) {
 		strings.Contains(body, "732829320") {
 		t.Fatalf("the CCI's cell reads the case: %d %s", status, body)
 	}
+	// The business's level rose with the signal: its case is the
+	// concern's, which now names it, and no second one opened.
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.difficulty_cases`); n != 1 {
+		t.Errorf("%d cases after the business was scored, want the concern's alone", n)
+	}
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.difficulty_cases WHERE case_id = $1 AND siren = '732829320'`, caseID); n != 1 {
+		t.Error("the concern's case does not name its business")
+	}
 }

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -15,7 +16,9 @@ import (
 // RecordSignal implements app.IdentifiedSignals: the signal and the
 // inbox claim of its event in one transaction. The signal is unique by
 // source and reference (the table's UNIQUE), so the same report or
-// checkpoint replayed under another event id stores nothing either.
+// checkpoint replayed under another event id stores nothing either. In
+// the same transaction the open case of the signal's request, when it
+// opened first, learns its business (linkCase).
 func (s *Store) RecordSignal(ctx context.Context, trigger events.Event, signalID string, sg signal.Signal) (bool, error) {
 	var siret *string
 	if sg.SIRET != "" {
@@ -24,15 +27,50 @@ func (s *Store) RecordSignal(ctx context.Context, trigger events.Event, signalID
 	stored := false
 	_, err := inbox.Apply(ctx, s.pool, Consumer, trigger, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO signals (signal_id, source, kind, theme, siren, siret, occurred_on, strength,
-				expires_on, source_ref, recorded_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now())
+				expires_on, source_ref, recorded_at, request_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, now(), NULLIF($11, '')::uuid)
 			ON CONFLICT (source, source_ref) DO NOTHING`,
-			signalID, string(sg.Source), string(sg.Kind), string(sg.Theme), sg.SIREN, siret, sg.On, sg.Strength, sg.Expires, sg.Ref)
+			signalID, string(sg.Source), string(sg.Kind), string(sg.Theme), sg.SIREN, siret, sg.On, sg.Strength, sg.Expires, sg.Ref,
+			sg.RequestID)
 		if err != nil {
 			return fmt.Errorf("insert signal: %w", err)
 		}
 		stored = tag.RowsAffected() == 1
-		return nil
+		if sg.RequestID == "" {
+			return nil
+		}
+		return linkCase(ctx, tx, sg.RequestID, sg.SIREN)
 	})
 	return stored, err
+}
+
+// linkCase names the business of the open case of a request that does
+// not know it yet, unless the business has another open case already
+// (one open case a business): the rescoring then finds the case by its
+// business, escalates it as the level rises, closes it on a liquidation.
+func linkCase(ctx context.Context, tx pgx.Tx, requestID, siren string) error {
+	_, err := tx.Exec(ctx, `UPDATE difficulty_cases SET siren = $2, updated_at = now()
+		WHERE request_id = $1 AND status <> 'closed' AND siren IS NULL
+		  AND NOT EXISTS (SELECT 1 FROM difficulty_cases WHERE siren = $2 AND status <> 'closed')`, requestID, siren)
+	if err != nil {
+		return fmt.Errorf("link case of request to its business: %w", err)
+	}
+	return nil
+}
+
+// businessOfRequest is the business a signal of the request named
+// (the newest), when it has no open case: a case opening after its
+// signal takes it. "" when there is none.
+func businessOfRequest(ctx context.Context, tx pgx.Tx, requestID string) (string, error) {
+	var siren string
+	err := tx.QueryRow(ctx, `SELECT s.siren FROM signals s WHERE s.request_id = $1
+		AND NOT EXISTS (SELECT 1 FROM difficulty_cases c WHERE c.siren = s.siren AND c.status <> 'closed')
+		ORDER BY s.recorded_at DESC LIMIT 1`, requestID).Scan(&siren)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read business of request: %w", err)
+	}
+	return siren, nil
 }

@@ -51,7 +51,7 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, r prevention
 		if err != nil {
 			return err
 		}
-		opened, err := insertCase(ctx, tx, c)
+		opened, err := insertLinkedCase(ctx, tx, c)
 		if err != nil || !opened {
 			return err
 		}
@@ -79,6 +79,30 @@ func selfReportOf(c prevention.Case) selfReport {
 		return selfReport{}
 	}
 	return selfReport{score: &c.Score, questionnaire: &c.QuestionnaireVersion, rule: &c.Routing.RuleID, reason: &c.Routing.Reason}
+}
+
+// insertLinkedCase stores a case of a request with its business when a
+// signal of the request named it first (the confidential stream raced
+// ahead) and the business has no open case (businessOfRequest). Should
+// another case of the business open meanwhile, the case is stored
+// without it.
+func insertLinkedCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (bool, error) {
+	if c.SIREN != "" || c.RequestID == "" {
+		return insertCase(ctx, tx, c)
+	}
+	siren, err := businessOfRequest(ctx, tx, c.RequestID)
+	if err != nil || siren == "" {
+		if err != nil {
+			return false, err
+		}
+		return insertCase(ctx, tx, c)
+	}
+	linked := c
+	linked.SIREN = siren
+	if opened, err := insertCase(ctx, tx, linked); err != nil || opened {
+		return opened, err
+	}
+	return insertCase(ctx, tx, c)
 }
 
 // insertCase stores the case unless its request (or its business) already

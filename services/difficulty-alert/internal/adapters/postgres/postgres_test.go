@@ -42,6 +42,7 @@ func TestStore(t *testing.T) {
 		{"OpeningIsIdempotent", testOpeningIdempotent},
 		{"ObservationOpensOneCaseARequest", testObservation},
 		{"ConcernOpensOneCaseAnOfferAndFindsItsBusiness", testConcern},
+		{"CaseLearnsItsBusiness", testCaseLearnsItsBusiness},
 		{"BatchedOpeningsSpreadAndCountLoads", testBatchedOpenings},
 		{"VisibleCasesAgreeWithTheAccessRule", testVisibleCases},
 		{"VisibleCasesPage", testVisiblePaging},

@@ -208,9 +208,11 @@ type Case struct {
 	ClosedBy    string
 	ClosedAt    time.Time
 	CloseReason CloseReason
-	// SIREN is the business's, when known (a case opened by a score). It
-	// stays in difficulty-alert: no event carries it, and only the
-	// assigned advisors and the cell read it.
+	// SIREN is the business's, when known: a case opened by a score has
+	// it; a case opened for a request learns it from the confidential
+	// stream, unless the business has another open case. It stays in
+	// difficulty-alert: no event carries it, and only the assigned
+	// advisors and the cell read it.
 	SIREN string
 	// Actions are the actions recorded, oldest first (loaded with the case
 	// itself, not in lists).

@@ -63,7 +63,8 @@ func FromSelfReport(p events.PreventionReportIdentified) (Signal, error) {
 	}
 	on := dayOf(p.IdentifiedAt)
 	s := Signal{Source: SourceSelfReport, Kind: kind, Theme: ThemeSelfAssessment, SIREN: p.SIREN, SIRET: p.SIRET,
-		On: on, Strength: max(p.Score, MinStrength), Expires: on.AddDate(0, SelfReportValidity, 0), Ref: p.RequestID}
+		On: on, Strength: max(p.Score, MinStrength), Expires: on.AddDate(0, SelfReportValidity, 0), Ref: p.RequestID,
+		RequestID: p.RequestID}
 	if err := s.Validate(); err != nil {
 		return Signal{}, err
 	}
@@ -82,7 +83,7 @@ func FromObservation(p events.PreventionObservationIdentified) (Signal, error) {
 	on := dayOf(p.ObservedAt)
 	s := Signal{Source: SourceAdvisorObservation, Kind: KindCheckpointDifficulties, Theme: ThemeFinances, SIREN: p.SIREN,
 		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0),
-		Ref: p.CaseID + "/" + strconv.Itoa(p.CheckpointIndex)}
+		Ref: p.CaseID + "/" + strconv.Itoa(p.CheckpointIndex), RequestID: p.RequestID}
 	if err := s.Validate(); err != nil {
 		return Signal{}, err
 	}
@@ -100,7 +101,8 @@ func FromObservation(p events.PreventionObservationIdentified) (Signal, error) {
 func FromConcern(p events.PreventionConcernIdentified) (Signal, error) {
 	on := dayOf(p.ObservedAt)
 	s := Signal{Source: SourceAdvisorObservation, Kind: KindAdvisorConcern, Theme: ThemeFinances, SIREN: p.SIREN, SIRET: p.SIRET,
-		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0), Ref: p.OfferID + "/" + p.ConcernID}
+		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0), Ref: p.OfferID + "/" + p.ConcernID,
+		RequestID: p.RequestID}
 	if err := s.Validate(); err != nil {
 		return Signal{}, err
 	}

@@ -94,6 +94,10 @@ type Signal struct {
 	Ref string
 	// Procedure is a court judgment's procedure (court events only).
 	Procedure Procedure
+	// RequestID is the intake request the signal names the business of
+	// (the confidential stream's signals only): the request whose case
+	// it links to its business.
+	RequestID string
 }
 
 // Errors of a signal that cannot be kept.
