@@ -24,7 +24,8 @@ func TestFromSelfReport(t *testing.T) {
 	}
 	on := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	want := signal.Signal{Source: signal.SourceSelfReport, Kind: signal.KindSelfDiagnosisCallBack, Theme: signal.ThemeSelfAssessment,
-		SIREN: "732829320", SIRET: "73282932000074", On: on, Strength: 72, Expires: on.AddDate(1, 0, 0), Ref: p.RequestID}
+		SIREN: "732829320", SIRET: "73282932000074", On: on, Strength: 72, Expires: on.AddDate(1, 0, 0), Ref: p.RequestID,
+		RequestID: p.RequestID}
 	if s != want {
 		t.Fatalf("signal %+v\nwant   %+v", s, want)
 	}
@@ -65,7 +66,8 @@ func TestFromObservation(t *testing.T) {
 	}
 	on := time.Date(2026, 6, 3, 0, 0, 0, 0, time.UTC)
 	want := signal.Signal{Source: signal.SourceAdvisorObservation, Kind: signal.KindCheckpointDifficulties, Theme: signal.ThemeFinances,
-		SIREN: "552100554", On: on, Strength: signal.ObservationStrength, Expires: on.AddDate(1, 0, 0), Ref: p.CaseID + "/2"}
+		SIREN: "552100554", On: on, Strength: signal.ObservationStrength, Expires: on.AddDate(1, 0, 0), Ref: p.CaseID + "/2",
+		RequestID: p.RequestID}
 	if s != want {
 		t.Fatalf("signal %+v\nwant   %+v", s, want)
 	}
@@ -96,7 +98,7 @@ func TestFromConcern(t *testing.T) {
 	on := time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC)
 	want := signal.Signal{Source: signal.SourceAdvisorObservation, Kind: signal.KindAdvisorConcern, Theme: signal.ThemeFinances,
 		SIREN: "732829320", SIRET: "73282932000074", On: on, Strength: signal.ObservationStrength, Expires: on.AddDate(1, 0, 0),
-		Ref: p.OfferID + "/" + p.ConcernID}
+		Ref: p.OfferID + "/" + p.ConcernID, RequestID: p.RequestID}
 	if s != want {
 		t.Fatalf("signal %+v\nwant   %+v", s, want)
 	}

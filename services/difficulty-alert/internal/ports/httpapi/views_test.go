@@ -108,16 +108,12 @@ func TestCaseViewHasItsBusiness(t *testing.T) {
 	if sources["self_report"] != "Autodiagnostic : rappel demandé" || sources["bodacc"] != "Jugement publié au BODACC" {
 		t.Errorf("signals %v", sources)
 	}
-	// The case the score opened names the business: the same view.
-	var scoreCase string
-	if err := a.pool.QueryRow(testkit.Context(t), `SELECT case_id::text FROM difficulty_cases WHERE siren = $1 AND source = 'score'`,
-		siren).Scan(&scoreCase); err != nil {
-		t.Fatalf("the score's case: %v", err)
-	}
-	got = a.get(t, cell, "/api/v1/difficulty-cases/"+scoreCase)
-	if sv := decode[caseView](t, got); got.status != 200 || sv.Business == nil || sv.Business.BusinessID != b.BusinessID ||
-		sv.Business.Explanation != b.Explanation || strings.Contains(got.body, siren) {
-		t.Errorf("the score's case: %d %s", got.status, got.body)
+	// The report's case names the business: the rising score escalated
+	// it rather than opening a second case.
+	var linked, scoreCases int
+	if err := a.pool.QueryRow(testkit.Context(t), `SELECT count(*) FILTER (WHERE case_id = $2::uuid), count(*) FILTER (WHERE source = 'score')
+		FROM difficulty_cases WHERE siren = $1`, siren, id).Scan(&linked, &scoreCases); err != nil || linked != 1 || scoreCases != 0 {
+		t.Errorf("the business's cases: its report's %d, opened by the score %d (%v)", linked, scoreCases, err)
 	}
 	// An outsider: 403, no score.
 	if got := a.get(t, a.token(t, cmaSpec), "/api/v1/difficulty-cases/"+id); got.status != 403 || strings.Contains(got.body, "explanation") {
