@@ -148,6 +148,15 @@ func validCase(caseID, requestID, chamber string) error {
 	return validAggregate("case_id", caseID, requestID, chamber)
 }
 
+// validSecondary checks an optional secondary chamber: the other chamber
+// than the lead one.
+func validSecondary(lead, secondary string) error {
+	if secondary != "" && (secondary == lead || (secondary != ChamberCCI && secondary != ChamberCMA)) {
+		return errors.New("secondary_chamber must be the other chamber (CCI or CMA)")
+	}
+	return nil
+}
+
 // required reports an empty field.
 func required(field, v string) error {
 	if v == "" {
@@ -438,10 +447,7 @@ func (CreationCaseDifficultySeen) EventName() Name {
 func (p *CreationCaseDifficultySeen) Validate() error {
 	errs := []error{validCase(p.CaseID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID),
 		required("departement", p.Departement), required("checkpoint_label", p.CheckpointLabel)}
-	if p.SecondaryChamber != "" && (p.SecondaryChamber == p.Chamber ||
-		(p.SecondaryChamber != ChamberCCI && p.SecondaryChamber != ChamberCMA)) {
-		errs = append(errs, errors.New("secondary_chamber must be the other chamber (CCI or CMA)"))
-	}
+	errs = append(errs, validSecondary(p.Chamber, p.SecondaryChamber))
 	if p.CheckpointIndex < 0 {
 		errs = append(errs, errors.New("checkpoint_index must be 0 or more"))
 	}

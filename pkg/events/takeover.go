@@ -667,10 +667,7 @@ func (p *TakeoverOfferDifficultySeen) Validate() error {
 	if _, err := uuid.Parse(p.ConcernID); err != nil {
 		errs = append(errs, errors.New("concern_id must be a UUID"))
 	}
-	if p.SecondaryChamber != "" && (p.SecondaryChamber == p.Chamber ||
-		(p.SecondaryChamber != ChamberCCI && p.SecondaryChamber != ChamberCMA)) {
-		errs = append(errs, errors.New("secondary_chamber must be the other chamber (CCI or CMA)"))
-	}
+	errs = append(errs, validSecondary(p.Chamber, p.SecondaryChamber))
 	errs = append(errs, validConcerns(p.Concerns))
 	if p.SeenAt.IsZero() {
 		errs = append(errs, errors.New("seen_at is required"))

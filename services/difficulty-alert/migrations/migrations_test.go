@@ -1,10 +1,7 @@
 package migrations_test
 
 import (
-	"io/fs"
-	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/pgdb"
@@ -13,26 +10,6 @@ import (
 	"github.com/ccicma/platform/services/difficulty-alert/migrations"
 )
 
-// upTo is the service's migration set cut before step: the schema as a
-// database stood before it.
-func upTo(t *testing.T, step string) pgdb.Migrations {
-	t.Helper()
-	full := migrations.Set()
-	files := fstest.MapFS{}
-	err := fs.WalkDir(full.FS, full.Dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".sql") || path >= step {
-			return err
-		}
-		b, err := fs.ReadFile(full.FS, path)
-		files[path] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pgdb.Migrations{Name: full.Name, FS: files, Dir: "."}
-}
-
 // TestOpenCasesLearnTheirBusiness: step 011 gives the signals stored
 // before it their request (a self report's reference, an observation's
 // case) and names the business of each open case a signal of its request
@@ -40,7 +17,7 @@ func upTo(t *testing.T, step string) pgdb.Migrations {
 // left alone.
 func TestOpenCasesLearnTheirBusiness(t *testing.T) {
 	ctx := testkit.Context(t)
-	pool := testkit.NewSchemas(t, "difficulty_alert").Pool(t, projection.Migrations(), upTo(t, "011"))
+	pool := testkit.NewSchemas(t, "difficulty_alert").Pool(t, projection.Migrations(), testkit.MigrationsBefore(t, migrations.Set(), "011"))
 	const (
 		report    = "01900000-0000-7000-8000-000000000001"
 		observed  = "01900000-0000-7000-8000-000000000002"

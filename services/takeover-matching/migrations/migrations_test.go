@@ -1,10 +1,7 @@
 package migrations_test
 
 import (
-	"io/fs"
-	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/ccicma/platform/pkg/directory/projection"
 	"github.com/ccicma/platform/pkg/pgdb"
@@ -13,32 +10,12 @@ import (
 	"github.com/ccicma/platform/services/takeover-matching/migrations"
 )
 
-// upTo is the service's migration set cut before step: the schema as a
-// database stood before it.
-func upTo(t *testing.T, step string) pgdb.Migrations {
-	t.Helper()
-	full := migrations.Set()
-	files := fstest.MapFS{}
-	err := fs.WalkDir(full.FS, full.Dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".sql") || path >= step {
-			return err
-		}
-		b, err := fs.ReadFile(full.FS, path)
-		files[path] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pgdb.Migrations{Name: full.Name, FS: files, Dir: "."}
-}
-
 // TestOpenOffersBecomePublishedListings: the offers registered before the
 // listings' life (step 005) were all matched, status open; after it they
 // are published listings, still matched, and a search keeps its status.
 func TestOpenOffersBecomePublishedListings(t *testing.T) {
 	ctx := testkit.Context(t)
-	pool := testkit.NewSchemas(t, "takeover_matching").Pool(t, projection.Migrations(), upTo(t, "005"))
+	pool := testkit.NewSchemas(t, "takeover_matching").Pool(t, projection.Migrations(), testkit.MigrationsBefore(t, migrations.Set(), "005"))
 	if _, err := pool.Exec(ctx, `INSERT INTO takeover_offers (offer_id, request_id, chamber, naf_code, naf_levels, departement,
 		headcount, revenue_band, profit_band, asking_price, deal_types, reason, timeline, confidential, registered_at, match_keys)
 		VALUES (gen_random_uuid(), gen_random_uuid(), 'CMA', '10.71C', '{10}', '91', 4, '300k_1m', '25k_75k', 250000,

@@ -137,9 +137,25 @@ func desk(t *testing.T, files CaseFiles) *httptest.Server {
 
 func getPage(t *testing.T, srv *httptest.Server, token, path string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+path, nil)
+	status, _, body := sendPage(t, srv, token, http.MethodGet, path, nil)
+	return status, body
+}
+
+// sendPage sends a request of token's session (a form when form is not
+// nil) without following redirects, and returns the status, the
+// Location and the page, unescaped.
+func sendPage(t *testing.T, srv *httptest.Server, token, method, path string, form url.Values) (int, string, string) {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, srv.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: token})
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -149,7 +165,7 @@ func getPage(t *testing.T, srv *httptest.Server, token, path string) (int, strin
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, html.UnescapeString(string(b))
+	return resp.StatusCode, resp.Header.Get("Location"), html.UnescapeString(string(b))
 }
 
 // The cell's list: businesses by level with score, trend, court state,

@@ -2,10 +2,7 @@ package web
 
 import (
 	"context"
-	"html"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -40,26 +37,6 @@ func (f *concernFiles) RaiseOfferConcern(_ context.Context, _, _ string, concern
 	}
 	f.raised = append(f.raised, concerns)
 	return nil
-}
-
-// postPage posts form to path with token's session and returns the
-// status, the Location and the page.
-func postPage(t *testing.T, srv *httptest.Server, token, path string, form url.Values) (int, string, string) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.AddCookie(&http.Cookie{Name: SessionCookie, Value: token})
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), html.UnescapeString(string(b))
 }
 
 var formToken = regexp.MustCompile(`name="jeton" value="([^"]+)"`)
@@ -98,12 +75,12 @@ func TestOfferConcernForm(t *testing.T) {
 		t.Error("the buyer's side reads the seller's difficulties")
 	}
 
-	status, _, body = postPage(t, srv, "advisor", path+"/difficulte", url.Values{"jeton": {token}, "preoccupations": {"gossip"}})
+	status, _, body = sendPage(t, srv, "advisor", http.MethodPost, path+"/difficulte", url.Values{"jeton": {token}, "preoccupations": {"gossip"}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, `href="#difficulte-cash_flow"`) ||
 		!strings.Contains(body, "fr-fieldset--error") || len(files.raised) != 0 {
 		t.Errorf("an unknown concern: %d, raised %v", status, files.raised)
 	}
-	status, loc, _ := postPage(t, srv, "advisor", path+"/difficulte", url.Values{"jeton": {token},
+	status, loc, _ := sendPage(t, srv, "advisor", http.MethodPost, path+"/difficulte", url.Values{"jeton": {token},
 		"preoccupations": {"activity_drop", "overdue_debts"}})
 	if status != http.StatusSeeOther || loc != path+"?fait=difficulte-signalee#difficultes" ||
 		len(files.raised) != 1 || !slices.Equal(files.raised[0], []string{"activity_drop", "overdue_debts"}) {
@@ -114,7 +91,7 @@ func TestOfferConcernForm(t *testing.T) {
 	}
 
 	files.refusal = &peers.Refused{Status: http.StatusConflict, Title: "L'offre n'est plus sur le marché"}
-	status, _, body = postPage(t, srv, "advisor", path+"/difficulte", url.Values{"jeton": {token}, "preoccupations": {"cash_flow"}})
+	status, _, body = sendPage(t, srv, "advisor", http.MethodPost, path+"/difficulte", url.Values{"jeton": {token}, "preoccupations": {"cash_flow"}})
 	if status != http.StatusConflict || !strings.Contains(body, "L'offre n'est plus sur le marché") || strings.Contains(body, "fr-fieldset--error") {
 		t.Errorf("a refused concern: %d", status)
 	}
