@@ -460,6 +460,68 @@ func (p *CreationCaseDifficultySeen) Validate() error {
 	return errors.Join(errs...)
 }
 
+// CreationCaseConcernRaised (creation.case.concern_raised.v1): the
+// advisor of a case in post-creation follow-up saw the business in
+// difficulty between two checkpoints and raised a concern (at most one a
+// case a day), emitted in the same transaction. As for a checkpoint's
+// difficulties (creation.case.difficulty_seen), difficulty-alert opens a
+// prevention case of source advisor_observation for the case's chambers
+// (one open case a request), and, when the case has a registered SIREN,
+// creation-support names the business to difficulty-alert alone on the
+// confidential stream (prevention.creation_concern.identified, of the
+// same concern id). Subject: the case id.
+//
+// Codes only: no SIREN, no name, no free text.
+type CreationCaseConcernRaised struct {
+	// CaseID is creation-support's id of the case.
+	CaseID string `json:"case_id"`
+	// ConcernID is the concern's id (UUIDv7): each concern is a signal of
+	// its own.
+	ConcernID string `json:"concern_id"`
+	// RequestID is the intake request the case comes from.
+	RequestID string `json:"request_id"`
+	// Chamber owns the case (CCI or CMA): the lead chamber of the
+	// prevention case.
+	Chamber string `json:"chamber"`
+	// SecondaryChamber is the chamber the case is shared with, if any.
+	SecondaryChamber string `json:"secondary_chamber,omitempty"`
+	// AdvisorID is the advisor who raised the concern.
+	AdvisorID string `json:"advisor_id"`
+	// NAFCode is the business's activity, if the case has one.
+	NAFCode string `json:"naf_code,omitempty"`
+	// NAFVersion names the nomenclature of NAFCode, when known.
+	NAFVersion string `json:"naf_version,omitempty"`
+	// Departement is the département code of the business's commune.
+	Departement string `json:"departement"`
+	// EPCI is the SIREN of the commune's intercommunalité, when known.
+	EPCI string `json:"epci,omitempty"`
+	// Concerns are what the advisor saw, one or more of ConcernKinds.
+	Concerns []string `json:"concerns"`
+	// RaisedAt is when the advisor raised the concern.
+	RaisedAt time.Time `json:"raised_at"`
+}
+
+// EventName implements Payload.
+func (CreationCaseConcernRaised) EventName() Name {
+	return Name{Producer: "creation", Aggregate: "case", Verb: "concern_raised", Version: 1}
+}
+
+// Validate checks the invariants consumers rely on.
+func (p *CreationCaseConcernRaised) Validate() error {
+	errs := []error{validCase(p.CaseID, p.RequestID, p.Chamber), required("advisor_id", p.AdvisorID),
+		required("departement", p.Departement), validSecondary(p.Chamber, p.SecondaryChamber), validConcerns(p.Concerns)}
+	if _, err := uuid.Parse(p.ConcernID); err != nil {
+		errs = append(errs, errors.New("concern_id must be a UUID"))
+	}
+	if p.NAFVersion != "" && p.NAFCode == "" {
+		errs = append(errs, errors.New("naf_version without naf_code"))
+	}
+	if p.RaisedAt.IsZero() {
+		errs = append(errs, errors.New("raised_at is required"))
+	}
+	return errors.Join(errs...)
+}
+
 // CreationSessionRegistered (creation.session.registered.v1): a project
 // holder's case was registered to a chamber's collective information
 // meeting or training; intake, which alone holds the holder's contact

@@ -16,8 +16,9 @@ const (
 	DifficultySourceSelfReport = "self_report"
 	// DifficultySourceAdvisorObservation: an advisor saw difficulties of a
 	// business they follow: a creation advisor at a post-creation
-	// checkpoint (creation.case.difficulty_seen), a takeover advisor
-	// following its sale (takeover.offer.difficulty_seen).
+	// checkpoint (creation.case.difficulty_seen) or between two
+	// (creation.case.concern_raised), a takeover advisor following its
+	// sale (takeover.offer.difficulty_seen).
 	DifficultySourceAdvisorObservation = "advisor_observation"
 )
 

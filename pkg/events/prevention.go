@@ -185,14 +185,62 @@ func (PreventionConcernIdentified) EmittedBy() string { return "intake" }
 // Validate checks the invariants consumers rely on.
 func (p *PreventionConcernIdentified) Validate() error {
 	var errs []error
-	for _, f := range [][2]string{{"offer_id", p.OfferID}, {"concern_id", p.ConcernID}, {"request_id", p.RequestID}} {
-		if _, err := uuid.Parse(f[1]); err != nil {
-			errs = append(errs, errors.New(f[0]+" must be a UUID"))
-		}
-	}
+	errs = append(errs, validUUIDs("offer_id", p.OfferID, "concern_id", p.ConcernID, "request_id", p.RequestID))
 	errs = append(errs, validBusiness(p.SIREN, p.SIRET))
 	if p.ObservedAt.IsZero() {
 		errs = append(errs, errors.New("observed_at is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// PreventionCreationConcernIdentified
+// (prevention.creation_concern.identified.v1): the business a creation
+// advisor raised a concern about between two checkpoints
+// (creation.case.concern_raised, of the same concern id), emitted by
+// creation-support with it, in the same transaction, when the case has a
+// registered SIREN. Confidential (see above): only difficulty-alert reads
+// it, and records it as an advisor_observation signal. Subject: the case
+// id.
+type PreventionCreationConcernIdentified struct {
+	// CaseID is creation-support's id of the case.
+	CaseID string `json:"case_id"`
+	// ConcernID is the concern's id, as in creation.case.concern_raised.
+	ConcernID string `json:"concern_id"`
+	// RequestID is the intake request the case comes from.
+	RequestID string `json:"request_id"`
+	// SIREN is the business's registered SIREN (9 digits, valid key).
+	SIREN string `json:"siren"`
+	// ObservedAt is when the advisor raised the concern.
+	ObservedAt time.Time `json:"observed_at"`
+}
+
+// EventName implements Payload.
+func (PreventionCreationConcernIdentified) EventName() Name {
+	return Name{Producer: "prevention", Aggregate: "creation_concern", Verb: "identified", Version: 1}
+}
+
+// EmittedBy implements Emitter.
+func (PreventionCreationConcernIdentified) EmittedBy() string { return "creation-support" }
+
+// Validate checks the invariants consumers rely on.
+func (p *PreventionCreationConcernIdentified) Validate() error {
+	var errs []error
+	errs = append(errs, validUUIDs("case_id", p.CaseID, "concern_id", p.ConcernID, "request_id", p.RequestID))
+	errs = append(errs, validBusiness(p.SIREN, ""))
+	if p.ObservedAt.IsZero() {
+		errs = append(errs, errors.New("observed_at is required"))
+	}
+	return errors.Join(errs...)
+}
+
+// validUUIDs checks fields that must hold UUIDs, given as name, value
+// pairs.
+func validUUIDs(fieldValues ...string) error {
+	var errs []error
+	for i := 0; i+1 < len(fieldValues); i += 2 {
+		if _, err := uuid.Parse(fieldValues[i+1]); err != nil {
+			errs = append(errs, errors.New(fieldValues[i]+" must be a UUID"))
+		}
 	}
 	return errors.Join(errs...)
 }

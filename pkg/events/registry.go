@@ -25,6 +25,7 @@ func Registry() []Payload {
 		CreationCaseRedirectedToTakeover{},
 		CreationCaseNextActionOverdue{},
 		CreationCaseDifficultySeen{},
+		CreationCaseConcernRaised{},
 		CreationSessionRegistered{},
 		// takeover.go
 		TakeoverOfferRegistered{},
@@ -54,5 +55,6 @@ func Registry() []Payload {
 		PreventionReportIdentified{},
 		PreventionObservationIdentified{},
 		PreventionConcernIdentified{},
+		PreventionCreationConcernIdentified{},
 	}
 }

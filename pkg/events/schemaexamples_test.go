@@ -451,6 +451,12 @@ func payloadExamples() []payloadExample {
 			Chamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI, AdvisorID: "cma-91-0008",
 			PreviousAdvisorID: "cma-91-0007", Reason: events.ReassignNoCapacity, ReassignedAt: exampleTime.Add(24 * time.Hour),
 		}, "0195a1d0-1000-7aaa-8bbb-000000000001", "91", "0195a1d0-1006-7b01-8c02-0d03e04f0709", exampleTime.Add(24*time.Hour)),
+		exampleOf("bakery-concern-between-checkpoints", events.CreationCaseConcernRaised{
+			CaseID: "0195a1b2-4000-7111-8222-333344445555", ConcernID: "0195a1b2-4003-7c01-8d02-0e0301415274",
+			RequestID: "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b", Chamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI,
+			AdvisorID: "cma-91-0007", NAFCode: "10.71C", NAFVersion: "NAFRev2", Departement: "91", EPCI: "200057859",
+			Concerns: []string{events.ConcernActivityDrop, events.ConcernOverdueDebts}, RaisedAt: time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC),
+		}, "0195a1b2-4000-7111-8222-333344445555", "91", "0195a1b2-4004-7c01-8d02-0e0301415275", time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC)),
 		exampleOf("bakery-offer-concern", events.TakeoverOfferDifficultySeen{
 			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", ConcernID: "0195a1d0-1007-7b01-8c02-0d03e04f0712",
 			RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001", Chamber: events.ChamberCMA, SecondaryChamber: events.ChamberCCI,
@@ -607,6 +613,10 @@ func payloadExamples() []payloadExample {
 			SIREN:           "732829320",
 			ObservedAt:      time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC),
 		}, "0195a1b2-4000-7111-8222-333344445555", "91", "0195a1b2-4002-7c01-8d02-0e0301415272", time.Date(2026, 6, 3, 14, 0, 0, 0, time.UTC)),
+		exampleOf("bakery-identified-between-checkpoints", events.PreventionCreationConcernIdentified{
+			CaseID: "0195a1b2-4000-7111-8222-333344445555", ConcernID: "0195a1b2-4003-7c01-8d02-0e0301415274",
+			RequestID: "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b", SIREN: "732829320", ObservedAt: time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC),
+		}, "0195a1b2-4000-7111-8222-333344445555", "91", "0195a1b2-4005-7c01-8d02-0e0301415276", time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC)),
 		exampleOf("bakery-for-sale-identified", events.PreventionConcernIdentified{
 			OfferID: "0195a1d0-1000-7aaa-8bbb-000000000001", ConcernID: "0195a1d0-1007-7b01-8c02-0d03e04f0712",
 			RequestID: "0195a1c2-1000-7aaa-8bbb-000000000001", SIREN: "732829320", SIRET: "73282932000074",

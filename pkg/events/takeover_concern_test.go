@@ -92,3 +92,31 @@ func TestCaseOpenedObservedIn(t *testing.T) {
 		t.Errorf("observed_in of a self report: %v", err)
 	}
 }
+
+// TestCreationConcernValidate: a creation advisor's concern between
+// checkpoints is checked as a takeover advisor's (known concerns, at
+// least one, each once), and its confidential twin's SIREN as the
+// others'.
+func TestCreationConcernValidate(t *testing.T) {
+	t.Parallel()
+	p := events.CreationCaseConcernRaised{CaseID: "0195a1b2-4000-7111-8222-333344445555", ConcernID: "0195a1b2-4003-7c01-8d02-0e0301415274",
+		RequestID: "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b", Chamber: events.ChamberCMA, AdvisorID: "cma-91-0007", Departement: "91",
+		Concerns: []string{events.ConcernCashFlow}, RaisedAt: time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC)}
+	if err := p.Validate(); err != nil {
+		t.Fatalf("valid event refused: %v", err)
+	}
+	p.Concerns, p.SecondaryChamber, p.ConcernID = []string{"gossip"}, events.ChamberCMA, ""
+	err := p.Validate()
+	for _, field := range []string{"concerns", "secondary_chamber", "concern_id"} {
+		if err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("Validate = %v, want %s named", err, field)
+		}
+	}
+	id := events.PreventionCreationConcernIdentified{CaseID: p.CaseID, ConcernID: "x", RequestID: p.RequestID, SIREN: "732829321",
+		ObservedAt: p.RaisedAt}
+	err = id.Validate()
+	if err == nil || !strings.Contains(err.Error(), "siren") || !strings.Contains(err.Error(), "concern_id") ||
+		strings.Contains(err.Error(), "732829321") {
+		t.Errorf("Validate = %v, want siren and concern_id named, no number", err)
+	}
+}
