@@ -80,6 +80,9 @@ type CreationCase struct {
 	Outcome      *Outcome      `json:"outcome"`
 	Registration *Registration `json:"registration"`
 	Checkpoints  []Checkpoint  `json:"checkpoints"`
+	// DifficultyConcerns are the concerns its advisor raised during the
+	// follow-up, newest first.
+	DifficultyConcerns []DifficultyConcern `json:"difficulty_concerns"`
 	// Sessions are the sessions the case is registered to, by date (the
 	// lead chamber's follow-up only).
 	Sessions []Enrolment `json:"sessions"`

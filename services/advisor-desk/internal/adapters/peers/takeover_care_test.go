@@ -24,6 +24,10 @@ func init() {
 			func(ctx context.Context, c *Client) error { return c.TakeSearchInCharge(ctx, "tok", caseID) }, nil, nil},
 		"HandBackSearch": {TakeoverMatching, "POST /api/v1/buyer-searches/{id}/hand-back",
 			func(ctx context.Context, c *Client) error { return c.HandBackSearch(ctx, "tok", caseID, "other", "") }, nil, nil},
+		"RaiseCreationConcern": {CreationSupport, "POST /api/v1/creation-cases/{id}/difficulty-concerns",
+			func(ctx context.Context, c *Client) error {
+				return c.RaiseCreationConcern(ctx, "tok", caseID, []string{"activity_drop"})
+			}, nil, nil},
 		"RaiseOfferConcern": {TakeoverMatching, "POST /api/v1/takeover-offers/{id}/difficulty-concerns",
 			func(ctx context.Context, c *Client) error {
 				return c.RaiseOfferConcern(ctx, "tok", caseID, []string{"cash_flow", "owner_wellbeing"})

@@ -37,6 +37,7 @@ func Table(names Names) []Entry {
 		on(creationNextActionOverdue),
 		on(creationSessionRegistered),
 		on(creationDifficultySeen),
+		on(creationConcernRaised),
 		named(w, takeoverOfferRegistered),
 		on(takeoverSearchRegistered),
 		on(takeoverMatchProposed),
@@ -178,6 +179,11 @@ func creationSessionRegistered(events.Event, events.CreationSessionRegistered) [
 // prevention case from it, whose opening tells the prevention advisors
 // (difficulty.case.opened); the creation advisor recorded it themselves.
 func creationDifficultySeen(events.Event, events.CreationCaseDifficultySeen) []Draft { return nil }
+
+// creationConcernRaised notifies nobody here, as a checkpoint's
+// difficulties: difficulty-alert opens a prevention case from it, whose
+// opening tells the prevention advisors; the creation advisor raised it.
+func creationConcernRaised(events.Event, events.CreationCaseConcernRaised) []Draft { return nil }
 
 // creationCaseRegistered tells the chamber the case is shared with (its
 // creation advisors of the département) that the project became a

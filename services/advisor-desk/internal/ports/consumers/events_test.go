@@ -79,7 +79,7 @@ func TestConsumerRetriesThenDeadLetters(t *testing.T) {
 	want := map[string][]string{
 		"CREATION": {"creation.case.opened.>", "creation.case.taken_in_charge.>", "creation.case.reassigned.>", "creation.case.stage_changed.>",
 			"creation.case.registered.>", "creation.case.closed.>", "creation.case.redirected_to_takeover.>", "creation.case.next_action_overdue.>", "creation.session.registered.>",
-			"creation.case.difficulty_seen.>"},
+			"creation.case.difficulty_seen.>", "creation.case.concern_raised.>"},
 		"TAKEOVER": {"takeover.offer.registered.>", "takeover.search.registered.>", "takeover.match.proposed.>",
 			"takeover.offer.published.>", "takeover.offer.status_changed.>", "takeover.search.status_changed.>", "takeover.offer.review_due.>",
 			"takeover.match.stage_changed.>", "takeover.offer.taken_in_charge.>", "takeover.offer.reassigned.>",

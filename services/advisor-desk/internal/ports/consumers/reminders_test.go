@@ -45,7 +45,7 @@ func TestReaction(t *testing.T) {
 	}
 	if want := []string{"creation.case.opened.>", "creation.case.taken_in_charge.>", "creation.case.reassigned.>", "creation.case.stage_changed.>",
 		"creation.case.registered.>", "creation.case.closed.>", "creation.case.redirected_to_takeover.>", "creation.case.next_action_overdue.>", "creation.session.registered.>",
-		"creation.case.difficulty_seen.>"}; !slices.Equal(cs[0].Spec.Filters, want) {
+		"creation.case.difficulty_seen.>", "creation.case.concern_raised.>"}; !slices.Equal(cs[0].Spec.Filters, want) {
 		t.Errorf("CREATION filters %v, want the table's, each once", cs[0].Spec.Filters)
 	}
 	if want := []string{"intake.creation.submitted.>"}; !slices.Equal(cs[3].Spec.Filters, want) {

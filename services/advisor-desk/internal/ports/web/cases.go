@@ -39,7 +39,7 @@ type CaseFiles interface {
 	MatchSteps
 	TakeoverListings
 	TakeoverCare
-	OfferConcernRaiser
+	ConcernRaiser
 	PreventionCase(ctx context.Context, token, id string) (peers.PreventionCase, error)
 	PreventionSteps
 	PreventionBusinesses
@@ -77,7 +77,7 @@ func (s *site) caseRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /dossiers/reprise/offres/{id}", s.offerPage)
 	mux.HandleFunc("GET /dossiers/reprise/recherches/{id}", s.searchPage)
 	s.takeoverCareRoutes(mux)
-	mux.HandleFunc("POST /dossiers/reprise/offres/{id}/difficulte", s.raiseConcern)
+	s.concernRoutes(mux)
 	mux.HandleFunc("GET /dossiers/reprise/mises-en-relation/{id}", s.matchPage)
 	mux.HandleFunc("POST /dossiers/reprise/mises-en-relation/{id}/{step}", s.matchStepPost)
 	mux.HandleFunc("GET /dossiers/prevention/{id}", s.preventionPage)

@@ -101,3 +101,30 @@ func TestOfferConcernForm(t *testing.T) {
 		t.Error("a concluded offer offers the concern form")
 	}
 }
+
+// A creation case's concern part: none before the follow-up; from it on,
+// the concerns raised, and the form for the case's advisor alone while
+// the case is followed; a closed case keeps its concerns, with no form.
+func TestCreationConcernPart(t *testing.T) {
+	s := &site{Routes: Routes{Directory: names{}}}
+	c := caseRequest{formToken: "jeton"}
+	cs := peers.CreationCase{ID: "0190b3c4-0000-7000-8000-000000000002", Stage: "formalities"}
+	if f := s.creationConcern(t.Context(), c, cs, true, concernForm{}); f.Shown {
+		t.Error("a case before its follow-up shows the concern part")
+	}
+	cs.Stage = "follow_up"
+	if f := s.creationConcern(t.Context(), c, cs, true, concernForm{}); !f.Shown || !f.Open ||
+		f.URL != "/dossiers/creation/"+cs.ID+"/difficulte" || len(f.Choices) != 5 {
+		t.Errorf("the advisor's part in follow-up: %+v", f)
+	}
+	if f := s.creationConcern(t.Context(), c, cs, false, concernForm{}); !f.Shown || f.Open {
+		t.Errorf("another reader's part: shown %v, open %v", f.Shown, f.Open)
+	}
+	cs.Stage, cs.DifficultyConcerns = "closed", []peers.DifficultyConcern{{AdvisorID: "cma-91-002", Concerns: []string{"activity_drop"},
+		RaisedAt: time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC)}}
+	f := s.creationConcern(t.Context(), c, cs, false, concernForm{})
+	if !f.Shown || f.Open || len(f.Raised) != 1 || f.Raised[0].Advisor != "Thomas Petit (cma-91-002)" ||
+		f.Raised[0].Concerns[0] != "Baisse d'activité (chiffre d'affaires en recul, clients perdus)" {
+		t.Errorf("a closed case's part: %+v", f)
+	}
+}

@@ -55,6 +55,9 @@ type creationView struct {
 	// case, oldest first.
 	Chronology []chronologyLine
 	Sessions   caseSessions
+	// Concern: the concerns raised about the business during the
+	// post-creation follow-up, and the form (concern.go).
+	Concern concernForm
 }
 
 type handBackLine struct {
@@ -126,6 +129,10 @@ func (s *site) showCreation(w http.ResponseWriter, r *http.Request, c caseReques
 	s.journeyOf(r.Context(), c, cs, &v.Journey)
 	v.Chronology = chronologyOf(cs, v.HandBacks, v.Journey)
 	s.sessionsOf(r.Context(), c, cs, &v.Sessions)
+	if v.Concern.Done == "" && r.URL.Query().Get("fait") == doneConcern {
+		v.Concern.Done = concernDoneText
+	}
+	v.Concern = s.creationConcern(r.Context(), c, cs, v.Journey.Follow, v.Concern)
 	// Errors titles the page "Erreur — …", so that a screen reader says at
 	// once that the action was refused.
 	s.render(w, r, status, "creation", layout{Title: "Dossier de création", Errors: v.Alert != nil, Signed: true, Token: c.formToken, Main: v})

@@ -151,3 +151,21 @@ func TestPreventionPageOfAConcern(t *testing.T) {
 		}
 	}
 }
+
+// A case a creation advisor's concern between two checkpoints opened says
+// what was seen and links the creation case, with no checkpoint.
+func TestPreventionPageOfACreationConcern(t *testing.T) {
+	pc := peers.PreventionCase{CaseID: "0190b3c4-0000-7000-8000-000000000009", Source: "advisor_observation",
+		CreationCaseID: "0190b3c4-0000-7000-8000-000000000002", Chamber: "CMA", Status: "opened", Level: "call_back",
+		Kinds: []string{"activity_drop"}, Departement: "91"}
+	page := preventionPageOf(t, pc, preventionView{Kinds: casefile.ConcernLabels(pc.Kinds)})
+	for _, want := range []string{"Difficultés constatées entre deux points de suivi : Baisse d'activité",
+		`href="/dossiers/creation/0190b3c4-0000-7000-8000-000000000002"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "au point de suivi") {
+		t.Error("the page names a checkpoint")
+	}
+}

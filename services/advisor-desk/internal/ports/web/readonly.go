@@ -121,7 +121,7 @@ func (s *site) showOffer(w http.ResponseWriter, r *http.Request, c caseRequest, 
 	if o.Teaser() {
 		v.Care = careForms{Shown: f.Care.Alert != nil, Teaser: true, Alert: f.Care.Alert}
 	}
-	v.Concern = s.concernOf(r.Context(), c, o, f.Concern)
+	v.Concern = s.offerConcern(r.Context(), c, o, f.Concern)
 	s.render(w, r, status, "offer", layout{Title: "Entreprise à céder", Errors: f.refused(), Signed: true, Token: c.formToken, Main: v})
 }
 
@@ -213,8 +213,9 @@ func (s *site) showPrevention(w http.ResponseWriter, r *http.Request, c caseRequ
 		return
 	}
 	v.Case, v.Kinds, v.NAF, v.Status = pc, labelsOf("kind", pc.Kinds), s.nafText(pc.NAFCode), preventionStatus(pc.Status)
-	if pc.TakeoverOfferID != "" {
-		// A takeover advisor's concern: its codes are the concerns.
+	if pc.TakeoverOfferID != "" || (pc.CreationCaseID != "" && pc.Checkpoint == "") {
+		// An advisor's concern (a takeover advisor's, or a creation
+		// advisor's between two checkpoints): its codes are the concerns.
 		v.Kinds = casefile.ConcernLabels(pc.Kinds)
 	}
 	for _, id := range pc.AdvisorIDs {
