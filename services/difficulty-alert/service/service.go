@@ -6,7 +6,8 @@
 // The service opens a prevention case for every difficulty report routed
 // to a chamber (intake.difficulty.reported), for every creation case
 // whose advisor saw difficulties at a post-creation checkpoint
-// (creation.case.difficulty_seen) and for every business for sale whose
+// (creation.case.difficulty_seen) or raised a concern between two
+// (creation.case.concern_raised) and for every business for sale whose
 // takeover advisor raised a concern (takeover.offer.difficulty_seen; one
 // open case a request), assigns it to a prevention advisor of each routed
 // chamber from its projection of the directory (advisor.directory.updated),
@@ -14,8 +15,8 @@
 // access rules let read them, each read audited.
 // From the confidential stream PREVENTION, which it alone may read, it
 // records the signals of self-diagnosis reports, of creation advisors'
-// observations and of takeover advisors' concerns, named by the
-// business's SIREN.
+// observations and concerns and of takeover advisors' concerns, named by
+// the business's SIREN.
 // It scores businesses from their signals (on every new signal and daily
 // for decay; difficulty.business.level_changed on a change of level) and
 // serves the scores to the prevention cell.

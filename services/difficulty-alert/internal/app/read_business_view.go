@@ -30,9 +30,10 @@ type BusinessView struct {
 type BusinessViews interface {
 	// CaseBusiness finds the business of case c: its SIREN when the score
 	// opened it, else the business of the signal of its self report (by
-	// request) or of its observation (by creation case, or by takeover
-	// offer for a takeover advisor's concern). found is false
-	// when the case names no known business.
+	// request) or of its observation (by creation case, whose checkpoints
+	// and concerns write signals alike, or by takeover offer for a
+	// takeover advisor's concern). found is false when the case names no
+	// known business.
 	CaseBusiness(ctx context.Context, c prevention.Case, trendFrom time.Time) (v BusinessView, found bool, err error)
 	// BusinessByID reads the business numbered id (its opaque number, not
 	// its SIREN); found is false when there is none.

@@ -24,10 +24,13 @@ type IdentifiedSignals interface {
 // only place where a business's SIREN reaches this service from another:
 // prevention.report.identified (the business behind a self-diagnosis
 // report) becomes a self_report signal, prevention.observation.identified
-// (a business a creation advisor saw in difficulty at a checkpoint) and
+// (a business a creation advisor saw in difficulty at a checkpoint),
+// prevention.creation_concern.identified (a business a creation advisor
+// raised a concern about between two checkpoints) and
 // prevention.concern.identified (a business for sale a takeover advisor
 // raised a concern about) advisor_observation signals
-// (signal.FromSelfReport, FromObservation, FromConcern).
+// (signal.FromSelfReport, FromObservation, FromCreationConcern,
+// FromConcern).
 // Then the business is rescored. A signal that fails its checks is
 // malformed (events.ErrMalformed), dead-lettered with the reason (never
 // the numbers);
@@ -62,6 +65,16 @@ func (uc RecordIdentifiedSignal) HandleConcern(ctx context.Context, ev events.Ev
 	sg, err := signal.FromConcern(p)
 	if err != nil {
 		return fmt.Errorf("%w: concern %s about takeover offer %s: %w", events.ErrMalformed, p.ConcernID, p.OfferID, err)
+	}
+	return uc.record(ctx, ev, sg)
+}
+
+// HandleCreationConcern records the signal of a creation advisor's
+// concern between two checkpoints.
+func (uc RecordIdentifiedSignal) HandleCreationConcern(ctx context.Context, ev events.Event, p events.PreventionCreationConcernIdentified) error {
+	sg, err := signal.FromCreationConcern(p)
+	if err != nil {
+		return fmt.Errorf("%w: concern %s about creation case %s: %w", events.ErrMalformed, p.ConcernID, p.CaseID, err)
 	}
 	return uc.record(ctx, ev, sg)
 }

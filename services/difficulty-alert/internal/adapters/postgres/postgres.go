@@ -67,8 +67,9 @@ func (s *Store) OpenCase(ctx context.Context, trigger events.Event, r prevention
 }
 
 // selfReport holds the columns only a self report has; all NULL for an
-// advisor's observation (the table's CHECK requires it). A takeover
-// advisor's concern has kinds (its codes), which are not among them.
+// advisor's observation (the table's CHECK requires it). An advisor's
+// concern (a creation or a takeover advisor's) has kinds (its codes),
+// which are not among them.
 type selfReport struct {
 	score                       *int
 	questionnaire, rule, reason *string
@@ -107,8 +108,9 @@ func insertLinkedCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (bool, 
 
 // insertCase stores the case unless its request (or its business) already
 // has an open one: a report replayed after its inbox row was pruned, a
-// second checkpoint with difficulties of the same creation case, or a
-// second concern about the same takeover offer, opens no second case
+// second checkpoint with difficulties of the same creation case, a
+// concern about it, or a second concern about the same takeover offer,
+// opens no second case
 // while the first is open (the partial unique indexes of
 // migration 006; ON CONFLICT without a target covers both). Once the case
 // is closed, a new report of the request opens a new case.

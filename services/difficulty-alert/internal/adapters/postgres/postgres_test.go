@@ -43,6 +43,8 @@ func TestStore(t *testing.T) {
 		{"ObservationOpensOneCaseARequest", testObservation},
 		{"ConcernOpensOneCaseAnOfferAndFindsItsBusiness", testConcern},
 		{"CaseLearnsItsBusiness", testCaseLearnsItsBusiness},
+		{"CreationConcernOpensOneCaseARequestAndNamesItsBusiness", testCreationConcern},
+		{"CheckpointThenCreationConcern", testCheckpointThenCreationConcern},
 		{"BatchedOpeningsSpreadAndCountLoads", testBatchedOpenings},
 		{"VisibleCasesAgreeWithTheAccessRule", testVisibleCases},
 		{"VisibleCasesPage", testVisiblePaging},

@@ -18,7 +18,9 @@ import (
 // names its business; a self report's business is that of the signal its
 // request wrote, an observation's that of the newest signal its creation
 // case, or its takeover offer, wrote (their references are the request
-// id, "<creation case id>/<n>" and "<offer id>/<concern id>").
+// id, "<creation case id>/<n>" for a checkpoint, "<creation case
+// id>/<concern id>" for a creation advisor's concern and "<offer
+// id>/<concern id>").
 func (s *Store) CaseBusiness(ctx context.Context, c prevention.Case, trendFrom time.Time) (app.BusinessView, bool, error) {
 	siren := c.SIREN
 	var err error
@@ -29,7 +31,7 @@ func (s *Store) CaseBusiness(ctx context.Context, c prevention.Case, trendFrom t
 			string(signal.SourceSelfReport), c.RequestID).Scan(&siren)
 	case c.Source == prevention.SourceAdvisorObservation && c.CreationCaseID != "":
 		err = s.pool.QueryRow(ctx, `SELECT siren FROM signals WHERE source = $1 AND source_ref LIKE $2
-			ORDER BY occurred_on DESC LIMIT 1`, string(signal.SourceAdvisorObservation), c.CreationCaseID+"/%").Scan(&siren)
+			ORDER BY occurred_on DESC, recorded_at DESC LIMIT 1`, string(signal.SourceAdvisorObservation), c.CreationCaseID+"/%").Scan(&siren)
 	case c.Source == prevention.SourceAdvisorObservation && c.TakeoverOfferID != "":
 		err = s.pool.QueryRow(ctx, `SELECT siren FROM signals WHERE source = $1 AND source_ref LIKE $2
 			ORDER BY occurred_on DESC, recorded_at DESC LIMIT 1`, string(signal.SourceAdvisorObservation), c.TakeoverOfferID+"/%").Scan(&siren)

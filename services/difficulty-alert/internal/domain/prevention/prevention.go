@@ -1,8 +1,8 @@
 // Package prevention is difficulty-alert's domain: prevention cases opened
 // from difficulty reports (the business's self-diagnosis), from the
-// difficulties a creation advisor saw at a post-creation checkpoint or a
-// takeover advisor saw in a business for sale, and the rule that picks
-// the prevention advisors of a new case. No I/O.
+// difficulties a creation advisor saw at a post-creation checkpoint or
+// between two, or a takeover advisor saw in a business for sale, and the
+// rule that picks the prevention advisors of a new case. No I/O.
 //
 // A case is confidential from the first byte: it holds what the events
 // carry (codes, score, level, routing, the creation case or the takeover
@@ -39,16 +39,18 @@ const (
 	// and intake's routing.
 	SourceSelfReport Source = events.DifficultySourceSelfReport
 	// SourceAdvisorObservation: a creation advisor saw difficulties at a
-	// post-creation checkpoint, or a takeover advisor in a business for
-	// sale; the case has the creation case and the checkpoint, or the
+	// post-creation checkpoint or raised a concern between two, or a
+	// takeover advisor raised one about a business for sale; the case has
+	// the creation case (and the checkpoint, if seen at one), or the
 	// takeover offer, instead, and its chambers are the creation case's or
 	// the offer's.
 	SourceAdvisorObservation Source = events.DifficultySourceAdvisorObservation
 )
 
 // Label names the source in French, for advisors. An advisor's
-// observation reads as a creation advisor's: Case.SourceLabel tells a
-// takeover advisor's concern apart.
+// observation reads as a creation advisor's at a checkpoint:
+// Case.SourceLabel tells a concern (a creation advisor's between two
+// checkpoints, a takeover advisor's) apart.
 func (s Source) Label() string {
 	switch s {
 	case SourceSelfReport:
@@ -93,9 +95,9 @@ type Report struct {
 	Level                string
 	Routing              Routing
 	// CreationCaseID and Checkpoint (its label, "1 an") say where a
-	// creation advisor's observation was made; TakeoverOfferID, instead,
-	// the offer a takeover advisor raised a concern about. Empty for a
-	// self report.
+	// creation advisor's observation was made (no checkpoint for a
+	// concern raised between two); TakeoverOfferID, instead, the offer a
+	// takeover advisor raised a concern about. Empty for a self report.
 	CreationCaseID  string
 	Checkpoint      string
 	TakeoverOfferID string
@@ -150,6 +152,23 @@ func ConcernFrom(p events.TakeoverOfferDifficultySeen) Report {
 	}
 }
 
+// CreationConcernFrom reads the concern a creation advisor raised
+// between two post-creation checkpoints. It opens a case as a
+// checkpoint's difficulties do (level call_back, no score nor
+// questionnaire, the creation case's chambers, linked to the creation
+// case) but at no checkpoint, and, as a takeover advisor's concern, its
+// kinds are the concerns' codes (events.ConcernKinds), so that the
+// prevention advisors read what was seen. Its time is when the concern
+// was raised.
+func CreationConcernFrom(p events.CreationCaseConcernRaised) Report {
+	return Report{
+		Source: SourceAdvisorObservation, RequestID: p.RequestID, NAFCode: p.NAFCode, NAFVersion: p.NAFVersion,
+		Departement: p.Departement, Kinds: slices.Clone(p.Concerns), Level: events.DifficultyCallBack,
+		Routing:        Routing{LeadChamber: p.Chamber, SecondaryChamber: p.SecondaryChamber, EPCI: p.EPCI},
+		CreationCaseID: p.CaseID, ReportedAt: p.RaisedAt.UTC(),
+	}
+}
+
 // Chambers are the routed chambers, lead first.
 func (r Report) Chambers() []string {
 	if r.Routing.SecondaryChamber == "" || r.Routing.SecondaryChamber == r.Routing.LeadChamber {
@@ -176,8 +195,9 @@ type Case struct {
 	Status     Status
 	Level      string
 	// Score, Kinds and QuestionnaireVersion are the self-diagnosis's (a
-	// self report's only), but for Kinds, which a takeover advisor's
-	// concern fills with its codes (events.ConcernKinds).
+	// self report's only), but for Kinds, which an advisor's concern (a
+	// creation or a takeover advisor's) fills with its codes
+	// (events.ConcernKinds).
 	Score                int
 	Kinds                []string
 	QuestionnaireVersion string
@@ -188,7 +208,8 @@ type Case struct {
 	// the creation case's or the offer's chambers and EPCI only.
 	Routing Routing
 	// CreationCaseID and Checkpoint are the creation case and the
-	// checkpoint ("6 mois") of a creation advisor's observation.
+	// checkpoint ("6 mois") of a creation advisor's observation; a concern
+	// raised between two checkpoints has the creation case alone.
 	CreationCaseID string
 	Checkpoint     string
 	// TakeoverOfferID is the offer (takeover-matching) of a takeover
@@ -196,7 +217,7 @@ type Case struct {
 	// both.
 	TakeoverOfferID string
 	// ReportedAt is when the report was sent, the checkpoint recorded or
-	// the concern raised.
+	// the concern (a creation or a takeover advisor's) raised.
 	ReportedAt time.Time
 	OpenedAt   time.Time
 	// TakenBy and TakenAt: who took the case in charge, when (empty while
@@ -227,6 +248,18 @@ func (c Case) SelfReport() bool { return c.Source == SourceSelfReport }
 // concern about a business for sale.
 func (c Case) FromTakeover() bool { return c.TakeoverOfferID != "" }
 
+// FromCreationConcern tells whether the case comes from the concern a
+// creation advisor raised between two post-creation checkpoints: it
+// names its creation case, but no checkpoint.
+func (c Case) FromCreationConcern() bool {
+	return c.Source == SourceAdvisorObservation && c.CreationCaseID != "" && c.Checkpoint == ""
+}
+
+// FromConcern tells whether the case comes from an advisor's concern, a
+// creation advisor's between two checkpoints or a takeover advisor's,
+// whose kinds are the concerns' codes.
+func (c Case) FromConcern() bool { return c.FromCreationConcern() || c.FromTakeover() }
+
 // observedIn says, for an advisor's observation, where it was made, so
 // that the notification names the right follow-up.
 func (c Case) observedIn() string {
@@ -240,11 +273,15 @@ func (c Case) observedIn() string {
 }
 
 // SourceLabel names, in French for advisors, where the case comes from:
-// its source's label, but for a takeover advisor's concern, which is an
-// advisor's observation too but not a creation advisor's.
+// its source's label, but for an advisor's concern, which is an advisor's
+// observation too but not one made at a checkpoint: a takeover
+// advisor's, or a creation advisor's between two checkpoints.
 func (c Case) SourceLabel() string {
-	if c.Source == SourceAdvisorObservation && c.FromTakeover() {
+	switch {
+	case c.Source == SourceAdvisorObservation && c.FromTakeover():
 		return "Signalé par le conseiller transmission-reprise"
+	case c.FromCreationConcern():
+		return "Signalé par le conseiller création entre deux points de suivi post-création"
 	}
 	return c.Source.Label()
 }

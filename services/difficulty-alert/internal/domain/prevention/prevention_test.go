@@ -143,9 +143,71 @@ func TestConcernOpensACallBack(t *testing.T) {
 	}
 }
 
+// TestCreationConcernOpensACallBack: the concern a creation advisor
+// raised between two checkpoints opens a case of source
+// advisor_observation for the creation case's chambers, at level
+// call_back, linked to the creation case at no checkpoint, its kinds the
+// concerns' codes (not shared with the event), with no score nor
+// questionnaire; its origin reads as a creation advisor's concern, and
+// the event says advisor_observation made in a creation case.
+func TestCreationConcernOpensACallBack(t *testing.T) {
+	raised := events.CreationCaseConcernRaised{CaseID: "0195a1b2-4000-7111-8222-333344445555", ConcernID: "0195a1b2-4003-7c01-8d02-0e0301415274",
+		RequestID: "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b", Chamber: "CMA", SecondaryChamber: "CCI", AdvisorID: "cma-91-0007",
+		NAFCode: "10.71C", NAFVersion: "NAFRev2", Departement: "91", EPCI: "200056232",
+		Concerns: []string{events.ConcernActivityDrop, events.ConcernOwnerWellbeing}, RaisedAt: now.Add(-time.Hour).In(time.FixedZone("CET", 3600))}
+	r := CreationConcernFrom(raised)
+	if !slices.Equal(r.Chambers(), []string{"CMA", "CCI"}) {
+		t.Fatalf("chambers = %v", r.Chambers())
+	}
+	c, ev := Open(r, "0195a1d1-2000-7aaa-8bbb-000000000004", []string{"cma-a", "cci-a"}, now)
+	want := Case{
+		ID: "0195a1d1-2000-7aaa-8bbb-000000000004", Source: SourceAdvisorObservation, RequestID: raised.RequestID, Chamber: "CMA",
+		SecondaryChamber: "CCI", AdvisorIDs: []string{"cma-a", "cci-a"}, Status: StatusOpened, Level: events.DifficultyCallBack,
+		Kinds: []string{"activity_drop", "owner_wellbeing"}, NAFCode: "10.71C", NAFVersion: "NAFRev2", Departement: "91",
+		Routing:        Routing{LeadChamber: "CMA", SecondaryChamber: "CCI", EPCI: "200056232"},
+		CreationCaseID: raised.CaseID, ReportedAt: now.Add(-time.Hour), OpenedAt: now,
+	}
+	if !equalCase(c, want) || c.ReportedAt.Location() != time.UTC {
+		t.Fatalf("case = %+v\nwant   %+v", c, want)
+	}
+	raised.Concerns[0] = events.ConcernCashFlow
+	if c.Kinds[0] != "activity_drop" {
+		t.Fatal("the case shares the event's concerns")
+	}
+	if c.SelfReport() || c.FromTakeover() || !c.FromCreationConcern() || !c.FromConcern() || c.Score != 0 || c.QuestionnaireVersion != "" {
+		t.Fatalf("a creation concern has other sources' facts: %+v", c)
+	}
+	if ev.Source != "advisor_observation" || ev.ObservedIn != events.ObservedInCreationCase || ev.Level != "call_back" ||
+		ev.Chamber != "CMA" || ev.SecondaryChamber != "CCI" || ev.RequestID != raised.RequestID || ev.Validate() != nil {
+		t.Fatalf("event = %+v", ev)
+	}
+}
+
+// TestConcernsAreToldApart: a concern is a takeover advisor's or a
+// creation advisor's between two checkpoints, never a checkpoint's
+// observation, a self report nor a case of the score.
+func TestConcernsAreToldApart(t *testing.T) {
+	for _, tt := range []struct {
+		c                   Case
+		creation, anyOfBoth bool
+	}{
+		{Case{Source: SourceAdvisorObservation, CreationCaseID: "c", Kinds: []string{"cash_flow"}}, true, true},
+		{Case{Source: SourceAdvisorObservation, TakeoverOfferID: "o", Kinds: []string{"cash_flow"}}, false, true},
+		{Case{Source: SourceAdvisorObservation, CreationCaseID: "c", Checkpoint: "1 an"}, false, false},
+		{Case{Source: SourceSelfReport, Kinds: []string{"cash_flow"}}, false, false},
+		{Case{Source: SourceScore, SIREN: "732829320"}, false, false},
+	} {
+		if tt.c.FromCreationConcern() != tt.creation || tt.c.FromConcern() != tt.anyOfBoth {
+			t.Errorf("%+v: creation concern %v, concern %v; want %v, %v", tt.c, tt.c.FromCreationConcern(), tt.c.FromConcern(),
+				tt.creation, tt.anyOfBoth)
+		}
+	}
+}
+
 // TestSourceLabelTellsTheAdvisorsApart: a case says where it comes from,
-// a takeover advisor's concern apart from a creation advisor's
-// observation though both are advisor_observation.
+// a takeover advisor's concern and a creation advisor's concern between
+// two checkpoints apart from a creation advisor's observation at a
+// checkpoint though all are advisor_observation.
 func TestSourceLabelTellsTheAdvisorsApart(t *testing.T) {
 	for _, tt := range []struct {
 		c    Case
@@ -154,6 +216,8 @@ func TestSourceLabelTellsTheAdvisorsApart(t *testing.T) {
 		{Case{Source: SourceSelfReport}, "Autodiagnostic de l'entreprise"},
 		{Case{Source: SourceAdvisorObservation, CreationCaseID: "c", Checkpoint: "1 an"}, "Signalé par le conseiller création lors du suivi post-création"},
 		{Case{Source: SourceAdvisorObservation, TakeoverOfferID: "o"}, "Signalé par le conseiller transmission-reprise"},
+		{Case{Source: SourceAdvisorObservation, CreationCaseID: "c", Kinds: []string{"cash_flow"}},
+			"Signalé par le conseiller création entre deux points de suivi post-création"},
 		{Case{Source: SourceScore, SIREN: "732829320"}, "Niveau de risque de l'entreprise"},
 	} {
 		if got := tt.c.SourceLabel(); got != tt.want {

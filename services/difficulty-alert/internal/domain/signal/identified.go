@@ -11,7 +11,8 @@ import (
 // Kinds of the signals that come from the confidential PREVENTION stream
 // (events.StreamPrevention), where intake and creation-support name the
 // business of a self-diagnosis report or of an advisor's observation (a
-// creation advisor's at a checkpoint, a takeover advisor's concern).
+// creation advisor's at a checkpoint, a creation or a takeover advisor's
+// concern).
 const (
 	// A self-diagnosis report, by the level intake's thresholds gave its
 	// score: none, vigilance, call_back.
@@ -21,8 +22,9 @@ const (
 	// KindCheckpointDifficulties: a creation advisor saw the business,
 	// still active, in difficulty at a post-creation checkpoint.
 	KindCheckpointDifficulties Kind = "checkpoint_difficulties"
-	// KindAdvisorConcern: a takeover advisor, following the sale of the
-	// business, saw it in difficulty and raised a concern.
+	// KindAdvisorConcern: an advisor following the business saw it in
+	// difficulty and raised a concern: a takeover advisor, following its
+	// sale, or a creation advisor between two post-creation checkpoints.
 	KindAdvisorConcern Kind = "advisor_concern"
 )
 
@@ -102,6 +104,26 @@ func FromConcern(p events.PreventionConcernIdentified) (Signal, error) {
 	on := dayOf(p.ObservedAt)
 	s := Signal{Source: SourceAdvisorObservation, Kind: KindAdvisorConcern, Theme: ThemeFinances, SIREN: p.SIREN, SIRET: p.SIRET,
 		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0), Ref: p.OfferID + "/" + p.ConcernID,
+		RequestID: p.RequestID}
+	if err := s.Validate(); err != nil {
+		return Signal{}, err
+	}
+	return s, nil
+}
+
+// FromCreationConcern is the signal of the concern a creation advisor
+// raised between two post-creation checkpoints, weighed and kept as a
+// takeover advisor's concern (kind advisor_concern, theme finances,
+// strength ObservationStrength, for ObservationValidity), dated the day
+// it was raised (UTC). It is known by the creation case and the concern
+// ("<case id>/<concern id>", which a checkpoint's "<case id>/<index>"
+// never equals): each concern is a signal of its own, a replay of one is
+// the same signal, and the case finds its business among its creation
+// case's signals.
+func FromCreationConcern(p events.PreventionCreationConcernIdentified) (Signal, error) {
+	on := dayOf(p.ObservedAt)
+	s := Signal{Source: SourceAdvisorObservation, Kind: KindAdvisorConcern, Theme: ThemeFinances, SIREN: p.SIREN,
+		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0), Ref: p.CaseID + "/" + p.ConcernID,
 		RequestID: p.RequestID}
 	if err := s.Validate(); err != nil {
 		return Signal{}, err

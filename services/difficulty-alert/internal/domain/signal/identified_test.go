@@ -2,6 +2,7 @@ package signal_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -116,5 +117,44 @@ func TestFromConcern(t *testing.T) {
 	bad.SIRET = "55210055400013"
 	if _, err := signal.FromConcern(bad); !errors.Is(err, signal.ErrSIRET) {
 		t.Errorf("SIRET of another business: %v", err)
+	}
+}
+
+// TestFromCreationConcern: a creation advisor's concern between two
+// checkpoints is a signal of its own (the reference joins the creation
+// case and the concern, never a checkpoint's), of the concerns' kind,
+// theme finances, weighed as an observation, for twelve months from the
+// day it was raised (UTC), with its request; a SIREN failing its key is
+// refused.
+func TestFromCreationConcern(t *testing.T) {
+	at := time.Date(2026, 9, 30, 23, 30, 0, 0, time.FixedZone("CEST", 7200)) // 21:30 UTC
+	p := events.PreventionCreationConcernIdentified{CaseID: "0195a1b2-4000-7111-8222-333344445555",
+		ConcernID: "0195a1b2-4003-7c01-8d02-0e0301415274", RequestID: "0195a1b2-3c4d-7e5f-8a6b-7c8d9e0f1a2b", SIREN: "732829320",
+		ObservedAt: at}
+	s, err := signal.FromCreationConcern(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on := time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC)
+	want := signal.Signal{Source: signal.SourceAdvisorObservation, Kind: signal.KindAdvisorConcern, Theme: signal.ThemeFinances,
+		SIREN: "732829320", On: on, Strength: signal.ObservationStrength, Expires: on.AddDate(1, 0, 0),
+		Ref: p.CaseID + "/" + p.ConcernID, RequestID: p.RequestID}
+	if s != want {
+		t.Fatalf("signal %+v\nwant   %+v", s, want)
+	}
+	other := p
+	other.ConcernID = "0195a1b2-4003-7c01-8d02-0e0301415275"
+	if s, _ := signal.FromCreationConcern(other); s.Ref == want.Ref {
+		t.Errorf("two concerns share the reference %s", s.Ref)
+	}
+	checkpoint, err := signal.FromObservation(events.PreventionObservationIdentified{CaseID: p.CaseID, RequestID: p.RequestID,
+		CheckpointIndex: 1, SIREN: p.SIREN, ObservedAt: at})
+	if err != nil || checkpoint.Ref == want.Ref || !strings.HasPrefix(want.Ref, p.CaseID+"/") || !strings.HasPrefix(checkpoint.Ref, p.CaseID+"/") {
+		t.Errorf("a checkpoint's reference %q, a concern's %q: want both of the creation case, apart (%v)", checkpoint.Ref, want.Ref, err)
+	}
+	bad := p
+	bad.SIREN = "732829321"
+	if _, err := signal.FromCreationConcern(bad); !errors.Is(err, signal.ErrSIREN) {
+		t.Errorf("SIREN failing its key: %v", err)
 	}
 }

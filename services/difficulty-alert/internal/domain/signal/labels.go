@@ -39,7 +39,7 @@ func (k Kind) Label() string {
 	case KindCheckpointDifficulties:
 		return "Difficultés vues à un point d'étape après création"
 	case KindAdvisorConcern:
-		return "Préoccupation d'un conseiller transmission-reprise"
+		return "Préoccupation d'un conseiller création ou transmission-reprise"
 	default:
 		return string(k)
 	}

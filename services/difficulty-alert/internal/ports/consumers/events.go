@@ -9,25 +9,29 @@
 //     repeat, and cases are unique by request_id, so a repeat whose inbox
 //     row was pruned opens nothing either. It is the first event of its
 //     request: nothing can come before it.
-//   - creation.case.difficulty_seen opens a case of source
-//     advisor_observation: the inbox claim drops a repeat, and cases are
-//     unique by request_id, so a replay, or a later checkpoint with
-//     difficulties of the same creation case, opens nothing. Nothing
-//     else of the creation case matters here, so its order does not.
+//   - creation.case.difficulty_seen and creation.case.concern_raised open
+//     a case of source advisor_observation (a concern's at no
+//     checkpoint, its kinds the concerns): the inbox claim drops a
+//     repeat, and open cases are unique by request_id, so a replay, a
+//     later checkpoint with difficulties of the same creation case or a
+//     concern while its case is open (or a checkpoint while a concern's
+//     is), opens nothing. Nothing else of the creation case matters
+//     here, so its order does not: whichever comes first opens the case.
 //   - takeover.offer.difficulty_seen opens a case of source
 //     advisor_observation too, named by its takeover offer: the inbox
 //     claim drops a repeat, and open cases are unique by request_id, so a
 //     replay, or another concern about the same offer while its case is
 //     open, opens nothing. Nothing else of the offer matters here, so its
 //     order does not.
-//   - prevention.report.identified, prevention.observation.identified
-//     and prevention.concern.identified (the confidential stream) each
-//     store a signal: the inbox claim drops a repeat, and signals are
-//     unique by source and reference (the request id; the creation case
-//     and its checkpoint; the offer and the concern), so a replay stores
-//     nothing. Signals carry their own dates, so their order does not
-//     matter; a concern's signal arriving before its case's event, or
-//     after it, finds the same case.
+//   - prevention.report.identified, prevention.observation.identified,
+//     prevention.creation_concern.identified and
+//     prevention.concern.identified (the confidential stream) each store
+//     a signal: the inbox claim drops a repeat, and signals are unique by
+//     source and reference (the request id; the creation case and its
+//     checkpoint; the creation case and the concern; the offer and the
+//     concern), so a replay stores nothing. Signals carry their own
+//     dates, so their order does not matter; a signal arriving before its
+//     case's event, or after it, finds the same case (by its request).
 //   - advisor.directory.updated: the projection keeps the highest revision
 //     of each advisor, so an older entry arriving late, or twice, changes
 //     nothing; it claims no inbox row, so a replay of ADVISOR rebuilds
@@ -52,10 +56,11 @@ func Consumers(open app.OpenCase, observed app.OpenObservedCase, concerned app.O
 		// those counts once a batch, in advisor order, so even several
 		// replicas cannot deadlock.
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamIntake, Batch: batch, Workers: 1}, natsbus.On(open.Handle)),
-		// Of CREATION only the difficulties seen at checkpoints (the
-		// durable's filter): rare, and counted in the same advisor rows,
-		// hence one worker too.
-		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch, Workers: 1}, natsbus.On(observed.Handle)),
+		// Of CREATION only the difficulties seen at checkpoints and the
+		// concerns raised between two (the durable's filters): rare, and
+		// counted in the same advisor rows, hence one worker too.
+		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamCreation, Batch: batch, Workers: 1},
+			natsbus.On(observed.Handle), natsbus.On(observed.HandleConcern)),
 		// Of TAKEOVER likewise only the concerns takeover advisors raise
 		// about businesses for sale: rare, counted in the same advisor
 		// rows, one worker.
@@ -63,12 +68,14 @@ func Consumers(open app.OpenCase, observed app.OpenObservedCase, concerned app.O
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamAdvisor, Batch: batch}, natsbus.On(project.Handle)),
 		// The confidential stream, which this service alone may read: the
 		// SIREN of a self-diagnosis report's business, of a business a
-		// creation advisor saw in difficulty and of a business for sale a
-		// takeover advisor raised a concern about. Not batched: each signal
+		// creation advisor saw in difficulty (at a checkpoint or between
+		// two) and of a business for sale a takeover advisor raised a
+		// concern about. Not batched: each signal
 		// commits on its own, so that the business is rescored after the
 		// commit (within a batch the rescoring would run before it and
 		// miss the signal); they are few.
 		natsbus.Routes(natsbus.ConsumerSpec{Stream: events.StreamPrevention},
-			natsbus.On(identified.HandleReport), natsbus.On(identified.HandleObservation), natsbus.On(identified.HandleConcern)),
+			natsbus.On(identified.HandleReport), natsbus.On(identified.HandleObservation), natsbus.On(identified.HandleConcern),
+			natsbus.On(identified.HandleCreationConcern)),
 	}
 }

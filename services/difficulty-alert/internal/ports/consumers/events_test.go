@@ -58,7 +58,7 @@ func (r *rescorer) seen() [][]string {
 
 // TestPreventionConsumerStoresThenRescores runs the port's PREVENTION
 // consumer on real NATS and Postgres: it is the one durable on the
-// confidential stream, unbatched, for its three event types; each signal is
+// confidential stream, unbatched, for its four event types; each signal is
 // stored, then its business rescored (after the commit); a rescoring
 // that fails is retried with its event, which stores nothing twice.
 func TestPreventionConsumerStoresThenRescores(t *testing.T) {
@@ -74,7 +74,8 @@ func TestPreventionConsumerStoresThenRescores(t *testing.T) {
 		t.Fatal("no consumer of PREVENTION")
 	}
 	c := cons[i]
-	if want := []string{"prevention.report.identified.>", "prevention.observation.identified.>", "prevention.concern.identified.>"}; !slices.Equal(c.Spec.Filters, want) || c.Spec.Batch != nil {
+	if want := []string{"prevention.report.identified.>", "prevention.observation.identified.>", "prevention.concern.identified.>",
+		"prevention.creation_concern.identified.>"}; !slices.Equal(c.Spec.Filters, want) || c.Spec.Batch != nil {
 		t.Fatalf("PREVENTION consumer filters %v (batch %v), want %v unbatched", c.Spec.Filters, c.Spec.Batch, want)
 	}
 
@@ -108,7 +109,7 @@ func TestPreventionConsumerStoresThenRescores(t *testing.T) {
 		return slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, []string{"552100554"}) }), nil
 	})
 	for _, c := range rs.seen() {
-		if len(c) != 1 || (c[0] != "732829320" && c[0] != "552100554" && c[0] != "830249439") {
+		if len(c) != 1 || (c[0] != "732829320" && c[0] != "552100554" && c[0] != "830249439" && c[0] != "443061841") {
 			t.Errorf("rescored %v", c)
 		}
 	}
@@ -120,8 +121,19 @@ func TestPreventionConsumerStoresThenRescores(t *testing.T) {
 		calls := rs.seen()
 		return slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, []string{"830249439"}) }), nil
 	})
-	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals`); n != 3 {
-		t.Errorf("%d signals, want 3 (the retried one once)", n)
+	concernID := "0195a1d0-0002-7000-8000-0000000000a7"
+	h.CaughtUp(t, h.Publish(t, h.Event(t, "creation-support", caseID, events.PreventionCreationConcernIdentified{CaseID: caseID,
+		ConcernID: concernID, RequestID: "01900000-0000-7000-8000-0000000000a3", SIREN: "443061841", ObservedAt: time.Now()})))
+	testkit.Eventually(t, testkit.Wait, "the business of the creation concern rescored", func() (bool, error) {
+		calls := rs.seen()
+		return slices.ContainsFunc(calls, func(c []string) bool { return slices.Equal(c, []string{"443061841"}) }), nil
+	})
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals`); n != 4 {
+		t.Errorf("%d signals, want 4 (the retried one once)", n)
+	}
+	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals WHERE source = 'advisor_observation' AND kind = 'advisor_concern'
+		AND source_ref = $1`, caseID+"/"+concernID); n != 1 {
+		t.Errorf("%d signals of the creation concern, want 1", n)
 	}
 	if n := h.DB.Count(t, `SELECT count(*) FROM difficulty_alert.signals WHERE source = 'advisor_observation' AND kind = 'advisor_concern'
 		AND source_ref = $1`, offerID+"/0195a1d0-0001-7000-8000-0000000000a5"); n != 1 {
@@ -133,16 +145,16 @@ func TestPreventionConsumerStoresThenRescores(t *testing.T) {
 }
 
 // TestOpeningConsumersReadOnlyTheirEvents: of CREATION and TAKEOVER the
-// service reads only the difficulties advisors saw (the durables'
-// filters), batched, with one worker each, as INTAKE's openings: they
-// count cases in the same advisor rows.
+// service reads only the difficulties advisors saw and the concerns they
+// raised (the durables' filters), batched, with one worker each, as
+// INTAKE's openings: they count cases in the same advisor rows.
 func TestOpeningConsumersReadOnlyTheirEvents(t *testing.T) {
 	t.Parallel()
 	cons := consumers.Consumers(app.OpenCase{}, app.OpenObservedCase{}, app.OpenConcernCase{}, app.RecordIdentifiedSignal{},
 		projection.ProjectAdvisor{}, inbox.Batcher{})
 	for stream, want := range map[events.Stream][]string{
 		events.StreamIntake:   {"intake.difficulty.reported.>"},
-		events.StreamCreation: {"creation.case.difficulty_seen.>"},
+		events.StreamCreation: {"creation.case.difficulty_seen.>", "creation.case.concern_raised.>"},
 		events.StreamTakeover: {"takeover.offer.difficulty_seen.>"},
 	} {
 		i := slices.IndexFunc(cons, func(c natsbus.Consumer) bool { return c.Spec.Stream == stream })

@@ -194,6 +194,28 @@ func (a *api) concern(t *testing.T) string {
 	return id
 }
 
+// creationConcernCase is the creation case of creationConcern's case.
+const creationConcernCase = "0195a1b2-4000-7111-8222-3333444455f1"
+
+// creationConcern opens the case of the concern a creation advisor
+// raised between two checkpoints about a CMA business, shared with the
+// CCI, and returns its id.
+func (a *api) creationConcern(t *testing.T) string {
+	t.Helper()
+	p := events.CreationCaseConcernRaised{CaseID: creationConcernCase, ConcernID: "0195a1b2-4003-7c01-8d02-0e0301415274",
+		RequestID: "01900000-0000-7000-8000-0000000000f1", Chamber: "CMA", SecondaryChamber: "CCI", AdvisorID: "cma-91-007",
+		NAFCode: "10.71C", NAFVersion: "NAFRev2", Departement: "91", Concerns: []string{events.ConcernActivityDrop}, RaisedAt: a.now}
+	ctx := testkit.Context(t)
+	if err := (app.OpenObservedCase{Cases: a.store, Now: func() time.Time { return a.now }}).HandleConcern(ctx, event(t, p.CaseID, p), p); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	if err := a.pool.QueryRow(ctx, `SELECT case_id::text FROM difficulty_cases WHERE request_id = $1`, p.RequestID).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 // TestObservedCaseReadsAsAnObservation: a case opened from a creation
 // advisor's observation says so (source and its French label), names the
 // creation case and the checkpoint, and has no score, kinds,
@@ -397,5 +419,49 @@ func (a *api) adminExec(t *testing.T, sql string) {
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(context.Background(), sql); err != nil {
 		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+// TestCreationConcernCaseReadsAsACreationAdvisors: a case opened from a
+// creation advisor's concern between two checkpoints says so (its source,
+// and a label that is neither a checkpoint's nor a takeover advisor's),
+// names its creation case and the concerns' codes as its kinds, and has
+// no checkpoint, offer, score, questionnaire nor routing; the CCI's cell
+// reads it too, in the list as in the case.
+func TestCreationConcernCaseReadsAsACreationAdvisors(t *testing.T) {
+	t.Parallel()
+	a := start(t, testkit.NewSchemas(t, "difficulty_alert"))
+	id := a.creationConcern(t)
+	got := a.get(t, a.token(t, cmaCell), "/api/v1/difficulty-cases/"+id)
+	if got.status != 200 {
+		t.Fatalf("read: %d %s", got.status, got.body)
+	}
+	c := decode[map[string]any](t, got)
+	want := map[string]any{"source": "advisor_observation",
+		"source_label":     "Signalé par le conseiller création entre deux points de suivi post-création",
+		"creation_case_id": creationConcernCase, "level": "call_back", "chamber": "CMA", "secondary_chamber": "CCI", "naf_code": "10.71C",
+		"naf_version": "NAFRev2", "request_id": "01900000-0000-7000-8000-0000000000f1"}
+	for k, v := range want {
+		if c[k] != v {
+			t.Errorf("%s = %v, want %v", k, c[k], v)
+		}
+	}
+	if kinds, _ := c["kinds"].([]any); len(kinds) != 1 || kinds[0] != "activity_drop" {
+		t.Errorf("kinds = %v, want the concerns", c["kinds"])
+	}
+	for _, k := range []string{"score", "questionnaire_version", "routing", "checkpoint", "takeover_offer_id"} {
+		if _, ok := c[k]; ok {
+			t.Errorf("a creation concern has %s: %v", k, c[k])
+		}
+	}
+	list := decode[struct {
+		Cases []map[string]any `json:"difficulty_cases"`
+	}](t, a.get(t, a.token(t, cciCell), "/api/v1/difficulty-cases"))
+	i := slices.IndexFunc(list.Cases, func(c map[string]any) bool { return c["case_id"] == id })
+	if i < 0 || list.Cases[i]["creation_case_id"] != creationConcernCase || list.Cases[i]["source_label"] != want["source_label"] {
+		t.Errorf("the CCI's cell lists %v", list.Cases)
+	}
+	if kinds, _ := list.Cases[max(i, 0)]["kinds"].([]any); len(kinds) != 1 {
+		t.Errorf("listed without its kinds: %v", list.Cases)
 	}
 }

@@ -10,8 +10,10 @@ import (
 // which the scoring may have filled: the case page names the business
 // through its signals, read by the cell only). A self report has
 // its score, kinds, questionnaire and routing; a creation advisor's
-// observation its creation case and checkpoint instead, a takeover
-// advisor's concern its offer and its kinds (the concerns' codes).
+// observation its creation case and checkpoint instead, a creation
+// advisor's concern between two checkpoints its creation case and its
+// kinds (the concerns' codes), a takeover advisor's concern its offer and
+// its kinds.
 type caseJSON struct {
 	CaseID               string       `json:"case_id"`
 	Source               string       `json:"source"`
@@ -99,7 +101,7 @@ func caseJSONOf(c prevention.Case) caseJSON {
 			RuleID: c.Routing.RuleID, Reason: c.Routing.Reason, RulesVersion: c.Routing.RulesVersion,
 			OutOfTerritory: c.Routing.OutOfTerritory, EPCI: c.Routing.EPCI}
 	}
-	if c.FromTakeover() {
+	if c.FromConcern() {
 		out.Kinds = c.Kinds
 	}
 	return out

@@ -55,6 +55,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	caseA, caseB := "/api/v1/difficulty-cases/"+a.cases["A"], "/api/v1/difficulty-cases/"+a.cases["B"]
 	observed := "/api/v1/difficulty-cases/" + a.observe(t)
 	concerned := "/api/v1/difficulty-cases/" + a.concern(t)
+	creationConcerned := "/api/v1/difficulty-cases/" + a.creationConcern(t)
 	send := func(name string, call openapicheck.Call) openapicheck.Answer {
 		t.Helper()
 		var answer openapicheck.Answer
@@ -85,6 +86,7 @@ func TestOpenAPIAgainstRealHandlers(t *testing.T) {
 	send("a case", openapicheck.Call{Path: caseA, Token: cell, Status: 200})
 	send("a case observed at a checkpoint", openapicheck.Call{Path: observed, Token: cell, Status: 200})
 	send("a case of a takeover advisor's concern", openapicheck.Call{Path: concerned, Token: cell, Status: 200})
+	send("a case of a creation advisor's concern", openapicheck.Call{Path: creationConcerned, Token: cell, Status: 200})
 	send("a shared case", openapicheck.Call{Path: caseB, Token: a.token(t, cciCell), Status: 200})
 	send("a case not assigned", openapicheck.Call{Path: caseA, Token: advisor, Status: 403})
 	send("an unknown case", openapicheck.Call{Path: "/api/v1/difficulty-cases/01900000-0000-7000-8000-0000000000ff", Token: cell, Status: 403})

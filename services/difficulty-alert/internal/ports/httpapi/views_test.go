@@ -203,7 +203,7 @@ func TestConcernCaseViewHasItsBusiness(t *testing.T) {
 	}](t, got)
 	if got.status != 200 || v.Business == nil || v.Business.Score <= 0 || len(v.Business.Signals) != 1 ||
 		v.Business.Signals[0].Source != "advisor_observation" || v.Business.Signals[0].Kind != "advisor_concern" ||
-		v.Business.Signals[0].KindLabel != "Préoccupation d'un conseiller transmission-reprise" ||
+		v.Business.Signals[0].KindLabel != "Préoccupation d'un conseiller création ou transmission-reprise" ||
 		strings.Contains(got.body, "830249439") {
 		t.Errorf("concern's case after its signal: %d %s", got.status, got.body)
 	}
