@@ -96,6 +96,7 @@ func New(ctx context.Context, cfg Config, topts telemetry.Options) (*Service, er
 		Close:      app.CloseCase{Cases: store, Now: now},
 		Next:       app.PlanNextAction{Cases: store, Now: now},
 		Checkpoint: app.RecordCheckpoint{Cases: store, Now: now},
+		Concern:    app.RaiseConcern{Cases: store, Now: now, NewID: newUUID},
 		Plan:       app.PlanSession{Sessions: store, Now: now, NewID: newUUID},
 		Sessions:   app.ListSessions{Sessions: store, Now: now},
 		Enrol:      app.EnrolCase{Sessions: store, Now: now},

@@ -54,8 +54,8 @@ func utc(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-// loadCase reads a case with its hand-backs, timeline, checkpoints and
-// sessions; lock takes the row lock a change needs.
+// loadCase reads a case with its hand-backs, timeline, checkpoints,
+// concerns and sessions; lock takes the row lock a change needs.
 func loadCase(ctx context.Context, q querier, where string, arg string, lock bool) (creation.Case, bool, error) {
 	sql := `SELECT ` + caseColumns + ` FROM creation_cases WHERE ` + where
 	if lock {
@@ -89,6 +89,9 @@ func loadCase(ctx context.Context, q querier, where string, arg string, lock boo
 		return c, false, err
 	}
 	if c.Sessions, err = loadEnrolments(ctx, q, c.ID); err != nil {
+		return c, false, err
+	}
+	if c.Concerns, err = loadConcerns(ctx, q, c.ID); err != nil {
 		return c, false, err
 	}
 	return c, true, nil
@@ -150,7 +153,7 @@ func (s *Store) Update(ctx context.Context, caseID string,
 		if !found {
 			return creation.ErrCaseNotFound
 		}
-		prevHolder, prev := loadHolder(c), savedLengths{handBacks: len(c.HandBacks), timeline: len(c.Timeline)}
+		prevHolder, prev := loadHolder(c), savedLengths{handBacks: len(c.HandBacks), timeline: len(c.Timeline), concerns: len(c.Concerns)}
 		evs, err := change(&c, txDirectory{tx})
 		if err != nil {
 			return err
@@ -174,12 +177,12 @@ func (s *Store) Update(ctx context.Context, caseID string,
 	return out, nil
 }
 
-// savedLengths are how many hand-backs and stage changes the case had when
-// it was read: the ones after are new and inserted.
-type savedLengths struct{ handBacks, timeline int }
+// savedLengths are how many hand-backs, stage changes and concerns the
+// case had when it was read: the ones after are new and inserted.
+type savedLengths struct{ handBacks, timeline, concerns int }
 
-// saveCase writes the case's mutable columns, its new hand-backs and stage
-// changes, and its checkpoints.
+// saveCase writes the case's mutable columns, its new hand-backs, stage
+// changes and concerns, and its checkpoints.
 func saveCase(ctx context.Context, tx pgx.Tx, c creation.Case, prev savedLengths) error {
 	if _, err := tx.Exec(ctx, `UPDATE creation_cases SET chamber = $2, secondary_chamber = NULLIF($3, ''),
 		advisor_id = NULLIF($4, ''), stage = $5, taken_at = $6, updated_at = $7, facts = $8,
@@ -203,6 +206,9 @@ func saveCase(ctx context.Context, tx pgx.Tx, c creation.Case, prev savedLengths
 		}
 	}
 	if err := saveTimeline(ctx, tx, c, prev.timeline); err != nil {
+		return err
+	}
+	if err := saveConcerns(ctx, tx, c, prev.concerns); err != nil {
 		return err
 	}
 	return saveCheckpoints(ctx, tx, c)

@@ -114,6 +114,9 @@ type Case struct {
 	Facts Facts
 	// Checkpoints are the post-creation follow-up, once registered.
 	Checkpoints []Checkpoint
+	// Concerns are those raised between checkpoints, oldest first (one a
+	// UTC day at most; concern.go).
+	Concerns []Concern
 	// Outcome is set when the case is closed.
 	Outcome Outcome
 	// Next is the case's next action, if one is planned.

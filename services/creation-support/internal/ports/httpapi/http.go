@@ -8,7 +8,8 @@
 // State rules (409): a case is taken in charge once; it can be handed back
 // only while it waits to be taken in charge (afterwards its advisor owns
 // the follow-up and only a manager moves it); a closed case changes no
-// more; reassigning to the current advisor is a no-op refused as 409.
+// more; reassigning to the current advisor is a no-op refused as 409; a
+// concern is raised during the post-creation follow-up only.
 // Input is checked before access: a malformed body gets 400/422 whoever
 // sends it, and learns nothing about the case.
 package httpapi
@@ -274,6 +275,9 @@ func (rt Routes) failJourney(w http.ResponseWriter, r *http.Request, what string
 		conflict(w, r, "Ce point de suivi n'est pas encore échu.")
 	case errors.Is(err, creation.ErrCheckpointWritten):
 		conflict(w, r, "Ce point de suivi est déjà enregistré.")
+	case errors.Is(err, creation.ErrNotInFollowUp):
+		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusConflict, Title: "Dossier hors suivi post-création",
+			Detail: "Une inquiétude se signale pendant le suivi post-création, une fois l'entreprise immatriculée."})
 	case errors.Is(err, creation.ErrNoSuchCheckpoint):
 		httpserver.WriteProblem(w, r, httpserver.Problem{Status: http.StatusNotFound, Title: "Point de suivi inconnu",
 			Detail: "Les points de suivi existent une fois l'entreprise immatriculée."})

@@ -70,6 +70,7 @@ func newAPI(t *testing.T) *api {
 	}
 	a := &api{t: t, ctx: ctx, pool: pool, store: postgres.New(pool, noWake{}), issuer: iss, key: key, now: time.Now().UTC()}
 	clock := func() time.Time { return a.now }
+	newID := func() (string, error) { return uuid.Must(uuid.NewV7()).String(), nil }
 	routes := httpapi.Routes{Cases: app.ReadCases{Cases: a.store}, Auth: verifier, Log: slog.New(slog.DiscardHandler), Do: httpapi.UseCases{
 		Take:     app.TakeInCharge{Cases: a.store, Now: clock},
 		Back:     app.HandBack{Cases: a.store, Now: clock},
@@ -81,13 +82,12 @@ func newAPI(t *testing.T) *api {
 		Close:      app.CloseCase{Cases: a.store, Now: clock},
 		Next:       app.PlanNextAction{Cases: a.store, Now: clock},
 		Checkpoint: app.RecordCheckpoint{Cases: a.store, Now: clock},
+		Concern:    app.RaiseConcern{Cases: a.store, Now: clock, NewID: newID},
 		WriteNote:  app.WriteNote{Cases: a.store, Notes: a.store, Now: clock},
 		ReadNotes:  app.ReadNotes{Cases: a.store, Notes: a.store},
-		Plan: app.PlanSession{Sessions: a.store, Now: clock, NewID: func() (string, error) {
-			return uuid.Must(uuid.NewV7()).String(), nil
-		}},
-		Sessions: app.ListSessions{Sessions: a.store, Now: clock},
-		Enrol:    app.EnrolCase{Sessions: a.store, Now: clock},
+		Plan:       app.PlanSession{Sessions: a.store, Now: clock, NewID: newID},
+		Sessions:   app.ListSessions{Sessions: a.store, Now: clock},
+		Enrol:      app.EnrolCase{Sessions: a.store, Now: clock},
 	}}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)

@@ -20,6 +20,7 @@ type JourneyUseCases struct {
 	Close      app.CloseCase
 	Next       app.PlanNextAction
 	Checkpoint app.RecordCheckpoint
+	Concern    app.RaiseConcern
 	WriteNote  app.WriteNote
 	ReadNotes  app.ReadNotes
 	Plan       app.PlanSession
@@ -40,6 +41,7 @@ func (rt Routes) routeJourney(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/creation-cases/{id}/redirect-to-takeover", rt.guard(rt.redirect))
 	mux.Handle("PUT /api/v1/creation-cases/{id}/next-action", rt.guard(rt.planNext))
 	mux.Handle("POST /api/v1/creation-cases/{id}/checkpoints/{n}", rt.guard(rt.recordCheckpoint))
+	mux.Handle("POST /api/v1/creation-cases/{id}/difficulty-concerns", rt.guard(rt.raiseConcern))
 	mux.Handle("GET /api/v1/creation-cases/{id}/notes", rt.guard(rt.notes))
 	mux.Handle("POST /api/v1/creation-cases/{id}/notes", rt.guard(rt.writeNote))
 }

@@ -11,16 +11,17 @@ import (
 // validBodies are a valid body of each operation that needs one, by
 // method and last path element: what the unavailable service is sent.
 var validBodies = map[string]string{
-	"POST /hand-back":         `{"reason":"other"}`,
-	"POST /reassign":          `{"advisor_id":"cci-b"}`,
-	"POST /stage":             `{"to":"diagnosis"}`,
-	"PUT /facts":              `{}`,
-	"POST /registration":      `{"siren":"732829320","registered_on":"2026-01-05","legal_form":"SARL"}`,
-	"POST /abandon":           `{"reason":"other"}`,
-	"PUT /next-action":        `{"label":"Rappeler","due":"2099-01-01"}`,
-	"POST /{n}":               `{"still_active":true}`,
-	"POST /notes":             `{"text":"Note"}`,
-	"POST /creation-sessions": `{"kind":"training","title":"Stage","starts_at":"2099-01-01T09:00:00Z","place":"Évry","capacity":1}`,
+	"POST /hand-back":           `{"reason":"other"}`,
+	"POST /reassign":            `{"advisor_id":"cci-b"}`,
+	"POST /stage":               `{"to":"diagnosis"}`,
+	"PUT /facts":                `{}`,
+	"POST /registration":        `{"siren":"732829320","registered_on":"2026-01-05","legal_form":"SARL"}`,
+	"POST /abandon":             `{"reason":"other"}`,
+	"PUT /next-action":          `{"label":"Rappeler","due":"2099-01-01"}`,
+	"POST /{n}":                 `{"still_active":true}`,
+	"POST /difficulty-concerns": `{"concerns":["cash_flow"]}`,
+	"POST /notes":               `{"text":"Note"}`,
+	"POST /creation-sessions":   `{"kind":"training","title":"Stage","starts_at":"2099-01-01T09:00:00Z","place":"Évry","capacity":1}`,
 }
 
 type namedCall = struct {
@@ -93,6 +94,20 @@ func journeyCalls(a *api, path func(id, action string) string, cciA, cciB, admin
 		call("a colleague records a checkpoint", "POST", path(rg, "checkpoints/2"), cciB, `{"still_active":true}`, 403),
 		call("record a checkpoint of an unknown case", "POST", path(unknown, "checkpoints/2"), cciA, `{"still_active":true}`, 404),
 		call("record a checkpoint without a token", "POST", path(rg, "checkpoints/2"), "", `{"still_active":true}`, 401, rejects),
+
+		call("raise a concern", "POST", path(rg, "difficulty-concerns"), cciA, `{"concerns":["cash_flow","overdue_debts"]}`, 201),
+		call("raise another the same day", "POST", path(rg, "difficulty-concerns"), cciA, `{"concerns":["owner_wellbeing"]}`, 200),
+		call("read the case with its concern", "GET", path(rg, ""), cciA, "", 200),
+		call("raise a concern without a code", "POST", path(rg, "difficulty-concerns"), cciA, `{"concerns":[]}`, 422, rejects),
+		call("raise a concern with a code not listed", "POST", path(rg, "difficulty-concerns"), cciA, `{"concerns":["cash_flow","bankrupt"]}`, 422, rejects),
+		call("raise a concern with a code twice", "POST", path(rg, "difficulty-concerns"), cciA, `{"concerns":["cash_flow","cash_flow"]}`, 422, rejects),
+		call("raise a concern with an unknown member", "POST", path(rg, "difficulty-concerns"), cciA, `{"concerns":["cash_flow"],"comment":"x"}`, 400, rejects),
+		call("raise a concern too large", "POST", path(rg, "difficulty-concerns"), cciA, huge("x"), 413, rejects),
+		text("raise a concern as text", "POST", path(rg, "difficulty-concerns")),
+		call("a colleague raises a concern", "POST", path(rg, "difficulty-concerns"), cciB, `{"concerns":["cash_flow"]}`, 403),
+		call("raise a concern before registration", "POST", path(jc, "difficulty-concerns"), cciA, `{"concerns":["cash_flow"]}`, 409),
+		call("raise a concern about an unknown case", "POST", path(unknown, "difficulty-concerns"), cciA, `{"concerns":["cash_flow"]}`, 404),
+		call("raise a concern without a token", "POST", path(rg, "difficulty-concerns"), "", `{"concerns":["cash_flow"]}`, 401, rejects),
 
 		call("abandon", "POST", path(ab, "abandon"), cciA, `{"reason":"no_funding"}`, 200),
 		call("abandon again", "POST", path(ab, "abandon"), cciA, `{"reason":"no_funding"}`, 409),

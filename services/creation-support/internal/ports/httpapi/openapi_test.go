@@ -161,6 +161,9 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 				Properties map[string]struct {
 					Enum      []string `json:"enum"`
 					MaxLength int      `json:"maxLength"`
+					Items     struct {
+						Enum []string `json:"enum"`
+					} `json:"items"`
 				} `json:"properties"`
 			} `json:"schemas"`
 		} `json:"components"`
@@ -200,6 +203,8 @@ func TestOpenAPIMatchesTheDomain(t *testing.T) {
 		{"abandon reasons", s["AbandonRequest"].Properties["reason"].Enum, events.AbandonReasons()},
 		{"legal forms", s["Registration"].Properties["legal_form"].Enum, creation.LegalForms()},
 		{"to_chamber", s["HandBackRequest"].Properties["to_chamber"].Enum, []string{"", creation.ToOtherChamber}},
+		{"concerns to raise", s["ConcernRequest"].Properties["concerns"].Items.Enum, events.ConcernKinds()},
+		{"concerns raised", s["DifficultyConcern"].Properties["concerns"].Items.Enum, events.ConcernKinds()},
 	} {
 		if !slices.Equal(tt.got, tt.want) {
 			t.Errorf("%s: the document lists %q, the domain %q", tt.name, tt.got, tt.want)

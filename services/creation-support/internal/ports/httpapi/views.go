@@ -11,9 +11,10 @@ import (
 
 // caseView is a case as the API shows it. Both chambers read its header
 // (status, stage, next action, outcome, timeline); the journey's facts,
-// the comments of its timeline, its checkpoints and the sessions it is
-// registered to are the lead chamber's follow-up, shown to its advisors
-// and managers and to the case's advisor.
+// the comments of its timeline, its checkpoints, the concerns raised
+// between them and the sessions it is registered to are the lead
+// chamber's follow-up, shown to its advisors and managers and to the
+// case's advisor.
 type caseView struct {
 	ID               string          `json:"id"`
 	RequestID        string          `json:"request_id"`
@@ -37,7 +38,10 @@ type caseView struct {
 	Facts            *factsView      `json:"facts,omitempty"`
 	Registration     *registration   `json:"registration,omitempty"`
 	Checkpoints      []checkpoint    `json:"checkpoints,omitempty"`
-	Sessions         []enrolment     `json:"sessions,omitempty"`
+	// DifficultyConcerns are the concerns raised between checkpoints,
+	// newest first.
+	DifficultyConcerns []concernView `json:"difficulty_concerns,omitempty"`
+	Sessions           []enrolment   `json:"sessions,omitempty"`
 }
 
 type handBackView struct {
@@ -101,8 +105,8 @@ type checkpoint struct {
 }
 
 // viewOf shows c to p; detail adds the history (hand-backs, timeline)
-// and, for the lead chamber's follow-up, the facts, checkpoints and
-// sessions.
+// and, for the lead chamber's follow-up, the facts, checkpoints, concerns
+// and sessions.
 func viewOf(c creation.Case, p auth.Principal, detail bool) caseView {
 	v := caseView{ID: c.ID, RequestID: c.RequestID, Chamber: c.Chamber, SecondaryChamber: c.SecondaryChamber,
 		AdvisorID: c.AdvisorID, Status: c.Status(), Stage: string(c.Stage), StageLabel: c.Stage.Label(), NAFCode: c.NAFCode,
@@ -156,6 +160,7 @@ func addFollowUp(v *caseView, c creation.Case) {
 		}
 		v.Checkpoints = append(v.Checkpoints, view)
 	}
+	v.DifficultyConcerns = concernsView(c.Concerns)
 	for _, e := range c.Sessions {
 		v.Sessions = append(v.Sessions, enrolment{SessionID: e.SessionID, Chamber: e.Chamber, Kind: e.Kind, Title: e.Title,
 			StartsAt: e.StartsAt, Place: e.Place})
