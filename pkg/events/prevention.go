@@ -193,8 +193,8 @@ func (p *PreventionConcernIdentified) Validate() error {
 	return errors.Join(errs...)
 }
 
-// PreventionCreationConcernIdentified
-// (prevention.creation_concern.identified.v1): the business a creation
+// PreventionCreationConcernIdentified is
+// prevention.creation_concern.identified.v1: the business a creation
 // advisor raised a concern about between two checkpoints
 // (creation.case.concern_raised, of the same concern id), emitted by
 // creation-support with it, in the same transaction, when the case has a
