@@ -87,3 +87,29 @@ func testCaseLearnsItsBusiness(t *testing.T, f *fixture) {
 		t.Errorf("%d cases of the business in liquidation, want its concern's alone", n)
 	}
 }
+
+// testCaseAndSignalTogether: a request's case and its signal, delivered
+// at the same moment by two streams and committed concurrently, still
+// meet: each case names its business.
+func testCaseAndSignalTogether(t *testing.T, f *fixture) {
+	f.project(t, advisor("cma-cell", "CMA", 50, "prevention_cell"))
+	identified := app.RecordIdentifiedSignal{Signals: f.store}
+	const n = 12
+	errs := make(chan error, 2*n)
+	for i := range n {
+		p := report(60+i, "CMA", "")
+		named := events.PreventionReportIdentified{RequestID: p.RequestID, SIREN: sirenOf(82_000_000 + i), Score: 55,
+			Level: events.DifficultyCallBack, QuestionnaireVersion: "q1", IdentifiedAt: f.now}
+		opened, signalled := f.event(t, "intake", p.RequestID, p), f.event(t, "intake", named.RequestID, named)
+		go func() { errs <- f.open.Handle(f.ctx, opened, p) }()
+		go func() { errs <- identified.HandleReport(f.ctx, signalled, named) }()
+	}
+	for range 2 * n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := f.count(t, `SELECT count(*) FROM difficulty_cases WHERE siren IS NOT NULL`); got != n {
+		t.Errorf("%d of %d cases name their business", got, n)
+	}
+}

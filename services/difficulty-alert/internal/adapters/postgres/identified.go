@@ -39,9 +39,25 @@ func (s *Store) RecordSignal(ctx context.Context, trigger events.Event, signalID
 		if sg.RequestID == "" {
 			return nil
 		}
+		if err := lockRequest(ctx, tx, sg.RequestID); err != nil {
+			return err
+		}
 		return linkCase(ctx, tx, sg.RequestID, sg.SIREN)
 	})
 	return stored, err
+}
+
+// lockRequest serialises, until the transaction ends, the two writers
+// that link a request's case to its business: the signal of the request
+// and the opening of its case, which the confidential stream and the
+// domain stream deliver at the same moment. Without it each would commit
+// without seeing the other (READ COMMITTED), and the case would never
+// learn its business.
+func lockRequest(ctx context.Context, tx pgx.Tx, requestID string) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('case-business:' || $1, 0))`, requestID); err != nil {
+		return fmt.Errorf("lock request's case: %w", err)
+	}
+	return nil
 }
 
 // linkCase names the business of the open case of a request that does

@@ -91,6 +91,9 @@ func insertLinkedCase(ctx context.Context, tx pgx.Tx, c prevention.Case) (bool, 
 	if c.SIREN != "" || c.RequestID == "" {
 		return insertCase(ctx, tx, c)
 	}
+	if err := lockRequest(ctx, tx, c.RequestID); err != nil {
+		return false, err
+	}
 	siren, err := businessOfRequest(ctx, tx, c.RequestID)
 	if err != nil || siren == "" {
 		if err != nil {

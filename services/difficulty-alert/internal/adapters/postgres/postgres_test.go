@@ -43,6 +43,7 @@ func TestStore(t *testing.T) {
 		{"ObservationOpensOneCaseARequest", testObservation},
 		{"ConcernOpensOneCaseAnOfferAndFindsItsBusiness", testConcern},
 		{"CaseLearnsItsBusiness", testCaseLearnsItsBusiness},
+		{"CaseAndSignalTogether", testCaseAndSignalTogether},
 		{"CreationConcernOpensOneCaseARequestAndNamesItsBusiness", testCreationConcern},
 		{"CheckpointThenCreationConcern", testCheckpointThenCreationConcern},
 		{"BatchedOpeningsSpreadAndCountLoads", testBatchedOpenings},
