@@ -3,9 +3,9 @@ package creation
 import (
 	"errors"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/ccicma/platform/pkg/concern"
 	"github.com/ccicma/platform/pkg/events"
 )
 
@@ -35,32 +35,19 @@ type Concern struct {
 	RaisedAt time.Time
 }
 
-// ConcernDay is the UTC day of t: the day a concern raised at t counts
-// for (one a case a day).
-func ConcernDay(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+// ConcernDay is the UTC day a concern raised at t counts for (one a case
+// a day).
+func ConcernDay(t time.Time) time.Time { return concern.Day(t) }
 
 // SameDay tells whether a concern raised at t would repeat c: the UTC day
 // already has its concern.
-func (c Concern) SameDay(t time.Time) bool { return ConcernDay(c.RaisedAt).Equal(ConcernDay(t)) }
+func (c Concern) SameDay(t time.Time) bool { return concern.SameDay(c.RaisedAt, t) }
 
-// CheckConcernKinds checks what an advisor saw: one or more of
-// events.ConcernKinds, each once; the error is an *InvalidInput naming
-// concerns.
+// CheckConcernKinds checks what an advisor saw (concern.Check); the error
+// is an *InvalidInput naming concerns.
 func CheckConcernKinds(kinds []string) error {
-	if len(kinds) == 0 {
-		return &InvalidInput{Fields: []FieldProblem{{"concerns", "required", "Indiquez au moins une difficulté constatée."}}}
-	}
-	for i, k := range kinds {
-		if !slices.Contains(events.ConcernKinds(), k) {
-			return &InvalidInput{Fields: []FieldProblem{{"concerns", "invalid",
-				"Difficulté attendue parmi : " + strings.Join(events.ConcernKinds(), ", ") + "."}}}
-		}
-		if slices.Contains(kinds[:i], k) {
-			return &InvalidInput{Fields: []FieldProblem{{"concerns", "repeated", "La difficulté « " + k + " » est indiquée deux fois."}}}
-		}
+	if p := concern.Check(kinds); p != nil {
+		return &InvalidInput{Fields: []FieldProblem{{"concerns", p.Code, p.Message}}}
 	}
 	return nil
 }

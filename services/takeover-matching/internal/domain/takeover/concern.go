@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ccicma/platform/pkg/auth"
+	"github.com/ccicma/platform/pkg/concern"
 	"github.com/ccicma/platform/pkg/events"
 )
 
@@ -29,16 +30,13 @@ type Concern struct {
 	RaisedAt time.Time
 }
 
-// ConcernDay is the UTC day of t: the day a concern raised at t counts
-// for (one an offer a day).
-func ConcernDay(t time.Time) time.Time {
-	y, m, d := t.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+// ConcernDay is the UTC day a concern raised at t counts for (one an
+// offer a day).
+func ConcernDay(t time.Time) time.Time { return concern.Day(t) }
 
 // SameDay tells whether a concern raised at t would repeat c: the UTC day
 // already has its concern.
-func (c Concern) SameDay(t time.Time) bool { return ConcernDay(c.RaisedAt).Equal(ConcernDay(t)) }
+func (c Concern) SameDay(t time.Time) bool { return concern.SameDay(c.RaisedAt, t) }
 
 // ConcernError names the input fields of a concern that are wrong (422),
 // each with what is wrong, in French.
@@ -53,28 +51,11 @@ func (e *ConcernError) Error() string {
 	return "invalid concern (" + strings.Join(names, ", ") + ")"
 }
 
-// checkConcernKinds checks what an advisor saw: one or more of
-// events.ConcernKinds, each once; the error is a *ConcernError naming
-// concerns.
+// checkConcernKinds checks what an advisor saw (concern.Check); the
+// error is a *ConcernError naming concerns.
 func checkConcernKinds(kinds []string) error {
-	var bad string
-	switch {
-	case len(kinds) == 0:
-		bad = "Indiquez au moins une difficulté constatée."
-	default:
-		for i, k := range kinds {
-			if !slices.Contains(events.ConcernKinds(), k) {
-				bad = "Difficulté attendue parmi : " + strings.Join(events.ConcernKinds(), ", ") + "."
-				break
-			}
-			if slices.Contains(kinds[:i], k) {
-				bad = "La difficulté « " + k + " » est indiquée deux fois."
-				break
-			}
-		}
-	}
-	if bad != "" {
-		return &ConcernError{Fields: map[string]string{"concerns": bad}}
+	if p := concern.Check(kinds); p != nil {
+		return &ConcernError{Fields: map[string]string{"concerns": p.Message}}
 	}
 	return nil
 }
