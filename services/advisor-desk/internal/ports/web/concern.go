@@ -116,12 +116,14 @@ func (s *site) offerConcern(ctx context.Context, c caseRequest, o peers.Offer, f
 	return s.concernPart(ctx, c, "/dossiers/reprise/offres/", o.OfferID, true, open, o.DifficultyConcerns, f)
 }
 
-// creationConcern is the concern part of a creation case's page: from
-// the post-creation follow-up on, the concerns raised, and the form for
-// the case's advisor while it is followed.
+// creationConcern is the concern part of a creation case's page: the
+// concerns raised, which creation-support sends to the lead chamber
+// only, and, during the post-creation follow-up, the form for the case's
+// advisor. Another reader with none to read gets no part: "none raised"
+// would not be true for the chamber the case is shared with.
 func (s *site) creationConcern(ctx context.Context, c caseRequest, cs peers.CreationCase, follow bool, f concernForm) concernForm {
 	followUp := cs.Stage == casefile.StageFollowUp
-	shown := followUp || len(cs.DifficultyConcerns) > 0 || f.Alert != nil
+	shown := (followUp && follow) || len(cs.DifficultyConcerns) > 0 || f.Alert != nil
 	return s.concernPart(ctx, c, "/dossiers/creation/", cs.ID, shown, follow && followUp, cs.DifficultyConcerns, f)
 }
 

@@ -103,8 +103,9 @@ func TestOfferConcernForm(t *testing.T) {
 }
 
 // A creation case's concern part: none before the follow-up; from it on,
-// the concerns raised, and the form for the case's advisor alone while
-// the case is followed; a closed case keeps its concerns, with no form.
+// the form for the case's advisor alone, and nothing for another reader
+// with no concern to read; a closed case shows its concerns, with no
+// form.
 func TestCreationConcernPart(t *testing.T) {
 	s := &site{Routes: Routes{Directory: names{}}}
 	c := caseRequest{formToken: "jeton"}
@@ -117,8 +118,8 @@ func TestCreationConcernPart(t *testing.T) {
 		f.URL != "/dossiers/creation/"+cs.ID+"/difficulte" || len(f.Choices) != 5 {
 		t.Errorf("the advisor's part in follow-up: %+v", f)
 	}
-	if f := s.creationConcern(t.Context(), c, cs, false, concernForm{}); !f.Shown || f.Open {
-		t.Errorf("another reader's part: shown %v, open %v", f.Shown, f.Open)
+	if f := s.creationConcern(t.Context(), c, cs, false, concernForm{}); f.Shown || f.Open {
+		t.Errorf("another reader's part with no concern to read: shown %v, open %v", f.Shown, f.Open)
 	}
 	cs.Stage, cs.DifficultyConcerns = "closed", []peers.DifficultyConcern{{AdvisorID: "cma-91-002", Concerns: []string{"activity_drop"},
 		RaisedAt: time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC)}}
