@@ -52,6 +52,8 @@ func TestTakeoverConcernReachesPrevention(t *testing.T) {
 		!strings.Contains(bad.body, "Cochez au moins une des difficultés proposées") {
 		t.Fatalf("a concern without a difficulty: %d\n%s", bad.status, bad.body)
 	}
+	// The same-day repeat below runs on the services' own clocks.
+	testkit.AwayFromMidnight(t, 2*time.Minute)
 	raise := func() page {
 		return b.do(http.MethodPost, offer+"/difficulte", url.Values{"jeton": {b.formToken(p)},
 			"preoccupations": {"cash_flow", "supplier_delays"}})

@@ -62,6 +62,8 @@ func TestRaiseConcernOverNATS(t *testing.T) {
 	}
 	followed, followedReq := open(1, "take-in-charge", "stage", "registration")
 	before, _ := open(2, "take-in-charge")
+	// The same-day repeat below runs on the service's own clock.
+	testkit.AwayFromMidnight(t, time.Minute)
 	path := func(id string) string { return "/api/v1/creation-cases/" + id + "/difficulty-concerns" }
 	const body = `{"concerns":["cash_flow","supplier_delays"]}`
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ccicma/platform/pkg/auth"
 	"github.com/ccicma/platform/pkg/events"
+	"github.com/ccicma/platform/pkg/testkit"
 )
 
 // TestRaiseConcernOverNATS: an advisor of the offer's chamber raises a
@@ -35,6 +36,8 @@ func TestRaiseConcernOverNATS(t *testing.T) {
 		return h.token(t, auth.Principal{Subject: sub, Chamber: chamber, Roles: []auth.Role{role}})
 	}
 	cmaT, cmaM, cciT := as("cma-91-t", "CMA", auth.RoleAdvisor), as("cma-91-m", "CMA", auth.RoleManager), as("cci-91-t", "CCI", auth.RoleAdvisor)
+	// The same-day repeat below runs on the service's own clock.
+	testkit.AwayFromMidnight(t, time.Minute)
 	path := "/api/v1/takeover-offers/" + id + "/difficulty-concerns"
 	const body = `{"concerns":["cash_flow","supplier_delays"]}`
 

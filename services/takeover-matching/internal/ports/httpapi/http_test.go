@@ -64,6 +64,7 @@ func setup(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	concernAt := time.Now().UTC().Truncate(time.Microsecond)
 	quiet := slog.New(slog.DiscardHandler)
 	verifier, err := auth.NewStaticVerifier(auth.Config{Issuer: issuerName}, f.issuer.JWKS(), quiet)
 	if err != nil {
@@ -78,7 +79,9 @@ func setup(t *testing.T) *fixture {
 		Lifecycle: app.NewLifecycleActions(store, matcher(t), func() time.Time { return time.Now().UTC() }, newID),
 		Stepper:   app.TakeMatchStep{Introductions: store, Now: func() time.Time { return time.Now().UTC() }},
 		Care:      app.NewCareActions(store, func() time.Time { return time.Now().UTC() }),
-		Concerns:  app.RaiseOfferConcern{Concerns: store, Now: func() time.Time { return time.Now().UTC() }, NewID: newID}}
+		// One instant for every concern: the same-day repeat cannot
+		// straddle midnight.
+		Concerns: app.RaiseOfferConcern{Concerns: store, Now: func() time.Time { return concernAt }, NewID: newID}}
 	srv := httptest.NewServer(routes.Handler())
 	t.Cleanup(srv.Close)
 	f.url = srv.URL
