@@ -82,14 +82,7 @@ func FromSelfReport(p events.PreventionReportIdentified) (Signal, error) {
 // checkpoint that sees difficulties is an observation of its own, a year
 // apart, and a replay of one is the same signal.
 func FromObservation(p events.PreventionObservationIdentified) (Signal, error) {
-	on := dayOf(p.ObservedAt)
-	s := Signal{Source: SourceAdvisorObservation, Kind: KindCheckpointDifficulties, Theme: ThemeFinances, SIREN: p.SIREN,
-		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0),
-		Ref: p.CaseID + "/" + strconv.Itoa(p.CheckpointIndex), RequestID: p.RequestID}
-	if err := s.Validate(); err != nil {
-		return Signal{}, err
-	}
-	return s, nil
+	return advisorSignal(KindCheckpointDifficulties, p.SIREN, "", p.ObservedAt, p.CaseID+"/"+strconv.Itoa(p.CheckpointIndex), p.RequestID)
 }
 
 // FromConcern is the signal of a takeover advisor's concern about a
@@ -101,14 +94,7 @@ func FromObservation(p events.PreventionObservationIdentified) (Signal, error) {
 // ("<offer id>/<concern id>"): each concern is a signal of its own, and a
 // replay of one is the same signal.
 func FromConcern(p events.PreventionConcernIdentified) (Signal, error) {
-	on := dayOf(p.ObservedAt)
-	s := Signal{Source: SourceAdvisorObservation, Kind: KindAdvisorConcern, Theme: ThemeFinances, SIREN: p.SIREN, SIRET: p.SIRET,
-		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0), Ref: p.OfferID + "/" + p.ConcernID,
-		RequestID: p.RequestID}
-	if err := s.Validate(); err != nil {
-		return Signal{}, err
-	}
-	return s, nil
+	return advisorSignal(KindAdvisorConcern, p.SIREN, p.SIRET, p.ObservedAt, p.OfferID+"/"+p.ConcernID, p.RequestID)
 }
 
 // FromCreationConcern is the signal of the concern a creation advisor
@@ -121,10 +107,19 @@ func FromConcern(p events.PreventionConcernIdentified) (Signal, error) {
 // the same signal, and the case finds its business among its creation
 // case's signals.
 func FromCreationConcern(p events.PreventionCreationConcernIdentified) (Signal, error) {
-	on := dayOf(p.ObservedAt)
-	s := Signal{Source: SourceAdvisorObservation, Kind: KindAdvisorConcern, Theme: ThemeFinances, SIREN: p.SIREN,
-		On: on, Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0), Ref: p.CaseID + "/" + p.ConcernID,
-		RequestID: p.RequestID}
+	return advisorSignal(KindAdvisorConcern, p.SIREN, "", p.ObservedAt, p.CaseID+"/"+p.ConcernID, p.RequestID)
+}
+
+// advisorSignal is the signal of an advisor's observation or concern:
+// source advisor_observation, theme finances (the advisor saw
+// difficulties of the business as a whole, and finances is where scoring
+// counts such a general concern), strength ObservationStrength, for
+// ObservationValidity from the day it was made (UTC), known by ref, with
+// the request whose case it names the business of.
+func advisorSignal(kind Kind, siren, siret string, at time.Time, ref, requestID string) (Signal, error) {
+	on := dayOf(at)
+	s := Signal{Source: SourceAdvisorObservation, Kind: kind, Theme: ThemeFinances, SIREN: siren, SIRET: siret, On: on,
+		Strength: ObservationStrength, Expires: on.AddDate(0, ObservationValidity, 0), Ref: ref, RequestID: requestID}
 	if err := s.Validate(); err != nil {
 		return Signal{}, err
 	}
